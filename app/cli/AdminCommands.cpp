@@ -1,0 +1,107 @@
+#include "CliContext.h"
+#include "Commands.h"
+#include "JsonViews.h"
+
+#include "service/Settings.h"
+#include "service/TenantService.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace hookline::cli {
+
+int settingsCommand(CliContext &ctx, const QStringList &args)
+{
+    const QString sub = args.value(0);
+    QCommandLineParser p;
+    if (!ctx.parse(p, args.mid(1), QStringLiteral("settings get KEY | set KEY VALUE | reset KEY | list")))
+        return Usage;
+    const auto positional = p.positionalArguments();
+    const int wanted = sub == u"set" ? 2 : (sub == u"list" ? 0 : 1);
+    if (sub != u"get" && sub != u"set" && sub != u"list" && sub != u"reset")
+        return ctx.usage(QStringLiteral("settings needs a sub-command: get, set, reset, list"));
+    if (positional.size() != wanted)
+        return ctx.usage(QStringLiteral("settings %1 takes %2 argument%3").arg(sub).arg(wanted).arg(wanted == 1 ? QString() : QStringLiteral("s")));
+    auto db = ctx.database();
+    if (!db.isValid())
+        return Failure;
+    Settings settings(db);
+    if (sub == u"list") {
+        QJsonObject json;
+        QList<QStringList> rows{{QStringLiteral("KEY"), QStringLiteral("VALUE"), QStringLiteral("DESCRIPTION")}};
+        for (const auto &info : Settings::known()) {
+            auto v = settings.value(info.key);
+            if (!v)
+                return ctx.fail(v.error());
+            json.insert(info.key, *v);
+            rows << QStringList{info.key, *v, info.description};
+        }
+        if (ctx.jsonOutput())
+            ctx.printJson(json);
+        else
+            ctx.print(formatTable(rows));
+        return Success;
+    }
+    const auto key = positional.first();
+    if (sub == u"set") {
+        if (auto s = settings.setValue(key, positional.at(1)); !s)
+            return ctx.fail(s.error());
+    } else if (sub == u"reset") {
+        if (auto s = settings.reset(key); !s)
+            return ctx.fail(s.error());
+    }
+    auto v = settings.value(key);
+    if (!v)
+        return ctx.fail(v.error());
+    if (ctx.jsonOutput())
+        ctx.printJson(QJsonObject{{key, *v}});
+    else
+        ctx.print(*v);
+    return Success;
+}
+
+int tenantCommand(CliContext &ctx, const QStringList &args)
+{
+    const QString sub = args.value(0);
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("plan"), QStringLiteral("FREE, PRO, SCALE or ENTERPRISE."), QStringLiteral("PLAN")});
+    if (!ctx.parse(p, args.mid(1), QStringLiteral("tenant add ID --plan PLAN | set-plan ID --plan PLAN | list")))
+        return Usage;
+    const auto positional = p.positionalArguments();
+    auto db = ctx.database();
+    if (!db.isValid())
+        return Failure;
+    TenantService tenants(db);
+    if (sub == u"list") {
+        auto all = tenants.list();
+        if (!all)
+            return ctx.fail(all.error());
+        QJsonArray json;
+        QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("PLAN"), QStringLiteral("WEBHOOK QUOTA")}};
+        for (const auto &t : std::as_const(*all)) {
+            json.append(toJson(t));
+            rows << QStringList{t.id, planName(t.plan), QString::number(planWebhookQuota(t.plan))};
+        }
+        if (ctx.jsonOutput())
+            ctx.printJson(json);
+        else
+            ctx.print(formatTable(rows));
+        return Success;
+    }
+    if (sub != u"add" && sub != u"set-plan")
+        return ctx.usage(QStringLiteral("tenant needs a sub-command: add, set-plan, list"));
+    if (positional.size() != 1)
+        return ctx.usage(QStringLiteral("give one tenant id"));
+    if (!p.isSet(QStringLiteral("plan")))
+        return ctx.usage(QStringLiteral("--plan is required"));
+    const auto plan = planFromName(p.value(QStringLiteral("plan")));
+    if (!plan)
+        return ctx.fail(Error::validation(QStringLiteral("--plan"), QStringLiteral("\"%1\" is not one of %2").arg(p.value(QStringLiteral("plan")), planNames().join(QStringLiteral(", ")))));
+    auto tenant = sub == u"add" ? tenants.create(positional.first(), *plan) : tenants.setPlan(positional.first(), *plan);
+    if (!tenant)
+        return ctx.fail(tenant.error());
+    ctx.printJson(toJson(*tenant));
+    return Success;
+}
+
+} // namespace hookline::cli

@@ -1,0 +1,196 @@
+#include "CliContext.h"
+
+#include "service/CatalogService.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace hookline::cli {
+
+namespace {
+const QCommandLineOption kDbOption(QStringLiteral("db"), QStringLiteral("Database file (default: $HOOKLINE_DB, else hookline.db in the user's data folder)."), QStringLiteral("PATH"));
+const QCommandLineOption kJsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
+const QCommandLineOption kCatalogsOption(QStringLiteral("catalogs"), QStringLiteral("Catalogs a new database starts with: comma-separated names, \"all\" (default) or \"none\"."), QStringLiteral("LIST"));
+const QCommandLineOption kHelpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+
+void writeOut(FILE *stream, const QByteArray &text)
+{
+    std::fwrite(text.constData(), 1, size_t(text.size()), stream);
+    std::fflush(stream);
+}
+} // namespace
+
+CliContext::CliContext(QString program, QStringList globalArgs)
+    : m_program(std::move(program))
+{
+    // Global options may come before the command; sub-command parsers accept them too.
+    for (qsizetype i = 0; i < globalArgs.size(); ++i) {
+        const auto &a = globalArgs.at(i);
+        if (a == u"--json")
+            m_json = true;
+        else if (a.startsWith(QLatin1StringView("--db=")))
+            m_dbLocation = a.mid(5);
+        else if (a == u"--db" && i + 1 < globalArgs.size())
+            m_dbLocation = globalArgs.at(++i);
+        else if (a.startsWith(QLatin1StringView("--catalogs=")))
+            m_catalogs = a.mid(11).split(u',', Qt::SkipEmptyParts);
+        else if (a == u"--catalogs" && i + 1 < globalArgs.size())
+            m_catalogs = globalArgs.at(++i).split(u',', Qt::SkipEmptyParts);
+    }
+}
+
+bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, const QString &synopsis)
+{
+    parser.addOption(kDbOption);
+    parser.addOption(kJsonOption);
+    parser.addOption(kCatalogsOption);
+    parser.addOption(kHelpOption);
+    QStringList full = args;
+    full.prepend(m_program);
+    if (!parser.parse(full)) {
+        usage(parser.errorText());
+        return false;
+    }
+    if (parser.isSet(kHelpOption)) {
+        print(QStringLiteral("Usage: %1 %2\n\n%3").arg(m_program, synopsis, parser.helpText().section(u'\n', 2)));
+        std::exit(Success);
+    }
+    if (parser.isSet(kJsonOption))
+        m_json = true;
+    if (parser.isSet(kDbOption))
+        m_dbLocation = parser.value(kDbOption);
+    if (parser.isSet(kCatalogsOption))
+        m_catalogs = parser.value(kCatalogsOption).split(u',', Qt::SkipEmptyParts);
+    m_usageText = synopsis;
+    return true;
+}
+
+QSqlDatabase CliContext::database()
+{
+    if (m_database)
+        return m_database->connection();
+    auto opened = Database::open(m_dbLocation);
+    if (!opened) {
+        fail(opened.error());
+        return {};
+    }
+    m_database = *opened;
+    if (m_database->isNew()) {
+        QStringList names = m_catalogs;
+        if (names.isEmpty() || names == QStringList{QStringLiteral("all")})
+            names = CatalogService::builtinCatalogs();
+        if (names == QStringList{QStringLiteral("none")})
+            names.clear();
+        if (auto s = CatalogService(m_database->connection()).initializeNewDatabase(names); !s) {
+            fail(s.error());
+            return {};
+        }
+    }
+    return m_database->connection();
+}
+
+int CliContext::fail(const Error &error) const
+{
+    return fail(error.message);
+}
+
+int CliContext::fail(const QString &message, int code) const
+{
+    // One line, always: scripts read the first line of stderr.
+    QString line = message;
+    line.replace(u'\n', u' ');
+    writeOut(stderr, (m_program + QStringLiteral(": ") + line + u'\n').toUtf8());
+    return code;
+}
+
+int CliContext::usage(const QString &message) const
+{
+    return fail(message + (m_usageText.isEmpty() ? QString() : QStringLiteral(" (usage: %1 %2)").arg(m_program, m_usageText)), Usage);
+}
+
+void CliContext::printJson(const QJsonValue &value) const
+{
+    QByteArray text;
+    if (value.isObject())
+        text = QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
+    else if (value.isArray())
+        text = QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented);
+    else
+        text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1) + '\n';
+    writeOut(stdout, text);
+}
+
+void CliContext::print(const QString &text) const
+{
+    writeOut(stdout, (text.endsWith(u'\n') ? text : text + u'\n').toUtf8());
+}
+
+QString formatTable(const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const auto &row : rows) {
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i)
+                widths << 0;
+            widths[i] = std::max(widths[i], row[i].size());
+        }
+    }
+    QString out;
+    for (const auto &row : rows) {
+        QString line;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
+        out += line + u'\n';
+    }
+    return out;
+}
+
+Result<int> intOption(const QCommandLineParser &parser, const QString &name, int min, int max)
+{
+    bool ok = false;
+    const auto text = parser.value(name);
+    const int v = text.toInt(&ok);
+    if (!ok || v < min || v > max)
+        return Error::validation(QStringLiteral("--") + name, QStringLiteral("expected a whole number from %1 to %2, got \"%3\"").arg(min).arg(max).arg(text));
+    return v;
+}
+
+Result<double> doubleOption(const QCommandLineParser &parser, const QString &name, double min, double max)
+{
+    bool ok = false;
+    const auto text = parser.value(name);
+    const double v = text.toDouble(&ok);
+    if (!ok || !(v >= min && v <= max))
+        return Error::validation(QStringLiteral("--") + name, QStringLiteral("expected a number from %1 to %2, got \"%3\"").arg(min).arg(max).arg(text));
+    return v;
+}
+
+Result<QByteArray> textOrFile(const QString &value)
+{
+    if (!value.startsWith(u'@'))
+        return value.toUtf8();
+    QFile file;
+    const auto path = value.mid(1);
+    const bool opened = path == u"-" ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened)
+        return Error{Error::Code::Io, QStringLiteral("cannot read %1: %2").arg(path, file.errorString()), {}};
+    return file.readAll();
+}
+
+Result<QByteArray> readBody(const QCommandLineParser &parser, const QString &textOption, const QString &fileOption)
+{
+    const bool hasText = parser.isSet(textOption);
+    const bool hasFile = parser.isSet(fileOption);
+    if (hasText == hasFile)
+        return Error::validation(QString(), QStringLiteral("give exactly one of --%1 and --%2").arg(textOption, fileOption));
+    if (hasText)
+        return parser.value(textOption).toUtf8();
+    return textOrFile(u'@' + parser.value(fileOption));
+}
+
+} // namespace hookline::cli

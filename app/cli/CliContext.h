@@ -1,0 +1,61 @@
+#pragma once
+
+#include "store/Database.h"
+#include "util/Result.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QJsonValue>
+#include <QSqlDatabase>
+#include <QStringList>
+
+#include <memory>
+
+namespace hookline::cli {
+
+// Exit codes of hookline-cli.
+enum Exit : int { Success = 0, Failure = 1, Usage = 2 };
+
+// What every sub-command shares: the global options, the database, and the
+// two ways of printing (human text, or JSON with --json).
+class CliContext final {
+public:
+    CliContext(QString program, QStringList globalArgs);
+    Q_DISABLE_COPY_MOVE(CliContext)
+
+    // Parses a sub-command's arguments (`args[0]` is the sub-command's name).
+    // Adds the common options (--db, --json, --help). Prints usage errors.
+    bool parse(QCommandLineParser &parser, const QStringList &args, const QString &synopsis);
+
+    // Opens (and migrates) the database on first use; prints the error and returns null on failure.
+    QSqlDatabase database();
+    bool jsonOutput() const { return m_json; }
+
+    int fail(const Error &error) const;
+    int fail(const QString &message, int code = Failure) const;
+    int usage(const QString &message) const;
+    void printJson(const QJsonValue &value) const;
+    void print(const QString &text) const;
+
+    QString program() const { return m_program; }
+
+private:
+    QString m_program;
+    QString m_dbLocation;
+    QStringList m_catalogs;
+    bool m_json = false;
+    std::shared_ptr<Database> m_database;
+    QString m_usageText;
+};
+
+// Rows as aligned columns; the first row is the heading.
+QString formatTable(const QList<QStringList> &rows);
+
+// Option values, with a clear message when they do not parse.
+Result<int> intOption(const QCommandLineParser &parser, const QString &name, int min, int max);
+Result<double> doubleOption(const QCommandLineParser &parser, const QString &name, double min, double max);
+Result<QByteArray> readBody(const QCommandLineParser &parser, const QString &textOption, const QString &fileOption);
+// "@file" or "@-" reads a file or standard input; anything else is the text itself.
+Result<QByteArray> textOrFile(const QString &value);
+
+} // namespace hookline::cli

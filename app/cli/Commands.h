@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QStringList>
+
+namespace hookline::cli {
+
+class CliContext;
+
+// Each takes the arguments after the command words (args[0] names the command).
+int webhookCommand(CliContext &ctx, const QStringList &args);
+int eventTypesCommand(CliContext &ctx, const QStringList &args);
+int emitCommand(CliContext &ctx, const QStringList &args);
+int deliveriesCommand(CliContext &ctx, const QStringList &args);
+int settingsCommand(CliContext &ctx, const QStringList &args);
+int tenantCommand(CliContext &ctx, const QStringList &args);
+int signCommand(CliContext &ctx, const QStringList &args);
+int verifyCommand(CliContext &ctx, const QStringList &args);
+
+} // namespace hookline::cli

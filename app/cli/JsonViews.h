@@ -1,0 +1,21 @@
+#pragma once
+
+#include "model/Delivery.h"
+#include "model/EventType.h"
+#include "model/Tenant.h"
+#include "model/Webhook.h"
+
+#include <QJsonObject>
+
+namespace hookline::cli {
+
+enum class SecretView { Masked, Revealed };
+
+QJsonObject toJson(const Webhook &webhook, SecretView secret);
+QJsonObject toJson(const EventType &type);
+QJsonObject toJson(const Delivery &delivery);
+QJsonObject toJson(const Attempt &attempt);
+QJsonObject toJson(const Tenant &tenant);
+QString isoTime(const QDateTime &time);
+
+} // namespace hookline::cli

@@ -1,0 +1,132 @@
+#include "CliContext.h"
+#include "Commands.h"
+
+#include "signing/Signer.h"
+#include "signing/Verifier.h"
+#include "util/Ids.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace hookline::cli {
+
+namespace {
+void addBodyOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("body"), QStringLiteral("The body, as given."), QStringLiteral("TEXT")});
+    p.addOption({QStringLiteral("body-file"), QStringLiteral("Read the body from FILE (- for standard input)."), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("prefix"), QStringLiteral("Header prefix <P> (default X-Webhook)."), QStringLiteral("P")});
+}
+
+Result<Scheme> schemeOption(const QCommandLineParser &p)
+{
+    const auto name = p.value(QStringLiteral("scheme"));
+    const auto scheme = schemeFromName(name);
+    if (!scheme)
+        return Error::validation(QStringLiteral("--scheme"), QStringLiteral("\"%1\" is not one of %2").arg(name, schemeNames().join(QStringLiteral(", "))));
+    return *scheme;
+}
+
+QByteArray prefixOption(const QCommandLineParser &p)
+{
+    return p.isSet(QStringLiteral("prefix")) ? p.value(QStringLiteral("prefix")).toUtf8() : QByteArrayLiteral("X-Webhook");
+}
+} // namespace
+
+int signCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("scheme"), QStringLiteral("standard, hmac-hex, hmac-base64, timestamped, github or stripe."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("secret"), QStringLiteral("Secret (repeat for keys signing side by side, newest first)."), QStringLiteral("SECRET")});
+    p.addOption({QStringLiteral("id"), QStringLiteral("Message id (default: a new msg_ id)."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("timestamp"), QStringLiteral("Unix seconds (default: now)."), QStringLiteral("UNIX")});
+    addBodyOptions(p);
+    if (!ctx.parse(p, args, QStringLiteral("sign --scheme S --secret SECRET [--id ID] [--timestamp UNIX] (--body TEXT | --body-file F)")))
+        return Usage;
+    if (!p.isSet(QStringLiteral("scheme")) || !p.isSet(QStringLiteral("secret")))
+        return ctx.usage(QStringLiteral("--scheme and --secret are required"));
+    auto scheme = schemeOption(p);
+    if (!scheme)
+        return ctx.fail(scheme.error());
+    auto body = readBody(p, QStringLiteral("body"), QStringLiteral("body-file"));
+    if (!body)
+        return ctx.fail(body.error());
+    SignRequest request;
+    request.body = *body;
+    request.headerPrefix = prefixOption(p);
+    request.messageId = p.isSet(QStringLiteral("id")) ? p.value(QStringLiteral("id")).toUtf8() : newId(u"msg_").toUtf8();
+    request.timestamp = QDateTime::currentSecsSinceEpoch();
+    if (p.isSet(QStringLiteral("timestamp"))) {
+        bool ok = false;
+        request.timestamp = p.value(QStringLiteral("timestamp")).toLongLong(&ok);
+        if (!ok || request.timestamp <= 0)
+            return ctx.fail(Error::validation(QStringLiteral("--timestamp"), QStringLiteral("expected unix seconds, got \"%1\"").arg(p.value(QStringLiteral("timestamp")))));
+    }
+    const auto result = Signer::sign(*scheme, p.values(QStringLiteral("secret")), request);
+    if (!result.ok())
+        return ctx.fail(result.error);
+    QJsonObject headers;
+    for (const auto &[name, value] : result.headers)
+        headers.insert(QString::fromUtf8(name), QString::fromUtf8(value));
+    ctx.printJson(QJsonObject{{QStringLiteral("headers"), headers}, {QStringLiteral("signedContent"), QString::fromUtf8(result.signedContent)}});
+    return Success;
+}
+
+int verifyCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("secret"), QStringLiteral("The webhook's secret."), QStringLiteral("SECRET")});
+    p.addOption({QStringLiteral("header"), QStringLiteral("A received header, 'Name: value' (repeatable)."), QStringLiteral("H")});
+    p.addOption({QStringLiteral("scheme"), QStringLiteral("Scheme (default: detected from the headers)."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("tolerance"), QStringLiteral("Accepted timestamp age either way, in seconds (default 300)."), QStringLiteral("SECONDS")});
+    p.addOption({QStringLiteral("now"), QStringLiteral("Check as if the time were UNIX seconds."), QStringLiteral("UNIX")});
+    addBodyOptions(p);
+    if (!ctx.parse(p, args, QStringLiteral("verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S] [--tolerance SECONDS]")))
+        return Usage;
+    if (!p.isSet(QStringLiteral("secret")))
+        return ctx.usage(QStringLiteral("--secret is required"));
+    VerifyRequest request;
+    for (const auto &h : p.values(QStringLiteral("header"))) {
+        const auto colon = h.indexOf(u':');
+        if (colon <= 0)
+            return ctx.fail(Error::validation(QStringLiteral("--header"), QStringLiteral("\"%1\" is not 'Name: value'").arg(h)));
+        request.headers.append({h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
+    }
+    if (p.isSet(QStringLiteral("scheme"))) {
+        auto scheme = schemeOption(p);
+        if (!scheme)
+            return ctx.fail(scheme.error());
+        request.scheme = *scheme;
+    }
+    if (p.isSet(QStringLiteral("tolerance"))) {
+        auto t = intOption(p, QStringLiteral("tolerance"), 0, 365 * 24 * 3600);
+        if (!t)
+            return ctx.fail(t.error());
+        request.toleranceSeconds = *t;
+    }
+    if (p.isSet(QStringLiteral("now")))
+        request.now = p.value(QStringLiteral("now")).toLongLong();
+    auto body = readBody(p, QStringLiteral("body"), QStringLiteral("body-file"));
+    if (!body)
+        return ctx.fail(body.error());
+    request.body = *body;
+    request.headerPrefix = prefixOption(p);
+    const auto r = Verifier::verify(p.value(QStringLiteral("secret")), request);
+    const auto scheme = r.scheme ? schemeName(*r.scheme) : QString();
+    if (ctx.jsonOutput()) {
+        ctx.printJson(QJsonObject{{QStringLiteral("valid"), r.valid},
+                                  {QStringLiteral("scheme"), scheme},
+                                  {QStringLiteral("reason"), r.reason},
+                                  {QStringLiteral("signedContent"), QString::fromUtf8(r.signedContent)},
+                                  {QStringLiteral("expected"), QString::fromUtf8(r.expected)},
+                                  {QStringLiteral("given"), QString::fromUtf8(r.given)}});
+    } else {
+        ctx.print(QStringLiteral("%1 (%2)\nscheme:          %3\nsigned content:  %4\nexpected:        %5\ngiven:           %6")
+                      .arg(r.valid ? QStringLiteral("VALID") : QStringLiteral("INVALID"), r.reason, scheme.isEmpty() ? QStringLiteral("unknown") : scheme,
+                           QString::fromUtf8(r.signedContent), QString::fromUtf8(r.expected), QString::fromUtf8(r.given)));
+    }
+    return r.valid ? Success : Failure;
+}
+
+} // namespace hookline::cli

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "model/RetryPolicy.h"
+#include "signing/Scheme.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace hookline {
+
+struct CustomHeader final {
+    QString name;
+    QString value;
+    bool operator==(const CustomHeader &) const = default;
+};
+
+// One secret of a webhook. The current one has no expiry; a rotated one keeps
+// signing beside the new one until `expiresAt` (the grace period).
+struct WebhookSecret final {
+    QString secret;
+    QDateTime createdAt;
+    std::optional<QDateTime> expiresAt;
+};
+
+struct Webhook final {
+    QString id;
+    QString tenantId = QStringLiteral("default");
+    QString name;
+    QString url;
+    QString description;
+    Scheme scheme = Scheme::Standard;
+    bool active = true;
+    QStringList events;               // exact names, "group.*" or "*"
+    QList<CustomHeader> headers;
+    RetryPolicy retry;
+    std::optional<int> retention;     // newest deliveries kept; unset = installation setting
+    QString transform;                // body of a JavaScript function of `payload`; empty = none
+    QString secret;                   // the current secret
+    QList<WebhookSecret> secrets;     // every secret, newest first (rotation history)
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    QString disabledReason;           // set when the engine deactivated it
+    QDateTime disabledAt;
+    int consecutiveFailures = 0;
+
+    // Secrets that sign a delivery sent at `now`: the current one first, then
+    // rotated ones still inside their grace period.
+    QStringList signingSecrets(const QDateTime &now) const;
+};
+
+} // namespace hookline

@@ -1,0 +1,206 @@
+#include "EventService.h"
+
+#include "json/CanonicalJson.h"
+#include "json/JsonSlices.h"
+#include "model/EventType.h"
+#include "store/EventStore.h"
+#include "store/EventTypeStore.h"
+#include "store/Sql.h"
+#include "store/TenantStore.h"
+#include "store/WebhookStore.h"
+#include "util/Ids.h"
+
+namespace hookline {
+
+namespace {
+QString sizeText(qsizetype bytes)
+{
+    return QStringLiteral("%1 MB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 2);
+}
+} // namespace
+
+bool EventService::matches(QStringView pattern, QStringView type)
+{
+    if (pattern == u"*")
+        return type != EventType::testEventName(); // a test ping goes to one webhook, on demand
+    if (pattern.endsWith(u".*"))
+        return type.startsWith(pattern.chopped(1));
+    return pattern == type;
+}
+
+QByteArray EventService::envelope(const QString &eventId, const QString &type, const QDateTime &timestamp,
+                                  const QString &tenantId, QByteArrayView data)
+{
+    // Built as text: the data is already canonical, and these keys are not
+    // integer-like, so this is exactly JSON.stringify of the envelope.
+    QByteArray out;
+    out.reserve(data.size() + 128);
+    out += "{\"id\":" + CanonicalJson::quote(eventId) + ",\"event\":" + CanonicalJson::quote(type)
+           + ",\"timestamp\":" + CanonicalJson::quote(timestamp.toUTC().toString(Qt::ISODateWithMs)) + ",\"data\":";
+    out += data;
+    if (tenantId != u"default")
+        out += ",\"tenantId\":" + CanonicalJson::quote(tenantId);
+    out += '}';
+    return out;
+}
+
+Result<EventService::Prepared> EventService::prepare(const QString &tenantId, const QString &type, QByteArrayView data)
+{
+    if (m_knownTypes.isEmpty()) {
+        auto types = EventTypeStore(m_db).list();
+        if (!types)
+            return types.error();
+        for (const auto &t : std::as_const(*types))
+            m_knownTypes.insert(t.name);
+    }
+    if (!m_knownTypes.contains(type))
+        return Error::validation(QStringLiteral("event"), QStringLiteral("unknown event type \"%1\" (see event-types list)").arg(type));
+    if (!m_knownTenants.contains(tenantId)) {
+        auto tenant = TenantStore(m_db).find(tenantId);
+        if (!tenant)
+            return tenant.error();
+        if (!*tenant)
+            return Error::validation(QStringLiteral("tenant"), QStringLiteral("no tenant \"%1\"").arg(tenantId));
+        m_knownTenants.insert(tenantId);
+    }
+    // Checked before parsing too, so that a huge input is not canonicalised for nothing.
+    if (data.size() > 4 * kMaxBodyBytes)
+        return Error{Error::Code::TooLarge, QStringLiteral("the event data is %1, over the 1 MB limit").arg(sizeText(data.size())), QStringLiteral("data")};
+    JsonParseError error;
+    auto canonical = CanonicalJson::canonicalizeObject(data, &error);
+    if (!canonical)
+        return Error::validation(QStringLiteral("data"), QStringLiteral("invalid JSON: %1").arg(error.message));
+    // The envelope adds the id, type, timestamp and tenant around the data.
+    const qsizetype bodySize = canonical->size() + 96 + type.size() + (tenantId == u"default" ? 0 : tenantId.size() + 14);
+    if (bodySize > kMaxBodyBytes)
+        return Error{Error::Code::TooLarge, QStringLiteral("the event body would be %1, over the 1 MB limit").arg(sizeText(bodySize)), QStringLiteral("data")};
+    return Prepared{tenantId, type, std::move(*canonical)};
+}
+
+Result<int> EventService::write(const QList<Prepared> &events)
+{
+    EventStore store(m_db);
+    int deliveries = 0;
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const auto now = QDateTime::currentDateTimeUtc();
+    for (const auto &p : events) {
+        if (!m_subscriptions.contains(p.tenantId)) {
+            auto subs = store.activeSubscriptions(p.tenantId);
+            if (!subs)
+                return subs.error();
+            m_subscriptions.insert(p.tenantId, *subs);
+        }
+        Event event{newId(u"evt_"), p.tenantId, p.type, now, {}};
+        event.body = envelope(event.id, p.type, now, p.tenantId, p.data);
+        QList<Delivery> rows;
+        const auto &subs = m_subscriptions[p.tenantId];
+        for (auto it = subs.cbegin(); it != subs.cend(); ++it) {
+            const bool wanted = std::any_of(it.value().cbegin(), it.value().cend(),
+                                            [&](const QString &pattern) { return matches(pattern, p.type); });
+            if (!wanted)
+                continue;
+            Delivery d;
+            d.id = newId(u"msg_");
+            d.webhookId = it.key();
+            d.nextAttemptAt = d.createdAt = now;
+            rows << d;
+        }
+        if (auto s = store.insert(event, rows); !s)
+            return s.error();
+        deliveries += int(rows.size());
+        m_lastEventId = event.id;
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return deliveries;
+}
+
+Result<EventService::Emitted> EventService::emitEvent(const QString &tenantId, const QString &type, QByteArrayView data)
+{
+    auto prepared = prepare(tenantId, type, data);
+    if (!prepared)
+        return prepared.error();
+    auto deliveries = write({*prepared});
+    if (!deliveries)
+        return deliveries.error();
+    return Emitted{m_lastEventId, *deliveries};
+}
+
+Result<EventService::Emitted> EventService::emitTo(const QString &webhookId, const QString &type, QByteArrayView data)
+{
+    auto webhook = WebhookStore(m_db).find(webhookId);
+    if (!webhook)
+        return webhook.error();
+    if (!*webhook)
+        return Error::notFound(QStringLiteral("no webhook with id \"%1\"").arg(webhookId));
+    auto prepared = prepare((*webhook)->tenantId, type, data);
+    if (!prepared)
+        return prepared.error();
+    // One webhook, whatever it subscribes to or whether it is active.
+    m_subscriptions.insert(prepared->tenantId, {{webhookId, {QStringLiteral("*"), type}}});
+    auto deliveries = write({*prepared});
+    m_subscriptions.remove(prepared->tenantId);
+    if (!deliveries)
+        return deliveries.error();
+    return Emitted{m_lastEventId, *deliveries};
+}
+
+Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, int transactionSize)
+{
+    QList<Prepared> all;
+    int lineNumber = 0;
+    for (qsizetype start = 0; start < text.size();) {
+        auto end = text.indexOf('\n', start);
+        if (end < 0)
+            end = text.size();
+        const auto line = text.sliced(start, end - start).trimmed();
+        start = end + 1;
+        ++lineNumber;
+        if (line.isEmpty())
+            continue;
+        const auto at = [&](const QString &why) {
+            return Error::validation(QStringLiteral("batch"), QStringLiteral("line %1: %2").arg(lineNumber).arg(why));
+        };
+        JsonParseError error;
+        const auto canonical = CanonicalJson::canonicalizeObject(line, &error);
+        if (!canonical)
+            return at(QStringLiteral("invalid JSON: %1").arg(error.message));
+        const auto fields = JsonSlices::members(*canonical);
+        const auto eventField = JsonSlices::member(*fields, u"event");
+        const auto type = eventField ? JsonSlices::string(*eventField) : std::nullopt;
+        if (!type)
+            return at(QStringLiteral("\"event\" must be an event type name"));
+        const auto data = JsonSlices::member(*fields, u"data").value_or(QByteArrayLiteral("{}"));
+        QString tenant = QStringLiteral("default");
+        if (const auto t = JsonSlices::member(*fields, u"tenant")) {
+            const auto s = JsonSlices::string(*t);
+            if (!s)
+                return at(QStringLiteral("\"tenant\" must be a string"));
+            tenant = *s;
+        }
+        for (const auto &[key, value] : *fields) {
+            if (key != u"event" && key != u"data" && key != u"tenant")
+                return at(QStringLiteral("unknown field \"%1\" (expected event, data, tenant)").arg(key));
+        }
+        auto prepared = prepare(tenant, *type, data);
+        if (!prepared)
+            return at(prepared.error().message);
+        all << std::move(*prepared);
+    }
+    if (all.isEmpty())
+        return Error::validation(QStringLiteral("batch"), QStringLiteral("the file holds no event"));
+
+    BatchResult result;
+    for (qsizetype i = 0; i < all.size(); i += transactionSize) {
+        auto written = write(all.mid(i, transactionSize));
+        if (!written)
+            return written.error();
+        result.events += int(std::min<qsizetype>(transactionSize, all.size() - i));
+        result.deliveries += *written;
+    }
+    return result;
+}
+
+} // namespace hookline

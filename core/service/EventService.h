@@ -1,0 +1,64 @@
+#pragma once
+
+#include "model/Event.h"
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QStringList>
+
+namespace hookline {
+
+// The one path every event takes (CLI emit, REST ingest, send-event dialog):
+// validate, build the canonical envelope, match subscriptions, and write the
+// event with all its deliveries in one transaction.
+class EventService final {
+public:
+    explicit EventService(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    struct Emitted {
+        QString eventId;
+        int deliveries = 0;
+    };
+    struct BatchResult {
+        int events = 0;
+        int deliveries = 0;
+    };
+
+    // `data` is JSON text of an object.
+    Result<Emitted> emitEvent(const QString &tenantId, const QString &type, QByteArrayView data);
+    // JSON Lines, one {"event": TYPE, "data": {…}, "tenant": T} a line. Every
+    // line is checked before anything is written; then transactions of up to
+    // `transactionSize` events.
+    Result<BatchResult> emitBatch(QByteArrayView jsonLines, int transactionSize = 1000);
+    // A delivery to one webhook only, whatever it subscribes to (test pings).
+    Result<Emitted> emitTo(const QString &webhookId, const QString &type, QByteArrayView data);
+
+    // The default envelope: {"id","event","timestamp","data"} plus "tenantId"
+    // when the tenant is not "default". `data` must be canonical.
+    static QByteArray envelope(const QString &eventId, const QString &type, const QDateTime &timestamp,
+                               const QString &tenantId, QByteArrayView canonicalData);
+
+    static bool matches(QStringView pattern, QStringView type);
+
+    static constexpr qsizetype kMaxBodyBytes = 1024 * 1024;
+
+private:
+    struct Prepared {
+        QString tenantId;
+        QString type;
+        QByteArray data; // canonical
+    };
+    Result<Prepared> prepare(const QString &tenantId, const QString &type, QByteArrayView data);
+    Result<int> write(const QList<Prepared> &events);
+
+    QSqlDatabase m_db;
+    QSet<QString> m_knownTypes;
+    QSet<QString> m_knownTenants;
+    QHash<QString, QHash<QString, QStringList>> m_subscriptions; // tenant -> webhook -> patterns
+    QString m_lastEventId;
+};
+
+} // namespace hookline

@@ -1,0 +1,155 @@
+#include "Settings.h"
+
+#include "store/SettingsStore.h"
+
+#include <QFileInfo>
+#include <QRegularExpression>
+
+namespace hookline {
+
+namespace {
+const Settings::Info *findInfo(const QString &key)
+{
+    for (const auto &info : Settings::known()) {
+        if (info.key == key)
+            return &info;
+    }
+    return nullptr;
+}
+
+std::optional<bool> parseBool(const QString &v)
+{
+    const auto s = v.trimmed().toLower();
+    if (s == u"true" || s == u"1" || s == u"yes" || s == u"on")
+        return true;
+    if (s == u"false" || s == u"0" || s == u"no" || s == u"off")
+        return false;
+    return std::nullopt;
+}
+
+struct Bounds {
+    double min;
+    double max;
+};
+
+Bounds boundsOf(const QString &key)
+{
+    if (key == QLatin1StringView(Settings::kRetention))
+        return {1, 10000000};
+    if (key == QLatin1StringView(Settings::kRequestTimeoutSeconds))
+        return {0.1, 300};
+    if (key == QLatin1StringView(Settings::kRotationGraceSeconds))
+        return {0, 30 * 24 * 3600};
+    return {0, 0};
+}
+Error unknownKey(const QString &key)
+{
+    QStringList names;
+    for (const auto &i : Settings::known())
+        names << i.key;
+    return Error::validation(QStringLiteral("key"), QStringLiteral("unknown setting \"%1\" (known: %2)").arg(key, names.join(QStringLiteral(", "))));
+}
+} // namespace
+
+const QList<Settings::Info> &Settings::known()
+{
+    static const QList<Info> list{
+        {QString::fromLatin1(kHeaderPrefix), Type::String, QStringLiteral("X-Webhook"),
+         QStringLiteral("prefix of Hookline's own headers (<P>-Event, <P>-Id, <P>-Delivery-Id, <P>-Timestamp, <P>-Signature)")},
+        {QString::fromLatin1(kAllowInsecureUrls), Type::Bool, QStringLiteral("false"),
+         QStringLiteral("allow plain http:// webhook URLs (development only)")},
+        {QString::fromLatin1(kAllowPrivateAddresses), Type::Bool, QStringLiteral("false"),
+         QStringLiteral("allow webhook URLs on loopback, private, link-local and multicast addresses (development only)")},
+        {QString::fromLatin1(kRetention), Type::Int, QStringLiteral("100"),
+         QStringLiteral("newest deliveries kept per webhook (a webhook may override it)")},
+        {QString::fromLatin1(kRequestTimeoutSeconds), Type::Double, QStringLiteral("10"),
+         QStringLiteral("total deadline of one delivery request, in seconds")},
+        {QString::fromLatin1(kRotationGraceSeconds), Type::Int, QStringLiteral("86400"),
+         QStringLiteral("how long a rotated secret keeps signing beside the new one, in seconds")},
+        {QString::fromLatin1(kExtraCaCertificates), Type::Path, QString(),
+         QStringLiteral("PEM file of extra CA certificates trusted for https:// receivers")},
+    };
+    return list;
+}
+
+Result<QString> Settings::normalized(const Info &info, const QString &value) const
+{
+    const auto bad = [&](const QString &why) { return Error::validation(info.key, why); };
+    switch (info.type) {
+    case Type::Bool:
+        if (const auto b = parseBool(value))
+            return *b ? QStringLiteral("true") : QStringLiteral("false");
+        return bad(QStringLiteral("expected true or false, got \"%1\"").arg(value));
+    case Type::Int:
+    case Type::Double: {
+        bool ok = false;
+        const double d = value.trimmed().toDouble(&ok);
+        const auto bounds = boundsOf(info.key);
+        if (!ok || (info.type == Type::Int && d != double(qint64(d))))
+            return bad(QStringLiteral("expected %1, got \"%2\"").arg(info.type == Type::Int ? QStringLiteral("a whole number") : QStringLiteral("a number"), value));
+        if (d < bounds.min || d > bounds.max)
+            return bad(QStringLiteral("must be between %1 and %2").arg(bounds.min).arg(bounds.max));
+        return QString::number(d, 'g', 15);
+    }
+    case Type::String: {
+        static const QRegularExpression prefix(QStringLiteral("^[A-Za-z][A-Za-z0-9-]{0,62}[A-Za-z0-9]$"));
+        if (!prefix.match(value).hasMatch())
+            return bad(QStringLiteral("must be a header name of letters, digits and dashes, like X-Webhook"));
+        return value;
+    }
+    case Type::Path:
+        if (value.isEmpty())
+            return value;
+        if (!QFileInfo(value).isFile() || !QFileInfo(value).isReadable())
+            return bad(QStringLiteral("%1 is not a readable file").arg(value));
+        return QFileInfo(value).absoluteFilePath();
+    }
+    return value;
+}
+
+Result<QString> Settings::value(const QString &key) const
+{
+    const auto *info = findInfo(key);
+    if (!info)
+        return unknownKey(key);
+    auto stored = SettingsStore(m_db).value(key);
+    if (!stored)
+        return stored.error();
+    return stored->value_or(info->defaultValue);
+}
+
+Status Settings::setValue(const QString &key, const QString &value)
+{
+    const auto *info = findInfo(key);
+    if (!info)
+        return unknownKey(key);
+    auto normal = normalized(*info, value);
+    if (!normal)
+        return normal.error();
+    return SettingsStore(m_db).setValue(key, *normal);
+}
+
+Status Settings::reset(const QString &key)
+{
+    if (auto v = value(key); !v)
+        return v.error();
+    return SettingsStore(m_db).remove(key);
+}
+
+QString Settings::text(const char *key) const
+{
+    auto v = value(QString::fromLatin1(key));
+    if (v)
+        return *v;
+    return findInfo(QString::fromLatin1(key))->defaultValue;
+}
+
+QString Settings::headerPrefix() const { return text(kHeaderPrefix); }
+bool Settings::allowInsecureUrls() const { return parseBool(text(kAllowInsecureUrls)).value_or(false); }
+bool Settings::allowPrivateAddresses() const { return parseBool(text(kAllowPrivateAddresses)).value_or(false); }
+int Settings::retention() const { return text(kRetention).toInt(); }
+double Settings::requestTimeoutSeconds() const { return text(kRequestTimeoutSeconds).toDouble(); }
+int Settings::rotationGraceSeconds() const { return text(kRotationGraceSeconds).toInt(); }
+QString Settings::extraCaCertificates() const { return text(kExtraCaCertificates); }
+
+} // namespace hookline

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+namespace hookline {
+
+// Installation-wide settings: names, defaults, validation and typed access.
+class Settings final {
+public:
+    enum class Type { Bool, Int, Double, String, Path };
+    struct Info {
+        QString key;
+        Type type;
+        QString defaultValue;
+        QString description;
+    };
+
+    explicit Settings(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    static const QList<Info> &known();
+
+    // The stored value, or the default when none is stored.
+    Result<QString> value(const QString &key) const;
+    // Validates, normalises (booleans become true/false) and stores.
+    Status setValue(const QString &key, const QString &value);
+    Status reset(const QString &key);
+
+    // Typed views; a value that cannot be read falls back to the default.
+    QString headerPrefix() const;
+    bool allowInsecureUrls() const;
+    bool allowPrivateAddresses() const;
+    int retention() const;
+    double requestTimeoutSeconds() const;
+    int rotationGraceSeconds() const;
+    QString extraCaCertificates() const;
+
+    static constexpr auto kHeaderPrefix = "headerPrefix";
+    static constexpr auto kAllowInsecureUrls = "allowInsecureUrls";
+    static constexpr auto kAllowPrivateAddresses = "allowPrivateAddresses";
+    static constexpr auto kRetention = "retention";
+    static constexpr auto kRequestTimeoutSeconds = "requestTimeoutSeconds";
+    static constexpr auto kRotationGraceSeconds = "rotationGraceSeconds";
+    static constexpr auto kExtraCaCertificates = "extraCaCertificates";
+
+private:
+    Result<QString> normalized(const Info &info, const QString &value) const;
+    QString text(const char *key) const;
+
+    QSqlDatabase m_db;
+};
+
+} // namespace hookline

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "model/Tenant.h"
+#include "util/Result.h"
+
+#include <QList>
+#include <QSqlDatabase>
+
+namespace hookline {
+
+class TenantService final {
+public:
+    explicit TenantService(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    Result<Tenant> create(const QString &id, Plan plan);
+    Result<Tenant> setPlan(const QString &id, Plan plan);
+    Result<Tenant> get(const QString &id) const;
+    Result<QList<Tenant>> list() const;
+
+private:
+    QSqlDatabase m_db;
+};
+
+} // namespace hookline

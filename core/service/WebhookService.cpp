@@ -1,0 +1,168 @@
+#include "WebhookService.h"
+
+#include "model/Plan.h"
+#include "service/Settings.h"
+#include "signing/Secret.h"
+#include "store/EventTypeStore.h"
+#include "store/Sql.h"
+#include "store/TenantStore.h"
+#include "store/WebhookStore.h"
+#include "util/Ids.h"
+
+#include <QUrl>
+
+namespace hookline {
+
+Result<WebhookValidator::Context> WebhookService::validationContext() const
+{
+    auto types = EventTypeStore(m_db).list();
+    if (!types)
+        return types.error();
+    WebhookValidator::Context ctx;
+    for (const auto &t : *types) {
+        ctx.eventTypes.insert(t.name);
+        ctx.groups.insert(t.group);
+    }
+    const Settings settings(m_db);
+    ctx.headerPrefix = settings.headerPrefix();
+    ctx.allowInsecureUrls = settings.allowInsecureUrls();
+    ctx.allowPrivateAddresses = settings.allowPrivateAddresses();
+    return ctx;
+}
+
+Status WebhookService::checkQuota(const QString &tenantId) const
+{
+    auto tenant = TenantStore(m_db).find(tenantId);
+    if (!tenant)
+        return tenant.error();
+    if (!*tenant)
+        return Error::validation(QStringLiteral("tenant"), QStringLiteral("no tenant \"%1\"").arg(tenantId));
+    auto count = WebhookStore(m_db).countForTenant(tenantId);
+    if (!count)
+        return count.error();
+    const auto plan = (*tenant)->plan;
+    const int quota = planWebhookQuota(plan);
+    if (*count >= quota) {
+        return Error{Error::Code::Quota,
+                     QStringLiteral("tenant \"%1\" is on the %2 plan, which allows %3 webhook%4, and has %5")
+                         .arg(tenantId, planName(plan)).arg(quota).arg(quota == 1 ? QString() : QStringLiteral("s")).arg(*count),
+                     QStringLiteral("tenant")};
+    }
+    return Ok{};
+}
+
+Result<Webhook> WebhookService::create(Webhook w)
+{
+    auto ctx = validationContext();
+    if (!ctx)
+        return ctx.error();
+    if (w.secret.isEmpty())
+        w.secret = Secret::generate();
+    if (w.name.trimmed().isEmpty())
+        w.name = QUrl(w.url).host();
+    if (auto s = WebhookValidator(*ctx).validate(w); !s)
+        return s.error();
+
+    const auto now = QDateTime::currentDateTimeUtc();
+    w.id = newId(u"wh_");
+    w.createdAt = w.updatedAt = now;
+    w.secrets = {WebhookSecret{w.secret, now, std::nullopt}};
+
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    if (auto s = checkQuota(w.tenantId); !s)
+        return s.error();
+    if (auto s = WebhookStore(m_db).insert(w); !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return get(w.id);
+}
+
+Result<Webhook> WebhookService::update(Webhook w)
+{
+    auto existing = get(w.id);
+    if (!existing)
+        return existing.error();
+    auto ctx = validationContext();
+    if (!ctx)
+        return ctx.error();
+    w.secret = existing->secret;
+    w.secrets = existing->secrets;
+    w.createdAt = existing->createdAt;
+    if (w.name.trimmed().isEmpty())
+        w.name = QUrl(w.url).host();
+    if (auto s = WebhookValidator(*ctx).validate(w); !s)
+        return s.error();
+    // Turning a webhook back on is the administrator's answer to an automatic
+    // deactivation: start counting failures afresh.
+    if (w.active && !existing->active) {
+        w.consecutiveFailures = 0;
+        w.disabledReason.clear();
+        w.disabledAt = {};
+    }
+    w.updatedAt = QDateTime::currentDateTimeUtc();
+
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    if (w.tenantId != existing->tenantId) {
+        if (auto s = checkQuota(w.tenantId); !s)
+            return s.error();
+    }
+    if (auto s = WebhookStore(m_db).update(w); !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return get(w.id);
+}
+
+Status WebhookService::remove(const QString &id)
+{
+    if (auto existing = get(id); !existing)
+        return existing.error();
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s;
+    if (auto s = WebhookStore(m_db).remove(id); !s)
+        return s;
+    return tx.commit();
+}
+
+Result<WebhookService::Rotation> WebhookService::rotateSecret(const QString &id, std::optional<int> graceSeconds)
+{
+    auto existing = get(id);
+    if (!existing)
+        return existing.error();
+    const int grace = graceSeconds.value_or(Settings(m_db).rotationGraceSeconds());
+    if (grace < 0 || grace > 30 * 24 * 3600)
+        return Error::validation(QStringLiteral("grace"), QStringLiteral("must be between 0 and 2592000 seconds (30 days)"));
+    const auto now = QDateTime::currentDateTimeUtc();
+    Rotation rotation{Secret::generate(), now.addSecs(grace)};
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    if (auto s = WebhookStore(m_db).rotateSecret(id, rotation.secret, now, rotation.previousExpiresAt); !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return rotation;
+}
+
+Result<Webhook> WebhookService::get(const QString &id) const
+{
+    auto found = WebhookStore(m_db).find(id);
+    if (!found)
+        return found.error();
+    if (!*found)
+        return Error::notFound(QStringLiteral("no webhook with id \"%1\"").arg(id));
+    return std::move(**found);
+}
+
+Result<QList<Webhook>> WebhookService::list(const QString &tenantId) const
+{
+    return WebhookStore(m_db).list(tenantId);
+}
+
+} // namespace hookline

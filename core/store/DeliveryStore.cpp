@@ -1,0 +1,129 @@
+#include "DeliveryStore.h"
+
+#include "store/Sql.h"
+
+namespace hookline {
+
+namespace {
+const QString kColumns = QStringLiteral(
+    "id, event_id, webhook_id, event_type, tenant_id, status, attempts, next_attempt_at, created_at, updated_at,"
+    " last_status_code, last_error, last_duration_ms");
+
+Delivery fromRow(const QSqlQuery &q)
+{
+    Delivery d;
+    d.id = q.value(0).toString();
+    d.eventId = q.value(1).toString();
+    d.webhookId = q.value(2).toString();
+    d.eventType = q.value(3).toString();
+    d.tenantId = q.value(4).toString();
+    d.status = deliveryStatusFromName(q.value(5).toString()).value_or(DeliveryStatus::Pending);
+    d.attempts = q.value(6).toInt();
+    d.nextAttemptAt = sql::dateOrNull(q.value(7));
+    d.createdAt = sql::fromMs(q.value(8).toLongLong());
+    d.updatedAt = sql::fromMs(q.value(9).toLongLong());
+    if (!q.value(10).isNull())
+        d.lastStatusCode = q.value(10).toInt();
+    d.lastError = q.value(11).toString();
+    if (!q.value(12).isNull())
+        d.lastDurationMs = q.value(12).toLongLong();
+    return d;
+}
+
+// WHERE clause and its values for a filter, in order.
+std::pair<QString, QVariantList> whereClause(const DeliveryFilter &f)
+{
+    QStringList terms;
+    QVariantList values;
+    if (!f.webhookId.isEmpty()) {
+        terms << QStringLiteral("webhook_id = ?");
+        values << f.webhookId;
+    }
+    if (f.status) {
+        terms << QStringLiteral("status = ?");
+        values << deliveryStatusName(*f.status);
+    }
+    if (!f.eventType.isEmpty()) {
+        terms << QStringLiteral("event_type = ?");
+        values << f.eventType;
+    }
+    if (f.since.isValid()) {
+        terms << QStringLiteral("created_at >= ?");
+        values << sql::toMs(f.since);
+    }
+    if (f.until.isValid()) {
+        terms << QStringLiteral("created_at < ?");
+        values << sql::toMs(f.until);
+    }
+    return {terms.isEmpty() ? QString() : QStringLiteral(" WHERE ") + terms.join(QStringLiteral(" AND ")), values};
+}
+} // namespace
+
+Result<QList<Delivery>> DeliveryStore::list(const DeliveryFilter &filter) const
+{
+    const auto [where, values] = whereClause(filter);
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT %1 FROM deliveries%2 ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")
+                                    .arg(kColumns, where));
+    for (const auto &v : values)
+        q.addBindValue(v);
+    q.addBindValue(filter.limit);
+    q.addBindValue(filter.offset);
+    if (auto s = sql::exec(q, u"reading the delivery history"); !s)
+        return s.error();
+    QList<Delivery> out;
+    while (q.next())
+        out << fromRow(q);
+    return out;
+}
+
+Result<int> DeliveryStore::count(const DeliveryFilter &filter) const
+{
+    const auto [where, values] = whereClause(filter);
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT COUNT(*) FROM deliveries%1").arg(where));
+    for (const auto &v : values)
+        q.addBindValue(v);
+    if (auto s = sql::exec(q, u"counting deliveries"); !s)
+        return s.error();
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+Result<std::optional<Delivery>> DeliveryStore::find(const QString &id) const
+{
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT %1 FROM deliveries WHERE id = ?").arg(kColumns));
+    q.addBindValue(id);
+    if (auto s = sql::exec(q, u"reading a delivery"); !s)
+        return s.error();
+    if (!q.next())
+        return std::optional<Delivery>();
+    return std::optional<Delivery>(fromRow(q));
+}
+
+Result<QList<Attempt>> DeliveryStore::attempts(const QString &deliveryId) const
+{
+    auto q = sql::prepare(m_db, QStringLiteral(
+        "SELECT id, delivery_id, number, started_at, duration_ms, request_headers, request_body, response_status,"
+        " response_headers, response_body, error FROM attempts WHERE delivery_id = ? ORDER BY number"));
+    q.addBindValue(deliveryId);
+    if (auto s = sql::exec(q, u"reading attempts"); !s)
+        return s.error();
+    QList<Attempt> out;
+    while (q.next()) {
+        Attempt a;
+        a.id = q.value(0).toLongLong();
+        a.deliveryId = q.value(1).toString();
+        a.number = q.value(2).toInt();
+        a.startedAt = sql::fromMs(q.value(3).toLongLong());
+        a.durationMs = q.value(4).toLongLong();
+        a.requestHeaders = q.value(5).toString().toUtf8();
+        a.requestBody = q.value(6).toByteArray();
+        if (!q.value(7).isNull())
+            a.responseStatus = q.value(7).toInt();
+        a.responseHeaders = q.value(8).toString().toUtf8();
+        a.responseBody = q.value(9).toByteArray();
+        a.error = q.value(10).toString();
+        out << a;
+    }
+    return out;
+}
+
+} // namespace hookline

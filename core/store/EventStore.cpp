@@ -1,0 +1,68 @@
+#include "EventStore.h"
+
+#include "store/Sql.h"
+
+namespace hookline {
+
+Result<QHash<QString, QStringList>> EventStore::activeSubscriptions(const QString &tenantId) const
+{
+    auto q = sql::prepare(m_db, QStringLiteral(
+        "SELECT w.id, s.pattern FROM webhooks w JOIN webhook_subscriptions s ON s.webhook_id = w.id"
+        " WHERE w.tenant_id = ? AND w.active = 1 ORDER BY w.created_at, w.id, s.position"));
+    q.addBindValue(tenantId);
+    if (auto s = sql::exec(q, u"reading subscriptions"); !s)
+        return s.error();
+    QHash<QString, QStringList> out;
+    while (q.next())
+        out[q.value(0).toString()] << q.value(1).toString();
+    return out;
+}
+
+Status EventStore::insert(const Event &event, const QList<Delivery> &deliveries)
+{
+    // Prepared once and reused: a batch emit inserts thousands of rows.
+    if (!m_insertEvent) {
+        m_insertEvent = sql::prepare(m_db, QStringLiteral(
+            "INSERT INTO events (id, tenant_id, type, created_at, body) VALUES (?, ?, ?, ?, ?)"));
+        m_insertDelivery = sql::prepare(m_db, QStringLiteral(
+            "INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts,"
+            " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"));
+    }
+    auto &e = *m_insertEvent;
+    e.addBindValue(event.id);
+    e.addBindValue(event.tenantId);
+    e.addBindValue(event.type);
+    e.addBindValue(sql::toMs(event.createdAt));
+    e.addBindValue(QString::fromUtf8(event.body));
+    if (auto s = sql::exec(e, u"recording an event"); !s)
+        return s;
+    auto &d = *m_insertDelivery;
+    for (const auto &delivery : deliveries) {
+        d.addBindValue(delivery.id);
+        d.addBindValue(event.id);
+        d.addBindValue(delivery.webhookId);
+        d.addBindValue(event.tenantId);
+        d.addBindValue(event.type);
+        d.addBindValue(deliveryStatusName(delivery.status));
+        d.addBindValue(sql::toMs(delivery.nextAttemptAt));
+        d.addBindValue(sql::toMs(delivery.createdAt));
+        d.addBindValue(sql::toMs(delivery.createdAt));
+        if (auto s = sql::exec(d, u"recording a delivery"); !s)
+            return s;
+    }
+    return Ok{};
+}
+
+Result<std::optional<Event>> EventStore::find(const QString &id) const
+{
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT id, tenant_id, type, created_at, body FROM events WHERE id = ?"));
+    q.addBindValue(id);
+    if (auto s = sql::exec(q, u"reading an event"); !s)
+        return s.error();
+    if (!q.next())
+        return std::optional<Event>();
+    return std::optional<Event>(Event{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                                      sql::fromMs(q.value(3).toLongLong()), q.value(4).toString().toUtf8()});
+}
+
+} // namespace hookline

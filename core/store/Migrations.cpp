@@ -1,0 +1,233 @@
+#include "Migrations.h"
+
+#include "store/Sql.h"
+
+#include <QDateTime>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace hookline {
+
+namespace {
+
+struct Migration {
+    int version;
+    const char *description;
+    QStringList statements;
+};
+
+// Never edit a migration that has shipped: add a new one.
+const QList<Migration> &migrations()
+{
+    static const QList<Migration> list{
+        {1, "tenants, event types, webhooks, settings", {
+            QStringLiteral("CREATE TABLE tenants ("
+                           " id TEXT PRIMARY KEY,"
+                           " plan TEXT NOT NULL CHECK (plan IN ('FREE','PRO','SCALE','ENTERPRISE')),"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("INSERT INTO tenants (id, plan, created_at) VALUES ('default', 'ENTERPRISE', :now)"),
+            QStringLiteral("CREATE TABLE event_types ("
+                           " name TEXT PRIMARY KEY,"
+                           " group_name TEXT NOT NULL,"
+                           " description TEXT NOT NULL DEFAULT '',"
+                           " sample_payload TEXT NOT NULL DEFAULT '{}',"
+                           " catalog TEXT NOT NULL DEFAULT 'custom',"
+                           " builtin INTEGER NOT NULL DEFAULT 0,"
+                           " updated_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX event_types_group ON event_types (group_name)"),
+            QStringLiteral("INSERT INTO event_types (name, group_name, description, sample_payload, catalog, builtin, updated_at)"
+                           " VALUES ('webhook.test', 'webhook', 'A test ping sent on demand to check a webhook end to end.',"
+                           " '{\"test\":true,\"message\":\"This is a test webhook delivery\"}', 'hookline', 1, :now)"),
+            QStringLiteral("CREATE TABLE webhooks ("
+                           " id TEXT PRIMARY KEY,"
+                           " tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE RESTRICT,"
+                           " name TEXT NOT NULL,"
+                           " url TEXT NOT NULL,"
+                           " description TEXT NOT NULL DEFAULT '',"
+                           " scheme TEXT NOT NULL,"
+                           " active INTEGER NOT NULL DEFAULT 1,"
+                           " max_retries INTEGER NOT NULL,"
+                           " retry_delay_seconds REAL NOT NULL,"
+                           " backoff TEXT NOT NULL,"
+                           " schedule TEXT NOT NULL DEFAULT '',"
+                           " jitter REAL NOT NULL DEFAULT 0,"
+                           " auto_disable_after INTEGER NOT NULL,"
+                           " retention INTEGER,"
+                           " transform TEXT NOT NULL DEFAULT '',"
+                           " consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+                           " disabled_reason TEXT NOT NULL DEFAULT '',"
+                           " disabled_at INTEGER,"
+                           " created_at INTEGER NOT NULL,"
+                           " updated_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX webhooks_tenant ON webhooks (tenant_id, active)"),
+            QStringLiteral("CREATE TABLE webhook_subscriptions ("
+                           " webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,"
+                           " position INTEGER NOT NULL,"
+                           " pattern TEXT NOT NULL,"
+                           " PRIMARY KEY (webhook_id, pattern))"),
+            QStringLiteral("CREATE TABLE webhook_headers ("
+                           " webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,"
+                           " position INTEGER NOT NULL,"
+                           " name TEXT NOT NULL,"
+                           " value TEXT NOT NULL,"
+                           " PRIMARY KEY (webhook_id, position))"),
+            QStringLiteral("CREATE TABLE webhook_secrets ("
+                           " id INTEGER PRIMARY KEY,"
+                           " webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,"
+                           " secret TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL,"
+                           " expires_at INTEGER)"),
+            QStringLiteral("CREATE INDEX webhook_secrets_webhook ON webhook_secrets (webhook_id, id)"),
+            QStringLiteral("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+        }},
+        {2, "events, deliveries, attempts", {
+            QStringLiteral("CREATE TABLE events ("
+                           " id TEXT PRIMARY KEY,"
+                           " tenant_id TEXT NOT NULL REFERENCES tenants (id),"
+                           " type TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL,"
+                           " body TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE deliveries ("
+                           " id TEXT PRIMARY KEY,"
+                           " event_id TEXT NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+                           " webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,"
+                           " tenant_id TEXT NOT NULL,"
+                           " event_type TEXT NOT NULL,"
+                           " status TEXT NOT NULL CHECK (status IN ('pending','delivering','retrying','succeeded','failed')),"
+                           " attempts INTEGER NOT NULL DEFAULT 0,"
+                           " next_attempt_at INTEGER,"
+                           " lease_until INTEGER,"
+                           " created_at INTEGER NOT NULL,"
+                           " updated_at INTEGER NOT NULL,"
+                           " last_status_code INTEGER,"
+                           " last_error TEXT NOT NULL DEFAULT '',"
+                           " last_duration_ms INTEGER)"),
+            // What the engine asks most: which deliveries are due, and which
+            // leases have run out. Partial indexes stay small as history grows.
+            QStringLiteral("CREATE INDEX deliveries_due ON deliveries (next_attempt_at)"
+                           " WHERE status IN ('pending','retrying')"),
+            QStringLiteral("CREATE INDEX deliveries_leased ON deliveries (lease_until)"
+                           " WHERE status = 'delivering'"),
+            // What the history screens ask: one webhook by time, by status, all by time.
+            QStringLiteral("CREATE INDEX deliveries_webhook_time ON deliveries (webhook_id, created_at)"),
+            QStringLiteral("CREATE INDEX deliveries_status_time ON deliveries (status, created_at)"),
+            QStringLiteral("CREATE INDEX deliveries_time ON deliveries (created_at)"),
+            QStringLiteral("CREATE INDEX deliveries_event ON deliveries (event_id)"),
+            QStringLiteral("CREATE TABLE attempts ("
+                           " id INTEGER PRIMARY KEY,"
+                           " delivery_id TEXT NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,"
+                           " number INTEGER NOT NULL,"
+                           " started_at INTEGER NOT NULL,"
+                           " duration_ms INTEGER NOT NULL,"
+                           " request_headers TEXT NOT NULL,"
+                           " request_body BLOB,"
+                           " response_status INTEGER,"
+                           " response_headers TEXT NOT NULL DEFAULT '[]',"
+                           " response_body BLOB,"
+                           " error TEXT NOT NULL DEFAULT '')"),
+            QStringLiteral("CREATE INDEX attempts_delivery ON attempts (delivery_id, number)"),
+        }},
+        {3, "API keys", {
+            QStringLiteral("CREATE TABLE api_keys ("
+                           " id TEXT PRIMARY KEY,"
+                           " tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,"
+                           " name TEXT NOT NULL,"
+                           " prefix TEXT NOT NULL,"
+                           " key_hash TEXT NOT NULL UNIQUE,"
+                           " created_at INTEGER NOT NULL,"
+                           " last_used_at INTEGER,"
+                           " revoked_at INTEGER)"),
+            QStringLiteral("CREATE INDEX api_keys_tenant ON api_keys (tenant_id)"),
+        }},
+    };
+    return list;
+}
+
+Result<bool> hasMigrationTable(const QSqlDatabase &db)
+{
+    auto q = sql::prepare(db, QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"));
+    if (auto s = sql::exec(q, u"reading the schema version"); !s)
+        return s.error();
+    const bool found = q.next();
+    q.finish();
+    return found;
+}
+
+Status apply(const QSqlDatabase &db, const Migration &m)
+{
+    sql::Transaction tx(db);
+    if (auto s = tx.begin(); !s)
+        return s;
+    const auto now = QDateTime::currentMSecsSinceEpoch();
+    const auto what = QStringLiteral("applying schema version %1").arg(m.version);
+    for (const auto &statement : m.statements) {
+        auto q = sql::prepare(db, statement);
+        if (statement.contains(QLatin1StringView(":now")))
+            q.bindValue(QStringLiteral(":now"), now);
+        if (auto s = sql::exec(q, what); !s)
+            return s;
+    }
+    auto record = sql::prepare(db, QStringLiteral("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)"));
+    record.addBindValue(m.version);
+    record.addBindValue(QString::fromLatin1(m.description));
+    record.addBindValue(now);
+    if (auto s = sql::exec(record, what); !s)
+        return s;
+    return tx.commit();
+}
+
+} // namespace
+
+int Migrations::latestVersion()
+{
+    return migrations().constLast().version;
+}
+
+Result<int> Migrations::currentVersion(const QSqlDatabase &db)
+{
+    auto has = hasMigrationTable(db);
+    if (!has)
+        return has.error();
+    if (!*has)
+        return 0;
+    auto q = sql::prepare(db, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    if (auto s = sql::exec(q, u"reading the schema version"); !s)
+        return s.error();
+    const int version = q.next() ? q.value(0).toInt() : 0;
+    q.finish();
+    return version;
+}
+
+Status Migrations::migrate(const QSqlDatabase &db, int target)
+{
+    if (target < 0)
+        target = latestVersion();
+    auto current = currentVersion(db);
+    if (!current)
+        return current.error();
+    if (*current > latestVersion()) {
+        return Error{Error::Code::Conflict,
+                     QStringLiteral("the database has schema version %1 but this Hookline knows versions up to %2: "
+                                    "it was written by a newer Hookline; upgrade Hookline to open it (the file was left untouched)")
+                         .arg(*current).arg(latestVersion()),
+                     {}};
+    }
+    if (*current >= target)
+        return Ok{};
+    if (*current == 0) {
+        if (auto s = sql::exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                                  " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)"),
+                               u"creating the migration table");
+            !s)
+            return s;
+    }
+    for (const auto &m : migrations()) {
+        if (m.version <= *current || m.version > target)
+            continue;
+        if (auto s = apply(db, m); !s)
+            return s;
+    }
+    return Ok{};
+}
+
+} // namespace hookline

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QSqlDatabase>
+
+namespace hookline {
+
+// The schema, as an ordered list of versions. Each runs in its own
+// transaction together with the row that records it, so a crash mid-upgrade
+// leaves the database at the previous version.
+class Migrations final {
+public:
+    Migrations() = delete;
+
+    static int latestVersion();
+    // The version recorded in the database (0 for an empty one), without writing.
+    static Result<int> currentVersion(const QSqlDatabase &db);
+    // Upgrades to `target` (default: the latest). A database newer than this
+    // build is refused before anything is written.
+    static Status migrate(const QSqlDatabase &db, int target = -1);
+};
+
+} // namespace hookline

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace hookline::sql {
+
+// Runs a prepared query; a failure becomes an Error naming what was being done.
+Status exec(QSqlQuery &query, QStringView what);
+// Prepares and runs a statement without bound values.
+Status exec(const QSqlDatabase &db, const QString &statement, QStringView what);
+// Prepares a statement; forward-only, since we never scroll back.
+QSqlQuery prepare(const QSqlDatabase &db, const QString &statement);
+
+// Timestamps are stored as INTEGER milliseconds since the epoch, UTC: compact,
+// sortable, and identical in SQLite and PostgreSQL.
+inline qint64 toMs(const QDateTime &t) { return t.toMSecsSinceEpoch(); }
+inline QDateTime fromMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }
+QVariant optionalMs(const QDateTime &t);
+// A null QString binds as SQL NULL; text columns are NOT NULL, so bind "" instead.
+inline QVariant text(const QString &s) { return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s); }      // NULL when invalid
+QDateTime dateOrNull(const QVariant &value);  // invalid when NULL
+
+// A transaction that rolls back unless committed: every change is all or nothing.
+class Transaction final {
+public:
+    explicit Transaction(QSqlDatabase db);
+    ~Transaction();
+    Q_DISABLE_COPY_MOVE(Transaction)
+
+    Status begin();
+    Status commit();
+    void rollback();
+
+private:
+    QSqlDatabase m_db;
+    bool m_open = false;
+};
+
+} // namespace hookline::sql

@@ -1,0 +1,57 @@
+#include "TenantStore.h"
+
+#include "store/Sql.h"
+
+namespace hookline {
+
+namespace {
+Tenant fromRow(const QSqlQuery &q)
+{
+    Tenant t;
+    t.id = q.value(0).toString();
+    t.plan = planFromName(q.value(1).toString()).value_or(Plan::Free);
+    t.createdAt = sql::fromMs(q.value(2).toLongLong());
+    return t;
+}
+} // namespace
+
+Result<std::optional<Tenant>> TenantStore::find(const QString &id) const
+{
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT id, plan, created_at FROM tenants WHERE id = ?"));
+    q.addBindValue(id);
+    if (auto s = sql::exec(q, u"reading a tenant"); !s)
+        return s.error();
+    if (!q.next())
+        return std::optional<Tenant>();
+    return std::optional<Tenant>(fromRow(q));
+}
+
+Result<QList<Tenant>> TenantStore::list() const
+{
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT id, plan, created_at FROM tenants ORDER BY id"));
+    if (auto s = sql::exec(q, u"listing tenants"); !s)
+        return s.error();
+    QList<Tenant> out;
+    while (q.next())
+        out << fromRow(q);
+    return out;
+}
+
+Status TenantStore::insert(const Tenant &tenant)
+{
+    auto q = sql::prepare(m_db, QStringLiteral("INSERT INTO tenants (id, plan, created_at) VALUES (?, ?, ?)"));
+    q.addBindValue(tenant.id);
+    q.addBindValue(planName(tenant.plan));
+    q.addBindValue(sql::toMs(tenant.createdAt));
+    return sql::exec(q, u"creating a tenant");
+}
+
+Status TenantStore::setPlan(const QString &id, Plan plan)
+{
+    auto q = sql::prepare(m_db, QStringLiteral("UPDATE tenants SET plan = ? WHERE id = ?"));
+    q.addBindValue(planName(plan));
+    q.addBindValue(id);
+    return sql::exec(q, u"changing a tenant's plan");
+}
+
+} // namespace hookline

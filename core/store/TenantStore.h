@@ -1,0 +1,26 @@
+#pragma once
+
+#include "model/Tenant.h"
+#include "util/Result.h"
+
+#include <QList>
+#include <QSqlDatabase>
+
+#include <optional>
+
+namespace hookline {
+
+class TenantStore final {
+public:
+    explicit TenantStore(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    Result<std::optional<Tenant>> find(const QString &id) const;
+    Result<QList<Tenant>> list() const;
+    Status insert(const Tenant &tenant);
+    Status setPlan(const QString &id, Plan plan);
+
+private:
+    QSqlDatabase m_db;
+};
+
+} // namespace hookline

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "model/Webhook.h"
+#include "util/Result.h"
+
+#include <QList>
+#include <QSqlDatabase>
+
+#include <optional>
+
+namespace hookline {
+
+// Webhook rows with their subscriptions, custom headers and secrets. Callers
+// wrap writes in a transaction (sql::Transaction) so that a webhook is never
+// half written.
+class WebhookStore final {
+public:
+    explicit WebhookStore(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    Result<std::optional<Webhook>> find(const QString &id) const;
+    // Every webhook, or a tenant's; by creation time.
+    Result<QList<Webhook>> list(const QString &tenantId = {}) const;
+    Result<int> countForTenant(const QString &tenantId) const;
+
+    Status insert(const Webhook &webhook);              // including its current secret
+    Status update(const Webhook &webhook);              // not the secrets
+    Status remove(const QString &id);
+    // Adds `secret` as current; the previous current one expires at `oldExpiresAt`.
+    Status rotateSecret(const QString &id, const QString &secret, const QDateTime &now, const QDateTime &oldExpiresAt);
+
+private:
+    Status writeChildren(const Webhook &webhook);
+    Status loadChildren(Webhook &webhook) const;
+
+    QSqlDatabase m_db;
+};
+
+} // namespace hookline
