@@ -94,6 +94,11 @@ QSqlDatabase CliContext::database()
     return m_database->connection();
 }
 
+std::shared_ptr<Database> CliContext::databaseHandle()
+{
+    return database().isValid() ? m_database : nullptr;
+}
+
 int CliContext::fail(const Error &error) const
 {
     return fail(error.message);

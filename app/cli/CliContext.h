@@ -29,6 +29,8 @@ public:
 
     // Opens (and migrates) the database on first use; prints the error and returns null on failure.
     QSqlDatabase database();
+    // The same database, for components that open their own connections (the engine).
+    std::shared_ptr<Database> databaseHandle();
     bool jsonOutput() const { return m_json; }
 
     int fail(const Error &error) const;

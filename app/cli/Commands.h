@@ -15,5 +15,8 @@ int settingsCommand(CliContext &ctx, const QStringList &args);
 int tenantCommand(CliContext &ctx, const QStringList &args);
 int signCommand(CliContext &ctx, const QStringList &args);
 int verifyCommand(CliContext &ctx, const QStringList &args);
+int deliverCommand(CliContext &ctx, const QStringList &args);
+int webhookTestCommand(CliContext &ctx, const QStringList &args);
+int replayCommand(CliContext &ctx, const QStringList &args);
 
 } // namespace hookline::cli

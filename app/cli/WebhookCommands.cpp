@@ -359,8 +359,10 @@ int webhookCommand(CliContext &ctx, const QStringList &args)
         return remove(ctx, rest);
     if (sub == u"rotate-secret")
         return rotate(ctx, rest);
-    return ctx.usage(sub.isEmpty() ? QStringLiteral("webhook needs a sub-command: add, list, show, update, delete, rotate-secret")
-                                   : QStringLiteral("unknown webhook sub-command \"%1\" (add, list, show, update, delete, rotate-secret)").arg(sub));
+    if (sub == u"test")
+        return webhookTestCommand(ctx, rest);
+    return ctx.usage(sub.isEmpty() ? QStringLiteral("webhook needs a sub-command: add, list, show, update, delete, rotate-secret, test")
+                                   : QStringLiteral("unknown webhook sub-command \"%1\" (add, list, show, update, delete, rotate-secret, test)").arg(sub));
 }
 
 } // namespace hookline::cli

@@ -21,6 +21,10 @@ const char kHelp[] =
     "  emit TYPE --data JSON|@FILE [--tenant T]       record an event and its deliveries\n"
     "  emit --batch FILE                              JSON Lines, one event a line\n"
     "  deliveries [--webhook ID] [--status S] [--limit N] [--attempts]\n"
+    "Delivery\n"
+    "  deliver [--until-idle] [--workers N]           run the delivery engine (Ctrl-C stops cleanly)\n"
+    "  webhook test ID                                send a webhook.test ping now, print the attempt\n"
+    "  replay DELIVERY_ID | --webhook ID [--status failed] [--since ISO_TIME]\n"
     "Signatures\n"
     "  sign --scheme S --secret SECRET (--body TEXT | --body-file F) [--id ID] [--timestamp UNIX]\n"
     "  verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S]\n"
@@ -84,5 +88,9 @@ int main(int argc, char *argv[])
         return signCommand(ctx, rest);
     if (command == u"verify")
         return verifyCommand(ctx, rest);
+    if (command == u"deliver")
+        return deliverCommand(ctx, rest);
+    if (command == u"replay")
+        return replayCommand(ctx, rest);
     return ctx.fail(QStringLiteral("unknown command \"%1\"; run hookline-cli --help").arg(command), Usage);
 }

@@ -139,6 +139,10 @@ const QList<Migration> &migrations()
                            " revoked_at INTEGER)"),
             QStringLiteral("CREATE INDEX api_keys_tenant ON api_keys (tenant_id)"),
         }},
+        {4, "delivery replays", {
+            // Attempts made before the latest replay: retries are counted from there.
+            QStringLiteral("ALTER TABLE deliveries ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0"),
+        }},
     };
     return list;
 }

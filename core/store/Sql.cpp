@@ -56,16 +56,22 @@ Transaction::~Transaction()
 
 Status Transaction::begin()
 {
-    if (!m_db.transaction())
-        return Error::database(QStringLiteral("could not start a transaction: %1").arg(m_db.lastError().text()));
+    // IMMEDIATE takes the write lock up front. A deferred transaction that
+    // reads and then writes fails at once with SQLITE_BUSY when another
+    // connection (an engine worker, the CLI) committed in between; taking the
+    // lock first makes writers queue behind the busy timeout instead.
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return Error::database(QStringLiteral("could not start a transaction: %1").arg(q.lastError().text()));
     m_open = true;
     return Ok{};
 }
 
 Status Transaction::commit()
 {
-    if (!m_db.commit()) {
-        const auto text = m_db.lastError().text();
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("COMMIT"))) {
+        const auto text = q.lastError().text();
         rollback();
         return Error::database(QStringLiteral("could not commit: %1").arg(text));
     }
@@ -76,7 +82,8 @@ Status Transaction::commit()
 void Transaction::rollback()
 {
     if (m_open) {
-        m_db.rollback();
+        QSqlQuery q(m_db);
+        q.exec(QStringLiteral("ROLLBACK"));
         m_open = false;
     }
 }

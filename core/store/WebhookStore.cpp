@@ -65,7 +65,7 @@ void bindColumns(QSqlQuery &q, const Webhook &w)
     q.bindValue(QStringLiteral(":max_retries"), w.retry.maxRetries);
     q.bindValue(QStringLiteral(":delay"), w.retry.retryDelaySeconds);
     q.bindValue(QStringLiteral(":backoff"), backoffName(w.retry.backoff));
-    q.bindValue(QStringLiteral(":schedule"), scheduleToText(w.retry.schedule));
+    q.bindValue(QStringLiteral(":schedule"), sql::text(scheduleToText(w.retry.schedule)));
     q.bindValue(QStringLiteral(":jitter"), w.retry.jitter);
     q.bindValue(QStringLiteral(":auto_disable"), w.retry.autoDisableAfter);
     q.bindValue(QStringLiteral(":retention"), w.retention ? QVariant(*w.retention) : QVariant(QMetaType(QMetaType::Int)));
@@ -230,6 +230,12 @@ Status WebhookStore::rotateSecret(const QString &id, const QString &secret, cons
     expire.bindValue(QStringLiteral(":id"), id);
     expire.bindValue(QStringLiteral(":now"), sql::toMs(now));
     if (auto s = sql::exec(expire, u"expiring the old secret"); !s)
+        return s;
+    // Workers cache webhooks by updated_at: a rotation must be seen as a change.
+    auto touch = sql::prepare(m_db, QStringLiteral("UPDATE webhooks SET updated_at = ? WHERE id = ?"));
+    touch.addBindValue(sql::toMs(now));
+    touch.addBindValue(id);
+    if (auto s = sql::exec(touch, u"updating the webhook"); !s)
         return s;
     auto insert = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_secrets (webhook_id, secret, created_at) VALUES (?, ?, ?)"));
     insert.addBindValue(id);

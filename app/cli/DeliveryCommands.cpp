@@ -1,0 +1,215 @@
+#include "CliContext.h"
+#include "Commands.h"
+#include "JsonViews.h"
+#include "StopSignals.h"
+
+#include "engine/DeliveryEngine.h"
+#include "json/CanonicalJson.h"
+#include "model/EventType.h"
+#include "service/EventService.h"
+#include "store/DeliveryQueue.h"
+#include "store/DeliveryStore.h"
+#include "store/Sql.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimer>
+
+namespace hookline::cli {
+
+int deliverCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("until-idle"), QStringLiteral("Return once nothing is pending, delivering or retrying.")});
+    p.addOption({QStringLiteral("workers"), QStringLiteral("Worker threads (default: the number of cores)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("concurrency"), QStringLiteral("Requests in flight per worker (default 32)."), QStringLiteral("N")});
+    if (!ctx.parse(p, args, QStringLiteral("deliver [--until-idle] [--workers N] [--concurrency N]")))
+        return Usage;
+    EngineOptions options;
+    if (p.isSet(QStringLiteral("workers"))) {
+        auto n = intOption(p, QStringLiteral("workers"), 1, 64);
+        if (!n)
+            return ctx.fail(n.error());
+        options.workers = *n;
+    }
+    if (p.isSet(QStringLiteral("concurrency"))) {
+        auto n = intOption(p, QStringLiteral("concurrency"), 1, 1024);
+        if (!n)
+            return ctx.fail(n.error());
+        options.concurrency = *n;
+    }
+    auto database = ctx.databaseHandle();
+    if (!database)
+        return Failure;
+    const bool untilIdle = p.isSet(QStringLiteral("until-idle"));
+
+    DeliveryEngine engine(database, options);
+    StopSignals signals_;
+    QElapsedTimer clock;
+    clock.start();
+    int succeeded = 0;
+    int failed = 0;
+    int retried = 0;
+    int exitCode = Success;
+    QObject::connect(&engine, &DeliveryEngine::deliveryFinished, [&](const QString &, int status) {
+        switch (DeliveryStatus(status)) {
+        case DeliveryStatus::Succeeded: ++succeeded; break;
+        case DeliveryStatus::Failed: ++failed; break;
+        default: ++retried; break;
+        }
+    });
+    QObject::connect(&engine, &DeliveryEngine::failure, [&](const QString &message) {
+        ctx.fail(message); // reported; the worker retries the write
+    });
+    QObject::connect(&engine, &DeliveryEngine::webhookDeactivated, [&](const QString &id) {
+        ctx.fail(QStringLiteral("webhook %1 was deactivated (see webhook show %1)").arg(id));
+    });
+    QObject::connect(&engine, &DeliveryEngine::stopped, qApp, &QCoreApplication::quit);
+    QObject::connect(&signals_, &StopSignals::stopRequested, &engine, [&](int) {
+        exitCode = 130;
+        engine.stop();
+    });
+    QTimer idleCheck;
+    if (untilIdle) {
+        const auto check = [&] {
+            auto left = DeliveryQueue(database->connection()).unfinishedCount();
+            if (left && *left == 0)
+                engine.stop();
+        };
+        QObject::connect(&engine, &DeliveryEngine::workerIdle, &idleCheck, [&] { idleCheck.start(20); });
+        QObject::connect(&idleCheck, &QTimer::timeout, check);
+        idleCheck.setSingleShot(false);
+        idleCheck.start(250);
+    }
+    engine.start();
+    QCoreApplication::exec();
+    idleCheck.stop();
+    const double seconds = clock.elapsed() / 1000.0;
+    const QJsonObject summary{{QStringLiteral("succeeded"), succeeded},
+                              {QStringLiteral("failed"), failed},
+                              {QStringLiteral("retryScheduled"), retried},
+                              {QStringLiteral("seconds"), seconds},
+                              {QStringLiteral("perSecond"), seconds > 0 ? (succeeded + failed + retried) / seconds : 0.0}};
+    if (ctx.jsonOutput())
+        ctx.printJson(summary);
+    else
+        ctx.print(QStringLiteral("%1 succeeded, %2 failed, %3 to retry, in %4 s").arg(succeeded).arg(failed).arg(retried).arg(seconds, 0, 'f', 2));
+    return exitCode;
+}
+
+int webhookTestCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Webhook id."));
+    if (!ctx.parse(p, args, QStringLiteral("webhook test ID")))
+        return Usage;
+    if (p.positionalArguments().size() != 1)
+        return ctx.usage(QStringLiteral("give exactly one webhook id"));
+    auto database = ctx.databaseHandle();
+    if (!database)
+        return Failure;
+    const auto now = QDateTime::currentDateTimeUtc();
+    const QByteArray data = "{\"test\":true,\"message\":\"This is a test webhook delivery\",\"timestamp\":"
+                            + CanonicalJson::quote(now.toString(Qt::ISODateWithMs)) + '}';
+    auto emitted = EventService(database->connection()).emitTo(p.positionalArguments().first(), EventType::testEventName(), data);
+    if (!emitted)
+        return ctx.fail(emitted.error());
+    auto deliveryId = DeliveryStore(database->connection()).list({p.positionalArguments().first(), {}, EventType::testEventName(), now, {}, 1, 0});
+    if (!deliveryId || deliveryId->isEmpty())
+        return ctx.fail(QStringLiteral("the test delivery was not recorded"));
+    const auto id = deliveryId->first().id;
+
+    EngineOptions options;
+    options.workers = 1;
+    options.claimDueDeliveries = false; // only this ping, not the rest of the queue
+    DeliveryEngine engine(database, options);
+    QObject::connect(&engine, &DeliveryEngine::deliveryFinished, &engine, [&](const QString &finished, int) {
+        if (finished == id)
+            engine.stop();
+    });
+    QObject::connect(&engine, &DeliveryEngine::stopped, qApp, &QCoreApplication::quit);
+    engine.start();
+    engine.deliverNow(id);
+    QCoreApplication::exec();
+
+    DeliveryStore store(database->connection());
+    auto delivery = store.find(id);
+    auto attempts = store.attempts(id);
+    if (!delivery || !*delivery || !attempts || attempts->isEmpty())
+        return ctx.fail(QStringLiteral("the test ping %1 was not sent").arg(id));
+    const auto &attempt = attempts->constLast();
+    auto json = toJson(attempt);
+    json.insert(QStringLiteral("deliveryId"), id);
+    json.insert(QStringLiteral("status"), deliveryStatusName((*delivery)->status));
+    if (ctx.jsonOutput()) {
+        ctx.printJson(json);
+    } else {
+        ctx.print(QStringLiteral("%1 %2 in %3 ms%4\n%5")
+                      .arg(deliveryStatusName((*delivery)->status), attempt.responseStatus ? QStringLiteral("HTTP %1").arg(*attempt.responseStatus) : QStringLiteral("no response"))
+                      .arg(attempt.durationMs)
+                      .arg(attempt.error.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(attempt.error), QString::fromUtf8(attempt.responseBody.left(500))));
+    }
+    return (*delivery)->status == DeliveryStatus::Succeeded ? Success : Failure;
+}
+
+int replayCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addPositionalArgument(QStringLiteral("delivery"), QStringLiteral("Delivery id."));
+    p.addOption({QStringLiteral("webhook"), QStringLiteral("Replay this webhook's finished deliveries."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("status"), QStringLiteral("Only deliveries that ended so (failed or succeeded)."), QStringLiteral("STATUS")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("Only deliveries created at or after this ISO 8601 time."), QStringLiteral("ISO_TIME")});
+    if (!ctx.parse(p, args, QStringLiteral("replay DELIVERY_ID | replay --webhook ID [--status failed] [--since ISO_TIME]")))
+        return Usage;
+    const auto positional = p.positionalArguments();
+    const bool byWebhook = p.isSet(QStringLiteral("webhook"));
+    if (byWebhook == !positional.isEmpty() || positional.size() > 1)
+        return ctx.usage(QStringLiteral("give one delivery id, or --webhook"));
+    std::optional<DeliveryStatus> status;
+    if (p.isSet(QStringLiteral("status"))) {
+        status = deliveryStatusFromName(p.value(QStringLiteral("status")));
+        if (!status || !isFinal(*status))
+            return ctx.fail(Error::validation(QStringLiteral("--status"), QStringLiteral("expected failed or succeeded, got \"%1\"").arg(p.value(QStringLiteral("status")))));
+    }
+    QDateTime since;
+    if (p.isSet(QStringLiteral("since"))) {
+        since = QDateTime::fromString(p.value(QStringLiteral("since")), Qt::ISODateWithMs);
+        if (!since.isValid())
+            return ctx.fail(Error::validation(QStringLiteral("--since"), QStringLiteral("\"%1\" is not an ISO 8601 time such as 2026-01-01T10:00:00Z").arg(p.value(QStringLiteral("since")))));
+    }
+    auto db = ctx.database();
+    if (!db.isValid())
+        return Failure;
+    DeliveryQueue queue(db);
+    QStringList ids;
+    if (byWebhook) {
+        auto found = queue.findForReplay(p.value(QStringLiteral("webhook")), status, since);
+        if (!found)
+            return ctx.fail(found.error());
+        ids = *found;
+    } else {
+        auto delivery = DeliveryStore(db).find(positional.first());
+        if (!delivery)
+            return ctx.fail(delivery.error());
+        if (!*delivery)
+            return ctx.fail(Error::notFound(QStringLiteral("no delivery with id \"%1\"").arg(positional.first())));
+        if ((*delivery)->status == DeliveryStatus::Delivering)
+            return ctx.fail(QStringLiteral("delivery %1 is being delivered right now").arg(positional.first()));
+        ids << positional.first();
+    }
+    sql::Transaction tx(db);
+    if (auto s = tx.begin(); !s)
+        return ctx.fail(s.error());
+    auto n = queue.replay(ids, QDateTime::currentDateTimeUtc());
+    if (!n)
+        return ctx.fail(n.error());
+    if (auto s = tx.commit(); !s)
+        return ctx.fail(s.error());
+    ctx.printJson(QJsonObject{{QStringLiteral("replayed"), *n}, {QStringLiteral("ids"), QJsonArray::fromStringList(ids)}});
+    return Success;
+}
+
+} // namespace hookline::cli

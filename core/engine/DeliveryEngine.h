@@ -1,0 +1,60 @@
+#pragma once
+
+#include "engine/EngineOptions.h"
+
+#include <QList>
+#include <QObject>
+
+#include <memory>
+
+class QThread;
+
+namespace hookline {
+
+class Database;
+class DeliveryWorker;
+
+// N delivery workers, each a QObject moved to its own QThread (one
+// QNetworkAccessManager and one database connection per thread). start(),
+// stop() and the rest may be called from the thread that owns the engine;
+// the work happens on the workers' threads.
+class DeliveryEngine final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DeliveryEngine)
+
+public:
+    DeliveryEngine(std::shared_ptr<Database> database, EngineOptions options, QObject *parent = nullptr);
+    ~DeliveryEngine() override; // stops and joins the threads
+
+    void start();
+    void stop();                 // asynchronous: stopped() follows
+    void stopAndWait();
+    void wake();                 // new deliveries were written in this process
+    void setPaused(bool paused);
+    bool isRunning() const { return m_running; }
+    bool isPaused() const { return m_paused; }
+    int workerCount() const { return int(m_workers.size()); }
+
+    // Sends one delivery now on the first worker (test pings, retry now).
+    void deliverNow(const QString &deliveryId);
+
+Q_SIGNALS:
+    void stopped();
+    void workerIdle();
+    void deliveryFinished(const QString &deliveryId, int status);
+    void webhookDeactivated(const QString &webhookId);
+    void failure(const QString &message);
+
+private:
+    void workerStopped();
+
+    std::shared_ptr<Database> m_database;
+    EngineOptions m_options;
+    QList<QThread *> m_threads;
+    QList<DeliveryWorker *> m_workers;
+    int m_stoppedWorkers = 0;
+    bool m_running = false;
+    bool m_paused = false;
+};
+
+} // namespace hookline

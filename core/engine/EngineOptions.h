@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QThread>
+
+namespace hookline {
+
+struct EngineOptions final {
+    int workers = QThread::idealThreadCount();
+    int concurrency = 32;        // requests in flight per worker
+    int flushIntervalMs = 20;    // how long finished attempts wait to be written together
+    int flushBatch = 128;        // write at once when this many are waiting
+    int idlePollMs = 1000;       // re-check for work emitted by other processes
+    int drainTimeoutMs = 5000;   // on stop, how long requests in flight may finish
+    bool claimDueDeliveries = true; // false: only deliverNow() (test pings from a one-off process)
+};
+
+} // namespace hookline

@@ -1,0 +1,74 @@
+#include "RequestBuilder.h"
+
+#include "json/CanonicalJson.h"
+
+#include <QUrl>
+
+namespace hookline {
+
+QByteArray RequestBuilder::userAgent()
+{
+    return QByteArrayLiteral("Hookline-Webhooks/" HOOKLINE_VERSION);
+}
+
+OutgoingRequest RequestBuilder::build(const Webhook &webhook, const QString &deliveryId, const QString &eventType,
+                                      const QByteArray &body, const QDateTime &now, const QByteArray &prefix)
+{
+    OutgoingRequest out;
+    out.body = body;
+    const qint64 timestamp = now.toSecsSinceEpoch();
+    const QByteArray ts = QByteArray::number(timestamp);
+    auto &h = out.headers;
+    h.reserve(10 + webhook.headers.size());
+    h.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    h.append({QByteArrayLiteral("User-Agent"), userAgent()});
+    h.append({prefix + "-Event", eventType.toUtf8()});
+    h.append({prefix + "-Id", webhook.id.toUtf8()});
+    h.append({prefix + "-Delivery-Id", deliveryId.toUtf8()});
+    h.append({prefix + "-Timestamp", ts});
+
+    SignRequest sign;
+    sign.messageId = deliveryId.toUtf8();
+    sign.timestamp = timestamp;
+    sign.body = body;
+    sign.headerPrefix = prefix;
+    const auto signedHeaders = Signer::sign(webhook.scheme, webhook.signingSecrets(now), sign);
+    if (!signedHeaders.ok()) {
+        out.error = signedHeaders.error;
+        return out;
+    }
+    for (const auto &pair : signedHeaders.headers) {
+        // The timestamped scheme names <P>-Timestamp too: it is already there, same value.
+        if (pair.first.compare(QByteArray(prefix + "-Timestamp"), Qt::CaseInsensitive) != 0)
+            h.append(pair);
+    }
+    for (const auto &custom : webhook.headers)
+        h.append({custom.name.toUtf8(), custom.value.toUtf8()});
+
+    out.request.setUrl(QUrl(webhook.url));
+    for (const auto &[name, value] : std::as_const(h))
+        out.request.setRawHeader(name, value);
+    // Redirects are failures, never followed: a receiver must not bounce a
+    // signed payload to a host the administrator never approved.
+    out.request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    out.request.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
+    out.request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    out.request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    out.request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    out.request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    return out;
+}
+
+QByteArray RequestBuilder::headersToJson(const HeaderList &headers)
+{
+    QByteArray out = "[";
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        if (i)
+            out += ',';
+        out += '[' + CanonicalJson::quote(QString::fromUtf8(headers[i].first)) + ',' + CanonicalJson::quote(QString::fromUtf8(headers[i].second)) + ']';
+    }
+    out += ']';
+    return out;
+}
+
+} // namespace hookline

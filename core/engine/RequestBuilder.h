@@ -1,0 +1,36 @@
+#pragma once
+
+#include "model/Webhook.h"
+#include "signing/Signer.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QNetworkRequest>
+#include <QString>
+
+namespace hookline {
+
+// Everything on the wire for one attempt: the wire contract of PRODUCT.md.
+struct OutgoingRequest final {
+    QNetworkRequest request;
+    QByteArray body;
+    HeaderList headers;      // in the order they are sent
+    QString error;           // signing failed (e.g. a secret the scheme cannot use)
+};
+
+class RequestBuilder final {
+public:
+    RequestBuilder() = delete;
+
+    static QByteArray userAgent();
+
+    // Content-Type, User-Agent, <P>-Event, <P>-Id (webhook), <P>-Delivery-Id,
+    // <P>-Timestamp, the scheme's signature header(s), then custom headers.
+    static OutgoingRequest build(const Webhook &webhook, const QString &deliveryId, const QString &eventType,
+                                 const QByteArray &body, const QDateTime &now, const QByteArray &headerPrefix);
+
+    // [["Name","value"],…] as stored on an attempt.
+    static QByteArray headersToJson(const HeaderList &headers);
+};
+
+} // namespace hookline

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+class QJSEngine;
+class QJSValue;
+
+namespace hookline {
+
+// Runs a webhook's transformation (seed 003): the body of a JavaScript
+// function of `payload` (the parsed envelope) whose return value is sent,
+// canonicalised like any body. One engine per worker thread; the script sees
+// only the ECMAScript built-ins (no files, no network, no Qt objects), and a
+// watchdog interrupts it after the time limit.
+class Transformer final {
+public:
+    Transformer();
+    ~Transformer();
+    Q_DISABLE_COPY_MOVE(Transformer)
+
+    struct Output {
+        QByteArray body;   // canonical JSON
+        QString error;     // the script's error, a time-out, or a bad return value
+        bool ok() const { return error.isEmpty(); }
+    };
+
+    // `cacheKey` identifies this version of the script (webhook id + update time).
+    Output apply(const QString &cacheKey, const QString &script, const QByteArray &envelope, int timeoutMs = kDefaultTimeoutMs);
+
+    // Compiles the script without running it: nullopt when it compiles, else why not.
+    static std::optional<QString> check(const QString &script);
+
+    static constexpr int kDefaultTimeoutMs = 100;
+
+private:
+    void watchdogLoop();
+    QString wrap(const QString &script, QString *error) const;
+
+    std::unique_ptr<QJSEngine> m_engine;
+    QHash<QString, QJSValue *> m_functions;
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_quit = false;
+    bool m_armed = false;
+    std::chrono::steady_clock::time_point m_deadline;
+    std::thread m_watchdog;
+};
+
+} // namespace hookline

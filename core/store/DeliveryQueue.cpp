@@ -1,0 +1,287 @@
+#include "DeliveryQueue.h"
+
+#include "store/Sql.h"
+
+#include <QHash>
+
+namespace hookline {
+
+namespace {
+QString placeholders(qsizetype n)
+{
+    QString out;
+    out.reserve(n * 2);
+    for (qsizetype i = 0; i < n; ++i)
+        out += i ? QStringLiteral(",?") : QStringLiteral("?");
+    return out;
+}
+
+DeliveryJob jobFromRow(const QSqlQuery &q)
+{
+    DeliveryJob j;
+    j.deliveryId = q.value(0).toString();
+    j.webhookId = q.value(1).toString();
+    j.eventId = q.value(2).toString();
+    j.eventType = q.value(3).toString();
+    j.tenantId = q.value(4).toString();
+    j.attempts = q.value(5).toInt();
+    j.retryBase = q.value(6).toInt();
+    return j;
+}
+
+const QString kReturning = QStringLiteral(" RETURNING id, webhook_id, event_id, event_type, tenant_id, attempts, retry_base");
+} // namespace
+
+Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
+{
+    auto q = sql::prepare(m_db, QStringLiteral(
+        "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
+        " lease_until = NULL, next_attempt_at = :now, updated_at = :now"
+        " WHERE status = 'delivering' AND lease_until < :now"));
+    q.bindValue(QStringLiteral(":now"), sql::toMs(now));
+    if (auto s = sql::exec(q, u"recovering expired leases"); !s)
+        return s.error();
+    return q.numRowsAffected();
+}
+
+Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now, const QDateTime &leaseUntil)
+{
+    auto q = sql::prepare(m_db, QStringLiteral(
+        "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
+        " WHERE id IN (SELECT id FROM deliveries WHERE status IN ('pending','retrying') AND next_attempt_at <= :now"
+        " ORDER BY next_attempt_at LIMIT :limit)") + kReturning);
+    q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
+    q.bindValue(QStringLiteral(":now"), sql::toMs(now));
+    q.bindValue(QStringLiteral(":limit"), limit);
+    if (auto s = sql::exec(q, u"claiming due deliveries"); !s)
+        return s.error();
+    QList<DeliveryJob> jobs;
+    while (q.next())
+        jobs << jobFromRow(q);
+    q.finish();
+    return loadBodies(std::move(jobs));
+}
+
+Result<std::optional<DeliveryJob>> DeliveryQueue::claimOne(const QString &deliveryId, const QDateTime &leaseUntil)
+{
+    auto q = sql::prepare(m_db, QStringLiteral(
+        "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
+        " WHERE id = :id AND status <> 'delivering'") + kReturning);
+    q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
+    q.bindValue(QStringLiteral(":now"), QDateTime::currentMSecsSinceEpoch());
+    q.bindValue(QStringLiteral(":id"), deliveryId);
+    if (auto s = sql::exec(q, u"claiming a delivery"); !s)
+        return s.error();
+    QList<DeliveryJob> jobs;
+    while (q.next())
+        jobs << jobFromRow(q);
+    q.finish();
+    auto loaded = loadBodies(std::move(jobs));
+    if (!loaded)
+        return loaded.error();
+    if (loaded->isEmpty())
+        return std::optional<DeliveryJob>();
+    return std::optional<DeliveryJob>(loaded->first());
+}
+
+Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
+{
+    if (jobs.isEmpty())
+        return jobs;
+    QHash<QString, QByteArray> bodies;
+    QStringList ids;
+    for (const auto &j : std::as_const(jobs)) {
+        if (!ids.contains(j.eventId))
+            ids << j.eventId;
+    }
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT id, body FROM events WHERE id IN (%1)").arg(placeholders(ids.size())));
+    for (const auto &id : std::as_const(ids))
+        q.addBindValue(id);
+    if (auto s = sql::exec(q, u"reading event bodies"); !s)
+        return s.error();
+    while (q.next())
+        bodies.insert(q.value(0).toString(), q.value(1).toString().toUtf8());
+    for (auto &j : jobs)
+        j.body = bodies.value(j.eventId);
+    return jobs;
+}
+
+Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes, const QDateTime &now)
+{
+    auto attempt = sql::prepare(m_db, QStringLiteral(
+        "INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body,"
+        " response_status, response_headers, response_body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    auto delivery = sql::prepare(m_db, QStringLiteral(
+        "UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL,"
+        " updated_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? WHERE id = ?"));
+    const QVariant nullInt(QMetaType(QMetaType::Int));
+    const QVariant nullBytes(QMetaType(QMetaType::QByteArray));
+    QStringList deactivated;
+    for (const auto &o : outcomes) {
+        const auto &a = o.attempt;
+        if (o.attempted) {
+            attempt.addBindValue(o.deliveryId);
+            attempt.addBindValue(a.number);
+            attempt.addBindValue(sql::toMs(a.startedAt));
+            attempt.addBindValue(a.durationMs);
+            attempt.addBindValue(QString::fromUtf8(a.requestHeaders));
+            attempt.addBindValue(a.requestBody.isNull() ? nullBytes : QVariant(a.requestBody));
+            attempt.addBindValue(a.responseStatus ? QVariant(*a.responseStatus) : nullInt);
+            attempt.addBindValue(a.responseHeaders.isEmpty() ? QStringLiteral("[]") : QString::fromUtf8(a.responseHeaders));
+            attempt.addBindValue(a.responseBody.isNull() ? nullBytes : QVariant(a.responseBody));
+            attempt.addBindValue(sql::text(a.error));
+            if (auto s = sql::exec(attempt, u"recording an attempt"); !s)
+                return s.error();
+        }
+        delivery.addBindValue(deliveryStatusName(o.status));
+        delivery.addBindValue(o.attempted ? 1 : 0);
+        delivery.addBindValue(sql::optionalMs(o.status == DeliveryStatus::Retrying || o.status == DeliveryStatus::Pending ? o.nextAttemptAt : QDateTime()));
+        delivery.addBindValue(sql::toMs(now));
+        delivery.addBindValue(a.responseStatus ? QVariant(*a.responseStatus) : nullInt);
+        delivery.addBindValue(sql::text(a.error));
+        delivery.addBindValue(o.attempted ? QVariant(a.durationMs) : QVariant(QMetaType(QMetaType::LongLong)));
+        delivery.addBindValue(o.deliveryId);
+        if (auto s = sql::exec(delivery, u"recording a delivery's state"); !s)
+            return s.error();
+
+        using Effect = AttemptOutcome::WebhookEffect;
+        if (o.effect == Effect::Succeeded) {
+            auto q = sql::prepare(m_db, QStringLiteral("UPDATE webhooks SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures <> 0"));
+            q.addBindValue(o.webhookId);
+            if (auto s = sql::exec(q, u"counting failures"); !s)
+                return s.error();
+        } else if (o.effect == Effect::FailedFinally || o.effect == Effect::Gone) {
+            auto count = sql::prepare(m_db, QStringLiteral("UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?"));
+            count.addBindValue(o.webhookId);
+            if (auto s = sql::exec(count, u"counting failures"); !s)
+                return s.error();
+            // 410 Gone deactivates at once (Standard Webhooks); otherwise after
+            // auto_disable_after deliveries in a row ended failed (seed 002).
+            auto disable = sql::prepare(m_db, QStringLiteral(
+                "UPDATE webhooks SET active = 0, disabled_reason = :reason, disabled_at = :now, updated_at = :now"
+                " WHERE id = :id AND active = 1 AND (:gone = 1 OR (auto_disable_after > 0 AND consecutive_failures >= auto_disable_after))"));
+            disable.bindValue(QStringLiteral(":reason"), o.reason);
+            disable.bindValue(QStringLiteral(":now"), sql::toMs(now));
+            disable.bindValue(QStringLiteral(":id"), o.webhookId);
+            disable.bindValue(QStringLiteral(":gone"), o.effect == Effect::Gone ? 1 : 0);
+            if (auto s = sql::exec(disable, u"deactivating a webhook"); !s)
+                return s.error();
+            if (disable.numRowsAffected() > 0)
+                deactivated << o.webhookId;
+        }
+    }
+    return deactivated;
+}
+
+Status DeliveryQueue::handBack(const QStringList &deliveryIds, const QDateTime &now)
+{
+    auto q = sql::prepare(m_db, QStringLiteral(
+        "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
+        " lease_until = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'delivering'"));
+    for (const auto &id : deliveryIds) {
+        q.addBindValue(sql::toMs(now));
+        q.addBindValue(sql::toMs(now));
+        q.addBindValue(id);
+        if (auto s = sql::exec(q, u"handing deliveries back"); !s)
+            return s;
+    }
+    return Ok{};
+}
+
+Result<std::optional<QDateTime>> DeliveryQueue::nextDueTime()
+{
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending','retrying')"));
+    if (auto s = sql::exec(q, u"reading the next due time"); !s)
+        return s.error();
+    std::optional<QDateTime> out;
+    if (q.next() && !q.value(0).isNull())
+        out = sql::fromMs(q.value(0).toLongLong());
+    q.finish();
+    return out;
+}
+
+Result<int> DeliveryQueue::unfinishedCount()
+{
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending','delivering','retrying')"));
+    if (auto s = sql::exec(q, u"counting unfinished deliveries"); !s)
+        return s.error();
+    const int n = q.next() ? q.value(0).toInt() : 0;
+    q.finish();
+    return n;
+}
+
+Result<int> DeliveryQueue::replay(const QStringList &deliveryIds, const QDateTime &now)
+{
+    auto q = sql::prepare(m_db, QStringLiteral(
+        "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, retry_base = attempts,"
+        " next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND status <> 'delivering'"));
+    int n = 0;
+    for (const auto &id : deliveryIds) {
+        q.addBindValue(sql::toMs(now));
+        q.addBindValue(sql::toMs(now));
+        q.addBindValue(id);
+        if (auto s = sql::exec(q, u"queueing a replay"); !s)
+            return s.error();
+        n += q.numRowsAffected();
+    }
+    return n;
+}
+
+Result<QStringList> DeliveryQueue::findForReplay(const QString &webhookId, std::optional<DeliveryStatus> status, const QDateTime &since)
+{
+    QString text = QStringLiteral("SELECT id FROM deliveries WHERE webhook_id = ? AND status IN ('succeeded','failed')");
+    if (status)
+        text += QStringLiteral(" AND status = ?");
+    if (since.isValid())
+        text += QStringLiteral(" AND created_at >= ?");
+    text += QStringLiteral(" ORDER BY created_at");
+    auto q = sql::prepare(m_db, text);
+    q.addBindValue(webhookId);
+    if (status)
+        q.addBindValue(deliveryStatusName(*status));
+    if (since.isValid())
+        q.addBindValue(sql::toMs(since));
+    if (auto s = sql::exec(q, u"finding deliveries to replay"); !s)
+        return s.error();
+    QStringList ids;
+    while (q.next())
+        ids << q.value(0).toString();
+    return ids;
+}
+
+Result<int> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int batch)
+{
+    auto victims = sql::prepare(m_db, QStringLiteral(
+        "SELECT id, event_id FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
+    victims.addBindValue(webhookId);
+    victims.addBindValue(batch);
+    victims.addBindValue(keep);
+    if (auto s = sql::exec(victims, u"finding old deliveries"); !s)
+        return s.error();
+    QStringList ids;
+    QStringList events;
+    while (victims.next()) {
+        ids << victims.value(0).toString();
+        events << victims.value(1).toString();
+    }
+    victims.finish();
+    if (ids.isEmpty())
+        return 0;
+    // Only finished deliveries go: an old delivery still being retried stays.
+    auto del = sql::prepare(m_db, QStringLiteral("DELETE FROM deliveries WHERE id IN (%1) AND status IN ('succeeded','failed')").arg(placeholders(ids.size())));
+    for (const auto &id : std::as_const(ids))
+        del.addBindValue(id);
+    if (auto s = sql::exec(del, u"deleting old deliveries"); !s)
+        return s.error();
+    const int removed = del.numRowsAffected();
+    events.removeDuplicates();
+    auto orphans = sql::prepare(m_db, QStringLiteral(
+        "DELETE FROM events WHERE id IN (%1) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)").arg(placeholders(events.size())));
+    for (const auto &id : std::as_const(events))
+        orphans.addBindValue(id);
+    if (auto s = sql::exec(orphans, u"deleting events without deliveries"); !s)
+        return s.error();
+    return removed;
+}
+
+} // namespace hookline

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "model/Delivery.h"
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QSqlDatabase>
+#include <QStringList>
+
+#include <optional>
+
+namespace hookline {
+
+// A delivery claimed by a worker: what it needs to send one attempt.
+struct DeliveryJob final {
+    QString deliveryId;
+    QString webhookId;
+    QString eventId;
+    QString eventType;
+    QString tenantId;
+    int attempts = 0;    // made so far
+    int retryBase = 0;   // attempts made before the latest replay
+    QByteArray body;     // the event's canonical envelope
+};
+
+// What one attempt did, and what happens to the delivery next.
+struct AttemptOutcome final {
+    enum class WebhookEffect { None, Succeeded, FailedFinally, Gone, Inactive };
+
+    QString deliveryId;
+    QString webhookId;
+    bool attempted = true;        // false: decided without sending (inactive webhook)
+    Attempt attempt;              // number, times, request and response
+    DeliveryStatus status = DeliveryStatus::Failed;
+    QDateTime nextAttemptAt;      // for retrying
+    WebhookEffect effect = WebhookEffect::None;
+    QString reason;               // for a deactivation
+};
+
+// The engine's side of the deliveries table: leases, results, replays,
+// retention. Callers hold a transaction around the writes (BEGIN IMMEDIATE).
+class DeliveryQueue final {
+public:
+    explicit DeliveryQueue(QSqlDatabase db) : m_db(std::move(db)) {}
+
+    // Deliveries whose lease ran out (their process died) become due again.
+    Result<int> recoverExpiredLeases(const QDateTime &now);
+    // Takes up to `limit` due deliveries and leases them until `leaseUntil`.
+    Result<QList<DeliveryJob>> claim(int limit, const QDateTime &now, const QDateTime &leaseUntil);
+    // Takes one delivery by id if it is not being delivered (test pings, "retry now").
+    Result<std::optional<DeliveryJob>> claimOne(const QString &deliveryId, const QDateTime &leaseUntil);
+    // Records attempts and next states; returns the webhooks deactivated by them.
+    Result<QStringList> record(const QList<AttemptOutcome> &outcomes, const QDateTime &now);
+    // Gives leased deliveries back untouched (a clean stop with requests in flight).
+    Status handBack(const QStringList &deliveryIds, const QDateTime &now);
+
+    Result<std::optional<QDateTime>> nextDueTime();
+    // Deliveries pending, delivering or retrying.
+    Result<int> unfinishedCount();
+
+    // Queues deliveries again: new attempts under the same delivery id.
+    Result<int> replay(const QStringList &deliveryIds, const QDateTime &now);
+    Result<QStringList> findForReplay(const QString &webhookId, std::optional<DeliveryStatus> status, const QDateTime &since);
+
+    // Deletes the oldest finished deliveries of a webhook beyond `keep`, at
+    // most `batch` of them; returns how many went.
+    Result<int> pruneWebhook(const QString &webhookId, int keep, int batch);
+
+private:
+    Result<QList<DeliveryJob>> loadBodies(QList<DeliveryJob> jobs);
+
+    QSqlDatabase m_db;
+};
+
+} // namespace hookline
