@@ -126,4 +126,58 @@ Result<QList<Attempt>> DeliveryStore::attempts(const QString &deliveryId) const
     return out;
 }
 
+Result<WebhookActivity> DeliveryStore::activity(const QString &webhookId, const QDateTime &since) const
+{
+    WebhookActivity out;
+    auto last = sql::prepare(m_db, QStringLiteral(
+        "SELECT updated_at, status, last_status_code FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1"));
+    last.addBindValue(webhookId);
+    if (auto s = sql::exec(last, u"reading the last delivery"); !s)
+        return s.error();
+    if (last.next()) {
+        out.lastAt = sql::fromMs(last.value(0).toLongLong());
+        out.lastStatus = deliveryStatusFromName(last.value(1).toString());
+        if (!last.value(2).isNull())
+            out.lastStatusCode = last.value(2).toInt();
+    }
+    last.finish();
+    auto counts = sql::prepare(m_db, QStringLiteral(
+        "SELECT status, COUNT(*) FROM deliveries WHERE webhook_id = ? AND created_at >= ? AND status IN ('succeeded','failed') GROUP BY status"));
+    counts.addBindValue(webhookId);
+    counts.addBindValue(sql::toMs(since));
+    if (auto s = sql::exec(counts, u"counting recent deliveries"); !s)
+        return s.error();
+    while (counts.next())
+        (counts.value(0).toString() == u"succeeded" ? out.succeeded : out.failed) = counts.value(1).toInt();
+    return out;
+}
+
+Result<QList<DeliveryBucket>> DeliveryStore::histogram(const QString &webhookId, const QDateTime &since, int bucketSeconds) const
+{
+    const qint64 bucketMs = qint64(bucketSeconds) * 1000;
+    const qint64 start = sql::toMs(since) / bucketMs * bucketMs;
+    auto q = sql::prepare(m_db, QStringLiteral(
+        "SELECT (created_at - ?) / ? AS bucket, status, COUNT(*) FROM deliveries WHERE created_at >= ?%1"
+        " AND status IN ('succeeded','failed') GROUP BY bucket, status").arg(webhookId.isEmpty() ? QString() : QStringLiteral(" AND webhook_id = ?")));
+    q.addBindValue(start);
+    q.addBindValue(bucketMs);
+    q.addBindValue(start);
+    if (!webhookId.isEmpty())
+        q.addBindValue(webhookId);
+    if (auto s = sql::exec(q, u"reading delivery counts"); !s)
+        return s.error();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<DeliveryBucket> out;
+    for (qint64 t = start; t <= now; t += bucketMs)
+        out.append({sql::fromMs(t), 0, 0});
+    while (q.next()) {
+        const auto index = q.value(0).toLongLong();
+        if (index < 0 || index >= out.size())
+            continue;
+        auto &b = out[index];
+        (q.value(1).toString() == u"succeeded" ? b.succeeded : b.failed) += q.value(2).toInt();
+    }
+    return out;
+}
+
 } // namespace hookline

@@ -20,6 +20,22 @@ struct DeliveryFilter final {
     int offset = 0;
 };
 
+// What the webhook list shows beside each webhook.
+struct WebhookActivity final {
+    QDateTime lastAt;
+    std::optional<DeliveryStatus> lastStatus;
+    std::optional<int> lastStatusCode;
+    int succeeded = 0;   // finished in the window
+    int failed = 0;
+};
+
+// Deliveries per time bucket, for the charts.
+struct DeliveryBucket final {
+    QDateTime start;
+    int succeeded = 0;
+    int failed = 0;
+};
+
 // The read side of the history: paged, newest first.
 class DeliveryStore final {
 public:
@@ -29,6 +45,9 @@ public:
     Result<int> count(const DeliveryFilter &filter) const;
     Result<std::optional<Delivery>> find(const QString &id) const;
     Result<QList<Attempt>> attempts(const QString &deliveryId) const;
+    Result<WebhookActivity> activity(const QString &webhookId, const QDateTime &since) const;
+    // Finished deliveries per bucket of `bucketSeconds` from `since` (all webhooks when empty).
+    Result<QList<DeliveryBucket>> histogram(const QString &webhookId, const QDateTime &since, int bucketSeconds) const;
 
 private:
     QSqlDatabase m_db;

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "store/DatabaseExecutor.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace hookline {
+
+class Database;
+class DeliveryEngine;
+
+// What every window shares: the database (through an executor, never on the
+// GUI thread) and the delivery engine running on its own threads.
+class AppContext final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AppContext)
+
+public:
+    explicit AppContext(std::shared_ptr<Database> database, int workers = 2, QObject *parent = nullptr);
+    ~AppContext() override;
+
+    DatabaseExecutor &db() { return *m_executor; }
+    DeliveryEngine &engine() { return *m_engine; }
+
+    // Something changed the webhooks or the catalog: views reload.
+    void notifyWebhooksChanged() { Q_EMIT webhooksChanged(); }
+    void notifyCatalogChanged() { Q_EMIT catalogChanged(); }
+    // New events were written in this process: views refresh, the engine wakes.
+    void notifyEventsEmitted();
+
+Q_SIGNALS:
+    void webhooksChanged();
+    void catalogChanged();
+    void deliveriesChanged();
+
+private:
+    std::unique_ptr<DatabaseExecutor> m_executor;
+    std::unique_ptr<DeliveryEngine> m_engine;
+};
+
+} // namespace hookline

@@ -1,0 +1,438 @@
+#include "MainWindow.h"
+
+#include "AppContext.h"
+#include "dialogs/AboutDialog.h"
+#include "dialogs/CatalogDialog.h"
+#include "dialogs/SendEventDialog.h"
+#include "dialogs/SettingsDialog.h"
+#include "engine/DeliveryEngine.h"
+#include "models/DeliveryHistoryModel.h"
+#include "models/WebhookListModel.h"
+#include "service/CatalogService.h"
+#include "service/Settings.h"
+#include "service/WebhookService.h"
+#include "store/DeliveryQueue.h"
+#include "widgets/DeliveryChart.h"
+#include "widgets/HistoryView.h"
+#include "widgets/SecretPanel.h"
+#include "widgets/TestResultBar.h"
+#include "widgets/WebhookForm.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace hookline {
+
+namespace {
+struct Catalog {
+    QList<EventType> types;
+    WebhookValidator::Context validation;
+    int graceSeconds = 86400;
+};
+} // namespace
+
+MainWindow::MainWindow(AppContext &context, QWidget *parent)
+    : QMainWindow(parent)
+    , m_context(context)
+    , m_model(new WebhookListModel(context, this))
+    , m_proxy(new QSortFilterProxyModel(this))
+{
+    setWindowTitle(tr("Hookline"));
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(WebhookListModel::RawDataRole);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(-1);
+    buildActions();
+    buildUi();
+
+    connect(m_model, &WebhookListModel::loaded, this, [this] {
+        if (m_view->currentIndex().isValid() || m_proxy->rowCount() == 0)
+            return updateActions();
+        m_view->setCurrentIndex(m_proxy->index(0, 0));
+    });
+    connect(&context, &AppContext::webhooksChanged, this, [this] {
+        // The engine may have deactivated the webhook on screen: show it as it is now.
+        if (!m_shownId.isEmpty() && !m_form->isDirty())
+            currentChanged();
+    });
+    connect(&context, &AppContext::catalogChanged, this, &MainWindow::loadCatalog);
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+
+    auto *status = new QTimer(this);
+    connect(status, &QTimer::timeout, this, &MainWindow::refreshEngineStatus);
+    status->start(2000);
+    refreshEngineStatus();
+    loadCatalog();
+    m_model->reload();
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction *MainWindow::action(const QString &name) const
+{
+    return findChild<QAction *>(name);
+}
+
+void MainWindow::buildActions()
+{
+    const auto make = [this](const QString &name, const QString &text, const QKeySequence &shortcut, auto slot) {
+        auto *a = new QAction(text, this);
+        a->setObjectName(name);
+        a->setShortcut(shortcut);
+        a->setToolTip(QString(text).remove(u'&').remove(QStringLiteral("…")) + (shortcut.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(shortcut.toString(QKeySequence::NativeText))));
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    auto *newAct = make(QStringLiteral("new"), tr("&New webhook"), QKeySequence::New, &MainWindow::newWebhook);
+    auto *dupAct = make(QStringLiteral("duplicate"), tr("D&uplicate"), QKeySequence(tr("Ctrl+D")), &MainWindow::duplicateWebhook);
+    auto *delAct = make(QStringLiteral("delete"), tr("&Delete…"), QKeySequence::Delete, &MainWindow::deleteWebhook);
+    auto *toggleAct = make(QStringLiteral("toggle"), tr("&Activate / deactivate"), QKeySequence(tr("Ctrl+Shift+A")), &MainWindow::toggleActive);
+    auto *testAct = make(QStringLiteral("test"), tr("Send &test ping"), QKeySequence(tr("Ctrl+T")), &MainWindow::testWebhook);
+    auto *refreshAct = make(QStringLiteral("refresh"), tr("&Refresh"), QKeySequence::Refresh, &MainWindow::refresh);
+    auto *pauseAct = make(QStringLiteral("pause"), tr("&Pause delivery"), QKeySequence(tr("Ctrl+Shift+P")), [this] {
+        m_context.engine().setPaused(!m_context.engine().isPaused());
+        action(QStringLiteral("pause"))->setChecked(m_context.engine().isPaused());
+        refreshEngineStatus();
+    });
+    pauseAct->setCheckable(true);
+    auto *sendAct = make(QStringLiteral("send"), tr("Send &event…"), QKeySequence(tr("Ctrl+E")), [this] {
+        SendEventDialog(m_context, this).exec();
+    });
+    auto *catalogAct = make(QStringLiteral("catalog"), tr("Event &catalog…"), QKeySequence(tr("Ctrl+K")), [this] {
+        CatalogDialog(m_context, this).exec();
+    });
+    auto *settingsAct = make(QStringLiteral("settings"), tr("&Settings…"), QKeySequence::Preferences, [this] {
+        if (SettingsDialog(m_context, this).exec() == QDialog::Accepted)
+            loadCatalog();
+    });
+    auto *historyAllAct = make(QStringLiteral("historyAll"), tr("History of &all webhooks"), QKeySequence(tr("Ctrl+H")), [this] {
+        m_history->setWebhook({});
+        m_tabs->setCurrentWidget(m_history);
+    });
+    auto *aboutAct = make(QStringLiteral("about"), tr("&About Hookline"), QKeySequence(), [this] { AboutDialog(this).exec(); });
+    auto *quitAct = make(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, &QWidget::close);
+    if (settingsAct->shortcut().isEmpty())
+        settingsAct->setShortcut(QKeySequence(tr("Ctrl+,")));
+
+    auto *file = menuBar()->addMenu(tr("&File"));
+    file->addActions({newAct, dupAct, delAct});
+    file->addSeparator();
+    file->addAction(quitAct);
+    auto *webhook = menuBar()->addMenu(tr("&Webhook"));
+    webhook->addActions({toggleAct, testAct, refreshAct, historyAllAct});
+    auto *engine = menuBar()->addMenu(tr("E&ngine"));
+    engine->addActions({pauseAct, sendAct});
+    auto *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addActions({catalogAct, settingsAct});
+    auto *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(aboutAct);
+
+    auto *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addActions({newAct, dupAct, delAct, toggleAct, testAct, refreshAct});
+}
+
+void MainWindow::buildUi()
+{
+    m_search = new QLineEdit;
+    m_search->setPlaceholderText(tr("Search webhooks (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setAccessibleName(tr("Search webhooks"));
+    auto *find = new QAction(this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, m_search, qOverload<>(&QWidget::setFocus));
+    addAction(find);
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+
+    m_view = new QTableView;
+    m_view->setModel(m_proxy);
+    m_view->setAccessibleName(tr("Webhooks"));
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(WebhookListModel::Name, Qt::AscendingOrder);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setColumnWidth(WebhookListModel::Name, 150);
+    m_view->setColumnWidth(WebhookListModel::Url, 220);
+    m_view->setColumnWidth(WebhookListModel::Status, 120);
+    m_view->setColumnWidth(WebhookListModel::LastDelivery, 200);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        if (!m_switching)
+            currentChanged();
+    });
+
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_search);
+    leftLayout->addWidget(m_view);
+
+    m_form = new WebhookForm(m_context);
+    m_secret = new SecretPanel(m_context);
+    m_history = new HistoryView(m_context);
+    m_chart = new DeliveryChart(m_context);
+    m_testResult = new TestResultBar(m_context);
+    m_tabs = new QTabWidget;
+    m_tabs->setAccessibleName(tr("Webhook details"));
+    m_tabs->addTab(m_form, tr("&Settings"));
+    m_tabs->addTab(m_secret, tr("S&ecret"));
+    m_tabs->addTab(m_history, tr("&History"));
+    m_tabs->addTab(m_chart, tr("&Charts"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_chart)
+            m_chart->reload();
+    });
+    auto *right = new QWidget;
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_testResult);
+    rightLayout->addWidget(m_tabs, 1);
+
+    m_splitter = new QSplitter;
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({560, 900});
+    setCentralWidget(m_splitter);
+
+    m_engineStatus = new QLabel;
+    m_engineStatus->setAccessibleName(tr("Engine status"));
+    statusBar()->addPermanentWidget(m_engineStatus);
+
+    connect(m_form, &WebhookForm::saved, this, [this](const QString &id) {
+        statusBar()->showMessage(tr("Saved."), 4000);
+        m_shownId = id;
+        QTimer::singleShot(300, this, [this, id] { selectWebhook(id); });
+    });
+    connect(m_form, &WebhookForm::dirtyChanged, this, [this](bool dirty) { setWindowModified(dirty); });
+    connect(m_testResult, &TestResultBar::detailsRequested, m_history, &HistoryView::showDetails);
+    setWindowTitle(tr("Hookline") + QStringLiteral("[*]"));
+}
+
+void MainWindow::loadCatalog()
+{
+    m_context.db().run<Catalog>(
+        [](QSqlDatabase db) {
+            Catalog c;
+            if (auto types = CatalogService(db).list())
+                c.types = *types;
+            if (auto ctx = WebhookService(db).validationContext())
+                c.validation = *ctx;
+            c.graceSeconds = Settings(db).rotationGraceSeconds();
+            return c;
+        },
+        this, [this](Catalog c) {
+            m_form->setValidationContext(c.validation);
+            m_form->setCatalog(c.types);
+            m_secret->setGraceSeconds(c.graceSeconds);
+            QStringList names;
+            for (const auto &t : std::as_const(c.types))
+                names << t.name;
+            m_history->setEventTypes(names);
+        });
+}
+
+QString MainWindow::currentWebhookId() const
+{
+    const auto index = m_view->currentIndex();
+    return index.isValid() ? m_proxy->data(index, WebhookListModel::IdRole).toString() : QString();
+}
+
+void MainWindow::selectWebhook(const QString &id)
+{
+    const auto source = m_model->indexFor(id);
+    if (source.isValid())
+        m_view->setCurrentIndex(m_proxy->mapFromSource(source));
+}
+
+bool MainWindow::confirmLeavingForm()
+{
+    if (!m_form->isDirty())
+        return true;
+    const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
+                                              tr("The webhook has changes that are not saved. Save them?"),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    if (answer == QMessageBox::Save) {
+        if (!m_form->problem().isEmpty()) {
+            QMessageBox::warning(this, tr("Cannot save"), m_form->problem());
+            return false;
+        }
+        m_form->save();
+    }
+    return true;
+}
+
+void MainWindow::currentChanged()
+{
+    const auto id = currentWebhookId();
+    if (id != m_shownId && !confirmLeavingForm()) {
+        // Stay on the webhook being edited.
+        m_switching = true;
+        selectWebhook(m_shownId);
+        m_switching = false;
+        return;
+    }
+    m_shownId = id;
+    updateActions();
+    if (id.isEmpty())
+        return;
+    m_history->setWebhook(id);
+    m_chart->setWebhook(id);
+    m_context.db().run<Result<Webhook>>([id](QSqlDatabase db) { return WebhookService(db).get(id); }, this,
+                                        [this, id](Result<Webhook> w) {
+                                            if (!w || id != m_shownId)
+                                                return;
+                                            m_form->setWebhook(*w);
+                                            m_secret->setWebhook(*w);
+                                        });
+}
+
+void MainWindow::updateActions()
+{
+    const bool has = !currentWebhookId().isEmpty();
+    for (const auto *name : {"duplicate", "delete", "toggle", "test"})
+        action(QString::fromLatin1(name))->setEnabled(has);
+    if (const auto *row = m_model->rowFor(currentWebhookId()))
+        action(QStringLiteral("toggle"))->setText(row->webhook.active ? tr("Deacti&vate") : tr("&Activate"));
+}
+
+void MainWindow::refreshEngineStatus()
+{
+    const bool paused = m_context.engine().isPaused();
+    const bool running = m_context.engine().isRunning();
+    m_context.db().run<int>(
+        [](QSqlDatabase db) {
+            auto n = DeliveryQueue(db).unfinishedCount();
+            return n ? *n : -1;
+        },
+        this, [this, paused, running](int depth) {
+            const auto state = !running ? tr("Engine stopped") : (paused ? tr("Engine paused") : tr("Engine running"));
+            m_engineStatus->setText(tr("%1 — %n delivery(ies) queued", nullptr, std::max(depth, 0)).arg(state));
+        });
+}
+
+void MainWindow::newWebhook()
+{
+    if (!confirmLeavingForm())
+        return;
+    m_switching = true;
+    m_view->clearSelection();
+    m_view->setCurrentIndex({});
+    m_switching = false;
+    m_shownId.clear();
+    m_form->newWebhook();
+    m_secret->setWebhook({});
+    m_tabs->setCurrentWidget(m_form);
+    m_form->urlEdit()->setFocus();
+    updateActions();
+}
+
+void MainWindow::duplicateWebhook()
+{
+    const auto *row = m_model->rowFor(currentWebhookId());
+    if (!row || !confirmLeavingForm())
+        return;
+    Webhook copy = row->webhook;
+    copy.id.clear();
+    copy.secret.clear();
+    copy.secrets.clear();
+    copy.disabledReason.clear();
+    copy.consecutiveFailures = 0;
+    copy.name = tr("%1 (copy)").arg(copy.name);
+    m_switching = true;
+    m_view->setCurrentIndex({});
+    m_switching = false;
+    m_shownId.clear();
+    m_form->setWebhook(Webhook{});
+    m_form->setWebhook(copy);
+    m_secret->setWebhook({});
+    m_tabs->setCurrentWidget(m_form);
+    updateActions();
+}
+
+void MainWindow::deleteWebhook()
+{
+    const auto *row = m_model->rowFor(currentWebhookId());
+    if (!row)
+        return;
+    const auto id = row->webhook.id;
+    if (QMessageBox::warning(this, tr("Delete webhook"),
+                             tr("Delete “%1” and its whole delivery history? This cannot be undone.").arg(row->webhook.name),
+                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+        return;
+    m_context.db().run<Status>([id](QSqlDatabase db) { return WebhookService(db).remove(id); }, this, [this](Status s) {
+        if (!s)
+            QMessageBox::warning(this, tr("Delete webhook"), s.error().message);
+        m_form->setWebhook(Webhook{});
+        m_shownId.clear();
+        m_context.notifyWebhooksChanged();
+    });
+}
+
+void MainWindow::toggleActive()
+{
+    const auto *row = m_model->rowFor(currentWebhookId());
+    if (!row || m_form->isDirty())
+        return;
+    Webhook w = row->webhook;
+    w.active = !w.active;
+    m_context.db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).update(w); }, this, [this](Result<Webhook> r) {
+        if (!r)
+            QMessageBox::warning(this, tr("Webhook"), r.error().message);
+        m_context.notifyWebhooksChanged();
+        if (r)
+            m_context.engine().wake();
+    });
+}
+
+void MainWindow::testWebhook()
+{
+    const auto id = currentWebhookId();
+    if (!id.isEmpty())
+        m_testResult->test(id);
+}
+
+void MainWindow::refresh()
+{
+    m_model->reload();
+    m_history->model()->refresh();
+    loadCatalog();
+    refreshEngineStatus();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!confirmLeavingForm()) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    event->accept();
+}
+
+} // namespace hookline

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTabWidget;
+class QTableView;
+
+namespace hookline {
+
+class AppContext;
+class DeliveryChart;
+class HistoryView;
+class SecretPanel;
+class TestResultBar;
+class WebhookForm;
+class WebhookListModel;
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    explicit MainWindow(AppContext &context, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    QString currentWebhookId() const;
+    void selectWebhook(const QString &id);
+
+    WebhookListModel *webhookModel() const { return m_model; }
+    QTableView *webhookView() const { return m_view; }
+    WebhookForm *form() const { return m_form; }
+    SecretPanel *secretPanel() const { return m_secret; }
+    HistoryView *history() const { return m_history; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QAction *action(const QString &name) const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void buildUi();
+    void currentChanged();
+    bool confirmLeavingForm();
+    void loadCatalog();
+    void updateActions();
+    void refreshEngineStatus();
+
+    void newWebhook();
+    void duplicateWebhook();
+    void deleteWebhook();
+    void toggleActive();
+    void testWebhook();
+    void refresh();
+
+    AppContext &m_context;
+    WebhookListModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_view = nullptr;
+    QLineEdit *m_search = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    WebhookForm *m_form = nullptr;
+    SecretPanel *m_secret = nullptr;
+    HistoryView *m_history = nullptr;
+    DeliveryChart *m_chart = nullptr;
+    TestResultBar *m_testResult = nullptr;
+    QLabel *m_engineStatus = nullptr;
+    QString m_shownId;
+    bool m_switching = false;
+};
+
+} // namespace hookline

@@ -1,0 +1,177 @@
+#include "AttemptDialog.h"
+
+#include "AppContext.h"
+#include "CurlCommand.h"
+#include "service/WebhookService.h"
+#include "store/DeliveryStore.h"
+#include "store/EventStore.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDialogButtonBox>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace hookline {
+
+namespace {
+struct Loaded {
+    std::optional<Delivery> delivery;
+    Event event;
+    QString url;
+    QList<Attempt> attempts;
+};
+
+QString prettyBody(const QByteArray &body)
+{
+    const auto doc = QJsonDocument::fromJson(body);
+    return doc.isNull() ? QString::fromUtf8(body) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+}
+} // namespace
+
+AttemptDialog::AttemptDialog(AppContext &context, const QString &deliveryId, QWidget *parent)
+    : QDialog(parent)
+    , m_context(context)
+    , m_deliveryId(deliveryId)
+    , m_summary(new QLabel(this))
+    , m_list(new QListWidget(this))
+    , m_request(new QPlainTextEdit(this))
+    , m_response(new QPlainTextEdit(this))
+{
+    setWindowTitle(tr("Delivery %1").arg(deliveryId));
+    resize(980, 640);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setAccessibleName(tr("Delivery summary"));
+    m_list->setAccessibleName(tr("Attempts"));
+    m_list->setMaximumWidth(260);
+    for (auto *edit : {m_request, m_response}) {
+        edit->setReadOnly(true);
+        edit->setLineWrapMode(QPlainTextEdit::NoWrap);
+        edit->setFont(QFont(QStringLiteral("monospace")));
+    }
+    m_request->setAccessibleName(tr("Request headers and body"));
+    m_response->setAccessibleName(tr("Response status, headers and body"));
+
+    auto *requestBox = new QWidget;
+    auto *requestLayout = new QVBoxLayout(requestBox);
+    auto *requestLabel = new QLabel(tr("&Request"));
+    requestLabel->setBuddy(m_request);
+    requestLayout->addWidget(requestLabel);
+    requestLayout->addWidget(m_request);
+    auto *responseBox = new QWidget;
+    auto *responseLayout = new QVBoxLayout(responseBox);
+    auto *responseLabel = new QLabel(tr("R&esponse"));
+    responseLabel->setBuddy(m_response);
+    responseLayout->addWidget(responseLabel);
+    responseLayout->addWidget(m_response);
+    auto *panes = new QSplitter(Qt::Vertical);
+    panes->addWidget(requestBox);
+    panes->addWidget(responseBox);
+    auto *body = new QHBoxLayout;
+    body->addWidget(m_list);
+    body->addWidget(panes, 1);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+    auto *curl = buttons->addButton(tr("Copy as c&url"), QDialogButtonBox::ActionRole);
+    auto *payload = buttons->addButton(tr("Copy &payload"), QDialogButtonBox::ActionRole);
+    curl->setAccessibleName(tr("Copy as curl"));
+    payload->setAccessibleName(tr("Copy payload"));
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(curl, &QPushButton::clicked, this, [this] { QGuiApplication::clipboard()->setText(curlForCurrent()); });
+    connect(payload, &QPushButton::clicked, this, [this] {
+        const int i = m_list->currentRow();
+        QGuiApplication::clipboard()->setText(QString::fromUtf8(i >= 0 ? requestBody(m_attempts.at(i)) : m_event.body));
+    });
+    connect(m_list, &QListWidget::currentRowChanged, this, &AttemptDialog::showAttempt);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addLayout(body, 1);
+    layout->addWidget(buttons);
+
+    m_summary->setText(tr("Loading…"));
+    context.db().run<Loaded>(
+        [deliveryId](QSqlDatabase db) {
+            Loaded out;
+            DeliveryStore store(db);
+            if (auto d = store.find(deliveryId); d && *d)
+                out.delivery = **d;
+            if (!out.delivery)
+                return out;
+            if (auto e = EventStore(db).find(out.delivery->eventId); e && *e)
+                out.event = **e;
+            if (auto w = WebhookService(db).get(out.delivery->webhookId))
+                out.url = w->url;
+            if (auto a = store.attempts(deliveryId))
+                out.attempts = *a;
+            return out;
+        },
+        this, [this](Loaded loaded) {
+            if (!loaded.delivery) {
+                m_summary->setText(tr("This delivery no longer exists."));
+                return;
+            }
+            const auto &d = *loaded.delivery;
+            m_event = loaded.event;
+            m_url = loaded.url;
+            m_attempts = loaded.attempts;
+            m_summary->setText(tr("%1 of event %2 (%3) to %4 — %5 after %n attempt(s)", nullptr, d.attempts)
+                                   .arg(d.id, d.eventId, d.eventType, m_url, deliveryStatusName(d.status)));
+            for (const auto &a : std::as_const(m_attempts)) {
+                const auto result = a.responseStatus ? QString::number(*a.responseStatus) : tr("no response");
+                m_list->addItem(tr("#%1  %2  %3 ms\n%4").arg(a.number).arg(result).arg(a.durationMs)
+                                    .arg(QLocale().toString(a.startedAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))));
+            }
+            if (m_attempts.isEmpty())
+                m_request->setPlainText(tr("No attempt yet. The body that will be sent:\n\n%1").arg(prettyBody(m_event.body)));
+            else
+                m_list->setCurrentRow(int(m_attempts.size()) - 1);
+        });
+}
+
+QByteArray AttemptDialog::requestBody(const Attempt &a) const
+{
+    // Stored on the attempt only when a transformation changed it.
+    return a.requestBody.isNull() ? m_event.body : a.requestBody;
+}
+
+void AttemptDialog::showAttempt(int index)
+{
+    if (index < 0 || index >= m_attempts.size())
+        return;
+    const auto &a = m_attempts.at(index);
+    QString request = QStringLiteral("POST %1\n").arg(m_url);
+    for (const auto &[name, value] : CurlCommand::parseHeaders(a.requestHeaders))
+        request += QString::fromUtf8(name + ": " + value) + u'\n';
+    request += u'\n' + prettyBody(requestBody(a));
+    m_request->setPlainText(request);
+    QString response;
+    if (a.responseStatus)
+        response += tr("Status: %1\n").arg(*a.responseStatus);
+    if (!a.error.isEmpty())
+        response += tr("Error: %1\n").arg(a.error);
+    response += tr("Duration: %1 ms\n\n").arg(a.durationMs);
+    for (const auto &[name, value] : CurlCommand::parseHeaders(a.responseHeaders))
+        response += QString::fromUtf8(name + ": " + value) + u'\n';
+    response += u'\n' + QString::fromUtf8(a.responseBody);
+    m_response->setPlainText(response);
+}
+
+QString AttemptDialog::curlForCurrent() const
+{
+    const int i = m_list->currentRow();
+    if (i < 0 || i >= m_attempts.size())
+        return {};
+    const auto &a = m_attempts.at(i);
+    return CurlCommand::build(m_url, CurlCommand::parseHeaders(a.requestHeaders), requestBody(a));
+}
+
+} // namespace hookline

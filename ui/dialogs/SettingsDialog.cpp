@@ -1,0 +1,171 @@
+#include "SettingsDialog.h"
+
+#include "AppContext.h"
+#include "service/Settings.h"
+#include "store/Sql.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace hookline {
+
+namespace {
+QLabel *warning(const QString &text)
+{
+    auto *label = new QLabel(QStringLiteral("⚠ ") + text);
+    label->setWordWrap(true);
+    label->setStyleSheet(QStringLiteral("color: #8a5300"));
+    return label;
+}
+} // namespace
+
+SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
+    : QDialog(parent)
+    , m_context(context)
+    , m_database(new QLineEdit(this))
+    , m_prefix(new QLineEdit(this))
+    , m_timeout(new QDoubleSpinBox(this))
+    , m_retention(new QSpinBox(this))
+    , m_grace(new QSpinBox(this))
+    , m_caFile(new QLineEdit(this))
+    , m_insecure(new QCheckBox(tr("Allow plain &http:// URLs"), this))
+    , m_private(new QCheckBox(tr("Allow &private and local addresses"), this))
+    , m_problem(new QLabel(this))
+{
+    setWindowTitle(tr("Settings"));
+    m_database->setText(QSettings().value(QStringLiteral("database")).toString());
+    m_database->setPlaceholderText(context.db().database()->location());
+    m_database->setAccessibleName(tr("Database"));
+    m_database->setToolTip(tr("A SQLite file path; used from the next start"));
+    m_prefix->setAccessibleName(tr("Header prefix"));
+    m_timeout->setRange(0.1, 300);
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setAccessibleName(tr("Request timeout"));
+    m_retention->setRange(1, 10000000);
+    m_retention->setAccessibleName(tr("Deliveries kept per webhook"));
+    m_grace->setRange(0, 30 * 24 * 3600);
+    m_grace->setSuffix(tr(" s"));
+    m_grace->setAccessibleName(tr("Secret rotation grace period"));
+    m_caFile->setAccessibleName(tr("Extra CA certificates"));
+    m_insecure->setAccessibleName(tr("Allow insecure URLs"));
+    m_private->setAccessibleName(tr("Allow private addresses"));
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
+    m_problem->setAccessibleName(tr("Settings problem"));
+
+    auto *browse = new QPushButton(tr("&Browse…"), this);
+    browse->setAccessibleName(tr("Browse for CA certificates"));
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const auto file = QFileDialog::getOpenFileName(this, tr("CA certificates"), {}, tr("PEM files (*.pem *.crt);;All files (*)"));
+        if (!file.isEmpty())
+            m_caFile->setText(file);
+    });
+    auto *caRow = new QHBoxLayout;
+    caRow->addWidget(m_caFile, 1);
+    caRow->addWidget(browse);
+
+    auto *form = new QFormLayout;
+    const auto row = [form](const QString &text, QWidget *field) {
+        auto *label = new QLabel(text);
+        label->setBuddy(field);
+        form->addRow(label, field);
+    };
+    row(tr("&Database file:"), m_database);
+    row(tr("Header &prefix:"), m_prefix);
+    row(tr("Request &timeout:"), m_timeout);
+    row(tr("&Keep deliveries:"), m_retention);
+    row(tr("Rotation &grace:"), m_grace);
+    auto *caLabel = new QLabel(tr("Extra &CA certificates:"));
+    caLabel->setBuddy(m_caFile);
+    form->addRow(caLabel, caRow);
+    form->addRow(QString(), m_insecure);
+    form->addRow(QString(), warning(tr("Deliveries and their signatures travel unencrypted. For development only.")));
+    form->addRow(QString(), m_private);
+    form->addRow(QString(), warning(tr("Webhooks may then reach this machine and your internal network (server-side request forgery). For development only.")));
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_problem);
+    layout->addWidget(buttons);
+    resize(620, 420);
+
+    context.db().run<QMap<QString, QString>>(
+        [](QSqlDatabase db) {
+            QMap<QString, QString> values;
+            const Settings settings(db);
+            for (const auto &info : Settings::known()) {
+                if (auto v = settings.value(info.key))
+                    values.insert(info.key, *v);
+            }
+            return values;
+        },
+        this, [this](QMap<QString, QString> values) { load(values); });
+}
+
+void SettingsDialog::load(const QMap<QString, QString> &v)
+{
+    m_prefix->setText(v.value(QString::fromLatin1(Settings::kHeaderPrefix)));
+    m_timeout->setValue(v.value(QString::fromLatin1(Settings::kRequestTimeoutSeconds)).toDouble());
+    m_retention->setValue(v.value(QString::fromLatin1(Settings::kRetention)).toInt());
+    m_grace->setValue(v.value(QString::fromLatin1(Settings::kRotationGraceSeconds)).toInt());
+    m_caFile->setText(v.value(QString::fromLatin1(Settings::kExtraCaCertificates)));
+    m_insecure->setChecked(v.value(QString::fromLatin1(Settings::kAllowInsecureUrls)) == u"true");
+    m_private->setChecked(v.value(QString::fromLatin1(Settings::kAllowPrivateAddresses)) == u"true");
+}
+
+QMap<QString, QString> SettingsDialog::values() const
+{
+    return {{QString::fromLatin1(Settings::kHeaderPrefix), m_prefix->text().trimmed()},
+            {QString::fromLatin1(Settings::kRequestTimeoutSeconds), QString::number(m_timeout->value())},
+            {QString::fromLatin1(Settings::kRetention), QString::number(m_retention->value())},
+            {QString::fromLatin1(Settings::kRotationGraceSeconds), QString::number(m_grace->value())},
+            {QString::fromLatin1(Settings::kExtraCaCertificates), m_caFile->text().trimmed()},
+            {QString::fromLatin1(Settings::kAllowInsecureUrls), m_insecure->isChecked() ? QStringLiteral("true") : QStringLiteral("false")},
+            {QString::fromLatin1(Settings::kAllowPrivateAddresses), m_private->isChecked() ? QStringLiteral("true") : QStringLiteral("false")}};
+}
+
+void SettingsDialog::accept()
+{
+    const auto database = m_database->text().trimmed();
+    if (database.startsWith(QLatin1StringView("postgres"), Qt::CaseInsensitive)) {
+        m_problem->setText(tr("PostgreSQL is not supported yet: give a SQLite file path."));
+        return;
+    }
+    const auto v = values();
+    m_context.db().run<Status>(
+        [v](QSqlDatabase db) -> Status {
+            // All or nothing: one bad value leaves every setting as it was.
+            sql::Transaction tx(db);
+            if (auto s = tx.begin(); !s)
+                return s;
+            Settings settings(db);
+            for (auto it = v.cbegin(); it != v.cend(); ++it) {
+                if (auto s = settings.setValue(it.key(), it.value()); !s)
+                    return s;
+            }
+            return tx.commit();
+        },
+        this, [this, database](Status s) {
+            if (!s) {
+                m_problem->setText(s.error().message);
+                return;
+            }
+            QSettings().setValue(QStringLiteral("database"), database);
+            QDialog::accept();
+        });
+}
+
+} // namespace hookline

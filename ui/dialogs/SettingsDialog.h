@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QDialog>
+#include <QMap>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace hookline {
+
+class AppContext;
+
+// Installation settings. Security switches carry their warning next to them.
+class SettingsDialog final : public QDialog {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
+
+public:
+    explicit SettingsDialog(AppContext &context, QWidget *parent = nullptr);
+
+    QMap<QString, QString> values() const;
+
+public Q_SLOTS:
+    void accept() override;
+
+private:
+    void load(const QMap<QString, QString> &values);
+
+    AppContext &m_context;
+    QLineEdit *m_database;
+    QLineEdit *m_prefix;
+    QDoubleSpinBox *m_timeout;
+    QSpinBox *m_retention;
+    QSpinBox *m_grace;
+    QLineEdit *m_caFile;
+    QCheckBox *m_insecure;
+    QCheckBox *m_private;
+    QLabel *m_problem;
+};
+
+} // namespace hookline

@@ -1,0 +1,229 @@
+#include "DeliveryHistoryModel.h"
+
+#include "AppContext.h"
+
+#include <QApplication>
+#include <QColor>
+#include <QLocale>
+#include <QStyle>
+
+namespace hookline {
+
+DeliveryHistoryModel::DeliveryHistoryModel(AppContext &context, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_context(context)
+{
+    m_filter.limit = kPageSize;
+    connect(&context, &AppContext::deliveriesChanged, this, &DeliveryHistoryModel::refresh);
+}
+
+void DeliveryHistoryModel::setFilter(const DeliveryFilter &filter)
+{
+    beginResetModel();
+    m_filter = filter;
+    m_filter.limit = kPageSize;
+    m_filter.offset = 0;
+    m_count = 0;
+    ++m_generation;
+    m_pages.clear();
+    m_pageOrder.clear();
+    m_requested.clear();
+    endResetModel();
+    refresh();
+}
+
+void DeliveryHistoryModel::refresh()
+{
+    if (m_counting) {
+        m_countAgain = true;
+        return;
+    }
+    m_counting = true;
+    const auto filter = m_filter;
+    m_context.db().run<int>(
+        [filter](QSqlDatabase db) {
+            auto n = DeliveryStore(db).count(filter);
+            return n ? *n : -1;
+        },
+        this, [this, filter](int count) {
+            m_counting = false;
+            if (count >= 0 && filter.webhookId == m_filter.webhookId && filter.status == m_filter.status
+                && filter.eventType == m_filter.eventType && filter.since == m_filter.since && filter.until == m_filter.until) {
+                const int added = count - m_count;
+                ++m_generation;
+                m_requested.clear();
+                if (added > 0) {
+                    // Newest first: what is new goes on top; everything below shifts down.
+                    beginInsertRows({}, 0, added - 1);
+                    m_count = count;
+                    m_pages.clear();
+                    m_pageOrder.clear();
+                    endInsertRows();
+                } else if (added < 0) {
+                    // Retention removed old rows from the bottom.
+                    beginRemoveRows({}, count, m_count - 1);
+                    m_count = count;
+                    m_pages.clear();
+                    m_pageOrder.clear();
+                    endRemoveRows();
+                } else {
+                    // Same rows, maybe new states: reload what is on screen.
+                    m_pages.clear();
+                    m_pageOrder.clear();
+                }
+                if (m_count > 0)
+                    Q_EMIT dataChanged(index(0, 0), index(m_count - 1, ColumnCount - 1));
+                Q_EMIT countChanged(m_count);
+            }
+            if (std::exchange(m_countAgain, false))
+                refresh();
+        });
+}
+
+int DeliveryHistoryModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_count;
+}
+
+int DeliveryHistoryModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+void DeliveryHistoryModel::requestPage(int page) const
+{
+    if (m_requested.contains(page))
+        return;
+    m_requested.insert(page);
+    auto filter = m_filter;
+    filter.offset = page * kPageSize;
+    filter.limit = kPageSize;
+    const auto generation = m_generation;
+    auto *self = const_cast<DeliveryHistoryModel *>(this);
+    m_context.db().run<QList<Delivery>>(
+        [filter](QSqlDatabase db) {
+            auto rows = DeliveryStore(db).list(filter);
+            return rows ? *rows : QList<Delivery>{};
+        },
+        self, [self, page, generation](QList<Delivery> rows) { self->pageArrived(page, generation, std::move(rows)); });
+}
+
+void DeliveryHistoryModel::pageArrived(int page, quint64 generation, QList<Delivery> rows)
+{
+    if (generation != m_generation)
+        return; // rows moved since this page was asked for
+    m_requested.remove(page);
+    m_pages.insert(page, std::move(rows));
+    m_pageOrder.removeAll(page);
+    m_pageOrder.append(page);
+    while (m_pageOrder.size() > kMaxPages)
+        m_pages.remove(m_pageOrder.takeFirst());
+    const int first = page * kPageSize;
+    const int last = std::min(m_count, first + kPageSize) - 1;
+    if (last >= first)
+        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    Q_EMIT pageLoaded(page);
+}
+
+const Delivery *DeliveryHistoryModel::delivery(int row) const
+{
+    const auto it = m_pages.constFind(row / kPageSize);
+    if (it == m_pages.cend()) {
+        requestPage(row / kPageSize);
+        return nullptr;
+    }
+    const int i = row % kPageSize;
+    return i < it->size() ? &it->at(i) : nullptr;
+}
+
+bool DeliveryHistoryModel::isLoaded(int row) const
+{
+    return m_pages.contains(row / kPageSize);
+}
+
+QVariant DeliveryHistoryModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_count)
+        return {};
+    const auto *d = delivery(index.row());
+    if (!d)
+        return role == Qt::DisplayRole && index.column() == Status ? tr("Loading…") : QVariant();
+    if (role == DeliveryIdRole)
+        return d->id;
+    switch (index.column()) {
+    case Status:
+        if (role == Qt::DisplayRole || role == Qt::AccessibleTextRole)
+            return deliveryStatusName(d->status);
+        if (role == RawDataRole)
+            return int(d->status);
+        if (role == Qt::DecorationRole) {
+            const auto icon = d->status == DeliveryStatus::Succeeded ? QStyle::SP_DialogApplyButton
+                              : d->status == DeliveryStatus::Failed  ? QStyle::SP_DialogCancelButton
+                                                                     : QStyle::SP_BrowserReload;
+            return QApplication::style()->standardIcon(icon);
+        }
+        if (role == Qt::ForegroundRole && d->status == DeliveryStatus::Failed)
+            return QColor(0xb3, 0x26, 0x1e);
+        if (role == Qt::ToolTipRole && !d->lastError.isEmpty())
+            return d->lastError;
+        break;
+    case Event:
+        if (role == Qt::DisplayRole || role == RawDataRole)
+            return d->eventType;
+        break;
+    case Created:
+        if (role == RawDataRole)
+            return d->createdAt;
+        if (role == Qt::DisplayRole)
+            return QLocale().toString(d->createdAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        break;
+    case Attempts:
+        if (role == Qt::DisplayRole || role == RawDataRole)
+            return d->attempts;
+        break;
+    case LastCode:
+        if (role == RawDataRole)
+            return d->lastStatusCode ? QVariant(*d->lastStatusCode) : QVariant();
+        if (role == Qt::DisplayRole)
+            return d->lastStatusCode ? QString::number(*d->lastStatusCode) : (d->lastError.isEmpty() ? QStringLiteral("—") : tr("error"));
+        break;
+    case Duration:
+        if (role == RawDataRole)
+            return d->lastDurationMs ? QVariant(*d->lastDurationMs) : QVariant();
+        if (role == Qt::DisplayRole)
+            return d->lastDurationMs ? tr("%1 ms").arg(*d->lastDurationMs) : QStringLiteral("—");
+        break;
+    case Webhook:
+        if (role == Qt::DisplayRole || role == RawDataRole)
+            return d->webhookId;
+        break;
+    case Id:
+        if (role == Qt::DisplayRole || role == RawDataRole)
+            return d->id;
+        break;
+    default:
+        break;
+    }
+    if (role == Qt::TextAlignmentRole && (index.column() == Attempts || index.column() == LastCode || index.column() == Duration))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant DeliveryHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Status: return tr("Status");
+    case Event: return tr("Event");
+    case Created: return tr("Time");
+    case Attempts: return tr("Attempts");
+    case LastCode: return tr("Response");
+    case Duration: return tr("Duration");
+    case Webhook: return tr("Webhook");
+    case Id: return tr("Delivery");
+    default: return {};
+    }
+}
+
+} // namespace hookline

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "model/Delivery.h"
+#include "store/DeliveryStore.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QSet>
+
+namespace hookline {
+
+class AppContext;
+
+// The delivery history, newest first, for one webhook or all, at any size:
+// only the row count is known up front; rows come in pages of kPageSize from
+// the database thread when the view asks for them, and at most kMaxPages stay
+// in memory. New deliveries are inserted at the top without a reset, so the
+// view keeps its selection and scroll position.
+class DeliveryHistoryModel final : public QAbstractTableModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DeliveryHistoryModel)
+
+public:
+    enum Column { Status, Event, Created, Attempts, LastCode, Duration, Webhook, Id, ColumnCount };
+    enum Role { RawDataRole = Qt::UserRole + 1, DeliveryIdRole };
+
+    explicit DeliveryHistoryModel(AppContext &context, QObject *parent = nullptr);
+
+    void setFilter(const DeliveryFilter &filter);
+    DeliveryFilter filter() const { return m_filter; }
+    // Re-counts; rows that are new since the last count appear at the top.
+    void refresh();
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // The delivery at `row` when its page is loaded.
+    const Delivery *delivery(int row) const;
+    bool isLoaded(int row) const;
+    int loadedPageCount() const { return int(m_pages.size()); }
+
+    static constexpr int kPageSize = 200;
+    static constexpr int kMaxPages = 40;
+
+Q_SIGNALS:
+    void countChanged(int count);
+    void pageLoaded(int page);
+
+private:
+    void requestPage(int page) const;
+    void pageArrived(int page, quint64 generation, QList<Delivery> rows);
+
+    AppContext &m_context;
+    DeliveryFilter m_filter;
+    int m_count = 0;
+    quint64 m_generation = 0; // bumps when rows shift: late pages of an older layout are dropped
+    mutable QHash<int, QList<Delivery>> m_pages;
+    mutable QList<int> m_pageOrder;          // least recently loaded first
+    mutable QSet<int> m_requested;
+    bool m_counting = false;
+    bool m_countAgain = false;
+};
+
+} // namespace hookline

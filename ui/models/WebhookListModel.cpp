@@ -1,0 +1,191 @@
+#include "WebhookListModel.h"
+
+#include "AppContext.h"
+#include "service/WebhookService.h"
+
+#include <QApplication>
+#include <QColor>
+#include <QIcon>
+#include <QLocale>
+#include <QStyle>
+
+namespace hookline {
+
+WebhookListModel::WebhookListModel(AppContext &context, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_context(context)
+{
+    connect(&context, &AppContext::webhooksChanged, this, &WebhookListModel::reload);
+    connect(&context, &AppContext::deliveriesChanged, this, &WebhookListModel::reload);
+}
+
+int WebhookListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int WebhookListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString WebhookListModel::statusText(const Webhook &w)
+{
+    if (w.active)
+        return tr("Active");
+    return w.disabledReason.isEmpty() ? tr("Inactive") : tr("Auto-disabled");
+}
+
+QVariant WebhookListModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const auto &row = m_rows.at(index.row());
+    const auto &w = row.webhook;
+    const auto &a = row.activity;
+    if (role == IdRole)
+        return w.id;
+    const int finished = a.succeeded + a.failed;
+    switch (index.column()) {
+    case Name:
+        if (role == Qt::DisplayRole || role == RawDataRole)
+            return w.name;
+        if (role == Qt::ToolTipRole)
+            return w.description.isEmpty() ? w.name : w.description;
+        break;
+    case Url:
+        if (role == Qt::DisplayRole || role == RawDataRole || role == Qt::ToolTipRole)
+            return w.url;
+        break;
+    case Status:
+        // Told by words and an icon, never by colour alone.
+        if (role == Qt::DisplayRole || role == Qt::AccessibleTextRole)
+            return statusText(w);
+        if (role == RawDataRole)
+            return w.active ? 0 : (w.disabledReason.isEmpty() ? 1 : 2);
+        if (role == Qt::ForegroundRole)
+            return w.active ? QColor(0x1b, 0x7f, 0x3b) : (w.disabledReason.isEmpty() ? QColor(0x6b, 0x6b, 0x6b) : QColor(0xb3, 0x26, 0x1e));
+        if (role == Qt::DecorationRole) {
+            const auto icon = w.active ? QStyle::SP_DialogApplyButton : (w.disabledReason.isEmpty() ? QStyle::SP_MediaPause : QStyle::SP_MessageBoxWarning);
+            return QApplication::style()->standardIcon(icon);
+        }
+        if (role == Qt::ToolTipRole && !w.disabledReason.isEmpty())
+            return tr("Deactivated %1: %2").arg(QLocale().toString(w.disabledAt.toLocalTime(), QLocale::ShortFormat), w.disabledReason);
+        break;
+    case LastDelivery:
+        if (role == RawDataRole)
+            return a.lastAt;
+        if (role == Qt::DisplayRole) {
+            if (!a.lastAt.isValid())
+                return tr("Never");
+            const auto code = a.lastStatusCode ? QStringLiteral(" (%1)").arg(*a.lastStatusCode) : QString();
+            return QStringLiteral("%1 — %2%3").arg(QLocale().toString(a.lastAt.toLocalTime(), QLocale::ShortFormat),
+                                                 a.lastStatus ? deliveryStatusName(*a.lastStatus) : QString(), code);
+        }
+        break;
+    case SuccessRate:
+        if (role == RawDataRole)
+            return finished ? double(a.succeeded) / finished : -1.0;
+        if (role == Qt::DisplayRole)
+            return finished ? QStringLiteral("%1 %").arg(QLocale().toString(100.0 * a.succeeded / finished, 'f', 1)) : tr("—");
+        if (role == Qt::ToolTipRole)
+            return tr("%1 succeeded, %2 failed in the last 24 hours").arg(a.succeeded).arg(a.failed);
+        if (role == Qt::TextAlignmentRole)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant WebhookListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Name: return tr("Name");
+    case Url: return tr("URL");
+    case Status: return tr("Status");
+    case LastDelivery: return tr("Last delivery");
+    case SuccessRate: return tr("Success (24 h)");
+    default: return {};
+    }
+}
+
+void WebhookListModel::reload()
+{
+    if (m_loading) {
+        m_reloadAgain = true;
+        return;
+    }
+    m_loading = true;
+    m_context.db().run<QList<Row>>(
+        [](QSqlDatabase db) {
+            QList<Row> rows;
+            auto list = WebhookService(db).list();
+            if (!list)
+                return rows;
+            const auto since = QDateTime::currentDateTimeUtc().addDays(-1);
+            DeliveryStore store(db);
+            for (auto &w : *list) {
+                auto activity = store.activity(w.id, since);
+                rows.append({std::move(w), activity ? *activity : WebhookActivity{}});
+            }
+            return rows;
+        },
+        this, [this](QList<Row> rows) {
+            m_loading = false;
+            apply(std::move(rows));
+            Q_EMIT loaded();
+            if (std::exchange(m_reloadAgain, false))
+                reload();
+        });
+}
+
+void WebhookListModel::apply(QList<Row> rows)
+{
+    // Rows are matched by id: removed ones go, new ones come at the end in
+    // the order loaded, kept ones change in place (selection and sorting stay).
+    for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
+        const auto &id = m_rows.at(i).webhook.id;
+        const bool kept = std::any_of(rows.cbegin(), rows.cend(), [&](const Row &r) { return r.webhook.id == id; });
+        if (!kept) {
+            beginRemoveRows({}, i, i);
+            m_rows.removeAt(i);
+            endRemoveRows();
+        }
+    }
+    for (auto &row : rows) {
+        const auto index = indexFor(row.webhook.id);
+        if (index.isValid()) {
+            m_rows[index.row()] = std::move(row);
+            Q_EMIT dataChanged(this->index(index.row(), 0), this->index(index.row(), ColumnCount - 1));
+        } else {
+            const int at = int(m_rows.size());
+            beginInsertRows({}, at, at);
+            m_rows.append(std::move(row));
+            endInsertRows();
+        }
+    }
+}
+
+const WebhookListModel::Row *WebhookListModel::rowFor(const QString &id) const
+{
+    for (const auto &row : m_rows) {
+        if (row.webhook.id == id)
+            return &row;
+    }
+    return nullptr;
+}
+
+QModelIndex WebhookListModel::indexFor(const QString &id) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).webhook.id == id)
+            return index(i, 0);
+    }
+    return {};
+}
+
+} // namespace hookline

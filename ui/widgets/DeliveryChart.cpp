@@ -1,0 +1,105 @@
+#include "DeliveryChart.h"
+
+#include "AppContext.h"
+#include "store/DeliveryStore.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QStackedBarSeries>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+namespace hookline {
+
+DeliveryChart::DeliveryChart(AppContext &context, QWidget *parent)
+    : QWidget(parent)
+    , m_context(context)
+    , m_range(new QComboBox(this))
+    , m_view(new QChartView(this))
+{
+    m_range->addItem(tr("Last 24 hours"), 3600);
+    m_range->addItem(tr("Last 30 days"), 86400);
+    m_range->setAccessibleName(tr("Chart range"));
+    m_view->setAccessibleName(tr("Deliveries over time"));
+    m_view->setAccessibleDescription(tr("Succeeded and failed deliveries per period, stacked"));
+    m_view->setRenderHint(QPainter::Antialiasing);
+    auto *label = new QLabel(tr("&Range:"), this);
+    label->setBuddy(m_range);
+    auto *top = new QHBoxLayout;
+    top->addWidget(label);
+    top->addWidget(m_range);
+    top->addStretch();
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_view, 1);
+    connect(m_range, &QComboBox::currentIndexChanged, this, &DeliveryChart::reload);
+    connect(&context, &AppContext::deliveriesChanged, this, [this] {
+        if (isVisible())
+            reload();
+    });
+}
+
+void DeliveryChart::setWebhook(const QString &webhookId)
+{
+    m_webhookId = webhookId;
+    reload();
+}
+
+void DeliveryChart::reload()
+{
+    if (m_loading)
+        return;
+    m_loading = true;
+    const int bucket = m_range->currentData().toInt();
+    const auto since = QDateTime::currentDateTimeUtc().addSecs(bucket == 3600 ? -23 * 3600 : -29 * 86400);
+    const auto id = m_webhookId;
+    m_context.db().run<QList<DeliveryBucket>>(
+        [id, since, bucket](QSqlDatabase db) {
+            auto buckets = DeliveryStore(db).histogram(id, since, bucket);
+            return buckets ? *buckets : QList<DeliveryBucket>{};
+        },
+        this, [this, bucket](QList<DeliveryBucket> buckets) {
+            m_loading = false;
+            auto *succeeded = new QBarSet(tr("Succeeded"));
+            auto *failed = new QBarSet(tr("Failed"));
+            succeeded->setColor(QColor(0x2e, 0x7d, 0x32));
+            failed->setColor(QColor(0xc6, 0x28, 0x28));
+            QStringList categories;
+            int peak = 0;
+            for (const auto &b : buckets) {
+                *succeeded << b.succeeded;
+                *failed << b.failed;
+                peak = std::max(peak, b.succeeded + b.failed);
+                categories << QLocale().toString(b.start.toLocalTime(), bucket == 3600 ? QStringLiteral("HH:00") : QStringLiteral("dd MMM"));
+            }
+            auto *series = new QStackedBarSeries;
+            series->append(succeeded);
+            series->append(failed);
+            auto *chart = new QChart;
+            chart->addSeries(series);
+            chart->setTitle(m_webhookId.isEmpty() ? tr("All webhooks") : tr("This webhook"));
+            auto *x = new QBarCategoryAxis;
+            x->append(categories);
+            x->setLabelsAngle(-60);
+            auto *y = new QValueAxis;
+            y->setRange(0, std::max(1, peak));
+            y->setLabelFormat(QStringLiteral("%d"));
+            y->setTitleText(tr("Deliveries"));
+            chart->addAxis(x, Qt::AlignBottom);
+            chart->addAxis(y, Qt::AlignLeft);
+            series->attachAxis(x);
+            series->attachAxis(y);
+            chart->legend()->setAlignment(Qt::AlignBottom);
+            auto *old = m_view->chart();
+            m_view->setChart(chart);
+            delete old;
+        });
+}
+
+} // namespace hookline

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDateTimeEdit;
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace hookline {
+
+class AppContext;
+class DeliveryHistoryModel;
+
+// The delivery history of one webhook (or all): filters by status, event type
+// and date range; retry now, copy as curl, copy payload, attempt details.
+class HistoryView final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HistoryView)
+
+public:
+    explicit HistoryView(AppContext &context, QWidget *parent = nullptr);
+
+    void setWebhook(const QString &webhookId); // empty: every webhook
+    void setEventTypes(const QStringList &names);
+    void showDetails(const QString &deliveryId);
+
+    DeliveryHistoryModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+
+private:
+    void applyFilter();
+    QString currentDeliveryId() const;
+    void retryNow();
+    void copyCurl();
+    void copyPayload();
+
+    AppContext &m_context;
+    DeliveryHistoryModel *m_model;
+    QString m_webhookId;
+    QTableView *m_view;
+    QComboBox *m_status;
+    QComboBox *m_event;
+    QCheckBox *m_useSince;
+    QDateTimeEdit *m_since;
+    QCheckBox *m_useUntil;
+    QDateTimeEdit *m_until;
+    QLabel *m_count;
+    QLabel *m_message;
+};
+
+} // namespace hookline

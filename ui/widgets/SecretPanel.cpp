@@ -1,0 +1,141 @@
+#include "SecretPanel.h"
+
+#include "AppContext.h"
+#include "Clipboard.h"
+#include "service/WebhookService.h"
+#include "widgets/RetryTimeline.h"
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace hookline {
+
+SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
+    : QWidget(parent)
+    , m_context(context)
+    , m_secret(new QLineEdit(this))
+    , m_reveal(new QToolButton(this))
+    , m_copy(new QPushButton(tr("&Copy"), this))
+    , m_rotate(new QPushButton(tr("&Rotate…"), this))
+    , m_grace(new QLabel(this))
+    , m_status(new QLabel(this))
+{
+    m_secret->setReadOnly(true);
+    m_secret->setEchoMode(QLineEdit::Password);
+    m_secret->setAccessibleName(tr("Signing secret"));
+    m_secret->setAccessibleDescription(tr("Masked; use Reveal to show it"));
+    m_secret->setMinimumWidth(380);
+    m_reveal->setText(tr("Re&veal"));
+    m_reveal->setCheckable(true);
+    m_reveal->setAccessibleName(tr("Reveal secret"));
+    m_copy->setAccessibleName(tr("Copy secret"));
+    m_copy->setAccessibleDescription(tr("Copies the secret; the clipboard is cleared after 30 seconds"));
+    m_rotate->setAccessibleName(tr("Rotate secret"));
+    m_rotate->setAccessibleDescription(tr("Issues a new secret; the old one keeps signing during the grace period"));
+    m_grace->setWordWrap(true);
+    m_grace->setAccessibleName(tr("Previous secret"));
+    m_status->setWordWrap(true);
+    m_status->setAccessibleName(tr("Secret status"));
+
+    auto *label = new QLabel(tr("&Secret:"), this);
+    label->setBuddy(m_secret);
+    auto *row = new QHBoxLayout;
+    row->addWidget(label);
+    row->addWidget(m_secret, 1);
+    row->addWidget(m_reveal);
+    row->addWidget(m_copy);
+    row->addWidget(m_rotate);
+    auto *layout = new QVBoxLayout(this);
+    auto *explain = new QLabel(tr("Receivers verify every delivery with this secret. Keep it out of logs and chats."), this);
+    explain->setWordWrap(true);
+    layout->addWidget(explain);
+    layout->addLayout(row);
+    layout->addWidget(m_grace);
+    layout->addWidget(m_status);
+    layout->addStretch();
+
+    connect(m_reveal, &QToolButton::toggled, this, [this](bool on) {
+        m_secret->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+        m_reveal->setText(on ? tr("&Hide") : tr("Re&veal"));
+    });
+    connect(m_copy, &QPushButton::clicked, this, &SecretPanel::copy);
+    connect(m_rotate, &QPushButton::clicked, this, &SecretPanel::rotate);
+    connect(Clipboard::instance(), &Clipboard::cleared, this, [this] { m_status->setText(tr("The clipboard was cleared.")); });
+}
+
+void SecretPanel::setWebhook(const Webhook &w)
+{
+    m_webhook = w;
+    m_secret->setText(w.secret);
+    m_reveal->setChecked(false);
+    const bool exists = !w.id.isEmpty();
+    m_copy->setEnabled(exists);
+    m_rotate->setEnabled(exists);
+    m_reveal->setEnabled(exists);
+    if (!exists)
+        m_secret->setPlaceholderText(tr("A secret is generated when the webhook is saved"));
+    QStringList grace;
+    const auto now = QDateTime::currentDateTimeUtc();
+    for (const auto &s : w.secrets) {
+        if (s.expiresAt && *s.expiresAt > now)
+            grace << tr("The previous secret keeps signing beside this one until %1.").arg(QLocale().toString(s.expiresAt->toLocalTime(), QLocale::LongFormat));
+    }
+    m_grace->setText(grace.join(u'\n'));
+    m_grace->setVisible(!grace.isEmpty());
+    m_status->clear();
+}
+
+void SecretPanel::copy()
+{
+    Clipboard::instance()->setSecret(m_webhook.secret);
+    m_status->setText(tr("Copied. The clipboard is cleared in %n seconds unless you copy something else.", nullptr,
+                         Clipboard::instance()->clearDelayMs() / 1000));
+}
+
+void SecretPanel::rotate()
+{
+    const auto answer = QMessageBox::question(
+        this, tr("Rotate secret"),
+        tr("Issue a new secret for “%1”?\n\nThe current secret keeps signing beside the new one for %2, so receivers can "
+           "switch over. The new secret is shown and copied to the clipboard.")
+            .arg(m_webhook.name, RetryTimeline::duration(m_graceSeconds)));
+    if (answer == QMessageBox::Yes)
+        rotateConfirmed();
+}
+
+void SecretPanel::rotateConfirmed()
+{
+    const auto id = m_webhook.id;
+    const int grace = m_graceSeconds;
+    m_rotate->setEnabled(false);
+    m_context.db().run<Result<Webhook>>(
+        [id, grace](QSqlDatabase db) -> Result<Webhook> {
+            WebhookService service(db);
+            auto rotation = service.rotateSecret(id, grace);
+            if (!rotation)
+                return rotation.error();
+            return service.get(id);
+        },
+        this, [this](Result<Webhook> result) {
+            m_rotate->setEnabled(true);
+            if (!result) {
+                m_status->setText(result.error().message);
+                return;
+            }
+            setWebhook(*result);
+            m_reveal->setChecked(true);
+            copy();
+            m_status->setText(tr("New secret issued and copied. ") + m_status->text());
+            m_context.notifyWebhooksChanged();
+            Q_EMIT rotated(result->id);
+        });
+}
+
+} // namespace hookline

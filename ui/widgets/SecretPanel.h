@@ -1,0 +1,54 @@
+#pragma once
+
+#include "model/Webhook.h"
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QToolButton;
+
+namespace hookline {
+
+class AppContext;
+
+// The signing secret: masked by default, revealed on demand, copied to the
+// clipboard for 30 s, rotated with a confirmation that states the grace period.
+class SecretPanel final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SecretPanel)
+
+public:
+    explicit SecretPanel(AppContext &context, QWidget *parent = nullptr);
+
+    void setWebhook(const Webhook &webhook);
+    void setGraceSeconds(int seconds) { m_graceSeconds = seconds; }
+
+    QLineEdit *secretField() const { return m_secret; }
+    QToolButton *revealButton() const { return m_reveal; }
+    QPushButton *copyButton() const { return m_copy; }
+    QPushButton *rotateButton() const { return m_rotate; }
+
+public Q_SLOTS:
+    void copy();
+    void rotate();
+    // Rotates without asking (after the caller has confirmed).
+    void rotateConfirmed();
+
+Q_SIGNALS:
+    void rotated(const QString &webhookId);
+
+private:
+    AppContext &m_context;
+    Webhook m_webhook;
+    int m_graceSeconds = 86400;
+    QLineEdit *m_secret;
+    QToolButton *m_reveal;
+    QPushButton *m_copy;
+    QPushButton *m_rotate;
+    QLabel *m_grace;
+    QLabel *m_status;
+};
+
+} // namespace hookline

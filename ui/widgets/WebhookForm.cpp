@@ -1,0 +1,403 @@
+#include "WebhookForm.h"
+
+#include "AppContext.h"
+#include "engine/Transformer.h"
+#include "service/EventService.h"
+#include "service/WebhookService.h"
+#include "widgets/EventTypeTree.h"
+#include "widgets/HeadersEditor.h"
+#include "widgets/RetryTimeline.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace hookline {
+
+namespace {
+enum Strategy { ExponentialStrategy, FixedStrategy, ScheduleStrategy };
+
+template <typename W>
+W *named(W *widget, const QString &name, const QString &description = {})
+{
+    widget->setAccessibleName(name);
+    if (!description.isEmpty()) {
+        widget->setAccessibleDescription(description);
+        widget->setToolTip(description);
+    }
+    return widget;
+}
+} // namespace
+
+WebhookForm::WebhookForm(AppContext &context, QWidget *parent)
+    : QWidget(parent)
+    , m_context(context)
+{
+    buildUi();
+    newWebhook();
+}
+
+void WebhookForm::buildUi()
+{
+    auto *inner = new QWidget;
+    auto *column = new QVBoxLayout(inner);
+
+    auto *general = new QGroupBox(tr("General"));
+    auto *form = new QFormLayout(general);
+    m_name = named(new QLineEdit, tr("Name"), tr("A name to recognise the webhook by; defaults to the URL's host"));
+    m_url = named(new QLineEdit, tr("URL"), tr("The receiver's endpoint: https:// and a public address unless the installation allows otherwise"));
+    m_url->setPlaceholderText(QStringLiteral("https://example.com/webhooks"));
+    m_urlHint = named(new QLabel, tr("URL check"));
+    m_urlHint->setWordWrap(true);
+    m_description = named(new QLineEdit, tr("Description"));
+    m_scheme = named(new QComboBox, tr("Signing scheme"), tr("How deliveries are signed; pick what the receiver verifies"));
+    const QList<QPair<Scheme, QString>> schemes{
+        {Scheme::Standard, tr("Standard Webhooks (webhook-signature)")},
+        {Scheme::HmacHex, tr("HMAC-SHA256, hex (<P>-Signature)")},
+        {Scheme::HmacBase64, tr("HMAC-SHA256, base64 (<P>-Signature)")},
+        {Scheme::Timestamped, tr("Timestamped, sha256= (<P>-Signature, <P>-Timestamp)")},
+        {Scheme::Github, tr("GitHub (X-Hub-Signature-256)")},
+        {Scheme::Stripe, tr("Stripe (Stripe-Signature)")},
+    };
+    for (const auto &[scheme, label] : schemes)
+        m_scheme->addItem(label, schemeName(scheme));
+    m_active = named(new QCheckBox(tr("A&ctive")), tr("Active"), tr("Inactive webhooks receive nothing"));
+    m_tenant = named(new QLineEdit, tr("Tenant"));
+    auto *nameLabel = new QLabel(tr("&Name:"));
+    nameLabel->setBuddy(m_name);
+    auto *urlLabel = new QLabel(tr("&URL:"));
+    urlLabel->setBuddy(m_url);
+    auto *descriptionLabel = new QLabel(tr("&Description:"));
+    descriptionLabel->setBuddy(m_description);
+    auto *schemeLabel = new QLabel(tr("&Signing:"));
+    schemeLabel->setBuddy(m_scheme);
+    auto *tenantLabel = new QLabel(tr("&Tenant:"));
+    tenantLabel->setBuddy(m_tenant);
+    form->addRow(nameLabel, m_name);
+    form->addRow(urlLabel, m_url);
+    form->addRow(QString(), m_urlHint);
+    form->addRow(descriptionLabel, m_description);
+    form->addRow(schemeLabel, m_scheme);
+    form->addRow(tenantLabel, m_tenant);
+    form->addRow(QString(), m_active);
+    column->addWidget(general);
+
+    auto *events = new QGroupBox(tr("Events"));
+    auto *eventsLayout = new QVBoxLayout(events);
+    m_events = new EventTypeTree;
+    m_events->setMinimumHeight(220);
+    eventsLayout->addWidget(m_events);
+    column->addWidget(events);
+
+    auto *headers = new QGroupBox(tr("Custom headers"));
+    auto *headersLayout = new QVBoxLayout(headers);
+    m_headers = new HeadersEditor;
+    m_headers->setMinimumHeight(120);
+    headersLayout->addWidget(m_headers);
+    column->addWidget(headers);
+
+    auto *retries = new QGroupBox(tr("Retries"));
+    auto *retryForm = new QFormLayout;
+    m_maxRetries = named(new QSpinBox, tr("Maximum retries"));
+    m_maxRetries->setRange(0, RetryPolicy::kMaxRetries);
+    m_delay = named(new QDoubleSpinBox, tr("First retry delay in seconds"));
+    m_delay->setRange(RetryPolicy::kMinDelaySeconds, RetryPolicy::kMaxDelaySeconds);
+    m_delay->setDecimals(3);
+    m_delay->setSuffix(tr(" s"));
+    m_strategy = named(new QComboBox, tr("Backoff strategy"));
+    m_strategy->addItems({tr("Exponential (delay × 2ⁿ)"), tr("Fixed delay"), tr("Explicit schedule")});
+    m_schedule = named(new QLineEdit, tr("Retry schedule"), tr("Delays in seconds between attempts, comma-separated, e.g. 60, 300, 1800, 7200"));
+    m_jitter = named(new QDoubleSpinBox, tr("Jitter"), tr("Spread each delay randomly by up to this share, so that retries do not arrive all at once"));
+    m_jitter->setRange(0, 100);
+    m_jitter->setSuffix(QStringLiteral(" %"));
+    m_autoDisable = named(new QSpinBox, tr("Auto-disable after"), tr("Deactivate the webhook after this many deliveries in a row fail; 0 never"));
+    m_autoDisable->setRange(0, RetryPolicy::kMaxAutoDisableAfter);
+    m_autoDisable->setSpecialValueText(tr("Never"));
+    m_retention = named(new QSpinBox, tr("Deliveries kept"), tr("Newest deliveries kept in the history of this webhook; 0 uses the installation's setting"));
+    m_retention->setRange(0, 10000000);
+    m_retention->setSpecialValueText(tr("Installation default"));
+    const QList<QPair<QString, QWidget *>> rows{
+        {tr("Max &retries:"), m_maxRetries}, {tr("D&elay:"), m_delay}, {tr("&Backoff:"), m_strategy},
+        {tr("Sc&hedule:"), m_schedule}, {tr("&Jitter:"), m_jitter}, {tr("Auto-&disable after:"), m_autoDisable},
+        {tr("&Keep deliveries:"), m_retention}};
+    for (const auto &[text, widget] : rows) {
+        auto *label = new QLabel(text);
+        label->setBuddy(widget);
+        retryForm->addRow(label, widget);
+    }
+    m_timeline = new RetryTimeline;
+    m_timeline->setMinimumHeight(140);
+    auto *retryLayout = new QHBoxLayout(retries);
+    retryLayout->addLayout(retryForm);
+    retryLayout->addWidget(m_timeline, 1);
+    column->addWidget(retries);
+
+    auto *transform = new QGroupBox(tr("Transformation"));
+    auto *transformLayout = new QVBoxLayout(transform);
+    auto *transformLabel = new QLabel(tr("JavaScript &body of a function of payload that returns the object to send (empty: send the event as it is):"));
+    transformLabel->setWordWrap(true);
+    m_transform = named(new QPlainTextEdit, tr("Transformation script"));
+    m_transform->setPlaceholderText(QStringLiteral("return {\n  ...payload,\n  custom_field: 'value'\n};"));
+    m_transform->setTabChangesFocus(true);
+    m_transform->setMinimumHeight(90);
+    transformLabel->setBuddy(m_transform);
+    m_previewType = named(new QComboBox, tr("Preview event type"));
+    m_previewButton = named(new QPushButton(tr("&Preview")), tr("Preview transformation"), tr("Run the script on the sample payload of the chosen event type"));
+    m_previewOutput = named(new QPlainTextEdit, tr("Preview result"));
+    m_previewOutput->setReadOnly(true);
+    m_previewOutput->setMaximumHeight(110);
+    auto *previewRow = new QHBoxLayout;
+    auto *previewLabel = new QLabel(tr("Sample e&vent:"));
+    previewLabel->setBuddy(m_previewType);
+    previewRow->addWidget(previewLabel);
+    previewRow->addWidget(m_previewType, 1);
+    previewRow->addWidget(m_previewButton);
+    transformLayout->addWidget(transformLabel);
+    transformLayout->addWidget(m_transform);
+    transformLayout->addLayout(previewRow);
+    transformLayout->addWidget(m_previewOutput);
+    column->addWidget(transform);
+    column->addStretch();
+
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(inner);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+
+    m_problem = named(new QLabel, tr("Form problem"));
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
+    m_save = named(new QPushButton(tr("&Save")), tr("Save webhook"));
+    m_save->setDefault(true);
+    m_revert = named(new QPushButton(tr("Re&vert")), tr("Revert changes"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_problem, 1);
+    buttons->addWidget(m_revert);
+    buttons->addWidget(m_save);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll, 1);
+    layout->addLayout(buttons);
+
+    const auto changed = [this] { updateState(); };
+    for (auto *edit : {m_name, m_url, m_description, m_schedule, m_tenant})
+        connect(edit, &QLineEdit::textChanged, this, changed);
+    connect(m_scheme, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_strategy, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_active, &QCheckBox::toggled, this, changed);
+    for (auto *spin : {m_maxRetries, m_autoDisable, m_retention})
+        connect(spin, &QSpinBox::valueChanged, this, changed);
+    for (auto *spin : {m_delay, m_jitter})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, changed);
+    connect(m_transform, &QPlainTextEdit::textChanged, this, changed);
+    connect(m_events, &EventTypeTree::changed, this, changed);
+    connect(m_headers, &HeadersEditor::changed, this, changed);
+    connect(m_save, &QPushButton::clicked, this, &WebhookForm::save);
+    connect(m_revert, &QPushButton::clicked, this, &WebhookForm::revert);
+    connect(m_previewButton, &QPushButton::clicked, this, &WebhookForm::preview);
+}
+
+void WebhookForm::setCatalog(const QList<EventType> &types)
+{
+    m_catalog = types;
+    m_loading = true;
+    m_events->setCatalog(types);
+    const auto current = m_previewType->currentText();
+    m_previewType->clear();
+    for (const auto &t : types)
+        m_previewType->addItem(t.name);
+    m_previewType->setCurrentText(current);
+    m_events->setPatterns(m_original.events);
+    m_loading = false;
+    updateState();
+}
+
+void WebhookForm::setValidationContext(const WebhookValidator::Context &context)
+{
+    m_validation = context;
+    m_headers->setHeaderPrefix(context.headerPrefix);
+    updateState();
+}
+
+void WebhookForm::newWebhook()
+{
+    Webhook w;
+    w.active = true;
+    setWebhook(w);
+}
+
+void WebhookForm::setWebhook(const Webhook &w)
+{
+    m_loading = true;
+    m_original = w;
+    m_name->setText(w.name);
+    m_url->setText(w.url);
+    m_description->setText(w.description);
+    m_scheme->setCurrentIndex(std::max(0, m_scheme->findData(schemeName(w.scheme))));
+    m_active->setChecked(w.active);
+    m_tenant->setText(w.tenantId);
+    m_tenant->setReadOnly(!w.id.isEmpty());
+    m_events->setPatterns(w.events);
+    m_headers->setHeaders(w.headers);
+    m_maxRetries->setValue(w.retry.retryCount());
+    m_delay->setValue(w.retry.retryDelaySeconds);
+    m_strategy->setCurrentIndex(!w.retry.schedule.isEmpty() ? ScheduleStrategy : (w.retry.backoff == BackoffStrategy::Fixed ? FixedStrategy : ExponentialStrategy));
+    QStringList schedule;
+    for (double d : w.retry.schedule)
+        schedule << QString::number(d);
+    m_schedule->setText(schedule.join(QStringLiteral(", ")));
+    m_jitter->setValue(w.retry.jitter * 100);
+    m_autoDisable->setValue(w.retry.autoDisableAfter);
+    m_retention->setValue(w.retention.value_or(0));
+    m_transform->setPlainText(w.transform);
+    m_previewOutput->clear();
+    m_loading = false;
+    updateState();
+}
+
+RetryPolicy WebhookForm::policy() const
+{
+    RetryPolicy p;
+    p.maxRetries = m_maxRetries->value();
+    p.retryDelaySeconds = m_delay->value();
+    p.backoff = m_strategy->currentIndex() == FixedStrategy ? BackoffStrategy::Fixed : BackoffStrategy::Exponential;
+    if (m_strategy->currentIndex() == ScheduleStrategy) {
+        for (const auto &part : m_schedule->text().split(u',', Qt::SkipEmptyParts)) {
+            bool ok = false;
+            const double d = part.trimmed().toDouble(&ok);
+            p.schedule << (ok ? d : -1.0);
+        }
+        p.maxRetries = int(p.schedule.size());
+    }
+    p.jitter = m_jitter->value() / 100.0;
+    p.autoDisableAfter = m_autoDisable->value();
+    return p;
+}
+
+Webhook WebhookForm::webhook() const
+{
+    Webhook w = m_original;
+    w.name = m_name->text().trimmed();
+    w.url = m_url->text().trimmed();
+    w.description = m_description->text();
+    w.scheme = schemeFromName(m_scheme->currentData().toString()).value_or(Scheme::Standard);
+    w.active = m_active->isChecked();
+    w.tenantId = m_tenant->text().trimmed().isEmpty() ? QStringLiteral("default") : m_tenant->text().trimmed();
+    w.events = m_events->patterns();
+    w.headers = m_headers->headers();
+    w.retry = policy();
+    w.retention = m_retention->value() > 0 ? std::optional<int>(m_retention->value()) : std::nullopt;
+    w.transform = m_transform->toPlainText().trimmed().isEmpty() ? QString() : m_transform->toPlainText();
+    return w;
+}
+
+bool WebhookForm::isDirty() const
+{
+    const auto now = webhook();
+    const auto &o = m_original;
+    return now.name != o.name || now.url != o.url || now.description != o.description || now.scheme != o.scheme
+           || now.active != o.active || now.tenantId != o.tenantId || now.events != o.events || now.headers != o.headers
+           || now.retry != o.retry || now.retention != o.retention || now.transform != o.transform;
+}
+
+QString WebhookForm::problem() const
+{
+    auto w = webhook();
+    if (w.secret.isEmpty())
+        w.secret = QStringLiteral("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); // a new webhook gets a generated one
+    const auto status = WebhookValidator(m_validation).validate(w);
+    return status ? QString() : status.error().message;
+}
+
+void WebhookForm::updateState()
+{
+    if (m_loading)
+        return;
+    m_schedule->setEnabled(m_strategy->currentIndex() == ScheduleStrategy);
+    m_maxRetries->setEnabled(m_strategy->currentIndex() != ScheduleStrategy);
+    m_delay->setEnabled(m_strategy->currentIndex() != ScheduleStrategy);
+    m_timeline->setPolicy(policy());
+
+    // The URL is explained as it is typed: what is wrong, and which setting would allow it.
+    const auto urlStatus = WebhookValidator(m_validation).validateUrl(m_url->text().trimmed());
+    if (m_url->text().trimmed().isEmpty())
+        m_urlHint->setText(tr("Required. Deliveries go to https:// URLs on public addresses."));
+    else if (urlStatus)
+        m_urlHint->setText(tr("✓ Looks good. The host is resolved again before every delivery and refused if it points to a private address."));
+    else
+        m_urlHint->setText(QStringLiteral("✗ ") + urlStatus.error().message);
+    m_urlHint->setStyleSheet(urlStatus || m_url->text().trimmed().isEmpty() ? QString() : QStringLiteral("color: #b3261e"));
+
+    const auto why = problem();
+    m_problem->setText(why);
+    const bool dirty = isDirty();
+    m_save->setEnabled(why.isEmpty() && (dirty || isNew()) && !m_saving);
+    m_revert->setEnabled(dirty);
+    Q_EMIT dirtyChanged(dirty);
+}
+
+void WebhookForm::save()
+{
+    if (!problem().isEmpty() || m_saving)
+        return;
+    m_saving = true;
+    m_save->setEnabled(false);
+    const auto w = webhook();
+    const bool creating = isNew();
+    m_context.db().run<Result<Webhook>>(
+        [w, creating](QSqlDatabase db) { return creating ? WebhookService(db).create(w) : WebhookService(db).update(w); },
+        this, [this](Result<Webhook> result) {
+            m_saving = false;
+            if (!result) {
+                m_problem->setText(result.error().message);
+                updateState();
+                return;
+            }
+            setWebhook(*result);
+            m_context.notifyWebhooksChanged();
+            Q_EMIT saved(result->id);
+        });
+}
+
+void WebhookForm::revert()
+{
+    setWebhook(m_original);
+}
+
+void WebhookForm::preview()
+{
+    const auto script = m_transform->toPlainText();
+    const auto typeName = m_previewType->currentText();
+    QByteArray sample = QByteArrayLiteral("{}");
+    for (const auto &t : std::as_const(m_catalog)) {
+        if (t.name == typeName)
+            sample = t.samplePayload;
+    }
+    const auto tenant = webhook().tenantId;
+    m_previewOutput->setPlainText(tr("Running…"));
+    // The engine's own transformer, on the database thread: the window stays free.
+    m_context.db().run<QString>(
+        [script, typeName, sample, tenant](QSqlDatabase) {
+            const auto body = EventService::envelope(QStringLiteral("evt_preview"), typeName, QDateTime::currentDateTimeUtc(), tenant, sample);
+            if (script.trimmed().isEmpty())
+                return QString::fromUtf8(body);
+            Transformer transformer;
+            const auto out = transformer.apply(QStringLiteral("preview"), script, body);
+            return out.ok() ? QString::fromUtf8(out.body) : tr("Error: %1").arg(out.error);
+        },
+        this, [this](QString text) { m_previewOutput->setPlainText(text); });
+}
+
+} // namespace hookline

@@ -1,0 +1,98 @@
+#pragma once
+
+#include "model/EventType.h"
+#include "model/Webhook.h"
+#include "service/WebhookValidator.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace hookline {
+
+class AppContext;
+class EventTypeTree;
+class HeadersEditor;
+class RetryTimeline;
+
+// A webhook's settings: validated as they are typed, saved through the
+// service on the database thread. Save stays disabled until the form is valid.
+class WebhookForm final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebhookForm)
+
+public:
+    explicit WebhookForm(AppContext &context, QWidget *parent = nullptr);
+
+    void setWebhook(const Webhook &webhook);
+    void newWebhook();
+    Webhook webhook() const;     // the form's values over the loaded webhook
+    bool isDirty() const;
+    bool isNew() const { return m_original.id.isEmpty(); }
+    // The first problem, or empty when the form can be saved.
+    QString problem() const;
+
+    void setCatalog(const QList<EventType> &types);
+    void setValidationContext(const WebhookValidator::Context &context);
+
+    EventTypeTree *events() const { return m_events; }
+    RetryTimeline *timeline() const { return m_timeline; }
+    QPushButton *saveButton() const { return m_save; }
+    QLineEdit *urlEdit() const { return m_url; }
+    QLabel *urlHint() const { return m_urlHint; }
+
+public Q_SLOTS:
+    void save();
+    void revert();
+    void preview();
+
+Q_SIGNALS:
+    void saved(const QString &id);
+    void dirtyChanged(bool dirty);
+
+private:
+    void buildUi();
+    void updateState();
+    RetryPolicy policy() const;
+
+    AppContext &m_context;
+    Webhook m_original;
+    QList<EventType> m_catalog;
+    WebhookValidator::Context m_validation;
+    bool m_loading = false;
+    bool m_saving = false;
+
+    QLineEdit *m_name = nullptr;
+    QLineEdit *m_url = nullptr;
+    QLabel *m_urlHint = nullptr;
+    QLineEdit *m_description = nullptr;
+    QComboBox *m_scheme = nullptr;
+    QCheckBox *m_active = nullptr;
+    QLineEdit *m_tenant = nullptr;
+    EventTypeTree *m_events = nullptr;
+    HeadersEditor *m_headers = nullptr;
+    QSpinBox *m_maxRetries = nullptr;
+    QDoubleSpinBox *m_delay = nullptr;
+    QComboBox *m_strategy = nullptr;
+    QLineEdit *m_schedule = nullptr;
+    QDoubleSpinBox *m_jitter = nullptr;
+    QSpinBox *m_autoDisable = nullptr;
+    QSpinBox *m_retention = nullptr;
+    RetryTimeline *m_timeline = nullptr;
+    QPlainTextEdit *m_transform = nullptr;
+    QComboBox *m_previewType = nullptr;
+    QPushButton *m_previewButton = nullptr;
+    QPlainTextEdit *m_previewOutput = nullptr;
+    QLabel *m_problem = nullptr;
+    QPushButton *m_save = nullptr;
+    QPushButton *m_revert = nullptr;
+};
+
+} // namespace hookline
