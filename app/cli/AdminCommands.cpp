@@ -68,6 +68,19 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
     if (!ctx.parse(p, args.mid(1), QStringLiteral("tenant add ID --plan PLAN | set-plan ID --plan PLAN | list")))
         return Usage;
     const auto positional = p.positionalArguments();
+    if (sub != u"list" && sub != u"add" && sub != u"set-plan")
+        return ctx.usage(QStringLiteral("tenant needs a sub-command: add, set-plan, list"));
+    std::optional<Plan> plan;
+    if (sub != u"list") {
+        // Arguments first: a mistyped command must not create a database.
+        if (positional.size() != 1)
+            return ctx.usage(QStringLiteral("give one tenant id"));
+        if (!p.isSet(QStringLiteral("plan")))
+            return ctx.usage(QStringLiteral("--plan is required"));
+        plan = planFromName(p.value(QStringLiteral("plan")));
+        if (!plan)
+            return ctx.fail(Error::validation(QStringLiteral("--plan"), QStringLiteral("\"%1\" is not one of %2").arg(p.value(QStringLiteral("plan")), planNames().join(QStringLiteral(", ")))));
+    }
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
@@ -88,15 +101,6 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
             ctx.print(formatTable(rows));
         return Success;
     }
-    if (sub != u"add" && sub != u"set-plan")
-        return ctx.usage(QStringLiteral("tenant needs a sub-command: add, set-plan, list"));
-    if (positional.size() != 1)
-        return ctx.usage(QStringLiteral("give one tenant id"));
-    if (!p.isSet(QStringLiteral("plan")))
-        return ctx.usage(QStringLiteral("--plan is required"));
-    const auto plan = planFromName(p.value(QStringLiteral("plan")));
-    if (!plan)
-        return ctx.fail(Error::validation(QStringLiteral("--plan"), QStringLiteral("\"%1\" is not one of %2").arg(p.value(QStringLiteral("plan")), planNames().join(QStringLiteral(", ")))));
     auto tenant = sub == u"add" ? tenants.create(positional.first(), *plan) : tenants.setPlan(positional.first(), *plan);
     if (!tenant)
         return ctx.fail(tenant.error());

@@ -74,6 +74,19 @@ QSqlDatabase CliContext::database()
 {
     if (m_database)
         return m_database->connection();
+    // Checked before the file is created: a typo must not leave a database
+    // that lacks the catalogs it was meant to start with.
+    QStringList names = m_catalogs;
+    if (names.isEmpty() || names == QStringList{QStringLiteral("all")})
+        names = CatalogService::builtinCatalogs();
+    if (names == QStringList{QStringLiteral("none")})
+        names.clear();
+    for (const auto &name : std::as_const(names)) {
+        if (!CatalogService::builtinCatalogs().contains(name)) {
+            fail(QStringLiteral("--catalogs: no built-in catalog \"%1\" (known: all, none, %2)").arg(name, CatalogService::builtinCatalogs().join(QStringLiteral(", "))));
+            return {};
+        }
+    }
     auto opened = Database::open(m_dbLocation);
     if (!opened) {
         fail(opened.error());
@@ -81,11 +94,6 @@ QSqlDatabase CliContext::database()
     }
     m_database = *opened;
     if (m_database->isNew()) {
-        QStringList names = m_catalogs;
-        if (names.isEmpty() || names == QStringList{QStringLiteral("all")})
-            names = CatalogService::builtinCatalogs();
-        if (names == QStringList{QStringLiteral("none")})
-            names.clear();
         if (auto s = CatalogService(m_database->connection()).initializeNewDatabase(names); !s) {
             fail(s.error());
             return {};

@@ -105,8 +105,12 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
             return ctx.fail(t.error());
         request.toleranceSeconds = *t;
     }
-    if (p.isSet(QStringLiteral("now")))
-        request.now = p.value(QStringLiteral("now")).toLongLong();
+    if (p.isSet(QStringLiteral("now"))) {
+        bool ok = false;
+        request.now = p.value(QStringLiteral("now")).toLongLong(&ok);
+        if (!ok || request.now <= 0)
+            return ctx.fail(Error::validation(QStringLiteral("--now"), QStringLiteral("expected unix seconds, got \"%1\"").arg(p.value(QStringLiteral("now")))));
+    }
     auto body = readBody(p, QStringLiteral("body"), QStringLiteral("body-file"));
     if (!body)
         return ctx.fail(body.error());

@@ -62,14 +62,27 @@ int main(int argc, char *argv[])
     const QString command = all.value(i);
     QStringList rest = all.mid(i + 1);
     rest = global + rest; // sub-command parsers accept the global options too
-    if (command.isEmpty() || command == u"help" || global.contains(QStringLiteral("--help")) || global.contains(QStringLiteral("-h"))) {
-        std::fputs(kHelp, command.isEmpty() && !global.contains(QStringLiteral("--help")) ? stderr : stdout);
-        return command.isEmpty() && !global.contains(QStringLiteral("--help")) ? Usage : Success;
+    const bool askedForHelp = command == u"help" || global.contains(QStringLiteral("--help")) || global.contains(QStringLiteral("-h"));
+    if (command.isEmpty() || askedForHelp) {
+        // Help that was asked for goes to stdout; help shown because a command is missing is an error.
+        std::fputs(kHelp, askedForHelp ? stdout : stderr);
+        return askedForHelp ? Success : Usage;
     }
     // Sub-commands with a second word keep it first.
     const auto withSub = [&](auto handler) {
         QStringList args = all.mid(i + 1);
         const QString sub = args.value(0);
+        if (sub == u"--help" || sub == u"-h") {
+            // The command's own lines of the overall help.
+            QStringList lines;
+            for (const auto &line : QString::fromLatin1(kHelp).split(u'\n')) {
+                if (line.trimmed().startsWith(command + u' '))
+                    lines << line;
+            }
+            ctx.print(QStringLiteral("Usage: hookline-cli %1 SUB-COMMAND ...\n").arg(command) + lines.join(u'\n')
+                      + QStringLiteral("\n\nhookline-cli %1 SUB-COMMAND --help for the options of each.").arg(command));
+            return int(Success);
+        }
         return handler(ctx, QStringList{sub} + global + args.mid(1));
     };
     if (command == u"webhook")

@@ -84,6 +84,13 @@ Result<QList<EventType>> CatalogService::parse(QByteArrayView json, const QStrin
                 return malformed(QStringLiteral("%1 (%2): \"group\" must be a string").arg(where, t.name));
             t.group = *g;
         }
+        // An exported type remembers the catalog it came from.
+        if (const auto origin = JsonSlices::member(*fields, u"catalog")) {
+            const auto c = JsonSlices::string(*origin);
+            if (!c || c->isEmpty())
+                return malformed(QStringLiteral("%1 (%2): \"catalog\" must be a non-empty string").arg(where, t.name));
+            t.catalog = *c;
+        }
         if (const auto description = JsonSlices::member(*fields, u"description")) {
             const auto d = JsonSlices::string(*description);
             if (!d)
@@ -115,6 +122,7 @@ QByteArray CatalogService::serialize(const QList<EventType> &types, const QStrin
         const auto &t = types.at(i);
         out += (i ? ",\n    {" : "\n    {");
         out += "\"name\": " + CanonicalJson::quote(t.name) + ", \"group\": " + CanonicalJson::quote(t.group)
+               + ", \"catalog\": " + CanonicalJson::quote(t.catalog.isEmpty() ? catalog : t.catalog)
                + ", \"description\": " + CanonicalJson::quote(t.description) + ", \"samplePayload\": " + t.samplePayload + "}";
     }
     out += types.isEmpty() ? "]\n}\n" : "\n  ]\n}\n";

@@ -70,8 +70,10 @@ Result<EventService::Prepared> EventService::prepare(const QString &tenantId, co
     auto canonical = CanonicalJson::canonicalizeObject(data, &error);
     if (!canonical)
         return Error::validation(QStringLiteral("data"), QStringLiteral("invalid JSON: %1").arg(error.message));
-    // The envelope adds the id, type, timestamp and tenant around the data.
-    const qsizetype bodySize = canonical->size() + 96 + type.size() + (tenantId == u"default" ? 0 : tenantId.size() + 14);
+    // The envelope adds the id, type, timestamp and tenant around the data;
+    // ids and timestamps have a fixed length, so an empty one measures it.
+    const qsizetype bodySize = canonical->size() - 2
+        + envelope(QStringLiteral("evt_0000000000000000000000"), type, QDateTime::currentDateTimeUtc(), tenantId, "{}").size();
     if (bodySize > kMaxBodyBytes)
         return Error{Error::Code::TooLarge, QStringLiteral("the event body would be %1, over the 1 MB limit").arg(sizeText(bodySize)), QStringLiteral("data")};
     return Prepared{tenantId, type, std::move(*canonical)};
@@ -117,8 +119,17 @@ Result<int> EventService::write(const QList<Prepared> &events)
     return deliveries;
 }
 
+void EventService::forgetCaches()
+{
+    // Webhooks, types and tenants change between calls: caches live for one call.
+    m_knownTypes.clear();
+    m_knownTenants.clear();
+    m_subscriptions.clear();
+}
+
 Result<EventService::Emitted> EventService::emitEvent(const QString &tenantId, const QString &type, QByteArrayView data)
 {
+    forgetCaches();
     auto prepared = prepare(tenantId, type, data);
     if (!prepared)
         return prepared.error();
@@ -130,6 +141,7 @@ Result<EventService::Emitted> EventService::emitEvent(const QString &tenantId, c
 
 Result<EventService::Emitted> EventService::emitTo(const QString &webhookId, const QString &type, QByteArrayView data)
 {
+    forgetCaches();
     auto webhook = WebhookStore(m_db).find(webhookId);
     if (!webhook)
         return webhook.error();
@@ -149,6 +161,7 @@ Result<EventService::Emitted> EventService::emitTo(const QString &webhookId, con
 
 Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, int transactionSize)
 {
+    forgetCaches();
     QList<Prepared> all;
     int lineNumber = 0;
     for (qsizetype start = 0; start < text.size();) {
@@ -195,8 +208,15 @@ Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, i
     BatchResult result;
     for (qsizetype i = 0; i < all.size(); i += transactionSize) {
         auto written = write(all.mid(i, transactionSize));
-        if (!written)
-            return written.error();
+        if (!written) {
+            // Earlier transactions are committed and will be delivered: say
+            // so, or a resent file would deliver them twice.
+            auto error = written.error();
+            if (result.events > 0)
+                error.message = QStringLiteral("%1 (the first %2 of %3 events were recorded before the failure; resend only the rest)")
+                                    .arg(error.message).arg(result.events).arg(all.size());
+            return error;
+        }
         result.events += int(std::min<qsizetype>(transactionSize, all.size() - i));
         result.deliveries += *written;
     }

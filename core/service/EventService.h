@@ -53,6 +53,7 @@ private:
     };
     Result<Prepared> prepare(const QString &tenantId, const QString &type, QByteArrayView data);
     Result<int> write(const QList<Prepared> &events);
+    void forgetCaches();
 
     QSqlDatabase m_db;
     QSet<QString> m_knownTypes;

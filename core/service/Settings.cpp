@@ -5,6 +5,8 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace hookline {
 
 namespace {
@@ -87,7 +89,7 @@ Result<QString> Settings::normalized(const Info &info, const QString &value) con
         const auto bounds = boundsOf(info.key);
         if (!ok || (info.type == Type::Int && d != double(qint64(d))))
             return bad(QStringLiteral("expected %1, got \"%2\"").arg(info.type == Type::Int ? QStringLiteral("a whole number") : QStringLiteral("a number"), value));
-        if (d < bounds.min || d > bounds.max)
+        if (!std::isfinite(d) || d < bounds.min || d > bounds.max)
             return bad(QStringLiteral("must be between %1 and %2").arg(bounds.min).arg(bounds.max));
         return QString::number(d, 'g', 15);
     }

@@ -89,10 +89,15 @@ Status Database::initialize(bool migrate)
         return Error::database(QStringLiteral("%1 is not a Hookline database: %2").arg(m_location, version.error().message));
     if (!migrate)
         return Ok{};
-    if (*version > Migrations::latestVersion())
-        return Migrations::migrate(db); // refuses, and says why, before any write
 
-    // WAL is a property of the file: set once, before the first write.
+    m_createdSchema = (*version == 0);
+    if (auto s = Migrations::migrate(db); !s) {
+        auto error = s.error();
+        error.message = m_location + QStringLiteral(": ") + error.message;
+        return error;
+    }
+    // WAL is a property of the file: set once, after the schema is ours (a
+    // refused file keeps its journal mode).
     auto q = sql::prepare(db, QStringLiteral("PRAGMA journal_mode"));
     if (auto s = sql::exec(q, u"reading the journal mode"); !s)
         return s;
@@ -102,8 +107,7 @@ Status Database::initialize(bool migrate)
         if (auto s = sql::exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), u"enabling WAL"); !s)
             return s;
     }
-    m_createdSchema = (*version == 0);
-    return Migrations::migrate(db);
+    return Ok{};
 }
 
 Result<QSqlDatabase> Database::openConnection(const QString &name)

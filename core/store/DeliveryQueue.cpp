@@ -48,7 +48,8 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
 {
     auto q = sql::prepare(m_db, QStringLiteral(
         "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
-        " WHERE id IN (SELECT id FROM deliveries WHERE status IN ('pending','retrying') AND next_attempt_at <= :now"
+        " WHERE id IN (SELECT id FROM deliveries INDEXED BY deliveries_due"
+        " WHERE status IN ('pending','retrying') AND next_attempt_at <= :now"
         " ORDER BY next_attempt_at LIMIT :limit)") + kReturning);
     q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
     q.bindValue(QStringLiteral(":now"), sql::toMs(now));

@@ -162,6 +162,13 @@ Status apply(const QSqlDatabase &db, const Migration &m)
     sql::Transaction tx(db);
     if (auto s = tx.begin(); !s)
         return s;
+    // Created with the first version, in the same transaction: a failed first
+    // migration leaves the file as it was.
+    if (auto s = sql::exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                              " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)"),
+                           u"creating the migration table");
+        !s)
+        return s;
     const auto now = QDateTime::currentMSecsSinceEpoch();
     const auto what = QStringLiteral("applying schema version %1").arg(m.version);
     for (const auto &statement : m.statements) {
@@ -219,11 +226,14 @@ Status Migrations::migrate(const QSqlDatabase &db, int target)
     if (*current >= target)
         return Ok{};
     if (*current == 0) {
-        if (auto s = sql::exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                                  " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)"),
-                               u"creating the migration table");
-            !s)
+        // An empty file becomes a Hookline database; someone else's is left alone.
+        auto tables = sql::prepare(db, QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"));
+        if (auto s = sql::exec(tables, u"inspecting the database"); !s)
             return s;
+        const int n = tables.next() ? tables.value(0).toInt() : 0;
+        tables.finish();
+        if (n > 0)
+            return Error{Error::Code::Conflict, QStringLiteral("the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched"), {}};
     }
     for (const auto &m : migrations()) {
         if (m.version <= *current || m.version > target)

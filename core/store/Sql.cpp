@@ -13,6 +13,10 @@ Error failure(QStringView what, const QSqlError &error)
 
 Status exec(QSqlQuery &query, QStringView what)
 {
+    // A statement that failed to prepare keeps SQLite's reason in lastError();
+    // exec() would replace it with a useless "No query".
+    if (!query.isActive() && query.lastError().isValid() && query.lastError().type() != QSqlError::NoError)
+        return failure(what, query.lastError());
     if (!query.exec())
         return failure(what, query.lastError());
     return Ok{};
