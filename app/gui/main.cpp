@@ -1,6 +1,7 @@
 // hookline: the desktop administration application.
 #include "AppContext.h"
 #include "MainWindow.h"
+#include "ScreenshotTour.h"
 #include "engine/DeliveryEngine.h"
 #include "service/CatalogService.h"
 #include "store/Database.h"
@@ -28,6 +29,7 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOption({QStringLiteral("db"), QStringLiteral("Database file (default: $HOOKLINE_DB, the Settings dialog's choice, else the user's data folder)."), QStringLiteral("PATH")});
     parser.addOption({QStringLiteral("lang"), QStringLiteral("Interface language, e.g. en or fr (default: the system's)."), QStringLiteral("LANG")});
+    parser.addOption({QStringLiteral("screenshots"), QStringLiteral("Write PNGs of every screen to DIR, then quit."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default 2)."), QStringLiteral("N")});
     parser.process(app);
 
@@ -63,5 +65,11 @@ int main(int argc, char *argv[])
     MainWindow window(context);
     window.resize(1400, 860);
     window.show();
+    std::unique_ptr<ScreenshotTour> tour;
+    if (parser.isSet(QStringLiteral("screenshots"))) {
+        const auto suffix = locale.language() == QLocale::English ? QString() : u'-' + locale.name().section(u'_', 0, 0);
+        tour = std::make_unique<ScreenshotTour>(window, context, parser.value(QStringLiteral("screenshots")), suffix);
+        tour->start();
+    }
     return QApplication::exec();
 }

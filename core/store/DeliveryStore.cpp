@@ -62,8 +62,8 @@ std::pair<QString, QVariantList> whereClause(const DeliveryFilter &f)
 Result<QList<Delivery>> DeliveryStore::list(const DeliveryFilter &filter) const
 {
     const auto [where, values] = whereClause(filter);
-    auto q = sql::prepare(m_db, QStringLiteral("SELECT %1 FROM deliveries%2 ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")
-                                    .arg(kColumns, where));
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT %1 FROM deliveries%2 ORDER BY created_at %3, id %3 LIMIT ? OFFSET ?")
+                                    .arg(kColumns, where, filter.oldestFirst ? QStringLiteral("ASC") : QStringLiteral("DESC")));
     for (const auto &v : values)
         q.addBindValue(v);
     q.addBindValue(filter.limit);

@@ -18,6 +18,9 @@ struct DeliveryFilter final {
     QDateTime until;   // created before
     int limit = 50;
     int offset = 0;
+    // Oldest first: a page near the end of a long history is then a short
+    // OFFSET from the other side instead of a walk over the whole index.
+    bool oldestFirst = false;
 };
 
 // What the webhook list shows beside each webhook.

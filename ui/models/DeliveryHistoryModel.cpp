@@ -7,6 +7,8 @@
 #include <QLocale>
 #include <QStyle>
 
+#include <algorithm>
+
 namespace hookline {
 
 DeliveryHistoryModel::DeliveryHistoryModel(AppContext &context, QObject *parent)
@@ -98,12 +100,24 @@ void DeliveryHistoryModel::requestPage(int page) const
     auto filter = m_filter;
     filter.offset = page * kPageSize;
     filter.limit = kPageSize;
+    if (filter.offset > m_count / 2) {
+        // In the older half, read from the oldest end: OFFSET costs a walk
+        // over the skipped rows, and this keeps the walk under half the table.
+        const int end = std::min(m_count, filter.offset + kPageSize);
+        filter.oldestFirst = true;
+        filter.limit = end - filter.offset;
+        filter.offset = m_count - end;
+    }
     const auto generation = m_generation;
     auto *self = const_cast<DeliveryHistoryModel *>(this);
     m_context.db().run<QList<Delivery>>(
         [filter](QSqlDatabase db) {
             auto rows = DeliveryStore(db).list(filter);
-            return rows ? *rows : QList<Delivery>{};
+            if (!rows)
+                return QList<Delivery>{};
+            if (filter.oldestFirst)
+                std::reverse(rows->begin(), rows->end());
+            return *rows;
         },
         self, [self, page, generation](QList<Delivery> rows) { self->pageArrived(page, generation, std::move(rows)); });
 }

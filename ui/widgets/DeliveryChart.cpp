@@ -76,7 +76,8 @@ void DeliveryChart::reload()
                 *succeeded << b.succeeded;
                 *failed << b.failed;
                 peak = std::max(peak, b.succeeded + b.failed);
-                categories << QLocale().toString(b.start.toLocalTime(), bucket == 3600 ? QStringLiteral("HH:00") : QStringLiteral("dd MMM"));
+                // Short labels fit under every bar; the axis title says what they count.
+                categories << QLocale().toString(b.start.toLocalTime(), bucket == 3600 ? QStringLiteral("HH") : QStringLiteral("dd"));
             }
             auto *series = new QStackedBarSeries;
             series->append(succeeded);
@@ -86,7 +87,7 @@ void DeliveryChart::reload()
             chart->setTitle(m_webhookId.isEmpty() ? tr("All webhooks") : tr("This webhook"));
             auto *x = new QBarCategoryAxis;
             x->append(categories);
-            x->setLabelsAngle(-60);
+            x->setTitleText(bucket == 3600 ? tr("Hour of day") : tr("Day of month"));
             auto *y = new QValueAxis;
             y->setRange(0, std::max(1, peak));
             y->setLabelFormat(QStringLiteral("%d"));
