@@ -9,6 +9,7 @@ namespace hookline {
 
 namespace {
 constexpr qint64 kCacheMs = 60'000;
+constexpr qint64 kErrorCacheMs = 5'000;
 }
 
 QString HostGuard::refusalFor(const QString &host, const QList<QHostAddress> &addresses)
@@ -50,11 +51,12 @@ void HostGuard::check(const QUrl &url, bool allowPrivate, Callback callback)
         return; // a lookup for this host is already under way
     QHostInfo::lookupHost(host, this, [this, host](const QHostInfo &info) {
         Entry entry;
-        entry.expiresAtMs = QDateTime::currentMSecsSinceEpoch() + kCacheMs;
         if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
             entry.error = QStringLiteral("cannot resolve %1: %2").arg(host, info.errorString());
         else
             entry.addresses = info.addresses();
+        // A failed lookup is asked again soon: the retry should see a fixed DNS.
+        entry.expiresAtMs = QDateTime::currentMSecsSinceEpoch() + (entry.error.isEmpty() ? kCacheMs : kErrorCacheMs);
         m_cache.insert(host, entry);
         const auto callbacks = m_waiting.take(host);
         for (const auto &cb : callbacks)
