@@ -67,7 +67,7 @@ int main(int argc, char *argv[])
     window.show();
     std::unique_ptr<ScreenshotTour> tour;
     if (parser.isSet(QStringLiteral("screenshots"))) {
-        const auto suffix = locale.language() == QLocale::English ? QString() : u'-' + locale.name().section(u'_', 0, 0);
+        const QString suffix = locale.language() == QLocale::English ? QString() : u'-' + locale.name().section(u'_', 0, 0);
         tour = std::make_unique<ScreenshotTour>(window, context, parser.value(QStringLiteral("screenshots")), suffix);
         tour->start();
     }

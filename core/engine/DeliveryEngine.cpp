@@ -38,6 +38,7 @@ void DeliveryEngine::start()
         connect(worker, &DeliveryWorker::idle, this, &DeliveryEngine::workerIdle);
         connect(worker, &DeliveryWorker::deliveryFinished, this, &DeliveryEngine::deliveryFinished);
         connect(worker, &DeliveryWorker::webhookDeactivated, this, &DeliveryEngine::webhookDeactivated);
+        connect(worker, &DeliveryWorker::webhookDeactivated, this, &DeliveryEngine::forgetWebhook);
         connect(worker, &DeliveryWorker::failure, this, &DeliveryEngine::failure);
         m_threads << thread;
         m_workers << worker;
@@ -82,6 +83,13 @@ void DeliveryEngine::stopAndWait()
         QThread::msleep(5);
         QCoreApplication::sendPostedEvents(this);
     }
+}
+
+void DeliveryEngine::forgetWebhook(const QString &webhookId)
+{
+    // Every worker caches webhooks: the others must learn of a deactivation too.
+    for (auto *w : std::as_const(m_workers))
+        QMetaObject::invokeMethod(w, [w, webhookId] { w->forgetWebhook(webhookId); }, Qt::QueuedConnection);
 }
 
 void DeliveryEngine::wake()

@@ -47,6 +47,7 @@ Q_SIGNALS:
 
 private:
     void workerStopped();
+    void forgetWebhook(const QString &webhookId);
 
     std::shared_ptr<Database> m_database;
     EngineOptions m_options;

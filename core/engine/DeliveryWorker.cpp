@@ -122,6 +122,13 @@ std::shared_ptr<const Webhook> DeliveryWorker::webhook(const QString &id)
     return w;
 }
 
+void DeliveryWorker::forgetWebhook(const QString &webhookId)
+{
+    // Read afresh on its next delivery: a deactivated webhook must stop now,
+    // not when the cache entry would have expired.
+    m_webhooks.remove(webhookId);
+}
+
 void DeliveryWorker::wake()
 {
     if (m_running && !m_stopping)
@@ -204,8 +211,10 @@ void DeliveryWorker::pump()
                 Q_EMIT deliveryFinished(id, status);
             m_finishedSignals.clear();
         }
-        for (const auto &id : std::as_const(deactivated))
+        for (const auto &id : std::as_const(deactivated)) {
+            forgetWebhook(id);
             Q_EMIT webhookDeactivated(id);
+        }
     }
     m_drained = jobs.size() < free;
     for (const auto &job : std::as_const(jobs))
@@ -267,11 +276,8 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
         conclude(f, outcome);
         return;
     }
-    const auto fail = [&](const QString &why) {
-        conclude(f, decide(*f, std::nullopt, why, {}));
-    };
     if (!f->webhook->transform.isEmpty()) {
-        const auto key = f->webhook->id + QString::number(f->webhook->updatedAt.toMSecsSinceEpoch());
+        const QString key = f->webhook->id + QString::number(f->webhook->updatedAt.toMSecsSinceEpoch());
         const auto out = m_transformer->apply(key, f->webhook->transform, job.body);
         if (!out.ok()) {
             outcome = decide(*f, std::nullopt, out.error, {});
@@ -281,7 +287,11 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
             return;
         }
         if (out.body.size() > EventService::kMaxBodyBytes) {
-            fail(QStringLiteral("transformation: the result is over the 1 MB limit"));
+            // The same script gives the same result next time: no retry.
+            outcome = decide(*f, std::nullopt, QStringLiteral("transformation: the result is over the 1 MB limit"), {});
+            outcome.status = DeliveryStatus::Failed;
+            outcome.effect = forced ? AttemptOutcome::WebhookEffect::None : AttemptOutcome::WebhookEffect::FailedFinally;
+            conclude(f, outcome);
             return;
         }
         f->body = out.body;
@@ -329,8 +339,9 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
     if (out.request.url().scheme() == u"https")
         out.request.setSslConfiguration(m_installation.ssl);
     // Qt's transfer timeout only fires after that long without data; the
-    // deadline below bounds the whole request.
-    out.request.setTransferTimeout(m_installation.timeoutMs);
+    // deadline below bounds the whole request and fires first, so that the
+    // attempt says "timed out" rather than "operation canceled".
+    out.request.setTransferTimeout(m_installation.timeoutMs + 1000);
     f->startedAt = now;
     f->clock.restart();
     QNetworkReply *reply = m_nam->post(out.request, f->body);
@@ -369,7 +380,7 @@ void DeliveryWorker::finished(QNetworkReply *reply)
         handBack(f->job.deliveryId);
         return;
     }
-    if (f->responseBody.size() < kMaxStoredResponseBody)
+    if (!f->timedOut && !f->oversized && reply->isOpen() && f->responseBody.size() < kMaxStoredResponseBody)
         f->responseBody += reply->read(kMaxStoredResponseBody - f->responseBody.size());
     const auto statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     std::optional<int> status;
@@ -380,6 +391,8 @@ void DeliveryWorker::finished(QNetworkReply *reply)
         error = QStringLiteral("timed out after %1 s").arg(m_installation.timeoutMs / 1000.0);
     else if (f->oversized)
         error = QStringLiteral("response larger than %1 MB, aborted").arg(kMaxResponseBytes / (1024 * 1024));
+    else if (!status && reply->error() == QNetworkReply::OperationCanceledError)
+        error = QStringLiteral("timed out: no data for %1 s").arg(m_installation.timeoutMs / 1000.0 + 1);
     else if (!status)
         error = reply->errorString();
     auto outcome = decide(*f, status, error, reply->rawHeader("Retry-After"));
@@ -502,8 +515,10 @@ bool DeliveryWorker::flush()
     const auto signals_ = std::exchange(m_finishedSignals, {});
     for (const auto &[id, status] : signals_)
         Q_EMIT deliveryFinished(id, status);
-    for (const auto &id : std::as_const(deactivated))
+    for (const auto &id : std::as_const(deactivated)) {
+        forgetWebhook(id);
         Q_EMIT webhookDeactivated(id);
+    }
     return true;
 }
 

@@ -40,6 +40,7 @@ public Q_SLOTS:
     void wake();
     void stop();
     void setPaused(bool paused);
+    void forgetWebhook(const QString &webhookId);
     // Sends one delivery now, whatever its webhook's state, with no retry
     // (test pings). Ends with deliveryFinished for that id.
     void deliverNow(const QString &deliveryId);

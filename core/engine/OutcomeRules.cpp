@@ -34,18 +34,23 @@ std::optional<double> OutcomeRules::retryAfterSeconds(const QByteArray &raw, con
         return std::min(seconds, kMaxRetryAfterSeconds);
     }
     // An HTTP date (RFC 9110 §5.6.7): IMF-fixdate, or the obsolete RFC 850 and asctime forms.
-    const auto text = QString::fromLatin1(value);
-    QDateTime when = QDateTime::fromString(text, Qt::RFC2822Date);
-    if (!when.isValid()) {
-        const QLocale c = QLocale::c();
-        for (const auto &format : {QStringLiteral("dddd, dd-MMM-yy hh:mm:ss 'GMT'"), QStringLiteral("ddd MMM d hh:mm:ss yyyy")}) {
-            when = c.toDateTime(text.simplified(), format);
-            if (when.isValid()) {
-                when.setTimeSpec(Qt::UTC);
-                if (when.date().year() < 1970)
-                    when = when.addYears(100);
-                break;
-            }
+    // All three are in GMT. The weekday is dropped before parsing: Qt checks it
+    // against the date, and RFC 850's two-digit year first lands in the 1900s.
+    auto text = QString::fromLatin1(value).simplified();
+    if (const auto comma = text.indexOf(u','); comma >= 0)
+        text = text.mid(comma + 1).trimmed();
+    else if (const auto space = text.indexOf(u' '); space >= 0)
+        text = text.mid(space + 1).trimmed(); // asctime: "Sun Nov  6 08:49:37 1994"
+    QDateTime when;
+    const QLocale c = QLocale::c();
+    for (const auto &format : {QStringLiteral("dd MMM yyyy hh:mm:ss 'GMT'"), QStringLiteral("dd-MMM-yy hh:mm:ss 'GMT'"),
+                               QStringLiteral("MMM d hh:mm:ss yyyy")}) {
+        when = c.toDateTime(text, format);
+        if (when.isValid()) {
+            when.setTimeSpec(Qt::UTC);
+            if (when.date().year() < 1970)
+                when = when.addYears(100);
+            break;
         }
     }
     if (!when.isValid())

@@ -10,6 +10,19 @@ namespace hookline {
 
 namespace {
 
+constexpr char kSpreadHelperName[] = "__hooklineSpread";
+// Spread *defines* own data properties (CreateDataProperty); Object.assign
+// would *assign* them, calling setters such as __proto__ and accessors of the
+// target. Keys come from Object.keys: own, enumerable, in property order.
+constexpr char kSpreadHelper[] =
+    "function __hooklineSpread(target) {"
+    " for (var i = 1; i < arguments.length; i++) {"
+    " var source = arguments[i]; if (source === null || source === undefined) continue;"
+    " source = Object(source); var keys = Object.keys(source);"
+    " for (var k = 0; k < keys.length; k++)"
+    " Object.defineProperty(target, keys[k], {value: source[keys[k]], writable: true, enumerable: true, configurable: true});"
+    " } return target; }";
+
 enum class Kind { Identifier, Number, String, Template, Regex, Punct };
 
 struct Token {
@@ -205,7 +218,14 @@ public:
                 *error = QStringLiteral("unclosed '%1'").arg(text(stack.constLast()));
             return std::nullopt;
         }
-        return range(0, m_tokens.size()) + m_s.mid(m_tokens.isEmpty() ? 0 : m_tokens.constLast().end);
+        if (m_tokens.isEmpty())
+            return m_s;
+        // The helper is a function declaration at the end: hoisted, so usable
+        // everywhere, and no line of the script moves (errors keep their line).
+        const QString body = gap(0) + range(0, m_tokens.size()) + m_s.mid(m_tokens.constLast().end);
+        if (!m_usedHelper)
+            return m_s; // spreads only in arrays and calls, which the engine has
+        return body + u'\n' + QLatin1StringView(kSpreadHelper);
     }
 
 private:
@@ -235,6 +255,10 @@ private:
             return false;
         return t != u")" && t != u"]" && t != u"}" && t != u";" && t != u"=>" && t != u"{";
     }
+
+    // Only the line breaks of a stretch of source: what a rewrite must keep so
+    // that line numbers in error messages still match the script as written.
+    QString newlinesOf(const QString &text) const { return QString(text.count(u'\n'), u'\n'); }
 
     // Tokens [from, to) with their gaps, except the gap before `from`.
     QString range(qsizetype from, qsizetype to) const
@@ -291,22 +315,25 @@ private:
         for (const auto &e : entries) {
             if (e.from == e.to)
                 continue;
+            const auto lines = newlinesOf(gap(e.from));
             if (text(e.from) == u"...") {
-                flush(); // the literal before the spread, if any, is Object.assign's target
+                flush(); // the literal before the spread, if any, is the target
                 if (parts.isEmpty())
                     parts << QStringLiteral("{}");
-                parts << range(e.from + 1, e.to);
+                parts << lines + range(e.from + 1, e.to);
             } else {
-                group << range(e.from, e.to);
+                group << lines + range(e.from, e.to);
             }
         }
         flush();
-        return QStringLiteral("Object.assign(") + parts.join(QStringLiteral(", ")) + u')';
+        m_usedHelper = true;
+        return QLatin1StringView(kSpreadHelperName) + u'(' + parts.join(QStringLiteral(", ")) + newlinesOf(gap(close)) + u')';
     }
 
     const QString &m_s;
     QList<Token> m_tokens;
     QList<qsizetype> m_match;
+    mutable bool m_usedHelper = false;
 };
 
 } // namespace

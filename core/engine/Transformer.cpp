@@ -8,9 +8,16 @@
 
 namespace hookline {
 
+// One engine and what the host needs from it, taken before any script ran.
+struct Transformer::Sandbox {
+    QJSEngine engine;
+    QJSValue function;
+    QJSValue parse;
+    QJSValue stringify;
+};
+
 Transformer::Transformer()
-    : m_engine(std::make_unique<QJSEngine>())
-    , m_watchdog([this] { watchdogLoop(); })
+    : m_watchdog([this] { watchdogLoop(); })
 {
 }
 
@@ -22,7 +29,7 @@ Transformer::~Transformer()
     }
     m_wake.notify_all();
     m_watchdog.join();
-    qDeleteAll(m_functions);
+    qDeleteAll(m_sandboxes);
 }
 
 void Transformer::watchdogLoop()
@@ -35,19 +42,24 @@ void Transformer::watchdogLoop()
         }
         if (m_wake.wait_until(lock, m_deadline) == std::cv_status::timeout && m_armed && std::chrono::steady_clock::now() >= m_deadline) {
             // QJSEngine::setInterrupted is the one call meant for another thread.
-            m_engine->setInterrupted(true);
+            if (m_running)
+                m_running->setInterrupted(true);
             m_armed = false;
         }
     }
 }
 
-QString Transformer::wrap(const QString &script, QString *error) const
+namespace {
+QString wrapped(const QString &rewritten)
 {
-    const auto rewritten = SpreadRewriter::rewrite(script, error);
-    if (!rewritten)
-        return {};
-    return QStringLiteral("(function (payload) {\n") + *rewritten + QStringLiteral("\n})");
+    return QStringLiteral("(function (payload) {\n") + rewritten + QStringLiteral("\n})");
 }
+
+QString compileError(const QJSValue &value)
+{
+    return QStringLiteral("line %1: %2").arg(value.property(QStringLiteral("lineNumber")).toInt() - 1).arg(value.toString());
+}
+} // namespace
 
 std::optional<QString> Transformer::check(const QString &script)
 {
@@ -56,55 +68,74 @@ std::optional<QString> Transformer::check(const QString &script)
     if (!rewritten)
         return QStringLiteral("cannot read the script: %1").arg(error);
     QJSEngine engine;
-    const auto fn = engine.evaluate(QStringLiteral("(function (payload) {\n") + *rewritten + QStringLiteral("\n})"));
+    const auto fn = engine.evaluate(wrapped(*rewritten));
     if (fn.isError())
-        return QStringLiteral("line %1: %2").arg(fn.property(QStringLiteral("lineNumber")).toInt() - 1).arg(fn.toString());
+        return compileError(fn);
     return std::nullopt;
+}
+
+Transformer::Sandbox *Transformer::sandbox(const QString &cacheKey, const QString &script, QString *error)
+{
+    if (auto *found = m_sandboxes.value(cacheKey))
+        return found;
+    const auto rewritten = SpreadRewriter::rewrite(script, error);
+    if (!rewritten) {
+        *error = QStringLiteral("cannot read the script: %1").arg(*error);
+        return nullptr;
+    }
+    auto box = std::make_unique<Sandbox>();
+    const auto json = box->engine.globalObject().property(QStringLiteral("JSON"));
+    box->parse = json.property(QStringLiteral("parse"));
+    box->stringify = json.property(QStringLiteral("stringify"));
+    box->function = box->engine.evaluate(wrapped(*rewritten));
+    if (box->function.isError()) {
+        *error = compileError(box->function);
+        return nullptr;
+    }
+    if (m_sandboxOrder.size() >= kMaxSandboxes)
+        delete m_sandboxes.take(m_sandboxOrder.takeFirst());
+    m_sandboxOrder.append(cacheKey);
+    auto *raw = box.release();
+    m_sandboxes.insert(cacheKey, raw);
+    return raw;
 }
 
 Transformer::Output Transformer::apply(const QString &cacheKey, const QString &script, const QByteArray &envelope, int timeoutMs)
 {
-    QJSValue *fn = m_functions.value(cacheKey);
-    if (!fn) {
-        QString error;
-        const auto source = wrap(script, &error);
-        if (source.isEmpty())
-            return {{}, QStringLiteral("transformation: cannot read the script: %1").arg(error)};
-        auto value = m_engine->evaluate(source);
-        if (value.isError())
-            return {{}, QStringLiteral("transformation: line %1: %2").arg(value.property(QStringLiteral("lineNumber")).toInt() - 1).arg(value.toString())};
-        fn = new QJSValue(value);
-        m_functions.insert(cacheKey, fn);
-    }
+    QString error;
+    auto *box = sandbox(cacheKey, script, &error);
+    if (!box)
+        return {{}, QStringLiteral("transformation: %1").arg(error)};
 
-    const auto json = m_engine->globalObject().property(QStringLiteral("JSON"));
-    const auto payload = json.property(QStringLiteral("parse")).call({QString::fromUtf8(envelope)});
+    const auto payload = box->parse.call({QString::fromUtf8(envelope)});
     {
         std::lock_guard lock(m_mutex);
+        m_running = &box->engine;
         m_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
         m_armed = true;
     }
     m_wake.notify_all();
-    const auto result = fn->call({payload});
+    const auto result = box->function.call({payload});
     {
         std::lock_guard lock(m_mutex);
         m_armed = false;
+        m_running = nullptr;
     }
-    const bool interrupted = m_engine->isInterrupted();
-    m_engine->setInterrupted(false);
+    const bool interrupted = box->engine.isInterrupted();
+    box->engine.setInterrupted(false);
     if (interrupted)
         return {{}, QStringLiteral("transformation: stopped after %1 ms (time limit)").arg(timeoutMs)};
     if (result.isError())
         return {{}, QStringLiteral("transformation: %1").arg(result.toString())};
     if (!result.isObject() || result.isArray())
         return {{}, QStringLiteral("transformation: must return an object, returned %1").arg(result.isUndefined() ? QStringLiteral("nothing") : result.toString().left(80))};
-    const auto text = json.property(QStringLiteral("stringify")).call({result});
+    const auto text = box->stringify.call({result});
     if (text.isError() || !text.isString())
         return {{}, QStringLiteral("transformation: the returned object cannot be serialised: %1").arg(text.toString())};
-    JsonParseError error;
-    auto canonical = CanonicalJson::canonicalize(text.toString().toUtf8(), &error);
+    JsonParseError parseError;
+    auto canonical = CanonicalJson::canonicalize(text.toString().toUtf8(), &parseError);
     if (!canonical)
-        return {{}, QStringLiteral("transformation: %1").arg(error.message)};
+        return {{}, QStringLiteral("transformation: %1").arg(parseError.message)};
     return {*canonical, {}};
 }
 

@@ -18,7 +18,9 @@ namespace hookline {
 // function of `payload` (the parsed envelope) whose return value is sent,
 // canonicalised like any body. One engine per worker thread; the script sees
 // only the ECMAScript built-ins (no files, no network, no Qt objects), and a
-// watchdog interrupts it after the time limit.
+// watchdog interrupts it after the time limit. Each script version gets an
+// engine of its own, so that one webhook's script cannot change the globals
+// (JSON.parse, Object, …) another webhook's script runs with.
 class Transformer final {
 public:
     Transformer();
@@ -40,11 +42,14 @@ public:
     static constexpr int kDefaultTimeoutMs = 100;
 
 private:
+    struct Sandbox;
     void watchdogLoop();
-    QString wrap(const QString &script, QString *error) const;
+    Sandbox *sandbox(const QString &cacheKey, const QString &script, QString *error);
 
-    std::unique_ptr<QJSEngine> m_engine;
-    QHash<QString, QJSValue *> m_functions;
+    QHash<QString, Sandbox *> m_sandboxes;
+    QList<QString> m_sandboxOrder;   // least recently created first
+    QJSEngine *m_running = nullptr;  // the engine the watchdog may interrupt
+    static constexpr int kMaxSandboxes = 32;
 
     std::mutex m_mutex;
     std::condition_variable m_wake;
