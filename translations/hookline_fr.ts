@@ -5,937 +5,946 @@
     <name>QObject</name>
     <message>
         <source>Hookline</source>
-        <translation type="unfinished"></translation>
+        <translation>Hookline</translation>
     </message>
 </context>
 <context>
     <name>hookline::AboutDialog</name>
     <message>
         <source>About Hookline</source>
-        <translation type="unfinished"></translation>
+        <translation>À propos de Hookline</translation>
     </message>
     <message>
         <source>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Outgoing webhooks: signed, delivered, retried, and kept in a history you can browse.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on %3) and %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt is used under the GNU Lesser General Public License v3 (Qt Charts and Qt HTTP Server under the GNU GPL v3). OpenSSL 3 is used under the Apache License 2.0. SQLite is in the public domain.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Webhooks sortants : signés, livrés, relancés et conservés dans un historique consultable.&lt;/p&gt;&lt;p&gt;Compilé avec Qt %2 (exécuté avec Qt %3) et %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt est utilisé sous la GNU Lesser General Public License v3 (Qt Charts et Qt HTTP Server sous la GNU GPL v3). OpenSSL 3 est utilisé sous l’Apache License 2.0. SQLite est dans le domaine public.&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
     <name>hookline::AttemptDialog</name>
     <message>
         <source>Delivery %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraison %1</translation>
     </message>
     <message>
         <source>Delivery summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Résumé de la livraison</translation>
     </message>
     <message>
         <source>Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>Tentatives</translation>
     </message>
     <message>
         <source>Request headers and body</source>
-        <translation type="unfinished"></translation>
+        <translation>En-têtes et corps de la requête</translation>
     </message>
     <message>
         <source>Response status, headers and body</source>
-        <translation type="unfinished"></translation>
+        <translation>Statut, en-têtes et corps de la réponse</translation>
     </message>
     <message>
         <source>&amp;Request</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Requête</translation>
     </message>
     <message>
         <source>R&amp;esponse</source>
-        <translation type="unfinished"></translation>
+        <translation>Ré&amp;ponse</translation>
     </message>
     <message>
         <source>Copy as c&amp;url</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier en c&amp;url</translation>
     </message>
     <message>
         <source>Copy &amp;payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier la &amp;charge utile</translation>
     </message>
     <message>
         <source>Copy as curl</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier en curl</translation>
     </message>
     <message>
         <source>Copy payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier la charge utile</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Chargement…</translation>
     </message>
     <message>
         <source>This delivery no longer exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette livraison n’existe plus.</translation>
     </message>
     <message numerus="yes">
         <source>%1 of event %2 (%3) to %4 — %5 after %n attempt(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 de l’événement %2 (%3) vers %4 — %5 après %n tentative</numerusform>
+            <numerusform>%1 de l’événement %2 (%3) vers %4 — %5 après %n tentatives</numerusform>
         </translation>
     </message>
     <message>
         <source>no response</source>
-        <translation type="unfinished"></translation>
+        <translation>pas de réponse</translation>
     </message>
     <message>
         <source>#%1  %2  %3 ms
 %4</source>
-        <translation type="unfinished"></translation>
+        <translation>#%1  %2  %3 ms
+%4</translation>
     </message>
     <message>
         <source>No attempt yet. The body that will be sent:
 
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune tentative pour l’instant. Le corps qui sera envoyé :
+
+%1</translation>
     </message>
     <message>
         <source>Status: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Statut : %1
+</translation>
     </message>
     <message>
         <source>Error: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Erreur : %1
+</translation>
     </message>
     <message>
         <source>Duration: %1 ms
 
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Durée : %1 ms
+
+</translation>
     </message>
 </context>
 <context>
     <name>hookline::CatalogDialog</name>
     <message>
         <source>Event catalog</source>
-        <translation type="unfinished"></translation>
+        <translation>Catalogue d’événements</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <source>Group</source>
-        <translation type="unfinished"></translation>
+        <translation>Groupe</translation>
     </message>
     <message>
         <source>Description</source>
-        <translation type="unfinished"></translation>
+        <translation>Description</translation>
     </message>
     <message>
         <source>Event types</source>
-        <translation type="unfinished"></translation>
+        <translation>Types d’événements</translation>
     </message>
     <message>
         <source>Event type name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom du type d’événement</translation>
     </message>
     <message>
         <source>Event type description</source>
-        <translation type="unfinished"></translation>
+        <translation>Description du type d’événement</translation>
     </message>
     <message>
         <source>Sample payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Charge utile d’exemple</translation>
     </message>
     <message>
         <source>Catalog message</source>
-        <translation type="unfinished"></translation>
+        <translation>Message du catalogue</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nom :</translation>
     </message>
     <message>
         <source>&amp;Description:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Description :</translation>
     </message>
     <message>
         <source>Sample &amp;payload:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Charge utile d’exemple :</translation>
     </message>
     <message>
         <source>&amp;Save type</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Enregistrer le type</translation>
     </message>
     <message>
         <source>&amp;New type</source>
-        <translation type="unfinished"></translation>
+        <translation>No&amp;uveau type</translation>
     </message>
     <message>
         <source>De&amp;lete type</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Supprimer le type</translation>
     </message>
     <message>
         <source>&amp;Import…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Importer…</translation>
     </message>
     <message>
         <source>E&amp;xport…</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;xporter…</translation>
     </message>
     <message>
         <source>%1 saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 enregistré.</translation>
     </message>
     <message>
         <source>Delete event type</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le type d’événement</translation>
     </message>
     <message>
         <source>Delete %1 from the catalog?</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer %1 du catalogue ?</translation>
     </message>
     <message>
         <source>%1 deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 supprimé.</translation>
     </message>
     <message>
         <source>Import catalog</source>
-        <translation type="unfinished"></translation>
+        <translation>Importer un catalogue</translation>
     </message>
     <message>
         <source>JSON files (*.json);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers JSON (*.json);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible de lire %1: %2</translation>
     </message>
     <message>
         <source>Nothing imported: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Rien n’a été importé : %1</translation>
     </message>
     <message>
         <source>%1 added, %2 updated, %3 unchanged.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ajoutés, %2 mis à jour, %3 inchangés.</translation>
     </message>
     <message>
         <source>Export catalog</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporter le catalogue</translation>
     </message>
     <message>
         <source>JSON files (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers JSON (*.json)</translation>
     </message>
     <message>
         <source>Exported to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporté vers %1.</translation>
     </message>
     <message>
         <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’écrire %1: %2</translation>
     </message>
 </context>
 <context>
     <name>hookline::DeliveryChart</name>
     <message>
         <source>Last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernières 24 heures</translation>
     </message>
     <message>
         <source>Last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>30 derniers jours</translation>
     </message>
     <message>
         <source>Chart range</source>
-        <translation type="unfinished"></translation>
+        <translation>Période du graphique</translation>
     </message>
     <message>
         <source>Deliveries over time</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraisons dans le temps</translation>
     </message>
     <message>
         <source>Succeeded and failed deliveries per period, stacked</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraisons réussies et échouées par période, empilées</translation>
     </message>
     <message>
         <source>&amp;Range:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Période :</translation>
     </message>
     <message>
         <source>Succeeded</source>
-        <translation type="unfinished"></translation>
+        <translation>Réussies</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Échouées</translation>
     </message>
     <message>
         <source>All webhooks</source>
-        <translation type="unfinished"></translation>
+        <translation>Tous les webhooks</translation>
     </message>
     <message>
         <source>This webhook</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce webhook</translation>
     </message>
     <message>
         <source>Deliveries</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraisons</translation>
     </message>
 </context>
 <context>
     <name>hookline::DeliveryHistoryModel</name>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Chargement…</translation>
     </message>
     <message>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>erreur</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Statut</translation>
     </message>
     <message>
         <source>Event</source>
-        <translation type="unfinished"></translation>
+        <translation>Événement</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Heure</translation>
     </message>
     <message>
         <source>Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>Tentatives</translation>
     </message>
     <message>
         <source>Response</source>
-        <translation type="unfinished"></translation>
+        <translation>Réponse</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée</translation>
     </message>
     <message>
         <source>Webhook</source>
-        <translation type="unfinished"></translation>
+        <translation>Webhook</translation>
     </message>
     <message>
         <source>Delivery</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraison</translation>
     </message>
 </context>
 <context>
     <name>hookline::EventTypeTree</name>
     <message>
         <source>&amp;All events (*), including types added later</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tous les événements (*), y compris les types ajoutés plus tard</translation>
     </message>
     <message>
         <source>All events</source>
-        <translation type="unfinished"></translation>
+        <translation>Tous les événements</translation>
     </message>
     <message>
         <source>Subscribe to every event type, including types added to the catalog later</source>
-        <translation type="unfinished"></translation>
+        <translation>S’abonner à tous les types d’événements, y compris ceux ajoutés plus tard au catalogue</translation>
     </message>
     <message>
         <source>Event types</source>
-        <translation type="unfinished"></translation>
+        <translation>Types d’événements</translation>
     </message>
     <message>
         <source>Check the event types this webhook receives; a checked group means all of that group</source>
-        <translation type="unfinished"></translation>
+        <translation>Cochez les types d’événements que reçoit ce webhook ; un groupe coché inclut tout ce groupe</translation>
     </message>
     <message>
         <source>Checked: every %1 event, including types added later (%1.*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Coché : tous les événements %1, y compris les types ajoutés plus tard (%1.*)</translation>
     </message>
 </context>
 <context>
     <name>hookline::HeadersEditor</name>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>Valeur</translation>
     </message>
     <message>
         <source>Custom headers</source>
-        <translation type="unfinished"></translation>
+        <translation>En-têtes personnalisés</translation>
     </message>
     <message>
         <source>Headers sent with every delivery, after Hookline&apos;s own</source>
-        <translation type="unfinished"></translation>
+        <translation>En-têtes envoyés avec chaque livraison, après ceux de Hookline</translation>
     </message>
     <message>
         <source>Custom header problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problème d’en-tête personnalisé</translation>
     </message>
     <message>
         <source>Add &amp;header</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouter un &amp;en-tête</translation>
     </message>
     <message>
         <source>Remove header</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer l’en-tête</translation>
     </message>
     <message>
         <source>Add header</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouter un en-tête</translation>
     </message>
 </context>
 <context>
     <name>hookline::HistoryView</name>
     <message>
         <source>&amp;From</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Du</translation>
     </message>
     <message>
         <source>&amp;To</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Au</translation>
     </message>
     <message>
         <source>All statuses</source>
-        <translation type="unfinished"></translation>
+        <translation>Tous les statuts</translation>
     </message>
     <message>
         <source>All events</source>
-        <translation type="unfinished"></translation>
+        <translation>Tous les événements</translation>
     </message>
     <message>
         <source>Status filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtre de statut</translation>
     </message>
     <message>
         <source>Event type filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtre de type d’événement</translation>
     </message>
     <message>
         <source>Filter from date</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrer à partir de la date</translation>
     </message>
     <message>
         <source>Filter to date</source>
-        <translation type="unfinished"></translation>
+        <translation>Filtrer jusqu’à la date</translation>
     </message>
     <message>
         <source>From date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date de début</translation>
     </message>
     <message>
         <source>To date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date de fin</translation>
     </message>
     <message>
         <source>Number of deliveries</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de livraisons</translation>
     </message>
     <message>
         <source>History message</source>
-        <translation type="unfinished"></translation>
+        <translation>Message de l’historique</translation>
     </message>
     <message>
         <source>Delivery history</source>
-        <translation type="unfinished"></translation>
+        <translation>Historique des livraisons</translation>
     </message>
     <message>
         <source>&amp;Status:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Statut :</translation>
     </message>
     <message>
         <source>&amp;Event:</source>
-        <translation type="unfinished"></translation>
+        <translation>É&amp;vénement :</translation>
     </message>
     <message>
         <source>&amp;Retry now</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Réessayer maintenant</translation>
     </message>
     <message>
         <source>Copy as c&amp;url</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier en c&amp;url</translation>
     </message>
     <message>
         <source>Copy &amp;payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier la &amp;charge utile</translation>
     </message>
     <message>
         <source>&amp;Details…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dé&amp;tails…</translation>
     </message>
     <message>
         <source>Retry now</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessayer maintenant</translation>
     </message>
     <message>
         <source>Copy as curl</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier en curl</translation>
     </message>
     <message>
         <source>Copy payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier la charge utile</translation>
     </message>
     <message>
         <source>Attempt details</source>
-        <translation type="unfinished"></translation>
+        <translation>Détails de la tentative</translation>
     </message>
     <message numerus="yes">
         <source>%n delivery(ies)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n livraison</numerusform>
+            <numerusform>%n livraisons</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 is being delivered right now.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 est en cours de livraison.</translation>
     </message>
     <message>
         <source>%1 queued again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 remise en file d’attente.</translation>
     </message>
     <message>
         <source>No attempt to copy yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune tentative à copier pour l’instant.</translation>
     </message>
     <message>
         <source>The last attempt&apos;s request is on the clipboard as a curl command.</source>
-        <translation type="unfinished"></translation>
+        <translation>La requête de la dernière tentative est dans le presse-papiers sous forme de commande curl.</translation>
     </message>
     <message>
         <source>Payload copied.</source>
-        <translation type="unfinished"></translation>
+        <translation>Charge utile copiée.</translation>
     </message>
 </context>
 <context>
     <name>hookline::MainWindow</name>
     <message>
         <source>Hookline</source>
-        <translation type="unfinished"></translation>
+        <translation>Hookline</translation>
     </message>
     <message>
         <source>&amp;New webhook</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nouveau webhook</translation>
     </message>
     <message>
         <source>D&amp;uplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>D&amp;upliquer</translation>
     </message>
     <message>
         <source>Ctrl+D</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+D</translation>
     </message>
     <message>
         <source>&amp;Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Supprimer…</translation>
     </message>
     <message>
         <source>&amp;Activate / deactivate</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Activer / désactiver</translation>
     </message>
     <message>
         <source>Ctrl+Shift+A</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+A</translation>
     </message>
     <message>
         <source>Send &amp;test ping</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyer un &amp;ping de test</translation>
     </message>
     <message>
         <source>Ctrl+T</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+T</translation>
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Ac&amp;tualiser</translation>
     </message>
     <message>
         <source>&amp;Pause delivery</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Suspendre les livraisons</translation>
     </message>
     <message>
         <source>Ctrl+Shift+P</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+P</translation>
     </message>
     <message>
         <source>Send &amp;event…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Envoyer un événement…</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>Event &amp;catalog…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Catalogue d’événements…</translation>
     </message>
     <message>
         <source>Ctrl+K</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+K</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Paramètres…</translation>
     </message>
     <message>
         <source>History of &amp;all webhooks</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Historique de tous les webhooks</translation>
     </message>
     <message>
         <source>Ctrl+H</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+H</translation>
     </message>
     <message>
         <source>&amp;About Hookline</source>
-        <translation type="unfinished"></translation>
+        <translation>À &amp;propos de Hookline</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quitter</translation>
     </message>
     <message>
         <source>Ctrl+,</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+,</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fichier</translation>
     </message>
     <message>
         <source>&amp;Webhook</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Webhook</translation>
     </message>
     <message>
         <source>E&amp;ngine</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Moteur</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Outils</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Aide</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Principale</translation>
     </message>
     <message>
         <source>Search webhooks (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher des webhooks (Ctrl+F)</translation>
     </message>
     <message>
         <source>Search webhooks</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher des webhooks</translation>
     </message>
     <message>
         <source>Webhooks</source>
-        <translation type="unfinished"></translation>
+        <translation>Webhooks</translation>
     </message>
     <message>
         <source>Webhook details</source>
-        <translation type="unfinished"></translation>
+        <translation>Détails du webhook</translation>
     </message>
     <message>
         <source>&amp;Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Paramètres</translation>
     </message>
     <message>
         <source>S&amp;ecret</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Secret</translation>
     </message>
     <message>
         <source>&amp;History</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Historique</translation>
     </message>
     <message>
         <source>&amp;Charts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Graphiques</translation>
     </message>
     <message>
         <source>Engine status</source>
-        <translation type="unfinished"></translation>
+        <translation>État du moteur</translation>
     </message>
     <message>
         <source>Saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistré.</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Modifications non enregistrées</translation>
     </message>
     <message>
         <source>The webhook has changes that are not saved. Save them?</source>
-        <translation type="unfinished"></translation>
+        <translation>Le webhook comporte des modifications non enregistrées. Les enregistrer ?</translation>
     </message>
     <message>
         <source>Cannot save</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d’enregistrer</translation>
     </message>
     <message>
         <source>Deacti&amp;vate</source>
-        <translation type="unfinished"></translation>
+        <translation>Désacti&amp;ver</translation>
     </message>
     <message>
         <source>&amp;Activate</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Activer</translation>
     </message>
     <message>
         <source>Engine stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Moteur arrêté</translation>
     </message>
     <message>
         <source>Engine paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Moteur en pause</translation>
     </message>
     <message>
         <source>Engine running</source>
-        <translation type="unfinished"></translation>
+        <translation>Moteur en marche</translation>
     </message>
     <message numerus="yes">
         <source>%1 — %n delivery(ies) queued</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 — %n livraison en file d’attente</numerusform>
+            <numerusform>%1 — %n livraisons en file d’attente</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 (copy)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (copie)</translation>
     </message>
     <message>
         <source>Delete webhook</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer le webhook</translation>
     </message>
     <message>
         <source>Delete “%1” and its whole delivery history? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Supprimer « %1 » et tout son historique de livraisons ? Cette action est irréversible.</translation>
     </message>
     <message>
         <source>Webhook</source>
-        <translation type="unfinished"></translation>
+        <translation>Webhook</translation>
     </message>
 </context>
 <context>
     <name>hookline::RetryTimeline</name>
     <message>
         <source>Retry timeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Chronologie des nouvelles tentatives</translation>
     </message>
     <message>
         <source>When each attempt of a failing delivery would be made</source>
-        <translation type="unfinished"></translation>
+        <translation>Moment de chaque tentative d’une livraison en échec</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min</translation>
     </message>
     <message>
         <source>%1 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h</translation>
     </message>
     <message>
         <source>%1 days</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 jours</translation>
     </message>
     <message>
         <source>Attempt 1: at once</source>
-        <translation type="unfinished"></translation>
+        <translation>Tentative 1 : immédiatement</translation>
     </message>
     <message>
         <source>Retry %1 (attempt %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelle tentative %1 (tentative %2)</translation>
     </message>
     <message>
         <source>Delivery fails for good</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec définitif de la livraison</translation>
     </message>
     <message>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>maintenant</translation>
     </message>
     <message>
         <source>+%1</source>
-        <translation type="unfinished"></translation>
+        <translation>+%1</translation>
     </message>
     <message>
         <source> (between +%1 and +%2 with jitter)</source>
-        <translation type="unfinished"></translation>
+        <translation> (entre +%1 et +%2 avec la gigue)</translation>
     </message>
     <message numerus="yes">
         <source>The webhook is deactivated when %n deliveries in a row fail</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Le webhook est désactivé après %n échec de livraison</numerusform>
+            <numerusform>Le webhook est désactivé après %n échecs de livraison consécutifs</numerusform>
         </translation>
     </message>
     <message>
         <source>The webhook is never deactivated automatically</source>
-        <translation type="unfinished"></translation>
+        <translation>Le webhook n’est jamais désactivé automatiquement</translation>
     </message>
 </context>
 <context>
     <name>hookline::SecretPanel</name>
     <message>
         <source>&amp;Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Copier</translation>
     </message>
     <message>
         <source>&amp;Rotate…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Renouveler…</translation>
     </message>
     <message>
         <source>Signing secret</source>
-        <translation type="unfinished"></translation>
+        <translation>Secret de signature</translation>
     </message>
     <message>
         <source>Masked; use Reveal to show it</source>
-        <translation type="unfinished"></translation>
+        <translation>Masqué ; utilisez Afficher pour le voir</translation>
     </message>
     <message>
         <source>Re&amp;veal</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Afficher</translation>
     </message>
     <message>
         <source>Reveal secret</source>
-        <translation type="unfinished"></translation>
+        <translation>Afficher le secret</translation>
     </message>
     <message>
         <source>Copy secret</source>
-        <translation type="unfinished"></translation>
+        <translation>Copier le secret</translation>
     </message>
     <message>
         <source>Copies the secret; the clipboard is cleared after 30 seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>Copie le secret ; le presse-papiers est vidé après 30 secondes</translation>
     </message>
     <message>
         <source>Rotate secret</source>
-        <translation type="unfinished"></translation>
+        <translation>Renouveler le secret</translation>
     </message>
     <message>
         <source>Issues a new secret; the old one keeps signing during the grace period</source>
-        <translation type="unfinished"></translation>
+        <translation>Émet un nouveau secret ; l’ancien continue de signer pendant le délai de grâce</translation>
     </message>
     <message>
         <source>Previous secret</source>
-        <translation type="unfinished"></translation>
+        <translation>Secret précédent</translation>
     </message>
     <message>
         <source>Secret status</source>
-        <translation type="unfinished"></translation>
+        <translation>État du secret</translation>
     </message>
     <message>
         <source>&amp;Secret:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Secret :</translation>
     </message>
     <message>
         <source>Receivers verify every delivery with this secret. Keep it out of logs and chats.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les destinataires vérifient chaque livraison avec ce secret. Tenez-le à l’écart des journaux et des messageries.</translation>
     </message>
     <message>
         <source>&amp;Hide</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Masquer</translation>
     </message>
     <message>
         <source>The clipboard was cleared.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le presse-papiers a été vidé.</translation>
     </message>
     <message>
         <source>A secret is generated when the webhook is saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Un secret est généré à l’enregistrement du webhook</translation>
     </message>
     <message>
         <source>The previous secret keeps signing beside this one until %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le secret précédent continue de signer avec celui-ci jusqu’au %1.</translation>
     </message>
     <message numerus="yes">
         <source>Copied. The clipboard is cleared in %n seconds unless you copy something else.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Copié. Le presse-papiers sera vidé dans %n seconde, sauf si vous copiez autre chose.</numerusform>
+            <numerusform>Copié. Le presse-papiers sera vidé dans %n secondes, sauf si vous copiez autre chose.</numerusform>
         </translation>
     </message>
     <message>
         <source>Issue a new secret for “%1”?
 
 The current secret keeps signing beside the new one for %2, so receivers can switch over. The new secret is shown and copied to the clipboard.</source>
-        <translation type="unfinished"></translation>
+        <translation>Émettre un nouveau secret pour « %1 » ?
+
+Le secret actuel continue de signer avec le nouveau pendant %2, afin que les destinataires puissent basculer. Le nouveau secret est affiché et copié dans le presse-papiers.</translation>
     </message>
     <message>
         <source>New secret issued and copied. </source>
-        <translation type="unfinished"></translation>
+        <translation>Nouveau secret émis et copié. </translation>
     </message>
 </context>
 <context>
     <name>hookline::SendEventDialog</name>
     <message>
         <source>&amp;Emit</source>
-        <translation type="unfinished"></translation>
+        <translation>É&amp;mettre</translation>
     </message>
     <message>
         <source>Send event</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoyer un événement</translation>
     </message>
     <message>
         <source>Event type</source>
-        <translation type="unfinished"></translation>
+        <translation>Type d’événement</translation>
     </message>
     <message>
         <source>Tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Locataire</translation>
     </message>
     <message>
         <source>Event data</source>
-        <translation type="unfinished"></translation>
+        <translation>Données de l’événement</translation>
     </message>
     <message>
         <source>A JSON object: the data of the event</source>
-        <translation type="unfinished"></translation>
+        <translation>Un objet JSON : les données de l’événement</translation>
     </message>
     <message>
         <source>Send result</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultat de l’envoi</translation>
     </message>
     <message>
         <source>Emit event</source>
-        <translation type="unfinished"></translation>
+        <translation>Émettre l’événement</translation>
     </message>
     <message>
         <source>Event &amp;type:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Type d’événement :</translation>
     </message>
     <message>
         <source>&amp;Tenant:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Locataire :</translation>
     </message>
     <message>
         <source>&amp;Data:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Données :</translation>
     </message>
     <message>
         <source>Not valid JSON: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON non valide : %1</translation>
     </message>
     <message numerus="yes">
         <source>Event %1 recorded: %n delivery(ies) queued.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Événement %1 enregistré : %n livraison en file d’attente.</numerusform>
+            <numerusform>Événement %1 enregistré : %n livraisons en file d’attente.</numerusform>
         </translation>
     </message>
 </context>
@@ -943,484 +952,484 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <name>hookline::SettingsDialog</name>
     <message>
         <source>Allow plain &amp;http:// URLs</source>
-        <translation type="unfinished"></translation>
+        <translation>Autoriser les URL &amp;http:// non chiffrées</translation>
     </message>
     <message>
         <source>Allow &amp;private and local addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>Autoriser les adresses &amp;privées et locales</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Paramètres</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Base de données</translation>
     </message>
     <message>
         <source>A SQLite file path; used from the next start</source>
-        <translation type="unfinished"></translation>
+        <translation>Chemin d’un fichier SQLite ; pris en compte au prochain démarrage</translation>
     </message>
     <message>
         <source>Header prefix</source>
-        <translation type="unfinished"></translation>
+        <translation>Préfixe d’en-tête</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>Request timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai d’attente des requêtes</translation>
     </message>
     <message>
         <source>Deliveries kept per webhook</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraisons conservées par webhook</translation>
     </message>
     <message>
         <source>Secret rotation grace period</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai de grâce du renouvellement de secret</translation>
     </message>
     <message>
         <source>Extra CA certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificats CA supplémentaires</translation>
     </message>
     <message>
         <source>Allow insecure URLs</source>
-        <translation type="unfinished"></translation>
+        <translation>Autoriser les URL non sécurisées</translation>
     </message>
     <message>
         <source>Allow private addresses</source>
-        <translation type="unfinished"></translation>
+        <translation>Autoriser les adresses privées</translation>
     </message>
     <message>
         <source>Settings problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problème de paramètres</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Pa&amp;rcourir…</translation>
     </message>
     <message>
         <source>Browse for CA certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher des certificats CA</translation>
     </message>
     <message>
         <source>CA certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificats CA</translation>
     </message>
     <message>
         <source>PEM files (*.pem *.crt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichiers PEM (*.pem *.crt);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>&amp;Database file:</source>
-        <translation type="unfinished"></translation>
+        <translation>Fichier de &amp;base de données :</translation>
     </message>
     <message>
         <source>Header &amp;prefix:</source>
-        <translation type="unfinished"></translation>
+        <translation>Préfi&amp;xe d’en-tête :</translation>
     </message>
     <message>
         <source>Request &amp;timeout:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Délai d’attente :</translation>
     </message>
     <message>
         <source>&amp;Keep deliveries:</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraisons c&amp;onservées :</translation>
     </message>
     <message>
         <source>Rotation &amp;grace:</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai de &amp;grâce :</translation>
     </message>
     <message>
         <source>Extra &amp;CA certificates:</source>
-        <translation type="unfinished"></translation>
+        <translation>Certificats &amp;CA supplémentaires :</translation>
     </message>
     <message>
         <source>Deliveries and their signatures travel unencrypted. For development only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les livraisons et leurs signatures circulent sans chiffrement. Réservé au développement.</translation>
     </message>
     <message>
         <source>Webhooks may then reach this machine and your internal network (server-side request forgery). For development only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les webhooks pourront alors atteindre cette machine et votre réseau interne (falsification de requête côté serveur). Réservé au développement.</translation>
     </message>
     <message>
         <source>PostgreSQL is not supported yet: give a SQLite file path.</source>
-        <translation type="unfinished"></translation>
+        <translation>PostgreSQL n’est pas encore pris en charge : indiquez le chemin d’un fichier SQLite.</translation>
     </message>
 </context>
 <context>
     <name>hookline::TestResultBar</name>
     <message>
         <source>Test ping result</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultat du ping de test</translation>
     </message>
     <message>
         <source>Sending a test ping…</source>
-        <translation type="unfinished"></translation>
+        <translation>Envoi d’un ping de test…</translation>
     </message>
     <message>
         <source>Test failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec du test : %1</translation>
     </message>
     <message>
         <source>The test ping was not sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le ping de test n’a pas été envoyé.</translation>
     </message>
     <message>
         <source>HTTP %1</source>
-        <translation type="unfinished"></translation>
+        <translation>HTTP %1</translation>
     </message>
     <message>
         <source>no response</source>
-        <translation type="unfinished"></translation>
+        <translation>pas de réponse</translation>
     </message>
     <message>
         <source>%1 Test ping: %2 in %3 ms%4%5 — &lt;a href=&quot;%6&quot;&gt;details&lt;/a&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Ping de test : %2 en %3 ms%4%5 — &lt;a href=&quot;%6&quot;&gt;détails&lt;/a&gt;</translation>
     </message>
     <message>
         <source>✓ Succeeded.</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ Réussi.</translation>
     </message>
     <message>
         <source>✗ Failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>✗ Échec.</translation>
     </message>
     <message>
         <source>, response: “%1”</source>
-        <translation type="unfinished"></translation>
+        <translation>, réponse : « %1 »</translation>
     </message>
 </context>
 <context>
     <name>hookline::WebhookForm</name>
     <message>
         <source>General</source>
-        <translation type="unfinished"></translation>
+        <translation>Général</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <source>A name to recognise the webhook by; defaults to the URL&apos;s host</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom permettant de reconnaître le webhook ; par défaut, l’hôte de l’URL</translation>
     </message>
     <message>
         <source>URL</source>
-        <translation type="unfinished"></translation>
+        <translation>URL</translation>
     </message>
     <message>
         <source>The receiver&apos;s endpoint: https:// and a public address unless the installation allows otherwise</source>
-        <translation type="unfinished"></translation>
+        <translation>Point de terminaison du destinataire : https:// et une adresse publique, sauf si l’installation l’autorise autrement</translation>
     </message>
     <message>
         <source>URL check</source>
-        <translation type="unfinished"></translation>
+        <translation>Vérification de l’URL</translation>
     </message>
     <message>
         <source>Description</source>
-        <translation type="unfinished"></translation>
+        <translation>Description</translation>
     </message>
     <message>
         <source>Signing scheme</source>
-        <translation type="unfinished"></translation>
+        <translation>Schéma de signature</translation>
     </message>
     <message>
         <source>How deliveries are signed; pick what the receiver verifies</source>
-        <translation type="unfinished"></translation>
+        <translation>Façon dont les livraisons sont signées ; choisissez ce que vérifie le destinataire</translation>
     </message>
     <message>
         <source>Standard Webhooks (webhook-signature)</source>
-        <translation type="unfinished"></translation>
+        <translation>Standard Webhooks (webhook-signature)</translation>
     </message>
     <message>
         <source>HMAC-SHA256, hex (&lt;P&gt;-Signature)</source>
-        <translation type="unfinished"></translation>
+        <translation>HMAC-SHA256, hex (&lt;P&gt;-Signature)</translation>
     </message>
     <message>
         <source>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</source>
-        <translation type="unfinished"></translation>
+        <translation>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</translation>
     </message>
     <message>
         <source>Timestamped, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</source>
-        <translation type="unfinished"></translation>
+        <translation>Horodaté, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</translation>
     </message>
     <message>
         <source>GitHub (X-Hub-Signature-256)</source>
-        <translation type="unfinished"></translation>
+        <translation>GitHub (X-Hub-Signature-256)</translation>
     </message>
     <message>
         <source>Stripe (Stripe-Signature)</source>
-        <translation type="unfinished"></translation>
+        <translation>Stripe (Stripe-Signature)</translation>
     </message>
     <message>
         <source>A&amp;ctive</source>
-        <translation type="unfinished"></translation>
+        <translation>Acti&amp;f</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Actif</translation>
     </message>
     <message>
         <source>Inactive webhooks receive nothing</source>
-        <translation type="unfinished"></translation>
+        <translation>Les webhooks inactifs ne reçoivent rien</translation>
     </message>
     <message>
         <source>Tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>Locataire</translation>
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nom :</translation>
     </message>
     <message>
         <source>&amp;URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;URL :</translation>
     </message>
     <message>
         <source>&amp;Description:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Description :</translation>
     </message>
     <message>
         <source>&amp;Signing:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Signature :</translation>
     </message>
     <message>
         <source>&amp;Tenant:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Locataire :</translation>
     </message>
     <message>
         <source>Events</source>
-        <translation type="unfinished"></translation>
+        <translation>Événements</translation>
     </message>
     <message>
         <source>Custom headers</source>
-        <translation type="unfinished"></translation>
+        <translation>En-têtes personnalisés</translation>
     </message>
     <message>
         <source>Retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelles tentatives</translation>
     </message>
     <message>
         <source>Maximum retries</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre maximal de nouvelles tentatives</translation>
     </message>
     <message>
         <source>First retry delay in seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai avant la première nouvelle tentative, en secondes</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>Backoff strategy</source>
-        <translation type="unfinished"></translation>
+        <translation>Stratégie de temporisation</translation>
     </message>
     <message>
         <source>Exponential (delay × 2ⁿ)</source>
-        <translation type="unfinished"></translation>
+        <translation>Exponentielle (délai × 2ⁿ)</translation>
     </message>
     <message>
         <source>Fixed delay</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai fixe</translation>
     </message>
     <message>
         <source>Explicit schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>Calendrier explicite</translation>
     </message>
     <message>
         <source>Retry schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>Calendrier des nouvelles tentatives</translation>
     </message>
     <message>
         <source>Delays in seconds between attempts, comma-separated, e.g. 60, 300, 1800, 7200</source>
-        <translation type="unfinished"></translation>
+        <translation>Délais en secondes entre les tentatives, séparés par des virgules, p. ex. 60, 300, 1800, 7200</translation>
     </message>
     <message>
         <source>Jitter</source>
-        <translation type="unfinished"></translation>
+        <translation>Gigue</translation>
     </message>
     <message>
         <source>Spread each delay randomly by up to this share, so that retries do not arrive all at once</source>
-        <translation type="unfinished"></translation>
+        <translation>Fait varier chaque délai au hasard jusqu’à cette proportion, pour que les nouvelles tentatives n’arrivent pas toutes en même temps</translation>
     </message>
     <message>
         <source>Auto-disable after</source>
-        <translation type="unfinished"></translation>
+        <translation>Désactivation auto après</translation>
     </message>
     <message>
         <source>Deactivate the webhook after this many deliveries in a row fail; 0 never</source>
-        <translation type="unfinished"></translation>
+        <translation>Désactive le webhook après ce nombre d’échecs de livraison consécutifs ; 0 : jamais</translation>
     </message>
     <message>
         <source>Never</source>
-        <translation type="unfinished"></translation>
+        <translation>Jamais</translation>
     </message>
     <message>
         <source>Deliveries kept</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraisons conservées</translation>
     </message>
     <message>
         <source>Newest deliveries kept in the history of this webhook; 0 uses the installation&apos;s setting</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraisons les plus récentes conservées dans l’historique de ce webhook ; 0 utilise le paramètre de l’installation</translation>
     </message>
     <message>
         <source>Installation default</source>
-        <translation type="unfinished"></translation>
+        <translation>Valeur de l’installation</translation>
     </message>
     <message>
         <source>Max &amp;retries:</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelles &amp;tentatives max. :</translation>
     </message>
     <message>
         <source>D&amp;elay:</source>
-        <translation type="unfinished"></translation>
+        <translation>Déla&amp;i :</translation>
     </message>
     <message>
         <source>&amp;Backoff:</source>
-        <translation type="unfinished"></translation>
+        <translation>Te&amp;mporisation :</translation>
     </message>
     <message>
         <source>Sc&amp;hedule:</source>
-        <translation type="unfinished"></translation>
+        <translation>Calend&amp;rier :</translation>
     </message>
     <message>
         <source>&amp;Jitter:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Gigue :</translation>
     </message>
     <message>
         <source>Auto-&amp;disable after:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dés&amp;activation auto après :</translation>
     </message>
     <message>
         <source>&amp;Keep deliveries:</source>
-        <translation type="unfinished"></translation>
+        <translation>Livraisons c&amp;onservées :</translation>
     </message>
     <message>
         <source>Transformation</source>
-        <translation type="unfinished"></translation>
+        <translation>Transformation</translation>
     </message>
     <message>
         <source>JavaScript &amp;body of a function of payload that returns the object to send (empty: send the event as it is):</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Corps JavaScript d’une fonction de payload qui renvoie l’objet à envoyer (vide : l’événement est envoyé tel quel) :</translation>
     </message>
     <message>
         <source>Transformation script</source>
-        <translation type="unfinished"></translation>
+        <translation>Script de transformation</translation>
     </message>
     <message>
         <source>Preview event type</source>
-        <translation type="unfinished"></translation>
+        <translation>Type d’événement de l’aperçu</translation>
     </message>
     <message>
         <source>&amp;Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;perçu</translation>
     </message>
     <message>
         <source>Preview transformation</source>
-        <translation type="unfinished"></translation>
+        <translation>Aperçu de la transformation</translation>
     </message>
     <message>
         <source>Run the script on the sample payload of the chosen event type</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécute le script sur la charge utile d’exemple du type d’événement choisi</translation>
     </message>
     <message>
         <source>Preview result</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultat de l’aperçu</translation>
     </message>
     <message>
         <source>Sample e&amp;vent:</source>
-        <translation type="unfinished"></translation>
+        <translation>É&amp;vénement d’exemple :</translation>
     </message>
     <message>
         <source>Form problem</source>
-        <translation type="unfinished"></translation>
+        <translation>Problème de formulaire</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Enregistrer</translation>
     </message>
     <message>
         <source>Save webhook</source>
-        <translation type="unfinished"></translation>
+        <translation>Enregistrer le webhook</translation>
     </message>
     <message>
         <source>Re&amp;vert</source>
-        <translation type="unfinished"></translation>
+        <translation>Réta&amp;blir</translation>
     </message>
     <message>
         <source>Revert changes</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler les modifications</translation>
     </message>
     <message>
         <source>Required. Deliveries go to https:// URLs on public addresses.</source>
-        <translation type="unfinished"></translation>
+        <translation>Obligatoire. Les livraisons partent vers des URL https:// sur des adresses publiques.</translation>
     </message>
     <message>
         <source>✓ Looks good. The host is resolved again before every delivery and refused if it points to a private address.</source>
-        <translation type="unfinished"></translation>
+        <translation>✓ Tout semble correct. L’hôte est à nouveau résolu avant chaque livraison et refusé s’il pointe vers une adresse privée.</translation>
     </message>
     <message>
         <source>Running…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécution…</translation>
     </message>
     <message>
         <source>Error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreur : %1</translation>
     </message>
 </context>
 <context>
     <name>hookline::WebhookListModel</name>
     <message>
         <source>Active</source>
-        <translation type="unfinished"></translation>
+        <translation>Actif</translation>
     </message>
     <message>
         <source>Inactive</source>
-        <translation type="unfinished"></translation>
+        <translation>Inactif</translation>
     </message>
     <message>
         <source>Auto-disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Désactivé auto.</translation>
     </message>
     <message>
         <source>Deactivated %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Désactivé le %1: %2</translation>
     </message>
     <message>
         <source>Never</source>
-        <translation type="unfinished"></translation>
+        <translation>Jamais</translation>
     </message>
     <message>
         <source>—</source>
-        <translation type="unfinished"></translation>
+        <translation>—</translation>
     </message>
     <message>
         <source>%1 succeeded, %2 failed in the last 24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 réussies, %2 échouées au cours des dernières 24 heures</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Nom</translation>
     </message>
     <message>
         <source>URL</source>
-        <translation type="unfinished"></translation>
+        <translation>URL</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Statut</translation>
     </message>
     <message>
         <source>Last delivery</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière livraison</translation>
     </message>
     <message>
         <source>Success (24 h)</source>
-        <translation type="unfinished"></translation>
+        <translation>Succès (24 h)</translation>
     </message>
 </context>
 </TS>

@@ -15,6 +15,8 @@ RetryTimeline::RetryTimeline(QWidget *parent)
     m_list->setAccessibleName(tr("Retry timeline"));
     m_list->setAccessibleDescription(tr("When each attempt of a failing delivery would be made"));
     m_list->setFocusPolicy(Qt::TabFocus);
+    m_list->setWordWrap(true);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 }
 
 QString RetryTimeline::duration(double s)

@@ -307,8 +307,13 @@ bool WebhookForm::isDirty() const
 {
     const auto now = webhook();
     const auto &o = m_original;
+    // The tree lists subscriptions in catalog order, not in the order they were saved.
+    auto before = o.events;
+    auto after = now.events;
+    before.sort();
+    after.sort();
     return now.name != o.name || now.url != o.url || now.description != o.description || now.scheme != o.scheme
-           || now.active != o.active || now.tenantId != o.tenantId || now.events != o.events || now.headers != o.headers
+           || now.active != o.active || now.tenantId != o.tenantId || after != before || now.headers != o.headers
            || now.retry != o.retry || now.retention != o.retention || now.transform != o.transform;
 }
 
