@@ -50,6 +50,7 @@ EngineOptions fastOptions()
     o.flushIntervalMs = 5;
     o.idlePollMs = 100;
     o.drainTimeoutMs = 1000;
+    o.pruneIntervalMs = 200; // retention rounds within the test's patience (30 s in production)
     return o;
 }
 

@@ -16,7 +16,7 @@
     </message>
     <message>
         <source>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Outgoing webhooks: signed, delivered, retried, and kept in a history you can browse.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on %3) and %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt is used under the GNU Lesser General Public License v3 (Qt Charts and Qt HTTP Server under the GNU GPL v3). OpenSSL 3 is used under the Apache License 2.0. SQLite is in the public domain.&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Webhooks sortants : signés, livrés, relancés et conservés dans un historique consultable.&lt;/p&gt;&lt;p&gt;Compilé avec Qt %2 (exécuté avec Qt %3) et %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt est utilisé sous la GNU Lesser General Public License v3 (Qt Charts et Qt HTTP Server sous la GNU GPL v3). OpenSSL 3 est utilisé sous l’Apache License 2.0. SQLite est dans le domaine public.&lt;/p&gt;</translation>
+        <translation>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Webhooks sortants&#xa0;: signés, livrés, relancés et conservés dans un historique consultable.&lt;/p&gt;&lt;p&gt;Compilé avec Qt %2 (exécuté avec Qt %3) et %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt est utilisé sous la GNU Lesser General Public License v3 (Qt Charts et Qt HTTP Server sous la GNU GPL v3). OpenSSL 3 est utilisé sous l’Apache License 2.0. SQLite est dans le domaine public.&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -94,27 +94,27 @@
         <source>No attempt yet. The body that will be sent:
 
 %1</source>
-        <translation>Aucune tentative pour l’instant. Le corps qui sera envoyé :
+        <translation>Aucune tentative pour l’instant. Le corps qui sera envoyé&#xa0;:
 
 %1</translation>
     </message>
     <message>
         <source>Status: %1
 </source>
-        <translation>Statut : %1
+        <translation>Statut&#xa0;: %1
 </translation>
     </message>
     <message>
         <source>Error: %1
 </source>
-        <translation>Erreur : %1
+        <translation>Erreur&#xa0;: %1
 </translation>
     </message>
     <message>
         <source>Duration: %1 ms
 
 </source>
-        <translation>Durée : %1 ms
+        <translation>Durée&#xa0;: %1 ms
 
 </translation>
     </message>
@@ -159,23 +159,19 @@
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>&amp;Nom :</translation>
+        <translation>&amp;Nom&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Description:</source>
-        <translation>&amp;Description :</translation>
+        <translation>&amp;Description&#xa0;:</translation>
     </message>
     <message>
         <source>Sample &amp;payload:</source>
-        <translation>&amp;Charge utile d’exemple :</translation>
+        <translation>&amp;Charge utile d’exemple&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Save type</source>
         <translation>&amp;Enregistrer le type</translation>
-    </message>
-    <message>
-        <source>&amp;New type</source>
-        <translation>No&amp;uveau type</translation>
     </message>
     <message>
         <source>De&amp;lete type</source>
@@ -199,7 +195,7 @@
     </message>
     <message>
         <source>Delete %1 from the catalog?</source>
-        <translation>Supprimer %1 du catalogue ?</translation>
+        <translation>Supprimer %1 du catalogue&#xa0;?</translation>
     </message>
     <message>
         <source>%1 deleted.</source>
@@ -219,7 +215,7 @@
     </message>
     <message>
         <source>Nothing imported: %1</source>
-        <translation>Rien n’a été importé : %1</translation>
+        <translation>Rien n’a été importé&#xa0;: %1</translation>
     </message>
     <message>
         <source>%1 added, %2 updated, %3 unchanged.</source>
@@ -240,6 +236,10 @@
     <message>
         <source>Cannot write %1: %2</source>
         <translation>Impossible d’écrire %1: %2</translation>
+    </message>
+    <message>
+        <source>New t&amp;ype</source>
+        <translation>Nouveau t&amp;ype</translation>
     </message>
 </context>
 <context>
@@ -265,10 +265,6 @@
         <translation>Livraisons réussies et échouées par période, empilées</translation>
     </message>
     <message>
-        <source>&amp;Range:</source>
-        <translation>&amp;Période :</translation>
-    </message>
-    <message>
         <source>Succeeded</source>
         <translation>Réussies</translation>
     </message>
@@ -287,6 +283,26 @@
     <message>
         <source>Deliveries</source>
         <translation>Livraisons</translation>
+    </message>
+    <message>
+        <source>&amp;All webhooks</source>
+        <translation>&amp;Tous les webhooks</translation>
+    </message>
+    <message>
+        <source>Chart all webhooks</source>
+        <translation>Graphique de tous les webhooks</translation>
+    </message>
+    <message>
+        <source>Ra&amp;nge:</source>
+        <translation>Pé&amp;riode :</translation>
+    </message>
+    <message>
+        <source>Hour of day</source>
+        <translation>Heure de la journée</translation>
+    </message>
+    <message>
+        <source>Day of month</source>
+        <translation>Jour du mois</translation>
     </message>
 </context>
 <context>
@@ -339,10 +355,6 @@
 <context>
     <name>hookline::EventTypeTree</name>
     <message>
-        <source>&amp;All events (*), including types added later</source>
-        <translation>&amp;Tous les événements (*), y compris les types ajoutés plus tard</translation>
-    </message>
-    <message>
         <source>All events</source>
         <translation>Tous les événements</translation>
     </message>
@@ -356,11 +368,15 @@
     </message>
     <message>
         <source>Check the event types this webhook receives; a checked group means all of that group</source>
-        <translation>Cochez les types d’événements que reçoit ce webhook ; un groupe coché inclut tout ce groupe</translation>
+        <translation>Cochez les types d’événements que reçoit ce webhook&#xa0;; un groupe coché inclut tout ce groupe</translation>
     </message>
     <message>
         <source>Checked: every %1 event, including types added later (%1.*)</source>
-        <translation>Coché : tous les événements %1, y compris les types ajoutés plus tard (%1.*)</translation>
+        <translation>Coché&#xa0;: tous les événements %1, y compris les types ajoutés plus tard (%1.*)</translation>
+    </message>
+    <message>
+        <source>All events (*), &amp;including types added later</source>
+        <translation>Tous les événements (*), y &amp;compris les types ajoutés plus tard</translation>
     </message>
 </context>
 <context>
@@ -386,10 +402,6 @@
         <translation>Problème d’en-tête personnalisé</translation>
     </message>
     <message>
-        <source>Add &amp;header</source>
-        <translation>Ajouter un &amp;en-tête</translation>
-    </message>
-    <message>
         <source>Remove header</source>
         <translation>Supprimer l’en-tête</translation>
     </message>
@@ -397,17 +409,13 @@
         <source>Add header</source>
         <translation>Ajouter un en-tête</translation>
     </message>
+    <message>
+        <source>%1 is given twice</source>
+        <translation>%1 figure deux fois</translation>
+    </message>
 </context>
 <context>
     <name>hookline::HistoryView</name>
-    <message>
-        <source>&amp;From</source>
-        <translation>&amp;Du</translation>
-    </message>
-    <message>
-        <source>&amp;To</source>
-        <translation>&amp;Au</translation>
-    </message>
     <message>
         <source>All statuses</source>
         <translation>Tous les statuts</translation>
@@ -451,18 +459,6 @@
     <message>
         <source>Delivery history</source>
         <translation>Historique des livraisons</translation>
-    </message>
-    <message>
-        <source>&amp;Status:</source>
-        <translation>&amp;Statut :</translation>
-    </message>
-    <message>
-        <source>&amp;Event:</source>
-        <translation>É&amp;vénement :</translation>
-    </message>
-    <message>
-        <source>&amp;Retry now</source>
-        <translation>&amp;Réessayer maintenant</translation>
     </message>
     <message>
         <source>Copy as c&amp;url</source>
@@ -518,6 +514,26 @@
     <message>
         <source>Payload copied.</source>
         <translation>Charge utile copiée.</translation>
+    </message>
+    <message>
+        <source>Fro&amp;m</source>
+        <translation>&amp;Du</translation>
+    </message>
+    <message>
+        <source>T&amp;o</source>
+        <translation>A&amp;u</translation>
+    </message>
+    <message>
+        <source>St&amp;atus:</source>
+        <translation>St&amp;atut :</translation>
+    </message>
+    <message>
+        <source>E&amp;vent:</source>
+        <translation>É&amp;vénement :</translation>
+    </message>
+    <message>
+        <source>Retry &amp;now</source>
+        <translation>Réessayer &amp;maintenant</translation>
     </message>
 </context>
 <context>
@@ -619,10 +635,6 @@
         <translation>&amp;Webhook</translation>
     </message>
     <message>
-        <source>E&amp;ngine</source>
-        <translation>&amp;Moteur</translation>
-    </message>
-    <message>
         <source>&amp;Tools</source>
         <translation>&amp;Outils</translation>
     </message>
@@ -655,14 +667,6 @@
         <translation>&amp;Paramètres</translation>
     </message>
     <message>
-        <source>S&amp;ecret</source>
-        <translation>&amp;Secret</translation>
-    </message>
-    <message>
-        <source>&amp;History</source>
-        <translation>&amp;Historique</translation>
-    </message>
-    <message>
         <source>&amp;Charts</source>
         <translation>&amp;Graphiques</translation>
     </message>
@@ -680,7 +684,7 @@
     </message>
     <message>
         <source>The webhook has changes that are not saved. Save them?</source>
-        <translation>Le webhook comporte des modifications non enregistrées. Les enregistrer ?</translation>
+        <translation>Le webhook comporte des modifications non enregistrées. Les enregistrer&#xa0;?</translation>
     </message>
     <message>
         <source>Cannot save</source>
@@ -723,11 +727,23 @@
     </message>
     <message>
         <source>Delete “%1” and its whole delivery history? This cannot be undone.</source>
-        <translation>Supprimer « %1 » et tout son historique de livraisons ? Cette action est irréversible.</translation>
+        <translation>Supprimer «&#xa0;%1&#xa0;» et tout son historique de livraisons&#xa0;? Cette action est irréversible.</translation>
     </message>
     <message>
         <source>Webhook</source>
         <translation>Webhook</translation>
+    </message>
+    <message>
+        <source>&amp;Engine</source>
+        <translation>&amp;Moteur</translation>
+    </message>
+    <message>
+        <source>Sec&amp;ret</source>
+        <translation>Sec&amp;ret</translation>
+    </message>
+    <message>
+        <source>Histor&amp;y</source>
+        <translation>Histori&amp;que</translation>
     </message>
 </context>
 <context>
@@ -762,7 +778,7 @@
     </message>
     <message>
         <source>Attempt 1: at once</source>
-        <translation>Tentative 1 : immédiatement</translation>
+        <translation>Tentative 1&#xa0;: immédiatement</translation>
     </message>
     <message>
         <source>Retry %1 (attempt %2)</source>
@@ -799,20 +815,12 @@
 <context>
     <name>hookline::SecretPanel</name>
     <message>
-        <source>&amp;Copy</source>
-        <translation>&amp;Copier</translation>
-    </message>
-    <message>
-        <source>&amp;Rotate…</source>
-        <translation>&amp;Renouveler…</translation>
-    </message>
-    <message>
         <source>Signing secret</source>
         <translation>Secret de signature</translation>
     </message>
     <message>
         <source>Masked; use Reveal to show it</source>
-        <translation>Masqué ; utilisez Afficher pour le voir</translation>
+        <translation>Masqué&#xa0;; utilisez Afficher pour le voir</translation>
     </message>
     <message>
         <source>Re&amp;veal</source>
@@ -828,7 +836,7 @@
     </message>
     <message>
         <source>Copies the secret; the clipboard is cleared after 30 seconds</source>
-        <translation>Copie le secret ; le presse-papiers est vidé après 30 secondes</translation>
+        <translation>Copie le secret&#xa0;; le presse-papiers est vidé après 30 secondes</translation>
     </message>
     <message>
         <source>Rotate secret</source>
@@ -836,7 +844,7 @@
     </message>
     <message>
         <source>Issues a new secret; the old one keeps signing during the grace period</source>
-        <translation>Émet un nouveau secret ; l’ancien continue de signer pendant le délai de grâce</translation>
+        <translation>Émet un nouveau secret&#xa0;; l’ancien continue de signer pendant le délai de grâce</translation>
     </message>
     <message>
         <source>Previous secret</source>
@@ -847,16 +855,8 @@
         <translation>État du secret</translation>
     </message>
     <message>
-        <source>&amp;Secret:</source>
-        <translation>&amp;Secret :</translation>
-    </message>
-    <message>
         <source>Receivers verify every delivery with this secret. Keep it out of logs and chats.</source>
         <translation>Les destinataires vérifient chaque livraison avec ce secret. Tenez-le à l’écart des journaux et des messageries.</translation>
-    </message>
-    <message>
-        <source>&amp;Hide</source>
-        <translation>&amp;Masquer</translation>
     </message>
     <message>
         <source>The clipboard was cleared.</source>
@@ -881,13 +881,29 @@
         <source>Issue a new secret for “%1”?
 
 The current secret keeps signing beside the new one for %2, so receivers can switch over. The new secret is shown and copied to the clipboard.</source>
-        <translation>Émettre un nouveau secret pour « %1 » ?
+        <translation>Émettre un nouveau secret pour «&#xa0;%1&#xa0;»&#xa0;?
 
 Le secret actuel continue de signer avec le nouveau pendant %2, afin que les destinataires puissent basculer. Le nouveau secret est affiché et copié dans le presse-papiers.</translation>
     </message>
     <message>
         <source>New secret issued and copied. </source>
         <translation>Nouveau secret émis et copié. </translation>
+    </message>
+    <message>
+        <source>Co&amp;py</source>
+        <translation>Co&amp;pier</translation>
+    </message>
+    <message>
+        <source>R&amp;otate…</source>
+        <translation>Ren&amp;ouveler…</translation>
+    </message>
+    <message>
+        <source>Secret &amp;key:</source>
+        <translation>&amp;Clé secrète :</translation>
+    </message>
+    <message>
+        <source>Hi&amp;de</source>
+        <translation>Mas&amp;quer</translation>
     </message>
 </context>
 <context>
@@ -914,7 +930,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>A JSON object: the data of the event</source>
-        <translation>Un objet JSON : les données de l’événement</translation>
+        <translation>Un objet JSON&#xa0;: les données de l’événement</translation>
     </message>
     <message>
         <source>Send result</source>
@@ -926,26 +942,26 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Event &amp;type:</source>
-        <translation>&amp;Type d’événement :</translation>
-    </message>
-    <message>
-        <source>&amp;Tenant:</source>
-        <translation>&amp;Locataire :</translation>
+        <translation>&amp;Type d’événement&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Data:</source>
-        <translation>&amp;Données :</translation>
+        <translation>&amp;Données&#xa0;:</translation>
     </message>
     <message>
         <source>Not valid JSON: %1</source>
-        <translation>JSON non valide : %1</translation>
+        <translation>JSON non valide&#xa0;: %1</translation>
     </message>
     <message numerus="yes">
         <source>Event %1 recorded: %n delivery(ies) queued.</source>
         <translation>
-            <numerusform>Événement %1 enregistré : %n livraison en file d’attente.</numerusform>
-            <numerusform>Événement %1 enregistré : %n livraisons en file d’attente.</numerusform>
+            <numerusform>Événement %1 enregistré&#xa0;: %n livraison en file d’attente.</numerusform>
+            <numerusform>Événement %1 enregistré&#xa0;: %n livraisons en file d’attente.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Te&amp;nant:</source>
+        <translation>Lo&amp;cataire :</translation>
     </message>
 </context>
 <context>
@@ -953,10 +969,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Allow plain &amp;http:// URLs</source>
         <translation>Autoriser les URL &amp;http:// non chiffrées</translation>
-    </message>
-    <message>
-        <source>Allow &amp;private and local addresses</source>
-        <translation>Autoriser les adresses &amp;privées et locales</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -968,7 +980,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>A SQLite file path; used from the next start</source>
-        <translation>Chemin d’un fichier SQLite ; pris en compte au prochain démarrage</translation>
+        <translation>Chemin d’un fichier SQLite&#xa0;; pris en compte au prochain démarrage</translation>
     </message>
     <message>
         <source>Header prefix</source>
@@ -1024,27 +1036,27 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>&amp;Database file:</source>
-        <translation>Fichier de &amp;base de données :</translation>
+        <translation>Fichier de &amp;base de données&#xa0;:</translation>
     </message>
     <message>
         <source>Header &amp;prefix:</source>
-        <translation>Préfi&amp;xe d’en-tête :</translation>
+        <translation>Préfi&amp;xe d’en-tête&#xa0;:</translation>
     </message>
     <message>
         <source>Request &amp;timeout:</source>
-        <translation>&amp;Délai d’attente :</translation>
+        <translation>&amp;Délai d’attente&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Keep deliveries:</source>
-        <translation>Livraisons c&amp;onservées :</translation>
+        <translation>Livraisons c&amp;onservées&#xa0;:</translation>
     </message>
     <message>
         <source>Rotation &amp;grace:</source>
-        <translation>Délai de &amp;grâce :</translation>
+        <translation>Délai de &amp;grâce&#xa0;:</translation>
     </message>
     <message>
         <source>Extra &amp;CA certificates:</source>
-        <translation>Certificats &amp;CA supplémentaires :</translation>
+        <translation>Certificats &amp;CA supplémentaires&#xa0;:</translation>
     </message>
     <message>
         <source>Deliveries and their signatures travel unencrypted. For development only.</source>
@@ -1056,7 +1068,11 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>PostgreSQL is not supported yet: give a SQLite file path.</source>
-        <translation>PostgreSQL n’est pas encore pris en charge : indiquez le chemin d’un fichier SQLite.</translation>
+        <translation>PostgreSQL n’est pas encore pris en charge&#xa0;: indiquez le chemin d’un fichier SQLite.</translation>
+    </message>
+    <message>
+        <source>Allow private and &amp;local addresses</source>
+        <translation>Autoriser les adresses privées et &amp;locales</translation>
     </message>
 </context>
 <context>
@@ -1071,7 +1087,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Test failed: %1</source>
-        <translation>Échec du test : %1</translation>
+        <translation>Échec du test&#xa0;: %1</translation>
     </message>
     <message>
         <source>The test ping was not sent.</source>
@@ -1087,7 +1103,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>%1 Test ping: %2 in %3 ms%4%5 — &lt;a href=&quot;%6&quot;&gt;details&lt;/a&gt;</source>
-        <translation>%1 Ping de test : %2 en %3 ms%4%5 — &lt;a href=&quot;%6&quot;&gt;détails&lt;/a&gt;</translation>
+        <translation>%1 Ping de test&#xa0;: %2 en %3 ms%4%5 — &lt;a href=&quot;%6&quot;&gt;détails&lt;/a&gt;</translation>
     </message>
     <message>
         <source>✓ Succeeded.</source>
@@ -1099,7 +1115,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>, response: “%1”</source>
-        <translation>, réponse : « %1 »</translation>
+        <translation>, réponse&#xa0;: «&#xa0;%1&#xa0;»</translation>
     </message>
 </context>
 <context>
@@ -1114,7 +1130,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>A name to recognise the webhook by; defaults to the URL&apos;s host</source>
-        <translation>Nom permettant de reconnaître le webhook ; par défaut, l’hôte de l’URL</translation>
+        <translation>Nom permettant de reconnaître le webhook&#xa0;; par défaut, l’hôte de l’URL</translation>
     </message>
     <message>
         <source>URL</source>
@@ -1122,7 +1138,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>The receiver&apos;s endpoint: https:// and a public address unless the installation allows otherwise</source>
-        <translation>Point de terminaison du destinataire : https:// et une adresse publique, sauf si l’installation l’autorise autrement</translation>
+        <translation>Point de terminaison du destinataire&#xa0;: https:// et une adresse publique, sauf si l’installation l’autorise autrement</translation>
     </message>
     <message>
         <source>URL check</source>
@@ -1138,7 +1154,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>How deliveries are signed; pick what the receiver verifies</source>
-        <translation>Façon dont les livraisons sont signées ; choisissez ce que vérifie le destinataire</translation>
+        <translation>Façon dont les livraisons sont signées&#xa0;; choisissez ce que vérifie le destinataire</translation>
     </message>
     <message>
         <source>Standard Webhooks (webhook-signature)</source>
@@ -1165,10 +1181,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Stripe (Stripe-Signature)</translation>
     </message>
     <message>
-        <source>A&amp;ctive</source>
-        <translation>Acti&amp;f</translation>
-    </message>
-    <message>
         <source>Active</source>
         <translation>Actif</translation>
     </message>
@@ -1182,23 +1194,15 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>&amp;Name:</source>
-        <translation>&amp;Nom :</translation>
+        <translation>&amp;Nom&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;URL:</source>
-        <translation>&amp;URL :</translation>
+        <translation>&amp;URL&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Description:</source>
-        <translation>&amp;Description :</translation>
-    </message>
-    <message>
-        <source>&amp;Signing:</source>
-        <translation>&amp;Signature :</translation>
-    </message>
-    <message>
-        <source>&amp;Tenant:</source>
-        <translation>&amp;Locataire :</translation>
+        <translation>&amp;Description&#xa0;:</translation>
     </message>
     <message>
         <source>Events</source>
@@ -1262,7 +1266,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Deactivate the webhook after this many deliveries in a row fail; 0 never</source>
-        <translation>Désactive le webhook après ce nombre d’échecs de livraison consécutifs ; 0 : jamais</translation>
+        <translation>Désactive le webhook après ce nombre d’échecs de livraison consécutifs&#xa0;; 0&#xa0;: jamais</translation>
     </message>
     <message>
         <source>Never</source>
@@ -1274,47 +1278,27 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Newest deliveries kept in the history of this webhook; 0 uses the installation&apos;s setting</source>
-        <translation>Livraisons les plus récentes conservées dans l’historique de ce webhook ; 0 utilise le paramètre de l’installation</translation>
+        <translation>Livraisons les plus récentes conservées dans l’historique de ce webhook&#xa0;; 0 utilise le paramètre de l’installation</translation>
     </message>
     <message>
         <source>Installation default</source>
         <translation>Valeur de l’installation</translation>
     </message>
     <message>
-        <source>Max &amp;retries:</source>
-        <translation>Nouvelles &amp;tentatives max. :</translation>
-    </message>
-    <message>
-        <source>D&amp;elay:</source>
-        <translation>Déla&amp;i :</translation>
-    </message>
-    <message>
         <source>&amp;Backoff:</source>
-        <translation>Te&amp;mporisation :</translation>
-    </message>
-    <message>
-        <source>Sc&amp;hedule:</source>
-        <translation>Calend&amp;rier :</translation>
+        <translation>Te&amp;mporisation&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Jitter:</source>
-        <translation>&amp;Gigue :</translation>
-    </message>
-    <message>
-        <source>Auto-&amp;disable after:</source>
-        <translation>Dés&amp;activation auto après :</translation>
+        <translation>&amp;Gigue&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Keep deliveries:</source>
-        <translation>Livraisons c&amp;onservées :</translation>
+        <translation>Livraisons c&amp;onservées&#xa0;:</translation>
     </message>
     <message>
         <source>Transformation</source>
         <translation>Transformation</translation>
-    </message>
-    <message>
-        <source>JavaScript &amp;body of a function of payload that returns the object to send (empty: send the event as it is):</source>
-        <translation>&amp;Corps JavaScript d’une fonction de payload qui renvoie l’objet à envoyer (vide : l’événement est envoyé tel quel) :</translation>
     </message>
     <message>
         <source>Transformation script</source>
@@ -1323,10 +1307,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Preview event type</source>
         <translation>Type d’événement de l’aperçu</translation>
-    </message>
-    <message>
-        <source>&amp;Preview</source>
-        <translation>A&amp;perçu</translation>
     </message>
     <message>
         <source>Preview transformation</source>
@@ -1341,24 +1321,12 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Résultat de l’aperçu</translation>
     </message>
     <message>
-        <source>Sample e&amp;vent:</source>
-        <translation>É&amp;vénement d’exemple :</translation>
-    </message>
-    <message>
         <source>Form problem</source>
         <translation>Problème de formulaire</translation>
     </message>
     <message>
-        <source>&amp;Save</source>
-        <translation>&amp;Enregistrer</translation>
-    </message>
-    <message>
         <source>Save webhook</source>
         <translation>Enregistrer le webhook</translation>
-    </message>
-    <message>
-        <source>Re&amp;vert</source>
-        <translation>Réta&amp;blir</translation>
     </message>
     <message>
         <source>Revert changes</source>
@@ -1378,7 +1346,51 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Error: %1</source>
-        <translation>Erreur : %1</translation>
+        <translation>Erreur&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Si&amp;gning:</source>
+        <translation>Si&amp;gnature :</translation>
+    </message>
+    <message>
+        <source>Ten&amp;ant:</source>
+        <translation>Loc&amp;ataire :</translation>
+    </message>
+    <message>
+        <source>Ma&amp;x retries:</source>
+        <translation>Nouvelles tentatives ma&amp;x. :</translation>
+    </message>
+    <message>
+        <source>De&amp;lay:</source>
+        <translation>Dé&amp;lai :</translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation>Calendrier :</translation>
+    </message>
+    <message>
+        <source>Aut&amp;o-disable after:</source>
+        <translation>Désactivati&amp;on auto après :</translation>
+    </message>
+    <message>
+        <source>JavaScript body of a function of payload that returns the object to send (e&amp;mpty: send the event as it is):</source>
+        <translation>Corps JavaScript d’une fonction de payload qui renvoie l’objet à envoyer (&amp;vide : l’événement est envoyé tel quel) :</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Aperçu</translation>
+    </message>
+    <message>
+        <source>Sam&amp;ple event:</source>
+        <translation>Événement d’e&amp;xemple :</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve</source>
+        <translation>&amp;Enregistrer</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Rétablir</translation>
     </message>
 </context>
 <context>

@@ -17,7 +17,9 @@ Clipboard::Clipboard(QObject *parent)
 
 Clipboard::~Clipboard()
 {
-    clearIfOurs();
+    // The shared instance may outlive the application object at exit.
+    if (QGuiApplication::instance())
+        clearIfOurs();
 }
 
 Clipboard *Clipboard::instance()
@@ -38,7 +40,7 @@ void Clipboard::setSecret(const QString &text)
 
 bool Clipboard::holdsOurs() const
 {
-    return !m_lastSecret.isEmpty() && QGuiApplication::clipboard()->text(QClipboard::Clipboard) == m_lastSecret;
+    return !m_lastSecret.isEmpty() && QGuiApplication::instance() && QGuiApplication::clipboard()->text(QClipboard::Clipboard) == m_lastSecret;
 }
 
 void Clipboard::clearIfOurs()

@@ -138,7 +138,7 @@ void MainWindow::buildActions()
     file->addAction(quitAct);
     auto *webhook = menuBar()->addMenu(tr("&Webhook"));
     webhook->addActions({toggleAct, testAct, refreshAct, historyAllAct});
-    auto *engine = menuBar()->addMenu(tr("E&ngine"));
+    auto *engine = menuBar()->addMenu(tr("&Engine"));
     engine->addActions({pauseAct, sendAct});
     auto *tools = menuBar()->addMenu(tr("&Tools"));
     tools->addActions({catalogAct, settingsAct});
@@ -169,6 +169,7 @@ void MainWindow::buildUi()
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setSortingEnabled(true);
+    m_view->setTabKeyNavigation(false); // Tab moves on to the details; arrows move between rows
     m_view->sortByColumn(WebhookListModel::Name, Qt::AscendingOrder);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
@@ -195,8 +196,8 @@ void MainWindow::buildUi()
     m_tabs = new QTabWidget;
     m_tabs->setAccessibleName(tr("Webhook details"));
     m_tabs->addTab(m_form, tr("&Settings"));
-    m_tabs->addTab(m_secret, tr("S&ecret"));
-    m_tabs->addTab(m_history, tr("&History"));
+    m_tabs->addTab(m_secret, tr("Sec&ret"));
+    m_tabs->addTab(m_history, tr("Histor&y"));
     m_tabs->addTab(m_chart, tr("&Charts"));
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         if (m_tabs->currentWidget() == m_chart)

@@ -25,7 +25,6 @@ constexpr qint64 kMaxResponseBytes = 8 * 1024 * 1024; // read past 64 KB only to
 constexpr int kMaxStoredHeaders = 100;
 constexpr qint64 kWebhookCacheMs = 1000;
 constexpr qint64 kSettingsCacheMs = 5000;
-constexpr qint64 kPruneIntervalMs = 1000;
 constexpr qint64 kLeaseRecoveryIntervalMs = 5000;
 constexpr int kPruneBatch = 1000;
 
@@ -78,6 +77,13 @@ void DeliveryWorker::start()
         maybeIdle();
     });
     connect(m_nam, &QNetworkAccessManager::finished, this, &DeliveryWorker::finished);
+    // One timer for all deadlines: a single-shot timer per request outlives a
+    // fast reply (Qt keeps it registered until it fires), and thousands of
+    // them made every timer operation in the thread slow.
+    m_deadlineTimer = new QTimer(this);
+    m_deadlineTimer->setInterval(100);
+    connect(m_deadlineTimer, &QTimer::timeout, this, &DeliveryWorker::enforceDeadlines);
+    m_queue.emplace(m_database->connection());
     refreshInstallation();
     m_running = true;
     Q_EMIT started();
@@ -162,8 +168,9 @@ void DeliveryWorker::pump()
     }
     const int busy = int(m_inFlight.size()) + m_preparing;
     const int free = m_options.concurrency - busy;
-    // Claim in batches: wait until a quarter of the slots are free, unless idle.
-    if (free <= 0 || (busy > 0 && free < std::max(1, m_options.concurrency / 4)))
+    // Claim in batches: wait until half the slots are free, unless idle. Each
+    // claim is a write transaction (with the results so far): fewer, larger ones.
+    if (free <= 0 || (busy > 0 && free < std::max(1, m_options.concurrency / 2)))
         return;
     refreshInstallation();
 
@@ -173,7 +180,7 @@ void DeliveryWorker::pump()
     QList<DeliveryJob> jobs;
     {
         sql::Transaction tx(db);
-        DeliveryQueue queue(db);
+        auto &queue = *m_queue;
         auto ok = tx.begin();
         // Results waiting to be written ride along with the claim: one
         // transaction instead of two.
@@ -227,7 +234,7 @@ void DeliveryWorker::pump()
 
 void DeliveryWorker::armIdleTimer()
 {
-    auto next = DeliveryQueue(m_database->connection()).nextDueTime();
+    auto next = (*m_queue).nextDueTime();
     qint64 wait = m_options.idlePollMs;
     if (next && *next) {
         const auto until = QDateTime::currentDateTimeUtc().msecsTo(**next);
@@ -241,7 +248,7 @@ void DeliveryWorker::deliverNow(const QString &deliveryId)
     refreshInstallation();
     auto db = m_database->connection();
     const auto leaseUntil = QDateTime::currentDateTimeUtc().addMSecs(m_installation.timeoutMs + 60'000);
-    auto claimed = DeliveryQueue(db).claimOne(deliveryId, leaseUntil);
+    auto claimed = (*m_queue).claimOne(deliveryId, leaseUntil);
     if (!claimed || !*claimed) {
         Q_EMIT failure(claimed ? QStringLiteral("delivery %1 is not there or is being delivered").arg(deliveryId) : claimed.error().message);
         Q_EMIT deliveryFinished(deliveryId, -1);
@@ -347,12 +354,8 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
     QNetworkReply *reply = m_nam->post(out.request, f->body);
     f->reply = reply;
     m_inFlight.insert(reply, f);
-    QTimer::singleShot(m_installation.timeoutMs, reply, [f] {
-        if (f->reply && f->reply->isRunning()) {
-            f->timedOut = true;
-            f->reply->abort();
-        }
-    });
+    if (!m_deadlineTimer->isActive())
+        m_deadlineTimer->start();
     connect(reply, &QNetworkReply::readyRead, this, [f] {
         auto *r = f->reply.data();
         if (!r)
@@ -367,6 +370,26 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
             r->abort();
         }
     });
+}
+
+void DeliveryWorker::enforceDeadlines()
+{
+    if (m_inFlight.isEmpty()) {
+        m_deadlineTimer->stop();
+        return;
+    }
+    const auto expired = [this](const std::shared_ptr<InFlight> &f) { return f->clock.elapsed() >= m_installation.timeoutMs; };
+    QList<std::shared_ptr<InFlight>> late;
+    for (const auto &f : std::as_const(m_inFlight)) {
+        if (expired(f))
+            late << f;
+    }
+    for (const auto &f : std::as_const(late)) {
+        if (f->reply && f->reply->isRunning()) {
+            f->timedOut = true;
+            f->reply->abort(); // finished() follows, synchronously
+        }
+    }
 }
 
 void DeliveryWorker::finished(QNetworkReply *reply)
@@ -497,7 +520,7 @@ bool DeliveryWorker::flush()
     QStringList deactivated;
     auto ok = tx.begin();
     if (ok) {
-        auto recorded = DeliveryQueue(db).record(m_results, QDateTime::currentDateTimeUtc());
+        auto recorded = (*m_queue).record(m_results, QDateTime::currentDateTimeUtc());
         if (recorded)
             deactivated = *recorded;
         else
@@ -524,7 +547,7 @@ bool DeliveryWorker::flush()
 
 void DeliveryWorker::prune()
 {
-    if (m_toPrune.isEmpty() || nowMs() - m_lastPruneMs < kPruneIntervalMs)
+    if (m_toPrune.isEmpty() || nowMs() - m_lastPruneMs < m_options.pruneIntervalMs)
         return;
     m_lastPruneMs = nowMs();
     auto db = m_database->connection();
@@ -537,7 +560,7 @@ void DeliveryWorker::prune()
         sql::Transaction tx(db);
         if (!tx.begin())
             continue;
-        auto removed = DeliveryQueue(db).pruneWebhook(id, w->retention.value_or(keepDefault), kPruneBatch);
+        auto removed = (*m_queue).pruneWebhook(id, w->retention.value_or(keepDefault), kPruneBatch);
         if (removed && tx.commit() && *removed == kPruneBatch)
             m_toPrune.insert(id); // more to go: next round, so delivery is not stalled
     }
@@ -545,7 +568,7 @@ void DeliveryWorker::prune()
 
 void DeliveryWorker::handBack(const QString &deliveryId)
 {
-    if (auto s = DeliveryQueue(m_database->connection()).handBack({deliveryId}, QDateTime::currentDateTimeUtc()); !s)
+    if (auto s = (*m_queue).handBack({deliveryId}, QDateTime::currentDateTimeUtc()); !s)
         Q_EMIT failure(s.error().message); // the lease runs out and the next start takes it again
     maybeIdle();
 }
@@ -598,6 +621,8 @@ void DeliveryWorker::finishStop()
         m_drainTimer->stop();
     m_transformer.reset();
     m_webhooks.clear();
+    m_deadlineTimer->stop();
+    m_queue.reset();
     m_database->releaseThreadConnection();
     Q_EMIT stopped();
 }

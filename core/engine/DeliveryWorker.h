@@ -81,6 +81,7 @@ private:
     void refreshInstallation();
     std::shared_ptr<const Webhook> webhook(const QString &id);
     void finishStop();
+    void enforceDeadlines();
 
     std::shared_ptr<Database> m_database;
     int m_index;
@@ -94,6 +95,8 @@ private:
     QTimer *m_flushTimer = nullptr;
     QTimer *m_drainTimer = nullptr;
 
+    std::optional<DeliveryQueue> m_queue; // on this thread's connection, with its prepared statements
+    QTimer *m_deadlineTimer = nullptr;   // one sweep for every request's total deadline
     QHash<QNetworkReply *, std::shared_ptr<InFlight>> m_inFlight;
     int m_preparing = 0;             // claimed, not yet on the wire (DNS, transformation)
     QList<AttemptOutcome> m_results;

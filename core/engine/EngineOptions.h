@@ -11,6 +11,7 @@ struct EngineOptions final {
     int flushBatch = 128;        // write at once when this many are waiting
     int idlePollMs = 1000;       // re-check for work emitted by other processes
     int drainTimeoutMs = 5000;   // on stop, how long requests in flight may finish
+    int pruneIntervalMs = 30'000; // retention is housekeeping: how often finished deliveries are pruned
     bool claimDueDeliveries = true; // false: only deliverNow() (test pings from a one-off process)
 };
 

@@ -16,9 +16,13 @@ DatabaseExecutor::DatabaseExecutor(std::shared_ptr<Database> database, QObject *
 DatabaseExecutor::~DatabaseExecutor()
 {
     auto database = m_database;
-    // The connection belongs to the executor's thread: close it there.
-    QMetaObject::invokeMethod(m_worker, [database] { database->releaseThreadConnection(); }, Qt::QueuedConnection);
-    m_thread.quit();
+    auto *thread = &m_thread;
+    // Queued behind the work already posted (a last save on quit must land),
+    // and on the executor's thread, which owns the connection.
+    QMetaObject::invokeMethod(m_worker, [database, thread] {
+        database->releaseThreadConnection();
+        thread->quit();
+    }, Qt::QueuedConnection);
     m_thread.wait();
 }
 

@@ -3,6 +3,7 @@
 #include "store/Sql.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace hookline {
 
@@ -32,9 +33,17 @@ DeliveryJob jobFromRow(const QSqlQuery &q)
 const QString kReturning = QStringLiteral(" RETURNING id, webhook_id, event_id, event_type, tenant_id, attempts, retry_base");
 } // namespace
 
+QSqlQuery &DeliveryQueue::statement(const QString &text)
+{
+    auto it = m_statements.find(text);
+    if (it == m_statements.end())
+        it = m_statements.insert(text, sql::prepare(m_db, text));
+    return *it;
+}
+
 Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
+    auto &q = statement(QStringLiteral(
         "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
         " lease_until = NULL, next_attempt_at = :now, updated_at = :now"
         " WHERE status = 'delivering' AND lease_until < :now"));
@@ -46,7 +55,7 @@ Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
 
 Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now, const QDateTime &leaseUntil)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
+    auto &q = statement(QStringLiteral(
         "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
         " WHERE id IN (SELECT id FROM deliveries INDEXED BY deliveries_due"
         " WHERE status IN ('pending','retrying') AND next_attempt_at <= :now"
@@ -65,7 +74,7 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
 
 Result<std::optional<DeliveryJob>> DeliveryQueue::claimOne(const QString &deliveryId, const QDateTime &leaseUntil)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
+    auto &q = statement(QStringLiteral(
         "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
         " WHERE id = :id AND status <> 'delivering'") + kReturning);
     q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
@@ -95,13 +104,14 @@ Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
         if (!ids.contains(j.eventId))
             ids << j.eventId;
     }
-    auto q = sql::prepare(m_db, QStringLiteral("SELECT id, body FROM events WHERE id IN (%1)").arg(placeholders(ids.size())));
+    auto &q = statement(QStringLiteral("SELECT id, body FROM events WHERE id IN (%1)").arg(placeholders(ids.size())));
     for (const auto &id : std::as_const(ids))
         q.addBindValue(id);
     if (auto s = sql::exec(q, u"reading event bodies"); !s)
         return s.error();
     while (q.next())
         bodies.insert(q.value(0).toString(), q.value(1).toString().toUtf8());
+    q.finish();
     for (auto &j : jobs)
         j.body = bodies.value(j.eventId);
     return jobs;
@@ -109,15 +119,16 @@ Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
 
 Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes, const QDateTime &now)
 {
-    auto attempt = sql::prepare(m_db, QStringLiteral(
+    auto &attempt = statement(QStringLiteral(
         "INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body,"
         " response_status, response_headers, response_body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    auto delivery = sql::prepare(m_db, QStringLiteral(
+    auto &delivery = statement(QStringLiteral(
         "UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL,"
         " updated_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? WHERE id = ?"));
     const QVariant nullInt(QMetaType(QMetaType::Int));
     const QVariant nullBytes(QMetaType(QMetaType::QByteArray));
     QStringList deactivated;
+    QSet<QString> healthy; // webhooks whose failure count this batch already reset
     for (const auto &o : outcomes) {
         const auto &a = o.attempt;
         if (o.attempted) {
@@ -146,19 +157,21 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
             return s.error();
 
         using Effect = AttemptOutcome::WebhookEffect;
-        if (o.effect == Effect::Succeeded) {
-            auto q = sql::prepare(m_db, QStringLiteral("UPDATE webhooks SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures <> 0"));
+        if (o.effect == Effect::Succeeded && !healthy.contains(o.webhookId)) {
+            healthy.insert(o.webhookId);
+            auto &q = statement(QStringLiteral("UPDATE webhooks SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures <> 0"));
             q.addBindValue(o.webhookId);
             if (auto s = sql::exec(q, u"counting failures"); !s)
                 return s.error();
         } else if (o.effect == Effect::FailedFinally || o.effect == Effect::Gone) {
-            auto count = sql::prepare(m_db, QStringLiteral("UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?"));
+            healthy.remove(o.webhookId);
+            auto &count = statement(QStringLiteral("UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?"));
             count.addBindValue(o.webhookId);
             if (auto s = sql::exec(count, u"counting failures"); !s)
                 return s.error();
             // 410 Gone deactivates at once (Standard Webhooks); otherwise after
             // auto_disable_after deliveries in a row ended failed (seed 002).
-            auto disable = sql::prepare(m_db, QStringLiteral(
+            auto &disable = statement(QStringLiteral(
                 "UPDATE webhooks SET active = 0, disabled_reason = :reason, disabled_at = :now, updated_at = :now"
                 " WHERE id = :id AND active = 1 AND (:gone = 1 OR (auto_disable_after > 0 AND consecutive_failures >= auto_disable_after))"));
             disable.bindValue(QStringLiteral(":reason"), o.reason);
@@ -176,7 +189,7 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
 
 Status DeliveryQueue::handBack(const QStringList &deliveryIds, const QDateTime &now)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
+    auto &q = statement(QStringLiteral(
         "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
         " lease_until = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'delivering'"));
     for (const auto &id : deliveryIds) {
@@ -191,7 +204,7 @@ Status DeliveryQueue::handBack(const QStringList &deliveryIds, const QDateTime &
 
 Result<std::optional<QDateTime>> DeliveryQueue::nextDueTime()
 {
-    auto q = sql::prepare(m_db, QStringLiteral("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending','retrying')"));
+    auto &q = statement(QStringLiteral("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending','retrying')"));
     if (auto s = sql::exec(q, u"reading the next due time"); !s)
         return s.error();
     std::optional<QDateTime> out;
@@ -203,7 +216,7 @@ Result<std::optional<QDateTime>> DeliveryQueue::nextDueTime()
 
 Result<int> DeliveryQueue::unfinishedCount()
 {
-    auto q = sql::prepare(m_db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending','delivering','retrying')"));
+    auto &q = statement(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending','delivering','retrying')"));
     if (auto s = sql::exec(q, u"counting unfinished deliveries"); !s)
         return s.error();
     const int n = q.next() ? q.value(0).toInt() : 0;
@@ -252,11 +265,23 @@ Result<QStringList> DeliveryQueue::findForReplay(const QString &webhookId, std::
 
 Result<int> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int batch)
 {
+    // The creation time of the keep-th newest delivery, from the index alone;
+    // everything strictly older may go (ties are kept: never fewer than `keep`).
+    auto cutoff = sql::prepare(m_db, QStringLiteral(
+        "SELECT created_at FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?"));
+    cutoff.addBindValue(webhookId);
+    cutoff.addBindValue(keep - 1);
+    if (auto s = sql::exec(cutoff, u"finding the retention cut-off"); !s)
+        return s.error();
+    if (!cutoff.next())
+        return 0; // fewer than `keep` deliveries
+    const qint64 oldestKept = cutoff.value(0).toLongLong();
+    cutoff.finish();
     auto victims = sql::prepare(m_db, QStringLiteral(
-        "SELECT id, event_id FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
+        "SELECT id, event_id FROM deliveries WHERE webhook_id = ? AND created_at < ? AND status IN ('succeeded','failed') LIMIT ?"));
     victims.addBindValue(webhookId);
+    victims.addBindValue(oldestKept);
     victims.addBindValue(batch);
-    victims.addBindValue(keep);
     if (auto s = sql::exec(victims, u"finding old deliveries"); !s)
         return s.error();
     QStringList ids;
@@ -268,7 +293,6 @@ Result<int> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int 
     victims.finish();
     if (ids.isEmpty())
         return 0;
-    // Only finished deliveries go: an old delivery still being retried stays.
     auto del = sql::prepare(m_db, QStringLiteral("DELETE FROM deliveries WHERE id IN (%1) AND status IN ('succeeded','failed')").arg(placeholders(ids.size())));
     for (const auto &id : std::as_const(ids))
         del.addBindValue(id);

@@ -5,7 +5,9 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
+#include <QSqlQuery>
 #include <QSqlDatabase>
 #include <QStringList>
 
@@ -70,8 +72,12 @@ public:
 
 private:
     Result<QList<DeliveryJob>> loadBodies(QList<DeliveryJob> jobs);
+    // Statements prepared once per queue and reused: a worker keeps its queue
+    // for its lifetime, and SQLite's parsing was a visible share of the CPU.
+    QSqlQuery &statement(const QString &text);
 
     QSqlDatabase m_db;
+    QHash<QString, QSqlQuery> m_statements;
 };
 
 } // namespace hookline

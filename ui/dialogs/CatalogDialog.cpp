@@ -37,6 +37,7 @@ CatalogDialog::CatalogDialog(AppContext &context, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
+    m_table->setTabKeyNavigation(false);
     m_table->setAccessibleName(tr("Event types"));
     m_name->setAccessibleName(tr("Event type name"));
     m_name->setPlaceholderText(QStringLiteral("lead.created"));
@@ -57,7 +58,7 @@ CatalogDialog::CatalogDialog(AppContext &context, QWidget *parent)
     row(tr("&Description:"), m_description);
     row(tr("Sample &payload:"), m_sample);
     auto *save = new QPushButton(tr("&Save type"), this);
-    auto *add = new QPushButton(tr("&New type"), this);
+    auto *add = new QPushButton(tr("New t&ype"), this);
     auto *remove = new QPushButton(tr("De&lete type"), this);
     auto *import = new QPushButton(tr("&Import…"), this);
     auto *exportButton = new QPushButton(tr("E&xport…"), this);

@@ -43,7 +43,7 @@ SendEventDialog::SendEventDialog(AppContext &context, QWidget *parent)
         form->addRow(label, field);
     };
     row(tr("Event &type:"), m_type);
-    row(tr("&Tenant:"), m_tenant);
+    row(tr("Te&nant:"), m_tenant);
     row(tr("&Data:"), m_payload);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->addButton(m_emit, QDialogButtonBox::ActionRole);

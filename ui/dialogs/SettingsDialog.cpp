@@ -39,7 +39,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     , m_grace(new QSpinBox(this))
     , m_caFile(new QLineEdit(this))
     , m_insecure(new QCheckBox(tr("Allow plain &http:// URLs"), this))
-    , m_private(new QCheckBox(tr("Allow &private and local addresses"), this))
+    , m_private(new QCheckBox(tr("Allow private and &local addresses"), this))
     , m_problem(new QLabel(this))
 {
     setWindowTitle(tr("Settings"));
@@ -70,6 +70,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
         if (!file.isEmpty())
             m_caFile->setText(file);
     });
+    setTabOrder(m_caFile, browse);
     auto *caRow = new QHBoxLayout;
     caRow->addWidget(m_caFile, 1);
     caRow->addWidget(browse);

@@ -52,29 +52,31 @@ void DeliveryHistoryModel::refresh()
             if (count >= 0 && filter.webhookId == m_filter.webhookId && filter.status == m_filter.status
                 && filter.eventType == m_filter.eventType && filter.since == m_filter.since && filter.until == m_filter.until) {
                 const int added = count - m_count;
-                ++m_generation;
-                m_requested.clear();
                 if (added > 0) {
-                    // Newest first: what is new goes on top; everything below shifts down.
+                    // Newest first: what is new goes on top; the rows below
+                    // move down with their data, so nothing flickers.
                     beginInsertRows({}, 0, added - 1);
+                    shiftCache(added, count);
                     m_count = count;
-                    m_pages.clear();
-                    m_pageOrder.clear();
                     endInsertRows();
                 } else if (added < 0) {
                     // Retention removed old rows from the bottom.
                     beginRemoveRows({}, count, m_count - 1);
+                    shiftCache(0, count);
                     m_count = count;
-                    m_pages.clear();
-                    m_pageOrder.clear();
                     endRemoveRows();
-                } else {
-                    // Same rows, maybe new states: reload what is on screen.
-                    m_pages.clear();
-                    m_pageOrder.clear();
                 }
-                if (m_count > 0)
-                    Q_EMIT dataChanged(index(0, 0), index(m_count - 1, ColumnCount - 1));
+                // Pages asked for before the move would land on the wrong rows:
+                // their answers are dropped, and whatever was asked meanwhile
+                // (views read rows while they are inserted) is asked again.
+                ++m_generation;
+                const auto asked = std::exchange(m_requested, {});
+                for (const int page : asked)
+                    requestPage(page);
+                // States change in place (retrying, then succeeded): re-read the
+                // pages most recently looked at, keeping their rows meanwhile.
+                for (int i = std::max(0, int(m_pageOrder.size()) - 3); i < m_pageOrder.size(); ++i)
+                    requestPage(m_pageOrder.at(i));
                 Q_EMIT countChanged(m_count);
             }
             if (std::exchange(m_countAgain, false))
@@ -127,7 +129,11 @@ void DeliveryHistoryModel::pageArrived(int page, quint64 generation, QList<Deliv
     if (generation != m_generation)
         return; // rows moved since this page was asked for
     m_requested.remove(page);
-    m_pages.insert(page, std::move(rows));
+    QList<std::optional<Delivery>> filled;
+    filled.reserve(rows.size());
+    for (auto &d : rows)
+        filled.append(std::move(d));
+    m_pages.insert(page, std::move(filled));
     m_pageOrder.removeAll(page);
     m_pageOrder.append(page);
     while (m_pageOrder.size() > kMaxPages)
@@ -139,20 +145,41 @@ void DeliveryHistoryModel::pageArrived(int page, quint64 generation, QList<Deliv
     Q_EMIT pageLoaded(page);
 }
 
+void DeliveryHistoryModel::shiftCache(int delta, int newCount)
+{
+    QHash<int, QList<std::optional<Delivery>>> moved;
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
+        for (int j = 0; j < it->size(); ++j) {
+            const int to = it.key() * kPageSize + j + delta;
+            if (!it->at(j) || to < 0 || to >= newCount)
+                continue;
+            auto &page = moved[to / kPageSize];
+            if (page.isEmpty())
+                page.resize(std::min(kPageSize, newCount - (to / kPageSize) * kPageSize));
+            page[to % kPageSize] = it->at(j);
+        }
+    }
+    // Rows that now fall on pages not yet read become holes, filled on demand.
+    m_pages = std::move(moved);
+    m_pageOrder = m_pages.keys();
+}
+
 const Delivery *DeliveryHistoryModel::delivery(int row) const
 {
     const auto it = m_pages.constFind(row / kPageSize);
-    if (it == m_pages.cend()) {
+    const int i = row % kPageSize;
+    if (it == m_pages.cend() || i >= it->size() || !it->at(i)) {
         requestPage(row / kPageSize);
         return nullptr;
     }
-    const int i = row % kPageSize;
-    return i < it->size() ? &it->at(i) : nullptr;
+    return &*it->at(i);
 }
 
 bool DeliveryHistoryModel::isLoaded(int row) const
 {
-    return m_pages.contains(row / kPageSize);
+    const auto it = m_pages.constFind(row / kPageSize);
+    const int i = row % kPageSize;
+    return it != m_pages.cend() && i < it->size() && it->at(i).has_value();
 }
 
 QVariant DeliveryHistoryModel::data(const QModelIndex &index, int role) const

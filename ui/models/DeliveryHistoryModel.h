@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <optional>
+
 namespace hookline {
 
 class AppContext;
@@ -51,12 +53,15 @@ Q_SIGNALS:
 private:
     void requestPage(int page) const;
     void pageArrived(int page, quint64 generation, QList<Delivery> rows);
+    // Moves cached rows by `delta` (rows inserted above) and drops those past `newCount`.
+    void shiftCache(int delta, int newCount);
 
     AppContext &m_context;
     DeliveryFilter m_filter;
     int m_count = 0;
     quint64 m_generation = 0; // bumps when rows shift: late pages of an older layout are dropped
-    mutable QHash<int, QList<Delivery>> m_pages;
+    // Rows by page; a page may have holes after rows moved (new ones on top).
+    mutable QHash<int, QList<std::optional<Delivery>>> m_pages;
     mutable QList<int> m_pageOrder;          // least recently loaded first
     mutable QSet<int> m_requested;
     bool m_counting = false;

@@ -7,6 +7,7 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -21,24 +22,28 @@ DeliveryChart::DeliveryChart(AppContext &context, QWidget *parent)
     : QWidget(parent)
     , m_context(context)
     , m_range(new QComboBox(this))
+    , m_all(new QCheckBox(tr("&All webhooks"), this))
     , m_view(new QChartView(this))
 {
     m_range->addItem(tr("Last 24 hours"), 3600);
     m_range->addItem(tr("Last 30 days"), 86400);
     m_range->setAccessibleName(tr("Chart range"));
+    m_all->setAccessibleName(tr("Chart all webhooks"));
     m_view->setAccessibleName(tr("Deliveries over time"));
     m_view->setAccessibleDescription(tr("Succeeded and failed deliveries per period, stacked"));
     m_view->setRenderHint(QPainter::Antialiasing);
-    auto *label = new QLabel(tr("&Range:"), this);
+    auto *label = new QLabel(tr("Ra&nge:"), this);
     label->setBuddy(m_range);
     auto *top = new QHBoxLayout;
     top->addWidget(label);
     top->addWidget(m_range);
+    top->addWidget(m_all);
     top->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_view, 1);
     connect(m_range, &QComboBox::currentIndexChanged, this, &DeliveryChart::reload);
+    connect(m_all, &QCheckBox::toggled, this, &DeliveryChart::reload);
     connect(&context, &AppContext::deliveriesChanged, this, [this] {
         if (isVisible())
             reload();
@@ -58,7 +63,7 @@ void DeliveryChart::reload()
     m_loading = true;
     const int bucket = m_range->currentData().toInt();
     const auto since = QDateTime::currentDateTimeUtc().addSecs(bucket == 3600 ? -23 * 3600 : -29 * 86400);
-    const auto id = m_webhookId;
+    const auto id = m_all->isChecked() ? QString() : m_webhookId;
     m_context.db().run<QList<DeliveryBucket>>(
         [id, since, bucket](QSqlDatabase db) {
             auto buckets = DeliveryStore(db).histogram(id, since, bucket);
@@ -84,7 +89,7 @@ void DeliveryChart::reload()
             series->append(failed);
             auto *chart = new QChart;
             chart->addSeries(series);
-            chart->setTitle(m_webhookId.isEmpty() ? tr("All webhooks") : tr("This webhook"));
+            chart->setTitle(m_all->isChecked() || m_webhookId.isEmpty() ? tr("All webhooks") : tr("This webhook"));
             auto *x = new QBarCategoryAxis;
             x->append(categories);
             x->setTitleText(bucket == 3600 ? tr("Hour of day") : tr("Day of month"));

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QChartView;
 
@@ -26,6 +27,7 @@ private:
     AppContext &m_context;
     QString m_webhookId;
     QComboBox *m_range;
+    QCheckBox *m_all;
     QChartView *m_view;
     bool m_loading = false;
 };

@@ -13,7 +13,7 @@ constexpr int kNameRole = Qt::UserRole + 1;
 
 EventTypeTree::EventTypeTree(QWidget *parent)
     : QWidget(parent)
-    , m_all(new QCheckBox(tr("&All events (*), including types added later"), this))
+    , m_all(new QCheckBox(tr("All events (*), &including types added later"), this))
     , m_tree(new QTreeWidget(this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -77,6 +77,7 @@ QTreeWidgetItem *EventTypeTree::groupItem(const QString &group) const
 
 void EventTypeTree::setPatterns(const QStringList &patterns)
 {
+    m_loaded = patterns;
     m_updating = true;
     m_all->setChecked(patterns.contains(QStringLiteral("*")));
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
@@ -98,8 +99,16 @@ QStringList EventTypeTree::patterns() const
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
         auto *group = m_tree->topLevelItem(i);
         if (group->checkState(0) == Qt::Checked) {
-            out << group->data(0, kNameRole).toString();
-            continue;
+            // A whole group is "group.*" (types added later included), unless
+            // the webhook was loaded listing every one of them by name: then
+            // it stays that way, and saving does not widen the subscription.
+            bool namedOneByOne = !m_loaded.contains(group->data(0, kNameRole).toString());
+            for (int j = 0; j < group->childCount() && namedOneByOne; ++j)
+                namedOneByOne = m_loaded.contains(group->child(j)->data(0, kNameRole).toString());
+            if (!namedOneByOne) {
+                out << group->data(0, kNameRole).toString();
+                continue;
+            }
         }
         for (int j = 0; j < group->childCount(); ++j) {
             if (group->child(j)->checkState(0) == Qt::Checked)

@@ -37,6 +37,7 @@ private:
     QCheckBox *m_all;
     QTreeWidget *m_tree;
     bool m_updating = false;
+    QStringList m_loaded; // the patterns last set from outside
 };
 
 } // namespace hookline

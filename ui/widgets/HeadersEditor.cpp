@@ -19,12 +19,13 @@ HeadersEditor::HeadersEditor(QWidget *parent)
     m_table->setHorizontalHeaderLabels({tr("Name"), tr("Value")});
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
+    m_table->setTabKeyNavigation(false);
     m_table->setAccessibleName(tr("Custom headers"));
     m_table->setAccessibleDescription(tr("Headers sent with every delivery, after Hookline's own"));
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
     m_problem->setAccessibleName(tr("Custom header problem"));
-    auto *add = new QPushButton(tr("Add &header"), this);
+    auto *add = new QPushButton(tr("Add header"), this);
     auto *remove = new QPushButton(tr("Remove header"), this);
     add->setAccessibleName(tr("Add header"));
     remove->setAccessibleName(tr("Remove header"));
@@ -103,13 +104,26 @@ void HeadersEditor::validate()
     const auto status = WebhookValidator(context).validateHeaders(headers());
     m_problemText = status ? QString() : status.error().message;
     const QSignalBlocker block(m_table);
+    const WebhookValidator validator(context);
     for (int row = 0; row < m_table->rowCount(); ++row) {
         auto *item = m_table->item(row, 0);
         if (!item)
             continue;
-        const bool bad = !m_problemText.isEmpty() && m_problemText.contains(item->text().isEmpty() ? QStringLiteral("\"\"") : item->text(), Qt::CaseInsensitive);
-        item->setBackground(bad ? QColor(0xf9, 0xde, 0xdc) : QBrush());
-        item->setToolTip(bad ? m_problemText : QString());
+        // Each row on its own, then against the others for duplicates.
+        const auto *valueItem = m_table->item(row, 1);
+        const CustomHeader header{item->text().trimmed(), valueItem ? valueItem->text() : QString()};
+        QString why;
+        if (header.name.isEmpty() && header.value.isEmpty())
+            why.clear();
+        else if (const auto s = validator.validateHeaders({header}); !s)
+            why = s.error().message;
+        for (int other = 0; other < m_table->rowCount() && why.isEmpty(); ++other) {
+            const auto *o = m_table->item(other, 0);
+            if (other != row && o && !header.name.isEmpty() && o->text().trimmed().compare(header.name, Qt::CaseInsensitive) == 0)
+                why = tr("%1 is given twice").arg(header.name);
+        }
+        item->setBackground(why.isEmpty() ? QBrush() : QColor(0xf9, 0xde, 0xdc));
+        item->setToolTip(why);
     }
     m_problem->setText(m_problemText);
     m_problem->setVisible(!m_problemText.isEmpty());

@@ -31,9 +31,9 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     , m_view(new QTableView(this))
     , m_status(new QComboBox(this))
     , m_event(new QComboBox(this))
-    , m_useSince(new QCheckBox(tr("&From"), this))
+    , m_useSince(new QCheckBox(tr("Fro&m"), this))
     , m_since(new QDateTimeEdit(QDateTime::currentDateTime().addDays(-1), this))
-    , m_useUntil(new QCheckBox(tr("&To"), this))
+    , m_useUntil(new QCheckBox(tr("T&o"), this))
     , m_until(new QDateTimeEdit(QDateTime::currentDateTime(), this))
     , m_count(new QLabel(this))
     , m_message(new QLabel(this))
@@ -60,6 +60,7 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
+    m_view->setTabKeyNavigation(false);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
@@ -67,9 +68,9 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     m_view->setColumnWidth(DeliveryHistoryModel::Event, 170);
     m_view->setColumnWidth(DeliveryHistoryModel::Created, 150);
 
-    auto *statusLabel = new QLabel(tr("&Status:"), this);
+    auto *statusLabel = new QLabel(tr("St&atus:"), this);
     statusLabel->setBuddy(m_status);
-    auto *eventLabel = new QLabel(tr("&Event:"), this);
+    auto *eventLabel = new QLabel(tr("E&vent:"), this);
     eventLabel->setBuddy(m_event);
     auto *filters = new QHBoxLayout;
     filters->addWidget(statusLabel);
@@ -83,7 +84,7 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     filters->addStretch();
     filters->addWidget(m_count);
 
-    auto *retry = new QPushButton(tr("&Retry now"), this);
+    auto *retry = new QPushButton(tr("Retry &now"), this);
     auto *curl = new QPushButton(tr("Copy as c&url"), this);
     auto *payload = new QPushButton(tr("Copy &payload"), this);
     auto *details = new QPushButton(tr("&Details…"), this);

@@ -22,8 +22,8 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
     , m_context(context)
     , m_secret(new QLineEdit(this))
     , m_reveal(new QToolButton(this))
-    , m_copy(new QPushButton(tr("&Copy"), this))
-    , m_rotate(new QPushButton(tr("&Rotate…"), this))
+    , m_copy(new QPushButton(tr("Co&py"), this))
+    , m_rotate(new QPushButton(tr("R&otate…"), this))
     , m_grace(new QLabel(this))
     , m_status(new QLabel(this))
 {
@@ -44,7 +44,7 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setAccessibleName(tr("Secret status"));
 
-    auto *label = new QLabel(tr("&Secret:"), this);
+    auto *label = new QLabel(tr("Secret &key:"), this);
     label->setBuddy(m_secret);
     auto *row = new QHBoxLayout;
     row->addWidget(label);
@@ -63,7 +63,7 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
 
     connect(m_reveal, &QToolButton::toggled, this, [this](bool on) {
         m_secret->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
-        m_reveal->setText(on ? tr("&Hide") : tr("Re&veal"));
+        m_reveal->setText(on ? tr("Hi&de") : tr("Re&veal"));
     });
     connect(m_copy, &QPushButton::clicked, this, &SecretPanel::copy);
     connect(m_rotate, &QPushButton::clicked, this, &SecretPanel::rotate);

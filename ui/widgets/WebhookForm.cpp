@@ -72,7 +72,7 @@ void WebhookForm::buildUi()
     };
     for (const auto &[scheme, label] : schemes)
         m_scheme->addItem(label, schemeName(scheme));
-    m_active = named(new QCheckBox(tr("A&ctive")), tr("Active"), tr("Inactive webhooks receive nothing"));
+    m_active = named(new QCheckBox(tr("Active")), tr("Active"), tr("Inactive webhooks receive nothing"));
     m_tenant = named(new QLineEdit, tr("Tenant"));
     auto *nameLabel = new QLabel(tr("&Name:"));
     nameLabel->setBuddy(m_name);
@@ -80,9 +80,9 @@ void WebhookForm::buildUi()
     urlLabel->setBuddy(m_url);
     auto *descriptionLabel = new QLabel(tr("&Description:"));
     descriptionLabel->setBuddy(m_description);
-    auto *schemeLabel = new QLabel(tr("&Signing:"));
+    auto *schemeLabel = new QLabel(tr("Si&gning:"));
     schemeLabel->setBuddy(m_scheme);
-    auto *tenantLabel = new QLabel(tr("&Tenant:"));
+    auto *tenantLabel = new QLabel(tr("Ten&ant:"));
     tenantLabel->setBuddy(m_tenant);
     form->addRow(nameLabel, m_name);
     form->addRow(urlLabel, m_url);
@@ -128,8 +128,8 @@ void WebhookForm::buildUi()
     m_retention->setRange(0, 10000000);
     m_retention->setSpecialValueText(tr("Installation default"));
     const QList<QPair<QString, QWidget *>> rows{
-        {tr("Max &retries:"), m_maxRetries}, {tr("D&elay:"), m_delay}, {tr("&Backoff:"), m_strategy},
-        {tr("Sc&hedule:"), m_schedule}, {tr("&Jitter:"), m_jitter}, {tr("Auto-&disable after:"), m_autoDisable},
+        {tr("Ma&x retries:"), m_maxRetries}, {tr("De&lay:"), m_delay}, {tr("&Backoff:"), m_strategy},
+        {tr("Schedule:"), m_schedule}, {tr("&Jitter:"), m_jitter}, {tr("Aut&o-disable after:"), m_autoDisable},
         {tr("&Keep deliveries:"), m_retention}};
     for (const auto &[text, widget] : rows) {
         auto *label = new QLabel(text);
@@ -145,7 +145,7 @@ void WebhookForm::buildUi()
 
     auto *transform = new QGroupBox(tr("Transformation"));
     auto *transformLayout = new QVBoxLayout(transform);
-    auto *transformLabel = new QLabel(tr("JavaScript &body of a function of payload that returns the object to send (empty: send the event as it is):"));
+    auto *transformLabel = new QLabel(tr("JavaScript body of a function of payload that returns the object to send (e&mpty: send the event as it is):"));
     transformLabel->setWordWrap(true);
     m_transform = named(new QPlainTextEdit, tr("Transformation script"));
     m_transform->setPlaceholderText(QStringLiteral("return {\n  ...payload,\n  custom_field: 'value'\n};"));
@@ -153,12 +153,12 @@ void WebhookForm::buildUi()
     m_transform->setMinimumHeight(90);
     transformLabel->setBuddy(m_transform);
     m_previewType = named(new QComboBox, tr("Preview event type"));
-    m_previewButton = named(new QPushButton(tr("&Preview")), tr("Preview transformation"), tr("Run the script on the sample payload of the chosen event type"));
+    m_previewButton = named(new QPushButton(tr("Preview")), tr("Preview transformation"), tr("Run the script on the sample payload of the chosen event type"));
     m_previewOutput = named(new QPlainTextEdit, tr("Preview result"));
     m_previewOutput->setReadOnly(true);
     m_previewOutput->setMaximumHeight(110);
     auto *previewRow = new QHBoxLayout;
-    auto *previewLabel = new QLabel(tr("Sample e&vent:"));
+    auto *previewLabel = new QLabel(tr("Sam&ple event:"));
     previewLabel->setBuddy(m_previewType);
     previewRow->addWidget(previewLabel);
     previewRow->addWidget(m_previewType, 1);
@@ -174,13 +174,14 @@ void WebhookForm::buildUi()
     scroll->setWidget(inner);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setFocusPolicy(Qt::NoFocus); // the fields inside take focus, not the viewport
 
     m_problem = named(new QLabel, tr("Form problem"));
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
-    m_save = named(new QPushButton(tr("&Save")), tr("Save webhook"));
+    m_save = named(new QPushButton(tr("Sa&ve")), tr("Save webhook"));
     m_save->setDefault(true);
-    m_revert = named(new QPushButton(tr("Re&vert")), tr("Revert changes"));
+    m_revert = named(new QPushButton(tr("Revert")), tr("Revert changes"));
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_problem, 1);
     buttons->addWidget(m_revert);
@@ -221,6 +222,7 @@ void WebhookForm::setCatalog(const QList<EventType> &types)
     m_previewType->setCurrentText(current);
     m_events->setPatterns(m_original.events);
     m_loading = false;
+    m_shown.events = m_events->patterns();
     updateState();
 }
 
@@ -264,6 +266,7 @@ void WebhookForm::setWebhook(const Webhook &w)
     m_transform->setPlainText(w.transform);
     m_previewOutput->clear();
     m_loading = false;
+    m_shown = webhook();
     updateState();
 }
 
@@ -305,9 +308,11 @@ Webhook WebhookForm::webhook() const
 
 bool WebhookForm::isDirty() const
 {
+    // Against the form as it showed the webhook when loaded, not the stored
+    // webhook: spin boxes round (a 0.12345 jitter shows as 12.35 %) and the
+    // tree orders subscriptions its own way, and neither is an edit.
     const auto now = webhook();
-    const auto &o = m_original;
-    // The tree lists subscriptions in catalog order, not in the order they were saved.
+    const auto &o = m_shown;
     auto before = o.events;
     auto after = now.events;
     before.sort();

@@ -64,6 +64,7 @@ private:
 
     AppContext &m_context;
     Webhook m_original;
+    Webhook m_shown;       // the form's values right after loading m_original
     QList<EventType> m_catalog;
     WebhookValidator::Context m_validation;
     bool m_loading = false;

@@ -1,0 +1,710 @@
+// Tests for ui/widgets: the webhook form's validation (Save only when valid,
+// the URL hint, reserved headers flagged in place, dirty state and Revert,
+// saving through the executor), the event checkbox tree (tristate groups,
+// group.* patterns, "All events") and the retry timeline preview.
+
+#include "AppContext.h"
+#include "model/EventType.h"
+#include "service/CatalogService.h"
+#include "service/Settings.h"
+#include "service/WebhookService.h"
+#include "store/Database.h"
+#include "widgets/EventTypeTree.h"
+#include "widgets/HeadersEditor.h"
+#include "widgets/RetryTimeline.h"
+#include "widgets/WebhookForm.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+
+#include <memory>
+
+using namespace hookline;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kTimeout = 10000;
+
+template <typename W>
+W *byAccessibleName(QWidget *root, const QString &name)
+{
+    for (auto *w : root->findChildren<W *>()) {
+        if (w->accessibleName() == name)
+            return w;
+    }
+    return nullptr;
+}
+
+QTreeWidgetItem *findItem(QTreeWidget *tree, const QString &text)
+{
+    const auto found = tree->findItems(text, Qt::MatchExactly | Qt::MatchRecursive);
+    return found.isEmpty() ? nullptr : found.first();
+}
+
+} // namespace
+
+class TestUiForm : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::shared_ptr<Database> m_db;
+    std::unique_ptr<AppContext> m_context;
+    QList<EventType> m_types;
+    WebhookValidator::Context m_validation;
+
+    // A form as the main window sets it up: catalog and validation context loaded.
+    std::unique_ptr<WebhookForm> makeForm(const WebhookValidator::Context &validation)
+    {
+        auto form = std::make_unique<WebhookForm>(*m_context);
+        form->setValidationContext(validation);
+        form->setCatalog(m_types);
+        return form;
+    }
+    Webhook createWebhook(Webhook w);
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void saveDisabledOnEmptyForm();
+    void saveEnabledOnceUrlAndEventsValid();
+    void urlHintExplains_data();
+    void urlHintExplains();
+    void reservedHeaderFlaggedInline_data();
+    void reservedHeaderFlaggedInline();
+    void onlyTheOffendingHeaderRowIsFlagged();
+    void dirtyAndRevert();
+    void loadedWebhookIsNotDirty_data();
+    void loadedWebhookIsNotDirty();
+    void saveCreatesWebhook();
+    void timelinePreviewFollowsForm();
+
+    void treeNeverOffersTestEvent();
+    void treeGroupsFromPatterns();
+    void treeCheckingEveryChildGivesGroupPattern();
+    void treeAllEvents();
+
+    void timelineSteps_data();
+    void timelineSteps();
+    void timelineJitterRanges();
+    void timelineMentionsAutoDisable();
+};
+
+void TestUiForm::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+    auto opened = Database::open(m_dir.filePath(u"form.db"_s));
+    QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+    m_db = *opened;
+    {
+        auto db = m_db->connection();
+        QVERIFY(CatalogService(db).initializeNewDatabase(CatalogService::builtinCatalogs()));
+        QVERIFY(Settings(db).setValue(QString::fromLatin1(Settings::kAllowInsecureUrls), u"true"_s));
+        QVERIFY(Settings(db).setValue(QString::fromLatin1(Settings::kAllowPrivateAddresses), u"true"_s));
+        auto types = CatalogService(db).list();
+        QVERIFY(types);
+        m_types = *types;
+        auto validation = WebhookService(db).validationContext();
+        QVERIFY(validation);
+        m_validation = *validation;
+        QVERIFY(m_validation.allowInsecureUrls && m_validation.allowPrivateAddresses);
+    }
+    m_db->releaseThreadConnection();
+    m_context = std::make_unique<AppContext>(m_db, 1);
+}
+
+void TestUiForm::cleanupTestCase()
+{
+    m_context.reset();
+    m_db.reset();
+}
+
+Webhook TestUiForm::createWebhook(Webhook w)
+{
+    Result<Webhook> created = Error::database(u"not run"_s);
+    QEventLoop loop;
+    m_context->db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).create(w); }, this,
+                                         [&](Result<Webhook> r) { created = std::move(r); loop.quit(); });
+    QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
+    loop.exec();
+    if (!created)
+        qWarning() << "create:" << created.error().message;
+    return created ? *created : Webhook{};
+}
+
+// ---------------------------------------------------------------- form
+
+void TestUiForm::saveDisabledOnEmptyForm()
+{
+    auto form = makeForm(m_validation);
+    QVERIFY(form->isNew());
+    QVERIFY(!form->saveButton()->isEnabled());
+    QVERIFY(!form->problem().isEmpty());
+    QVERIFY2(form->urlHint()->text().contains(u"Required"_s), qPrintable(form->urlHint()->text()));
+    // The line beside Save says what is wrong with what: "is required" alone names no field.
+    QVERIFY2(form->problem().contains(u"URL"_s, Qt::CaseInsensitive), qPrintable(u"problem shown: \"%1\""_s.arg(form->problem())));
+    QVERIFY(form->events()->patterns().isEmpty());
+    // Clicking it does nothing.
+    QSignalSpy saved(form.get(), &WebhookForm::saved);
+    form->save();
+    QTest::qWait(100);
+    QCOMPARE(saved.size(), 0);
+}
+
+void TestUiForm::saveEnabledOnceUrlAndEventsValid()
+{
+    auto form = makeForm(m_validation);
+    form->show();
+    QVERIFY(QTest::qWaitForWindowExposed(form.get()));
+    QTest::keyClicks(form->urlEdit(), u"http://127.0.0.1:9/hook"_s);
+    // A URL alone is not enough: no event chosen yet.
+    QVERIFY(!form->saveButton()->isEnabled());
+    QVERIFY2(form->problem().contains(u"event"_s), qPrintable(form->problem()));
+    QVERIFY2(form->urlHint()->text().startsWith(u"✓"_s), qPrintable(form->urlHint()->text()));
+
+    auto *item = findItem(form->events()->tree(), u"lead.created"_s);
+    QVERIFY(item);
+    item->setCheckState(0, Qt::Checked); // as a click on its box does
+    QVERIFY2(form->saveButton()->isEnabled(), qPrintable(form->problem()));
+    QVERIFY(form->problem().isEmpty());
+    QCOMPARE(form->webhook().events, QStringList{u"lead.created"_s});
+
+    // Emptying the URL disables it again.
+    form->urlEdit()->clear();
+    QVERIFY(!form->saveButton()->isEnabled());
+    // "All events" is a valid choice too.
+    form->urlEdit()->setText(u"https://hooks.example.com/x"_s);
+    item->setCheckState(0, Qt::Unchecked);
+    QVERIFY(!form->saveButton()->isEnabled());
+    form->events()->allEvents()->setChecked(true);
+    QVERIFY(form->saveButton()->isEnabled());
+}
+
+void TestUiForm::urlHintExplains_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<bool>("allowInsecure");
+    QTest::addColumn<bool>("allowPrivate");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QStringList>("mentions");
+
+    QTest::newRow("ftp") << u"ftp://example.com/in"_s << true << true << false << QStringList{u"https://"_s, u"ftp"_s};
+    QTest::newRow("no scheme") << u"example.com/in"_s << true << true << false << QStringList{u"https://"_s};
+    QTest::newRow("http refused") << u"http://example.com/in"_s << false << false << false
+                                  << QStringList{u"https://"_s, u"allowInsecureUrls"_s};
+    QTest::newRow("http allowed") << u"http://example.com/in"_s << true << false << true << QStringList{u"✓"_s};
+    QTest::newRow("private refused") << u"https://10.0.0.1/in"_s << false << false << false
+                                     << QStringList{u"10.0.0.1"_s, u"private"_s, u"allowPrivateAddresses"_s};
+    QTest::newRow("loopback refused") << u"https://127.0.0.1/in"_s << false << false << false
+                                      << QStringList{u"127.0.0.1"_s, u"allowPrivateAddresses"_s};
+    QTest::newRow("localhost refused") << u"https://localhost/in"_s << false << false << false
+                                       << QStringList{u"localhost"_s, u"allowPrivateAddresses"_s};
+    QTest::newRow("private allowed") << u"https://10.0.0.1/in"_s << false << true << true << QStringList{u"✓"_s};
+    QTest::newRow("public https") << u"https://hooks.example.com/in"_s << false << false << true << QStringList{u"✓"_s};
+    QTest::newRow("credentials") << u"https://user:pw@example.com/in"_s << false << false << false << QStringList{u"password"_s};
+    QTest::newRow("fragment") << u"https://example.com/in#x"_s << false << false << false << QStringList{u"fragment"_s};
+}
+
+void TestUiForm::urlHintExplains()
+{
+    QFETCH(QString, url);
+    QFETCH(bool, allowInsecure);
+    QFETCH(bool, allowPrivate);
+    QFETCH(bool, valid);
+    QFETCH(QStringList, mentions);
+
+    auto validation = m_validation;
+    validation.allowInsecureUrls = allowInsecure;
+    validation.allowPrivateAddresses = allowPrivate;
+    auto form = makeForm(validation);
+    form->events()->allEvents()->setChecked(true);
+    const auto empty = form->urlHint()->text();
+    form->urlEdit()->setText(url);
+    const auto hint = form->urlHint()->text();
+    QVERIFY2(hint != empty, "the hint did not change with the URL");
+    for (const auto &word : mentions)
+        QVERIFY2(hint.contains(word, Qt::CaseInsensitive), qPrintable(u"hint \"%1\" does not mention %2"_s.arg(hint, word)));
+    // Not by colour alone: a mark and words.
+    QVERIFY2(hint.startsWith(valid ? u"✓"_s : u"✗"_s), qPrintable(hint));
+    QCOMPARE(form->saveButton()->isEnabled(), valid);
+    if (!valid)
+        QVERIFY(!form->problem().isEmpty());
+
+    // The context can change under the form (settings saved): the hint follows.
+    validation.allowInsecureUrls = true;
+    validation.allowPrivateAddresses = true;
+    form->setValidationContext(validation);
+    if (url.startsWith(u"http://"_s) || url.contains(u"10.0.0.1"_s) || url.contains(u"127.0.0.1"_s) || url.contains(u"localhost"_s)) {
+        QVERIFY2(form->urlHint()->text().startsWith(u"✓"_s), qPrintable(form->urlHint()->text()));
+        QVERIFY(form->saveButton()->isEnabled());
+    }
+}
+
+void TestUiForm::reservedHeaderFlaggedInline_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("reserved");
+    QTest::newRow("Content-Type") << u"Content-Type"_s << true;
+    QTest::newRow("content-type lower") << u"content-type"_s << true;
+    QTest::newRow("X-Webhook-Signature") << u"X-Webhook-Signature"_s << true;
+    QTest::newRow("webhook-signature") << u"webhook-signature"_s << true;
+    QTest::newRow("Stripe-Signature") << u"Stripe-Signature"_s << true;
+    QTest::newRow("Host") << u"Host"_s << true;
+    QTest::newRow("not a token") << u"Bad Header"_s << true;
+    QTest::newRow("X-Tenant is fine") << u"X-Tenant"_s << false;
+    QTest::newRow("Authorization is fine") << u"Authorization"_s << false;
+}
+
+void TestUiForm::reservedHeaderFlaggedInline()
+{
+    QFETCH(QString, name);
+    QFETCH(bool, reserved);
+
+    auto form = makeForm(m_validation);
+    form->show();
+    QVERIFY(QTest::qWaitForWindowExposed(form.get()));
+    form->urlEdit()->setText(u"https://hooks.example.com/in"_s);
+    form->events()->allEvents()->setChecked(true);
+    QVERIFY(form->saveButton()->isEnabled());
+
+    auto *editor = form->findChild<HeadersEditor *>();
+    QVERIFY(editor);
+    auto *add = byAccessibleName<QPushButton>(editor, u"Add header"_s);
+    QVERIFY(add);
+    QTest::mouseClick(add, Qt::LeftButton);
+    auto *table = editor->table();
+    QCOMPARE(table->rowCount(), 1);
+    table->item(0, 0)->setText(name);
+    table->item(0, 1)->setText(u"value"_s);
+    QCOMPARE(editor->headers().size(), 1);
+
+    auto *label = byAccessibleName<QLabel>(editor, u"Custom header problem"_s);
+    QVERIFY(label);
+    if (reserved) {
+        QVERIFY2(!editor->problem().isEmpty(), qPrintable(name));
+        // In place: the row is marked (background and tooltip) and the reason shown under the table.
+        QVERIFY2(table->item(0, 0)->background().style() != Qt::NoBrush, "the offending row is not marked");
+        QCOMPARE(table->item(0, 0)->toolTip(), editor->problem());
+        QVERIFY(label->isVisible());
+        QCOMPARE(label->text(), editor->problem());
+        QVERIFY(!form->saveButton()->isEnabled());
+        QVERIFY2(form->problem().contains(name, Qt::CaseInsensitive) || form->problem().contains(u"header"_s),
+                 qPrintable(form->problem()));
+        // Renamed to something acceptable: all clear again.
+        table->item(0, 0)->setText(u"X-Custom-Ok"_s);
+    }
+    QVERIFY(editor->problem().isEmpty());
+    QCOMPARE(table->item(0, 0)->background().style(), Qt::NoBrush);
+    QVERIFY(!label->isVisible());
+    QVERIFY2(form->saveButton()->isEnabled(), qPrintable(form->problem()));
+}
+
+// With one reserved header among others, the mark goes on that row only.
+void TestUiForm::onlyTheOffendingHeaderRowIsFlagged()
+{
+    HeadersEditor editor;
+    editor.setHeaders({{u"Type"_s, u"a"_s}, {u"Content-Type"_s, u"text/plain"_s}, {u"X-Trace"_s, u"b"_s}});
+    QVERIFY(!editor.problem().isEmpty());
+    QStringList flagged;
+    for (int row = 0; row < editor.table()->rowCount(); ++row) {
+        if (editor.table()->item(row, 0)->background().style() != Qt::NoBrush)
+            flagged << editor.table()->item(row, 0)->text();
+    }
+    QCOMPARE(flagged, QStringList{u"Content-Type"_s});
+}
+
+void TestUiForm::dirtyAndRevert()
+{
+    Webhook w;
+    w.name = u"Revert me"_s;
+    w.url = u"https://hooks.example.com/revert"_s;
+    w.events = {u"lead.created"_s};
+    const auto stored = createWebhook(w);
+    QVERIFY(!stored.id.isEmpty());
+
+    auto form = makeForm(m_validation);
+    QSignalSpy dirty(form.get(), &WebhookForm::dirtyChanged);
+    form->setWebhook(stored);
+    QVERIFY(!form->isNew());
+    QVERIFY(!form->isDirty());
+    auto *revert = byAccessibleName<QPushButton>(form.get(), u"Revert changes"_s);
+    QVERIFY(revert);
+    QVERIFY(!revert->isEnabled());
+    QVERIFY(!form->saveButton()->isEnabled()); // nothing to save
+
+    auto *name = byAccessibleName<QLineEdit>(form.get(), u"Name"_s);
+    QVERIFY(name);
+    dirty.clear();
+    name->setText(u"Changed"_s);
+    QVERIFY(form->isDirty());
+    QVERIFY(!dirty.isEmpty());
+    QCOMPARE(dirty.last().at(0).toBool(), true);
+    QVERIFY(revert->isEnabled());
+    QVERIFY(form->saveButton()->isEnabled());
+
+    // Other kinds of change are changes too.
+    auto *retries = byAccessibleName<QSpinBox>(form.get(), u"Maximum retries"_s);
+    QVERIFY(retries);
+    retries->setValue(retries->value() + 1);
+    findItem(form->events()->tree(), u"lead.updated"_s)->setCheckState(0, Qt::Checked);
+    QVERIFY(form->isDirty());
+
+    QTest::mouseClick(revert, Qt::LeftButton);
+    QCOMPARE(name->text(), u"Revert me"_s);
+    QCOMPARE(form->webhook().events, QStringList{u"lead.created"_s});
+    QCOMPARE(retries->value(), stored.retry.retryCount());
+    QVERIFY(!form->isDirty());
+    QCOMPARE(dirty.last().at(0).toBool(), false);
+    QVERIFY(!revert->isEnabled());
+    QVERIFY(!form->saveButton()->isEnabled());
+}
+
+// A webhook shown as stored is not "changed": otherwise switching away asks
+// "Save changes?" and saving rewrites what nobody edited.
+void TestUiForm::loadedWebhookIsNotDirty_data()
+{
+    QTest::addColumn<QStringList>("events");
+    QTest::addColumn<double>("jitter");
+    QTest::addColumn<double>("delay");
+
+    QTest::newRow("one type") << QStringList{u"lead.created"_s} << 0.0 << 5.0;
+    QTest::newRow("group and type, tree order") << QStringList{u"dossier.created"_s, u"lead.*"_s} << 0.0 << 5.0;
+    QTest::newRow("group and type, other order") << QStringList{u"lead.*"_s, u"dossier.created"_s} << 0.0 << 5.0;
+    QTest::newRow("every lead type by name (stays explicit)")
+        << QStringList{u"lead.created"_s, u"lead.deleted"_s, u"lead.status_changed"_s, u"lead.updated"_s} << 0.0 << 5.0;
+    QTest::newRow("jitter 10 %") << QStringList{u"*"_s} << 0.1 << 5.0;
+    QTest::newRow("jitter 12.345 %") << QStringList{u"*"_s} << 0.12345 << 5.0;
+    QTest::newRow("delay 1.5 s") << QStringList{u"*"_s} << 0.0 << 1.5;
+    QTest::newRow("delay 0.0625 s") << QStringList{u"*"_s} << 0.0 << 0.0625;
+}
+
+void TestUiForm::loadedWebhookIsNotDirty()
+{
+    QFETCH(QStringList, events);
+    QFETCH(double, jitter);
+    QFETCH(double, delay);
+    Webhook w;
+    w.url = u"https://hooks.example.com/load"_s;
+    w.events = events;
+    w.retry.jitter = jitter;
+    w.retry.retryDelaySeconds = delay;
+    const auto stored = createWebhook(w);
+    QVERIFY(!stored.id.isEmpty());
+    QCOMPARE(stored.events, events);
+
+    auto form = makeForm(m_validation);
+    form->setWebhook(stored);
+    const auto shown = form->webhook();
+    QVERIFY2(!form->isDirty(),
+             qPrintable(u"freshly loaded webhook reported dirty: events %1 -> %2, jitter %3 -> %4, delay %5 -> %6"_s
+                            .arg(stored.events.join(u','), shown.events.join(u','))
+                            .arg(stored.retry.jitter).arg(shown.retry.jitter)
+                            .arg(stored.retry.retryDelaySeconds).arg(shown.retry.retryDelaySeconds)));
+    QVERIFY(!form->saveButton()->isEnabled());
+}
+
+void TestUiForm::saveCreatesWebhook()
+{
+    auto form = makeForm(m_validation);
+    form->show();
+    QVERIFY(QTest::qWaitForWindowExposed(form.get()));
+    auto *name = byAccessibleName<QLineEdit>(form.get(), u"Name"_s);
+    QVERIFY(name);
+    name->setText(u"Created by the form"_s);
+    form->urlEdit()->setText(u"http://127.0.0.1:9/created"_s);
+    findItem(form->events()->tree(), u"dossier.created"_s)->setCheckState(0, Qt::Checked);
+    auto *group = findItem(form->events()->tree(), u"lead"_s);
+    QVERIFY(group);
+    group->setCheckState(0, Qt::Checked);
+    QVERIFY2(form->saveButton()->isEnabled(), qPrintable(form->problem()));
+    QSignalSpy saved(form.get(), &WebhookForm::saved);
+    QSignalSpy changed(m_context.get(), &AppContext::webhooksChanged);
+    QTest::mouseClick(form->saveButton(), Qt::LeftButton);
+    QVERIFY(!form->saveButton()->isEnabled()); // while saving
+    QVERIFY(saved.wait(kTimeout));
+    const auto id = saved.at(0).at(0).toString();
+    QVERIFY(id.startsWith(u"wh_"_s));
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(!form->isNew());
+    QVERIFY(!form->isDirty());
+
+    QList<Webhook> list;
+    QEventLoop loop;
+    m_context->db().run<QList<Webhook>>(
+        [](QSqlDatabase db) {
+            auto l = WebhookService(db).list();
+            return l ? *l : QList<Webhook>{};
+        },
+        this, [&](QList<Webhook> l) { list = l; loop.quit(); });
+    QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
+    loop.exec();
+    const auto it = std::find_if(list.cbegin(), list.cend(), [&](const Webhook &w) { return w.id == id; });
+    QVERIFY2(it != list.cend(), "the saved webhook is not in WebhookService::list()");
+    QCOMPARE(it->name, u"Created by the form"_s);
+    QCOMPARE(it->url, u"http://127.0.0.1:9/created"_s);
+    QVERIFY2(it->events.contains(u"lead.*"_s) && it->events.contains(u"dossier.created"_s), qPrintable(it->events.join(u',')));
+    QVERIFY(!it->secret.isEmpty()); // generated on creation
+
+    // Edited and saved again: an update of the same webhook.
+    name->setText(u"Renamed by the form"_s);
+    QVERIFY(form->saveButton()->isEnabled());
+    saved.clear();
+    form->save();
+    QVERIFY(saved.wait(kTimeout));
+    QCOMPARE(saved.at(0).at(0).toString(), id);
+}
+
+void TestUiForm::timelinePreviewFollowsForm()
+{
+    auto form = makeForm(m_validation);
+    auto *list = form->timeline()->list();
+    auto *retries = byAccessibleName<QSpinBox>(form.get(), u"Maximum retries"_s);
+    auto *strategy = byAccessibleName<QComboBox>(form.get(), u"Backoff strategy"_s);
+    auto *schedule = byAccessibleName<QLineEdit>(form.get(), u"Retry schedule"_s);
+    auto *autoDisable = byAccessibleName<QSpinBox>(form.get(), u"Auto-disable after"_s);
+    QVERIFY(retries && strategy && schedule && autoDisable);
+    // Default policy (3 retries): attempt 1, three retries, the end, the auto-disable line.
+    QCOMPARE(list->count(), 1 + 3 + 1 + 1);
+    retries->setValue(5);
+    QCOMPARE(list->count(), 1 + 5 + 1 + 1);
+    strategy->setCurrentIndex(2); // explicit schedule
+    QVERIFY(schedule->isEnabled());
+    QVERIFY(!retries->isEnabled());
+    schedule->setText(u"60, 300, 1800, 7200"_s);
+    QCOMPARE(list->count(), 1 + 4 + 1 + 1);
+    QVERIFY2(list->item(4)->text().contains(u"2.6 h"_s), qPrintable(list->item(4)->text()));
+    autoDisable->setValue(7);
+    QVERIFY2(list->item(list->count() - 1)->text().contains(u"7"_s), qPrintable(list->item(list->count() - 1)->text()));
+    autoDisable->setValue(0);
+    QVERIFY2(list->item(list->count() - 1)->text().contains(u"never"_s, Qt::CaseInsensitive), qPrintable(list->item(list->count() - 1)->text()));
+    // A schedule that is not numbers is refused.
+    form->urlEdit()->setText(u"https://hooks.example.com/t"_s);
+    form->events()->allEvents()->setChecked(true);
+    QVERIFY(form->saveButton()->isEnabled());
+    schedule->setText(u"60, soon"_s);
+    QVERIFY(!form->saveButton()->isEnabled());
+    QVERIFY2(form->problem().contains(u"delay"_s), qPrintable(form->problem()));
+}
+
+// ---------------------------------------------------------------- event tree
+
+void TestUiForm::treeNeverOffersTestEvent()
+{
+    EventTypeTree tree;
+    tree.setCatalog(m_types);
+    QVERIFY(std::any_of(m_types.cbegin(), m_types.cend(), [](const EventType &t) { return t.name == EventType::testEventName(); }));
+    QVERIFY(!findItem(tree.tree(), EventType::testEventName()));
+    QVERIFY(!findItem(tree.tree(), u"webhook"_s)); // nor its group
+    // Every other type is offered, under its group.
+    for (const auto &t : std::as_const(m_types)) {
+        if (t.name == EventType::testEventName())
+            continue;
+        auto *item = findItem(tree.tree(), t.name);
+        QVERIFY2(item, qPrintable(t.name));
+        QVERIFY(item->parent());
+        QCOMPARE(item->parent()->text(0), t.group);
+        QVERIFY(item->flags() & Qt::ItemIsUserCheckable);
+    }
+}
+
+void TestUiForm::treeGroupsFromPatterns()
+{
+    EventTypeTree tree;
+    tree.setCatalog(m_types);
+    QSignalSpy changed(&tree, &EventTypeTree::changed);
+    tree.setPatterns({u"lead.*"_s, u"dossier.created"_s});
+    QCOMPARE(changed.size(), 0); // loading is not a change
+    auto *lead = findItem(tree.tree(), u"lead"_s);
+    auto *dossier = findItem(tree.tree(), u"dossier"_s);
+    auto *file = findItem(tree.tree(), u"file"_s);
+    QVERIFY(lead && dossier && file);
+    QCOMPARE(lead->checkState(0), Qt::Checked);
+    for (int i = 0; i < lead->childCount(); ++i)
+        QCOMPARE(lead->child(i)->checkState(0), Qt::Checked);
+    QCOMPARE(dossier->checkState(0), Qt::PartiallyChecked);
+    QCOMPARE(findItem(tree.tree(), u"dossier.created"_s)->checkState(0), Qt::Checked);
+    QCOMPARE(findItem(tree.tree(), u"dossier.updated"_s)->checkState(0), Qt::Unchecked);
+    QCOMPARE(file->checkState(0), Qt::Unchecked);
+    QVERIFY(!tree.allEvents()->isChecked());
+    QVERIFY(tree.tree()->isEnabled());
+    auto patterns = tree.patterns();
+    patterns.sort();
+    QCOMPARE(patterns, (QStringList{u"dossier.created"_s, u"lead.*"_s}));
+
+    // The catalog reloaded (a type added elsewhere): the choice stays.
+    tree.setCatalog(m_types);
+    patterns = tree.patterns();
+    patterns.sort();
+    QCOMPARE(patterns, (QStringList{u"dossier.created"_s, u"lead.*"_s}));
+}
+
+void TestUiForm::treeCheckingEveryChildGivesGroupPattern()
+{
+    EventTypeTree tree;
+    tree.setCatalog(m_types);
+    QSignalSpy changed(&tree, &EventTypeTree::changed);
+    auto *group = findItem(tree.tree(), u"appointment"_s);
+    QVERIFY(group);
+    QVERIFY(group->childCount() >= 2);
+    QStringList names;
+    for (int i = 0; i < group->childCount(); ++i) {
+        group->child(i)->setCheckState(0, Qt::Checked);
+        names << group->child(i)->text(0);
+        if (i < group->childCount() - 1)
+            QCOMPARE(group->checkState(0), Qt::PartiallyChecked);
+    }
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(group->checkState(0), Qt::Checked);
+    QCOMPARE(tree.patterns(), QStringList{u"appointment.*"_s});
+
+    // One unchecked: the group is partial and the others are listed by name.
+    group->child(0)->setCheckState(0, Qt::Unchecked);
+    QCOMPARE(group->checkState(0), Qt::PartiallyChecked);
+    QCOMPARE(tree.patterns(), names.mid(1));
+
+    // Checking the group checks every child.
+    group->setCheckState(0, Qt::Checked);
+    for (int i = 0; i < group->childCount(); ++i)
+        QCOMPARE(group->child(i)->checkState(0), Qt::Checked);
+    QCOMPARE(tree.patterns(), QStringList{u"appointment.*"_s});
+    group->setCheckState(0, Qt::Unchecked);
+    QVERIFY(tree.patterns().isEmpty());
+}
+
+void TestUiForm::treeAllEvents()
+{
+    EventTypeTree tree;
+    tree.setCatalog(m_types);
+    findItem(tree.tree(), u"lead.created"_s)->setCheckState(0, Qt::Checked);
+    QSignalSpy changed(&tree, &EventTypeTree::changed);
+    QTest::mouseClick(tree.allEvents(), Qt::LeftButton);
+    QVERIFY(tree.allEvents()->isChecked());
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(tree.patterns(), QStringList{u"*"_s});
+    QVERIFY(!tree.tree()->isEnabled());
+    tree.allEvents()->setChecked(false);
+    QVERIFY(tree.tree()->isEnabled());
+    QCOMPARE(tree.patterns(), QStringList{u"lead.created"_s});
+
+    // Loaded from a webhook subscribed to "*".
+    tree.setPatterns({u"*"_s});
+    QVERIFY(tree.allEvents()->isChecked());
+    QVERIFY(!tree.tree()->isEnabled());
+    QCOMPARE(tree.patterns(), QStringList{u"*"_s});
+    tree.setPatterns({});
+    QVERIFY(!tree.allEvents()->isChecked());
+    QVERIFY(tree.tree()->isEnabled());
+    QVERIFY(tree.patterns().isEmpty());
+}
+
+// ---------------------------------------------------------------- timeline
+
+void TestUiForm::timelineSteps_data()
+{
+    QTest::addColumn<int>("retries");
+    QTest::addColumn<double>("delay");
+    QTest::addColumn<bool>("fixed");
+    QTest::addColumn<QList<double>>("schedule");
+    QTest::addColumn<QList<double>>("at");
+
+    QTest::newRow("exponential 5 s x 3") << 3 << 5.0 << false << QList<double>{} << QList<double>{0, 5, 15, 35};
+    QTest::newRow("exponential 1 s x 5") << 5 << 1.0 << false << QList<double>{} << QList<double>{0, 1, 3, 7, 15, 31};
+    QTest::newRow("fixed 10 s x 3") << 3 << 10.0 << true << QList<double>{} << QList<double>{0, 10, 20, 30};
+    QTest::newRow("schedule") << 4 << 5.0 << false << QList<double>{60, 300, 1800, 7200} << QList<double>{0, 60, 360, 2160, 9360};
+    QTest::newRow("no retries") << 0 << 5.0 << false << QList<double>{} << QList<double>{0};
+}
+
+void TestUiForm::timelineSteps()
+{
+    QFETCH(int, retries);
+    QFETCH(double, delay);
+    QFETCH(bool, fixed);
+    QFETCH(QList<double>, schedule);
+    QFETCH(QList<double>, at);
+
+    RetryPolicy p;
+    p.maxRetries = retries;
+    p.retryDelaySeconds = delay;
+    p.backoff = fixed ? BackoffStrategy::Fixed : BackoffStrategy::Exponential;
+    p.schedule = schedule;
+    const auto steps = RetryTimeline::steps(p);
+    // The attempts, then "fails for good" at the time of the last one.
+    QCOMPARE(steps.size(), at.size() + 1);
+    for (int i = 0; i < at.size(); ++i) {
+        QCOMPARE(steps.at(i).atSeconds, at.at(i));
+        QCOMPARE(steps.at(i).minSeconds, at.at(i)); // no jitter
+        QCOMPARE(steps.at(i).maxSeconds, at.at(i));
+    }
+    QVERIFY(steps.constFirst().label.contains(u"Attempt 1"_s));
+    QCOMPARE(steps.constLast().atSeconds, at.constLast());
+    QVERIFY(steps.constLast().label.contains(u"fails"_s));
+
+    RetryTimeline timeline;
+    timeline.setPolicy(p);
+    QCOMPARE(timeline.list()->count(), steps.size() + 1);
+    QVERIFY(!timeline.list()->accessibleName().isEmpty());
+}
+
+void TestUiForm::timelineJitterRanges()
+{
+    RetryPolicy p;
+    p.maxRetries = 3;
+    p.retryDelaySeconds = 5;
+    p.jitter = 0.2;
+    const auto steps = RetryTimeline::steps(p);
+    QCOMPARE(steps.size(), 5);
+    const QList<double> at{0, 5, 15, 35};
+    for (int i = 0; i < at.size(); ++i) {
+        QCOMPARE(steps.at(i).atSeconds, at.at(i));
+        QVERIFY(qFuzzyCompare(1 + steps.at(i).minSeconds, 1 + at.at(i) * 0.8));
+        QVERIFY(qFuzzyCompare(1 + steps.at(i).maxSeconds, 1 + at.at(i) * 1.2));
+    }
+    RetryTimeline timeline;
+    timeline.setPolicy(p);
+    const auto retry1 = timeline.list()->item(1)->text();
+    QVERIFY2(retry1.contains(u"+5 s"_s) && retry1.contains(u"+4 s"_s) && retry1.contains(u"+6 s"_s), qPrintable(retry1));
+    QVERIFY2(timeline.list()->item(0)->text().contains(u"now"_s), qPrintable(timeline.list()->item(0)->text()));
+
+    QCOMPARE(RetryTimeline::duration(0.25), u"250 ms"_s);
+    QCOMPARE(RetryTimeline::duration(35), u"35 s"_s);
+    QCOMPARE(RetryTimeline::duration(360), u"6 min"_s);
+    QCOMPARE(RetryTimeline::duration(9360), u"2.6 h"_s);
+    QCOMPARE(RetryTimeline::duration(3 * 86400), u"3 days"_s);
+}
+
+void TestUiForm::timelineMentionsAutoDisable()
+{
+    RetryTimeline timeline;
+    RetryPolicy p;
+    p.autoDisableAfter = 5;
+    timeline.setPolicy(p);
+    const auto last = timeline.list()->item(timeline.list()->count() - 1)->text();
+    QVERIFY2(last.contains(u"5"_s) && last.contains(u"deactivated"_s), qPrintable(last));
+    p.autoDisableAfter = 1;
+    timeline.setPolicy(p);
+    const auto one = timeline.list()->item(timeline.list()->count() - 1)->text();
+    QVERIFY2(one.contains(u"1"_s) && one.contains(u"deactivated"_s), qPrintable(one));
+    p.autoDisableAfter = 0;
+    timeline.setPolicy(p);
+    const auto never = timeline.list()->item(timeline.list()->count() - 1)->text();
+    QVERIFY2(never.contains(u"never"_s), qPrintable(never));
+}
+
+QTEST_MAIN(TestUiForm)
+#include "tst_ui_form.moc"
