@@ -1,5 +1,7 @@
 #include "json/CanonicalJson.h"
 
+#include "json/HexDigit.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -34,16 +36,6 @@ constexpr std::array<bool, 256> kPlainAscii = [] {
 bool isDigit(uchar c) { return c >= '0' && c <= '9'; }
 bool isJsonWhitespace(uchar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-int hexValue(uchar c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // A growable byte buffer written through a raw pointer: QByteArray::append()
 // per byte would pay for a detach check and a size update every time.
@@ -695,7 +687,7 @@ private:
     {
         if (m_end - p < 4)
             return -1;
-        const int a = hexValue(p[0]), b = hexValue(p[1]), c = hexValue(p[2]), d = hexValue(p[3]);
+        const int a = hexDigitValue(p[0]), b = hexDigitValue(p[1]), c = hexDigitValue(p[2]), d = hexDigitValue(p[3]);
         return (a | b | c | d) < 0 ? -1 : (a << 12) | (b << 8) | (c << 4) | d;
     }
 
@@ -717,7 +709,7 @@ private:
             const int u = hex4(p + 2);
             if (u < 0) {
                 const uchar *bad = p + 2;
-                while (bad < m_end && bad < p + 6 && hexValue(*bad) >= 0)
+                while (bad < m_end && bad < p + 6 && hexDigitValue(*bad) >= 0)
                     ++bad;
                 return fail(bad, QStringLiteral("expected 4 hex digits after \\u"));
             }

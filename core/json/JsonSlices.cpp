@@ -1,5 +1,7 @@
 #include "JsonSlices.h"
 
+#include "json/HexDigit.h"
+
 namespace hookline {
 
 namespace {
@@ -39,16 +41,6 @@ qsizetype skipValue(QByteArrayView s, qsizetype i)
     return i;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 } // namespace
 
 std::optional<QString> JsonSlices::string(QByteArrayView s)
@@ -84,7 +76,7 @@ std::optional<QString> JsonSlices::string(QByteArrayView s)
                 return std::nullopt;
             int code = 0;
             for (int k = 1; k <= 4; ++k) {
-                const int h = hexValue(s[i + k]);
+                const int h = hexDigitValue(uchar(s[i + k]));
                 if (h < 0)
                     return std::nullopt;
                 code = code * 16 + h;
