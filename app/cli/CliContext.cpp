@@ -70,6 +70,18 @@ bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, cons
     return true;
 }
 
+std::optional<QString> CliContext::parseWebhookId(QCommandLineParser &parser, const QStringList &args, const QString &synopsis)
+{
+    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Webhook id."));
+    if (!parse(parser, args, synopsis))
+        return std::nullopt;
+    if (parser.positionalArguments().size() != 1) {
+        usage(QStringLiteral("give exactly one webhook id"));
+        return std::nullopt;
+    }
+    return parser.positionalArguments().first();
+}
+
 QSqlDatabase CliContext::database()
 {
     if (m_database)

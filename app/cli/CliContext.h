@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace hookline::cli {
 
@@ -26,6 +27,9 @@ public:
     // Parses a sub-command's arguments (`args[0]` is the sub-command's name).
     // Adds the common options (--db, --json, --help). Prints usage errors.
     bool parse(QCommandLineParser &parser, const QStringList &args, const QString &synopsis);
+    // The same, for commands that take exactly one webhook id: the id, or
+    // nullopt after the usage error was printed.
+    std::optional<QString> parseWebhookId(QCommandLineParser &parser, const QStringList &args, const QString &synopsis);
 
     // Opens (and migrates) the database on first use; prints the error and returns null on failure.
     QSqlDatabase database();

@@ -103,21 +103,19 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
 int webhookTestCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Webhook id."));
-    if (!ctx.parse(p, args, QStringLiteral("webhook test ID")))
+    const auto webhookId = ctx.parseWebhookId(p, args, QStringLiteral("webhook test ID"));
+    if (!webhookId)
         return Usage;
-    if (p.positionalArguments().size() != 1)
-        return ctx.usage(QStringLiteral("give exactly one webhook id"));
     auto database = ctx.databaseHandle();
     if (!database)
         return Failure;
     const auto now = QDateTime::currentDateTimeUtc();
     const QByteArray data = "{\"test\":true,\"message\":\"This is a test webhook delivery\",\"timestamp\":"
                             + CanonicalJson::quote(now.toString(Qt::ISODateWithMs)) + '}';
-    auto emitted = EventService(database->connection()).emitTo(p.positionalArguments().first(), EventType::testEventName(), data);
+    auto emitted = EventService(database->connection()).emitTo(*webhookId, EventType::testEventName(), data);
     if (!emitted)
         return ctx.fail(emitted.error());
-    auto deliveryId = DeliveryStore(database->connection()).list({p.positionalArguments().first(), {}, EventType::testEventName(), now, {}, 1, 0});
+    auto deliveryId = DeliveryStore(database->connection()).list({*webhookId, {}, EventType::testEventName(), now, {}, 1, 0});
     if (!deliveryId || deliveryId->isEmpty())
         return ctx.fail(QStringLiteral("the test delivery was not recorded"));
     const auto id = deliveryId->first().id;

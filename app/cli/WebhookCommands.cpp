@@ -185,16 +185,14 @@ int update(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
     addWebhookOptions(p, true);
-    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Webhook id."));
-    if (!ctx.parse(p, args, QStringLiteral("webhook update ID [add's options] [--active|--inactive]")))
+    const auto id = ctx.parseWebhookId(p, args, QStringLiteral("webhook update ID [add's options] [--active|--inactive]"));
+    if (!id)
         return Usage;
-    if (p.positionalArguments().size() != 1)
-        return ctx.usage(QStringLiteral("give exactly one webhook id"));
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
     WebhookService service(db);
-    auto w = service.get(p.positionalArguments().first());
+    auto w = service.get(*id);
     if (!w)
         return ctx.fail(w.error());
     if (auto s = applyOptions(p, *w, true); !s)
@@ -241,16 +239,14 @@ int list(CliContext &ctx, const QStringList &args)
 int show(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Webhook id."));
     p.addOption({QStringLiteral("reveal-secret"), QStringLiteral("Print the secrets in full.")});
-    if (!ctx.parse(p, args, QStringLiteral("webhook show ID [--reveal-secret] [--json]")))
+    const auto id = ctx.parseWebhookId(p, args, QStringLiteral("webhook show ID [--reveal-secret] [--json]"));
+    if (!id)
         return Usage;
-    if (p.positionalArguments().size() != 1)
-        return ctx.usage(QStringLiteral("give exactly one webhook id"));
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
-    auto w = WebhookService(db).get(p.positionalArguments().first());
+    auto w = WebhookService(db).get(*id);
     if (!w)
         return ctx.fail(w.error());
     const auto json = toJson(*w, p.isSet(QStringLiteral("reveal-secret")) ? SecretView::Revealed : SecretView::Masked);
@@ -294,15 +290,13 @@ int show(CliContext &ctx, const QStringList &args)
 int remove(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Webhook id."));
-    if (!ctx.parse(p, args, QStringLiteral("webhook delete ID")))
+    const auto parsed = ctx.parseWebhookId(p, args, QStringLiteral("webhook delete ID"));
+    if (!parsed)
         return Usage;
-    if (p.positionalArguments().size() != 1)
-        return ctx.usage(QStringLiteral("give exactly one webhook id"));
+    const QString id = *parsed;
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
-    const auto id = p.positionalArguments().first();
     if (auto s = WebhookService(db).remove(id); !s)
         return ctx.fail(s.error());
     if (ctx.jsonOutput())
@@ -315,12 +309,11 @@ int remove(CliContext &ctx, const QStringList &args)
 int rotate(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Webhook id."));
     p.addOption({QStringLiteral("grace"), QStringLiteral("Seconds the old secret keeps signing (default: the rotationGraceSeconds setting, 24 h)."), QStringLiteral("SECONDS")});
-    if (!ctx.parse(p, args, QStringLiteral("webhook rotate-secret ID [--grace SECONDS]")))
+    const auto parsed = ctx.parseWebhookId(p, args, QStringLiteral("webhook rotate-secret ID [--grace SECONDS]"));
+    if (!parsed)
         return Usage;
-    if (p.positionalArguments().size() != 1)
-        return ctx.usage(QStringLiteral("give exactly one webhook id"));
+    const QString id = *parsed;
     std::optional<int> grace;
     if (p.isSet(QStringLiteral("grace"))) {
         auto g = intOption(p, QStringLiteral("grace"), 0, 30 * 24 * 3600);
@@ -331,7 +324,6 @@ int rotate(CliContext &ctx, const QStringList &args)
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
-    const auto id = p.positionalArguments().first();
     auto rotation = WebhookService(db).rotateSecret(id, grace);
     if (!rotation)
         return ctx.fail(rotation.error());
