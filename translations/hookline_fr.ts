@@ -20,6 +20,77 @@
     </message>
 </context>
 <context>
+    <name>hookline::AddressPolicy</name>
+    <message>
+        <source>unspecified (0.0.0.0/8)</source>
+        <translation>non spécifiée (0.0.0.0/8)</translation>
+    </message>
+    <message>
+        <source>private (RFC 1918)</source>
+        <translation>privée (RFC 1918)</translation>
+    </message>
+    <message>
+        <source>shared address space (CGNAT, RFC 6598)</source>
+        <translation>de l’espace d’adressage partagé (CGNAT, RFC 6598)</translation>
+    </message>
+    <message>
+        <source>loopback</source>
+        <translation>de bouclage</translation>
+    </message>
+    <message>
+        <source>link-local (including the cloud metadata service)</source>
+        <translation>locale au lien (dont le service de métadonnées du cloud)</translation>
+    </message>
+    <message>
+        <source>IETF protocol assignments</source>
+        <translation>réservée aux affectations de protocoles de l’IETF</translation>
+    </message>
+    <message>
+        <source>benchmarking (RFC 2544)</source>
+        <translation>de test de performances (RFC 2544)</translation>
+    </message>
+    <message>
+        <source>multicast</source>
+        <translation>multicast</translation>
+    </message>
+    <message>
+        <source>reserved</source>
+        <translation>réservée</translation>
+    </message>
+    <message>
+        <source>unspecified</source>
+        <translation>non spécifiée</translation>
+    </message>
+    <message>
+        <source>unique local (IPv6)</source>
+        <translation>locale unique (IPv6)</translation>
+    </message>
+    <message>
+        <source>link-local (IPv6)</source>
+        <translation>locale au lien (IPv6)</translation>
+    </message>
+    <message>
+        <source>multicast (IPv6)</source>
+        <translation>multicast (IPv6)</translation>
+    </message>
+    <message>
+        <source>NAT64</source>
+        <translation>NAT64</translation>
+    </message>
+    <message>
+        <source>not an address</source>
+        <translation>invalide</translation>
+    </message>
+    <message>
+        <source>broadcast</source>
+        <translation>de diffusion (broadcast)</translation>
+    </message>
+    <message>
+        <source>loopback (localhost)</source>
+        <translation>de bouclage (localhost)</translation>
+    </message>
+</context>
+<context>
     <name>hookline::AttemptDialog</name>
     <message>
         <source>Delivery %1</source>
@@ -243,6 +314,136 @@
     </message>
 </context>
 <context>
+    <name>hookline::CatalogService</name>
+    <message>
+        <source>&quot;%1&quot; is not a valid event type name (lowercase words separated by dots, like lead.created)</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de type d’événement valide (mots en minuscules séparés par des points, comme lead.created)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be &quot;%2&quot;, the part of %3 before the first dot</source>
+        <translation>«&#xa0;%1&#xa0;» doit être «&#xa0;%2&#xa0;», la partie de %3 avant le premier point</translation>
+    </message>
+    <message>
+        <source>of %1 is longer than 1000 characters</source>
+        <translation>de %1 dépasse 1000 caractères</translation>
+    </message>
+    <message>
+        <source>of %1: %2</source>
+        <translation>de %1: %2</translation>
+    </message>
+    <message>
+        <source>of %1 is larger than 64 KB</source>
+        <translation>de %1 dépasse 64 Ko</translation>
+    </message>
+    <message>
+        <source>not valid JSON: %1</source>
+        <translation>JSON non valide&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>expected a JSON object</source>
+        <translation>un objet JSON est attendu</translation>
+    </message>
+    <message>
+        <source>unknown format %1 (expected &quot;%2&quot;)</source>
+        <translation>format %1 inconnu (&quot;%2&quot; attendu)</translation>
+    </message>
+    <message>
+        <source>&quot;catalog&quot; must be a non-empty string</source>
+        <translation>&quot;catalog&quot; doit être une chaîne non vide</translation>
+    </message>
+    <message>
+        <source>missing the &quot;eventTypes&quot; array</source>
+        <translation>le tableau &quot;eventTypes&quot; est absent</translation>
+    </message>
+    <message>
+        <source>&quot;eventTypes&quot; must be an array</source>
+        <translation>&quot;eventTypes&quot; doit être un tableau</translation>
+    </message>
+    <message>
+        <source>%1 must be an object</source>
+        <translation>%1 doit être un objet</translation>
+    </message>
+    <message>
+        <source>%1 has no &quot;name&quot; string</source>
+        <translation>%1 n’a pas de chaîne &quot;name&quot;</translation>
+    </message>
+    <message>
+        <source>%1 (%2): &quot;group&quot; must be a string</source>
+        <translation>%1 (%2)&#xa0;: &quot;group&quot; doit être une chaîne</translation>
+    </message>
+    <message>
+        <source>%1 (%2): &quot;catalog&quot; must be a non-empty string</source>
+        <translation>%1 (%2)&#xa0;: &quot;catalog&quot; doit être une chaîne non vide</translation>
+    </message>
+    <message>
+        <source>%1 (%2): &quot;description&quot; must be a string</source>
+        <translation>%1 (%2)&#xa0;: &quot;description&quot; doit être une chaîne</translation>
+    </message>
+    <message>
+        <source>%1 (%2): &quot;samplePayload&quot; must be an object</source>
+        <translation>%1 (%2)&#xa0;: &quot;samplePayload&quot; doit être un objet</translation>
+    </message>
+    <message>
+        <source>%1: %2 is listed twice</source>
+        <translation>%1: %2 figure deux fois</translation>
+    </message>
+    <message>
+        <source>%1: %2 is built into Hookline and cannot be imported</source>
+        <translation>%1: %2 est intégré à Hookline et ne peut pas être importé</translation>
+    </message>
+    <message>
+        <source>no built-in catalog &quot;%1&quot; (known: %2)</source>
+        <translation>aucun catalogue intégré «&#xa0;%1&#xa0;» (connus&#xa0;: %2)</translation>
+    </message>
+    <message>
+        <source>%1 is built into Hookline</source>
+        <translation>%1 est intégré à Hookline</translation>
+    </message>
+    <message>
+        <source>%1 is built into Hookline and cannot be deleted</source>
+        <translation>%1 est intégré à Hookline et ne peut pas être supprimé</translation>
+    </message>
+    <message>
+        <source>no event type &quot;%1&quot;</source>
+        <translation>aucun type d’événement «&#xa0;%1&#xa0;»</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Database</name>
+    <message>
+        <source>PostgreSQL databases are not supported yet; use a SQLite file path</source>
+        <translation>les bases de données PostgreSQL ne sont pas encore prises en charge&#xa0;; indiquez le chemin d’un fichier SQLite</translation>
+    </message>
+    <message>
+        <source>%1 is a directory, not a database file</source>
+        <translation>%1 est un dossier, pas un fichier de base de données</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>impossible de créer le dossier %1</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>impossible d’ouvrir %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a Hookline database: %2</source>
+        <translation>%1 n’est pas une base de données Hookline&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>reading the journal mode</source>
+        <translation>lecture du mode de journalisation</translation>
+    </message>
+    <message>
+        <source>enabling WAL</source>
+        <translation>activation du mode WAL</translation>
+    </message>
+    <message>
+        <source>configuring the connection</source>
+        <translation>configuration de la connexion</translation>
+    </message>
+</context>
+<context>
     <name>hookline::DeliveryChart</name>
     <message>
         <source>Last 24 hours</source>
@@ -294,7 +495,7 @@
     </message>
     <message>
         <source>Ra&amp;nge:</source>
-        <translation>Pé&amp;riode :</translation>
+        <translation>Pé&amp;riode&#xa0;:</translation>
     </message>
     <message>
         <source>Hour of day</source>
@@ -350,6 +551,213 @@
     <message>
         <source>Delivery</source>
         <translation>Livraison</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryQueue</name>
+    <message>
+        <source>recovering expired leases</source>
+        <translation>récupération des réservations expirées</translation>
+    </message>
+    <message>
+        <source>claiming due deliveries</source>
+        <translation>réservation des livraisons échues</translation>
+    </message>
+    <message>
+        <source>claiming a delivery</source>
+        <translation>réservation d’une livraison</translation>
+    </message>
+    <message>
+        <source>reading event bodies</source>
+        <translation>lecture des corps d’événements</translation>
+    </message>
+    <message>
+        <source>recording an attempt</source>
+        <translation>enregistrement d’une tentative</translation>
+    </message>
+    <message>
+        <source>recording a delivery&apos;s state</source>
+        <translation>enregistrement de l’état d’une livraison</translation>
+    </message>
+    <message>
+        <source>counting failures</source>
+        <translation>décompte des échecs</translation>
+    </message>
+    <message>
+        <source>deactivating a webhook</source>
+        <translation>désactivation d’un webhook</translation>
+    </message>
+    <message>
+        <source>handing deliveries back</source>
+        <translation>restitution des livraisons</translation>
+    </message>
+    <message>
+        <source>reading the next due time</source>
+        <translation>lecture de la prochaine échéance</translation>
+    </message>
+    <message>
+        <source>counting unfinished deliveries</source>
+        <translation>décompte des livraisons non terminées</translation>
+    </message>
+    <message>
+        <source>queueing a replay</source>
+        <translation>mise en file d’un nouvel envoi</translation>
+    </message>
+    <message>
+        <source>finding deliveries to replay</source>
+        <translation>recherche des livraisons à renvoyer</translation>
+    </message>
+    <message>
+        <source>finding the retention cut-off</source>
+        <translation>recherche du seuil de conservation</translation>
+    </message>
+    <message>
+        <source>finding old deliveries</source>
+        <translation>recherche des anciennes livraisons</translation>
+    </message>
+    <message>
+        <source>deleting old deliveries</source>
+        <translation>suppression des anciennes livraisons</translation>
+    </message>
+    <message>
+        <source>deleting events without deliveries</source>
+        <translation>suppression des événements sans livraison</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryStore</name>
+    <message>
+        <source>reading the delivery history</source>
+        <translation>lecture de l’historique des livraisons</translation>
+    </message>
+    <message>
+        <source>counting deliveries</source>
+        <translation>décompte des livraisons</translation>
+    </message>
+    <message>
+        <source>reading a delivery</source>
+        <translation>lecture d’une livraison</translation>
+    </message>
+    <message>
+        <source>reading attempts</source>
+        <translation>lecture des tentatives</translation>
+    </message>
+    <message>
+        <source>reading the last delivery</source>
+        <translation>lecture de la dernière livraison</translation>
+    </message>
+    <message>
+        <source>counting recent deliveries</source>
+        <translation>décompte des livraisons récentes</translation>
+    </message>
+    <message>
+        <source>reading delivery counts</source>
+        <translation>lecture du nombre de livraisons</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryWorker</name>
+    <message>
+        <source>extraCaCertificates: no certificate could be read from %1</source>
+        <translation>extraCaCertificates&#xa0;: aucun certificat n’a pu être lu dans %1</translation>
+    </message>
+    <message>
+        <source>delivery %1 is not there or is being delivered</source>
+        <translation>la livraison %1 n’existe pas ou est en cours d’envoi</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EventService</name>
+    <message>
+        <source>%1 MB</source>
+        <extracomment>A size in megabytes (MB).</extracomment>
+        <translation>%1 Mo</translation>
+    </message>
+    <message>
+        <source>unknown event type &quot;%1&quot; (see event-types list)</source>
+        <translation>type d’événement «&#xa0;%1&#xa0;» inconnu (voir event-types list)</translation>
+    </message>
+    <message>
+        <source>no tenant &quot;%1&quot;</source>
+        <translation>aucun locataire «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message>
+        <source>the event data is %1, over the 1 MB limit</source>
+        <translation>les données de l’événement font %1, au-delà de la limite de 1 Mo</translation>
+    </message>
+    <message>
+        <source>invalid JSON: %1</source>
+        <translation>JSON non valide&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>the event body would be %1, over the 1 MB limit</source>
+        <translation>le corps de l’événement ferait %1, au-delà de la limite de 1 Mo</translation>
+    </message>
+    <message>
+        <source>no webhook with id &quot;%1&quot;</source>
+        <translation>aucun webhook avec l’identifiant «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>ligne %1: %2</translation>
+    </message>
+    <message>
+        <source>&quot;event&quot; must be an event type name</source>
+        <translation>&quot;event&quot; doit être un nom de type d’événement</translation>
+    </message>
+    <message>
+        <source>&quot;tenant&quot; must be a string</source>
+        <translation>&quot;tenant&quot; doit être une chaîne</translation>
+    </message>
+    <message>
+        <source>unknown field &quot;%1&quot; (expected event, data, tenant)</source>
+        <translation>champ «&#xa0;%1&#xa0;» inconnu (attendus&#xa0;: event, data, tenant)</translation>
+    </message>
+    <message>
+        <source>the file holds no event</source>
+        <translation>le fichier ne contient aucun événement</translation>
+    </message>
+    <message>
+        <source>%1 (the first %2 of %3 events were recorded before the failure; resend only the rest)</source>
+        <translation>%1 (les %2 premiers des %3 événements ont été enregistrés avant l’échec&#xa0;; ne renvoyez que le reste)</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EventStore</name>
+    <message>
+        <source>reading subscriptions</source>
+        <translation>lecture des abonnements</translation>
+    </message>
+    <message>
+        <source>recording an event</source>
+        <translation>enregistrement d’un événement</translation>
+    </message>
+    <message>
+        <source>recording a delivery</source>
+        <translation>enregistrement d’une livraison</translation>
+    </message>
+    <message>
+        <source>reading an event</source>
+        <translation>lecture d’un événement</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EventTypeStore</name>
+    <message>
+        <source>listing event types</source>
+        <translation>liste des types d’événements</translation>
+    </message>
+    <message>
+        <source>reading an event type</source>
+        <translation>lecture d’un type d’événement</translation>
+    </message>
+    <message>
+        <source>saving an event type</source>
+        <translation>enregistrement d’un type d’événement</translation>
+    </message>
+    <message>
+        <source>deleting an event type</source>
+        <translation>suppression d’un type d’événement</translation>
     </message>
 </context>
 <context>
@@ -525,11 +933,11 @@
     </message>
     <message>
         <source>St&amp;atus:</source>
-        <translation>St&amp;atut :</translation>
+        <translation>St&amp;atut&#xa0;:</translation>
     </message>
     <message>
         <source>E&amp;vent:</source>
-        <translation>É&amp;vénement :</translation>
+        <translation>É&amp;vénement&#xa0;:</translation>
     </message>
     <message>
         <source>Retry &amp;now</source>
@@ -747,6 +1155,33 @@
     </message>
 </context>
 <context>
+    <name>hookline::Migrations</name>
+    <message>
+        <source>reading the schema version</source>
+        <translation>lecture de la version du schéma</translation>
+    </message>
+    <message>
+        <source>creating the migration table</source>
+        <translation>création de la table des migrations</translation>
+    </message>
+    <message>
+        <source>applying schema version %1</source>
+        <translation>application de la version %1 du schéma</translation>
+    </message>
+    <message>
+        <source>the database has schema version %1 but this Hookline knows versions up to %2: it was written by a newer Hookline; upgrade Hookline to open it (the file was left untouched)</source>
+        <translation>la base de données est à la version de schéma %1, mais ce Hookline ne connaît les versions que jusqu’à %2, elle a donc été écrite par un Hookline plus récent&#xa0;; mettez Hookline à jour pour l’ouvrir (le fichier n’a pas été modifié)</translation>
+    </message>
+    <message>
+        <source>inspecting the database</source>
+        <translation>inspection de la base de données</translation>
+    </message>
+    <message>
+        <source>the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched</source>
+        <translation>le fichier contient des tables mais n’est pas une base de données Hookline (pas de table schema_migrations)&#xa0;; il n’a pas été modifié</translation>
+    </message>
+</context>
+<context>
     <name>hookline::RetryTimeline</name>
     <message>
         <source>Retry timeline</source>
@@ -810,6 +1245,29 @@
     <message>
         <source>The webhook is never deactivated automatically</source>
         <translation>Le webhook n’est jamais désactivé automatiquement</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Secret</name>
+    <message>
+        <source>the secret is empty after the whsec_ prefix</source>
+        <translation>le secret est vide après le préfixe whsec_</translation>
+    </message>
+    <message>
+        <source>the secret contains non-ASCII characters, so it is not base64</source>
+        <translation>le secret contient des caractères non ASCII, ce n’est donc pas du base64</translation>
+    </message>
+    <message>
+        <source>the secret is not valid base64 (the standard scheme decodes the part after whsec_)</source>
+        <translation>le secret n’est pas du base64 valide (le schéma standard décode la partie après whsec_)</translation>
+    </message>
+    <message>
+        <source>the secret has an impossible base64 length (truncated?)</source>
+        <translation>le secret a une longueur base64 impossible (tronqué&#xa0;?)</translation>
+    </message>
+    <message>
+        <source>the secret decodes to an empty key</source>
+        <translation>le secret se décode en une clé vide</translation>
     </message>
 </context>
 <context>
@@ -899,7 +1357,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Secret &amp;key:</source>
-        <translation>&amp;Clé secrète :</translation>
+        <translation>&amp;Clé secrète&#xa0;:</translation>
     </message>
     <message>
         <source>Hi&amp;de</source>
@@ -961,7 +1419,38 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Te&amp;nant:</source>
-        <translation>Lo&amp;cataire :</translation>
+        <translation>Lo&amp;cataire&#xa0;:</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Settings</name>
+    <message>
+        <source>unknown setting &quot;%1&quot; (known: %2)</source>
+        <translation>paramètre «&#xa0;%1&#xa0;» inconnu (connus&#xa0;: %2)</translation>
+    </message>
+    <message>
+        <source>expected true or false, got &quot;%1&quot;</source>
+        <translation>true ou false attendu, «&#xa0;%1&#xa0;» reçu</translation>
+    </message>
+    <message>
+        <source>expected a whole number, got &quot;%1&quot;</source>
+        <translation>nombre entier attendu, «&#xa0;%1&#xa0;» reçu</translation>
+    </message>
+    <message>
+        <source>expected a number, got &quot;%1&quot;</source>
+        <translation>nombre attendu, «&#xa0;%1&#xa0;» reçu</translation>
+    </message>
+    <message>
+        <source>must be between %1 and %2</source>
+        <translation>doit être compris entre %1 et %2</translation>
+    </message>
+    <message>
+        <source>must be a header name of letters, digits and dashes, like X-Webhook</source>
+        <translation>doit être un nom d’en-tête fait de lettres, de chiffres et de tirets, comme X-Webhook</translation>
+    </message>
+    <message>
+        <source>%1 is not a readable file</source>
+        <translation>%1 n’est pas un fichier lisible</translation>
     </message>
 </context>
 <context>
@@ -1073,6 +1562,59 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Allow private and &amp;local addresses</source>
         <translation>Autoriser les adresses privées et &amp;locales</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SettingsStore</name>
+    <message>
+        <source>reading a setting</source>
+        <translation>lecture d’un paramètre</translation>
+    </message>
+    <message>
+        <source>reading the settings</source>
+        <translation>lecture des paramètres</translation>
+    </message>
+    <message>
+        <source>saving a setting</source>
+        <translation>enregistrement d’un paramètre</translation>
+    </message>
+    <message>
+        <source>removing a setting</source>
+        <translation>suppression d’un paramètre</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TenantService</name>
+    <message>
+        <source>&quot;%1&quot; is not a valid tenant id (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;-&apos;; at most 64)</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un identifiant de locataire valide (lettres, chiffres, &apos;.&apos;, &apos;_&apos;, &apos;-&apos;&#xa0;; 64 au plus)</translation>
+    </message>
+    <message>
+        <source>tenant &quot;%1&quot; already exists</source>
+        <translation>le locataire «&#xa0;%1&#xa0;» existe déjà</translation>
+    </message>
+    <message>
+        <source>no tenant &quot;%1&quot;</source>
+        <translation>aucun locataire «&#xa0;%1&#xa0;»</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TenantStore</name>
+    <message>
+        <source>reading a tenant</source>
+        <translation>lecture d’un locataire</translation>
+    </message>
+    <message>
+        <source>listing tenants</source>
+        <translation>liste des locataires</translation>
+    </message>
+    <message>
+        <source>creating a tenant</source>
+        <translation>création d’un locataire</translation>
+    </message>
+    <message>
+        <source>changing a tenant&apos;s plan</source>
+        <translation>changement du forfait d’un locataire</translation>
     </message>
 </context>
 <context>
@@ -1350,31 +1892,31 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Si&amp;gning:</source>
-        <translation>Si&amp;gnature :</translation>
+        <translation>Si&amp;gnature&#xa0;:</translation>
     </message>
     <message>
         <source>Ten&amp;ant:</source>
-        <translation>Loc&amp;ataire :</translation>
+        <translation>Loc&amp;ataire&#xa0;:</translation>
     </message>
     <message>
         <source>Ma&amp;x retries:</source>
-        <translation>Nouvelles tentatives ma&amp;x. :</translation>
+        <translation>Nouvelles tentatives ma&amp;x.&#xa0;:</translation>
     </message>
     <message>
         <source>De&amp;lay:</source>
-        <translation>Dé&amp;lai :</translation>
+        <translation>Dé&amp;lai&#xa0;:</translation>
     </message>
     <message>
         <source>Schedule:</source>
-        <translation>Calendrier :</translation>
+        <translation>Calendrier&#xa0;:</translation>
     </message>
     <message>
         <source>Aut&amp;o-disable after:</source>
-        <translation>Désactivati&amp;on auto après :</translation>
+        <translation>Désactivati&amp;on auto après&#xa0;:</translation>
     </message>
     <message>
         <source>JavaScript body of a function of payload that returns the object to send (e&amp;mpty: send the event as it is):</source>
-        <translation>Corps JavaScript d’une fonction de payload qui renvoie l’objet à envoyer (&amp;vide : l’événement est envoyé tel quel) :</translation>
+        <translation>Corps JavaScript d’une fonction de payload qui renvoie l’objet à envoyer (&amp;vide&#xa0;: l’événement est envoyé tel quel)&#xa0;:</translation>
     </message>
     <message>
         <source>Preview</source>
@@ -1382,7 +1924,7 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>Sam&amp;ple event:</source>
-        <translation>Événement d’e&amp;xemple :</translation>
+        <translation>Événement d’e&amp;xemple&#xa0;:</translation>
     </message>
     <message>
         <source>Sa&amp;ve</source>
@@ -1442,6 +1984,248 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Success (24 h)</source>
         <translation>Succès (24 h)</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::WebhookService</name>
+    <message>
+        <source>no tenant &quot;%1&quot;</source>
+        <translation>aucun locataire «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message numerus="yes">
+        <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
+        <translation>
+            <numerusform>le locataire «&#xa0;%1&#xa0;» a le forfait %2, qui autorise %n webhook, et en a déjà %3</numerusform>
+            <numerusform>le locataire «&#xa0;%1&#xa0;» a le forfait %2, qui autorise %n webhooks, et en a déjà %3</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
+        <translation>
+            <numerusform>le locataire «&#xa0;%1&#xa0;» a le forfait %2, qui autorise %n webhook, et en a déjà %3</numerusform>
+            <numerusform>le locataire «&#xa0;%1&#xa0;» a le forfait %2, qui autorise %n webhooks, et en a déjà %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>must be between 0 and 2592000 seconds (30 days)</source>
+        <translation>doit être compris entre 0 et 2592000 secondes (30 jours)</translation>
+    </message>
+    <message>
+        <source>no webhook with id &quot;%1&quot;</source>
+        <translation>aucun webhook avec l’identifiant «&#xa0;%1&#xa0;»</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::WebhookStore</name>
+    <message>
+        <source>reading subscriptions</source>
+        <translation>lecture des abonnements</translation>
+    </message>
+    <message>
+        <source>reading custom headers</source>
+        <translation>lecture des en-têtes personnalisés</translation>
+    </message>
+    <message>
+        <source>reading secrets</source>
+        <translation>lecture des secrets</translation>
+    </message>
+    <message>
+        <source>reading a webhook</source>
+        <translation>lecture d’un webhook</translation>
+    </message>
+    <message>
+        <source>listing webhooks</source>
+        <translation>liste des webhooks</translation>
+    </message>
+    <message>
+        <source>counting webhooks</source>
+        <translation>décompte des webhooks</translation>
+    </message>
+    <message>
+        <source>replacing a webhook&apos;s lists</source>
+        <translation>remplacement des listes d’un webhook</translation>
+    </message>
+    <message>
+        <source>saving a subscription</source>
+        <translation>enregistrement d’un abonnement</translation>
+    </message>
+    <message>
+        <source>saving a custom header</source>
+        <translation>enregistrement d’un en-tête personnalisé</translation>
+    </message>
+    <message>
+        <source>creating a webhook</source>
+        <translation>création d’un webhook</translation>
+    </message>
+    <message>
+        <source>saving a webhook secret</source>
+        <translation>enregistrement d’un secret de webhook</translation>
+    </message>
+    <message>
+        <source>updating a webhook</source>
+        <translation>mise à jour d’un webhook</translation>
+    </message>
+    <message>
+        <source>deleting a webhook</source>
+        <translation>suppression d’un webhook</translation>
+    </message>
+    <message>
+        <source>expiring the old secret</source>
+        <translation>expiration de l’ancien secret</translation>
+    </message>
+    <message>
+        <source>updating the webhook</source>
+        <translation>mise à jour du webhook</translation>
+    </message>
+    <message>
+        <source>saving the new secret</source>
+        <translation>enregistrement du nouveau secret</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::WebhookValidator</name>
+    <message>
+        <source>is required</source>
+        <translation>est obligatoire</translation>
+    </message>
+    <message>
+        <source>is longer than %1 characters</source>
+        <translation>dépasse %1 caractères</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid URL: %2</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas une URL valide&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>must start with https:// (got &quot;%1&quot;)</source>
+        <translation>doit commencer par https:// («&#xa0;%1&#xa0;» reçu)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no host</source>
+        <translation>«&#xa0;%1&#xa0;» n’a pas d’hôte</translation>
+    </message>
+    <message>
+        <source>must not carry a user name or password; send credentials in a custom header</source>
+        <translation>ne doit contenir ni nom d’utilisateur ni mot de passe&#xa0;; envoyez les identifiants dans un en-tête personnalisé</translation>
+    </message>
+    <message>
+        <source>must not have a #fragment</source>
+        <translation>ne doit pas avoir de #fragment</translation>
+    </message>
+    <message>
+        <source>must use https:// (plain http:// is allowed only when the setting allowInsecureUrls is true)</source>
+        <translation>doit utiliser https:// (le simple http:// n’est autorisé que si le paramètre allowInsecureUrls vaut true)</translation>
+    </message>
+    <message>
+        <source>host %1 is a %2 address, refused to prevent server-side request forgery (allowed only when the setting allowPrivateAddresses is true)</source>
+        <translation>l’hôte %1 est une adresse %2, refusée pour empêcher la falsification de requêtes côté serveur (autorisée seulement si le paramètre allowPrivateAddresses vaut true)</translation>
+    </message>
+    <message>
+        <source>subscribe to at least one event type (a name, &quot;group.*&quot; or &quot;*&quot;)</source>
+        <translation>abonnez-vous à au moins un type d’événement (un nom, &quot;group.*&quot; ou &quot;*&quot;)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: no event type in the catalog belongs to the group &quot;%2&quot;</source>
+        <translation>«&#xa0;%1&#xa0;»&#xa0;: aucun type d’événement du catalogue n’appartient au groupe «&#xa0;%2&#xa0;»</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not in the event catalog (see event-types list)</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas dans le catalogue d’événements (voir event-types list)</translation>
+    </message>
+    <message>
+        <source>at most %1 custom headers</source>
+        <translation>%1 en-têtes personnalisés au maximum</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid header name (letters, digits and !#$%&amp;&apos;*+.^_`|~- only)</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom d’en-tête valide (lettres, chiffres et !#$%&amp;&apos;*+.^_`|~- uniquement)</translation>
+    </message>
+    <message>
+        <source>%1 is set by Hookline and cannot be a custom header</source>
+        <translation>%1 est défini par Hookline et ne peut pas être un en-tête personnalisé</translation>
+    </message>
+    <message>
+        <source>%1 is given twice</source>
+        <translation>%1 figure deux fois</translation>
+    </message>
+    <message>
+        <source>the value of %1 is longer than %2 characters</source>
+        <translation>la valeur de %1 dépasse %2 caractères</translation>
+    </message>
+    <message>
+        <source>the value of %1 contains a line break or NUL</source>
+        <translation>la valeur de %1 contient un saut de ligne ou un caractère NUL</translation>
+    </message>
+    <message>
+        <source>must be between 0 and %1</source>
+        <translation>doit être compris entre 0 et %1</translation>
+    </message>
+    <message>
+        <source>must be between %1 and %2 seconds</source>
+        <translation>doit être compris entre %1 et %2 secondes</translation>
+    </message>
+    <message>
+        <source>at most %1 entries</source>
+        <translation>%1 entrées au maximum</translation>
+    </message>
+    <message>
+        <source>every delay must be between 0 and %1 seconds</source>
+        <translation>chaque délai doit être compris entre 0 et %1 secondes</translation>
+    </message>
+    <message>
+        <source>is %1 but the schedule has %2 entries: with a schedule, one retry per entry</source>
+        <translation>vaut %1 mais le calendrier a %2 entrées&#xa0;: avec un calendrier, une nouvelle tentative par entrée</translation>
+    </message>
+    <message>
+        <source>must be a fraction between 0 and 1</source>
+        <translation>doit être une fraction comprise entre 0 et 1</translation>
+    </message>
+    <message>
+        <source>must be between 0 (never) and %1</source>
+        <translation>doit être compris entre 0 (jamais) et %1</translation>
+    </message>
+    <message>
+        <source>must be 8 to 256 characters</source>
+        <translation>doit compter de 8 à 256 caractères</translation>
+    </message>
+    <message>
+        <source>must be printable ASCII without spaces</source>
+        <translation>doit être en ASCII imprimable, sans espaces</translation>
+    </message>
+    <message>
+        <source>is not a Standard Webhooks secret (whsec_ + base64): %1</source>
+        <translation>n’est pas un secret Standard Webhooks (whsec_ + base64)&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>decodes to %1 bytes; the standard scheme needs 16 to 64</source>
+        <translation>se décode en %1 octets&#xa0;; le schéma standard en demande de 16 à 64</translation>
+    </message>
+    <message>
+        <source>is longer than 200 characters</source>
+        <translation>dépasse 200 caractères</translation>
+    </message>
+    <message>
+        <source>is longer than 2000 characters</source>
+        <translation>dépasse 2000 caractères</translation>
+    </message>
+    <message>
+        <source>must be between 1 and 10000000 deliveries</source>
+        <translation>doit être compris entre 1 et 10000000 livraisons</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::sql</name>
+    <message>
+        <source>database error while %1: %2</source>
+        <translation>erreur de base de données (%1)&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>could not start a transaction: %1</source>
+        <translation>impossible de démarrer une transaction&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>could not commit: %1</source>
+        <translation>impossible de valider la transaction&#xa0;: %1</translation>
     </message>
 </context>
 </TS>

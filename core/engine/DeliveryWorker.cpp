@@ -105,7 +105,7 @@ void DeliveryWorker::refreshInstallation()
         // Private CAs (and the tests' throw-away CA) on top of the system's.
         auto ssl = QSslConfiguration::defaultConfiguration();
         if (!caFile.isEmpty() && !ssl.addCaCertificates(caFile, QSsl::Pem))
-            Q_EMIT failure(QStringLiteral("extraCaCertificates: no certificate could be read from %1").arg(caFile));
+            Q_EMIT failure(tr("extraCaCertificates: no certificate could be read from %1").arg(caFile));
         m_installation.ssl = ssl;
         m_installation.caFile = caFile;
     }
@@ -250,7 +250,7 @@ void DeliveryWorker::deliverNow(const QString &deliveryId)
     const auto leaseUntil = QDateTime::currentDateTimeUtc().addMSecs(m_installation.timeoutMs + 60'000);
     auto claimed = (*m_queue).claimOne(deliveryId, leaseUntil);
     if (!claimed || !*claimed) {
-        Q_EMIT failure(claimed ? QStringLiteral("delivery %1 is not there or is being delivered").arg(deliveryId) : claimed.error().message);
+        Q_EMIT failure(claimed ? tr("delivery %1 is not there or is being delivered").arg(deliveryId) : claimed.error().message);
         Q_EMIT deliveryFinished(deliveryId, -1);
         return;
     }

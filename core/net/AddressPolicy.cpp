@@ -1,5 +1,6 @@
 #include "AddressPolicy.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QPair>
 
@@ -11,25 +12,27 @@ struct Range {
     const char *reason;
 };
 
-// IPv4 first; IPv4-mapped IPv6 addresses are converted before the check.
+// IPv4 first; IPv4-mapped IPv6 addresses are converted before the check. The
+// reasons stay English here (the engine writes them into delivery attempts);
+// translatedReason() gives them in the reader's language.
 constexpr Range kForbidden[] = {
-    {"0.0.0.0/8", "unspecified (0.0.0.0/8)"},
-    {"10.0.0.0/8", "private (RFC 1918)"},
-    {"100.64.0.0/10", "shared address space (CGNAT, RFC 6598)"},
-    {"127.0.0.0/8", "loopback"},
-    {"169.254.0.0/16", "link-local (including the cloud metadata service)"},
-    {"172.16.0.0/12", "private (RFC 1918)"},
-    {"192.0.0.0/24", "IETF protocol assignments"},
-    {"192.168.0.0/16", "private (RFC 1918)"},
-    {"198.18.0.0/15", "benchmarking (RFC 2544)"},
-    {"224.0.0.0/4", "multicast"},
-    {"240.0.0.0/4", "reserved"},
-    {"::/128", "unspecified"},
-    {"::1/128", "loopback"},
-    {"fc00::/7", "unique local (IPv6)"},
-    {"fe80::/10", "link-local (IPv6)"},
-    {"ff00::/8", "multicast (IPv6)"},
-    {"64:ff9b::/96", "NAT64"},
+    {"0.0.0.0/8", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "unspecified (0.0.0.0/8)")},
+    {"10.0.0.0/8", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "private (RFC 1918)")},
+    {"100.64.0.0/10", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "shared address space (CGNAT, RFC 6598)")},
+    {"127.0.0.0/8", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "loopback")},
+    {"169.254.0.0/16", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "link-local (including the cloud metadata service)")},
+    {"172.16.0.0/12", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "private (RFC 1918)")},
+    {"192.0.0.0/24", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "IETF protocol assignments")},
+    {"192.168.0.0/16", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "private (RFC 1918)")},
+    {"198.18.0.0/15", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "benchmarking (RFC 2544)")},
+    {"224.0.0.0/4", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "multicast")},
+    {"240.0.0.0/4", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "reserved")},
+    {"::/128", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "unspecified")},
+    {"::1/128", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "loopback")},
+    {"fc00::/7", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "unique local (IPv6)")},
+    {"fe80::/10", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "link-local (IPv6)")},
+    {"ff00::/8", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "multicast (IPv6)")},
+    {"64:ff9b::/96", QT_TRANSLATE_NOOP("hookline::AddressPolicy", "NAT64")},
 };
 
 const QList<QPair<QPair<QHostAddress, int>, QString>> &ranges()
@@ -52,13 +55,13 @@ std::optional<QString> AddressPolicy::whyForbidden(const QHostAddress &address)
     if (mapped)
         a = QHostAddress(v4);
     if (a.isNull())
-        return QStringLiteral("not an address");
+        return QString::fromLatin1(QT_TRANSLATE_NOOP("hookline::AddressPolicy", "not an address"));
     for (const auto &[subnet, reason] : ranges()) {
         if (a.isInSubnet(subnet))
             return reason;
     }
     if (a.isBroadcast())
-        return QStringLiteral("broadcast");
+        return QString::fromLatin1(QT_TRANSLATE_NOOP("hookline::AddressPolicy", "broadcast"));
     return std::nullopt;
 }
 
@@ -72,8 +75,13 @@ std::optional<QString> AddressPolicy::whyForbiddenHost(const QString &host)
         return whyForbidden(literal);
     const auto lower = h.toLower();
     if (lower == u"localhost" || lower.endsWith(QLatin1StringView(".localhost")) || lower == u"localhost.")
-        return QStringLiteral("loopback (localhost)");
+        return QString::fromLatin1(QT_TRANSLATE_NOOP("hookline::AddressPolicy", "loopback (localhost)"));
     return std::nullopt;
+}
+
+QString AddressPolicy::translatedReason(const QString &reason)
+{
+    return QCoreApplication::translate("hookline::AddressPolicy", reason.toUtf8().constData());
 }
 
 } // namespace hookline

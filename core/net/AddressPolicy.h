@@ -20,6 +20,10 @@ public:
     // For a URL host: a literal address, or a name that always means this
     // machine ("localhost", "*.localhost"). Names that need DNS return nullopt.
     static std::optional<QString> whyForbiddenHost(const QString &host);
+    // A reason from whyForbidden*() in the user's language, for messages shown
+    // to a person. The reasons themselves stay English: the engine writes them
+    // into the delivery history.
+    static QString translatedReason(const QString &reason);
 };
 
 } // namespace hookline

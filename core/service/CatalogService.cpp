@@ -23,16 +23,16 @@ Error malformed(const QString &why)
 Status CatalogService::validate(const EventType &t)
 {
     if (!EventType::isValidName(t.name))
-        return Error::validation(QStringLiteral("name"), QStringLiteral("\"%1\" is not a valid event type name (lowercase words separated by dots, like lead.created)").arg(t.name));
+        return Error::validation(QStringLiteral("name"), tr("\"%1\" is not a valid event type name (lowercase words separated by dots, like lead.created)").arg(t.name));
     if (t.group != EventType::groupOf(t.name))
-        return Error::validation(QStringLiteral("group"), QStringLiteral("\"%1\" must be \"%2\", the part of %3 before the first dot").arg(t.group, EventType::groupOf(t.name), t.name));
+        return Error::validation(QStringLiteral("group"), tr("\"%1\" must be \"%2\", the part of %3 before the first dot").arg(t.group, EventType::groupOf(t.name), t.name));
     if (t.description.size() > 1000)
-        return Error::validation(QStringLiteral("description"), QStringLiteral("of %1 is longer than 1000 characters").arg(t.name));
+        return Error::validation(QStringLiteral("description"), tr("of %1 is longer than 1000 characters").arg(t.name));
     JsonParseError error;
     if (!CanonicalJson::canonicalizeObject(t.samplePayload, &error))
-        return Error::validation(QStringLiteral("samplePayload"), QStringLiteral("of %1: %2").arg(t.name, error.message));
+        return Error::validation(QStringLiteral("samplePayload"), tr("of %1: %2").arg(t.name, error.message));
     if (t.samplePayload.size() > 64 * 1024)
-        return Error::validation(QStringLiteral("samplePayload"), QStringLiteral("of %1 is larger than 64 KB").arg(t.name));
+        return Error::validation(QStringLiteral("samplePayload"), tr("of %1 is larger than 64 KB").arg(t.name));
     return Ok{};
 }
 
@@ -41,27 +41,27 @@ Result<QList<EventType>> CatalogService::parse(QByteArrayView json, const QStrin
     JsonParseError error;
     const auto canonical = CanonicalJson::canonicalizeObject(json, &error);
     if (!canonical)
-        return malformed(QStringLiteral("not valid JSON: %1").arg(error.message));
+        return malformed(tr("not valid JSON: %1").arg(error.message));
     const auto top = JsonSlices::members(*canonical);
     if (!top)
-        return malformed(QStringLiteral("expected a JSON object"));
+        return malformed(tr("expected a JSON object"));
     if (const auto format = JsonSlices::member(*top, u"format")) {
         if (JsonSlices::string(*format) != kFormat)
-            return malformed(QStringLiteral("unknown format %1 (expected \"%2\")").arg(QString::fromUtf8(*format), kFormat));
+            return malformed(tr("unknown format %1 (expected \"%2\")").arg(QString::fromUtf8(*format), kFormat));
     }
     QString catalog = defaultCatalog;
     if (const auto name = JsonSlices::member(*top, u"catalog")) {
         const auto text = JsonSlices::string(*name);
         if (!text || text->isEmpty())
-            return malformed(QStringLiteral("\"catalog\" must be a non-empty string"));
+            return malformed(tr("\"catalog\" must be a non-empty string"));
         catalog = *text;
     }
     const auto list = JsonSlices::member(*top, u"eventTypes");
     if (!list)
-        return malformed(QStringLiteral("missing the \"eventTypes\" array"));
+        return malformed(tr("missing the \"eventTypes\" array"));
     const auto entries = JsonSlices::elements(*list);
     if (!entries)
-        return malformed(QStringLiteral("\"eventTypes\" must be an array"));
+        return malformed(tr("\"eventTypes\" must be an array"));
 
     QList<EventType> out;
     QStringList names;
@@ -69,43 +69,43 @@ Result<QList<EventType>> CatalogService::parse(QByteArrayView json, const QStrin
         const auto where = QStringLiteral("eventTypes[%1]").arg(i);
         const auto fields = JsonSlices::members(entries->at(i));
         if (!fields)
-            return malformed(QStringLiteral("%1 must be an object").arg(where));
+            return malformed(tr("%1 must be an object").arg(where));
         EventType t;
         t.catalog = catalog;
         const auto name = JsonSlices::member(*fields, u"name");
         const auto nameText = name ? JsonSlices::string(*name) : std::nullopt;
         if (!nameText)
-            return malformed(QStringLiteral("%1 has no \"name\" string").arg(where));
+            return malformed(tr("%1 has no \"name\" string").arg(where));
         t.name = *nameText;
         t.group = EventType::groupOf(t.name);
         if (const auto group = JsonSlices::member(*fields, u"group")) {
             const auto g = JsonSlices::string(*group);
             if (!g)
-                return malformed(QStringLiteral("%1 (%2): \"group\" must be a string").arg(where, t.name));
+                return malformed(tr("%1 (%2): \"group\" must be a string").arg(where, t.name));
             t.group = *g;
         }
         // An exported type remembers the catalog it came from.
         if (const auto origin = JsonSlices::member(*fields, u"catalog")) {
             const auto c = JsonSlices::string(*origin);
             if (!c || c->isEmpty())
-                return malformed(QStringLiteral("%1 (%2): \"catalog\" must be a non-empty string").arg(where, t.name));
+                return malformed(tr("%1 (%2): \"catalog\" must be a non-empty string").arg(where, t.name));
             t.catalog = *c;
         }
         if (const auto description = JsonSlices::member(*fields, u"description")) {
             const auto d = JsonSlices::string(*description);
             if (!d)
-                return malformed(QStringLiteral("%1 (%2): \"description\" must be a string").arg(where, t.name));
+                return malformed(tr("%1 (%2): \"description\" must be a string").arg(where, t.name));
             t.description = *d;
         }
         t.samplePayload = JsonSlices::member(*fields, u"samplePayload").value_or(QByteArrayLiteral("{}"));
         if (!t.samplePayload.startsWith('{'))
-            return malformed(QStringLiteral("%1 (%2): \"samplePayload\" must be an object").arg(where, t.name));
+            return malformed(tr("%1 (%2): \"samplePayload\" must be an object").arg(where, t.name));
         if (auto s = validate(t); !s)
             return malformed(QStringLiteral("%1: %2").arg(where, s.error().message));
         if (names.contains(t.name))
-            return malformed(QStringLiteral("%1: %2 is listed twice").arg(where, t.name));
+            return malformed(tr("%1: %2 is listed twice").arg(where, t.name));
         if (t.name == EventType::testEventName())
-            return malformed(QStringLiteral("%1: %2 is built into Hookline and cannot be imported").arg(where, t.name));
+            return malformed(tr("%1: %2 is built into Hookline and cannot be imported").arg(where, t.name));
         names << t.name;
         out << t;
     }
@@ -141,7 +141,7 @@ Result<QList<EventType>> CatalogService::builtinCatalog(const QString &name)
 {
     QFile file(QStringLiteral(":/catalogs/%1.json").arg(name));
     if (!file.open(QIODevice::ReadOnly))
-        return Error::validation(QStringLiteral("catalog"), QStringLiteral("no built-in catalog \"%1\" (known: %2)").arg(name, builtinCatalogs().join(QStringLiteral(", "))));
+        return Error::validation(QStringLiteral("catalog"), tr("no built-in catalog \"%1\" (known: %2)").arg(name, builtinCatalogs().join(QStringLiteral(", "))));
     return parse(file.readAll(), name);
 }
 
@@ -234,19 +234,19 @@ Status CatalogService::save(const EventType &type)
     if (auto s = validate(t); !s)
         return s;
     if (t.name == EventType::testEventName())
-        return Error::validation(QStringLiteral("name"), QStringLiteral("%1 is built into Hookline").arg(t.name));
+        return Error::validation(QStringLiteral("name"), tr("%1 is built into Hookline").arg(t.name));
     return EventTypeStore(m_db).upsert(t);
 }
 
 Status CatalogService::remove(const QString &name)
 {
     if (name == EventType::testEventName())
-        return Error::validation(QStringLiteral("name"), QStringLiteral("%1 is built into Hookline and cannot be deleted").arg(name));
+        return Error::validation(QStringLiteral("name"), tr("%1 is built into Hookline and cannot be deleted").arg(name));
     auto existing = EventTypeStore(m_db).find(name);
     if (!existing)
         return existing.error();
     if (!*existing)
-        return Error::notFound(QStringLiteral("no event type \"%1\"").arg(name));
+        return Error::notFound(tr("no event type \"%1\"").arg(name));
     return EventTypeStore(m_db).remove(name);
 }
 

@@ -4,6 +4,7 @@
 #include "util/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
 #include <QStringList>
@@ -13,6 +14,7 @@ namespace hookline {
 // The event catalog: import (merge), export, and the catalogs shipped for the
 // five seed products.
 class CatalogService final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::CatalogService)
 public:
     explicit CatalogService(QSqlDatabase db) : m_db(std::move(db)) {}
 

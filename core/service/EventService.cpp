@@ -15,7 +15,8 @@ namespace hookline {
 namespace {
 QString sizeText(qsizetype bytes)
 {
-    return QStringLiteral("%1 MB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 2);
+    //: A size in megabytes (MB).
+    return QCoreApplication::translate("hookline::EventService", "%1 MB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 2);
 }
 } // namespace
 
@@ -54,28 +55,28 @@ Result<EventService::Prepared> EventService::prepare(const QString &tenantId, co
             m_knownTypes.insert(t.name);
     }
     if (!m_knownTypes.contains(type))
-        return Error::validation(QStringLiteral("event"), QStringLiteral("unknown event type \"%1\" (see event-types list)").arg(type));
+        return Error::validation(QStringLiteral("event"), tr("unknown event type \"%1\" (see event-types list)").arg(type));
     if (!m_knownTenants.contains(tenantId)) {
         auto tenant = TenantStore(m_db).find(tenantId);
         if (!tenant)
             return tenant.error();
         if (!*tenant)
-            return Error::validation(QStringLiteral("tenant"), QStringLiteral("no tenant \"%1\"").arg(tenantId));
+            return Error::validation(QStringLiteral("tenant"), tr("no tenant \"%1\"").arg(tenantId));
         m_knownTenants.insert(tenantId);
     }
     // Checked before parsing too, so that a huge input is not canonicalised for nothing.
     if (data.size() > 4 * kMaxBodyBytes)
-        return Error{Error::Code::TooLarge, QStringLiteral("the event data is %1, over the 1 MB limit").arg(sizeText(data.size())), QStringLiteral("data")};
+        return Error{Error::Code::TooLarge, tr("the event data is %1, over the 1 MB limit").arg(sizeText(data.size())), QStringLiteral("data")};
     JsonParseError error;
     auto canonical = CanonicalJson::canonicalizeObject(data, &error);
     if (!canonical)
-        return Error::validation(QStringLiteral("data"), QStringLiteral("invalid JSON: %1").arg(error.message));
+        return Error::validation(QStringLiteral("data"), tr("invalid JSON: %1").arg(error.message));
     // The envelope adds the id, type, timestamp and tenant around the data;
     // ids and timestamps have a fixed length, so an empty one measures it.
     const qsizetype bodySize = canonical->size() - 2
         + envelope(QStringLiteral("evt_0000000000000000000000"), type, QDateTime::currentDateTimeUtc(), tenantId, "{}").size();
     if (bodySize > kMaxBodyBytes)
-        return Error{Error::Code::TooLarge, QStringLiteral("the event body would be %1, over the 1 MB limit").arg(sizeText(bodySize)), QStringLiteral("data")};
+        return Error{Error::Code::TooLarge, tr("the event body would be %1, over the 1 MB limit").arg(sizeText(bodySize)), QStringLiteral("data")};
     return Prepared{tenantId, type, std::move(*canonical)};
 }
 
@@ -146,7 +147,7 @@ Result<EventService::Emitted> EventService::emitTo(const QString &webhookId, con
     if (!webhook)
         return webhook.error();
     if (!*webhook)
-        return Error::notFound(QStringLiteral("no webhook with id \"%1\"").arg(webhookId));
+        return Error::notFound(tr("no webhook with id \"%1\"").arg(webhookId));
     auto prepared = prepare((*webhook)->tenantId, type, data);
     if (!prepared)
         return prepared.error();
@@ -174,28 +175,28 @@ Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, i
         if (line.isEmpty())
             continue;
         const auto at = [&](const QString &why) {
-            return Error::validation(QStringLiteral("batch"), QStringLiteral("line %1: %2").arg(lineNumber).arg(why));
+            return Error::validation(QStringLiteral("batch"), tr("line %1: %2").arg(lineNumber).arg(why));
         };
         JsonParseError error;
         const auto canonical = CanonicalJson::canonicalizeObject(line, &error);
         if (!canonical)
-            return at(QStringLiteral("invalid JSON: %1").arg(error.message));
+            return at(tr("invalid JSON: %1").arg(error.message));
         const auto fields = JsonSlices::members(*canonical);
         const auto eventField = JsonSlices::member(*fields, u"event");
         const auto type = eventField ? JsonSlices::string(*eventField) : std::nullopt;
         if (!type)
-            return at(QStringLiteral("\"event\" must be an event type name"));
+            return at(tr("\"event\" must be an event type name"));
         const auto data = JsonSlices::member(*fields, u"data").value_or(QByteArrayLiteral("{}"));
         QString tenant = QStringLiteral("default");
         if (const auto t = JsonSlices::member(*fields, u"tenant")) {
             const auto s = JsonSlices::string(*t);
             if (!s)
-                return at(QStringLiteral("\"tenant\" must be a string"));
+                return at(tr("\"tenant\" must be a string"));
             tenant = *s;
         }
         for (const auto &[key, value] : *fields) {
             if (key != u"event" && key != u"data" && key != u"tenant")
-                return at(QStringLiteral("unknown field \"%1\" (expected event, data, tenant)").arg(key));
+                return at(tr("unknown field \"%1\" (expected event, data, tenant)").arg(key));
         }
         auto prepared = prepare(tenant, *type, data);
         if (!prepared)
@@ -203,7 +204,7 @@ Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, i
         all << std::move(*prepared);
     }
     if (all.isEmpty())
-        return Error::validation(QStringLiteral("batch"), QStringLiteral("the file holds no event"));
+        return Error::validation(QStringLiteral("batch"), tr("the file holds no event"));
 
     BatchResult result;
     for (qsizetype i = 0; i < all.size(); i += transactionSize) {
@@ -213,7 +214,7 @@ Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, i
             // so, or a resent file would deliver them twice.
             auto error = written.error();
             if (result.events > 0)
-                error.message = QStringLiteral("%1 (the first %2 of %3 events were recorded before the failure; resend only the rest)")
+                error.message = tr("%1 (the first %2 of %3 events were recorded before the failure; resend only the rest)")
                                     .arg(error.message).arg(result.events).arg(all.size());
             return error;
         }

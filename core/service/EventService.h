@@ -4,6 +4,7 @@
 #include "util/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QHash>
 #include <QSet>
 #include <QSqlDatabase>
@@ -15,6 +16,7 @@ namespace hookline {
 // validate, build the canonical envelope, match subscriptions, and write the
 // event with all its deliveries in one transaction.
 class EventService final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::EventService)
 public:
     explicit EventService(QSqlDatabase db) : m_db(std::move(db)) {}
 

@@ -49,7 +49,7 @@ Error unknownKey(const QString &key)
     QStringList names;
     for (const auto &i : Settings::known())
         names << i.key;
-    return Error::validation(QStringLiteral("key"), QStringLiteral("unknown setting \"%1\" (known: %2)").arg(key, names.join(QStringLiteral(", "))));
+    return Error::validation(QStringLiteral("key"), QCoreApplication::translate("hookline::Settings", "unknown setting \"%1\" (known: %2)").arg(key, names.join(QStringLiteral(", "))));
 }
 } // namespace
 
@@ -81,29 +81,29 @@ Result<QString> Settings::normalized(const Info &info, const QString &value) con
     case Type::Bool:
         if (const auto b = parseBool(value))
             return *b ? QStringLiteral("true") : QStringLiteral("false");
-        return bad(QStringLiteral("expected true or false, got \"%1\"").arg(value));
+        return bad(tr("expected true or false, got \"%1\"").arg(value));
     case Type::Int:
     case Type::Double: {
         bool ok = false;
         const double d = value.trimmed().toDouble(&ok);
         const auto bounds = boundsOf(info.key);
         if (!ok || (info.type == Type::Int && d != double(qint64(d))))
-            return bad(QStringLiteral("expected %1, got \"%2\"").arg(info.type == Type::Int ? QStringLiteral("a whole number") : QStringLiteral("a number"), value));
+            return bad((info.type == Type::Int ? tr("expected a whole number, got \"%1\"") : tr("expected a number, got \"%1\"")).arg(value));
         if (!std::isfinite(d) || d < bounds.min || d > bounds.max)
-            return bad(QStringLiteral("must be between %1 and %2").arg(bounds.min).arg(bounds.max));
+            return bad(tr("must be between %1 and %2").arg(bounds.min).arg(bounds.max));
         return QString::number(d, 'g', 15);
     }
     case Type::String: {
         static const QRegularExpression prefix(QStringLiteral("^[A-Za-z][A-Za-z0-9-]{0,62}[A-Za-z0-9]$"));
         if (!prefix.match(value).hasMatch())
-            return bad(QStringLiteral("must be a header name of letters, digits and dashes, like X-Webhook"));
+            return bad(tr("must be a header name of letters, digits and dashes, like X-Webhook"));
         return value;
     }
     case Type::Path:
         if (value.isEmpty())
             return value;
         if (!QFileInfo(value).isFile() || !QFileInfo(value).isReadable())
-            return bad(QStringLiteral("%1 is not a readable file").arg(value));
+            return bad(tr("%1 is not a readable file").arg(value));
         return QFileInfo(value).absoluteFilePath();
     }
     return value;

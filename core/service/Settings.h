@@ -2,6 +2,7 @@
 
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
@@ -10,6 +11,7 @@ namespace hookline {
 
 // Installation-wide settings: names, defaults, validation and typed access.
 class Settings final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::Settings)
 public:
     enum class Type { Bool, Int, Double, String, Path };
     struct Info {

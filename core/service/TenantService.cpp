@@ -7,13 +7,13 @@ namespace hookline {
 Result<Tenant> TenantService::create(const QString &id, Plan plan)
 {
     if (!Tenant::isValidId(id))
-        return Error::validation(QStringLiteral("tenant"), QStringLiteral("\"%1\" is not a valid tenant id (letters, digits, '.', '_', '-'; at most 64)").arg(id));
+        return Error::validation(QStringLiteral("tenant"), tr("\"%1\" is not a valid tenant id (letters, digits, '.', '_', '-'; at most 64)").arg(id));
     TenantStore store(m_db);
     auto existing = store.find(id);
     if (!existing)
         return existing.error();
     if (*existing)
-        return Error{Error::Code::Conflict, QStringLiteral("tenant \"%1\" already exists").arg(id), QStringLiteral("tenant")};
+        return Error{Error::Code::Conflict, tr("tenant \"%1\" already exists").arg(id), QStringLiteral("tenant")};
     const Tenant tenant{id, plan, QDateTime::currentDateTimeUtc()};
     if (auto s = store.insert(tenant); !s)
         return s.error();
@@ -35,7 +35,7 @@ Result<Tenant> TenantService::get(const QString &id) const
     if (!found)
         return found.error();
     if (!*found)
-        return Error::notFound(QStringLiteral("no tenant \"%1\"").arg(id));
+        return Error::notFound(tr("no tenant \"%1\"").arg(id));
     return **found;
 }
 

@@ -3,12 +3,14 @@
 #include "model/Tenant.h"
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
 
 namespace hookline {
 
 class TenantService final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::TenantService)
 public:
     explicit TenantService(QSqlDatabase db) : m_db(std::move(db)) {}
 

@@ -36,17 +36,18 @@ Status WebhookService::checkQuota(const QString &tenantId) const
     if (!tenant)
         return tenant.error();
     if (!*tenant)
-        return Error::validation(QStringLiteral("tenant"), QStringLiteral("no tenant \"%1\"").arg(tenantId));
+        return Error::validation(QStringLiteral("tenant"), tr("no tenant \"%1\"").arg(tenantId));
     auto count = WebhookStore(m_db).countForTenant(tenantId);
     if (!count)
         return count.error();
     const auto plan = (*tenant)->plan;
     const int quota = planWebhookQuota(plan);
     if (*count >= quota) {
-        return Error{Error::Code::Quota,
-                     QStringLiteral("tenant \"%1\" is on the %2 plan, which allows %3 webhook%4, and has %5")
-                         .arg(tenantId, planName(plan)).arg(quota).arg(quota == 1 ? QString() : QStringLiteral("s")).arg(*count),
-                     QStringLiteral("tenant")};
+        // Two sources keep the English exact ("1 webhook", "0 webhooks"); %n
+        // lets each language choose its own plural form.
+        const auto text = quota == 1 ? tr("tenant \"%1\" is on the %2 plan, which allows %n webhook, and has %3", nullptr, quota)
+                                     : tr("tenant \"%1\" is on the %2 plan, which allows %n webhooks, and has %3", nullptr, quota);
+        return Error{Error::Code::Quota, text.arg(tenantId, planName(plan)).arg(*count), QStringLiteral("tenant")};
     }
     return Ok{};
 }
@@ -137,7 +138,7 @@ Result<WebhookService::Rotation> WebhookService::rotateSecret(const QString &id,
         return existing.error();
     const int grace = graceSeconds.value_or(Settings(m_db).rotationGraceSeconds());
     if (grace < 0 || grace > 30 * 24 * 3600)
-        return Error::validation(QStringLiteral("grace"), QStringLiteral("must be between 0 and 2592000 seconds (30 days)"));
+        return Error::validation(QStringLiteral("grace"), tr("must be between 0 and 2592000 seconds (30 days)"));
     const auto now = QDateTime::currentDateTimeUtc();
     Rotation rotation{Secret::generate(), now.addSecs(grace)};
     sql::Transaction tx(m_db);
@@ -156,7 +157,7 @@ Result<Webhook> WebhookService::get(const QString &id) const
     if (!found)
         return found.error();
     if (!*found)
-        return Error::notFound(QStringLiteral("no webhook with id \"%1\"").arg(id));
+        return Error::notFound(tr("no webhook with id \"%1\"").arg(id));
     return std::move(**found);
 }
 

@@ -4,6 +4,7 @@
 #include "service/WebhookValidator.h"
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
 
@@ -15,6 +16,7 @@ namespace hookline {
 // each change in one transaction. The CLI, the REST API and the window all
 // come through here.
 class WebhookService final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::WebhookService)
 public:
     explicit WebhookService(QSqlDatabase db) : m_db(std::move(db)) {}
 

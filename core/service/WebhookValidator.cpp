@@ -44,27 +44,28 @@ bool WebhookValidator::isHeaderToken(QStringView name)
 Status WebhookValidator::validateUrl(const QString &text) const
 {
     if (text.trimmed().isEmpty())
-        return invalid("url", QStringLiteral("is required"));
+        return invalid("url", tr("is required"));
     if (text.size() > kMaxUrlLength)
-        return invalid("url", QStringLiteral("is longer than %1 characters").arg(kMaxUrlLength));
+        return invalid("url", tr("is longer than %1 characters").arg(kMaxUrlLength));
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid())
-        return invalid("url", QStringLiteral("\"%1\" is not a valid URL: %2").arg(text, url.errorString()));
+        return invalid("url", tr("\"%1\" is not a valid URL: %2").arg(text, url.errorString()));
     const auto scheme = url.scheme().toLower();
     if (scheme != u"https" && scheme != u"http")
-        return invalid("url", QStringLiteral("must start with https:// (got \"%1\")").arg(url.scheme().isEmpty() ? text : url.scheme() + QStringLiteral("://")));
+        return invalid("url", tr("must start with https:// (got \"%1\")").arg(url.scheme().isEmpty() ? text : url.scheme() + QStringLiteral("://")));
     if (url.host().isEmpty())
-        return invalid("url", QStringLiteral("\"%1\" has no host").arg(text));
+        return invalid("url", tr("\"%1\" has no host").arg(text));
     if (!url.userInfo().isEmpty())
-        return invalid("url", QStringLiteral("must not carry a user name or password; send credentials in a custom header"));
+        return invalid("url", tr("must not carry a user name or password; send credentials in a custom header"));
     if (url.hasFragment())
-        return invalid("url", QStringLiteral("must not have a #fragment"));
+        return invalid("url", tr("must not have a #fragment"));
     if (scheme == u"http" && !m_context.allowInsecureUrls)
-        return invalid("url", QStringLiteral("must use https:// (plain http:// is allowed only when the setting allowInsecureUrls is true)"));
+        return invalid("url", tr("must use https:// (plain http:// is allowed only when the setting allowInsecureUrls is true)"));
     if (!m_context.allowPrivateAddresses) {
         if (const auto why = AddressPolicy::whyForbiddenHost(url.host()))
-            return invalid("url", QStringLiteral("host %1 is a %2 address, refused to prevent server-side request forgery "
-                                                 "(allowed only when the setting allowPrivateAddresses is true)").arg(url.host(), *why));
+            return invalid("url", tr("host %1 is a %2 address, refused to prevent server-side request forgery "
+                                     "(allowed only when the setting allowPrivateAddresses is true)")
+                                      .arg(url.host(), AddressPolicy::translatedReason(*why)));
     }
     return Ok{};
 }
@@ -72,7 +73,7 @@ Status WebhookValidator::validateUrl(const QString &text) const
 Status WebhookValidator::validateEvents(QStringList &events) const
 {
     if (events.isEmpty())
-        return invalid("events", QStringLiteral("subscribe to at least one event type (a name, \"group.*\" or \"*\")"));
+        return invalid("events", tr("subscribe to at least one event type (a name, \"group.*\" or \"*\")"));
     QStringList unique;
     for (auto e : std::as_const(events)) {
         e = e.trimmed();
@@ -81,9 +82,9 @@ Status WebhookValidator::validateEvents(QStringList &events) const
         } else if (e.endsWith(QLatin1StringView(".*"))) {
             const auto group = e.chopped(2);
             if (!m_context.groups.contains(group))
-                return invalid("events", QStringLiteral("\"%1\": no event type in the catalog belongs to the group \"%2\"").arg(e, group));
+                return invalid("events", tr("\"%1\": no event type in the catalog belongs to the group \"%2\"").arg(e, group));
         } else if (!m_context.eventTypes.contains(e)) {
-            return invalid("events", QStringLiteral("\"%1\" is not in the event catalog (see event-types list)").arg(e));
+            return invalid("events", tr("\"%1\" is not in the event catalog (see event-types list)").arg(e));
         }
         if (!unique.contains(e))
             unique << e;
@@ -95,24 +96,24 @@ Status WebhookValidator::validateEvents(QStringList &events) const
 Status WebhookValidator::validateHeaders(const QList<CustomHeader> &headers) const
 {
     if (headers.size() > kMaxHeaders)
-        return invalid("headers", QStringLiteral("at most %1 custom headers").arg(kMaxHeaders));
+        return invalid("headers", tr("at most %1 custom headers").arg(kMaxHeaders));
     const auto reserved = reservedHeaders(m_context.headerPrefix);
     QStringList seen;
     for (const auto &h : headers) {
         if (!isHeaderToken(h.name))
-            return invalid("headers", QStringLiteral("\"%1\" is not a valid header name (letters, digits and !#$%&'*+.^_`|~- only)").arg(h.name));
+            return invalid("headers", tr("\"%1\" is not a valid header name (letters, digits and !#$%&'*+.^_`|~- only)").arg(h.name));
         for (const auto &r : reserved) {
             if (h.name.compare(r, Qt::CaseInsensitive) == 0)
-                return invalid("headers", QStringLiteral("%1 is set by Hookline and cannot be a custom header").arg(r));
+                return invalid("headers", tr("%1 is set by Hookline and cannot be a custom header").arg(r));
         }
         if (seen.contains(h.name.toLower()))
-            return invalid("headers", QStringLiteral("%1 is given twice").arg(h.name));
+            return invalid("headers", tr("%1 is given twice").arg(h.name));
         seen << h.name.toLower();
         if (h.value.size() > kMaxHeaderValueLength)
-            return invalid("headers", QStringLiteral("the value of %1 is longer than %2 characters").arg(h.name).arg(kMaxHeaderValueLength));
+            return invalid("headers", tr("the value of %1 is longer than %2 characters").arg(h.name).arg(kMaxHeaderValueLength));
         for (QChar c : h.value) {
             if (c == u'\r' || c == u'\n' || c == QChar(0))
-                return invalid("headers", QStringLiteral("the value of %1 contains a line break or NUL").arg(h.name));
+                return invalid("headers", tr("the value of %1 contains a line break or NUL").arg(h.name));
         }
     }
     return Ok{};
@@ -121,39 +122,39 @@ Status WebhookValidator::validateHeaders(const QList<CustomHeader> &headers) con
 Status WebhookValidator::validateRetry(const RetryPolicy &r)
 {
     if (r.maxRetries < 0 || r.maxRetries > RetryPolicy::kMaxRetries)
-        return invalid("maxRetries", QStringLiteral("must be between 0 and %1").arg(RetryPolicy::kMaxRetries));
+        return invalid("maxRetries", tr("must be between 0 and %1").arg(RetryPolicy::kMaxRetries));
     if (!inRange(r.retryDelaySeconds, RetryPolicy::kMinDelaySeconds, RetryPolicy::kMaxDelaySeconds))
-        return invalid("retryDelaySeconds", QStringLiteral("must be between %1 and %2 seconds").arg(RetryPolicy::kMinDelaySeconds).arg(RetryPolicy::kMaxDelaySeconds));
+        return invalid("retryDelaySeconds", tr("must be between %1 and %2 seconds").arg(RetryPolicy::kMinDelaySeconds).arg(RetryPolicy::kMaxDelaySeconds));
     if (r.schedule.size() > RetryPolicy::kMaxRetries)
-        return invalid("schedule", QStringLiteral("at most %1 entries").arg(RetryPolicy::kMaxRetries));
+        return invalid("schedule", tr("at most %1 entries").arg(RetryPolicy::kMaxRetries));
     for (double d : r.schedule) {
         if (!inRange(d, 0, RetryPolicy::kMaxDelaySeconds))
-            return invalid("schedule", QStringLiteral("every delay must be between 0 and %1 seconds").arg(RetryPolicy::kMaxDelaySeconds));
+            return invalid("schedule", tr("every delay must be between 0 and %1 seconds").arg(RetryPolicy::kMaxDelaySeconds));
     }
     if (!r.schedule.isEmpty() && r.maxRetries != r.schedule.size())
-        return invalid("maxRetries", QStringLiteral("is %1 but the schedule has %2 entries: with a schedule, one retry per entry").arg(r.maxRetries).arg(r.schedule.size()));
+        return invalid("maxRetries", tr("is %1 but the schedule has %2 entries: with a schedule, one retry per entry").arg(r.maxRetries).arg(r.schedule.size()));
     if (!inRange(r.jitter, 0, 1))
-        return invalid("jitter", QStringLiteral("must be a fraction between 0 and 1"));
+        return invalid("jitter", tr("must be a fraction between 0 and 1"));
     if (r.autoDisableAfter < 0 || r.autoDisableAfter > RetryPolicy::kMaxAutoDisableAfter)
-        return invalid("autoDisableAfter", QStringLiteral("must be between 0 (never) and %1").arg(RetryPolicy::kMaxAutoDisableAfter));
+        return invalid("autoDisableAfter", tr("must be between 0 (never) and %1").arg(RetryPolicy::kMaxAutoDisableAfter));
     return Ok{};
 }
 
 Status WebhookValidator::validateSecret(Scheme scheme, const QString &secret)
 {
     if (secret.size() < 8 || secret.size() > 256)
-        return invalid("secret", QStringLiteral("must be 8 to 256 characters"));
+        return invalid("secret", tr("must be 8 to 256 characters"));
     for (QChar c : secret) {
         if (c.unicode() < 0x21 || c.unicode() > 0x7e)
-            return invalid("secret", QStringLiteral("must be printable ASCII without spaces"));
+            return invalid("secret", tr("must be printable ASCII without spaces"));
     }
     if (scheme == Scheme::Standard) {
         QString why;
         const auto key = Secret::standardKey(secret, &why);
         if (!key)
-            return invalid("secret", QStringLiteral("is not a Standard Webhooks secret (whsec_ + base64): %1").arg(why));
+            return invalid("secret", tr("is not a Standard Webhooks secret (whsec_ + base64): %1").arg(Secret::translatedError(why)));
         if (key->size() < 16 || key->size() > 64)
-            return invalid("secret", QStringLiteral("decodes to %1 bytes; the standard scheme needs 16 to 64").arg(key->size()));
+            return invalid("secret", tr("decodes to %1 bytes; the standard scheme needs 16 to 64").arg(key->size()));
     }
     return Ok{};
 }
@@ -161,11 +162,11 @@ Status WebhookValidator::validateSecret(Scheme scheme, const QString &secret)
 Status WebhookValidator::validate(Webhook &w) const
 {
     if (w.name.size() > 200)
-        return invalid("name", QStringLiteral("is longer than 200 characters"));
+        return invalid("name", tr("is longer than 200 characters"));
     if (auto s = validateUrl(w.url); !s)
         return s;
     if (w.description.size() > 2000)
-        return invalid("description", QStringLiteral("is longer than 2000 characters"));
+        return invalid("description", tr("is longer than 2000 characters"));
     if (auto s = validateEvents(w.events); !s)
         return s;
     if (auto s = validateHeaders(w.headers); !s)
@@ -173,9 +174,9 @@ Status WebhookValidator::validate(Webhook &w) const
     if (auto s = validateRetry(w.retry); !s)
         return s;
     if (w.retention && (*w.retention < 1 || *w.retention > 10000000))
-        return invalid("retention", QStringLiteral("must be between 1 and 10000000 deliveries"));
+        return invalid("retention", tr("must be between 1 and 10000000 deliveries"));
     if (w.transform.size() > kMaxTransformLength)
-        return invalid("transform", QStringLiteral("is longer than %1 characters").arg(kMaxTransformLength));
+        return invalid("transform", tr("is longer than %1 characters").arg(kMaxTransformLength));
     return validateSecret(w.scheme, w.secret);
 }
 

@@ -3,6 +3,7 @@
 #include "model/Webhook.h"
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QSet>
 #include <QString>
 
@@ -11,6 +12,7 @@ namespace hookline {
 // Checks a webhook before it is written. Every rejection names the field and
 // the reason, so the CLI, the API and the form can show it as it is.
 class WebhookValidator final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::WebhookValidator)
 public:
     struct Context {
         QSet<QString> eventTypes;     // names in the catalog

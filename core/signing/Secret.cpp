@@ -1,5 +1,6 @@
 #include "Secret.h"
 
+#include <QCoreApplication>
 #include <QtGlobal>
 
 #include <openssl/crypto.h>
@@ -30,33 +31,40 @@ QString Secret::generate()
 
 std::optional<QByteArray> Secret::standardKey(QStringView secret, QString *error)
 {
-    const auto fail = [error](const QString &why) -> std::optional<QByteArray> {
+    // English, like every signing message (the engine writes them into the
+    // delivery history); translatedError() gives them in the reader's language.
+    const auto fail = [error](const char *why) -> std::optional<QByteArray> {
         if (error)
-            *error = why;
+            *error = QString::fromLatin1(why);
         return std::nullopt;
     };
 
     const QStringView encoded = secret.startsWith(prefix) ? secret.sliced(prefix.size()) : secret;
     if (encoded.isEmpty())
-        return fail(QStringLiteral("the secret is empty after the whsec_ prefix"));
+        return fail(QT_TRANSLATE_NOOP("hookline::Secret", "the secret is empty after the whsec_ prefix"));
 
     // Base64 is pure ASCII; any other character would be mangled by a Latin-1
     // conversion, so reject it explicitly first.
     for (const QChar c : encoded) {
         if (c.unicode() > 0x7f)
-            return fail(QStringLiteral("the secret contains non-ASCII characters, so it is not base64"));
+            return fail(QT_TRANSLATE_NOOP("hookline::Secret", "the secret contains non-ASCII characters, so it is not base64"));
     }
     auto decoded = QByteArray::fromBase64Encoding(encoded.toLatin1(),
                                                   QByteArray::AbortOnBase64DecodingErrors);
     if (decoded.decodingStatus != QByteArray::Base64DecodingStatus::Ok)
-        return fail(QStringLiteral("the secret is not valid base64 (the standard scheme decodes the part after whsec_)"));
+        return fail(QT_TRANSLATE_NOOP("hookline::Secret", "the secret is not valid base64 (the standard scheme decodes the part after whsec_)"));
     // A base64 length of 1 mod 4 cannot come from any byte string (Qt would
     // silently drop the stray character): most likely a truncated paste.
     if (encoded.size() % 4 == 1)
-        return fail(QStringLiteral("the secret has an impossible base64 length (truncated?)"));
+        return fail(QT_TRANSLATE_NOOP("hookline::Secret", "the secret has an impossible base64 length (truncated?)"));
     if (decoded.decoded.isEmpty())
-        return fail(QStringLiteral("the secret decodes to an empty key"));
+        return fail(QT_TRANSLATE_NOOP("hookline::Secret", "the secret decodes to an empty key"));
     return std::move(decoded.decoded);
+}
+
+QString Secret::translatedError(const QString &error)
+{
+    return QCoreApplication::translate("hookline::Secret", error.toUtf8().constData());
 }
 
 QString Secret::mask(QStringView secret)

@@ -30,6 +30,10 @@ public:
     // returns nullopt and, if `error` is set, a sentence that never quotes the
     // secret itself.
     static std::optional<QByteArray> standardKey(QStringView secret, QString *error = nullptr);
+    // An `error` of standardKey() in the user's language, for messages shown to
+    // a person; standardKey() itself answers in English, since a signing
+    // failure is written into the delivery history.
+    static QString translatedError(const QString &error);
 
     // For UI and logs: "whsec_" (if present) + a fixed run of bullets + the last
     // four characters, e.g. "whsec_••••••••LaSw". The bullet count does not

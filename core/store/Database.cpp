@@ -72,21 +72,21 @@ Status Database::initialize(bool migrate)
 {
     if (m_location.startsWith(QLatin1StringView("postgres"), Qt::CaseInsensitive)) {
         return Error{Error::Code::Validation,
-                     QStringLiteral("PostgreSQL databases are not supported yet; use a SQLite file path"), QStringLiteral("db")};
+                     tr("PostgreSQL databases are not supported yet; use a SQLite file path"), QStringLiteral("db")};
     }
     const QFileInfo info(m_location);
     if (info.exists() && info.isDir())
-        return Error{Error::Code::Io, QStringLiteral("%1 is a directory, not a database file").arg(m_location), {}};
+        return Error{Error::Code::Io, tr("%1 is a directory, not a database file").arg(m_location), {}};
     if (!info.exists() && !QDir().mkpath(info.absolutePath()))
-        return Error{Error::Code::Io, QStringLiteral("cannot create the folder %1").arg(info.absolutePath()), {}};
+        return Error{Error::Code::Io, tr("cannot create the folder %1").arg(info.absolutePath()), {}};
 
     auto db = connection();
     if (!db.isOpen())
-        return Error::database(QStringLiteral("cannot open %1: %2").arg(m_location, db.lastError().text()));
+        return Error::database(tr("cannot open %1: %2").arg(m_location, db.lastError().text()));
 
     auto version = Migrations::currentVersion(db);
     if (!version)
-        return Error::database(QStringLiteral("%1 is not a Hookline database: %2").arg(m_location, version.error().message));
+        return Error::database(tr("%1 is not a Hookline database: %2").arg(m_location, version.error().message));
     if (!migrate)
         return Ok{};
 
@@ -99,12 +99,12 @@ Status Database::initialize(bool migrate)
     // WAL is a property of the file: set once, after the schema is ours (a
     // refused file keeps its journal mode).
     auto q = sql::prepare(db, QStringLiteral("PRAGMA journal_mode"));
-    if (auto s = sql::exec(q, u"reading the journal mode"); !s)
+    if (auto s = sql::exec(q, tr("reading the journal mode")); !s)
         return s;
     const bool isWal = q.next() && q.value(0).toString().compare(QLatin1StringView("wal"), Qt::CaseInsensitive) == 0;
     q.finish(); // an unfinished statement holds a read transaction, and WAL cannot be set inside one
     if (!isWal) {
-        if (auto s = sql::exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), u"enabling WAL"); !s)
+        if (auto s = sql::exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), tr("enabling WAL")); !s)
             return s;
     }
     return Ok{};
@@ -119,7 +119,7 @@ Result<QSqlDatabase> Database::openConnection(const QString &name)
     if (!db.open())
         return Error::database(db.lastError().text());
     for (const char *pragma : kConnectionPragmas) {
-        if (auto s = sql::exec(db, QString::fromLatin1(pragma), u"configuring the connection"); !s)
+        if (auto s = sql::exec(db, QString::fromLatin1(pragma), tr("configuring the connection")); !s)
             return s.error();
     }
     return db;

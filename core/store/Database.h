@@ -2,6 +2,7 @@
 
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QMutex>
 #include <QSqlDatabase>
@@ -14,6 +15,7 @@ namespace hookline {
 // The installation's database. QSqlDatabase connections belong to the thread
 // that opened them, so every thread asks connection() for its own named one.
 class Database final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::Database)
 public:
     ~Database();
     Q_DISABLE_COPY_MOVE(Database)

@@ -48,7 +48,7 @@ Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
         " lease_until = NULL, next_attempt_at = :now, updated_at = :now"
         " WHERE status = 'delivering' AND lease_until < :now"));
     q.bindValue(QStringLiteral(":now"), sql::toMs(now));
-    if (auto s = sql::exec(q, u"recovering expired leases"); !s)
+    if (auto s = sql::exec(q, tr("recovering expired leases")); !s)
         return s.error();
     return q.numRowsAffected();
 }
@@ -63,7 +63,7 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
     q.bindValue(QStringLiteral(":now"), sql::toMs(now));
     q.bindValue(QStringLiteral(":limit"), limit);
-    if (auto s = sql::exec(q, u"claiming due deliveries"); !s)
+    if (auto s = sql::exec(q, tr("claiming due deliveries")); !s)
         return s.error();
     QList<DeliveryJob> jobs;
     while (q.next())
@@ -80,7 +80,7 @@ Result<std::optional<DeliveryJob>> DeliveryQueue::claimOne(const QString &delive
     q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
     q.bindValue(QStringLiteral(":now"), QDateTime::currentMSecsSinceEpoch());
     q.bindValue(QStringLiteral(":id"), deliveryId);
-    if (auto s = sql::exec(q, u"claiming a delivery"); !s)
+    if (auto s = sql::exec(q, tr("claiming a delivery")); !s)
         return s.error();
     QList<DeliveryJob> jobs;
     while (q.next())
@@ -107,7 +107,7 @@ Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
     auto &q = statement(QStringLiteral("SELECT id, body FROM events WHERE id IN (%1)").arg(placeholders(ids.size())));
     for (const auto &id : std::as_const(ids))
         q.addBindValue(id);
-    if (auto s = sql::exec(q, u"reading event bodies"); !s)
+    if (auto s = sql::exec(q, tr("reading event bodies")); !s)
         return s.error();
     while (q.next())
         bodies.insert(q.value(0).toString(), q.value(1).toString().toUtf8());
@@ -142,7 +142,7 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
             attempt.addBindValue(a.responseHeaders.isEmpty() ? QStringLiteral("[]") : QString::fromUtf8(a.responseHeaders));
             attempt.addBindValue(a.responseBody.isNull() ? nullBytes : QVariant(a.responseBody));
             attempt.addBindValue(sql::text(a.error));
-            if (auto s = sql::exec(attempt, u"recording an attempt"); !s)
+            if (auto s = sql::exec(attempt, tr("recording an attempt")); !s)
                 return s.error();
         }
         delivery.addBindValue(deliveryStatusName(o.status));
@@ -153,7 +153,7 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
         delivery.addBindValue(sql::text(a.error));
         delivery.addBindValue(o.attempted ? QVariant(a.durationMs) : QVariant(QMetaType(QMetaType::LongLong)));
         delivery.addBindValue(o.deliveryId);
-        if (auto s = sql::exec(delivery, u"recording a delivery's state"); !s)
+        if (auto s = sql::exec(delivery, tr("recording a delivery's state")); !s)
             return s.error();
 
         using Effect = AttemptOutcome::WebhookEffect;
@@ -161,13 +161,13 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
             healthy.insert(o.webhookId);
             auto &q = statement(QStringLiteral("UPDATE webhooks SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures <> 0"));
             q.addBindValue(o.webhookId);
-            if (auto s = sql::exec(q, u"counting failures"); !s)
+            if (auto s = sql::exec(q, tr("counting failures")); !s)
                 return s.error();
         } else if (o.effect == Effect::FailedFinally || o.effect == Effect::Gone) {
             healthy.remove(o.webhookId);
             auto &count = statement(QStringLiteral("UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?"));
             count.addBindValue(o.webhookId);
-            if (auto s = sql::exec(count, u"counting failures"); !s)
+            if (auto s = sql::exec(count, tr("counting failures")); !s)
                 return s.error();
             // 410 Gone deactivates at once (Standard Webhooks); otherwise after
             // auto_disable_after deliveries in a row ended failed (seed 002).
@@ -178,7 +178,7 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
             disable.bindValue(QStringLiteral(":now"), sql::toMs(now));
             disable.bindValue(QStringLiteral(":id"), o.webhookId);
             disable.bindValue(QStringLiteral(":gone"), o.effect == Effect::Gone ? 1 : 0);
-            if (auto s = sql::exec(disable, u"deactivating a webhook"); !s)
+            if (auto s = sql::exec(disable, tr("deactivating a webhook")); !s)
                 return s.error();
             if (disable.numRowsAffected() > 0)
                 deactivated << o.webhookId;
@@ -196,7 +196,7 @@ Status DeliveryQueue::handBack(const QStringList &deliveryIds, const QDateTime &
         q.addBindValue(sql::toMs(now));
         q.addBindValue(sql::toMs(now));
         q.addBindValue(id);
-        if (auto s = sql::exec(q, u"handing deliveries back"); !s)
+        if (auto s = sql::exec(q, tr("handing deliveries back")); !s)
             return s;
     }
     return Ok{};
@@ -205,7 +205,7 @@ Status DeliveryQueue::handBack(const QStringList &deliveryIds, const QDateTime &
 Result<std::optional<QDateTime>> DeliveryQueue::nextDueTime()
 {
     auto &q = statement(QStringLiteral("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending','retrying')"));
-    if (auto s = sql::exec(q, u"reading the next due time"); !s)
+    if (auto s = sql::exec(q, tr("reading the next due time")); !s)
         return s.error();
     std::optional<QDateTime> out;
     if (q.next() && !q.value(0).isNull())
@@ -217,7 +217,7 @@ Result<std::optional<QDateTime>> DeliveryQueue::nextDueTime()
 Result<int> DeliveryQueue::unfinishedCount()
 {
     auto &q = statement(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending','delivering','retrying')"));
-    if (auto s = sql::exec(q, u"counting unfinished deliveries"); !s)
+    if (auto s = sql::exec(q, tr("counting unfinished deliveries")); !s)
         return s.error();
     const int n = q.next() ? q.value(0).toInt() : 0;
     q.finish();
@@ -234,7 +234,7 @@ Result<int> DeliveryQueue::replay(const QStringList &deliveryIds, const QDateTim
         q.addBindValue(sql::toMs(now));
         q.addBindValue(sql::toMs(now));
         q.addBindValue(id);
-        if (auto s = sql::exec(q, u"queueing a replay"); !s)
+        if (auto s = sql::exec(q, tr("queueing a replay")); !s)
             return s.error();
         n += q.numRowsAffected();
     }
@@ -255,7 +255,7 @@ Result<QStringList> DeliveryQueue::findForReplay(const QString &webhookId, std::
         q.addBindValue(deliveryStatusName(*status));
     if (since.isValid())
         q.addBindValue(sql::toMs(since));
-    if (auto s = sql::exec(q, u"finding deliveries to replay"); !s)
+    if (auto s = sql::exec(q, tr("finding deliveries to replay")); !s)
         return s.error();
     QStringList ids;
     while (q.next())
@@ -271,7 +271,7 @@ Result<int> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int 
         "SELECT created_at FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?"));
     cutoff.addBindValue(webhookId);
     cutoff.addBindValue(keep - 1);
-    if (auto s = sql::exec(cutoff, u"finding the retention cut-off"); !s)
+    if (auto s = sql::exec(cutoff, tr("finding the retention cut-off")); !s)
         return s.error();
     if (!cutoff.next())
         return 0; // fewer than `keep` deliveries
@@ -282,7 +282,7 @@ Result<int> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int 
     victims.addBindValue(webhookId);
     victims.addBindValue(oldestKept);
     victims.addBindValue(batch);
-    if (auto s = sql::exec(victims, u"finding old deliveries"); !s)
+    if (auto s = sql::exec(victims, tr("finding old deliveries")); !s)
         return s.error();
     QStringList ids;
     QStringList events;
@@ -296,7 +296,7 @@ Result<int> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int 
     auto del = sql::prepare(m_db, QStringLiteral("DELETE FROM deliveries WHERE id IN (%1) AND status IN ('succeeded','failed')").arg(placeholders(ids.size())));
     for (const auto &id : std::as_const(ids))
         del.addBindValue(id);
-    if (auto s = sql::exec(del, u"deleting old deliveries"); !s)
+    if (auto s = sql::exec(del, tr("deleting old deliveries")); !s)
         return s.error();
     const int removed = del.numRowsAffected();
     events.removeDuplicates();
@@ -304,7 +304,7 @@ Result<int> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int 
         "DELETE FROM events WHERE id IN (%1) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)").arg(placeholders(events.size())));
     for (const auto &id : std::as_const(events))
         orphans.addBindValue(id);
-    if (auto s = sql::exec(orphans, u"deleting events without deliveries"); !s)
+    if (auto s = sql::exec(orphans, tr("deleting events without deliveries")); !s)
         return s.error();
     return removed;
 }

@@ -4,6 +4,7 @@
 #include "util/Result.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QHash>
 #include <QList>
@@ -44,6 +45,7 @@ struct AttemptOutcome final {
 // The engine's side of the deliveries table: leases, results, replays,
 // retention. Callers hold a transaction around the writes (BEGIN IMMEDIATE).
 class DeliveryQueue final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::DeliveryQueue)
 public:
     explicit DeliveryQueue(QSqlDatabase db) : m_db(std::move(db)) {}
 

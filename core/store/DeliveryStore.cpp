@@ -68,7 +68,7 @@ Result<QList<Delivery>> DeliveryStore::list(const DeliveryFilter &filter) const
         q.addBindValue(v);
     q.addBindValue(filter.limit);
     q.addBindValue(filter.offset);
-    if (auto s = sql::exec(q, u"reading the delivery history"); !s)
+    if (auto s = sql::exec(q, tr("reading the delivery history")); !s)
         return s.error();
     QList<Delivery> out;
     while (q.next())
@@ -82,7 +82,7 @@ Result<int> DeliveryStore::count(const DeliveryFilter &filter) const
     auto q = sql::prepare(m_db, QStringLiteral("SELECT COUNT(*) FROM deliveries%1").arg(where));
     for (const auto &v : values)
         q.addBindValue(v);
-    if (auto s = sql::exec(q, u"counting deliveries"); !s)
+    if (auto s = sql::exec(q, tr("counting deliveries")); !s)
         return s.error();
     return q.next() ? q.value(0).toInt() : 0;
 }
@@ -91,7 +91,7 @@ Result<std::optional<Delivery>> DeliveryStore::find(const QString &id) const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT %1 FROM deliveries WHERE id = ?").arg(kColumns));
     q.addBindValue(id);
-    if (auto s = sql::exec(q, u"reading a delivery"); !s)
+    if (auto s = sql::exec(q, tr("reading a delivery")); !s)
         return s.error();
     if (!q.next())
         return std::optional<Delivery>();
@@ -104,7 +104,7 @@ Result<QList<Attempt>> DeliveryStore::attempts(const QString &deliveryId) const
         "SELECT id, delivery_id, number, started_at, duration_ms, request_headers, request_body, response_status,"
         " response_headers, response_body, error FROM attempts WHERE delivery_id = ? ORDER BY number"));
     q.addBindValue(deliveryId);
-    if (auto s = sql::exec(q, u"reading attempts"); !s)
+    if (auto s = sql::exec(q, tr("reading attempts")); !s)
         return s.error();
     QList<Attempt> out;
     while (q.next()) {
@@ -132,7 +132,7 @@ Result<WebhookActivity> DeliveryStore::activity(const QString &webhookId, const 
     auto last = sql::prepare(m_db, QStringLiteral(
         "SELECT updated_at, status, last_status_code FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1"));
     last.addBindValue(webhookId);
-    if (auto s = sql::exec(last, u"reading the last delivery"); !s)
+    if (auto s = sql::exec(last, tr("reading the last delivery")); !s)
         return s.error();
     if (last.next()) {
         out.lastAt = sql::fromMs(last.value(0).toLongLong());
@@ -145,7 +145,7 @@ Result<WebhookActivity> DeliveryStore::activity(const QString &webhookId, const 
         "SELECT status, COUNT(*) FROM deliveries WHERE webhook_id = ? AND created_at >= ? AND status IN ('succeeded','failed') GROUP BY status"));
     counts.addBindValue(webhookId);
     counts.addBindValue(sql::toMs(since));
-    if (auto s = sql::exec(counts, u"counting recent deliveries"); !s)
+    if (auto s = sql::exec(counts, tr("counting recent deliveries")); !s)
         return s.error();
     while (counts.next())
         (counts.value(0).toString() == u"succeeded" ? out.succeeded : out.failed) = counts.value(1).toInt();
@@ -164,7 +164,7 @@ Result<QList<DeliveryBucket>> DeliveryStore::histogram(const QString &webhookId,
     q.addBindValue(start);
     if (!webhookId.isEmpty())
         q.addBindValue(webhookId);
-    if (auto s = sql::exec(q, u"reading delivery counts"); !s)
+    if (auto s = sql::exec(q, tr("reading delivery counts")); !s)
         return s.error();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QList<DeliveryBucket> out;

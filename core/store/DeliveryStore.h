@@ -3,6 +3,7 @@
 #include "model/Delivery.h"
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
 
@@ -41,6 +42,7 @@ struct DeliveryBucket final {
 
 // The read side of the history: paged, newest first.
 class DeliveryStore final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::DeliveryStore)
 public:
     explicit DeliveryStore(QSqlDatabase db) : m_db(std::move(db)) {}
 

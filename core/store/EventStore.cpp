@@ -10,7 +10,7 @@ Result<QHash<QString, QStringList>> EventStore::activeSubscriptions(const QStrin
         "SELECT w.id, s.pattern FROM webhooks w JOIN webhook_subscriptions s ON s.webhook_id = w.id"
         " WHERE w.tenant_id = ? AND w.active = 1 ORDER BY w.created_at, w.id, s.position"));
     q.addBindValue(tenantId);
-    if (auto s = sql::exec(q, u"reading subscriptions"); !s)
+    if (auto s = sql::exec(q, tr("reading subscriptions")); !s)
         return s.error();
     QHash<QString, QStringList> out;
     while (q.next())
@@ -34,7 +34,7 @@ Status EventStore::insert(const Event &event, const QList<Delivery> &deliveries)
     e.addBindValue(event.type);
     e.addBindValue(sql::toMs(event.createdAt));
     e.addBindValue(QString::fromUtf8(event.body));
-    if (auto s = sql::exec(e, u"recording an event"); !s)
+    if (auto s = sql::exec(e, tr("recording an event")); !s)
         return s;
     auto &d = *m_insertDelivery;
     for (const auto &delivery : deliveries) {
@@ -47,7 +47,7 @@ Status EventStore::insert(const Event &event, const QList<Delivery> &deliveries)
         d.addBindValue(sql::toMs(delivery.nextAttemptAt));
         d.addBindValue(sql::toMs(delivery.createdAt));
         d.addBindValue(sql::toMs(delivery.createdAt));
-        if (auto s = sql::exec(d, u"recording a delivery"); !s)
+        if (auto s = sql::exec(d, tr("recording a delivery")); !s)
             return s;
     }
     return Ok{};
@@ -57,7 +57,7 @@ Result<std::optional<Event>> EventStore::find(const QString &id) const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT id, tenant_id, type, created_at, body FROM events WHERE id = ?"));
     q.addBindValue(id);
-    if (auto s = sql::exec(q, u"reading an event"); !s)
+    if (auto s = sql::exec(q, tr("reading an event")); !s)
         return s.error();
     if (!q.next())
         return std::optional<Event>();

@@ -4,6 +4,7 @@
 #include "model/Event.h"
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QList>
 #include <QSqlDatabase>
@@ -17,6 +18,7 @@ namespace hookline {
 // The outbox: an event and its delivery rows. Callers hold a transaction
 // around insert() so that nothing is sent before both are committed.
 class EventStore final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::EventStore)
 public:
     explicit EventStore(QSqlDatabase db) : m_db(std::move(db)) {}
 

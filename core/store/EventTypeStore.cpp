@@ -22,7 +22,7 @@ EventType fromRow(const QSqlQuery &q)
 Result<QList<EventType>> EventTypeStore::list() const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT %1 FROM event_types ORDER BY name").arg(kColumns));
-    if (auto s = sql::exec(q, u"listing event types"); !s)
+    if (auto s = sql::exec(q, tr("listing event types")); !s)
         return s.error();
     QList<EventType> out;
     while (q.next())
@@ -34,7 +34,7 @@ Result<std::optional<EventType>> EventTypeStore::find(const QString &name) const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT %1 FROM event_types WHERE name = ?").arg(kColumns));
     q.addBindValue(name);
-    if (auto s = sql::exec(q, u"reading an event type"); !s)
+    if (auto s = sql::exec(q, tr("reading an event type")); !s)
         return s.error();
     if (!q.next())
         return std::optional<EventType>();
@@ -54,14 +54,14 @@ Status EventTypeStore::upsert(const EventType &type)
     q.addBindValue(QString::fromUtf8(type.samplePayload));
     q.addBindValue(type.catalog);
     q.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    return sql::exec(q, u"saving an event type");
+    return sql::exec(q, tr("saving an event type"));
 }
 
 Status EventTypeStore::remove(const QString &name)
 {
     auto q = sql::prepare(m_db, QStringLiteral("DELETE FROM event_types WHERE name = ? AND builtin = 0"));
     q.addBindValue(name);
-    return sql::exec(q, u"deleting an event type");
+    return sql::exec(q, tr("deleting an event type"));
 }
 
 } // namespace hookline

@@ -3,6 +3,7 @@
 #include "model/EventType.h"
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
 
@@ -11,6 +12,7 @@
 namespace hookline {
 
 class EventTypeStore final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::EventTypeStore)
 public:
     explicit EventTypeStore(QSqlDatabase db) : m_db(std::move(db)) {}
 

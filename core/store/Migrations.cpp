@@ -150,7 +150,7 @@ const QList<Migration> &migrations()
 Result<bool> hasMigrationTable(const QSqlDatabase &db)
 {
     auto q = sql::prepare(db, QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"));
-    if (auto s = sql::exec(q, u"reading the schema version"); !s)
+    if (auto s = sql::exec(q, QCoreApplication::translate("hookline::Migrations", "reading the schema version")); !s)
         return s.error();
     const bool found = q.next();
     q.finish();
@@ -166,11 +166,11 @@ Status apply(const QSqlDatabase &db, const Migration &m)
     // migration leaves the file as it was.
     if (auto s = sql::exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
                                               " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)"),
-                           u"creating the migration table");
+                           QCoreApplication::translate("hookline::Migrations", "creating the migration table"));
         !s)
         return s;
     const auto now = QDateTime::currentMSecsSinceEpoch();
-    const auto what = QStringLiteral("applying schema version %1").arg(m.version);
+    const auto what = QCoreApplication::translate("hookline::Migrations", "applying schema version %1").arg(m.version);
     for (const auto &statement : m.statements) {
         auto q = sql::prepare(db, statement);
         if (statement.contains(QLatin1StringView(":now")))
@@ -202,7 +202,7 @@ Result<int> Migrations::currentVersion(const QSqlDatabase &db)
     if (!*has)
         return 0;
     auto q = sql::prepare(db, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    if (auto s = sql::exec(q, u"reading the schema version"); !s)
+    if (auto s = sql::exec(q, tr("reading the schema version")); !s)
         return s.error();
     const int version = q.next() ? q.value(0).toInt() : 0;
     q.finish();
@@ -218,8 +218,8 @@ Status Migrations::migrate(const QSqlDatabase &db, int target)
         return current.error();
     if (*current > latestVersion()) {
         return Error{Error::Code::Conflict,
-                     QStringLiteral("the database has schema version %1 but this Hookline knows versions up to %2: "
-                                    "it was written by a newer Hookline; upgrade Hookline to open it (the file was left untouched)")
+                     tr("the database has schema version %1 but this Hookline knows versions up to %2: "
+                        "it was written by a newer Hookline; upgrade Hookline to open it (the file was left untouched)")
                          .arg(*current).arg(latestVersion()),
                      {}};
     }
@@ -228,12 +228,12 @@ Status Migrations::migrate(const QSqlDatabase &db, int target)
     if (*current == 0) {
         // An empty file becomes a Hookline database; someone else's is left alone.
         auto tables = sql::prepare(db, QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"));
-        if (auto s = sql::exec(tables, u"inspecting the database"); !s)
+        if (auto s = sql::exec(tables, tr("inspecting the database")); !s)
             return s;
         const int n = tables.next() ? tables.value(0).toInt() : 0;
         tables.finish();
         if (n > 0)
-            return Error{Error::Code::Conflict, QStringLiteral("the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched"), {}};
+            return Error{Error::Code::Conflict, tr("the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched"), {}};
     }
     for (const auto &m : migrations()) {
         if (m.version <= *current || m.version > target)

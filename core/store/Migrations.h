@@ -2,6 +2,7 @@
 
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QSqlDatabase>
 
 namespace hookline {
@@ -10,6 +11,7 @@ namespace hookline {
 // transaction together with the row that records it, so a crash mid-upgrade
 // leaves the database at the previous version.
 class Migrations final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::Migrations)
 public:
     Migrations() = delete;
 

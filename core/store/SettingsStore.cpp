@@ -8,7 +8,7 @@ Result<std::optional<QString>> SettingsStore::value(const QString &key) const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT value FROM settings WHERE key = ?"));
     q.addBindValue(key);
-    if (auto s = sql::exec(q, u"reading a setting"); !s)
+    if (auto s = sql::exec(q, tr("reading a setting")); !s)
         return s.error();
     if (!q.next())
         return std::optional<QString>();
@@ -18,7 +18,7 @@ Result<std::optional<QString>> SettingsStore::value(const QString &key) const
 Result<QMap<QString, QString>> SettingsStore::all() const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT key, value FROM settings"));
-    if (auto s = sql::exec(q, u"reading the settings"); !s)
+    if (auto s = sql::exec(q, tr("reading the settings")); !s)
         return s.error();
     QMap<QString, QString> out;
     while (q.next())
@@ -32,14 +32,14 @@ Status SettingsStore::setValue(const QString &key, const QString &value)
                                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
     q.addBindValue(key);
     q.addBindValue(value);
-    return sql::exec(q, u"saving a setting");
+    return sql::exec(q, tr("saving a setting"));
 }
 
 Status SettingsStore::remove(const QString &key)
 {
     auto q = sql::prepare(m_db, QStringLiteral("DELETE FROM settings WHERE key = ?"));
     q.addBindValue(key);
-    return sql::exec(q, u"removing a setting");
+    return sql::exec(q, tr("removing a setting"));
 }
 
 } // namespace hookline

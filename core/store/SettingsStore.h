@@ -2,6 +2,7 @@
 
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QMap>
 #include <QSqlDatabase>
 #include <QString>
@@ -12,6 +13,7 @@ namespace hookline {
 
 // Raw key/value rows of the settings table; meaning and validation live in Settings.
 class SettingsStore final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::SettingsStore)
 public:
     explicit SettingsStore(QSqlDatabase db) : m_db(std::move(db)) {}
 

@@ -1,5 +1,6 @@
 #include "Sql.h"
 
+#include <QCoreApplication>
 #include <QSqlError>
 
 namespace hookline::sql {
@@ -7,7 +8,7 @@ namespace hookline::sql {
 namespace {
 Error failure(QStringView what, const QSqlError &error)
 {
-    return Error::database(QStringLiteral("database error while %1: %2").arg(what, error.text().trimmed()));
+    return Error::database(QCoreApplication::translate("hookline::sql", "database error while %1: %2").arg(what, error.text().trimmed()));
 }
 } // namespace
 
@@ -66,7 +67,7 @@ Status Transaction::begin()
     // lock first makes writers queue behind the busy timeout instead.
     QSqlQuery q(m_db);
     if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
-        return Error::database(QStringLiteral("could not start a transaction: %1").arg(q.lastError().text()));
+        return Error::database(QCoreApplication::translate("hookline::sql", "could not start a transaction: %1").arg(q.lastError().text()));
     m_open = true;
     return Ok{};
 }
@@ -77,7 +78,7 @@ Status Transaction::commit()
     if (!q.exec(QStringLiteral("COMMIT"))) {
         const auto text = q.lastError().text();
         rollback();
-        return Error::database(QStringLiteral("could not commit: %1").arg(text));
+        return Error::database(QCoreApplication::translate("hookline::sql", "could not commit: %1").arg(text));
     }
     m_open = false;
     return Ok{};

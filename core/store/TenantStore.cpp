@@ -19,7 +19,7 @@ Result<std::optional<Tenant>> TenantStore::find(const QString &id) const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT id, plan, created_at FROM tenants WHERE id = ?"));
     q.addBindValue(id);
-    if (auto s = sql::exec(q, u"reading a tenant"); !s)
+    if (auto s = sql::exec(q, tr("reading a tenant")); !s)
         return s.error();
     if (!q.next())
         return std::optional<Tenant>();
@@ -29,7 +29,7 @@ Result<std::optional<Tenant>> TenantStore::find(const QString &id) const
 Result<QList<Tenant>> TenantStore::list() const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT id, plan, created_at FROM tenants ORDER BY id"));
-    if (auto s = sql::exec(q, u"listing tenants"); !s)
+    if (auto s = sql::exec(q, tr("listing tenants")); !s)
         return s.error();
     QList<Tenant> out;
     while (q.next())
@@ -43,7 +43,7 @@ Status TenantStore::insert(const Tenant &tenant)
     q.addBindValue(tenant.id);
     q.addBindValue(planName(tenant.plan));
     q.addBindValue(sql::toMs(tenant.createdAt));
-    return sql::exec(q, u"creating a tenant");
+    return sql::exec(q, tr("creating a tenant"));
 }
 
 Status TenantStore::setPlan(const QString &id, Plan plan)
@@ -51,7 +51,7 @@ Status TenantStore::setPlan(const QString &id, Plan plan)
     auto q = sql::prepare(m_db, QStringLiteral("UPDATE tenants SET plan = ? WHERE id = ?"));
     q.addBindValue(planName(plan));
     q.addBindValue(id);
-    return sql::exec(q, u"changing a tenant's plan");
+    return sql::exec(q, tr("changing a tenant's plan"));
 }
 
 } // namespace hookline

@@ -3,6 +3,7 @@
 #include "model/Tenant.h"
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
 
@@ -11,6 +12,7 @@
 namespace hookline {
 
 class TenantStore final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::TenantStore)
 public:
     explicit TenantStore(QSqlDatabase db) : m_db(std::move(db)) {}
 

@@ -82,21 +82,21 @@ Status WebhookStore::loadChildren(Webhook &w) const
 {
     auto subs = sql::prepare(m_db, QStringLiteral("SELECT pattern FROM webhook_subscriptions WHERE webhook_id = ? ORDER BY position"));
     subs.addBindValue(w.id);
-    if (auto s = sql::exec(subs, u"reading subscriptions"); !s)
+    if (auto s = sql::exec(subs, tr("reading subscriptions")); !s)
         return s;
     while (subs.next())
         w.events << subs.value(0).toString();
 
     auto headers = sql::prepare(m_db, QStringLiteral("SELECT name, value FROM webhook_headers WHERE webhook_id = ? ORDER BY position"));
     headers.addBindValue(w.id);
-    if (auto s = sql::exec(headers, u"reading custom headers"); !s)
+    if (auto s = sql::exec(headers, tr("reading custom headers")); !s)
         return s;
     while (headers.next())
         w.headers << CustomHeader{headers.value(0).toString(), headers.value(1).toString()};
 
     auto secrets = sql::prepare(m_db, QStringLiteral("SELECT secret, created_at, expires_at FROM webhook_secrets WHERE webhook_id = ? ORDER BY id DESC"));
     secrets.addBindValue(w.id);
-    if (auto s = sql::exec(secrets, u"reading secrets"); !s)
+    if (auto s = sql::exec(secrets, tr("reading secrets")); !s)
         return s;
     while (secrets.next()) {
         WebhookSecret secret{secrets.value(0).toString(), sql::fromMs(secrets.value(1).toLongLong()), std::nullopt};
@@ -113,7 +113,7 @@ Result<std::optional<Webhook>> WebhookStore::find(const QString &id) const
 {
     auto q = sql::prepare(m_db, kSelect + QStringLiteral(" WHERE id = ?"));
     q.addBindValue(id);
-    if (auto s = sql::exec(q, u"reading a webhook"); !s)
+    if (auto s = sql::exec(q, tr("reading a webhook")); !s)
         return s.error();
     if (!q.next())
         return std::optional<Webhook>();
@@ -129,7 +129,7 @@ Result<QList<Webhook>> WebhookStore::list(const QString &tenantId) const
                                     + QStringLiteral(" ORDER BY created_at, id"));
     if (!tenantId.isEmpty())
         q.addBindValue(tenantId);
-    if (auto s = sql::exec(q, u"listing webhooks"); !s)
+    if (auto s = sql::exec(q, tr("listing webhooks")); !s)
         return s.error();
     QList<Webhook> out;
     while (q.next())
@@ -145,7 +145,7 @@ Result<int> WebhookStore::countForTenant(const QString &tenantId) const
 {
     auto q = sql::prepare(m_db, QStringLiteral("SELECT COUNT(*) FROM webhooks WHERE tenant_id = ?"));
     q.addBindValue(tenantId);
-    if (auto s = sql::exec(q, u"counting webhooks"); !s)
+    if (auto s = sql::exec(q, tr("counting webhooks")); !s)
         return s.error();
     return q.next() ? q.value(0).toInt() : 0;
 }
@@ -155,7 +155,7 @@ Status WebhookStore::writeChildren(const Webhook &w)
     for (const char *table : {"webhook_subscriptions", "webhook_headers"}) {
         auto del = sql::prepare(m_db, QStringLiteral("DELETE FROM %1 WHERE webhook_id = ?").arg(QLatin1StringView(table)));
         del.addBindValue(w.id);
-        if (auto s = sql::exec(del, u"replacing a webhook's lists"); !s)
+        if (auto s = sql::exec(del, tr("replacing a webhook's lists")); !s)
             return s;
     }
     auto sub = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_subscriptions (webhook_id, position, pattern) VALUES (?, ?, ?)"));
@@ -163,7 +163,7 @@ Status WebhookStore::writeChildren(const Webhook &w)
         sub.addBindValue(w.id);
         sub.addBindValue(i);
         sub.addBindValue(w.events.at(i));
-        if (auto s = sql::exec(sub, u"saving a subscription"); !s)
+        if (auto s = sql::exec(sub, tr("saving a subscription")); !s)
             return s;
     }
     auto header = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_headers (webhook_id, position, name, value) VALUES (?, ?, ?, ?)"));
@@ -172,7 +172,7 @@ Status WebhookStore::writeChildren(const Webhook &w)
         header.addBindValue(i);
         header.addBindValue(w.headers.at(i).name);
         header.addBindValue(sql::text(w.headers.at(i).value));
-        if (auto s = sql::exec(header, u"saving a custom header"); !s)
+        if (auto s = sql::exec(header, tr("saving a custom header")); !s)
             return s;
     }
     return Ok{};
@@ -187,13 +187,13 @@ Status WebhookStore::insert(const Webhook &w)
         " :max_retries, :delay, :backoff, :schedule, :jitter, :auto_disable, :retention, :transform, :failures,"
         " :disabled_reason, :disabled_at, :created, :updated)"));
     bindColumns(q, w);
-    if (auto s = sql::exec(q, u"creating a webhook"); !s)
+    if (auto s = sql::exec(q, tr("creating a webhook")); !s)
         return s;
     auto secret = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_secrets (webhook_id, secret, created_at) VALUES (?, ?, ?)"));
     secret.addBindValue(w.id);
     secret.addBindValue(w.secret);
     secret.addBindValue(sql::toMs(w.createdAt));
-    if (auto s = sql::exec(secret, u"saving a webhook secret"); !s)
+    if (auto s = sql::exec(secret, tr("saving a webhook secret")); !s)
         return s;
     return writeChildren(w);
 }
@@ -207,7 +207,7 @@ Status WebhookStore::update(const Webhook &w)
         " transform = :transform, consecutive_failures = :failures, disabled_reason = :disabled_reason,"
         " disabled_at = :disabled_at, created_at = :created, updated_at = :updated WHERE id = :id"));
     bindColumns(q, w);
-    if (auto s = sql::exec(q, u"updating a webhook"); !s)
+    if (auto s = sql::exec(q, tr("updating a webhook")); !s)
         return s;
     return writeChildren(w);
 }
@@ -216,7 +216,7 @@ Status WebhookStore::remove(const QString &id)
 {
     auto q = sql::prepare(m_db, QStringLiteral("DELETE FROM webhooks WHERE id = ?"));
     q.addBindValue(id);
-    return sql::exec(q, u"deleting a webhook");
+    return sql::exec(q, tr("deleting a webhook"));
 }
 
 Status WebhookStore::rotateSecret(const QString &id, const QString &secret, const QDateTime &now, const QDateTime &oldExpiresAt)
@@ -229,19 +229,19 @@ Status WebhookStore::rotateSecret(const QString &id, const QString &secret, cons
     expire.bindValue(QStringLiteral(":grace"), sql::toMs(oldExpiresAt));
     expire.bindValue(QStringLiteral(":id"), id);
     expire.bindValue(QStringLiteral(":now"), sql::toMs(now));
-    if (auto s = sql::exec(expire, u"expiring the old secret"); !s)
+    if (auto s = sql::exec(expire, tr("expiring the old secret")); !s)
         return s;
     // Workers cache webhooks by updated_at: a rotation must be seen as a change.
     auto touch = sql::prepare(m_db, QStringLiteral("UPDATE webhooks SET updated_at = ? WHERE id = ?"));
     touch.addBindValue(sql::toMs(now));
     touch.addBindValue(id);
-    if (auto s = sql::exec(touch, u"updating the webhook"); !s)
+    if (auto s = sql::exec(touch, tr("updating the webhook")); !s)
         return s;
     auto insert = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_secrets (webhook_id, secret, created_at) VALUES (?, ?, ?)"));
     insert.addBindValue(id);
     insert.addBindValue(secret);
     insert.addBindValue(sql::toMs(now));
-    return sql::exec(insert, u"saving the new secret");
+    return sql::exec(insert, tr("saving the new secret"));
 }
 
 } // namespace hookline

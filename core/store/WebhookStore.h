@@ -3,6 +3,7 @@
 #include "model/Webhook.h"
 #include "util/Result.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
 
@@ -14,6 +15,7 @@ namespace hookline {
 // wrap writes in a transaction (sql::Transaction) so that a webhook is never
 // half written.
 class WebhookStore final {
+    Q_DECLARE_TR_FUNCTIONS(hookline::WebhookStore)
 public:
     explicit WebhookStore(QSqlDatabase db) : m_db(std::move(db)) {}
 
