@@ -9,6 +9,29 @@
     </message>
 </context>
 <context>
+    <name>StatusText</name>
+    <message>
+        <source>pending</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <source>delivering</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>retrying</source>
+        <translation>nouvelle tentative prévue</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>réussie</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>échouée</translation>
+    </message>
+</context>
+<context>
     <name>hookline::AboutDialog</name>
     <message>
         <source>About Hookline</source>

@@ -1,6 +1,7 @@
 #include "AttemptDialog.h"
 
 #include "AppContext.h"
+#include "StatusText.h"
 #include "CurlCommand.h"
 #include "service/WebhookService.h"
 #include "store/DeliveryStore.h"
@@ -124,7 +125,7 @@ AttemptDialog::AttemptDialog(AppContext &context, const QString &deliveryId, QWi
             m_url = loaded.url;
             m_attempts = loaded.attempts;
             m_summary->setText(tr("%1 of event %2 (%3) to %4 — %5 after %n attempt(s)", nullptr, d.attempts)
-                                   .arg(d.id, d.eventId, d.eventType, m_url, deliveryStatusName(d.status)));
+                                   .arg(d.id, d.eventId, d.eventType, m_url, StatusText::label(d.status)));
             for (const auto &a : std::as_const(m_attempts)) {
                 const auto result = a.responseStatus ? QString::number(*a.responseStatus) : tr("no response");
                 m_list->addItem(tr("#%1  %2  %3 ms\n%4").arg(a.number).arg(result).arg(a.durationMs)

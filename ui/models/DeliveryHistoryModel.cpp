@@ -1,6 +1,7 @@
 #include "DeliveryHistoryModel.h"
 
 #include "AppContext.h"
+#include "StatusText.h"
 
 #include <QApplication>
 #include <QColor>
@@ -194,7 +195,7 @@ QVariant DeliveryHistoryModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case Status:
         if (role == Qt::DisplayRole || role == Qt::AccessibleTextRole)
-            return deliveryStatusName(d->status);
+            return StatusText::label(d->status);
         if (role == RawDataRole)
             return int(d->status);
         if (role == Qt::DecorationRole) {

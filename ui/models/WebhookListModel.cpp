@@ -1,6 +1,7 @@
 #include "WebhookListModel.h"
 
 #include "AppContext.h"
+#include "StatusText.h"
 #include "service/WebhookService.h"
 
 #include <QApplication>
@@ -80,7 +81,7 @@ QVariant WebhookListModel::data(const QModelIndex &index, int role) const
                 return tr("Never");
             const auto code = a.lastStatusCode ? QStringLiteral(" (%1)").arg(*a.lastStatusCode) : QString();
             return QStringLiteral("%1 — %2%3").arg(QLocale().toString(a.lastAt.toLocalTime(), QLocale::ShortFormat),
-                                                 a.lastStatus ? deliveryStatusName(*a.lastStatus) : QString(), code);
+                                                 a.lastStatus ? StatusText::label(*a.lastStatus) : QString(), code);
         }
         break;
     case SuccessRate:

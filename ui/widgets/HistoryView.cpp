@@ -1,6 +1,7 @@
 #include "HistoryView.h"
 
 #include "AppContext.h"
+#include "StatusText.h"
 #include "CurlCommand.h"
 #include "dialogs/AttemptDialog.h"
 #include "models/DeliveryHistoryModel.h"
@@ -40,7 +41,7 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
 {
     m_status->addItem(tr("All statuses"));
     for (const auto &name : deliveryStatusNames())
-        m_status->addItem(name, name);
+        m_status->addItem(StatusText::label(*deliveryStatusFromName(name)), name);
     m_event->addItem(tr("All events"));
     m_status->setAccessibleName(tr("Status filter"));
     m_event->setAccessibleName(tr("Event type filter"));
