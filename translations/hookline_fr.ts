@@ -1586,6 +1586,22 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>Allow private and &amp;local addresses</source>
         <translation>Autoriser les adresses privées et &amp;locales</translation>
     </message>
+    <message>
+        <source>System language</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>Used from the next start</source>
+        <translation>Appliqué au prochain démarrage</translation>
+    </message>
+    <message>
+        <source>La&amp;nguage:</source>
+        <translation>La&amp;ngue :</translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsStore</name>

@@ -33,7 +33,11 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default 2)."), QStringLiteral("N")});
     parser.process(app);
 
-    const QLocale locale = parser.isSet(QStringLiteral("lang")) ? QLocale(parser.value(QStringLiteral("lang"))) : QLocale::system();
+    // --lang, else the language chosen in the Settings dialog, else the system's.
+    const auto chosen = QSettings().value(QStringLiteral("language")).toString();
+    const QLocale locale = parser.isSet(QStringLiteral("lang")) ? QLocale(parser.value(QStringLiteral("lang")))
+                           : !chosen.isEmpty()                  ? QLocale(chosen)
+                                                                : QLocale::system();
     QLocale::setDefault(locale);
     QTranslator qtTranslator;
     if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))

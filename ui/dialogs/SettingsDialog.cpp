@@ -5,6 +5,7 @@
 #include "store/Sql.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -33,6 +34,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     : QDialog(parent)
     , m_context(context)
     , m_database(new QLineEdit(this))
+    , m_language(new QComboBox(this))
     , m_prefix(new QLineEdit(this))
     , m_timeout(new QDoubleSpinBox(this))
     , m_retention(new QSpinBox(this))
@@ -47,6 +49,13 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     m_database->setPlaceholderText(context.db().database()->location());
     m_database->setAccessibleName(tr("Database"));
     m_database->setToolTip(tr("A SQLite file path; used from the next start"));
+    // The window's language: the system's unless chosen here (or --lang), from the next start.
+    m_language->addItem(tr("System language"), QString());
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_language->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
+    m_language->setCurrentIndex(std::max(0, m_language->findData(QSettings().value(QStringLiteral("language")).toString())));
+    m_language->setAccessibleName(tr("Language"));
+    m_language->setToolTip(tr("Used from the next start"));
     m_prefix->setAccessibleName(tr("Header prefix"));
     m_timeout->setRange(0.1, 300);
     m_timeout->setSuffix(tr(" s"));
@@ -82,6 +91,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
         form->addRow(label, field);
     };
     row(tr("&Database file:"), m_database);
+    row(tr("La&nguage:"), m_language);
     row(tr("Header &prefix:"), m_prefix);
     row(tr("Request &timeout:"), m_timeout);
     row(tr("&Keep deliveries:"), m_retention);
@@ -165,6 +175,7 @@ void SettingsDialog::accept()
                 return;
             }
             QSettings().setValue(QStringLiteral("database"), database);
+            QSettings().setValue(QStringLiteral("language"), m_language->currentData().toString());
             QDialog::accept();
         });
 }

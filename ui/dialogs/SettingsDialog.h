@@ -4,6 +4,7 @@
 #include <QMap>
 
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -31,6 +32,7 @@ private:
 
     AppContext &m_context;
     QLineEdit *m_database;
+    QComboBox *m_language;
     QLineEdit *m_prefix;
     QDoubleSpinBox *m_timeout;
     QSpinBox *m_retention;
