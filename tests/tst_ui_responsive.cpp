@@ -23,6 +23,10 @@
 using namespace hookline;
 
 namespace {
+// A blocked GUI thread would stall for the whole lock (2 s) or request (3 s);
+// a busy CI machine may delay a timer tick, but not by a second.
+constexpr qint64 kMaxStallMs = 1000;
+
 // Runs the event loop for `ms` and returns the longest pause between ticks.
 qint64 longestStall(int ms)
 {
@@ -103,7 +107,7 @@ void TestUiResponsive::lockedDatabase()
         window.action(QStringLiteral("refresh"))->trigger();
         window.action(QStringLiteral("toggle"))->trigger();
         const auto stall = longestStall(2000);
-        QVERIFY2(stall < 250, qPrintable(QStringLiteral("the GUI thread stalled %1 ms").arg(stall)));
+        QVERIFY2(stall < kMaxStallMs, qPrintable(QStringLiteral("the GUI thread stalled %1 ms").arg(stall)));
         QVERIFY(q.exec(QStringLiteral("COMMIT")));
     }
     QSqlDatabase::removeDatabase(QStringLiteral("locker"));
@@ -137,7 +141,7 @@ void TestUiResponsive::stalledReceiver()
     QTRY_VERIFY_WITH_TIMEOUT(!window.currentWebhookId().isEmpty(), 5000);
     window.action(QStringLiteral("test"))->trigger();
     const auto stall = longestStall(1500);
-    QVERIFY2(stall < 250, qPrintable(QStringLiteral("the GUI thread stalled %1 ms").arg(stall)));
+    QVERIFY2(stall < kMaxStallMs, qPrintable(QStringLiteral("the GUI thread stalled %1 ms").arg(stall)));
     QVERIFY(!held.isEmpty()); // the ping really is waiting on the receiver
     // The deadline (3 s) ends the ping and its result appears in place.
     auto *bar = window.findChild<TestResultBar *>();
