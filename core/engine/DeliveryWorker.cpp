@@ -179,6 +179,7 @@ void DeliveryWorker::pump()
     const auto leaseUntil = now.addMSecs(m_installation.timeoutMs + 60'000);
     QList<DeliveryJob> jobs;
     {
+        QMutexLocker turn(&m_database->writeTurn());
         sql::Transaction tx(db);
         auto &queue = *m_queue;
         auto ok = tx.begin();
@@ -516,6 +517,7 @@ bool DeliveryWorker::flush()
     if (m_results.isEmpty())
         return true;
     auto db = m_database->connection();
+    QMutexLocker turn(&m_database->writeTurn());
     sql::Transaction tx(db);
     QStringList deactivated;
     auto ok = tx.begin();
@@ -557,6 +559,7 @@ void DeliveryWorker::prune()
         const auto w = webhook(id);
         if (!w)
             continue;
+        QMutexLocker turn(&m_database->writeTurn());
         sql::Transaction tx(db);
         if (!tx.begin())
             continue;

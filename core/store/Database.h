@@ -35,6 +35,12 @@ public:
     void releaseThreadConnection();
 
     QString location() const { return m_location; }
+
+    // Writers of this process take turns here before they ask SQLite for its
+    // write lock: a waiting thread wakes the moment the other commits, where
+    // SQLite's busy handler would poll in sleeps of 1 to 100 ms. Other
+    // processes are still kept apart by SQLite itself (busy timeout).
+    QMutex &writeTurn() { return m_writeTurn; }
     bool isNew() const { return m_createdSchema; }
 
 private:
@@ -46,6 +52,7 @@ private:
     QString m_namePrefix;
     bool m_createdSchema = false;
     QMutex m_mutex;
+    QMutex m_writeTurn;
     QHash<Qt::HANDLE, QString> m_connections;
 };
 
