@@ -4,6 +4,7 @@
 // and Tab reaches the search box, the webhook list and the detail tabs.
 // Failures list every offender with its class, object name and parents.
 
+#include "support/TestDatabase.h"
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "dialogs/AboutDialog.h"
@@ -292,14 +293,11 @@ void TestUiAccessibility::initTestCase()
     QCoreApplication::setOrganizationName(u"hookline-tests"_s);
     QCoreApplication::setApplicationName(u"tst_ui_accessibility"_s);
     QVERIFY(m_dir.isValid());
-    auto opened = Database::open(m_dir.filePath(u"a11y.db"_s));
+    auto opened = test::openLoopbackDatabase(m_dir.filePath(u"a11y.db"_s));
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
     m_db = *opened;
     {
         auto db = m_db->connection();
-        QVERIFY(CatalogService(db).initializeNewDatabase(CatalogService::builtinCatalogs()));
-        QVERIFY(Settings(db).setValue(QString::fromLatin1(Settings::kAllowInsecureUrls), u"true"_s));
-        QVERIFY(Settings(db).setValue(QString::fromLatin1(Settings::kAllowPrivateAddresses), u"true"_s));
         Webhook a;
         a.name = u"Orders"_s;
         a.url = u"http://127.0.0.1:9/orders"_s;

@@ -3,6 +3,7 @@
 // only while the clipboard still holds it; the panel masks the secret until
 // revealed and copies it through Clipboard.
 
+#include "support/TestDatabase.h"
 #include "AppContext.h"
 #include "Clipboard.h"
 #include "service/CatalogService.h"
@@ -85,14 +86,11 @@ void TestUiClipboard::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(clipboard());
     QVERIFY(m_dir.isValid());
-    auto opened = Database::open(m_dir.filePath(u"clip.db"_s));
+    auto opened = test::openLoopbackDatabase(m_dir.filePath(u"clip.db"_s));
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
     m_db = *opened;
     {
         auto db = m_db->connection();
-        QVERIFY(CatalogService(db).initializeNewDatabase(CatalogService::builtinCatalogs()));
-        QVERIFY(Settings(db).setValue(QString::fromLatin1(Settings::kAllowInsecureUrls), u"true"_s));
-        QVERIFY(Settings(db).setValue(QString::fromLatin1(Settings::kAllowPrivateAddresses), u"true"_s));
         Webhook w;
         w.name = u"Secretive"_s;
         w.url = u"http://127.0.0.1:9/secret"_s;

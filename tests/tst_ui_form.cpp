@@ -3,6 +3,7 @@
 // saving through the executor), the event checkbox tree (tristate groups,
 // group.* patterns, "All events") and the retry timeline preview.
 
+#include "support/TestDatabase.h"
 #include "AppContext.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
@@ -109,14 +110,11 @@ void TestUiForm::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
-    auto opened = Database::open(m_dir.filePath(u"form.db"_s));
+    auto opened = test::openLoopbackDatabase(m_dir.filePath(u"form.db"_s));
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
     m_db = *opened;
     {
         auto db = m_db->connection();
-        QVERIFY(CatalogService(db).initializeNewDatabase(CatalogService::builtinCatalogs()));
-        QVERIFY(Settings(db).setValue(QString::fromLatin1(Settings::kAllowInsecureUrls), u"true"_s));
-        QVERIFY(Settings(db).setValue(QString::fromLatin1(Settings::kAllowPrivateAddresses), u"true"_s));
         auto types = CatalogService(db).list();
         QVERIFY(types);
         m_types = *types;
