@@ -151,7 +151,8 @@ void TestUiClipboard::clearedAfterDelay()
     QTest::qWait(100);
     QCOMPARE(clipboard()->text(), u"whsec_short_lived"_s); // not before the delay
     QVERIFY(cleared.wait(kTimeout));
-    QVERIFY(timer.elapsed() >= 990);
+    // A coarse QTimer may fire up to 5 % early.
+    QVERIFY(timer.elapsed() >= 940);
     QVERIFY2(clipboard()->text().isEmpty(), qPrintable(clipboard()->text()));
     QVERIFY(!clipboard()->mimeData() || !clipboard()->mimeData()->hasFormat(kHint));
     QVERIFY(!c.holdsOurs());
