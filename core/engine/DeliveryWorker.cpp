@@ -268,15 +268,15 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
     f->clock.start();
     f->body = job.body;
 
-    AttemptOutcome outcome;
-    outcome.deliveryId = job.deliveryId;
-    outcome.webhookId = job.webhookId;
     if (!f->webhook) {
         return; // deleted meanwhile: its deliveries went with it
     }
     if (!f->webhook->active && !forced) {
         // Deactivated after the event was emitted: nothing is sent. A replay
         // sends it once the webhook is active again.
+        AttemptOutcome outcome;
+        outcome.deliveryId = job.deliveryId;
+        outcome.webhookId = job.webhookId;
         outcome.attempted = false;
         outcome.status = DeliveryStatus::Failed;
         outcome.attempt.error = QStringLiteral("not sent: the webhook is inactive");
@@ -287,19 +287,13 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
     if (!f->webhook->transform.isEmpty()) {
         const QString key = f->webhook->id + QString::number(f->webhook->updatedAt.toMSecsSinceEpoch());
         const auto out = m_transformer->apply(key, f->webhook->transform, job.body);
+        // A script gives the same result every time: no retry.
         if (!out.ok()) {
-            outcome = decide(*f, std::nullopt, out.error, {});
-            outcome.status = DeliveryStatus::Failed; // a script fails the same way every time: no retry
-            outcome.effect = forced ? AttemptOutcome::WebhookEffect::None : AttemptOutcome::WebhookEffect::FailedFinally;
-            conclude(f, outcome);
+            conclude(f, finalFailure(*f, out.error));
             return;
         }
         if (out.body.size() > EventService::kMaxBodyBytes) {
-            // The same script gives the same result next time: no retry.
-            outcome = decide(*f, std::nullopt, QStringLiteral("transformation: the result is over the 1 MB limit"), {});
-            outcome.status = DeliveryStatus::Failed;
-            outcome.effect = forced ? AttemptOutcome::WebhookEffect::None : AttemptOutcome::WebhookEffect::FailedFinally;
-            conclude(f, outcome);
+            conclude(f, finalFailure(*f, QStringLiteral("transformation: the result is over the 1 MB limit")));
             return;
         }
         f->body = out.body;
@@ -307,10 +301,7 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
     }
     const QUrl url(f->webhook->url);
     if (url.scheme() == u"http" && !m_installation.allowInsecure) {
-        auto o = decide(*f, std::nullopt, QStringLiteral("refused: plain http:// while allowInsecureUrls is off"), {});
-        o.status = DeliveryStatus::Failed;
-        o.effect = forced ? AttemptOutcome::WebhookEffect::None : AttemptOutcome::WebhookEffect::FailedFinally;
-        conclude(f, o);
+        conclude(f, finalFailure(*f, QStringLiteral("refused: plain http:// while allowInsecureUrls is off")));
         return;
     }
     ++m_preparing;
@@ -321,10 +312,7 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
             return;
         }
         if (!refusal.isEmpty()) {
-            auto o = decide(*f, std::nullopt, refusal, {});
-            o.status = DeliveryStatus::Failed; // a private address stays private: no retry
-            o.effect = f->forced ? AttemptOutcome::WebhookEffect::None : AttemptOutcome::WebhookEffect::FailedFinally;
-            conclude(f, o);
+            conclude(f, finalFailure(*f, refusal)); // a private address stays private: no retry
         } else if (!dnsError.isEmpty()) {
             conclude(f, decide(*f, std::nullopt, dnsError, {}));
         } else {
@@ -339,9 +327,7 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
     auto out = RequestBuilder::build(*f->webhook, f->job.deliveryId, f->job.eventType, f->body, now, m_installation.headerPrefix);
     f->requestHeaders = RequestBuilder::headersToJson(out.headers);
     if (!out.error.isEmpty()) {
-        auto o = decide(*f, std::nullopt, QStringLiteral("signing failed: %1").arg(out.error), {});
-        o.status = DeliveryStatus::Failed;
-        conclude(f, o);
+        conclude(f, finalFailure(*f, QStringLiteral("signing failed: %1").arg(out.error)));
         return;
     }
     if (out.request.url().scheme() == u"https")
@@ -435,7 +421,13 @@ void DeliveryWorker::finished(QNetworkReply *reply)
     conclude(f, outcome);
 }
 
-AttemptOutcome DeliveryWorker::decide(const InFlight &f, std::optional<int> status, const QString &error, const QByteArray &retryAfter) const
+AttemptOutcome DeliveryWorker::finalFailure(const InFlight &f, const QString &error) const
+{
+    return decide(f, std::nullopt, error, {}, false);
+}
+
+AttemptOutcome DeliveryWorker::decide(const InFlight &f, std::optional<int> status, const QString &error, const QByteArray &retryAfter,
+                                      bool retryable) const
 {
     AttemptOutcome o;
     o.deliveryId = f.job.deliveryId;
@@ -474,7 +466,7 @@ AttemptOutcome DeliveryWorker::decide(const InFlight &f, std::optional<int> stat
         break;
     case Verdict::Retry: {
         std::optional<QDateTime> next;
-        if (f.webhook && !f.forced) {
+        if (f.webhook && !f.forced && retryable) {
             const auto after = OutcomeRules::retryAfterSeconds(retryAfter, now);
             next = OutcomeRules::nextAttempt(f.webhook->retry, f.job.attempts + 1 - f.job.retryBase, now, after,
                                              QRandomGenerator::global()->generateDouble());

@@ -72,7 +72,11 @@ private:
     void send(const std::shared_ptr<InFlight> &f);
     void finished(QNetworkReply *reply);
     void conclude(const std::shared_ptr<InFlight> &f, AttemptOutcome outcome);
-    AttemptOutcome decide(const InFlight &f, std::optional<int> status, const QString &error, const QByteArray &retryAfter) const;
+    AttemptOutcome decide(const InFlight &f, std::optional<int> status, const QString &error, const QByteArray &retryAfter,
+                          bool retryable = true) const;
+    // A failure that would repeat on every attempt (a script error, a refused
+    // address): final at once, counted towards auto-disable like any other.
+    AttemptOutcome finalFailure(const InFlight &f, const QString &error) const;
     bool flush();
     void prune();
     void maybeIdle();
