@@ -4,8 +4,6 @@
 #include "StopSignals.h"
 
 #include "engine/DeliveryEngine.h"
-#include "json/CanonicalJson.h"
-#include "model/EventType.h"
 #include "service/EventService.h"
 #include "store/DeliveryQueue.h"
 #include "store/DeliveryStore.h"
@@ -109,16 +107,10 @@ int webhookTestCommand(CliContext &ctx, const QStringList &args)
     auto database = ctx.databaseHandle();
     if (!database)
         return Failure;
-    const auto now = QDateTime::currentDateTimeUtc();
-    const QByteArray data = "{\"test\":true,\"message\":\"This is a test webhook delivery\",\"timestamp\":"
-                            + CanonicalJson::quote(now.toString(Qt::ISODateWithMs)) + '}';
-    auto emitted = EventService(database->connection()).emitTo(*webhookId, EventType::testEventName(), data);
-    if (!emitted)
-        return ctx.fail(emitted.error());
-    auto deliveryId = DeliveryStore(database->connection()).list({*webhookId, {}, EventType::testEventName(), now, {}, 1, 0});
-    if (!deliveryId || deliveryId->isEmpty())
-        return ctx.fail(QStringLiteral("the test delivery was not recorded"));
-    const auto id = deliveryId->first().id;
+    auto ping = EventService(database->connection()).emitTestPing(*webhookId);
+    if (!ping)
+        return ctx.fail(ping.error());
+    const QString id = *ping;
 
     EngineOptions options;
     options.workers = 1;

@@ -114,6 +114,9 @@ Result<int> EventService::write(const QList<Prepared> &events)
             return s.error();
         deliveries += int(rows.size());
         m_lastEventId = event.id;
+        m_lastDeliveryIds.clear();
+        for (const auto &d : std::as_const(rows))
+            m_lastDeliveryIds << d.id;
     }
     if (auto s = tx.commit(); !s)
         return s.error();
@@ -137,7 +140,7 @@ Result<EventService::Emitted> EventService::emitEvent(const QString &tenantId, c
     auto deliveries = write({*prepared});
     if (!deliveries)
         return deliveries.error();
-    return Emitted{m_lastEventId, *deliveries};
+    return Emitted{m_lastEventId, *deliveries, m_lastDeliveryIds};
 }
 
 Result<EventService::Emitted> EventService::emitTo(const QString &webhookId, const QString &type, QByteArrayView data)
@@ -157,7 +160,7 @@ Result<EventService::Emitted> EventService::emitTo(const QString &webhookId, con
     m_subscriptions.remove(prepared->tenantId);
     if (!deliveries)
         return deliveries.error();
-    return Emitted{m_lastEventId, *deliveries};
+    return Emitted{m_lastEventId, *deliveries, m_lastDeliveryIds};
 }
 
 Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, int transactionSize)
@@ -222,6 +225,16 @@ Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, i
         result.deliveries += *written;
     }
     return result;
+}
+
+Result<QString> EventService::emitTestPing(const QString &webhookId)
+{
+    const QByteArray data = "{\"test\":true,\"message\":\"This is a test webhook delivery\",\"timestamp\":"
+                            + CanonicalJson::quote(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)) + '}';
+    auto emitted = emitTo(webhookId, EventType::testEventName(), data);
+    if (!emitted)
+        return emitted.error();
+    return emitted->deliveryIds.value(0);
 }
 
 } // namespace hookline

@@ -23,6 +23,7 @@ public:
     struct Emitted {
         QString eventId;
         int deliveries = 0;
+        QStringList deliveryIds;
     };
     struct BatchResult {
         int events = 0;
@@ -37,6 +38,8 @@ public:
     Result<BatchResult> emitBatch(QByteArrayView jsonLines, int transactionSize = 1000);
     // A delivery to one webhook only, whatever it subscribes to (test pings).
     Result<Emitted> emitTo(const QString &webhookId, const QString &type, QByteArrayView data);
+    // The webhook.test ping of PRODUCT.md for one webhook; returns its delivery id.
+    Result<QString> emitTestPing(const QString &webhookId);
 
     // The default envelope: {"id","event","timestamp","data"} plus "tenantId"
     // when the tenant is not "default". `data` must be canonical.
@@ -62,6 +65,7 @@ private:
     QSet<QString> m_knownTenants;
     QHash<QString, QHash<QString, QStringList>> m_subscriptions; // tenant -> webhook -> patterns
     QString m_lastEventId;
+    QStringList m_lastDeliveryIds;
 };
 
 } // namespace hookline

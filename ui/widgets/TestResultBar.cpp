@@ -2,8 +2,6 @@
 
 #include "AppContext.h"
 #include "engine/DeliveryEngine.h"
-#include "json/CanonicalJson.h"
-#include "model/EventType.h"
 #include "service/EventService.h"
 #include "store/DeliveryStore.h"
 
@@ -36,18 +34,7 @@ void TestResultBar::test(const QString &webhookId)
     setVisible(true);
     m_label->setText(tr("Sending a test ping…"));
     m_context.db().run<Result<QString>>(
-        [webhookId](QSqlDatabase db) -> Result<QString> {
-            const auto now = QDateTime::currentDateTimeUtc();
-            const QByteArray data = "{\"test\":true,\"message\":\"This is a test webhook delivery\",\"timestamp\":"
-                                    + CanonicalJson::quote(now.toString(Qt::ISODateWithMs)) + '}';
-            auto emitted = EventService(db).emitTo(webhookId, EventType::testEventName(), data);
-            if (!emitted)
-                return emitted.error();
-            auto rows = DeliveryStore(db).list({webhookId, {}, EventType::testEventName(), now, {}, 1, 0});
-            if (!rows || rows->isEmpty())
-                return Error::database(QStringLiteral("the test delivery was not recorded"));
-            return rows->first().id;
-        },
+        [webhookId](QSqlDatabase db) { return EventService(db).emitTestPing(webhookId); },
         this, [this](Result<QString> id) {
             if (!id) {
                 m_label->setText(tr("Test failed: %1").arg(id.error().message.toHtmlEscaped()));
