@@ -159,7 +159,7 @@ void TestCrash::killedMidRunLosesNothing()
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries")), deliveries);
 
     // The lease of a claimed delivery is requestTimeoutSeconds + 60 s
-    // (DeliveryWorker::pump), and the timeout setting cannot go below 0.1 s, so
+    // (QueueKeeper::leaseMs), and the timeout setting cannot go below 0.1 s, so
     // the lease cannot be made short through settings. Waiting a minute is too
     // long for a test: this UPDATE simulates the dead process's leases running
     // out, which is exactly what recoverExpiredLeases() looks for.

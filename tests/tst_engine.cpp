@@ -1,4 +1,4 @@
-// The delivery engine end to end (core/engine/DeliveryEngine, DeliveryWorker,
+// The delivery engine end to end (core/engine/DeliveryEngine, QueueKeeper, DeliveryWorker,
 // RequestBuilder, HostGuard, OutcomeRules, Transformer; core/store/DeliveryQueue),
 // run in-process against TestReceiver on 127.0.0.1. Retry delays are cut to
 // tens of milliseconds so that every case takes well under a few seconds.
@@ -282,6 +282,7 @@ private Q_SLOTS:
     void replayRestartsRetries();
     void testPing();
     void stopHandsBack();
+    void pauseHandsBackClaimedAhead();
 };
 
 void TestEngine::initTestCase()
@@ -1401,6 +1402,38 @@ void TestEngine::stopHandsBack()
     receiver.setDefaultReply(ScriptedReply::ok(200));
     f.start(fastOptions());
     QTRY_VERIFY_WITH_TIMEOUT(std::all_of(ids.cbegin(), ids.cend(), [&](const QString &id) { return f.status(id) == DeliveryStatus::Succeeded; }), 5000);
+    QCOMPARE(receiver.count(), 6);
+}
+
+void TestEngine::pauseHandsBackClaimedAhead()
+{
+    // A worker keeps more deliveries claimed than it has in flight (the
+    // keeper claims ahead). Paused, it must give those back at once, send
+    // nothing new, and let the request on the wire finish.
+    TestReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.setDefaultReply(ScriptedReply::delayed(400, 200));
+    Fixture f;
+    QVERIFY(f.ok());
+    REQUIRE_WEBHOOK(w, f.create(Fixture::draft(receiver.url())));
+    QStringList ids;
+    for (int i = 0; i < 6; ++i) {
+        ids << f.deliveryId(f.emitEvent(), w.id);
+        QTest::qWait(2);
+    }
+    auto &engine = f.start(serialOptions());
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.count(), 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(f.scalar(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'delivering'")) > 1, 2000);
+    engine.setPaused(true);
+    // The request on the wire finishes; the ones claimed ahead go back.
+    QTRY_COMPARE_WITH_TIMEOUT(f.scalar(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'delivering'")), 0, 3000);
+    QTest::qWait(600);
+    const int sent = receiver.count();
+    QVERIFY2(sent <= 2, qPrintable(QStringLiteral("%1 requests while paused").arg(sent)));
+    QCOMPARE(f.scalar(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded'")), sent);
+    QCOMPARE(f.scalar(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND lease_until IS NULL")), 6 - sent);
+    engine.setPaused(false);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(ids.cbegin(), ids.cend(), [&](const QString &id) { return f.status(id) == DeliveryStatus::Succeeded; }), 8000);
     QCOMPARE(receiver.count(), 6);
 }
 

@@ -77,7 +77,7 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
             if (left && *left == 0)
                 engine.stop();
         };
-        QObject::connect(&engine, &DeliveryEngine::workerIdle, &idleCheck, [&] { idleCheck.start(20); });
+        QObject::connect(&engine, &DeliveryEngine::idle, &idleCheck, [&] { idleCheck.start(20); });
         QObject::connect(&idleCheck, &QTimer::timeout, check);
         idleCheck.setSingleShot(false);
         idleCheck.start(250);

@@ -1,6 +1,7 @@
 #include "DeliveryEngine.h"
 
 #include "engine/DeliveryWorker.h"
+#include "engine/QueueKeeper.h"
 
 #include <QCoreApplication>
 #include <QMetaObject>
@@ -28,30 +29,45 @@ void DeliveryEngine::start()
         return;
     m_running = true;
     m_stoppedWorkers = 0;
-    for (int i = 0; i < m_options.workers; ++i) {
+    const auto startThread = [this](QObject *object, const QString &name) {
         auto *thread = new QThread;
-        thread->setObjectName(QStringLiteral("hookline-worker-%1").arg(i));
-        auto *worker = new DeliveryWorker(m_database, i, m_options);
-        worker->moveToThread(thread);
+        thread->setObjectName(name);
+        object->moveToThread(thread);
+        m_threads << thread;
+        return thread;
+    };
+    m_keeper = new QueueKeeper(m_database, m_options);
+    auto *keeperThread = startThread(m_keeper, QStringLiteral("hookline-queue"));
+    connect(keeperThread, &QThread::started, m_keeper, &QueueKeeper::start);
+    connect(m_keeper, &QueueKeeper::stopped, this, &DeliveryEngine::keeperStopped);
+    connect(m_keeper, &QueueKeeper::idle, this, &DeliveryEngine::idle);
+    connect(m_keeper, &QueueKeeper::deliveriesFinished, this, [this](const QList<std::pair<QString, int>> &finished) {
+        for (const auto &[id, status] : finished)
+            Q_EMIT deliveryFinished(id, status);
+    });
+    connect(m_keeper, &QueueKeeper::webhookDeactivated, this, &DeliveryEngine::webhookDeactivated);
+    connect(m_keeper, &QueueKeeper::failure, this, &DeliveryEngine::failure);
+    for (int i = 0; i < m_options.workers; ++i) {
+        auto *worker = new DeliveryWorker(m_database, m_keeper, i, m_options);
+        auto *thread = startThread(worker, QStringLiteral("hookline-worker-%1").arg(i));
         connect(thread, &QThread::started, worker, &DeliveryWorker::start);
         connect(worker, &DeliveryWorker::stopped, this, &DeliveryEngine::workerStopped);
-        connect(worker, &DeliveryWorker::idle, this, &DeliveryEngine::workerIdle);
-        connect(worker, &DeliveryWorker::deliveryFinished, this, &DeliveryEngine::deliveryFinished);
-        connect(worker, &DeliveryWorker::webhookDeactivated, this, &DeliveryEngine::webhookDeactivated);
-        connect(worker, &DeliveryWorker::webhookDeactivated, this, &DeliveryEngine::forgetWebhook);
         connect(worker, &DeliveryWorker::failure, this, &DeliveryEngine::failure);
-        m_threads << thread;
         m_workers << worker;
-        thread->start();
     }
+    m_keeper->setWorkers(m_workers);
+    for (auto *t : std::as_const(m_threads))
+        t->start();
     if (m_paused)
         setPaused(true);
 }
 
 void DeliveryEngine::stop()
 {
-    if (!m_running)
+    if (!m_running || m_stopping)
         return;
+    m_stopping = true;
+    QMetaObject::invokeMethod(m_keeper, &QueueKeeper::stopServing, Qt::QueuedConnection);
     for (auto *w : std::as_const(m_workers))
         QMetaObject::invokeMethod(w, &DeliveryWorker::stop, Qt::QueuedConnection);
 }
@@ -60,15 +76,25 @@ void DeliveryEngine::workerStopped()
 {
     if (++m_stoppedWorkers < m_workers.size())
         return;
+    // Every worker has queued its last results and hand-backs to the keeper
+    // before it said stopped: finish() comes after them in the keeper's queue.
+    QMetaObject::invokeMethod(m_keeper, &QueueKeeper::finish, Qt::QueuedConnection);
+}
+
+void DeliveryEngine::keeperStopped()
+{
     for (auto *t : std::as_const(m_threads)) {
         t->quit();
         t->wait();
     }
     qDeleteAll(m_workers);
+    delete m_keeper;
+    m_keeper = nullptr;
     qDeleteAll(m_threads);
     m_workers.clear();
     m_threads.clear();
     m_running = false;
+    m_stopping = false;
     Q_EMIT stopped();
 }
 
@@ -85,32 +111,29 @@ void DeliveryEngine::stopAndWait()
     }
 }
 
-void DeliveryEngine::forgetWebhook(const QString &webhookId)
-{
-    // Every worker caches webhooks: the others must learn of a deactivation too.
-    for (auto *w : std::as_const(m_workers))
-        QMetaObject::invokeMethod(w, [w, webhookId] { w->forgetWebhook(webhookId); }, Qt::QueuedConnection);
-}
-
 void DeliveryEngine::wake()
 {
-    for (auto *w : std::as_const(m_workers))
-        QMetaObject::invokeMethod(w, &DeliveryWorker::wake, Qt::QueuedConnection);
+    if (m_keeper)
+        QMetaObject::invokeMethod(m_keeper, &QueueKeeper::wake, Qt::QueuedConnection);
 }
 
 void DeliveryEngine::setPaused(bool paused)
 {
     m_paused = paused;
+    if (m_keeper) {
+        auto *keeper = m_keeper;
+        QMetaObject::invokeMethod(keeper, [keeper, paused] { keeper->setPaused(paused); }, Qt::QueuedConnection);
+    }
     for (auto *w : std::as_const(m_workers))
         QMetaObject::invokeMethod(w, [w, paused] { w->setPaused(paused); }, Qt::QueuedConnection);
 }
 
 void DeliveryEngine::deliverNow(const QString &deliveryId)
 {
-    if (m_workers.isEmpty())
+    if (!m_keeper)
         return;
-    auto *w = m_workers.first();
-    QMetaObject::invokeMethod(w, [w, deliveryId] { w->deliverNow(deliveryId); }, Qt::QueuedConnection);
+    auto *keeper = m_keeper;
+    QMetaObject::invokeMethod(keeper, [keeper, deliveryId] { keeper->deliverNow(deliveryId); }, Qt::QueuedConnection);
 }
 
 } // namespace hookline

@@ -13,9 +13,11 @@ namespace hookline {
 
 class Database;
 class DeliveryWorker;
+class QueueKeeper;
 
 // N delivery workers, each a QObject moved to its own QThread (one
-// QNetworkAccessManager and one database connection per thread). start(),
+// QNetworkAccessManager and one read-only database connection per thread),
+// and one QueueKeeper on a thread of its own that does every claim and write. start(),
 // stop() and the rest may be called from the thread that owns the engine;
 // the work happens on the workers' threads.
 class DeliveryEngine final : public QObject {
@@ -40,22 +42,24 @@ public:
 
 Q_SIGNALS:
     void stopped();
-    void workerIdle();
+    void idle();           // nothing due and nothing left unrecorded: a hint to check for the end
     void deliveryFinished(const QString &deliveryId, int status);
     void webhookDeactivated(const QString &webhookId);
     void failure(const QString &message);
 
 private:
     void workerStopped();
-    void forgetWebhook(const QString &webhookId);
+    void keeperStopped();
 
     std::shared_ptr<Database> m_database;
     EngineOptions m_options;
     QList<QThread *> m_threads;
     QList<DeliveryWorker *> m_workers;
+    QueueKeeper *m_keeper = nullptr;
     int m_stoppedWorkers = 0;
     bool m_running = false;
     bool m_paused = false;
+    bool m_stopping = false;
 };
 
 } // namespace hookline

@@ -2,12 +2,12 @@
 
 #include "engine/HostGuard.h"
 #include "engine/OutcomeRules.h"
+#include "engine/QueueKeeper.h"
 #include "engine/RequestBuilder.h"
 #include "engine/Transformer.h"
 #include "service/EventService.h"
 #include "service/Settings.h"
 #include "store/Database.h"
-#include "store/Sql.h"
 #include "store/WebhookStore.h"
 
 #include <QDateTime>
@@ -25,8 +25,6 @@ constexpr qint64 kMaxResponseBytes = 8 * 1024 * 1024; // read past 64 KB only to
 constexpr int kMaxStoredHeaders = 100;
 constexpr qint64 kWebhookCacheMs = 1000;
 constexpr qint64 kSettingsCacheMs = 5000;
-constexpr qint64 kLeaseRecoveryIntervalMs = 5000;
-constexpr int kPruneBatch = 1000;
 
 qint64 nowMs()
 {
@@ -37,6 +35,7 @@ qint64 nowMs()
 struct DeliveryWorker::InFlight {
     DeliveryJob job;
     std::shared_ptr<const Webhook> webhook;
+    QUrl url;
     bool forced = false;
     QDateTime startedAt;
     QElapsedTimer clock;
@@ -50,8 +49,9 @@ struct DeliveryWorker::InFlight {
     QPointer<QNetworkReply> reply;
 };
 
-DeliveryWorker::DeliveryWorker(std::shared_ptr<Database> database, int index, EngineOptions options)
+DeliveryWorker::DeliveryWorker(std::shared_ptr<Database> database, QueueKeeper *keeper, int index, EngineOptions options)
     : m_database(std::move(database))
+    , m_keeper(keeper)
     , m_index(index)
     , m_options(options)
 {
@@ -66,16 +66,6 @@ void DeliveryWorker::start()
     m_nam->setAutoDeleteReplies(false);
     m_guard = new HostGuard(this);
     m_transformer = std::make_unique<Transformer>();
-    m_wakeTimer = new QTimer(this);
-    m_wakeTimer->setSingleShot(true);
-    m_wakeTimer->setTimerType(Qt::PreciseTimer);
-    connect(m_wakeTimer, &QTimer::timeout, this, &DeliveryWorker::pump);
-    m_flushTimer = new QTimer(this);
-    m_flushTimer->setSingleShot(true);
-    connect(m_flushTimer, &QTimer::timeout, this, [this] {
-        flush();
-        maybeIdle();
-    });
     connect(m_nam, &QNetworkAccessManager::finished, this, &DeliveryWorker::finished);
     // One timer for all deadlines: a single-shot timer per request outlives a
     // fast reply (Qt keeps it registered until it fires), and thousands of
@@ -83,11 +73,10 @@ void DeliveryWorker::start()
     m_deadlineTimer = new QTimer(this);
     m_deadlineTimer->setInterval(100);
     connect(m_deadlineTimer, &QTimer::timeout, this, &DeliveryWorker::enforceDeadlines);
-    m_queue.emplace(m_database->connection());
     refreshInstallation();
     m_running = true;
     Q_EMIT started();
-    pump();
+    topUp();
 }
 
 void DeliveryWorker::refreshInstallation()
@@ -112,20 +101,20 @@ void DeliveryWorker::refreshInstallation()
     m_installation.loadedAtMs = now;
 }
 
-std::shared_ptr<const Webhook> DeliveryWorker::webhook(const QString &id)
+const DeliveryWorker::CachedWebhook *DeliveryWorker::webhook(const QString &id)
 {
     const auto now = nowMs();
     auto it = m_webhooks.find(id);
-    if (it != m_webhooks.end() && now - it->second < kWebhookCacheMs)
-        return it->first;
+    if (it != m_webhooks.end() && now - it->readAtMs < kWebhookCacheMs)
+        return &*it;
     auto found = WebhookStore(m_database->connection()).find(id);
     if (!found || !*found) {
         m_webhooks.remove(id);
-        return {};
+        return nullptr;
     }
     auto w = std::make_shared<const Webhook>(std::move(**found));
-    m_webhooks.insert(id, {w, now});
-    return w;
+    const QUrl url(w->url);
+    return &*m_webhooks.insert(id, {std::move(w), url, now});
 }
 
 void DeliveryWorker::forgetWebhook(const QString &webhookId)
@@ -135,127 +124,66 @@ void DeliveryWorker::forgetWebhook(const QString &webhookId)
     m_webhooks.remove(webhookId);
 }
 
-void DeliveryWorker::wake()
-{
-    if (m_running && !m_stopping)
-        schedulePump();
-}
-
 void DeliveryWorker::setPaused(bool paused)
 {
     m_paused = paused;
-    if (!paused)
-        wake();
+    if (paused)
+        handBackReady(); // nothing new goes out while paused; what is on the wire finishes
+    else
+        topUp();
 }
 
-void DeliveryWorker::schedulePump()
+void DeliveryWorker::topUp()
 {
-    if (m_pumpScheduled)
+    if (!m_running || m_stopping || m_paused)
         return;
-    m_pumpScheduled = true;
-    QTimer::singleShot(0, this, [this] {
-        m_pumpScheduled = false;
-        pump();
-    });
+    // Keep more than the concurrency claimed, so a finished request is
+    // replaced at once; ask in chunks, each chunk costing the keeper one claim.
+    const int want = std::max(2, m_options.claimAhead) * m_options.concurrency - (busy() + int(m_ready.size()) + m_requested);
+    if (want < std::max(1, m_options.concurrency / 2))
+        return;
+    m_requested += want;
+    auto *keeper = m_keeper;
+    QMetaObject::invokeMethod(keeper, [keeper, index = m_index, want] { keeper->request(index, want); }, Qt::QueuedConnection);
 }
 
-void DeliveryWorker::pump()
+void DeliveryWorker::accept(const QList<DeliveryJob> &jobs, bool forced)
 {
-    if (!m_running || m_stopping || m_paused || !m_options.claimDueDeliveries) {
-        if (!m_options.claimDueDeliveries)
-            flush();
+    if (!forced)
+        m_requested = std::max(0, m_requested - int(jobs.size()));
+    if (!m_running || m_stopping || (m_paused && !forced)) {
+        QStringList ids;
+        for (const auto &j : jobs)
+            ids << j.deliveryId;
+        handBack(ids);
         return;
     }
-    const int busy = int(m_inFlight.size()) + m_preparing;
-    const int free = m_options.concurrency - busy;
-    // Claim in batches: wait until half the slots are free, unless idle. Each
-    // claim is a write transaction (with the results so far): fewer, larger ones.
-    if (free <= 0 || (busy > 0 && free < std::max(1, m_options.concurrency / 2)))
-        return;
-    refreshInstallation();
-
-    auto db = m_database->connection();
-    const auto now = QDateTime::currentDateTimeUtc();
-    const auto leaseUntil = now.addMSecs(m_installation.timeoutMs + 60'000);
-    QList<DeliveryJob> jobs;
-    {
-        QMutexLocker turn(&m_database->writeTurn());
-        sql::Transaction tx(db);
-        auto &queue = *m_queue;
-        auto ok = tx.begin();
-        // Results waiting to be written ride along with the claim: one
-        // transaction instead of two.
-        QStringList deactivated;
-        if (ok && !m_results.isEmpty()) {
-            auto recorded = queue.record(m_results, now);
-            if (recorded)
-                deactivated = *recorded;
-            else
-                ok = recorded.error();
-        }
-        if (ok && nowMs() - m_lastLeaseRecoveryMs > kLeaseRecoveryIntervalMs) {
-            m_lastLeaseRecoveryMs = nowMs();
-            if (auto r = queue.recoverExpiredLeases(now); !r)
-                ok = r.error();
-        }
-        if (ok) {
-            auto claimed = queue.claim(free, now, leaseUntil);
-            if (claimed)
-                jobs = std::move(*claimed);
-            else
-                ok = claimed.error();
-        }
-        if (ok)
-            ok = tx.commit();
-        if (!ok) {
-            Q_EMIT failure(ok.error().message);
-            jobs.clear();
-            m_wakeTimer->start(250); // the database is busy or failing: try again shortly
-            return;
-        }
-        if (!m_results.isEmpty()) {
-            m_results.clear();
-            for (const auto &[id, status] : std::as_const(m_finishedSignals))
-                Q_EMIT deliveryFinished(id, status);
-            m_finishedSignals.clear();
-        }
-        for (const auto &id : std::as_const(deactivated)) {
-            forgetWebhook(id);
-            Q_EMIT webhookDeactivated(id);
-        }
+    if (forced) {
+        for (const auto &j : jobs)
+            dispatch(j, true); // a test ping does not queue behind the backlog
+    } else {
+        m_ready.insert(m_ready.end(), jobs.cbegin(), jobs.cend());
     }
-    m_drained = jobs.size() < free;
-    for (const auto &job : std::as_const(jobs))
-        dispatch(job, false);
-    if (m_drained)
-        armIdleTimer();
-    prune();
-    maybeIdle();
+    dispatchReady();
 }
 
-void DeliveryWorker::armIdleTimer()
+void DeliveryWorker::dispatchReady()
 {
-    auto next = (*m_queue).nextDueTime();
-    qint64 wait = m_options.idlePollMs;
-    if (next && *next) {
-        const auto until = QDateTime::currentDateTimeUtc().msecsTo(**next);
-        wait = std::clamp<qint64>(until, 0, m_options.idlePollMs);
+    if (m_dispatching)
+        return; // a dispatch that concluded at once: the loop below goes on
+    m_dispatching = true;
+    std::deque<DeliveryJob> held;
+    while (!m_ready.empty() && busy() < m_options.concurrency && !m_stopping && !m_paused) {
+        DeliveryJob job = std::move(m_ready.front());
+        m_ready.pop_front();
+        if (m_awaiting.contains(job.webhookId))
+            held.push_back(std::move(job));
+        else
+            dispatch(job, false);
     }
-    m_wakeTimer->start(int(wait));
-}
-
-void DeliveryWorker::deliverNow(const QString &deliveryId)
-{
-    refreshInstallation();
-    auto db = m_database->connection();
-    const auto leaseUntil = QDateTime::currentDateTimeUtc().addMSecs(m_installation.timeoutMs + 60'000);
-    auto claimed = (*m_queue).claimOne(deliveryId, leaseUntil);
-    if (!claimed || !*claimed) {
-        Q_EMIT failure(claimed ? tr("delivery %1 is not there or is being delivered").arg(deliveryId) : claimed.error().message);
-        Q_EMIT deliveryFinished(deliveryId, -1);
-        return;
-    }
-    dispatch(**claimed, true);
+    m_ready.insert(m_ready.begin(), std::make_move_iterator(held.begin()), std::make_move_iterator(held.end()));
+    m_dispatching = false;
+    topUp();
 }
 
 void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
@@ -263,13 +191,17 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
     auto f = std::make_shared<InFlight>();
     f->job = job;
     f->forced = forced;
-    f->webhook = webhook(job.webhookId);
+    if (const auto *cached = webhook(job.webhookId)) {
+        f->webhook = cached->webhook;
+        f->url = cached->url;
+    }
     f->startedAt = QDateTime::currentDateTimeUtc();
     f->clock.start();
     f->body = job.body;
 
     if (!f->webhook) {
-        return; // deleted meanwhile: its deliveries went with it
+        handBack({job.deliveryId}); // deleted meanwhile: its deliveries went with it
+        return;
     }
     if (!f->webhook->active && !forced) {
         // Deactivated after the event was emitted: nothing is sent. A replay
@@ -299,7 +231,7 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
         f->body = out.body;
         f->bodyIsEvent = false;
     }
-    const QUrl url(f->webhook->url);
+    const QUrl &url = f->url;
     if (url.scheme() == u"http" && !m_installation.allowInsecure) {
         conclude(f, finalFailure(*f, QStringLiteral("refused: plain http:// while allowInsecureUrls is off")));
         return;
@@ -308,7 +240,8 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
     m_guard->check(url, m_installation.allowPrivate, [this, f](const QString &refusal, const QString &dnsError) {
         --m_preparing;
         if (m_stopping) {
-            handBack(f->job.deliveryId);
+            handBack({f->job.deliveryId});
+            maybeFinishStop();
             return;
         }
         if (!refusal.isEmpty()) {
@@ -324,13 +257,13 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
 void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
 {
     const auto now = QDateTime::currentDateTimeUtc();
-    auto out = RequestBuilder::build(*f->webhook, f->job.deliveryId, f->job.eventType, f->body, now, m_installation.headerPrefix);
+    auto out = RequestBuilder::build(*f->webhook, f->url, f->job.deliveryId, f->job.eventType, f->body, now, m_installation.headerPrefix);
     f->requestHeaders = RequestBuilder::headersToJson(out.headers);
     if (!out.error.isEmpty()) {
         conclude(f, finalFailure(*f, QStringLiteral("signing failed: %1").arg(out.error)));
         return;
     }
-    if (out.request.url().scheme() == u"https")
+    if (f->url.scheme() == u"https")
         out.request.setSslConfiguration(m_installation.ssl);
     // Qt's transfer timeout only fires after that long without data; the
     // deadline below bounds the whole request and fires first, so that the
@@ -387,7 +320,8 @@ void DeliveryWorker::finished(QNetworkReply *reply)
         return;
     if (m_stopping && reply->error() == QNetworkReply::OperationCanceledError && !f->timedOut) {
         // Aborted by a stop that could not wait: the delivery goes back untouched.
-        handBack(f->job.deliveryId);
+        handBack({f->job.deliveryId});
+        maybeFinishStop();
         return;
     }
     if (!f->timedOut && !f->oversized && reply->isOpen() && f->responseBody.size() < kMaxStoredResponseBody)
@@ -406,17 +340,14 @@ void DeliveryWorker::finished(QNetworkReply *reply)
     else if (!status)
         error = reply->errorString();
     auto outcome = decide(*f, status, error, reply->rawHeader("Retry-After"));
-    QByteArray headers = "[";
-    int n = 0;
-    for (const auto &[name, value] : reply->rawHeaderPairs()) {
-        if (n++ >= kMaxStoredHeaders)
-            break;
-        if (n > 1)
-            headers += ',';
-        headers += RequestBuilder::headersToJson({{name, value.left(8192)}}).mid(1).chopped(1);
+    HeaderList headers = reply->rawHeaderPairs();
+    if (headers.size() > kMaxStoredHeaders)
+        headers.resize(kMaxStoredHeaders);
+    for (auto &header : headers) {
+        if (header.second.size() > 8192)
+            header.second.truncate(8192);
     }
-    headers += ']';
-    outcome.attempt.responseHeaders = headers;
+    outcome.attempt.responseHeaders = RequestBuilder::headersToJson(headers);
     outcome.attempt.responseBody = f->responseBody;
     conclude(f, outcome);
 }
@@ -488,95 +419,81 @@ AttemptOutcome DeliveryWorker::decide(const InFlight &f, std::optional<int> stat
     return o;
 }
 
+void DeliveryWorker::recorded(const QStringList &failedWebhooks, const QStringList &deactivated)
+{
+    for (const auto &id : failedWebhooks) {
+        auto it = m_awaiting.find(id);
+        if (it != m_awaiting.end() && --*it <= 0)
+            m_awaiting.erase(it);
+    }
+    for (const auto &id : deactivated)
+        forgetWebhook(id); // its held deliveries now read it inactive
+    dispatchReady();
+}
+
 void DeliveryWorker::conclude(const std::shared_ptr<InFlight> &f, AttemptOutcome outcome)
 {
-    if (isFinal(outcome.status) && !outcome.webhookId.isEmpty())
-        m_toPrune.insert(outcome.webhookId);
-    m_finishedSignals.append({outcome.deliveryId, int(outcome.status)});
+    using Effect = AttemptOutcome::WebhookEffect;
+    if (outcome.effect == Effect::FailedFinally || outcome.effect == Effect::Gone)
+        ++m_awaiting[outcome.webhookId];
     m_results.append(std::move(outcome));
-    if (f->forced || m_results.size() >= m_options.flushBatch || m_stopping) {
-        flush();
-    } else if (!m_drained) {
-        schedulePump(); // the claim writes the results too
-    } else if (!m_flushTimer->isActive()) {
-        m_flushTimer->start(m_options.flushIntervalMs);
+    if (f->forced) {
+        m_urgent = true;
+        ship(); // someone is waiting for this one
+    } else {
+        scheduleShip();
     }
-    maybeIdle();
+    dispatchReady();
+    maybeFinishStop();
 }
 
-bool DeliveryWorker::flush()
+void DeliveryWorker::scheduleShip()
+{
+    // Once per turn of the event loop: every attempt that finished in this
+    // turn goes to the keeper in one queued call.
+    if (m_shipScheduled)
+        return;
+    m_shipScheduled = true;
+    QTimer::singleShot(0, this, [this] {
+        m_shipScheduled = false;
+        ship();
+    });
+}
+
+void DeliveryWorker::ship()
 {
     if (m_results.isEmpty())
-        return true;
-    auto db = m_database->connection();
-    QMutexLocker turn(&m_database->writeTurn());
-    sql::Transaction tx(db);
-    QStringList deactivated;
-    auto ok = tx.begin();
-    if (ok) {
-        auto recorded = (*m_queue).record(m_results, QDateTime::currentDateTimeUtc());
-        if (recorded)
-            deactivated = *recorded;
-        else
-            ok = recorded.error();
-    }
-    if (ok)
-        ok = tx.commit();
-    if (!ok) {
-        Q_EMIT failure(ok.error().message);
-        if (!m_flushTimer->isActive())
-            m_flushTimer->start(250); // keep the results and try again
-        return false;
-    }
-    m_results.clear();
-    const auto signals_ = std::exchange(m_finishedSignals, {});
-    for (const auto &[id, status] : signals_)
-        Q_EMIT deliveryFinished(id, status);
-    for (const auto &id : std::as_const(deactivated)) {
-        forgetWebhook(id);
-        Q_EMIT webhookDeactivated(id);
-    }
-    return true;
-}
-
-void DeliveryWorker::prune()
-{
-    if (m_toPrune.isEmpty() || nowMs() - m_lastPruneMs < m_options.pruneIntervalMs)
         return;
-    m_lastPruneMs = nowMs();
-    auto db = m_database->connection();
-    const int keepDefault = Settings(db).retention();
-    const auto ids = std::exchange(m_toPrune, {});
-    for (const auto &id : ids) {
-        const auto w = webhook(id);
-        if (!w)
-            continue;
-        QMutexLocker turn(&m_database->writeTurn());
-        sql::Transaction tx(db);
-        if (!tx.begin())
-            continue;
-        auto removed = (*m_queue).pruneWebhook(id, w->retention.value_or(keepDefault), kPruneBatch);
-        if (removed && tx.commit() && *removed == kPruneBatch)
-            m_toPrune.insert(id); // more to go: next round, so delivery is not stalled
-    }
+    auto *keeper = m_keeper;
+    QMetaObject::invokeMethod(
+        keeper,
+        [keeper, index = m_index, results = std::exchange(m_results, {}), urgent = std::exchange(m_urgent, false)] {
+            keeper->record(index, results, urgent);
+        },
+        Qt::QueuedConnection);
 }
 
-void DeliveryWorker::handBack(const QString &deliveryId)
+void DeliveryWorker::handBack(const QStringList &deliveryIds)
 {
-    if (auto s = (*m_queue).handBack({deliveryId}, QDateTime::currentDateTimeUtc()); !s)
-        Q_EMIT failure(s.error().message); // the lease runs out and the next start takes it again
-    maybeIdle();
-}
-
-void DeliveryWorker::maybeIdle()
-{
-    if (m_stopping) {
-        if (m_inFlight.isEmpty() && m_preparing == 0)
-            finishStop();
+    if (deliveryIds.isEmpty())
         return;
-    }
-    if (m_drained && m_inFlight.isEmpty() && m_preparing == 0 && m_results.isEmpty())
-        Q_EMIT idle();
+    auto *keeper = m_keeper;
+    QMetaObject::invokeMethod(keeper, [keeper, deliveryIds] { keeper->handBack(deliveryIds); }, Qt::QueuedConnection);
+}
+
+void DeliveryWorker::handBackReady()
+{
+    QStringList ids;
+    for (const auto &j : m_ready)
+        ids << j.deliveryId;
+    m_ready.clear();
+    handBack(ids);
+}
+
+void DeliveryWorker::maybeFinishStop()
+{
+    if (m_stopping && m_inFlight.isEmpty() && m_preparing == 0)
+        finishStop();
 }
 
 void DeliveryWorker::stop()
@@ -588,7 +505,7 @@ void DeliveryWorker::stop()
     if (m_stopping)
         return;
     m_stopping = true;
-    m_wakeTimer->stop();
+    handBackReady();
     if (m_inFlight.isEmpty() && m_preparing == 0) {
         finishStop();
         return;
@@ -609,15 +526,13 @@ void DeliveryWorker::finishStop()
 {
     if (!m_running)
         return;
-    flush();
+    ship(); // queued to the keeper before stopped() reaches the engine, which then finishes the keeper
     m_running = false;
-    m_flushTimer->stop();
     if (m_drainTimer)
         m_drainTimer->stop();
     m_transformer.reset();
     m_webhooks.clear();
     m_deadlineTimer->stop();
-    m_queue.reset();
     m_database->releaseThreadConnection();
     Q_EMIT stopped();
 }

@@ -10,7 +10,9 @@
 #include <QPointer>
 #include <QSet>
 #include <QSslConfiguration>
+#include <QUrl>
 
+#include <deque>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -21,37 +23,38 @@ namespace hookline {
 
 class Database;
 class HostGuard;
+class QueueKeeper;
 class Transformer;
 
-// One engine thread: claims due deliveries in batches under a lease, sends
-// them with its own QNetworkAccessManager, and writes the attempts back in
-// batched transactions on its own database connection. Lives in its own
-// QThread; every slot runs there.
+// One network thread: sends the jobs the QueueKeeper gives it with its own
+// QNetworkAccessManager, and hands the attempts back to the keeper, which
+// writes them. It asks for work ahead (EngineOptions::claimAhead) so that a
+// finished request is replaced at once. Its own database connection serves
+// reads only (webhooks, settings); it never writes and never waits for a
+// write. Lives in its own QThread; every slot runs there.
 class DeliveryWorker final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DeliveryWorker)
 
 public:
-    DeliveryWorker(std::shared_ptr<Database> database, int index, EngineOptions options);
+    DeliveryWorker(std::shared_ptr<Database> database, QueueKeeper *keeper, int index, EngineOptions options);
     ~DeliveryWorker() override;
 
 public Q_SLOTS:
     void start();
-    void wake();
     void stop();
     void setPaused(bool paused);
     void forgetWebhook(const QString &webhookId);
-    // Sends one delivery now, whatever its webhook's state, with no retry
-    // (test pings). Ends with deliveryFinished for that id.
-    void deliverNow(const QString &deliveryId);
+    // Claimed jobs from the keeper. `forced`: send whatever the webhook's
+    // state, with no retry (test pings, retry now).
+    void accept(const QList<DeliveryJob> &jobs, bool forced);
+    // The keeper committed final failures of these webhooks (one entry per
+    // failure) from this worker, and deactivated these webhooks.
+    void recorded(const QStringList &failedWebhooks, const QStringList &deactivated);
 
 Q_SIGNALS:
     void started();
     void stopped();
-    void idle();
-    // status: a DeliveryStatus, or -1 when the delivery could not be taken.
-    void deliveryFinished(const QString &deliveryId, int status);
-    void webhookDeactivated(const QString &webhookId);
     void failure(const QString &message);
 
 private:
@@ -66,8 +69,8 @@ private:
         qint64 loadedAtMs = 0;
     };
 
-    void pump();
-    void schedulePump();
+    void topUp();
+    void dispatchReady();
     void dispatch(const DeliveryJob &job, bool forced);
     void send(const std::shared_ptr<InFlight> &f);
     void finished(QNetworkReply *reply);
@@ -77,17 +80,24 @@ private:
     // A failure that would repeat on every attempt (a script error, a refused
     // address): final at once, counted towards auto-disable like any other.
     AttemptOutcome finalFailure(const InFlight &f, const QString &error) const;
-    bool flush();
-    void prune();
-    void maybeIdle();
-    void handBack(const QString &deliveryId);
-    void armIdleTimer();
+    void ship();
+    void scheduleShip();
+    void handBack(const QStringList &deliveryIds);
+    void handBackReady();
     void refreshInstallation();
-    std::shared_ptr<const Webhook> webhook(const QString &id);
+    struct CachedWebhook {
+        std::shared_ptr<const Webhook> webhook;
+        QUrl url;              // parsed once
+        qint64 readAtMs = 0;
+    };
+    const CachedWebhook *webhook(const QString &id);
+    void maybeFinishStop();
     void finishStop();
     void enforceDeadlines();
+    int busy() const { return int(m_inFlight.size()) + m_preparing; }
 
     std::shared_ptr<Database> m_database;
+    QueueKeeper *m_keeper;           // lives in its own thread: queued calls only
     int m_index;
     EngineOptions m_options;
     Installation m_installation;
@@ -95,22 +105,22 @@ private:
     QNetworkAccessManager *m_nam = nullptr;
     HostGuard *m_guard = nullptr;
     std::unique_ptr<Transformer> m_transformer;
-    QTimer *m_wakeTimer = nullptr;   // next due time, or the idle poll
-    QTimer *m_flushTimer = nullptr;
     QTimer *m_drainTimer = nullptr;
-
-    std::optional<DeliveryQueue> m_queue; // on this thread's connection, with its prepared statements
     QTimer *m_deadlineTimer = nullptr;   // one sweep for every request's total deadline
+
+    std::deque<DeliveryJob> m_ready;     // claimed for this worker, not yet sent
+    int m_requested = 0;                 // asked of the keeper, not yet given
     QHash<QNetworkReply *, std::shared_ptr<InFlight>> m_inFlight;
-    int m_preparing = 0;             // claimed, not yet on the wire (DNS, transformation)
-    QList<AttemptOutcome> m_results;
-    QList<QPair<QString, int>> m_finishedSignals;
-    QHash<QString, std::pair<std::shared_ptr<const Webhook>, qint64>> m_webhooks;
-    QSet<QString> m_toPrune;
-    qint64 m_lastPruneMs = 0;
-    qint64 m_lastLeaseRecoveryMs = 0;
-    bool m_pumpScheduled = false;
-    bool m_drained = false;          // the last claim took everything that was due
+    int m_preparing = 0;             // taken from m_ready, not yet on the wire (DNS, transformation)
+    QList<AttemptOutcome> m_results; // finished, not yet handed to the keeper
+    bool m_urgent = false;           // m_results holds a test ping's attempt
+    bool m_shipScheduled = false;
+    bool m_dispatching = false;
+    QHash<QString, CachedWebhook> m_webhooks;
+    // Final failures shipped and not yet committed, per webhook: its next
+    // deliveries wait, because that failure may deactivate it (auto-disable,
+    // 410) and nothing more may be sent then.
+    QHash<QString, int> m_awaiting;
     bool m_paused = false;
     bool m_stopping = false;
     bool m_running = false;

@@ -14,6 +14,12 @@ QByteArray RequestBuilder::userAgent()
 OutgoingRequest RequestBuilder::build(const Webhook &webhook, const QString &deliveryId, const QString &eventType,
                                       const QByteArray &body, const QDateTime &now, const QByteArray &prefix)
 {
+    return build(webhook, QUrl(webhook.url), deliveryId, eventType, body, now, prefix);
+}
+
+OutgoingRequest RequestBuilder::build(const Webhook &webhook, const QUrl &url, const QString &deliveryId, const QString &eventType,
+                                      const QByteArray &body, const QDateTime &now, const QByteArray &prefix)
+{
     OutgoingRequest out;
     out.body = body;
     const qint64 timestamp = now.toSecsSinceEpoch();
@@ -45,7 +51,7 @@ OutgoingRequest RequestBuilder::build(const Webhook &webhook, const QString &del
     for (const auto &custom : webhook.headers)
         h.append({custom.name.toUtf8(), custom.value.toUtf8()});
 
-    out.request.setUrl(QUrl(webhook.url));
+    out.request.setUrl(url);
     for (const auto &[name, value] : std::as_const(h))
         out.request.setRawHeader(name, value);
     // Redirects are failures, never followed: a receiver must not bounce a

@@ -28,6 +28,10 @@ public:
     // <P>-Timestamp, the scheme's signature header(s), then custom headers.
     static OutgoingRequest build(const Webhook &webhook, const QString &deliveryId, const QString &eventType,
                                  const QByteArray &body, const QDateTime &now, const QByteArray &headerPrefix);
+    // The same with the webhook's URL already parsed (the engine parses it
+    // once per webhook, not once per delivery).
+    static OutgoingRequest build(const Webhook &webhook, const QUrl &url, const QString &deliveryId, const QString &eventType,
+                                 const QByteArray &body, const QDateTime &now, const QByteArray &headerPrefix);
 
     // [["Name","value"],…] as stored on an attempt.
     static QByteArray headersToJson(const HeaderList &headers);

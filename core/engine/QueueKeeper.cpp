@@ -1,0 +1,356 @@
+#include "QueueKeeper.h"
+
+#include "engine/DeliveryWorker.h"
+#include "service/Settings.h"
+#include "store/Database.h"
+#include "store/Sql.h"
+#include "store/WebhookStore.h"
+
+#include <QDateTime>
+#include <QMetaObject>
+#include <QTimer>
+
+namespace hookline {
+
+namespace {
+constexpr qint64 kLeaseRecoveryIntervalMs = 5000;
+constexpr qint64 kSettingsCacheMs = 5000;
+constexpr int kPruneBatch = 1000;
+constexpr int kMaxClaim = 512; // per transaction: keeps each write short
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+} // namespace
+
+QueueKeeper::QueueKeeper(std::shared_ptr<Database> database, EngineOptions options)
+    : m_database(std::move(database))
+    , m_options(options)
+{
+}
+
+QueueKeeper::~QueueKeeper() = default;
+
+void QueueKeeper::start()
+{
+    m_demand = QList<int>(m_workers.size(), 0);
+    m_wakeTimer = new QTimer(this);
+    m_wakeTimer->setSingleShot(true);
+    m_wakeTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_wakeTimer, &QTimer::timeout, this, &QueueKeeper::pump);
+    m_flushTimer = new QTimer(this);
+    m_flushTimer->setSingleShot(true);
+    connect(m_flushTimer, &QTimer::timeout, this, [this] {
+        flush();
+        maybeIdle();
+    });
+    m_queue.emplace(m_database->connection());
+    m_serving = true;
+    Q_EMIT started();
+    pump();
+}
+
+int QueueKeeper::leaseMs()
+{
+    // A claimed delivery is leased for the request's deadline and a minute
+    // more: a process that dies leaves it to be claimed again after that.
+    if (nowMs() - m_settingsReadMs > kSettingsCacheMs) {
+        m_timeoutMs = int(Settings(m_database->connection()).requestTimeoutSeconds() * 1000);
+        m_settingsReadMs = nowMs();
+    }
+    return m_timeoutMs + 60'000;
+}
+
+int QueueKeeper::demand() const
+{
+    int total = 0;
+    for (int d : m_demand)
+        total += d;
+    return total;
+}
+
+void QueueKeeper::wake()
+{
+    if (m_serving)
+        schedulePump();
+}
+
+void QueueKeeper::setPaused(bool paused)
+{
+    m_paused = paused;
+    if (!paused)
+        wake();
+}
+
+void QueueKeeper::request(int index, int count)
+{
+    if (index < 0 || index >= m_demand.size())
+        return;
+    m_demand[index] += count;
+    schedulePump();
+}
+
+void QueueKeeper::schedulePump()
+{
+    if (m_pumpScheduled)
+        return;
+    m_pumpScheduled = true;
+    // Right after a transaction, wait a little: the workers hold work claimed
+    // ahead, and what arrives meanwhile rides in the same transaction.
+    const int gap = m_options.transactionGapMs;
+    const int wait = int(std::clamp<qint64>(gap - (nowMs() - m_lastTransactionMs), 0, gap));
+    QTimer::singleShot(wait, this, [this] {
+        m_pumpScheduled = false;
+        pump();
+    });
+}
+
+void QueueKeeper::pump()
+{
+    const bool claiming = m_serving && !m_paused && m_options.claimDueDeliveries;
+    const int wanted = claiming ? std::min(demand(), kMaxClaim) : 0;
+    if (wanted == 0) {
+        flush();
+        maybeIdle();
+        return;
+    }
+    auto jobs = transact(wanted);
+    if (!jobs) {
+        m_wakeTimer->start(250); // the database is busy or failing: try again shortly
+        return;
+    }
+    m_drained = jobs->size() < wanted;
+    distribute(std::move(*jobs));
+    if (m_drained)
+        armWakeTimer();
+    else if (demand() > 0)
+        schedulePump();
+    prune();
+    maybeIdle();
+}
+
+std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
+{
+    auto db = m_database->connection();
+    const auto now = QDateTime::currentDateTimeUtc();
+    m_lastTransactionMs = now.toMSecsSinceEpoch();
+    QList<DeliveryJob> jobs;
+    QStringList deactivated;
+    {
+        QMutexLocker turn(&m_database->writeTurn());
+        sql::Transaction tx(db);
+        auto &queue = *m_queue;
+        auto ok = tx.begin();
+        if (ok && !m_results.isEmpty()) {
+            auto recorded = queue.record(m_results, now);
+            if (recorded)
+                deactivated = *recorded;
+            else
+                ok = recorded.error();
+        }
+        if (ok && claimLimit > 0 && nowMs() - m_lastLeaseRecoveryMs > kLeaseRecoveryIntervalMs) {
+            m_lastLeaseRecoveryMs = nowMs();
+            if (auto r = queue.recoverExpiredLeases(now); !r)
+                ok = r.error();
+        }
+        if (ok && claimLimit > 0) {
+            auto claimed = queue.claim(claimLimit, now, now.addMSecs(leaseMs()));
+            if (claimed)
+                jobs = std::move(*claimed);
+            else
+                ok = claimed.error();
+        }
+        if (ok)
+            ok = tx.commit();
+        if (!ok) {
+            Q_EMIT failure(ok.error().message);
+            return std::nullopt; // the results stay, for the next try
+        }
+    }
+    // Committed: now the rest of the process may hear of it.
+    const auto results = std::exchange(m_results, {});
+    QList<std::pair<QString, int>> finished;
+    finished.reserve(results.size());
+    for (const auto &o : results) {
+        m_leased.remove(o.deliveryId);
+        if (isFinal(o.status) && !o.webhookId.isEmpty())
+            m_toPrune.insert(o.webhookId);
+        finished.append({o.deliveryId, int(o.status)});
+    }
+    if (!finished.isEmpty())
+        Q_EMIT deliveriesFinished(finished);
+    // Tell the workers before anyone else: a worker holds back its webhook's
+    // next deliveries until it knows whether its failures deactivated it.
+    const auto failures = std::exchange(m_failures, {});
+    for (qsizetype i = 0; i < m_workers.size(); ++i) {
+        const auto mine = failures.value(int(i));
+        if (mine.isEmpty() && deactivated.isEmpty())
+            continue;
+        auto *worker = m_workers[i];
+        QMetaObject::invokeMethod(worker, [worker, mine, deactivated] { worker->recorded(mine, deactivated); }, Qt::QueuedConnection);
+    }
+    for (const auto &id : std::as_const(deactivated))
+        Q_EMIT webhookDeactivated(id);
+    return jobs;
+}
+
+void QueueKeeper::distribute(QList<DeliveryJob> jobs)
+{
+    // Round the workers from a moving start, each taking what it asked for.
+    qsizetype next = 0;
+    const auto n = m_workers.size();
+    for (qsizetype k = 0; k < n && next < jobs.size(); ++k) {
+        const auto w = (m_nextWorker + k) % n;
+        const auto take = std::min<qsizetype>(m_demand[w], jobs.size() - next);
+        if (take <= 0)
+            continue;
+        QList<DeliveryJob> share = jobs.mid(next, take);
+        next += take;
+        m_demand[w] -= int(take);
+        for (const auto &j : std::as_const(share))
+            m_leased.insert(j.deliveryId);
+        auto *worker = m_workers[w];
+        QMetaObject::invokeMethod(worker, [worker, share = std::move(share)] { worker->accept(share, false); }, Qt::QueuedConnection);
+    }
+    m_nextWorker = int((m_nextWorker + 1) % std::max<qsizetype>(1, n));
+}
+
+void QueueKeeper::armWakeTimer()
+{
+    auto next = m_queue->nextDueTime();
+    qint64 wait = m_options.idlePollMs;
+    if (next && *next) {
+        const auto until = QDateTime::currentDateTimeUtc().msecsTo(**next);
+        wait = std::clamp<qint64>(until, 0, m_options.idlePollMs);
+    }
+    m_wakeTimer->start(int(wait));
+}
+
+void QueueKeeper::record(int index, const QList<AttemptOutcome> &outcomes, bool urgent)
+{
+    using Effect = AttemptOutcome::WebhookEffect;
+    for (const auto &o : outcomes) {
+        if (o.effect == Effect::FailedFinally || o.effect == Effect::Gone)
+            m_failures[index] << o.webhookId;
+    }
+    m_results += outcomes;
+    if (urgent || m_results.size() >= m_options.flushBatch || !m_serving) {
+        flush();
+    } else if (!m_drained && demand() > 0 && m_serving && !m_paused && m_options.claimDueDeliveries) {
+        schedulePump(); // the next claim writes them too
+    } else if (!m_flushTimer->isActive()) {
+        m_flushTimer->start(m_options.flushIntervalMs);
+    }
+    maybeIdle();
+}
+
+bool QueueKeeper::flush()
+{
+    if (m_results.isEmpty())
+        return true;
+    if (!transact(0)) {
+        if (!m_flushTimer->isActive())
+            m_flushTimer->start(250); // keep the results and try again
+        return false;
+    }
+    m_flushTimer->stop();
+    prune();
+    return true;
+}
+
+void QueueKeeper::handBack(const QStringList &deliveryIds)
+{
+    for (const auto &id : deliveryIds)
+        m_leased.remove(id);
+    if (!m_queue)
+        return; // finished: finish() gave back everything still leased
+    auto db = m_database->connection();
+    QMutexLocker turn(&m_database->writeTurn());
+    sql::Transaction tx(db);
+    auto ok = tx.begin();
+    if (ok)
+        ok = m_queue->handBack(deliveryIds, QDateTime::currentDateTimeUtc());
+    if (ok)
+        ok = tx.commit();
+    if (!ok)
+        Q_EMIT failure(ok.error().message); // the lease runs out and the next start takes it again
+}
+
+void QueueKeeper::deliverNow(const QString &deliveryId)
+{
+    if (!m_queue || m_workers.isEmpty())
+        return;
+    std::optional<DeliveryJob> job;
+    QString error;
+    {
+        QMutexLocker turn(&m_database->writeTurn());
+        auto claimed = m_queue->claimOne(deliveryId, QDateTime::currentDateTimeUtc().addMSecs(leaseMs()));
+        if (claimed)
+            job = *claimed;
+        else
+            error = claimed.error().message;
+    }
+    if (!job) {
+        Q_EMIT failure(error.isEmpty() ? tr("delivery %1 is not there or is being delivered").arg(deliveryId) : error);
+        Q_EMIT deliveriesFinished({{deliveryId, -1}});
+        return;
+    }
+    m_leased.insert(deliveryId);
+    auto *worker = m_workers.first();
+    QMetaObject::invokeMethod(worker, [worker, j = *job] { worker->accept({j}, true); }, Qt::QueuedConnection);
+}
+
+void QueueKeeper::prune()
+{
+    if (m_toPrune.isEmpty() || nowMs() - m_lastPruneMs < m_options.pruneIntervalMs)
+        return;
+    m_lastPruneMs = nowMs();
+    auto db = m_database->connection();
+    const int keepDefault = Settings(db).retention();
+    const auto ids = std::exchange(m_toPrune, {});
+    for (const auto &id : ids) {
+        const auto w = WebhookStore(db).find(id);
+        if (!w || !*w)
+            continue;
+        QMutexLocker turn(&m_database->writeTurn());
+        sql::Transaction tx(db);
+        if (!tx.begin())
+            continue;
+        auto removed = m_queue->pruneWebhook(id, (*w)->retention.value_or(keepDefault), kPruneBatch);
+        if (removed && tx.commit() && *removed == kPruneBatch)
+            m_toPrune.insert(id); // more to go: next round, so delivery is not stalled
+    }
+}
+
+void QueueKeeper::maybeIdle()
+{
+    if (m_serving && m_drained && m_results.isEmpty() && m_leased.isEmpty())
+        Q_EMIT idle();
+}
+
+void QueueKeeper::stopServing()
+{
+    m_serving = false;
+    if (m_wakeTimer)
+        m_wakeTimer->stop();
+}
+
+void QueueKeeper::finish()
+{
+    if (!m_queue) {
+        Q_EMIT stopped();
+        return;
+    }
+    m_serving = false;
+    flush();
+    if (!m_leased.isEmpty())
+        handBack(m_leased.values()); // claimed ahead, never reported: due again at once
+    m_wakeTimer->stop();
+    m_flushTimer->stop();
+    m_queue.reset();
+    m_database->releaseThreadConnection();
+    Q_EMIT stopped();
+}
+
+} // namespace hookline

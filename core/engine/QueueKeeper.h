@@ -1,0 +1,111 @@
+#pragma once
+
+#include "engine/EngineOptions.h"
+#include "store/DeliveryQueue.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QSet>
+
+#include <memory>
+#include <optional>
+
+class QTimer;
+
+namespace hookline {
+
+class Database;
+class DeliveryWorker;
+
+// The engine's one database thread. It claims due deliveries ahead for every
+// worker, writes the workers' attempts back in batched transactions, recovers
+// expired leases and prunes finished deliveries. The network threads never
+// wait for SQLite: they ask for work and hand in results with queued calls.
+// (Profiled: with each worker running its own transactions, a worker stopped
+// sending and reading while it was in SQLite or waiting for the other's write
+// lock, and the process used ~1.6 of 2 cores.)
+class QueueKeeper final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(QueueKeeper)
+
+public:
+    QueueKeeper(std::shared_ptr<Database> database, EngineOptions options);
+    ~QueueKeeper() override;
+
+    // Before start(): the workers to serve, by index.
+    void setWorkers(QList<DeliveryWorker *> workers) { m_workers = std::move(workers); }
+
+public Q_SLOTS:
+    void start();
+    void wake();
+    void setPaused(bool paused);
+    // Worker `index` can take `count` more jobs than it has asked for so far.
+    void request(int index, int count);
+    // Finished attempts of worker `index`; `urgent` writes them at once (a
+    // test ping is waiting).
+    void record(int index, const QList<AttemptOutcome> &outcomes, bool urgent);
+    // Claimed jobs a worker did not send (paused or stopping).
+    void handBack(const QStringList &deliveryIds);
+    // Claims one delivery whatever its due time and gives it to worker 0 (test
+    // pings, retry now); deliveryFinished(id, -1) when it cannot be taken.
+    void deliverNow(const QString &deliveryId);
+    // Stops claiming; the workers are stopping too.
+    void stopServing();
+    // Every worker has stopped: writes what is left, gives back what was
+    // claimed and not reported, and closes the connection.
+    void finish();
+
+Q_SIGNALS:
+    void started();
+    void stopped();
+    // Nothing due, nothing waiting to be written: a hint to check for the end.
+    void idle();
+    // After the attempts are committed, one signal per transaction (a queued
+    // signal per delivery was a visible cost). status: a DeliveryStatus, or -1.
+    void deliveriesFinished(const QList<std::pair<QString, int>> &deliveries);
+    void webhookDeactivated(const QString &webhookId);
+    void failure(const QString &message);
+
+private:
+    void pump();
+    void schedulePump();
+    bool flush();
+    // One transaction: the waiting results, lease recovery, and a claim of
+    // up to `claimLimit` due deliveries (0: none).
+    std::optional<QList<DeliveryJob>> transact(int claimLimit);
+    void distribute(QList<DeliveryJob> jobs);
+    void armWakeTimer();
+    void prune();
+    void maybeIdle();
+    int demand() const;
+    int leaseMs();
+
+    std::shared_ptr<Database> m_database;
+    EngineOptions m_options;
+    QList<DeliveryWorker *> m_workers;
+    QList<int> m_demand;               // per worker: jobs asked for and not yet given
+    int m_nextWorker = 0;              // where the next distribution starts (fairness)
+
+    std::optional<DeliveryQueue> m_queue;
+    QTimer *m_wakeTimer = nullptr;     // next due time, or the poll for other processes
+    QTimer *m_flushTimer = nullptr;
+    QList<AttemptOutcome> m_results;
+    // Per worker, the webhooks of final failures in m_results: told back after
+    // the commit, with the webhooks it deactivated (see DeliveryWorker::recorded).
+    QHash<int, QStringList> m_failures;
+    QSet<QString> m_leased;            // given to a worker, not yet recorded or handed back
+    QSet<QString> m_toPrune;
+    qint64 m_lastPruneMs = 0;
+    qint64 m_lastTransactionMs = 0;
+    qint64 m_lastLeaseRecoveryMs = 0;
+    qint64 m_settingsReadMs = 0;
+    int m_timeoutMs = 10'000;
+    bool m_pumpScheduled = false;
+    bool m_drained = false;            // the last claim took everything that was due
+    bool m_paused = false;
+    bool m_serving = false;
+};
+
+} // namespace hookline
