@@ -3,6 +3,7 @@
 // run in-process against TestReceiver on 127.0.0.1. Retry delays are cut to
 // tens of milliseconds so that every case takes well under a few seconds.
 
+#include "TestLocation.h"
 #include "TestReceiver.h"
 
 #include "engine/DeliveryEngine.h"
@@ -68,7 +69,7 @@ class Fixture {
 public:
     Fixture()
     {
-        auto opened = Database::open(m_dir.filePath(QStringLiteral("hookline.db")));
+        auto opened = Database::open(test::databaseLocation(m_dir));
         if (!opened) {
             qWarning() << "cannot open the database:" << opened.error().message;
             return;

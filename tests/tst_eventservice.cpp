@@ -1,6 +1,7 @@
 // Tests for core/service/EventService: matching, the canonical envelope, the
 // outbox transaction, refusals, the 1 MB limit, batches and emitTo.
 
+#include "TestLocation.h"
 #include "json/CanonicalJson.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
@@ -88,6 +89,9 @@ private:
     QByteArray bodyOf(const QString &eventId);
     QString makeWebhook(const QStringList &events, bool active = true, const QString &tenant = u"default"_s);
     bool exec(const QString &statement);
+    // Makes inserts into `table` fail once `condition` holds (SQLite or PostgreSQL trigger).
+    bool failInsertsWhen(const QString &name, const QString &table, const QString &condition, const QString &message);
+    bool dropFailure(const QString &name, const QString &table);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::shared_ptr<Database> m_db;
@@ -100,7 +104,7 @@ void TestEventService::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    auto db = Database::open(m_dir->filePath(u"hookline.db"_s));
+    auto db = Database::open(test::databaseLocation(*m_dir));
     QVERIFY2(db, qPrintable(failure(db)));
     m_db = *db;
     QVERIFY(CatalogService(conn()).initializeNewDatabase(CatalogService::builtinCatalogs()));
@@ -147,6 +151,23 @@ bool TestEventService::exec(const QString &statement)
         return false;
     }
     return true;
+}
+
+bool TestEventService::failInsertsWhen(const QString &name, const QString &table, const QString &condition, const QString &message)
+{
+    if (!test::usesPostgres()) {
+        return exec(u"CREATE TRIGGER %1 BEFORE INSERT ON %2 WHEN %3 BEGIN SELECT RAISE(ABORT, '%4'); END"_s.arg(name, table, condition, message));
+    }
+    return exec(u"CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF %2 THEN RAISE EXCEPTION '%3'; END IF; RETURN NEW; END $$"_s
+                    .arg(name, condition, message))
+        && exec(u"CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW EXECUTE FUNCTION %1()"_s.arg(name, table));
+}
+
+bool TestEventService::dropFailure(const QString &name, const QString &table)
+{
+    if (!test::usesPostgres())
+        return exec(u"DROP TRIGGER %1"_s.arg(name));
+    return exec(u"DROP TRIGGER %1 ON %2"_s.arg(name, table)) && exec(u"DROP FUNCTION %1()"_s.arg(name));
 }
 
 int TestEventService::count(const QString &table, const QString &where)
@@ -362,8 +383,7 @@ void TestEventService::deliveriesStartPending()
 void TestEventService::eventAndDeliveriesInOneTransaction()
 {
     // The second delivery insert fails: the first delivery and the event must go too.
-    QVERIFY(exec(u"CREATE TRIGGER fail_second_delivery BEFORE INSERT ON deliveries"
-                 " WHEN (SELECT COUNT(*) FROM deliveries) >= 1 BEGIN SELECT RAISE(ABORT, 'boom'); END"_s));
+    QVERIFY(failInsertsWhen(u"fail_second_delivery"_s, u"deliveries"_s, u"(SELECT COUNT(*) FROM deliveries) >= 1"_s, u"boom"_s));
     auto emitted = EventService(conn()).emitEvent(u"default"_s, u"lead.created"_s, R"({"lead_id":1})");
     QVERIFY(!emitted);
     QCOMPARE(emitted.error().code, Error::Code::Database);
@@ -372,7 +392,7 @@ void TestEventService::eventAndDeliveriesInOneTransaction()
     QCOMPARE(count(u"deliveries"_s), 0);
 
     // The connection is not left inside a transaction: the next emit commits.
-    QVERIFY(exec(u"DROP TRIGGER fail_second_delivery"_s));
+    QVERIFY(dropFailure(u"fail_second_delivery"_s, u"deliveries"_s));
     auto ok = EventService(conn()).emitEvent(u"default"_s, u"lead.created"_s, R"({"lead_id":1})");
     QVERIFY2(ok, qPrintable(failure(ok)));
     QCOMPARE(count(u"events"_s), 1);
@@ -506,10 +526,11 @@ void TestEventService::batchOf2500()
     QCOMPARE(count(u"deliveries"_s), 2500 * 4);
     QCOMPARE(count(u"deliveries"_s, u"status = 'pending'"_s), 2500 * 4);
     // Every event has its own id and keeps its own data, in file order.
-    QCOMPARE(count(u"(SELECT DISTINCT id FROM events)"_s), 2500);
+    QCOMPARE(count(u"(SELECT DISTINCT id FROM events) AS ids"_s), 2500);
     QSqlQuery q(conn());
-    // rowid is insertion order (ids only order by millisecond).
-    QVERIFY(q.exec(u"SELECT body FROM events ORDER BY rowid"_s));
+    // rowid (SQLite) and ctid (PostgreSQL, a table only ever appended to)
+    // are insertion order; ids only order by millisecond.
+    QVERIFY(q.exec(u"SELECT body FROM events ORDER BY %1"_s.arg(test::usesPostgres() ? u"ctid"_s : u"rowid"_s)));
     int n = 0;
     while (q.next()) {
         const auto body = q.value(0).toString().toUtf8();
@@ -523,8 +544,7 @@ void TestEventService::batchCommitsPerTransaction()
 {
     // Inserts fail once 2200 events exist: the third transaction (events
     // 2001..2500) must vanish whole, the first two (1000 each) stay.
-    QVERIFY(exec(u"CREATE TRIGGER stop_at_2200 BEFORE INSERT ON events WHEN (SELECT COUNT(*) FROM events) >= 2200"
-                 " BEGIN SELECT RAISE(ABORT, 'disk full'); END"_s));
+    QVERIFY(failInsertsWhen(u"stop_at_2200"_s, u"events"_s, u"(SELECT COUNT(*) FROM events) >= 2200"_s, u"disk full"_s));
     QByteArray text;
     for (int i = 0; i < 2500; ++i)
         text += "{\"event\":\"lead.updated\",\"data\":{\"n\":" + QByteArray::number(i) + "}}\n";
@@ -547,8 +567,7 @@ void TestEventService::batchPartialFailureSaysWhatWasWritten()
 {
     // When a later transaction fails, the earlier ones are committed and will
     // be delivered: the caller must be told, or re-sending the file duplicates them.
-    QVERIFY(exec(u"CREATE TRIGGER stop_at_2200 BEFORE INSERT ON events WHEN (SELECT COUNT(*) FROM events) >= 2200"
-                 " BEGIN SELECT RAISE(ABORT, 'disk full'); END"_s));
+    QVERIFY(failInsertsWhen(u"stop_at_2200"_s, u"events"_s, u"(SELECT COUNT(*) FROM events) >= 2200"_s, u"disk full"_s));
     QByteArray text;
     for (int i = 0; i < 2500; ++i)
         text += "{\"event\":\"lead.updated\",\"data\":{}}\n";

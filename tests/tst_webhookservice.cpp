@@ -1,6 +1,7 @@
 // Tests for core/service: WebhookService (CRUD, quotas, secret rotation) and
 // every refusal of WebhookValidator, through the service as every caller uses it.
 
+#include "TestLocation.h"
 #include "model/Plan.h"
 #include "model/Webhook.h"
 #include "service/CatalogService.h"
@@ -343,7 +344,7 @@ void TestWebhookService::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    auto db = Database::open(m_dir->filePath(u"hookline.db"_s));
+    auto db = Database::open(test::databaseLocation(*m_dir));
     QVERIFY2(db, qPrintable(failure(db)));
     m_db = *db;
     auto s = CatalogService(conn()).initializeNewDatabase(CatalogService::builtinCatalogs());

@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QMetaObject>
+#include <QSqlDriver>
 #include <QTimer>
 
 namespace hookline {
@@ -45,7 +46,17 @@ void QueueKeeper::start()
         flush();
         maybeIdle();
     });
-    m_queue.emplace(m_database->connection());
+    auto db = m_database->connection();
+    m_queue.emplace(db);
+    if (sql::isPostgres(db)) {
+        // Other processes and machines emit too: their NOTIFY wakes this
+        // engine at once instead of at the next idle poll.
+        auto listener = m_database->listenerConnection();
+        if (listener.isOpen() && listener.driver()->subscribeToNotification(QString::fromLatin1(sql::kDueChannel)))
+            connect(listener.driver(), &QSqlDriver::notification, this, &QueueKeeper::wake);
+        else
+            Q_EMIT failure(tr("could not listen for new deliveries; polling every %1 ms").arg(m_options.idlePollMs));
+    }
     m_serving = true;
     Q_EMIT started();
     pump();

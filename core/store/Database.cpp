@@ -8,7 +8,10 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QStandardPaths>
+#include <QRegularExpression>
 #include <QThread>
+#include <QUrl>
+#include <QUrlQuery>
 
 namespace hookline {
 
@@ -68,11 +71,70 @@ Result<std::shared_ptr<Database>> Database::openUnmigrated(const QString &locati
     return db;
 }
 
+bool Database::isPostgresUrl(const QString &location)
+{
+    return location.startsWith(QLatin1StringView("postgresql://"), Qt::CaseInsensitive)
+        || location.startsWith(QLatin1StringView("postgres://"), Qt::CaseInsensitive);
+}
+
+QString Database::displayLocation() const
+{
+    if (!isPostgresUrl(m_location))
+        return m_location;
+    return QUrl(m_location).toString(QUrl::RemovePassword);
+}
+
+Result<Database::PostgresTarget> Database::parsePostgresUrl(const QString &location)
+{
+    const auto invalid = [](const QString &why) {
+        return Error{Error::Code::Validation, tr("invalid PostgreSQL URL: %1 (expected postgresql://user:password@host:port/dbname)").arg(why),
+                     QStringLiteral("db")};
+    };
+    const QUrl url(location, QUrl::StrictMode);
+    if (!url.isValid())
+        return invalid(url.errorString());
+    PostgresTarget t;
+    t.host = url.host();
+    if (t.host.isEmpty())
+        return invalid(tr("no host"));
+    if (url.port() == 0)
+        return invalid(tr("port 0"));
+    t.port = url.port(5432);
+    t.user = url.userName();
+    t.password = url.password();
+    t.database = url.path().mid(1);
+    if (t.database.isEmpty() || t.database.contains(u'/'))
+        return invalid(tr("no database name after the host"));
+    static const QStringList passThrough{QStringLiteral("sslmode"), QStringLiteral("sslrootcert"), QStringLiteral("sslcert"),
+                                         QStringLiteral("sslkey"), QStringLiteral("connect_timeout"), QStringLiteral("application_name")};
+    QStringList options;
+    const QUrlQuery query(url);
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (key == u"schema") {
+            static const QRegularExpression identifier(QStringLiteral("^[a-z_][a-z0-9_]{0,62}$"));
+            if (!identifier.match(value).hasMatch())
+                return invalid(tr("schema must be a lower-case identifier: %1").arg(value));
+            t.schema = value;
+        } else if (passThrough.contains(key)) {
+            if (value.contains(u';') || value.contains(u' '))
+                return invalid(tr("%1 may not contain spaces or ';'").arg(key));
+            options << key + u'=' + value;
+        } else {
+            return invalid(tr("unknown parameter %1 (known: schema, %2)").arg(key, passThrough.join(QStringLiteral(", "))));
+        }
+    }
+    t.options = options.join(u';');
+    return t;
+}
+
 Status Database::initialize(bool migrate)
 {
-    if (m_location.startsWith(QLatin1StringView("postgres"), Qt::CaseInsensitive)) {
-        return Error{Error::Code::Validation,
-                     tr("PostgreSQL databases are not supported yet; use a SQLite file path"), QStringLiteral("db")};
+    if (isPostgresUrl(m_location)) {
+        auto target = parsePostgresUrl(m_location);
+        if (!target)
+            return target.error();
+        m_postgres = *target;
+        return initializeSchema(migrate);
     }
     const QFileInfo info(m_location);
     if (info.exists() && info.isDir())
@@ -80,22 +142,11 @@ Status Database::initialize(bool migrate)
     if (!info.exists() && !QDir().mkpath(info.absolutePath()))
         return Error{Error::Code::Io, tr("cannot create the folder %1").arg(info.absolutePath()), {}};
 
-    auto db = connection();
-    if (!db.isOpen())
-        return Error::database(tr("cannot open %1: %2").arg(m_location, db.lastError().text()));
-
-    auto version = Migrations::currentVersion(db);
-    if (!version)
-        return Error::database(tr("%1 is not a Hookline database: %2").arg(m_location, version.error().message));
+    if (auto s = initializeSchema(migrate); !s)
+        return s;
     if (!migrate)
         return Ok{};
-
-    m_createdSchema = (*version == 0);
-    if (auto s = Migrations::migrate(db); !s) {
-        auto error = s.error();
-        error.message = m_location + QStringLiteral(": ") + error.message;
-        return error;
-    }
+    auto db = connection();
     // WAL is a property of the file: set once, after the schema is ours (a
     // refused file keeps its journal mode).
     auto q = sql::prepare(db, QStringLiteral("PRAGMA journal_mode"));
@@ -110,8 +161,58 @@ Status Database::initialize(bool migrate)
     return Ok{};
 }
 
+Status Database::initializeSchema(bool migrate)
+{
+    auto db = connection();
+    if (!db.isOpen())
+        return Error::database(tr("cannot open %1: %2").arg(displayLocation(), m_openError));
+
+    auto version = Migrations::currentVersion(db);
+    if (!version)
+        return Error::database(tr("%1 is not a Hookline database: %2").arg(displayLocation(), version.error().message));
+    if (!migrate)
+        return Ok{};
+
+    m_createdSchema = (*version == 0);
+    if (auto s = Migrations::migrate(db); !s) {
+        auto error = s.error();
+        error.message = displayLocation() + QStringLiteral(": ") + error.message;
+        return error;
+    }
+    return Ok{};
+}
+
+Result<QSqlDatabase> Database::openPostgres(const QString &name)
+{
+    const auto &t = *m_postgres;
+    auto db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    db.setHostName(t.host);
+    db.setPort(t.port);
+    db.setUserName(t.user);
+    db.setPassword(t.password);
+    db.setDatabaseName(t.database);
+    db.setConnectOptions(t.options);
+    if (!db.open())
+        return Error::database(db.lastError().text().trimmed());
+    // Notices ("already exists, skipping") would reach stderr through libpq.
+    if (auto s = sql::exec(db, QStringLiteral("SET client_min_messages TO WARNING"), tr("configuring the connection")); !s)
+        return s.error();
+    if (!t.schema.isEmpty()) {
+        // One schema per installation (or per test): created on first use.
+        // The name was checked to be a plain identifier.
+        for (const auto &statement : {QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(t.schema),
+                                      QStringLiteral("SET search_path TO %1").arg(t.schema)}) {
+            if (auto s = sql::exec(db, statement, tr("choosing the schema")); !s)
+                return s.error();
+        }
+    }
+    return db;
+}
+
 Result<QSqlDatabase> Database::openConnection(const QString &name)
 {
+    if (m_postgres)
+        return openPostgres(name);
     auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     db.setDatabaseName(m_location);
     // Writers wait for each other instead of failing with SQLITE_BUSY.
@@ -140,6 +241,19 @@ QSqlDatabase Database::connection()
     if (QSqlDatabase::contains(name))
         return QSqlDatabase::database(name, false);
     auto db = openConnection(name);
+    if (!db) {
+        QMutexLocker lock(&m_mutex);
+        m_openError = db.error().message;
+    }
+    return db ? *db : QSqlDatabase::database(name, false);
+}
+
+QSqlDatabase Database::listenerConnection()
+{
+    const QString name = m_namePrefix + QStringLiteral("listen-") + QString::number(quintptr(QThread::currentThreadId()), 16);
+    if (QSqlDatabase::contains(name))
+        return QSqlDatabase::database(name, false);
+    auto db = openConnection(name);
     return db ? *db : QSqlDatabase::database(name, false);
 }
 
@@ -150,14 +264,17 @@ void Database::releaseThreadConnection()
         QMutexLocker lock(&m_mutex);
         name = m_connections.take(QThread::currentThreadId());
     }
-    if (name.isEmpty())
-        return;
-    {
-        auto db = QSqlDatabase::database(name, false);
-        if (db.isOpen())
-            db.close();
+    const QString listener = m_namePrefix + QStringLiteral("listen-") + QString::number(quintptr(QThread::currentThreadId()), 16);
+    for (const auto &n : {name, listener}) {
+        if (n.isEmpty() || !QSqlDatabase::contains(n))
+            continue;
+        {
+            auto db = QSqlDatabase::database(n, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(n);
     }
-    QSqlDatabase::removeDatabase(name);
 }
 
 } // namespace hookline

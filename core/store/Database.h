@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace hookline {
 
@@ -21,7 +22,9 @@ public:
     Q_DISABLE_COPY_MOVE(Database)
 
     // Opens (creating when missing) and migrates to the latest schema.
-    // `location` is a file path; empty means defaultLocation().
+    // `location` is a SQLite file path or a PostgreSQL URL
+    // (postgresql://user:password@host:port/dbname?schema=S&sslmode=…);
+    // empty means defaultLocation().
     static Result<std::shared_ptr<Database>> open(const QString &location);
     // Opens without migrating, for tools and tests that manage the schema themselves.
     static Result<std::shared_ptr<Database>> openUnmigrated(const QString &location);
@@ -33,8 +36,17 @@ public:
     QSqlDatabase connection();
     // Closes this thread's connection: call before a worker thread ends.
     void releaseThreadConnection();
+    // A second connection of this thread, under its own name, that only
+    // listens (PostgreSQL LISTEN); closed by releaseThreadConnection() too.
+    // A connection that also runs the thread's queries did not deliver
+    // notifications reliably through Qt's driver.
+    QSqlDatabase listenerConnection();
 
     QString location() const { return m_location; }
+    // The location without a password, for messages and the window.
+    QString displayLocation() const;
+    bool isPostgres() const { return m_postgres.has_value(); }
+    static bool isPostgresUrl(const QString &location);
 
     // Writers of this process take turns here before they ask SQLite for its
     // write lock: a waiting thread wakes the moment the other commits, where
@@ -44,13 +56,29 @@ public:
     bool isNew() const { return m_createdSchema; }
 
 private:
+    // What a PostgreSQL URL says, checked once at open.
+    struct PostgresTarget {
+        QString host;
+        int port = 5432;
+        QString user;
+        QString password;
+        QString database;
+        QString schema;        // empty: the server's default search_path
+        QString options;       // libpq keywords for QPSQL (sslmode, connect_timeout, …)
+    };
+    static Result<PostgresTarget> parsePostgresUrl(const QString &location);
+
     explicit Database(QString location);
     Result<QSqlDatabase> openConnection(const QString &name);
+    Result<QSqlDatabase> openPostgres(const QString &name);
     Status initialize(bool migrate);
+    Status initializeSchema(bool migrate);
 
     QString m_location;
+    std::optional<PostgresTarget> m_postgres;
     QString m_namePrefix;
     bool m_createdSchema = false;
+    QString m_openError;          // why the last connection could not be opened
     QMutex m_mutex;
     QMutex m_writeTurn;
     QHash<Qt::HANDLE, QString> m_connections;

@@ -55,11 +55,16 @@ Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
 
 Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now, const QDateTime &leaseUntil)
 {
+    // SQLite: one writer at a time, and its planner needs telling which index.
+    // PostgreSQL: several engines (other processes, other machines) claim at
+    // once; each skips the rows another is claiming instead of waiting.
+    const bool postgres = sql::isPostgres(m_db);
     auto &q = statement(QStringLiteral(
         "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
-        " WHERE id IN (SELECT id FROM deliveries INDEXED BY deliveries_due"
+        " WHERE id IN (SELECT id FROM deliveries%1"
         " WHERE status IN ('pending','retrying') AND next_attempt_at <= :now"
-        " ORDER BY next_attempt_at LIMIT :limit)") + kReturning);
+        " ORDER BY next_attempt_at LIMIT :limit%2)").arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
+                                                           postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString()) + kReturning);
     q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
     q.bindValue(QStringLiteral(":now"), sql::toMs(now));
     q.bindValue(QStringLiteral(":limit"), limit);
@@ -199,7 +204,7 @@ Status DeliveryQueue::handBack(const QStringList &deliveryIds, const QDateTime &
         if (auto s = sql::exec(q, tr("handing deliveries back")); !s)
             return s;
     }
-    return Ok{};
+    return deliveryIds.isEmpty() ? Status(Ok{}) : sql::notifyDue(m_db);
 }
 
 Result<std::optional<QDateTime>> DeliveryQueue::nextDueTime()
@@ -237,6 +242,10 @@ Result<int> DeliveryQueue::replay(const QStringList &deliveryIds, const QDateTim
         if (auto s = sql::exec(q, tr("queueing a replay")); !s)
             return s.error();
         n += q.numRowsAffected();
+    }
+    if (n > 0) {
+        if (auto s = sql::notifyDue(m_db); !s)
+            return s.error();
     }
     return n;
 }

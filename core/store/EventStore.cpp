@@ -50,7 +50,9 @@ Status EventStore::insert(const Event &event, const QList<Delivery> &deliveries)
         if (auto s = sql::exec(d, tr("recording a delivery")); !s)
             return s;
     }
-    return Ok{};
+    // PostgreSQL sends one notification per channel and transaction, however
+    // many events a batch inserts.
+    return deliveries.isEmpty() ? Status(Ok{}) : sql::notifyDue(m_db);
 }
 
 Result<std::optional<Event>> EventStore::find(const QString &id) const

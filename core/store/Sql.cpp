@@ -1,6 +1,7 @@
 #include "Sql.h"
 
 #include <QCoreApplication>
+#include <QSqlDriver>
 #include <QSqlError>
 
 namespace hookline::sql {
@@ -12,8 +13,30 @@ Error failure(QStringView what, const QSqlError &error)
 }
 } // namespace
 
+bool isPostgres(const QSqlDatabase &db)
+{
+    return db.driverName() == u"QPSQL";
+}
+
+Status notifyDue(const QSqlDatabase &db)
+{
+    if (!isPostgres(db))
+        return Ok{};
+    return exec(db, QStringLiteral("NOTIFY ") + QLatin1StringView(kDueChannel),
+                QCoreApplication::translate("hookline::sql", "waking the delivery engines"));
+}
+
 Status exec(QSqlQuery &query, QStringView what)
 {
+    // Flags are INTEGER columns (SQLite has no boolean type). SQLite takes a
+    // bound bool as 0/1; PostgreSQL refuses a boolean for a BIGINT parameter.
+    if (query.driver() && query.driver()->dbmsType() == QSqlDriver::PostgreSQL) {
+        const auto values = query.boundValues();
+        for (qsizetype i = 0; i < values.size(); ++i) {
+            if (values[i].typeId() == QMetaType::Bool)
+                query.bindValue(int(i), values[i].toBool() ? 1 : 0);
+        }
+    }
     // A statement that failed to prepare keeps SQLite's reason in lastError();
     // exec() would replace it with a useless "No query".
     if (!query.isActive() && query.lastError().isValid() && query.lastError().type() != QSqlError::NoError)
@@ -65,8 +88,9 @@ Status Transaction::begin()
     // reads and then writes fails at once with SQLITE_BUSY when another
     // connection (an engine worker, the CLI) committed in between; taking the
     // lock first makes writers queue behind the busy timeout instead.
+    // PostgreSQL locks rows, not the database: a plain BEGIN.
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+    if (!q.exec(isPostgres(m_db) ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE")))
         return Error::database(QCoreApplication::translate("hookline::sql", "could not start a transaction: %1").arg(q.lastError().text()));
     m_open = true;
     return Ok{};

@@ -9,6 +9,15 @@
 
 namespace hookline::sql {
 
+// SQLite (QSQLITE) or PostgreSQL (QPSQL): the few statements that differ ask.
+bool isPostgres(const QSqlDatabase &db);
+
+// PostgreSQL: wakes the engines of every process and machine (LISTEN on
+// kDueChannel) when the transaction commits; nothing on SQLite, where other
+// processes find new work by polling.
+inline constexpr char kDueChannel[] = "hookline_due";
+Status notifyDue(const QSqlDatabase &db);
+
 // Runs a prepared query; a failure becomes an Error naming what was being done.
 Status exec(QSqlQuery &query, QStringView what);
 // Prepares and runs a statement without bound values.

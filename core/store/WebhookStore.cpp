@@ -225,7 +225,7 @@ Status WebhookStore::rotateSecret(const QString &id, const QString &secret, cons
     // their own (earlier) expiry, or end now if theirs would outlive it.
     auto expire = sql::prepare(m_db, QStringLiteral(
         "UPDATE webhook_secrets SET expires_at = CASE WHEN expires_at IS NULL THEN :grace"
-        " ELSE MIN(expires_at, :grace) END WHERE webhook_id = :id AND (expires_at IS NULL OR expires_at > :now)"));
+        " WHEN expires_at < :grace THEN expires_at ELSE :grace END WHERE webhook_id = :id AND (expires_at IS NULL OR expires_at > :now)"));
     expire.bindValue(QStringLiteral(":grace"), sql::toMs(oldExpiresAt));
     expire.bindValue(QStringLiteral(":id"), id);
     expire.bindValue(QStringLiteral(":now"), sql::toMs(now));

@@ -1,0 +1,233 @@
+// What only PostgreSQL does (core/store/Database's URL handling, the claim's
+// FOR UPDATE SKIP LOCKED, LISTEN/NOTIFY wake-ups), against the throw-away
+// server of tests/support/postgres-server.sh (ctest fixture "postgres").
+// The rest of the store runs on PostgreSQL through the *_postgres suites.
+
+#include "TestLocation.h"
+#include "TestReceiver.h"
+
+#include "engine/DeliveryEngine.h"
+#include "model/EventType.h"
+#include "service/CatalogService.h"
+#include "service/EventService.h"
+#include "service/Settings.h"
+#include "service/WebhookService.h"
+#include "store/Database.h"
+#include "store/DeliveryStore.h"
+
+#include <QElapsedTimer>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace hookline;
+using hookline::test::TestReceiver;
+using namespace Qt::StringLiterals;
+
+class TestPostgres final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void refusedUrls_data();
+    void refusedUrls();
+    void displayLocationHidesPassword();
+    void foreignSchemaLeftAlone();
+    void twoEnginesShareOneQueue();
+    void notifyWakesAnotherEngine();
+
+private:
+    // A schema of its own on the test server, with the settings that let
+    // webhooks point at 127.0.0.1 and the lead.* catalog.
+    std::shared_ptr<Database> openFresh(QString *location = nullptr);
+    static QString createWebhook(Database &db, const QString &url);
+    static int scalar(Database &db, const QString &sql);
+
+    QTemporaryDir m_dir;
+};
+
+void TestPostgres::initTestCase()
+{
+    if (!test::usesPostgres())
+        QSKIP("runs under ctest's postgres fixture (HOOKLINE_TEST_POSTGRES)");
+}
+
+std::shared_ptr<Database> TestPostgres::openFresh(QString *location)
+{
+    const auto where = test::databaseLocation(m_dir);
+    if (location)
+        *location = where;
+    auto opened = Database::open(where);
+    if (!opened) {
+        qWarning() << opened.error().message;
+        return {};
+    }
+    auto db = (*opened)->connection();
+    if (!CatalogService(db).initializeNewDatabase(CatalogService::builtinCatalogs()))
+        return {};
+    for (const char *key : {Settings::kAllowInsecureUrls, Settings::kAllowPrivateAddresses}) {
+        if (!Settings(db).setValue(QString::fromLatin1(key), u"true"_s))
+            return {};
+    }
+    return *opened;
+}
+
+QString TestPostgres::createWebhook(Database &db, const QString &url)
+{
+    Webhook w;
+    w.url = url;
+    w.name = u"pg"_s;
+    w.events = {u"lead.*"_s};
+    auto created = WebhookService(db.connection()).create(w);
+    if (!created)
+        qWarning() << created.error().message;
+    return created ? created->id : QString();
+}
+
+int TestPostgres::scalar(Database &db, const QString &sql)
+{
+    QSqlQuery q(db.connection());
+    if (!q.exec(sql) || !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+void TestPostgres::refusedUrls_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("no database") << u"postgresql://hookline:s3cret@127.0.0.1:5432"_s << u"no database name"_s;
+    QTest::newRow("no host") << u"postgresql:///hookline"_s << u"no host"_s;
+    QTest::newRow("unknown parameter") << u"postgres://hookline:s3cret@127.0.0.1/db?sslmod=require"_s << u"unknown parameter sslmod"_s;
+    QTest::newRow("schema not an identifier") << u"postgresql://hookline@127.0.0.1/db?schema=a;drop"_s << u"schema must be"_s;
+    QTest::newRow("option with a space") << u"postgresql://hookline@127.0.0.1/db?sslmode=require%20x"_s << u"may not contain"_s;
+    // Nothing listens on port 1: the message names the server, not the password.
+    QTest::newRow("nobody listening") << u"postgresql://hookline:s3cret@127.0.0.1:1/db?connect_timeout=2"_s << u"cannot open"_s;
+}
+
+void TestPostgres::refusedUrls()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, reason);
+    auto opened = Database::open(url);
+    QVERIFY(!opened);
+    const auto message = opened.error().message;
+    QVERIFY2(message.contains(reason), qPrintable(message));
+    QVERIFY2(!message.contains(u"s3cret"_s), qPrintable(message));
+}
+
+void TestPostgres::displayLocationHidesPassword()
+{
+    QString location;
+    auto db = openFresh(&location);
+    QVERIFY(db);
+    QVERIFY(db->isPostgres());
+    auto withPassword = location;
+    withPassword.replace(u"postgresql://hookline@"_s, u"postgresql://hookline:s3cret@"_s);
+    auto again = Database::open(withPassword); // trust authentication: the password is not checked
+    QVERIFY2(again, qPrintable(again ? QString() : again.error().message));
+    QVERIFY((*again)->location().contains(u"s3cret"_s));
+    QVERIFY2(!(*again)->displayLocation().contains(u"s3cret"_s), qPrintable((*again)->displayLocation()));
+    QVERIFY((*again)->displayLocation().contains(u"127.0.0.1"_s));
+}
+
+void TestPostgres::foreignSchemaLeftAlone()
+{
+    // A schema that holds someone else's tables is not taken over.
+    QString location;
+    auto db = openFresh(&location);
+    QVERIFY(db);
+    const QString foreign = location.section(u"?schema="_s, 0, 0) + u"?schema=foreign_%1"_s.arg(QCoreApplication::applicationPid());
+    {
+        auto unmigrated = Database::openUnmigrated(foreign);
+        QVERIFY(unmigrated);
+        QSqlQuery q((*unmigrated)->connection());
+        QVERIFY(q.exec(u"CREATE TABLE invoices (id BIGINT PRIMARY KEY)"_s));
+    }
+    auto opened = Database::open(foreign);
+    QVERIFY(!opened);
+    QVERIFY2(opened.error().message.contains(u"not a Hookline database"_s), qPrintable(opened.error().message));
+    auto look = Database::openUnmigrated(foreign);
+    QVERIFY(look);
+    QCOMPARE(scalar(**look, u"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"_s), 1);
+}
+
+void TestPostgres::twoEnginesShareOneQueue()
+{
+    // Two engines on one queue (as two processes or machines would be): the
+    // claim's FOR UPDATE SKIP LOCKED gives each delivery to exactly one.
+    TestReceiver receiver;
+    QVERIFY(receiver.listen());
+    QString location;
+    auto first = openFresh(&location);
+    QVERIFY(first);
+    auto second = Database::open(location);
+    QVERIFY(second);
+    const auto webhookId = createWebhook(*first, receiver.url());
+    QVERIFY(!webhookId.isEmpty());
+    constexpr int kEvents = 400;
+    QByteArray batch;
+    for (int i = 0; i < kEvents; ++i)
+        batch += "{\"event\":\"lead.created\",\"data\":{\"n\":" + QByteArray::number(i) + "}}\n";
+    auto emitted = EventService(first->connection()).emitBatch(batch);
+    QVERIFY(emitted);
+    QCOMPARE(emitted->deliveries, kEvents);
+
+    EngineOptions options;
+    options.workers = 2;
+    options.concurrency = 8;
+    options.idlePollMs = 100;
+    DeliveryEngine a(first, options);
+    DeliveryEngine b(*second, options);
+    int finishedA = 0;
+    int finishedB = 0;
+    connect(&a, &DeliveryEngine::deliveryFinished, this, [&] { ++finishedA; });
+    connect(&b, &DeliveryEngine::deliveryFinished, this, [&] { ++finishedB; });
+    a.start();
+    b.start();
+    QTRY_COMPARE_WITH_TIMEOUT(finishedA + finishedB, kEvents, 30000);
+    a.stopAndWait();
+    b.stopAndWait();
+    qInfo("engine a: %d deliveries, engine b: %d", finishedA, finishedB);
+    QVERIFY2(finishedA > 0 && finishedB > 0, "both engines must have taken a share");
+    QCOMPARE(receiver.count(), kEvents);
+    QCOMPARE(scalar(*first, u"SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded' AND attempts = 1"_s), kEvents);
+    QCOMPARE(scalar(*first, u"SELECT COUNT(*) FROM attempts"_s), kEvents);
+    QCOMPARE(scalar(*first, u"SELECT COUNT(DISTINCT delivery_id) FROM attempts"_s), kEvents);
+}
+
+void TestPostgres::notifyWakesAnotherEngine()
+{
+    // The engine polls for other processes' work only every 30 s here; an
+    // event emitted on another connection must still go out at once.
+    TestReceiver receiver;
+    QVERIFY(receiver.listen());
+    QString location;
+    auto engineSide = openFresh(&location);
+    QVERIFY(engineSide);
+    auto emitterSide = Database::open(location);
+    QVERIFY(emitterSide);
+    QVERIFY(!createWebhook(*engineSide, receiver.url()).isEmpty());
+
+    EngineOptions options;
+    options.workers = 1;
+    options.idlePollMs = 30000;
+    DeliveryEngine engine(engineSide, options);
+    QSignalSpy idle(&engine, &DeliveryEngine::idle);
+    engine.start();
+    QVERIFY(idle.wait(5000)); // claimed nothing, now asleep until the poll
+    QTest::qWait(200);
+
+    QElapsedTimer clock;
+    clock.start();
+    auto emitted = EventService((*emitterSide)->connection()).emitEvent(u"default"_s, u"lead.created"_s, R"({"n":1})");
+    QVERIFY(emitted);
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.count(), 1, 5000);
+    const auto ms = clock.elapsed();
+    qInfo("delivered %lld ms after the emit on another connection", ms);
+    QVERIFY2(ms < 3000, qPrintable(u"took %1 ms: the NOTIFY did not wake the engine"_s.arg(ms)));
+    engine.stopAndWait();
+}
+
+QTEST_GUILESS_MAIN(TestPostgres)
+#include "tst_postgres.moc"
