@@ -6,6 +6,8 @@
 #include "TestLocation.h"
 #include "TestReceiver.h"
 
+#include "AppContext.h"
+#include "dialogs/SettingsDialog.h"
 #include "engine/DeliveryEngine.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
@@ -15,7 +17,13 @@
 #include "store/Database.h"
 #include "store/DeliveryStore.h"
 
+#include <QDialogButtonBox>
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -35,6 +43,8 @@ private Q_SLOTS:
     void foreignSchemaLeftAlone();
     void twoEnginesShareOneQueue();
     void notifyWakesAnotherEngine();
+    void settingsDialogKeepsPostgresUrl_data();
+    void settingsDialogKeepsPostgresUrl();
 
 private:
     // A schema of its own on the test server, with the settings that let
@@ -50,6 +60,9 @@ void TestPostgres::initTestCase()
 {
     if (!test::usesPostgres())
         QSKIP("runs under ctest's postgres fixture (HOOKLINE_TEST_POSTGRES)");
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"hookline-tests"_s);
+    QCoreApplication::setApplicationName(u"tst_postgres"_s);
 }
 
 std::shared_ptr<Database> TestPostgres::openFresh(QString *location)
@@ -229,5 +242,57 @@ void TestPostgres::notifyWakesAnotherEngine()
     engine.stopAndWait();
 }
 
-QTEST_GUILESS_MAIN(TestPostgres)
+void TestPostgres::settingsDialogKeepsPostgresUrl_data()
+{
+    QTest::addColumn<QString>("entered");   // "@server" stands for the test server's URL
+    QTest::addColumn<bool>("kept");
+    QTest::addColumn<QString>("problem");
+    QTest::newRow("the server") << u"@server"_s << true << QString();
+    QTest::newRow("unknown parameter") << u"postgresql://hookline@127.0.0.1/db?bogus=1"_s << false << u"unknown parameter bogus"_s;
+    QTest::newRow("nobody listening") << u"postgresql://hookline:s3cret@127.0.0.1:1/db?connect_timeout=2"_s << false << u"cannot open"_s;
+    QTest::newRow("another scheme") << u"mysql://hookline@127.0.0.1/db"_s << false << u"postgresql:// URL"_s;
+}
+
+void TestPostgres::settingsDialogKeepsPostgresUrl()
+{
+    // The window runs on PostgreSQL; its Settings dialog keeps a PostgreSQL
+    // URL for the next start once it could connect, and says why otherwise.
+    QFETCH(QString, entered);
+    QFETCH(bool, kept);
+    QFETCH(QString, problem);
+    QString location;
+    auto db = openFresh(&location);
+    QVERIFY(db);
+    if (entered == u"@server")
+        entered = location;
+    QSettings().remove(u"database"_s);
+    AppContext context(db, 1);
+    SettingsDialog dialog(context);
+    auto *field = dialog.findChild<QLineEdit *>();
+    QVERIFY(field);
+    QCOMPARE(field->accessibleName(), u"Database"_s);
+    QVERIFY2(!field->placeholderText().contains(u"s3cret"_s), qPrintable(field->placeholderText()));
+    field->setText(entered);
+    QSignalSpy accepted(&dialog, &QDialog::accepted);
+    auto *save = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+    QTRY_VERIFY(save->isEnabled()); // once the current settings are read
+    save->click();
+    QLabel *problemLabel = nullptr;
+    for (auto *label : dialog.findChildren<QLabel *>()) {
+        if (label->accessibleName() == u"Settings problem")
+            problemLabel = label;
+    }
+    QVERIFY(problemLabel);
+    if (kept) {
+        QVERIFY2(accepted.wait(10000), qPrintable(problemLabel->text()));
+        QCOMPARE(QSettings().value(u"database"_s).toString(), entered);
+        return;
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(problemLabel->text().contains(problem), 10000);
+    QVERIFY2(!problemLabel->text().contains(u"s3cret"_s), qPrintable(problemLabel->text()));
+    QCOMPARE(accepted.count(), 0);
+    QVERIFY(!QSettings().contains(u"database"_s));
+}
+
+QTEST_MAIN(TestPostgres)
 #include "tst_postgres.moc"

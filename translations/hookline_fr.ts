@@ -434,10 +434,6 @@
 <context>
     <name>hookline::Database</name>
     <message>
-        <source>PostgreSQL databases are not supported yet; use a SQLite file path</source>
-        <translation>les bases de données PostgreSQL ne sont pas encore prises en charge&#xa0;; indiquez le chemin d’un fichier SQLite</translation>
-    </message>
-    <message>
         <source>%1 is a directory, not a database file</source>
         <translation>%1 est un dossier, pas un fichier de base de données</translation>
     </message>
@@ -464,6 +460,38 @@
     <message>
         <source>configuring the connection</source>
         <translation>configuration de la connexion</translation>
+    </message>
+    <message>
+        <source>invalid PostgreSQL URL: %1 (expected postgresql://user:password@host:port/dbname)</source>
+        <translation>URL PostgreSQL invalide&#xa0;: %1 (attendu&#xa0;: postgresql://utilisateur:mot-de-passe@hôte:port/base)</translation>
+    </message>
+    <message>
+        <source>no host</source>
+        <translation>pas d’hôte</translation>
+    </message>
+    <message>
+        <source>port 0</source>
+        <translation>port 0</translation>
+    </message>
+    <message>
+        <source>no database name after the host</source>
+        <translation>pas de nom de base après l’hôte</translation>
+    </message>
+    <message>
+        <source>schema must be a lower-case identifier: %1</source>
+        <translation>le schéma doit être un identifiant en minuscules&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>%1 may not contain spaces or &apos;;&apos;</source>
+        <translation>%1 ne peut contenir ni espace ni «&#xa0;;&#xa0;»</translation>
+    </message>
+    <message>
+        <source>unknown parameter %1 (known: schema, %2)</source>
+        <translation>paramètre inconnu %1 (connus&#xa0;: schema, %2)</translation>
+    </message>
+    <message>
+        <source>choosing the schema</source>
+        <translation>choix du schéma</translation>
     </message>
 </context>
 <context>
@@ -683,10 +711,6 @@
     <message>
         <source>extraCaCertificates: no certificate could be read from %1</source>
         <translation>extraCaCertificates&#xa0;: aucun certificat n’a pu être lu dans %1</translation>
-    </message>
-    <message>
-        <source>delivery %1 is not there or is being delivered</source>
-        <translation>la livraison %1 n’existe pas ou est en cours d’envoi</translation>
     </message>
 </context>
 <context>
@@ -1203,6 +1227,21 @@
         <source>the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched</source>
         <translation>le fichier contient des tables mais n’est pas une base de données Hookline (pas de table schema_migrations)&#xa0;; il n’a pas été modifié</translation>
     </message>
+    <message>
+        <source>waiting for another migration</source>
+        <translation>attente d’une autre migration</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::QueueKeeper</name>
+    <message>
+        <source>could not listen for new deliveries; polling every %1 ms</source>
+        <translation>impossible d’écouter les nouvelles livraisons&#xa0;; interrogation toutes les %1 ms</translation>
+    </message>
+    <message>
+        <source>delivery %1 is not there or is being delivered</source>
+        <translation>la livraison %1 n’existe pas ou est en cours d’envoi</translation>
+    </message>
 </context>
 <context>
     <name>hookline::RetryTimeline</name>
@@ -1491,10 +1530,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Base de données</translation>
     </message>
     <message>
-        <source>A SQLite file path; used from the next start</source>
-        <translation>Chemin d’un fichier SQLite&#xa0;; pris en compte au prochain démarrage</translation>
-    </message>
-    <message>
         <source>Header prefix</source>
         <translation>Préfixe d’en-tête</translation>
     </message>
@@ -1547,10 +1582,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Fichiers PEM (*.pem *.crt);;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <source>&amp;Database file:</source>
-        <translation>Fichier de &amp;base de données&#xa0;:</translation>
-    </message>
-    <message>
         <source>Header &amp;prefix:</source>
         <translation>Préfi&amp;xe d’en-tête&#xa0;:</translation>
     </message>
@@ -1579,10 +1610,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Les webhooks pourront alors atteindre cette machine et votre réseau interne (falsification de requête côté serveur). Réservé au développement.</translation>
     </message>
     <message>
-        <source>PostgreSQL is not supported yet: give a SQLite file path.</source>
-        <translation>PostgreSQL n’est pas encore pris en charge&#xa0;: indiquez le chemin d’un fichier SQLite.</translation>
-    </message>
-    <message>
         <source>Allow private and &amp;local addresses</source>
         <translation>Autoriser les adresses privées et &amp;locales</translation>
     </message>
@@ -1600,7 +1627,27 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
     <message>
         <source>La&amp;nguage:</source>
-        <translation>La&amp;ngue :</translation>
+        <translation>La&amp;ngue&#xa0;:</translation>
+    </message>
+    <message>
+        <source>A SQLite file path or a PostgreSQL URL</source>
+        <translation>Un chemin de fichier SQLite ou une URL PostgreSQL</translation>
+    </message>
+    <message>
+        <source>A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline (leave the password out to use ~/.pgpass); used from the next start</source>
+        <translation>Un chemin de fichier SQLite, ou une URL PostgreSQL comme postgresql://utilisateur@hôte:5432/hookline (sans mot de passe pour utiliser ~/.pgpass)&#xa0;; pris en compte au prochain démarrage</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>&amp;Base de données&#xa0;:</translation>
+    </message>
+    <message>
+        <source>The database is a file path or a postgresql:// URL.</source>
+        <translation>La base de données est un chemin de fichier ou une URL postgresql://.</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connexion à %1…</translation>
     </message>
 </context>
 <context>
@@ -2265,6 +2312,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>could not commit: %1</source>
         <translation>impossible de valider la transaction&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>waking the delivery engines</source>
+        <translation>réveil des moteurs de livraison</translation>
     </message>
 </context>
 </TS>

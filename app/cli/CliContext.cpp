@@ -13,7 +13,7 @@
 namespace hookline::cli {
 
 namespace {
-const QCommandLineOption kDbOption(QStringLiteral("db"), QStringLiteral("Database file (default: $HOOKLINE_DB, else hookline.db in the user's data folder)."), QStringLiteral("PATH"));
+const QCommandLineOption kDbOption(QStringLiteral("db"), QStringLiteral("Database: a SQLite file or a postgresql://user:password@host:port/dbname URL (default: $HOOKLINE_DB, else hookline.db in the user's data folder)."), QStringLiteral("PATH|URL"));
 const QCommandLineOption kJsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
 const QCommandLineOption kCatalogsOption(QStringLiteral("catalogs"), QStringLiteral("Catalogs a new database starts with: comma-separated names, \"all\" (default) or \"none\"."), QStringLiteral("LIST"));
 const QCommandLineOption kHelpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));

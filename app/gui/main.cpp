@@ -27,7 +27,7 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("Hookline: outgoing webhooks, signed, delivered and kept."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("db"), QStringLiteral("Database file (default: $HOOKLINE_DB, the Settings dialog's choice, else the user's data folder)."), QStringLiteral("PATH")});
+    parser.addOption({QStringLiteral("db"), QStringLiteral("Database: a SQLite file or a postgresql:// URL (default: $HOOKLINE_DB, the Settings dialog's choice, else the user's data folder)."), QStringLiteral("PATH|URL")});
     parser.addOption({QStringLiteral("lang"), QStringLiteral("Interface language, e.g. en or fr (default: the system's)."), QStringLiteral("LANG")});
     parser.addOption({QStringLiteral("screenshots"), QStringLiteral("Write PNGs of every screen to DIR, then quit."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default 2)."), QStringLiteral("N")});

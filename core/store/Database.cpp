@@ -123,6 +123,9 @@ Result<Database::PostgresTarget> Database::parsePostgresUrl(const QString &locat
             return invalid(tr("unknown parameter %1 (known: schema, %2)").arg(key, passThrough.join(QStringLiteral(", "))));
         }
     }
+    // libpq waits for an unreachable server forever unless told otherwise.
+    if (!query.hasQueryItem(QStringLiteral("connect_timeout")))
+        options << QStringLiteral("connect_timeout=10");
     t.options = options.join(u';');
     return t;
 }

@@ -2,6 +2,7 @@
 
 #include "AppContext.h"
 #include "service/Settings.h"
+#include "store/Database.h"
 #include "store/Sql.h"
 
 #include <QCheckBox>
@@ -16,6 +17,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace hookline {
@@ -46,9 +48,12 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
 {
     setWindowTitle(tr("Settings"));
     m_database->setText(QSettings().value(QStringLiteral("database")).toString());
-    m_database->setPlaceholderText(context.db().database()->location());
+    // Never the password: the placeholder shows the URL without it.
+    m_database->setPlaceholderText(context.db().database()->displayLocation());
     m_database->setAccessibleName(tr("Database"));
-    m_database->setToolTip(tr("A SQLite file path; used from the next start"));
+    m_database->setAccessibleDescription(tr("A SQLite file path or a PostgreSQL URL"));
+    m_database->setToolTip(tr("A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline "
+                              "(leave the password out to use ~/.pgpass); used from the next start"));
     // The window's language: the system's unless chosen here (or --lang), from the next start.
     m_language->addItem(tr("System language"), QString());
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
@@ -90,7 +95,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
         label->setBuddy(field);
         form->addRow(label, field);
     };
-    row(tr("&Database file:"), m_database);
+    row(tr("&Database:"), m_database);
     row(tr("La&nguage:"), m_language);
     row(tr("Header &prefix:"), m_prefix);
     row(tr("Request &timeout:"), m_timeout);
@@ -113,6 +118,9 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     layout->addWidget(buttons);
     resize(620, 420);
 
+    // Saving before the current values are read would write the empty fields.
+    auto *save = buttons->button(QDialogButtonBox::Save);
+    save->setEnabled(false);
     context.db().run<QMap<QString, QString>>(
         [](QSqlDatabase db) {
             QMap<QString, QString> values;
@@ -123,7 +131,10 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
             }
             return values;
         },
-        this, [this](QMap<QString, QString> values) { load(values); });
+        this, [this, save](QMap<QString, QString> values) {
+            load(values);
+            save->setEnabled(true);
+        });
 }
 
 void SettingsDialog::load(const QMap<QString, QString> &v)
@@ -151,13 +162,22 @@ QMap<QString, QString> SettingsDialog::values() const
 void SettingsDialog::accept()
 {
     const auto database = m_database->text().trimmed();
-    if (database.startsWith(QLatin1StringView("postgres"), Qt::CaseInsensitive)) {
-        m_problem->setText(tr("PostgreSQL is not supported yet: give a SQLite file path."));
+    const bool postgres = Database::isPostgresUrl(database);
+    if (!postgres && database.contains(QLatin1StringView("://"))) {
+        m_problem->setText(tr("The database is a file path or a postgresql:// URL."));
         return;
     }
     const auto v = values();
+    m_problem->setText(postgres ? tr("Connecting to %1…").arg(QUrl(database).toString(QUrl::RemovePassword)) : QString());
     m_context.db().run<Status>(
-        [v](QSqlDatabase db) -> Status {
+        [v, database, postgres](QSqlDatabase db) -> Status {
+            // A PostgreSQL URL is tried before it is kept (on the database
+            // thread: a server that does not answer never stalls the window).
+            if (postgres) {
+                auto target = Database::openUnmigrated(database);
+                if (!target)
+                    return target.error();
+            }
             // All or nothing: one bad value leaves every setting as it was.
             sql::Transaction tx(db);
             if (auto s = tx.begin(); !s)
