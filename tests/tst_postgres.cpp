@@ -51,6 +51,13 @@ private:
     // webhooks point at 127.0.0.1 and the lead.* catalog.
     std::shared_ptr<Database> openFresh(QString *location = nullptr);
     static QString createWebhook(Database &db, const QString &url);
+    // Two Database objects (as two processes would have) on one fresh
+    // schema, with one webhook pointing at `receiver`.
+    struct TwoSides {
+        std::shared_ptr<Database> first;
+        std::shared_ptr<Database> second;
+    };
+    std::optional<TwoSides> openTwice(const TestReceiver &receiver);
     static int scalar(Database &db, const QString &sql);
 
     QTemporaryDir m_dir;
@@ -95,6 +102,18 @@ QString TestPostgres::createWebhook(Database &db, const QString &url)
     if (!created)
         qWarning() << created.error().message;
     return created ? created->id : QString();
+}
+
+std::optional<TestPostgres::TwoSides> TestPostgres::openTwice(const TestReceiver &receiver)
+{
+    QString location;
+    auto first = openFresh(&location);
+    if (!first)
+        return std::nullopt;
+    auto second = Database::open(location);
+    if (!second || createWebhook(*first, receiver.url()).isEmpty())
+        return std::nullopt;
+    return TwoSides{first, *second};
 }
 
 int TestPostgres::scalar(Database &db, const QString &sql)
@@ -171,13 +190,9 @@ void TestPostgres::twoEnginesShareOneQueue()
     // claim's FOR UPDATE SKIP LOCKED gives each delivery to exactly one.
     TestReceiver receiver;
     QVERIFY(receiver.listen());
-    QString location;
-    auto first = openFresh(&location);
-    QVERIFY(first);
-    auto second = Database::open(location);
-    QVERIFY(second);
-    const auto webhookId = createWebhook(*first, receiver.url());
-    QVERIFY(!webhookId.isEmpty());
+    const auto sides = openTwice(receiver);
+    QVERIFY(sides);
+    const auto &[first, second] = *sides;
     constexpr int kEvents = 400;
     QByteArray batch;
     for (int i = 0; i < kEvents; ++i)
@@ -191,7 +206,7 @@ void TestPostgres::twoEnginesShareOneQueue()
     options.concurrency = 8;
     options.idlePollMs = 100;
     DeliveryEngine a(first, options);
-    DeliveryEngine b(*second, options);
+    DeliveryEngine b(second, options);
     int finishedA = 0;
     int finishedB = 0;
     connect(&a, &DeliveryEngine::deliveryFinished, this, [&] { ++finishedA; });
@@ -215,12 +230,9 @@ void TestPostgres::notifyWakesAnotherEngine()
     // event emitted on another connection must still go out at once.
     TestReceiver receiver;
     QVERIFY(receiver.listen());
-    QString location;
-    auto engineSide = openFresh(&location);
-    QVERIFY(engineSide);
-    auto emitterSide = Database::open(location);
-    QVERIFY(emitterSide);
-    QVERIFY(!createWebhook(*engineSide, receiver.url()).isEmpty());
+    const auto sides = openTwice(receiver);
+    QVERIFY(sides);
+    const auto &[engineSide, emitterSide] = *sides;
 
     EngineOptions options;
     options.workers = 1;
@@ -233,7 +245,7 @@ void TestPostgres::notifyWakesAnotherEngine()
 
     QElapsedTimer clock;
     clock.start();
-    auto emitted = EventService((*emitterSide)->connection()).emitEvent(u"default"_s, u"lead.created"_s, R"({"n":1})");
+    auto emitted = EventService(emitterSide->connection()).emitEvent(u"default"_s, u"lead.created"_s, R"({"n":1})");
     QVERIFY(emitted);
     QTRY_COMPARE_WITH_TIMEOUT(receiver.count(), 1, 5000);
     const auto ms = clock.elapsed();
