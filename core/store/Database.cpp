@@ -251,9 +251,14 @@ QSqlDatabase Database::connection()
     return db ? *db : QSqlDatabase::database(name, false);
 }
 
+QString Database::listenerName() const
+{
+    return m_namePrefix + QStringLiteral("listen-") + QString::number(quintptr(QThread::currentThreadId()), 16);
+}
+
 QSqlDatabase Database::listenerConnection()
 {
-    const QString name = m_namePrefix + QStringLiteral("listen-") + QString::number(quintptr(QThread::currentThreadId()), 16);
+    const QString name = listenerName();
     if (QSqlDatabase::contains(name))
         return QSqlDatabase::database(name, false);
     auto db = openConnection(name);
@@ -267,7 +272,7 @@ void Database::releaseThreadConnection()
         QMutexLocker lock(&m_mutex);
         name = m_connections.take(QThread::currentThreadId());
     }
-    const QString listener = m_namePrefix + QStringLiteral("listen-") + QString::number(quintptr(QThread::currentThreadId()), 16);
+    const QString listener = listenerName();
     for (const auto &n : {name, listener}) {
         if (n.isEmpty() || !QSqlDatabase::contains(n))
             continue;

@@ -73,6 +73,7 @@ private:
     Result<QSqlDatabase> openPostgres(const QString &name);
     Status initialize(bool migrate);
     Status initializeSchema(bool migrate);
+    QString listenerName() const; // this thread's listening connection
 
     QString m_location;
     std::optional<PostgresTarget> m_postgres;
