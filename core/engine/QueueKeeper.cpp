@@ -73,6 +73,11 @@ int QueueKeeper::leaseMs()
     return m_timeoutMs + 60'000;
 }
 
+bool QueueKeeper::claiming() const
+{
+    return m_serving && !m_paused && m_options.claimDueDeliveries;
+}
+
 int QueueKeeper::demand() const
 {
     int total = 0;
@@ -119,8 +124,7 @@ void QueueKeeper::schedulePump()
 
 void QueueKeeper::pump()
 {
-    const bool claiming = m_serving && !m_paused && m_options.claimDueDeliveries;
-    const int wanted = claiming ? std::min(demand(), kMaxClaim) : 0;
+    const int wanted = claiming() ? std::min(demand(), kMaxClaim) : 0;
     if (wanted == 0) {
         flush();
         maybeIdle();
@@ -248,7 +252,7 @@ void QueueKeeper::record(int index, const QList<AttemptOutcome> &outcomes, bool 
     m_results += outcomes;
     if (urgent || m_results.size() >= m_options.flushBatch || !m_serving) {
         flush();
-    } else if (!m_drained && demand() > 0 && m_serving && !m_paused && m_options.claimDueDeliveries) {
+    } else if (!m_drained && demand() > 0 && claiming()) {
         schedulePump(); // the next claim writes them too
     } else if (!m_flushTimer->isActive()) {
         m_flushTimer->start(m_options.flushIntervalMs);

@@ -80,6 +80,7 @@ private:
     void prune();
     void maybeIdle();
     int demand() const;
+    bool claiming() const; // serving, not paused, and allowed to take due work
     int leaseMs();
 
     std::shared_ptr<Database> m_database;
