@@ -291,7 +291,7 @@ void TestPostgres::settingsDialogKeepsPostgresUrl()
     save->click();
     QLabel *problemLabel = nullptr;
     for (auto *label : dialog.findChildren<QLabel *>()) {
-        if (label->accessibleName() == u"Settings problem")
+        if (label->accessibleDescription() == u"Settings problem")
             problemLabel = label;
     }
     QVERIFY(problemLabel);

@@ -23,6 +23,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
+#include <QVBoxLayout>
 #include <QtTest>
 
 #include <memory>
@@ -37,10 +38,11 @@ const QString kHint = QString::fromLatin1(Clipboard::kPasswordManagerHint);
 
 QClipboard *clipboard() { return QGuiApplication::clipboard(); }
 
-QLabel *labelNamed(QWidget *root, const QString &name)
+// A status label by its purpose (its accessible description: the name is its text).
+QLabel *labelFor(QWidget *root, const QString &purpose)
 {
     for (auto *l : root->findChildren<QLabel *>()) {
-        if (l->accessibleName() == name)
+        if (l->accessibleDescription() == purpose)
             return l;
     }
     return nullptr;
@@ -70,6 +72,7 @@ private Q_SLOTS:
     void panelCopyUsesClipboard();
     void panelWithoutWebhookOffersNothing();
     void panelRotate();
+    void panelRotationSurvivesReload();
 
     void secretOnClipboardAtExit();
     void secretOnClipboardAtExitChild();
@@ -284,7 +287,7 @@ void TestUiClipboard::panelCopyUsesClipboard()
     QVERIFY(clipboard()->mimeData()->hasFormat(kHint));
     QCOMPARE(clipboard()->mimeData()->data(kHint), QByteArrayLiteral("secret"));
     QVERIFY(Clipboard::instance()->holdsOurs());
-    auto *status = labelNamed(&panel, u"Secret status"_s);
+    auto *status = labelFor(&panel, u"Secret status"_s);
     QVERIFY(status);
     QVERIFY2(status->text().contains(u"clipboard"_s, Qt::CaseInsensitive), qPrintable(status->text()));
     // Still masked on screen: copying does not reveal.
@@ -324,12 +327,63 @@ void TestUiClipboard::panelRotate()
     QCOMPARE(panel.secretField()->echoMode(), QLineEdit::Normal);
     QCOMPARE(clipboard()->text(), fresh);
     QVERIFY(clipboard()->mimeData()->hasFormat(kHint));
-    auto *grace = labelNamed(&panel, u"Previous secret"_s);
+    auto *grace = labelFor(&panel, u"Previous secret"_s);
     QVERIFY(grace);
     QVERIFY(!grace->isHidden());
     QVERIFY2(grace->text().contains(u"previous secret"_s, Qt::CaseInsensitive), qPrintable(grace->text()));
     QVERIFY(panel.rotateButton()->isEnabled());
     m_webhook.secret = fresh;
+}
+
+// The window reads the webhook again after a rotation (webhooksChanged): the
+// new secret stays revealed with its notice and the old one's expiry, until
+// the user hides it or leaves the panel.
+void TestUiClipboard::panelRotationSurvivesReload()
+{
+    QWidget window;
+    auto *panel = new SecretPanel(*m_context, &window);
+    auto *layout = new QVBoxLayout(&window);
+    layout->addWidget(panel);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    panel->setWebhook(m_webhook);
+    panel->setGraceSeconds(3600);
+    QSignalSpy rotated(panel, &SecretPanel::rotated);
+    panel->rotateConfirmed();
+    QVERIFY(rotated.wait(kTimeout));
+    const auto fresh = panel->secretField()->text();
+    auto *status = labelFor(panel, u"Secret status"_s);
+    auto *grace = labelFor(panel, u"Previous secret"_s);
+    QVERIFY(status && grace);
+    const auto notice = status->text();
+    QVERIFY2(notice.startsWith(u"New secret issued and copied"_s), qPrintable(notice));
+
+    // The reload, as the window does it.
+    Result<Webhook> reloaded = Error::database(u"not loaded"_s);
+    QEventLoop loop;
+    m_context->db().run<Result<Webhook>>([id = m_webhook.id](QSqlDatabase db) { return WebhookService(db).get(id); }, this,
+                                         [&](Result<Webhook> w) { reloaded = std::move(w); loop.quit(); });
+    loop.exec();
+    QVERIFY(reloaded);
+    QCOMPARE(reloaded->secret, fresh);
+    panel->setWebhook(*reloaded);
+    QCOMPARE(panel->secretField()->echoMode(), QLineEdit::Normal);
+    QVERIFY(panel->revealButton()->isChecked());
+    QCOMPARE(status->text(), notice);
+    QVERIFY(!grace->isHidden());
+    // The expiry in the window's one date format, the exact instant in the tooltip.
+    QVERIFY2(grace->toolTip().endsWith(u"Z"_s), qPrintable(grace->toolTip()));
+
+    // Leaving the panel (another tab hides it) masks it again.
+    panel->hide();
+    panel->show();
+    QCOMPARE(panel->secretField()->echoMode(), QLineEdit::Password);
+    QVERIFY(status->text().isEmpty());
+    // And a later reload does not bring the notice back.
+    panel->setWebhook(*reloaded);
+    QCOMPARE(panel->secretField()->echoMode(), QLineEdit::Password);
+    QVERIFY(status->text().isEmpty());
+    m_webhook = *reloaded;
 }
 
 // A process that ends with a secret still on the clipboard and without

@@ -15,6 +15,7 @@
 #include "widgets/RetryTimeline.h"
 #include "widgets/WebhookForm.h"
 
+#include <QAccessible>
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -28,7 +29,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
-#include <QTreeWidget>
+#include <QVBoxLayout>
 #include <QtTest>
 
 #include <memory>
@@ -50,10 +51,14 @@ W *byAccessibleName(QWidget *root, const QString &name)
     return nullptr;
 }
 
-QTreeWidgetItem *findItem(QTreeWidget *tree, const QString &text)
+template <typename W>
+W *byAccessibleDescription(QWidget *root, const QString &description)
 {
-    const auto found = tree->findItems(text, Qt::MatchExactly | Qt::MatchRecursive);
-    return found.isEmpty() ? nullptr : found.first();
+    for (auto *w : root->findChildren<W *>()) {
+        if (w->accessibleDescription() == description)
+            return w;
+    }
+    return nullptr;
 }
 
 } // namespace
@@ -82,8 +87,11 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
 
-    void saveDisabledOnEmptyForm();
+    void untouchedFormShowsNoError();
+    void saveShowsEachProblemOnceBesideItsField();
+    void problemShowsOnceItsSectionWasEdited();
     void saveEnabledOnceUrlAndEventsValid();
+    void catalogReloadKeepsUnsavedSelection();
     void urlHintExplains_data();
     void urlHintExplains();
     void reservedHeaderFlaggedInline_data();
@@ -99,6 +107,8 @@ private Q_SLOTS:
     void treeGroupsFromPatterns();
     void treeCheckingEveryChildGivesGroupPattern();
     void treeAllEvents();
+    void treeBoxesAreAccessibleCheckBoxes();
+    void treeKeyboard();
 
     void timelineSteps_data();
     void timelineSteps();
@@ -148,21 +158,82 @@ Webhook TestUiForm::createWebhook(Webhook w)
 
 // ---------------------------------------------------------------- form
 
-void TestUiForm::saveDisabledOnEmptyForm()
+// Every problem label of the form that shows text now.
+static QStringList visibleProblems(WebhookForm *form)
+{
+    QStringList out;
+    for (auto *label : form->findChildren<QLabel *>()) {
+        if (label->isVisibleTo(form) && !label->text().isEmpty()
+            && (label->accessibleDescription().endsWith(u"problem"_s) || label == form->urlHint()) && label->text().startsWith(u"✗"_s) == (label == form->urlHint()))
+            out << label->text();
+    }
+    return out;
+}
+
+void TestUiForm::untouchedFormShowsNoError()
 {
     auto form = makeForm(m_validation);
+    form->show();
+    QVERIFY(QTest::qWaitForWindowExposed(form.get()));
     QVERIFY(form->isNew());
-    QVERIFY(!form->saveButton()->isEnabled());
-    QVERIFY(!form->problem().isEmpty());
-    QVERIFY2(form->urlHint()->text().contains(u"Required"_s), qPrintable(form->urlHint()->text()));
-    // The line beside Save says what is wrong with what: "is required" alone names no field.
-    QVERIFY2(form->problem().contains(u"URL"_s, Qt::CaseInsensitive), qPrintable(u"problem shown: \"%1\""_s.arg(form->problem())));
+    QVERIFY(!form->problem().isEmpty()); // it cannot be saved as it is...
+    // ...but nothing was typed yet: no red text, no "url: is required".
+    QVERIFY2(visibleProblems(form.get()).isEmpty(), qPrintable(visibleProblems(form.get()).join(u" | "_s)));
+    QVERIFY2(!form->urlHint()->text().startsWith(u"✗"_s), qPrintable(form->urlHint()->text()));
+    QVERIFY(form->formProblem()->text().isEmpty());
+    for (auto *label : form->findChildren<QLabel *>())
+        QVERIFY2(!label->text().contains(u"url:"_s), qPrintable(label->text()));
     QVERIFY(form->events()->patterns().isEmpty());
-    // Clicking it does nothing.
+}
+
+void TestUiForm::saveShowsEachProblemOnceBesideItsField()
+{
+    auto form = makeForm(m_validation);
+    form->show();
+    QVERIFY(QTest::qWaitForWindowExposed(form.get()));
+    QVERIFY(form->saveButton()->isEnabled()); // pressing it explains what is missing
     QSignalSpy saved(form.get(), &WebhookForm::saved);
-    form->save();
+    QTest::mouseClick(form->saveButton(), Qt::LeftButton);
     QTest::qWait(100);
     QCOMPARE(saved.size(), 0);
+    // In words, once, under the URL field, which gets the focus.
+    const auto hint = form->urlHint()->text();
+    QVERIFY2(hint.contains(u"Enter the receiver's URL"_s), qPrintable(hint));
+    QVERIFY2(!hint.contains(u"url:"_s) && !hint.contains(u"is required"_s), qPrintable(hint));
+    int times = 0;
+    for (auto *label : form->findChildren<QLabel *>())
+        times += label->isVisibleTo(form.get()) && label->text().contains(u"Enter the receiver's URL"_s);
+    QCOMPARE(times, 1);
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(form->urlEdit()));
+    QVERIFY2(form->formProblem()->text().startsWith(u"Not saved"_s), qPrintable(form->formProblem()->text()));
+
+    // The URL typed: the next problem, the events, shows beside the events.
+    QTest::keyClicks(form->urlEdit(), u"http://127.0.0.1:9/hook"_s);
+    QVERIFY2(form->urlHint()->text().startsWith(u"⚠"_s), qPrintable(form->urlHint()->text())); // loopback, allowed here
+    QVERIFY2(form->eventsProblem()->isVisibleTo(form.get()), "no events problem shown");
+    QVERIFY2(form->eventsProblem()->text().contains(u"Choose at least one event type"_s), qPrintable(form->eventsProblem()->text()));
+    QCOMPARE(form->problemField(), u"events"_s);
+    QCOMPARE(form->problemLabelFor(u"events"_s), form->eventsProblem());
+}
+
+void TestUiForm::problemShowsOnceItsSectionWasEdited()
+{
+    auto form = makeForm(m_validation);
+    form->show();
+    QVERIFY(QTest::qWaitForWindowExposed(form.get()));
+    // A URL typed, no event yet: the events were not touched, so no complaint about them.
+    QTest::keyClicks(form->urlEdit(), u"http://127.0.0.1:9/hook"_s);
+    QCOMPARE(form->problemField(), u"events"_s);
+    QVERIFY(!form->eventsProblem()->isVisibleTo(form.get()));
+    // Ticking and unticking one is an edit: now it says so, in words.
+    form->events()->typeBox(u"lead.created"_s)->setChecked(true);
+    QVERIFY(form->problem().isEmpty());
+    form->events()->typeBox(u"lead.created"_s)->setChecked(false);
+    QVERIFY(form->eventsProblem()->isVisibleTo(form.get()));
+    QVERIFY2(!form->eventsProblem()->text().startsWith(u"events:"_s), qPrintable(form->eventsProblem()->text()));
+    // A bad URL typed: said under the URL, as a sentence, without the raw key.
+    form->urlEdit()->setText(u"ftp://example.com/in"_s);
+    QVERIFY2(form->urlHint()->text().startsWith(u"✗ The URL must start with https://"_s), qPrintable(form->urlHint()->text()));
 }
 
 void TestUiForm::saveEnabledOnceUrlAndEventsValid()
@@ -172,26 +243,65 @@ void TestUiForm::saveEnabledOnceUrlAndEventsValid()
     QVERIFY(QTest::qWaitForWindowExposed(form.get()));
     QTest::keyClicks(form->urlEdit(), u"http://127.0.0.1:9/hook"_s);
     // A URL alone is not enough: no event chosen yet.
-    QVERIFY(!form->saveButton()->isEnabled());
     QVERIFY2(form->problem().contains(u"event"_s), qPrintable(form->problem()));
-    QVERIFY2(form->urlHint()->text().startsWith(u"✓"_s), qPrintable(form->urlHint()->text()));
+    QVERIFY2(form->urlHint()->text().startsWith(u"⚠"_s), qPrintable(form->urlHint()->text()));
 
-    auto *item = findItem(form->events()->tree(), u"lead.created"_s);
-    QVERIFY(item);
-    item->setCheckState(0, Qt::Checked); // as a click on its box does
+    auto *box = form->events()->typeBox(u"lead.created"_s);
+    QVERIFY(box);
+    QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(8, box->height() / 2));
+    QVERIFY(box->isChecked());
     QVERIFY2(form->saveButton()->isEnabled(), qPrintable(form->problem()));
     QVERIFY(form->problem().isEmpty());
     QCOMPARE(form->webhook().events, QStringList{u"lead.created"_s});
 
-    // Emptying the URL disables it again.
+    // Emptying the URL is a problem again, said beside it.
     form->urlEdit()->clear();
-    QVERIFY(!form->saveButton()->isEnabled());
+    QVERIFY(!form->problem().isEmpty());
+    QVERIFY2(form->urlHint()->text().startsWith(u"✗"_s), qPrintable(form->urlHint()->text()));
     // "All events" is a valid choice too.
     form->urlEdit()->setText(u"https://hooks.example.com/x"_s);
-    item->setCheckState(0, Qt::Unchecked);
-    QVERIFY(!form->saveButton()->isEnabled());
+    box->setChecked(false);
+    QVERIFY(!form->problem().isEmpty());
     form->events()->allEvents()->setChecked(true);
+    QVERIFY(form->problem().isEmpty());
     QVERIFY(form->saveButton()->isEnabled());
+}
+
+void TestUiForm::catalogReloadKeepsUnsavedSelection()
+{
+    auto form = makeForm(m_validation);
+    form->urlEdit()->setText(u"https://hooks.example.com/new"_s);
+    form->events()->typeBox(u"dossier.created"_s)->setChecked(true);
+    form->events()->groupBox(u"lead"_s)->setCheckState(Qt::Checked);
+    auto before = form->webhook().events;
+    before.sort();
+    QCOMPARE(before, (QStringList{u"dossier.created"_s, u"lead.*"_s}));
+    // Settings saved or Refresh: the window loads the catalog again.
+    form->setCatalog(m_types);
+    form->setValidationContext(m_validation);
+    auto after = form->webhook().events;
+    after.sort();
+    QCOMPARE(after, before);
+    QVERIFY(form->isDirty() || form->isNew());
+
+    // A stored webhook with an unsaved change keeps the change too...
+    Webhook w;
+    w.url = u"https://hooks.example.com/stored"_s;
+    w.events = {u"lead.created"_s};
+    const auto stored = createWebhook(w);
+    QVERIFY(!stored.id.isEmpty());
+    form->setWebhook(stored);
+    form->events()->typeBox(u"lead.updated"_s)->setChecked(true);
+    form->setCatalog(m_types);
+    auto edited = form->webhook().events;
+    edited.sort();
+    QCOMPARE(edited, (QStringList{u"lead.created"_s, u"lead.updated"_s}));
+    QVERIFY(form->isDirty());
+    // ...and an untouched one shows what is stored.
+    form->revert();
+    form->setCatalog(m_types);
+    QCOMPARE(form->webhook().events, QStringList{u"lead.created"_s});
+    QVERIFY(!form->isDirty());
 }
 
 void TestUiForm::urlHintExplains_data()
@@ -206,14 +316,17 @@ void TestUiForm::urlHintExplains_data()
     QTest::newRow("no scheme") << u"example.com/in"_s << true << true << false << QStringList{u"https://"_s};
     QTest::newRow("http refused") << u"http://example.com/in"_s << false << false << false
                                   << QStringList{u"https://"_s, u"allowInsecureUrls"_s};
-    QTest::newRow("http allowed") << u"http://example.com/in"_s << true << false << true << QStringList{u"✓"_s};
+    QTest::newRow("http allowed") << u"http://example.com/in"_s << true << false << true << QStringList{u"⚠"_s, u"development only"_s};
     QTest::newRow("private refused") << u"https://10.0.0.1/in"_s << false << false << false
                                      << QStringList{u"10.0.0.1"_s, u"private"_s, u"allowPrivateAddresses"_s};
     QTest::newRow("loopback refused") << u"https://127.0.0.1/in"_s << false << false << false
                                       << QStringList{u"127.0.0.1"_s, u"allowPrivateAddresses"_s};
     QTest::newRow("localhost refused") << u"https://localhost/in"_s << false << false << false
                                        << QStringList{u"localhost"_s, u"allowPrivateAddresses"_s};
-    QTest::newRow("private allowed") << u"https://10.0.0.1/in"_s << false << true << true << QStringList{u"✓"_s};
+    QTest::newRow("private allowed") << u"https://10.0.0.1/in"_s << false << true << true
+                                     << QStringList{u"⚠"_s, u"10.0.0.1"_s, u"allowed by this installation's settings"_s, u"development only"_s};
+    QTest::newRow("metadata allowed") << u"https://169.254.169.254/latest"_s << false << true << true
+                                      << QStringList{u"⚠"_s, u"169.254.169.254"_s, u"allowed by this installation's settings"_s};
     QTest::newRow("public https") << u"https://hooks.example.com/in"_s << false << false << true << QStringList{u"✓"_s};
     QTest::newRow("credentials") << u"https://user:pw@example.com/in"_s << false << false << false << QStringList{u"password"_s};
     QTest::newRow("fragment") << u"https://example.com/in#x"_s << false << false << false << QStringList{u"fragment"_s};
@@ -238,19 +351,18 @@ void TestUiForm::urlHintExplains()
     QVERIFY2(hint != empty, "the hint did not change with the URL");
     for (const auto &word : mentions)
         QVERIFY2(hint.contains(word, Qt::CaseInsensitive), qPrintable(u"hint \"%1\" does not mention %2"_s.arg(hint, word)));
-    // Not by colour alone: a mark and words.
-    QVERIFY2(hint.startsWith(valid ? u"✓"_s : u"✗"_s), qPrintable(hint));
-    QCOMPARE(form->saveButton()->isEnabled(), valid);
-    if (!valid)
-        QVERIFY(!form->problem().isEmpty());
+    // Not by colour alone: a mark and words; a valid URL never reads as refused.
+    QVERIFY2(valid ? !hint.startsWith(u"✗"_s) : hint.startsWith(u"✗"_s), qPrintable(hint));
+    QVERIFY2(!hint.contains(u"refused if it points to a private address"_s) || !allowPrivate, qPrintable(hint));
+    QCOMPARE(form->problem().isEmpty(), valid);
 
     // The context can change under the form (settings saved): the hint follows.
     validation.allowInsecureUrls = true;
     validation.allowPrivateAddresses = true;
     form->setValidationContext(validation);
     if (url.startsWith(u"http://"_s) || url.contains(u"10.0.0.1"_s) || url.contains(u"127.0.0.1"_s) || url.contains(u"localhost"_s)) {
-        QVERIFY2(form->urlHint()->text().startsWith(u"✓"_s), qPrintable(form->urlHint()->text()));
-        QVERIFY(form->saveButton()->isEnabled());
+        QVERIFY2(form->urlHint()->text().startsWith(u"⚠"_s), qPrintable(form->urlHint()->text()));
+        QVERIFY(form->problem().isEmpty());
     }
 }
 
@@ -292,7 +404,7 @@ void TestUiForm::reservedHeaderFlaggedInline()
     table->item(0, 1)->setText(u"value"_s);
     QCOMPARE(editor->headers().size(), 1);
 
-    auto *label = byAccessibleName<QLabel>(editor, u"Custom header problem"_s);
+    auto *label = byAccessibleDescription<QLabel>(editor, u"Custom header problem"_s);
     QVERIFY(label);
     if (reserved) {
         QVERIFY2(!editor->problem().isEmpty(), qPrintable(name));
@@ -301,7 +413,7 @@ void TestUiForm::reservedHeaderFlaggedInline()
         QCOMPARE(table->item(0, 0)->toolTip(), editor->problem());
         QVERIFY(label->isVisible());
         QCOMPARE(label->text(), editor->problem());
-        QVERIFY(!form->saveButton()->isEnabled());
+        QVERIFY(!form->problem().isEmpty());
         QVERIFY2(form->problem().contains(name, Qt::CaseInsensitive) || form->problem().contains(u"header"_s),
                  qPrintable(form->problem()));
         // Renamed to something acceptable: all clear again.
@@ -360,7 +472,7 @@ void TestUiForm::dirtyAndRevert()
     auto *retries = byAccessibleName<QSpinBox>(form.get(), u"Maximum retries"_s);
     QVERIFY(retries);
     retries->setValue(retries->value() + 1);
-    findItem(form->events()->tree(), u"lead.updated"_s)->setCheckState(0, Qt::Checked);
+    form->events()->typeBox(u"lead.updated"_s)->setChecked(true);
     QVERIFY(form->isDirty());
 
     QTest::mouseClick(revert, Qt::LeftButton);
@@ -426,10 +538,11 @@ void TestUiForm::saveCreatesWebhook()
     QVERIFY(name);
     name->setText(u"Created by the form"_s);
     form->urlEdit()->setText(u"http://127.0.0.1:9/created"_s);
-    findItem(form->events()->tree(), u"dossier.created"_s)->setCheckState(0, Qt::Checked);
-    auto *group = findItem(form->events()->tree(), u"lead"_s);
+    form->events()->typeBox(u"dossier.created"_s)->setChecked(true);
+    auto *group = form->events()->groupBox(u"lead"_s);
     QVERIFY(group);
-    group->setCheckState(0, Qt::Checked);
+    QTest::mouseClick(group, Qt::LeftButton, {}, QPoint(8, group->height() / 2));
+    QCOMPARE(group->checkState(), Qt::Checked);
     QVERIFY2(form->saveButton()->isEnabled(), qPrintable(form->problem()));
     QSignalSpy saved(form.get(), &WebhookForm::saved);
     QSignalSpy changed(m_context.get(), &AppContext::webhooksChanged);
@@ -494,10 +607,14 @@ void TestUiForm::timelinePreviewFollowsForm()
     // A schedule that is not numbers is refused.
     form->urlEdit()->setText(u"https://hooks.example.com/t"_s);
     form->events()->allEvents()->setChecked(true);
-    QVERIFY(form->saveButton()->isEnabled());
+    QVERIFY(form->problem().isEmpty());
     schedule->setText(u"60, soon"_s);
-    QVERIFY(!form->saveButton()->isEnabled());
     QVERIFY2(form->problem().contains(u"delay"_s), qPrintable(form->problem()));
+    // Said beside the retries, as a sentence.
+    QVERIFY(form->problemLabelFor(form->problemField())->isVisibleTo(form.get()));
+    QVERIFY2(form->problemLabelFor(form->problemField())->text().startsWith(u"The retry schedule"_s)
+                 || form->problemLabelFor(form->problemField())->text().startsWith(u"Every delay"_s),
+             qPrintable(form->problemLabelFor(form->problemField())->text()));
 }
 
 // ---------------------------------------------------------------- event tree
@@ -507,17 +624,17 @@ void TestUiForm::treeNeverOffersTestEvent()
     EventTypeTree tree;
     tree.setCatalog(m_types);
     QVERIFY(std::any_of(m_types.cbegin(), m_types.cend(), [](const EventType &t) { return t.name == EventType::testEventName(); }));
-    QVERIFY(!findItem(tree.tree(), EventType::testEventName()));
-    QVERIFY(!findItem(tree.tree(), u"webhook"_s)); // nor its group
-    // Every other type is offered, under its group.
+    QVERIFY(!tree.typeBox(EventType::testEventName()));
+    QVERIFY(!tree.groupBox(u"webhook"_s)); // nor its group
+    // Every other type is offered, as a check box under its group.
     for (const auto &t : std::as_const(m_types)) {
         if (t.name == EventType::testEventName())
             continue;
-        auto *item = findItem(tree.tree(), t.name);
-        QVERIFY2(item, qPrintable(t.name));
-        QVERIFY(item->parent());
-        QCOMPARE(item->parent()->text(0), t.group);
-        QVERIFY(item->flags() & Qt::ItemIsUserCheckable);
+        auto *box = tree.typeBox(t.name);
+        QVERIFY2(box, qPrintable(t.name));
+        QVERIFY(tree.typeBoxes(t.group).contains(box));
+        QCOMPARE(box->text(), t.name);
+        QCOMPARE(box->accessibleDescription(), t.description);
     }
 }
 
@@ -528,19 +645,19 @@ void TestUiForm::treeGroupsFromPatterns()
     QSignalSpy changed(&tree, &EventTypeTree::changed);
     tree.setPatterns({u"lead.*"_s, u"dossier.created"_s});
     QCOMPARE(changed.size(), 0); // loading is not a change
-    auto *lead = findItem(tree.tree(), u"lead"_s);
-    auto *dossier = findItem(tree.tree(), u"dossier"_s);
-    auto *file = findItem(tree.tree(), u"file"_s);
+    auto *lead = tree.groupBox(u"lead"_s);
+    auto *dossier = tree.groupBox(u"dossier"_s);
+    auto *file = tree.groupBox(u"file"_s);
     QVERIFY(lead && dossier && file);
-    QCOMPARE(lead->checkState(0), Qt::Checked);
-    for (int i = 0; i < lead->childCount(); ++i)
-        QCOMPARE(lead->child(i)->checkState(0), Qt::Checked);
-    QCOMPARE(dossier->checkState(0), Qt::PartiallyChecked);
-    QCOMPARE(findItem(tree.tree(), u"dossier.created"_s)->checkState(0), Qt::Checked);
-    QCOMPARE(findItem(tree.tree(), u"dossier.updated"_s)->checkState(0), Qt::Unchecked);
-    QCOMPARE(file->checkState(0), Qt::Unchecked);
+    QCOMPARE(lead->checkState(), Qt::Checked);
+    for (auto *box : tree.typeBoxes(u"lead"_s))
+        QVERIFY(box->isChecked());
+    QCOMPARE(dossier->checkState(), Qt::PartiallyChecked);
+    QVERIFY(tree.typeBox(u"dossier.created"_s)->isChecked());
+    QVERIFY(!tree.typeBox(u"dossier.updated"_s)->isChecked());
+    QCOMPARE(file->checkState(), Qt::Unchecked);
     QVERIFY(!tree.allEvents()->isChecked());
-    QVERIFY(tree.tree()->isEnabled());
+    QVERIFY(tree.listArea()->isEnabled());
     auto patterns = tree.patterns();
     patterns.sort();
     QCOMPARE(patterns, (QStringList{u"dossier.created"_s, u"lead.*"_s}));
@@ -557,31 +674,34 @@ void TestUiForm::treeCheckingEveryChildGivesGroupPattern()
     EventTypeTree tree;
     tree.setCatalog(m_types);
     QSignalSpy changed(&tree, &EventTypeTree::changed);
-    auto *group = findItem(tree.tree(), u"appointment"_s);
+    auto *group = tree.groupBox(u"appointment"_s);
     QVERIFY(group);
-    QVERIFY(group->childCount() >= 2);
+    const auto children = tree.typeBoxes(u"appointment"_s);
+    QVERIFY(children.size() >= 2);
     QStringList names;
-    for (int i = 0; i < group->childCount(); ++i) {
-        group->child(i)->setCheckState(0, Qt::Checked);
-        names << group->child(i)->text(0);
-        if (i < group->childCount() - 1)
-            QCOMPARE(group->checkState(0), Qt::PartiallyChecked);
+    for (int i = 0; i < children.size(); ++i) {
+        QTest::mouseClick(children.at(i), Qt::LeftButton, {}, QPoint(8, children.at(i)->height() / 2));
+        names << children.at(i)->text();
+        if (i < children.size() - 1)
+            QCOMPARE(group->checkState(), Qt::PartiallyChecked);
     }
     QVERIFY(!changed.isEmpty());
-    QCOMPARE(group->checkState(0), Qt::Checked);
+    QCOMPARE(group->checkState(), Qt::Checked);
     QCOMPARE(tree.patterns(), QStringList{u"appointment.*"_s});
 
     // One unchecked: the group is partial and the others are listed by name.
-    group->child(0)->setCheckState(0, Qt::Unchecked);
-    QCOMPARE(group->checkState(0), Qt::PartiallyChecked);
+    children.at(0)->setChecked(false);
+    QCOMPARE(group->checkState(), Qt::PartiallyChecked);
     QCOMPARE(tree.patterns(), names.mid(1));
 
-    // Checking the group checks every child.
-    group->setCheckState(0, Qt::Checked);
-    for (int i = 0; i < group->childCount(); ++i)
-        QCOMPARE(group->child(i)->checkState(0), Qt::Checked);
+    // A click on a partly checked group takes the whole group, a second one none of it.
+    QTest::mouseClick(group, Qt::LeftButton, {}, QPoint(8, group->height() / 2));
+    QCOMPARE(group->checkState(), Qt::Checked);
+    for (auto *box : children)
+        QVERIFY(box->isChecked());
     QCOMPARE(tree.patterns(), QStringList{u"appointment.*"_s});
-    group->setCheckState(0, Qt::Unchecked);
+    QTest::mouseClick(group, Qt::LeftButton, {}, QPoint(8, group->height() / 2));
+    QCOMPARE(group->checkState(), Qt::Unchecked);
     QVERIFY(tree.patterns().isEmpty());
 }
 
@@ -589,26 +709,97 @@ void TestUiForm::treeAllEvents()
 {
     EventTypeTree tree;
     tree.setCatalog(m_types);
-    findItem(tree.tree(), u"lead.created"_s)->setCheckState(0, Qt::Checked);
+    tree.typeBox(u"lead.created"_s)->setChecked(true);
     QSignalSpy changed(&tree, &EventTypeTree::changed);
     QTest::mouseClick(tree.allEvents(), Qt::LeftButton);
     QVERIFY(tree.allEvents()->isChecked());
     QCOMPARE(changed.size(), 1);
     QCOMPARE(tree.patterns(), QStringList{u"*"_s});
-    QVERIFY(!tree.tree()->isEnabled());
+    QVERIFY(!tree.listArea()->isEnabled());
     tree.allEvents()->setChecked(false);
-    QVERIFY(tree.tree()->isEnabled());
+    QVERIFY(tree.listArea()->isEnabled());
     QCOMPARE(tree.patterns(), QStringList{u"lead.created"_s});
 
     // Loaded from a webhook subscribed to "*".
     tree.setPatterns({u"*"_s});
     QVERIFY(tree.allEvents()->isChecked());
-    QVERIFY(!tree.tree()->isEnabled());
+    QVERIFY(!tree.listArea()->isEnabled());
     QCOMPARE(tree.patterns(), QStringList{u"*"_s});
     tree.setPatterns({});
     QVERIFY(!tree.allEvents()->isChecked());
-    QVERIFY(tree.tree()->isEnabled());
+    QVERIFY(tree.listArea()->isEnabled());
     QVERIFY(tree.patterns().isEmpty());
+}
+
+// What a screen reader and an assistive tool get from an event type: a check
+// box that says it is checkable and whether it is checked, and whose Toggle
+// action ticks it (Qt 6.4's tree items did neither).
+void TestUiForm::treeBoxesAreAccessibleCheckBoxes()
+{
+    EventTypeTree tree;
+    tree.setCatalog(m_types);
+    tree.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tree));
+    QSignalSpy changed(&tree, &EventTypeTree::changed);
+    auto *box = tree.typeBox(u"lead.created"_s);
+    auto *iface = QAccessible::queryAccessibleInterface(box);
+    QVERIFY(iface);
+    QCOMPARE(iface->role(), QAccessible::CheckBox);
+    QCOMPARE(iface->text(QAccessible::Name), u"lead.created"_s);
+    QVERIFY(iface->state().checkable);
+    QVERIFY(!iface->state().checked);
+    auto *action = iface->actionInterface();
+    QVERIFY(action);
+    QVERIFY2(action->actionNames().contains(QAccessibleActionInterface::toggleAction()), qPrintable(action->actionNames().join(u',')));
+    action->doAction(QAccessibleActionInterface::toggleAction());
+    QTRY_VERIFY(box->isChecked());
+    QVERIFY(iface->state().checked);
+    QCOMPARE(tree.patterns(), QStringList{u"lead.created"_s});
+    QVERIFY(!changed.isEmpty());
+
+    // A whole group through its own box: every type follows.
+    auto *group = QAccessible::queryAccessibleInterface(tree.groupBox(u"dossier"_s));
+    QCOMPARE(group->text(QAccessible::Name), u"All dossier events"_s);
+    group->actionInterface()->doAction(QAccessibleActionInterface::toggleAction());
+    QTRY_COMPARE(tree.groupBox(u"dossier"_s)->checkState(), Qt::Checked);
+    for (auto *b : tree.typeBoxes(u"dossier"_s))
+        QVERIFY(b->isChecked());
+    QVERIFY(tree.patterns().contains(u"dossier.*"_s));
+}
+
+// The list is one Tab stop; the arrow keys move between its boxes and Space ticks.
+void TestUiForm::treeKeyboard()
+{
+    QWidget host;
+    auto *before = new QLineEdit(&host);
+    auto *tree = new EventTypeTree(&host);
+    auto *after = new QLineEdit(&host);
+    auto *layout = new QVBoxLayout(&host);
+    layout->addWidget(before);
+    layout->addWidget(tree);
+    layout->addWidget(after);
+    tree->setCatalog(m_types);
+    host.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&host));
+    QApplication::setActiveWindow(&host);
+    before->setFocus();
+    QTest::keyClick(before, Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(tree->allEvents()));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    const auto boxes = tree->boxes();
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(boxes.at(0)));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Down);
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(boxes.at(1)));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+    QVERIFY(boxes.at(1)->isChecked());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_End);
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(boxes.constLast()));
+    // Tab leaves the list at once, whatever its length.
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(after));
+    // And Shift+Tab comes back to the box last visited.
+    QTest::keyClick(after, Qt::Key_Backtab);
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(boxes.constLast()));
 }
 
 // ---------------------------------------------------------------- timeline

@@ -339,7 +339,11 @@ void TestUiModels::webhookListColumnsAndRoles()
     // Activity columns: Alpha's last delivery is its newest (i = 4999, succeeded 200),
     // 10 days old: nothing in the last 24 hours.
     const auto last = model.data(at(m_alpha, WebhookListModel::LastDelivery)).toString();
-    QVERIFY2(last.contains(u"succeeded"_s) && last.contains(u"200"_s), qPrintable(last));
+    QVERIFY2(last.contains(u"Succeeded"_s) && last.contains(u"200"_s), qPrintable(last));
+    // Ten days ago is past "3 days ago": the date itself; the exact instant in the tooltip.
+    QVERIFY2(!last.contains(u"ago"_s), qPrintable(last));
+    QVERIFY2(model.data(at(m_alpha, WebhookListModel::LastDelivery), Qt::ToolTipRole).toString().endsWith(u"Z"_s),
+             qPrintable(model.data(at(m_alpha, WebhookListModel::LastDelivery), Qt::ToolTipRole).toString()));
     QCOMPARE(model.data(at(m_alpha, WebhookListModel::LastDelivery), WebhookListModel::RawDataRole).toDateTime(),
              QDateTime::fromMSecsSinceEpoch(m_base + qint64(kCountA - 1) * 1000, Qt::UTC));
     QCOMPARE(model.data(at(m_gamma, WebhookListModel::LastDelivery)).toString(), u"Never"_s);
@@ -540,7 +544,7 @@ void TestUiModels::historyPagingLoadsOnDemand()
     // The right delivery at the right row, newest first: row r is Alpha's i = 4999 - r.
     const int i = kCountA - 1 - row;
     QCOMPARE(model.data(index, DeliveryHistoryModel::DeliveryIdRole).toString(), idA(i));
-    QCOMPARE(model.data(index).toString(), i % 10 == 0 ? u"failed"_s : u"succeeded"_s);
+    QCOMPARE(model.data(index).toString(), i % 10 == 0 ? u"Failed"_s : u"Succeeded"_s);
 
     // Rows at page borders, in both halves, and the very last one.
     for (int r : {0, 1, 199, 200, 2499, 2500, 2501, 2600, 4799, 4800, 4999}) {
@@ -554,8 +558,8 @@ void TestUiModels::historyPagingLoadsOnDemand()
     const int failedRow = 9;
     QCOMPARE(model.data(model.index(failedRow, DeliveryHistoryModel::Id)).toString(), idA(4990));
     const auto status = model.index(failedRow, DeliveryHistoryModel::Status);
-    QCOMPARE(model.data(status).toString(), u"failed"_s);
-    QCOMPARE(model.data(status, Qt::AccessibleTextRole).toString(), u"failed"_s);
+    QCOMPARE(model.data(status).toString(), u"Failed"_s);
+    QCOMPARE(model.data(status, Qt::AccessibleTextRole).toString(), u"Failed"_s);
     QCOMPARE(model.data(status, DeliveryHistoryModel::RawDataRole).toInt(), int(DeliveryStatus::Failed));
     const auto failedIcon = model.data(status, Qt::DecorationRole).value<QIcon>();
     QVERIFY2(!failedIcon.isNull(), "a failed delivery has no status icon");
@@ -620,7 +624,7 @@ void TestUiModels::historyScrollToEndLoadsOnlyNeededPages()
     const int lastVisible = view.rowAt(view.viewport()->height() - 2);
     QCOMPARE(lastVisible, kCountA - 1);
     QCOMPARE(model.data(model.index(kCountA - 1, DeliveryHistoryModel::Id)).toString(), idA(0));
-    QCOMPARE(model.data(model.index(kCountA - 1, DeliveryHistoryModel::Status)).toString(), u"failed"_s);
+    QCOMPARE(model.data(model.index(kCountA - 1, DeliveryHistoryModel::Status)).toString(), u"Failed"_s);
 }
 
 void TestUiModels::historyCacheIsBounded()

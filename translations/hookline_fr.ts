@@ -11,24 +11,52 @@
 <context>
     <name>StatusText</name>
     <message>
-        <source>pending</source>
-        <translation>en attente</translation>
+        <source>Waiting</source>
+        <translation>En attente</translation>
     </message>
     <message>
-        <source>delivering</source>
-        <translation>en cours</translation>
+        <source>Being delivered</source>
+        <translation>En cours de livraison</translation>
     </message>
     <message>
-        <source>retrying</source>
-        <translation>nouvelle tentative prévue</translation>
+        <source>Waiting to retry</source>
+        <translation>En attente de nouvelle tentative</translation>
     </message>
     <message>
-        <source>succeeded</source>
-        <translation>réussie</translation>
+        <source>Succeeded</source>
+        <translation>Réussie</translation>
     </message>
     <message>
-        <source>failed</source>
-        <translation>échouée</translation>
+        <source>Failed</source>
+        <translation>Échouée</translation>
+    </message>
+</context>
+<context>
+    <name>TimeText</name>
+    <message>
+        <source>just now</source>
+        <translation>à l’instant</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>il y a %n min</numerusform>
+            <numerusform>il y a %n min</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>il y a %n h</numerusform>
+            <numerusform>il y a %n h</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n days ago</source>
+        <translation>
+            <numerusform>il y a %n jour</numerusform>
+            <numerusform>il y a %n jours</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -167,13 +195,6 @@
         <source>This delivery no longer exists.</source>
         <translation>Cette livraison n’existe plus.</translation>
     </message>
-    <message numerus="yes">
-        <source>%1 of event %2 (%3) to %4 — %5 after %n attempt(s)</source>
-        <translation>
-            <numerusform>%1 de l’événement %2 (%3) vers %4 — %5 après %n tentative</numerusform>
-            <numerusform>%1 de l’événement %2 (%3) vers %4 — %5 après %n tentatives</numerusform>
-        </translation>
-    </message>
     <message>
         <source>no response</source>
         <translation>pas de réponse</translation>
@@ -211,6 +232,13 @@
         <translation>Durée&#xa0;: %1 ms
 
 </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of event %2 (%3) to %4 — %5 after %n attempts</source>
+        <translation>
+            <numerusform>%1 de l’événement %2 (%3) vers %4 — %5 après %n tentative</numerusform>
+            <numerusform>%1 de l’événement %2 (%3) vers %4 — %5 après %n tentatives</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -714,6 +742,68 @@
     </message>
 </context>
 <context>
+    <name>hookline::DurationEdit</name>
+    <message>
+        <source>%1 unit</source>
+        <translation>%1 (unité)</translation>
+    </message>
+    <message numerus="yes">
+        <source>seconds</source>
+        <comment>duration unit</comment>
+        <translation>
+            <numerusform>seconde</numerusform>
+            <numerusform>secondes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>minutes</source>
+        <comment>duration unit</comment>
+        <translation>
+            <numerusform>minute</numerusform>
+            <numerusform>minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>hours</source>
+        <comment>duration unit</comment>
+        <translation>
+            <numerusform>heure</numerusform>
+            <numerusform>heures</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>days</source>
+        <comment>duration unit</comment>
+        <translation>
+            <numerusform>jour</numerusform>
+            <numerusform>jours</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EmptyStatePane</name>
+    <message>
+        <source>Create a &amp;webhook</source>
+        <translation>&amp;Créer un webhook</translation>
+    </message>
+    <message>
+        <source>No webhooks yet</source>
+        <translation>Aucun webhook pour l’instant</translation>
+    </message>
+    <message>
+        <source>A webhook sends the events you choose to a URL of yours, signed so that the receiver can check they come from you, and retried until it answers.</source>
+        <translation>Un webhook envoie les événements de votre choix à une URL qui vous appartient, signés pour que le destinataire puisse vérifier qu’ils viennent de vous, et relancés jusqu’à ce qu’il réponde.</translation>
+    </message>
+    <message>
+        <source>Give it the receiver&apos;s URL, pick the events, save: the receiver gets the signing secret from the Secret tab, and Send test ping (Ctrl+T) checks the whole path.</source>
+        <translation>Indiquez l’URL du destinataire, choisissez les événements, enregistrez&#xa0;: le destinataire obtient le secret de signature dans l’onglet Secret, et Envoyer un ping de test (Ctrl+T) vérifie toute la chaîne.</translation>
+    </message>
+    <message>
+        <source>Create a webhook</source>
+        <translation>Créer un webhook</translation>
+    </message>
+</context>
+<context>
     <name>hookline::EventService</name>
     <message>
         <source>%1 MB</source>
@@ -833,6 +923,10 @@
         <source>All events (*), &amp;including types added later</source>
         <translation>Tous les événements (*), y &amp;compris les types ajoutés plus tard</translation>
     </message>
+    <message>
+        <source>All %1 events</source>
+        <translation>Tous les événements %1</translation>
+    </message>
 </context>
 <context>
     <name>hookline::HeadersEditor</name>
@@ -943,21 +1037,6 @@
         <source>Attempt details</source>
         <translation>Détails de la tentative</translation>
     </message>
-    <message numerus="yes">
-        <source>%n delivery(ies)</source>
-        <translation>
-            <numerusform>%n livraison</numerusform>
-            <numerusform>%n livraisons</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is being delivered right now.</source>
-        <translation>%1 est en cours de livraison.</translation>
-    </message>
-    <message>
-        <source>%1 queued again.</source>
-        <translation>%1 remise en file d’attente.</translation>
-    </message>
     <message>
         <source>No attempt to copy yet.</source>
         <translation>Aucune tentative à copier pour l’instant.</translation>
@@ -989,6 +1068,21 @@
     <message>
         <source>Retry &amp;now</source>
         <translation>Réessayer &amp;maintenant</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deliveries</source>
+        <translation>
+            <numerusform>%n livraison</numerusform>
+            <numerusform>%n livraisons</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This delivery is being delivered right now.</source>
+        <translation>Cette livraison est en cours d’envoi en ce moment.</translation>
+    </message>
+    <message>
+        <source>Queued again: it is sent as soon as a worker is free.</source>
+        <translation>Remise en file d’attente&#xa0;: elle est envoyée dès qu’un processus de livraison est libre.</translation>
     </message>
 </context>
 <context>
@@ -1165,13 +1259,6 @@
         <source>Engine running</source>
         <translation>Moteur en marche</translation>
     </message>
-    <message numerus="yes">
-        <source>%1 — %n delivery(ies) queued</source>
-        <translation>
-            <numerusform>%1 — %n livraison en file d’attente</numerusform>
-            <numerusform>%1 — %n livraisons en file d’attente</numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1 (copy)</source>
         <translation>%1 (copie)</translation>
@@ -1199,6 +1286,17 @@
     <message>
         <source>Histor&amp;y</source>
         <translation>Histori&amp;que</translation>
+    </message>
+    <message>
+        <source>%1 — queue unknown (database unreachable)</source>
+        <translation>%1 — file d’attente inconnue (base de données inaccessible)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — %n deliveries queued</source>
+        <translation>
+            <numerusform>%1 — %n livraison en file d’attente</numerusform>
+            <numerusform>%1 — %n livraisons en file d’attente</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1425,6 +1523,14 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>Hi&amp;de</source>
         <translation>Mas&amp;quer</translation>
     </message>
+    <message>
+        <source>Shown; use Hide to mask it</source>
+        <translation>Affiché&#xa0;; utilisez Masquer pour le cacher</translation>
+    </message>
+    <message>
+        <source>New secret issued. </source>
+        <translation>Nouveau secret émis. </translation>
+    </message>
 </context>
 <context>
     <name>hookline::SendEventDialog</name>
@@ -1472,16 +1578,16 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>Not valid JSON: %1</source>
         <translation>JSON non valide&#xa0;: %1</translation>
     </message>
+    <message>
+        <source>Te&amp;nant:</source>
+        <translation>Lo&amp;cataire&#xa0;:</translation>
+    </message>
     <message numerus="yes">
-        <source>Event %1 recorded: %n delivery(ies) queued.</source>
+        <source>Event %1 recorded: %n deliveries queued.</source>
         <translation>
             <numerusform>Événement %1 enregistré&#xa0;: %n livraison en file d’attente.</numerusform>
             <numerusform>Événement %1 enregistré&#xa0;: %n livraisons en file d’attente.</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Te&amp;nant:</source>
-        <translation>Lo&amp;cataire&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -1532,10 +1638,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Header prefix</source>
         <translation>Préfixe d’en-tête</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> s</translation>
     </message>
     <message>
         <source>Request timeout</source>
@@ -1710,28 +1812,12 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Résultat du ping de test</translation>
     </message>
     <message>
-        <source>Sending a test ping…</source>
-        <translation>Envoi d’un ping de test…</translation>
-    </message>
-    <message>
-        <source>Test failed: %1</source>
-        <translation>Échec du test&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>The test ping was not sent.</source>
-        <translation>Le ping de test n’a pas été envoyé.</translation>
-    </message>
-    <message>
         <source>HTTP %1</source>
         <translation>HTTP %1</translation>
     </message>
     <message>
         <source>no response</source>
         <translation>pas de réponse</translation>
-    </message>
-    <message>
-        <source>%1 Test ping: %2 in %3 ms%4%5 — &lt;a href=&quot;%6&quot;&gt;details&lt;/a&gt;</source>
-        <translation>%1 Ping de test&#xa0;: %2 en %3 ms%4%5 — &lt;a href=&quot;%6&quot;&gt;détails&lt;/a&gt;</translation>
     </message>
     <message>
         <source>✓ Succeeded.</source>
@@ -1744,6 +1830,38 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>, response: “%1”</source>
         <translation>, réponse&#xa0;: «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message>
+        <source>Ping detai&amp;ls…</source>
+        <translation>Détail&amp;s du ping…</translation>
+    </message>
+    <message>
+        <source>Test ping details</source>
+        <translation>Détails du ping de test</translation>
+    </message>
+    <message>
+        <source>Opens the request and the response of the last test ping</source>
+        <translation>Ouvre la requête et la réponse du dernier ping de test</translation>
+    </message>
+    <message>
+        <source>Send test ping (Ctrl+T) checks that the receiver answers and accepts the signature.</source>
+        <translation>Envoyer un ping de test (Ctrl+T) vérifie que le destinataire répond et accepte la signature.</translation>
+    </message>
+    <message>
+        <source>Sending a test ping to “%1”…</source>
+        <translation>Envoi d’un ping de test vers «&#xa0;%1&#xa0;»…</translation>
+    </message>
+    <message>
+        <source>✗ Test ping to “%1” at %2 not sent: %3</source>
+        <translation>✗ Ping de test vers «&#xa0;%1&#xa0;» du %2 non envoyé&#xa0;: %3</translation>
+    </message>
+    <message>
+        <source>✗ Test ping to “%1” at %2 was not sent.</source>
+        <translation>✗ Le ping de test vers «&#xa0;%1&#xa0;» du %2 n’a pas été envoyé.</translation>
+    </message>
+    <message>
+        <source>%1 Test ping to “%2” at %3: %4 in %5 ms%6%7</source>
+        <translation>%1 Ping de test vers «&#xa0;%2&#xa0;» du %3&#xa0;: %4 en %5 ms%6%7</translation>
     </message>
 </context>
 <context>
@@ -1847,14 +1965,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Maximum retries</source>
         <translation>Nombre maximal de nouvelles tentatives</translation>
-    </message>
-    <message>
-        <source>First retry delay in seconds</source>
-        <translation>Délai avant la première nouvelle tentative, en secondes</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> s</translation>
     </message>
     <message>
         <source>Backoff strategy</source>
@@ -1961,10 +2071,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Annuler les modifications</translation>
     </message>
     <message>
-        <source>Required. Deliveries go to https:// URLs on public addresses.</source>
-        <translation>Obligatoire. Les livraisons partent vers des URL https:// sur des adresses publiques.</translation>
-    </message>
-    <message>
         <source>✓ Looks good. The host is resolved again before every delivery and refused if it points to a private address.</source>
         <translation>✓ Tout semble correct. L’hôte est à nouveau résolu avant chaque livraison et refusé s’il pointe vers une adresse privée.</translation>
     </message>
@@ -2019,6 +2125,116 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Revert</source>
         <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>General settings problem</source>
+        <translation>Problème de paramètres généraux</translation>
+    </message>
+    <message>
+        <source>Events problem</source>
+        <translation>Problème d’événements</translation>
+    </message>
+    <message>
+        <source>First retry delay</source>
+        <translation>Délai avant la première nouvelle tentative</translation>
+    </message>
+    <message>
+        <source>Retries problem</source>
+        <translation>Problème de nouvelles tentatives</translation>
+    </message>
+    <message>
+        <source>Transformation problem</source>
+        <translation>Problème de transformation</translation>
+    </message>
+    <message>
+        <source>Enter the receiver&apos;s URL, such as https://example.com/webhooks.</source>
+        <translation>Saisissez l’URL du destinataire, par exemple https://example.com/webhooks.</translation>
+    </message>
+    <message>
+        <source>Choose at least one event type, a whole group, or all events.</source>
+        <translation>Choisissez au moins un type d’événement, un groupe entier ou tous les événements.</translation>
+    </message>
+    <message>
+        <source>The URL</source>
+        <translation>L’URL</translation>
+    </message>
+    <message>
+        <source>The name</source>
+        <translation>Le nom</translation>
+    </message>
+    <message>
+        <source>The description</source>
+        <translation>La description</translation>
+    </message>
+    <message>
+        <source>The number of retries</source>
+        <translation>Le nombre de nouvelles tentatives</translation>
+    </message>
+    <message>
+        <source>The retry delay</source>
+        <translation>Le délai de nouvelle tentative</translation>
+    </message>
+    <message>
+        <source>The retry schedule</source>
+        <translation>Le calendrier des nouvelles tentatives</translation>
+    </message>
+    <message>
+        <source>The jitter</source>
+        <translation>La gigue</translation>
+    </message>
+    <message>
+        <source>Auto-disable</source>
+        <translation>Le seuil de désactivation automatique</translation>
+    </message>
+    <message>
+        <source>The number of deliveries kept</source>
+        <translation>Le nombre de livraisons conservées</translation>
+    </message>
+    <message>
+        <source>The script</source>
+        <translation>Le script</translation>
+    </message>
+    <message>
+        <source>⚠ %1 is a %2 address: allowed by this installation&apos;s settings, for development only.</source>
+        <translation>⚠ %1 est une adresse %2&#xa0;: autorisée par les paramètres de cette installation, pour le développement uniquement.</translation>
+    </message>
+    <message>
+        <source>⚠ Plain http:// is allowed by this installation&apos;s settings, for development only. The host is resolved again before every delivery.</source>
+        <translation>⚠ Le simple http:// est autorisé par les paramètres de cette installation, pour le développement uniquement. L’hôte est à nouveau résolu avant chaque livraison.</translation>
+    </message>
+    <message>
+        <source>✓ Looks good. Private addresses are allowed by this installation&apos;s settings.</source>
+        <translation>✓ Tout semble correct. Les adresses privées sont autorisées par les paramètres de cette installation.</translation>
+    </message>
+    <message>
+        <source>⚠ Plain http:// is allowed by this installation&apos;s settings, for development only. The host is resolved again before every delivery and refused if it points to a private address.</source>
+        <translation>⚠ Le simple http:// est autorisé par les paramètres de cette installation, pour le développement uniquement. L’hôte est à nouveau résolu avant chaque livraison et refusé s’il pointe vers une adresse privée.</translation>
+    </message>
+    <message>
+        <source>Deliveries go to https:// URLs on public addresses.</source>
+        <translation>Les livraisons partent vers des URL https:// sur des adresses publiques.</translation>
+    </message>
+    <message>
+        <source>Save shows what needs fixing first</source>
+        <translation>Enregistrer indique d’abord ce qu’il faut corriger</translation>
+    </message>
+    <message>
+        <source>Not saved: correct what is marked above.</source>
+        <translation>Non enregistré&#xa0;: corrigez ce qui est signalé ci-dessus.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Non enregistré&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>is </source>
+        <comment>how a validation reason may start</comment>
+        <translation>est </translation>
+    </message>
+    <message>
+        <source>must </source>
+        <comment>how a validation reason may start</comment>
+        <translation>doit </translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@
 #include "service/WebhookService.h"
 #include "store/DeliveryQueue.h"
 #include "widgets/DeliveryChart.h"
+#include "widgets/EmptyStatePane.h"
 #include "widgets/HistoryView.h"
 #include "widgets/SecretPanel.h"
 #include "widgets/TestResultBar.h"
@@ -28,6 +29,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -60,7 +62,14 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     buildUi();
 
     connect(m_model, &WebhookListModel::loaded, this, [this] {
-        if (m_view->currentIndex().isValid() || m_proxy->rowCount() == 0)
+        // No webhook at all, and none being written: the empty state.
+        showDetailsPane(m_model->rowCount() > 0 || m_form->isDirty() || m_editingNew);
+        QHash<QString, QString> names;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            names.insert(m_model->index(row, 0).data(WebhookListModel::IdRole).toString(), m_model->index(row, 0).data().toString());
+        m_history->model()->setWebhookNames(names);
+        // A new webhook's form stays: the list reloads often (every finished delivery).
+        if (m_view->currentIndex().isValid() || m_proxy->rowCount() == 0 || m_editingNew)
             return updateActions();
         m_view->setCurrentIndex(m_proxy->index(0, 0));
     });
@@ -113,21 +122,24 @@ void MainWindow::buildActions()
         refreshEngineStatus();
     });
     pauseAct->setCheckable(true);
+    // Dialogs open window-modal without a nested event loop (open(), not
+    // exec()): the action returns at once, so an assistive client that
+    // triggered it gets its answer, and the dialog reports through finished.
     auto *sendAct = make(QStringLiteral("send"), tr("Send &event…"), QKeySequence(tr("Ctrl+E")), [this] {
-        SendEventDialog(m_context, this).exec();
+        openDialog(new SendEventDialog(m_context, this));
     });
     auto *catalogAct = make(QStringLiteral("catalog"), tr("Event &catalog…"), QKeySequence(tr("Ctrl+K")), [this] {
-        CatalogDialog(m_context, this).exec();
+        openDialog(new CatalogDialog(m_context, this));
     });
     auto *settingsAct = make(QStringLiteral("settings"), tr("&Settings…"), QKeySequence::Preferences, [this] {
-        if (SettingsDialog(m_context, this).exec() == QDialog::Accepted)
-            loadCatalog();
+        auto *dialog = openDialog(new SettingsDialog(m_context, this));
+        connect(dialog, &QDialog::accepted, this, &MainWindow::loadCatalog);
     });
     auto *historyAllAct = make(QStringLiteral("historyAll"), tr("History of &all webhooks"), QKeySequence(tr("Ctrl+H")), [this] {
         m_history->setWebhook({});
         m_tabs->setCurrentWidget(m_history);
     });
-    auto *aboutAct = make(QStringLiteral("about"), tr("&About Hookline"), QKeySequence(), [this] { AboutDialog(this).exec(); });
+    auto *aboutAct = make(QStringLiteral("about"), tr("&About Hookline"), QKeySequence(), [this] { openDialog(new AboutDialog(this)); });
     auto *quitAct = make(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, &QWidget::close);
     if (settingsAct->shortcut().isEmpty())
         settingsAct->setShortcut(QKeySequence(tr("Ctrl+,")));
@@ -172,14 +184,28 @@ void MainWindow::buildUi()
     m_view->setTabKeyNavigation(false); // Tab moves on to the details; arrows move between rows
     m_view->sortByColumn(WebhookListModel::Name, Qt::AscendingOrder);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // Columns fit their content and elide rather than wrap; the URL takes
+    // what is left (its whole text is in the tooltip).
+    m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideRight);
+    auto *header = m_view->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setMinimumSectionSize(60);
+    header->setSectionResizeMode(WebhookListModel::Name, QHeaderView::Interactive);
+    header->setSectionResizeMode(WebhookListModel::Url, QHeaderView::Stretch);
+    for (const auto column : {WebhookListModel::Status, WebhookListModel::LastDelivery, WebhookListModel::SuccessRate})
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_view->setColumnWidth(WebhookListModel::Name, 150);
-    m_view->setColumnWidth(WebhookListModel::Url, 220);
-    m_view->setColumnWidth(WebhookListModel::Status, 120);
-    m_view->setColumnWidth(WebhookListModel::LastDelivery, 200);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         if (!m_switching)
             currentChanged();
+    });
+    // A row selected without moving the current index (an assistive tool
+    // selecting through the table interface, say) is shown too.
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        const auto rows = m_view->selectionModel()->selectedRows();
+        if (!m_switching && rows.size() == 1 && rows.constFirst().row() != m_view->currentIndex().row())
+            m_view->selectionModel()->setCurrentIndex(rows.constFirst(), QItemSelectionModel::NoUpdate);
     });
 
     auto *left = new QWidget;
@@ -203,21 +229,27 @@ void MainWindow::buildUi()
         if (m_tabs->currentWidget() == m_chart)
             m_chart->reload();
     });
-    auto *right = new QWidget;
-    auto *rightLayout = new QVBoxLayout(right);
+    auto *details = new QWidget;
+    auto *rightLayout = new QVBoxLayout(details);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(m_testResult);
     rightLayout->addWidget(m_tabs, 1);
+    m_empty = new EmptyStatePane;
+    connect(m_empty, &EmptyStatePane::newWebhookRequested, this, &MainWindow::newWebhook);
+    m_right = new QStackedWidget;
+    m_right->addWidget(details);
+    m_right->addWidget(m_empty);
 
     m_splitter = new QSplitter;
     m_splitter->addWidget(left);
-    m_splitter->addWidget(right);
+    m_splitter->addWidget(m_right);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({560, 900});
+    m_splitter->setSizes({700, 700});
     setCentralWidget(m_splitter);
 
     m_engineStatus = new QLabel;
-    m_engineStatus->setAccessibleName(tr("Engine status"));
+    // No fixed accessible name: the text is what a screen reader must read.
+    m_engineStatus->setAccessibleDescription(tr("Engine status"));
     statusBar()->addPermanentWidget(m_engineStatus);
 
     connect(m_form, &WebhookForm::saved, this, [this](const QString &id) {
@@ -296,7 +328,11 @@ void MainWindow::currentChanged()
         return;
     }
     m_shownId = id;
+    if (!id.isEmpty())
+        m_editingNew = false;
     updateActions();
+    const auto *row = m_model->rowFor(id);
+    m_testResult->setWebhook(id, row ? row->webhook.name : QString());
     if (id.isEmpty())
         return;
     m_history->setWebhook(id);
@@ -330,7 +366,8 @@ void MainWindow::refreshEngineStatus()
         },
         this, [this, paused, running](int depth) {
             const auto state = !running ? tr("Engine stopped") : (paused ? tr("Engine paused") : tr("Engine running"));
-            m_engineStatus->setText(tr("%1 — %n delivery(ies) queued", nullptr, std::max(depth, 0)).arg(state));
+            m_engineStatus->setText(depth < 0 ? tr("%1 — queue unknown (database unreachable)").arg(state)
+                                                    : tr("%1 — %n deliveries queued", nullptr, depth).arg(state));
         });
 }
 
@@ -345,6 +382,9 @@ void MainWindow::newWebhook()
     m_shownId.clear();
     m_form->newWebhook();
     m_secret->setWebhook({});
+    m_testResult->setWebhook({}, {});
+    m_editingNew = true;
+    showDetailsPane(true);
     m_tabs->setCurrentWidget(m_form);
     m_form->urlEdit()->setFocus();
     updateActions();
@@ -369,6 +409,7 @@ void MainWindow::duplicateWebhook()
     m_form->setWebhook(Webhook{});
     m_form->setWebhook(copy);
     m_secret->setWebhook({});
+    m_testResult->setWebhook({}, {});
     m_tabs->setCurrentWidget(m_form);
     updateActions();
 }
@@ -411,8 +452,25 @@ void MainWindow::toggleActive()
 void MainWindow::testWebhook()
 {
     const auto id = currentWebhookId();
-    if (!id.isEmpty())
-        m_testResult->test(id);
+    if (const auto *row = m_model->rowFor(id))
+        m_testResult->test(id, row->webhook.name);
+}
+
+bool MainWindow::showsEmptyState() const
+{
+    return m_right->currentWidget() == m_empty;
+}
+
+void MainWindow::showDetailsPane(bool details)
+{
+    m_right->setCurrentIndex(details ? 0 : 1);
+}
+
+QDialog *MainWindow::openDialog(QDialog *dialog)
+{
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::refresh()

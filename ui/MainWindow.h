@@ -3,10 +3,12 @@
 #include <QMainWindow>
 
 class QAction;
+class QDialog;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QSplitter;
+class QStackedWidget;
 class QTabWidget;
 class QTableView;
 
@@ -14,6 +16,7 @@ namespace hookline {
 
 class AppContext;
 class DeliveryChart;
+class EmptyStatePane;
 class HistoryView;
 class SecretPanel;
 class TestResultBar;
@@ -37,6 +40,9 @@ public:
     SecretPanel *secretPanel() const { return m_secret; }
     HistoryView *history() const { return m_history; }
     QTabWidget *tabs() const { return m_tabs; }
+    TestResultBar *testResult() const { return m_testResult; }
+    EmptyStatePane *emptyState() const { return m_empty; }
+    bool showsEmptyState() const;
     QAction *action(const QString &name) const;
 
 protected:
@@ -57,6 +63,8 @@ private:
     void toggleActive();
     void testWebhook();
     void refresh();
+    QDialog *openDialog(QDialog *dialog);
+    void showDetailsPane(bool details); // false: the empty state of a first start
 
     AppContext &m_context;
     WebhookListModel *m_model;
@@ -70,6 +78,9 @@ private:
     HistoryView *m_history = nullptr;
     DeliveryChart *m_chart = nullptr;
     TestResultBar *m_testResult = nullptr;
+    EmptyStatePane *m_empty = nullptr;
+    QStackedWidget *m_right = nullptr;
+    bool m_editingNew = false; // a new webhook's form is open (no row is current)
     QLabel *m_engineStatus = nullptr;
     QString m_shownId;
     bool m_switching = false;

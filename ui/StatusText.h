@@ -17,11 +17,11 @@ public:
     static QString label(DeliveryStatus status)
     {
         switch (status) {
-        case DeliveryStatus::Pending: return tr("pending");
-        case DeliveryStatus::Delivering: return tr("delivering");
-        case DeliveryStatus::Retrying: return tr("retrying");
-        case DeliveryStatus::Succeeded: return tr("succeeded");
-        case DeliveryStatus::Failed: return tr("failed");
+        case DeliveryStatus::Pending: return tr("Waiting");
+        case DeliveryStatus::Delivering: return tr("Being delivered");
+        case DeliveryStatus::Retrying: return tr("Waiting to retry");
+        case DeliveryStatus::Succeeded: return tr("Succeeded");
+        case DeliveryStatus::Failed: return tr("Failed");
         }
         return deliveryStatusName(status);
     }

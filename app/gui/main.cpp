@@ -2,17 +2,17 @@
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "ScreenshotTour.h"
+#include "Theme.h"
+#include "Translations.h"
 #include "engine/DeliveryEngine.h"
 #include "service/CatalogService.h"
 #include "store/Database.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
 #include <QSettings>
-#include <QTranslator>
 
 using namespace hookline;
 
@@ -31,7 +31,15 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("lang"), QStringLiteral("Interface language, e.g. en or fr (default: the system's)."), QStringLiteral("LANG")});
     parser.addOption({QStringLiteral("screenshots"), QStringLiteral("Write PNGs of every screen to DIR, then quit."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default 2)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("palette"), QStringLiteral("dark or light, whatever the desktop uses (default: the desktop's)."), QStringLiteral("dark|light")});
     parser.process(app);
+    const auto palette = parser.value(QStringLiteral("palette"));
+    if (!palette.isEmpty() && palette != u"dark" && palette != u"light") {
+        QMessageBox::critical(nullptr, QStringLiteral("Hookline"), QStringLiteral("--palette takes dark or light, not \"%1\".").arg(palette));
+        return 2;
+    }
+    if (!palette.isEmpty())
+        Theme::applyPalette(palette == u"dark");
 
     // --lang, else the language chosen in the Settings dialog, else the system's.
     const auto chosen = QSettings().value(QStringLiteral("language")).toString();
@@ -39,12 +47,7 @@ int main(int argc, char *argv[])
                            : !chosen.isEmpty()                  ? QLocale(chosen)
                                                                 : QLocale::system();
     QLocale::setDefault(locale);
-    QTranslator qtTranslator;
-    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator translator;
-    if (translator.load(locale, QStringLiteral("hookline"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&translator);
+    Translations::install(locale);
 
     QString location = parser.value(QStringLiteral("db"));
     if (location.isEmpty() && qEnvironmentVariableIsEmpty("HOOKLINE_DB"))
@@ -71,7 +74,9 @@ int main(int argc, char *argv[])
     window.show();
     std::unique_ptr<ScreenshotTour> tour;
     if (parser.isSet(QStringLiteral("screenshots"))) {
-        const QString suffix = locale.language() == QLocale::English ? QString() : u'-' + locale.name().section(u'_', 0, 0);
+        QString suffix = locale.language() == QLocale::English ? QString() : u'-' + locale.name().section(u'_', 0, 0);
+        if (palette == u"dark")
+            suffix += QStringLiteral("-dark");
         tour = std::make_unique<ScreenshotTour>(window, context, parser.value(QStringLiteral("screenshots")), suffix);
         tour->start();
     }

@@ -2,6 +2,7 @@
 
 #include "AppContext.h"
 #include "StatusText.h"
+#include "TimeText.h"
 #include "CurlCommand.h"
 #include "service/WebhookService.h"
 #include "store/DeliveryStore.h"
@@ -50,7 +51,7 @@ AttemptDialog::AttemptDialog(AppContext &context, const QString &deliveryId, QWi
     resize(980, 640);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_summary->setAccessibleName(tr("Delivery summary"));
+    m_summary->setAccessibleDescription(tr("Delivery summary")); // its text is the name a screen reader reads
     m_list->setAccessibleName(tr("Attempts"));
     m_list->setMaximumWidth(260);
     for (auto *edit : {m_request, m_response}) {
@@ -124,12 +125,12 @@ AttemptDialog::AttemptDialog(AppContext &context, const QString &deliveryId, QWi
             m_event = loaded.event;
             m_url = loaded.url;
             m_attempts = loaded.attempts;
-            m_summary->setText(tr("%1 of event %2 (%3) to %4 — %5 after %n attempt(s)", nullptr, d.attempts)
+            m_summary->setText(tr("%1 of event %2 (%3) to %4 — %5 after %n attempts", nullptr, d.attempts)
                                    .arg(d.id, d.eventId, d.eventType, m_url, StatusText::label(d.status)));
             for (const auto &a : std::as_const(m_attempts)) {
                 const auto result = a.responseStatus ? QString::number(*a.responseStatus) : tr("no response");
-                m_list->addItem(tr("#%1  %2  %3 ms\n%4").arg(a.number).arg(result).arg(a.durationMs)
-                                    .arg(QLocale().toString(a.startedAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))));
+                m_list->addItem(tr("#%1  %2  %3 ms\n%4").arg(a.number).arg(result).arg(a.durationMs).arg(TimeText::absolute(a.startedAt)));
+                m_list->item(m_list->count() - 1)->setToolTip(TimeText::exact(a.startedAt)); // to the millisecond
             }
             if (m_attempts.isEmpty())
                 m_request->setPlainText(tr("No attempt yet. The body that will be sent:\n\n%1").arg(prettyBody(m_event.body)));

@@ -46,7 +46,7 @@ CatalogDialog::CatalogDialog(AppContext &context, QWidget *parent)
     m_sample->setFont(QFont(QStringLiteral("monospace")));
     m_sample->setTabChangesFocus(true);
     m_message->setWordWrap(true);
-    m_message->setAccessibleName(tr("Catalog message"));
+    m_message->setAccessibleDescription(tr("Catalog message")); // its text is the name a screen reader reads
 
     auto *form = new QFormLayout;
     const auto row = [form](const QString &text, QWidget *field) {

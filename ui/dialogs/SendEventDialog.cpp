@@ -34,7 +34,7 @@ SendEventDialog::SendEventDialog(AppContext &context, QWidget *parent)
     m_payload->setFont(QFont(QStringLiteral("monospace")));
     m_payload->setTabChangesFocus(true);
     m_result->setWordWrap(true);
-    m_result->setAccessibleName(tr("Send result"));
+    m_result->setAccessibleDescription(tr("Send result")); // its text is the name a screen reader reads
     m_emit->setAccessibleName(tr("Emit event"));
     auto *form = new QFormLayout;
     const auto row = [form](const QString &text, QWidget *field) {
@@ -94,7 +94,7 @@ void SendEventDialog::send()
                 m_result->setText(r.error().message);
                 return;
             }
-            m_result->setText(tr("Event %1 recorded: %n delivery(ies) queued.", nullptr, r->deliveries).arg(r->eventId));
+            m_result->setText(tr("Event %1 recorded: %n deliveries queued.", nullptr, r->deliveries).arg(r->eventId));
             m_context.notifyEventsEmitted();
         });
 }

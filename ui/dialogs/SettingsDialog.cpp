@@ -1,6 +1,8 @@
 #include "SettingsDialog.h"
 
 #include "AppContext.h"
+#include "Theme.h"
+#include "widgets/DurationEdit.h"
 #include "service/Settings.h"
 #include "store/Database.h"
 #include "store/Sql.h"
@@ -27,7 +29,7 @@ QLabel *warning(const QString &text)
 {
     auto *label = new QLabel(QStringLiteral("⚠ ") + text);
     label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: #8a5300"));
+    Theme::setTone(label, Theme::Tone::Warning);
     return label;
 }
 } // namespace
@@ -38,9 +40,9 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     , m_database(new QLineEdit(this))
     , m_language(new QComboBox(this))
     , m_prefix(new QLineEdit(this))
-    , m_timeout(new QDoubleSpinBox(this))
+    , m_timeout(new DurationEdit(tr("Request timeout"), this))
     , m_retention(new QSpinBox(this))
-    , m_grace(new QSpinBox(this))
+    , m_grace(new DurationEdit(tr("Secret rotation grace period"), this))
     , m_caFile(new QLineEdit(this))
     , m_insecure(new QCheckBox(tr("Allow plain &http:// URLs"), this))
     , m_private(new QCheckBox(tr("Allow private and &local addresses"), this))
@@ -63,19 +65,15 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     m_language->setToolTip(tr("Used from the next start"));
     m_prefix->setAccessibleName(tr("Header prefix"));
     m_timeout->setRange(0.1, 300);
-    m_timeout->setSuffix(tr(" s"));
-    m_timeout->setAccessibleName(tr("Request timeout"));
     m_retention->setRange(1, 10000000);
     m_retention->setAccessibleName(tr("Deliveries kept per webhook"));
     m_grace->setRange(0, 30 * 24 * 3600);
-    m_grace->setSuffix(tr(" s"));
-    m_grace->setAccessibleName(tr("Secret rotation grace period"));
     m_caFile->setAccessibleName(tr("Extra CA certificates"));
     m_insecure->setAccessibleName(tr("Allow insecure URLs"));
     m_private->setAccessibleName(tr("Allow private addresses"));
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
-    m_problem->setAccessibleName(tr("Settings problem"));
+    Theme::setTone(m_problem, Theme::Tone::Error);
+    m_problem->setAccessibleDescription(tr("Settings problem")); // the text itself is the name a screen reader reads
 
     auto *browse = new QPushButton(tr("&Browse…"), this);
     browse->setAccessibleName(tr("Browse for CA certificates"));
@@ -140,9 +138,9 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
 void SettingsDialog::load(const QMap<QString, QString> &v)
 {
     m_prefix->setText(v.value(QString::fromLatin1(Settings::kHeaderPrefix)));
-    m_timeout->setValue(v.value(QString::fromLatin1(Settings::kRequestTimeoutSeconds)).toDouble());
+    m_timeout->setSeconds(v.value(QString::fromLatin1(Settings::kRequestTimeoutSeconds)).toDouble());
     m_retention->setValue(v.value(QString::fromLatin1(Settings::kRetention)).toInt());
-    m_grace->setValue(v.value(QString::fromLatin1(Settings::kRotationGraceSeconds)).toInt());
+    m_grace->setSeconds(v.value(QString::fromLatin1(Settings::kRotationGraceSeconds)).toInt());
     m_caFile->setText(v.value(QString::fromLatin1(Settings::kExtraCaCertificates)));
     m_insecure->setChecked(v.value(QString::fromLatin1(Settings::kAllowInsecureUrls)) == u"true");
     m_private->setChecked(v.value(QString::fromLatin1(Settings::kAllowPrivateAddresses)) == u"true");
@@ -151,9 +149,9 @@ void SettingsDialog::load(const QMap<QString, QString> &v)
 QMap<QString, QString> SettingsDialog::values() const
 {
     return {{QString::fromLatin1(Settings::kHeaderPrefix), m_prefix->text().trimmed()},
-            {QString::fromLatin1(Settings::kRequestTimeoutSeconds), QString::number(m_timeout->value())},
+            {QString::fromLatin1(Settings::kRequestTimeoutSeconds), QString::number(m_timeout->seconds())},
             {QString::fromLatin1(Settings::kRetention), QString::number(m_retention->value())},
-            {QString::fromLatin1(Settings::kRotationGraceSeconds), QString::number(m_grace->value())},
+            {QString::fromLatin1(Settings::kRotationGraceSeconds), QString::number(qRound64(m_grace->seconds()))},
             {QString::fromLatin1(Settings::kExtraCaCertificates), m_caFile->text().trimmed()},
             {QString::fromLatin1(Settings::kAllowInsecureUrls), m_insecure->isChecked() ? QStringLiteral("true") : QStringLiteral("false")},
             {QString::fromLatin1(Settings::kAllowPrivateAddresses), m_private->isChecked() ? QStringLiteral("true") : QStringLiteral("false")}};

@@ -13,6 +13,7 @@ class QSpinBox;
 namespace hookline {
 
 class AppContext;
+class DurationEdit;
 
 // Installation settings. Security switches carry their warning next to them.
 class SettingsDialog final : public QDialog {
@@ -34,9 +35,9 @@ private:
     QLineEdit *m_database;
     QComboBox *m_language;
     QLineEdit *m_prefix;
-    QDoubleSpinBox *m_timeout;
+    DurationEdit *m_timeout;
     QSpinBox *m_retention;
-    QSpinBox *m_grace;
+    DurationEdit *m_grace;
     QLineEdit *m_caFile;
     QCheckBox *m_insecure;
     QCheckBox *m_private;

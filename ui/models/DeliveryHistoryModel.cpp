@@ -2,6 +2,8 @@
 
 #include "AppContext.h"
 #include "StatusText.h"
+#include "Theme.h"
+#include "TimeText.h"
 
 #include <QApplication>
 #include <QColor>
@@ -205,7 +207,7 @@ QVariant DeliveryHistoryModel::data(const QModelIndex &index, int role) const
             return QApplication::style()->standardIcon(icon);
         }
         if (role == Qt::ForegroundRole && d->status == DeliveryStatus::Failed)
-            return QColor(0xb3, 0x26, 0x1e);
+            return Theme::color(Theme::Tone::Error);
         if (role == Qt::ToolTipRole && !d->lastError.isEmpty())
             return d->lastError;
         break;
@@ -217,7 +219,9 @@ QVariant DeliveryHistoryModel::data(const QModelIndex &index, int role) const
         if (role == RawDataRole)
             return d->createdAt;
         if (role == Qt::DisplayRole)
-            return QLocale().toString(d->createdAt.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+            return TimeText::absolute(d->createdAt);
+        if (role == Qt::ToolTipRole)
+            return TimeText::exact(d->createdAt);
         break;
     case Attempts:
         if (role == Qt::DisplayRole || role == RawDataRole)
@@ -236,7 +240,10 @@ QVariant DeliveryHistoryModel::data(const QModelIndex &index, int role) const
             return d->lastDurationMs ? tr("%1 ms").arg(*d->lastDurationMs) : QStringLiteral("—");
         break;
     case Webhook:
+        // The name a person gave it; the id is in the tooltip and in Details.
         if (role == Qt::DisplayRole || role == RawDataRole)
+            return m_webhookNames.value(d->webhookId, d->webhookId);
+        if (role == Qt::ToolTipRole)
             return d->webhookId;
         break;
     case Id:
@@ -249,6 +256,13 @@ QVariant DeliveryHistoryModel::data(const QModelIndex &index, int role) const
     if (role == Qt::TextAlignmentRole && (index.column() == Attempts || index.column() == LastCode || index.column() == Duration))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
+}
+
+void DeliveryHistoryModel::setWebhookNames(const QHash<QString, QString> &names)
+{
+    m_webhookNames = names;
+    if (m_count > 0)
+        Q_EMIT dataChanged(index(0, Webhook), index(m_count - 1, Webhook), {Qt::DisplayRole});
 }
 
 QVariant DeliveryHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const

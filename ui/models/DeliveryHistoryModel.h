@@ -32,6 +32,8 @@ public:
     DeliveryFilter filter() const { return m_filter; }
     // Re-counts; rows that are new since the last count appear at the top.
     void refresh();
+    // Webhook names for the Webhook column (ids stay in its tooltip).
+    void setWebhookNames(const QHash<QString, QString> &names);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -64,6 +66,7 @@ private:
     mutable QHash<int, QList<std::optional<Delivery>>> m_pages;
     mutable QList<int> m_pageOrder;          // least recently loaded first
     mutable QSet<int> m_requested;
+    QHash<QString, QString> m_webhookNames;
     bool m_counting = false;
     bool m_countAgain = false;
 };

@@ -2,6 +2,8 @@
 
 #include "AppContext.h"
 #include "StatusText.h"
+#include "Theme.h"
+#include "TimeText.h"
 #include "service/WebhookService.h"
 
 #include <QApplication>
@@ -65,23 +67,26 @@ QVariant WebhookListModel::data(const QModelIndex &index, int role) const
         if (role == RawDataRole)
             return w.active ? 0 : (w.disabledReason.isEmpty() ? 1 : 2);
         if (role == Qt::ForegroundRole)
-            return w.active ? QColor(0x1b, 0x7f, 0x3b) : (w.disabledReason.isEmpty() ? QColor(0x6b, 0x6b, 0x6b) : QColor(0xb3, 0x26, 0x1e));
+            return Theme::color(w.active ? Theme::Tone::Success : (w.disabledReason.isEmpty() ? Theme::Tone::Muted : Theme::Tone::Error));
         if (role == Qt::DecorationRole) {
             const auto icon = w.active ? QStyle::SP_DialogApplyButton : (w.disabledReason.isEmpty() ? QStyle::SP_MediaPause : QStyle::SP_MessageBoxWarning);
             return QApplication::style()->standardIcon(icon);
         }
         if (role == Qt::ToolTipRole && !w.disabledReason.isEmpty())
-            return tr("Deactivated %1: %2").arg(QLocale().toString(w.disabledAt.toLocalTime(), QLocale::ShortFormat), w.disabledReason);
+            return tr("Deactivated %1: %2").arg(TimeText::absolute(w.disabledAt), w.disabledReason);
         break;
     case LastDelivery:
         if (role == RawDataRole)
             return a.lastAt;
-        if (role == Qt::DisplayRole) {
+        if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
             if (!a.lastAt.isValid())
                 return tr("Never");
+            // Relative where a person scans the list; exact in the tooltip.
             const auto code = a.lastStatusCode ? QStringLiteral(" (%1)").arg(*a.lastStatusCode) : QString();
-            return QStringLiteral("%1 — %2%3").arg(QLocale().toString(a.lastAt.toLocalTime(), QLocale::ShortFormat),
-                                                 a.lastStatus ? StatusText::label(*a.lastStatus) : QString(), code);
+            const auto status = a.lastStatus ? StatusText::label(*a.lastStatus) : QString();
+            if (role == Qt::ToolTipRole)
+                return QStringLiteral("%1 — %2%3\n%4").arg(TimeText::absolute(a.lastAt), status, code, TimeText::exact(a.lastAt));
+            return QStringLiteral("%1 — %2%3").arg(TimeText::relative(a.lastAt), status, code);
         }
         break;
     case SuccessRate:

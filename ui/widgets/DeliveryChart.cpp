@@ -1,5 +1,7 @@
 #include "DeliveryChart.h"
 
+#include "Theme.h"
+
 #include "AppContext.h"
 #include "store/DeliveryStore.h"
 
@@ -73,8 +75,8 @@ void DeliveryChart::reload()
             m_loading = false;
             auto *succeeded = new QBarSet(tr("Succeeded"));
             auto *failed = new QBarSet(tr("Failed"));
-            succeeded->setColor(QColor(0x2e, 0x7d, 0x32));
-            failed->setColor(QColor(0xc6, 0x28, 0x28));
+            succeeded->setColor(Theme::color(Theme::Tone::Success, palette()));
+            failed->setColor(Theme::color(Theme::Tone::Error, palette()));
             QStringList categories;
             int peak = 0;
             for (const auto &b : buckets) {

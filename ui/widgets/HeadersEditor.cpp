@@ -1,5 +1,7 @@
 #include "HeadersEditor.h"
 
+#include "Theme.h"
+
 #include "service/WebhookValidator.h"
 
 #include <QHBoxLayout>
@@ -23,8 +25,8 @@ HeadersEditor::HeadersEditor(QWidget *parent)
     m_table->setAccessibleName(tr("Custom headers"));
     m_table->setAccessibleDescription(tr("Headers sent with every delivery, after Hookline's own"));
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
-    m_problem->setAccessibleName(tr("Custom header problem"));
+    Theme::setTone(m_problem, Theme::Tone::Error);
+    m_problem->setAccessibleDescription(tr("Custom header problem")); // the text is the accessible name
     auto *add = new QPushButton(tr("Add header"), this);
     auto *remove = new QPushButton(tr("Remove header"), this);
     add->setAccessibleName(tr("Add header"));
@@ -122,7 +124,7 @@ void HeadersEditor::validate()
             if (other != row && o && !header.name.isEmpty() && o->text().trimmed().compare(header.name, Qt::CaseInsensitive) == 0)
                 why = tr("%1 is given twice").arg(header.name);
         }
-        item->setBackground(why.isEmpty() ? QBrush() : QColor(0xf9, 0xde, 0xdc));
+        item->setBackground(why.isEmpty() ? QBrush() : Theme::errorBackground(m_table->palette()));
         item->setToolTip(why);
     }
     m_problem->setText(m_problemText);

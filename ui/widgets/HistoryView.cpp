@@ -3,6 +3,7 @@
 #include "AppContext.h"
 #include "StatusText.h"
 #include "CurlCommand.h"
+#include "TimeText.h"
 #include "dialogs/AttemptDialog.h"
 #include "models/DeliveryHistoryModel.h"
 #include "service/WebhookService.h"
@@ -10,6 +11,7 @@
 #include "store/EventStore.h"
 #include "store/Sql.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -53,8 +55,10 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     m_until->setCalendarPopup(true);
     m_since->setEnabled(false);
     m_until->setEnabled(false);
-    m_count->setAccessibleName(tr("Number of deliveries"));
-    m_message->setAccessibleName(tr("History message"));
+    // Their text is what a screen reader reads: no fixed accessible name.
+    m_count->setAccessibleDescription(tr("Number of deliveries"));
+    m_message->setAccessibleDescription(tr("History message"));
+    m_message->setTextFormat(Qt::PlainText);
 
     m_view->setModel(m_model);
     m_view->setAccessibleName(tr("Delivery history"));
@@ -65,9 +69,21 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(DeliveryHistoryModel::Status, 120);
+    m_view->setWordWrap(false);
+    m_view->setColumnWidth(DeliveryHistoryModel::Status, m_view->fontMetrics().horizontalAdvance(StatusText::label(DeliveryStatus::Retrying)) + 48);
     m_view->setColumnWidth(DeliveryHistoryModel::Event, 170);
-    m_view->setColumnWidth(DeliveryHistoryModel::Created, 150);
+    m_view->setColumnWidth(DeliveryHistoryModel::Created, m_view->fontMetrics().horizontalAdvance(TimeText::absolute(QDateTime::currentDateTime())) + 24);
+    // Ids are for the curious: hidden until asked for (right-click the header).
+    m_view->setColumnHidden(DeliveryHistoryModel::Id, true);
+    auto *header = m_view->horizontalHeader();
+    header->setContextMenuPolicy(Qt::ActionsContextMenu);
+    for (int column = 0; column < DeliveryHistoryModel::ColumnCount; ++column) {
+        auto *toggle = new QAction(m_model->headerData(column, Qt::Horizontal).toString(), header);
+        toggle->setCheckable(true);
+        toggle->setChecked(!m_view->isColumnHidden(column));
+        connect(toggle, &QAction::toggled, this, [this, column](bool on) { m_view->setColumnHidden(column, !on); });
+        header->addAction(toggle);
+    }
 
     auto *statusLabel = new QLabel(tr("St&atus:"), this);
     statusLabel->setBuddy(m_status);
@@ -89,6 +105,10 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     auto *curl = new QPushButton(tr("Copy as c&url"), this);
     auto *payload = new QPushButton(tr("Copy &payload"), this);
     auto *details = new QPushButton(tr("&Details…"), this);
+    m_retry = retry;
+    m_curl = curl;
+    m_payload = payload;
+    m_details = details;
     retry->setAccessibleName(tr("Retry now"));
     curl->setAccessibleName(tr("Copy as curl"));
     payload->setAccessibleName(tr("Copy payload"));
@@ -125,8 +145,15 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
             showDetails(id);
     });
     connect(m_model, &DeliveryHistoryModel::countChanged, this, [this](int n) {
-        m_count->setText(tr("%n delivery(ies)", nullptr, n));
+        m_count->setText(tr("%n deliveries", nullptr, n));
+        updateButtons();
     });
+    // The buttons act on the selected delivery: enabled only when they can.
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HistoryView::updateButtons);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &HistoryView::updateButtons);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &HistoryView::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &HistoryView::updateButtons);
+    updateButtons();
 }
 
 void HistoryView::setWebhook(const QString &webhookId)
@@ -162,8 +189,19 @@ void HistoryView::applyFilter()
 
 QString HistoryView::currentDeliveryId() const
 {
-    const auto index = m_view->currentIndex();
-    return index.isValid() ? m_model->data(index, DeliveryHistoryModel::DeliveryIdRole).toString() : QString();
+    const auto rows = m_view->selectionModel()->selectedRows();
+    return rows.size() == 1 ? m_model->data(rows.constFirst(), DeliveryHistoryModel::DeliveryIdRole).toString() : QString();
+}
+
+void HistoryView::updateButtons()
+{
+    const auto rows = m_view->selectionModel()->selectedRows();
+    const auto *d = rows.size() == 1 ? m_model->delivery(rows.constFirst().row()) : nullptr;
+    m_details->setEnabled(d);
+    m_payload->setEnabled(d);
+    m_curl->setEnabled(d && d->attempts > 0);
+    // A delivery on its way cannot be queued again.
+    m_retry->setEnabled(d && d->status != DeliveryStatus::Delivering);
 }
 
 void HistoryView::showDetails(const QString &deliveryId)
@@ -190,13 +228,13 @@ void HistoryView::retryNow()
                 return s.error();
             return *n;
         },
-        this, [this, id](Result<int> n) {
+        this, [this](Result<int> n) {
             if (!n)
                 m_message->setText(n.error().message);
             else if (*n == 0)
-                m_message->setText(tr("%1 is being delivered right now.").arg(id));
+                m_message->setText(tr("This delivery is being delivered right now."));
             else
-                m_message->setText(tr("%1 queued again.").arg(id));
+                m_message->setText(tr("Queued again: it is sent as soon as a worker is free."));
             m_context.notifyEventsEmitted();
         });
 }

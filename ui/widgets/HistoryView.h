@@ -29,9 +29,14 @@ public:
 
     DeliveryHistoryModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    QPushButton *retryButton() const { return m_retry; }
+    QPushButton *curlButton() const { return m_curl; }
+    QPushButton *payloadButton() const { return m_payload; }
+    QPushButton *detailsButton() const { return m_details; }
 
 private:
     void applyFilter();
+    void updateButtons();
     QString currentDeliveryId() const;
     void retryNow();
     void copyCurl();
@@ -49,6 +54,10 @@ private:
     QDateTimeEdit *m_until;
     QLabel *m_count;
     QLabel *m_message;
+    QPushButton *m_retry = nullptr;
+    QPushButton *m_curl = nullptr;
+    QPushButton *m_payload = nullptr;
+    QPushButton *m_details = nullptr;
 };
 
 } // namespace hookline

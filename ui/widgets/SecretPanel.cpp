@@ -2,10 +2,12 @@
 
 #include "AppContext.h"
 #include "Clipboard.h"
+#include "TimeText.h"
 #include "service/WebhookService.h"
 #include "widgets/RetryTimeline.h"
 
 #include <QFormLayout>
+#include <QHideEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -39,10 +41,12 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
     m_copy->setAccessibleDescription(tr("Copies the secret; the clipboard is cleared after 30 seconds"));
     m_rotate->setAccessibleName(tr("Rotate secret"));
     m_rotate->setAccessibleDescription(tr("Issues a new secret; the old one keeps signing during the grace period"));
+    // No fixed accessible names on these two: their text is what a screen
+    // reader must read (in Qt 6.4 a fixed name hides it); the purpose is the description.
     m_grace->setWordWrap(true);
-    m_grace->setAccessibleName(tr("Previous secret"));
+    m_grace->setAccessibleDescription(tr("Previous secret"));
     m_status->setWordWrap(true);
-    m_status->setAccessibleName(tr("Secret status"));
+    m_status->setAccessibleDescription(tr("Secret status"));
 
     auto *label = new QLabel(tr("Secret &key:"), this);
     label->setBuddy(m_secret);
@@ -64,17 +68,28 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
     connect(m_reveal, &QToolButton::toggled, this, [this](bool on) {
         m_secret->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
         m_reveal->setText(on ? tr("Hi&de") : tr("Re&veal"));
+        m_secret->setAccessibleDescription(on ? tr("Shown; use Hide to mask it") : tr("Masked; use Reveal to show it"));
+        if (!on)
+            forgetRotation();
     });
     connect(m_copy, &QPushButton::clicked, this, &SecretPanel::copy);
     connect(m_rotate, &QPushButton::clicked, this, &SecretPanel::rotate);
-    connect(Clipboard::instance(), &Clipboard::cleared, this, [this] { m_status->setText(tr("The clipboard was cleared.")); });
+    connect(Clipboard::instance(), &Clipboard::cleared, this, [this] {
+        m_status->setText(tr("The clipboard was cleared."));
+        if (!m_rotatedSecret.isEmpty())
+            m_rotationNotice = tr("New secret issued. ") + m_status->text();
+    });
 }
 
 void SecretPanel::setWebhook(const Webhook &w)
 {
+    // The window reloads the webhook after a rotation: the new secret stays shown.
+    const bool keepRotation = !m_rotatedSecret.isEmpty() && w.id == m_webhook.id && w.secret == m_rotatedSecret;
+    if (!keepRotation)
+        forgetRotation();
     m_webhook = w;
     m_secret->setText(w.secret);
-    m_reveal->setChecked(false);
+    m_reveal->setChecked(keepRotation);
     const bool exists = !w.id.isEmpty();
     m_copy->setEnabled(exists);
     m_rotate->setEnabled(exists);
@@ -85,18 +100,40 @@ void SecretPanel::setWebhook(const Webhook &w)
     const auto now = QDateTime::currentDateTimeUtc();
     for (const auto &s : w.secrets) {
         if (s.expiresAt && *s.expiresAt > now)
-            grace << tr("The previous secret keeps signing beside this one until %1.").arg(QLocale().toString(s.expiresAt->toLocalTime(), QLocale::LongFormat));
+            grace << tr("The previous secret keeps signing beside this one until %1.").arg(TimeText::absolute(*s.expiresAt));
     }
     m_grace->setText(grace.join(u'\n'));
     m_grace->setVisible(!grace.isEmpty());
-    m_status->clear();
+    for (const auto &s : w.secrets) {
+        if (s.expiresAt && *s.expiresAt > now)
+            m_grace->setToolTip(TimeText::exact(*s.expiresAt));
+    }
+    m_status->setText(keepRotation ? m_rotationNotice : QString());
+}
+
+void SecretPanel::forgetRotation()
+{
+    m_rotatedSecret.clear();
+    m_rotationNotice.clear();
+}
+
+void SecretPanel::hideEvent(QHideEvent *event)
+{
+    // Leaving the panel (another tab, another webhook) masks the secret again;
+    // a minimised window is not leaving.
+    if (!event->spontaneous() && !m_rotatedSecret.isEmpty()) {
+        forgetRotation();
+        m_reveal->setChecked(false);
+        m_status->clear();
+    }
+    QWidget::hideEvent(event);
 }
 
 void SecretPanel::copy()
 {
     Clipboard::instance()->setSecret(m_webhook.secret);
     m_status->setText(tr("Copied. The clipboard is cleared in %n seconds unless you copy something else.", nullptr,
-                         Clipboard::instance()->clearDelayMs() / 1000));
+                               Clipboard::instance()->clearDelayMs() / 1000));
 }
 
 void SecretPanel::rotate()
@@ -129,10 +166,13 @@ void SecretPanel::rotateConfirmed()
                 m_status->setText(result.error().message);
                 return;
             }
+            forgetRotation();
             setWebhook(*result);
             m_reveal->setChecked(true);
             copy();
-            m_status->setText(tr("New secret issued and copied. ") + m_status->text());
+            m_rotatedSecret = result->secret;
+            m_rotationNotice = tr("New secret issued and copied. ") + m_status->text();
+            m_status->setText(m_rotationNotice);
             m_context.notifyWebhooksChanged();
             Q_EMIT rotated(result->id);
         });

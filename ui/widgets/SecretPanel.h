@@ -39,10 +39,19 @@ public Q_SLOTS:
 Q_SIGNALS:
     void rotated(const QString &webhookId);
 
+protected:
+    void hideEvent(QHideEvent *event) override;
+
 private:
+    void forgetRotation();
+
     AppContext &m_context;
     Webhook m_webhook;
     int m_graceSeconds = 86400;
+    // The secret a rotation just issued: it stays revealed, with its notice,
+    // through the reloads that follow, until the user hides it or leaves.
+    QString m_rotatedSecret;
+    QString m_rotationNotice;
     QLineEdit *m_secret;
     QToolButton *m_reveal;
     QPushButton *m_copy;

@@ -1,16 +1,21 @@
 #pragma once
 
+#include <QDateTime>
+#include <QHash>
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 
 namespace hookline {
 
 class AppContext;
 
 // Sends a webhook.test ping through the engine (off the GUI thread) and shows
-// the outcome in place: status, duration, the start of the response, and a
-// link to the attempt.
+// the outcome in place: which webhook, when, status, duration, the start of
+// the response, and a button to the attempt. Each webhook keeps its own last
+// result; the bar shows the one of the webhook on screen, and keeps its place
+// when empty so that nothing below it jumps.
 class TestResultBar final : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TestResultBar)
@@ -18,19 +23,36 @@ class TestResultBar final : public QWidget {
 public:
     explicit TestResultBar(AppContext &context, QWidget *parent = nullptr);
 
-    void test(const QString &webhookId);
+    // The webhook on screen (empty id: a new form, nothing to ping yet).
+    void setWebhook(const QString &webhookId, const QString &name);
+    void test(const QString &webhookId, const QString &name);
     QLabel *label() const { return m_label; }
+    QPushButton *detailsButton() const { return m_details; }
 
 Q_SIGNALS:
     void detailsRequested(const QString &deliveryId);
     void finished(const QString &deliveryId, bool success);
 
 private:
+    struct Shown {
+        QString text;
+        QString deliveryId; // the attempt the Details button opens, when there is one
+        bool success = false;
+        bool failed = false;
+    };
+
     void showResult(const QString &deliveryId);
+    void record(const QString &webhookId, const Shown &shown);
+    void display();
 
     AppContext &m_context;
     QLabel *m_label;
-    QString m_pending;
+    QPushButton *m_details;
+    QString m_webhookId;
+    QHash<QString, QString> m_names;     // webhook id -> name, for the texts
+    QHash<QString, Shown> m_results;     // webhook id -> its last ping
+    QHash<QString, QString> m_pending;   // delivery id -> webhook id
+    QHash<QString, QDateTime> m_sentAt;  // delivery id -> when the ping was asked for
 };
 
 } // namespace hookline

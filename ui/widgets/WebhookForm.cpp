@@ -1,9 +1,12 @@
 #include "WebhookForm.h"
 
 #include "AppContext.h"
+#include "Theme.h"
+#include "net/AddressPolicy.h"
 #include "engine/Transformer.h"
 #include "service/EventService.h"
 #include "service/WebhookService.h"
+#include "widgets/DurationEdit.h"
 #include "widgets/EventTypeTree.h"
 #include "widgets/HeadersEditor.h"
 #include "widgets/RetryTimeline.h"
@@ -13,6 +16,7 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHash>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -27,6 +31,24 @@ namespace hookline {
 
 namespace {
 enum Strategy { ExponentialStrategy, FixedStrategy, ScheduleStrategy };
+
+QLabel *problemLabel(const QString &purpose)
+{
+    auto *label = new QLabel;
+    label->setWordWrap(true);
+    label->setAccessibleDescription(purpose);
+    label->setTextFormat(Qt::PlainText);
+    label->hide();
+    return label;
+}
+
+void showProblem(QLabel *label, const QString &text)
+{
+    label->setText(text);
+    // Hidden when empty, unless it holds its place in a row of buttons.
+    label->setVisible(!text.isEmpty() || label->property("keepPlace").toBool());
+    Theme::setTone(label, Theme::Tone::Error);
+}
 
 template <typename W>
 W *named(W *widget, const QString &name, const QString &description = {})
@@ -58,8 +80,11 @@ void WebhookForm::buildUi()
     m_name = named(new QLineEdit, tr("Name"), tr("A name to recognise the webhook by; defaults to the URL's host"));
     m_url = named(new QLineEdit, tr("URL"), tr("The receiver's endpoint: https:// and a public address unless the installation allows otherwise"));
     m_url->setPlaceholderText(QStringLiteral("https://example.com/webhooks"));
-    m_urlHint = named(new QLabel, tr("URL check"));
-    m_urlHint->setWordWrap(true);
+    // Labels whose text changes keep no fixed accessible name: in Qt 6.4 it
+    // would replace their text for AT-SPI (and QLabel would no longer announce
+    // a new text). Their purpose is the description.
+    m_urlHint = problemLabel(tr("URL check"));
+    m_generalProblem = problemLabel(tr("General settings problem"));
     m_description = named(new QLineEdit, tr("Description"));
     m_scheme = named(new QComboBox, tr("Signing scheme"), tr("How deliveries are signed; pick what the receiver verifies"));
     const QList<QPair<Scheme, QString>> schemes{
@@ -91,6 +116,7 @@ void WebhookForm::buildUi()
     form->addRow(schemeLabel, m_scheme);
     form->addRow(tenantLabel, m_tenant);
     form->addRow(QString(), m_active);
+    form->addRow(QString(), m_generalProblem);
     column->addWidget(general);
 
     auto *events = new QGroupBox(tr("Events"));
@@ -98,6 +124,8 @@ void WebhookForm::buildUi()
     m_events = new EventTypeTree;
     m_events->setMinimumHeight(220);
     eventsLayout->addWidget(m_events);
+    m_eventsProblem = problemLabel(tr("Events problem"));
+    eventsLayout->addWidget(m_eventsProblem);
     column->addWidget(events);
 
     auto *headers = new QGroupBox(tr("Custom headers"));
@@ -111,10 +139,8 @@ void WebhookForm::buildUi()
     auto *retryForm = new QFormLayout;
     m_maxRetries = named(new QSpinBox, tr("Maximum retries"));
     m_maxRetries->setRange(0, RetryPolicy::kMaxRetries);
-    m_delay = named(new QDoubleSpinBox, tr("First retry delay in seconds"));
+    m_delay = new DurationEdit(tr("First retry delay"));
     m_delay->setRange(RetryPolicy::kMinDelaySeconds, RetryPolicy::kMaxDelaySeconds);
-    m_delay->setDecimals(3);
-    m_delay->setSuffix(tr(" s"));
     m_strategy = named(new QComboBox, tr("Backoff strategy"));
     m_strategy->addItems({tr("Exponential (delay × 2ⁿ)"), tr("Fixed delay"), tr("Explicit schedule")});
     m_schedule = named(new QLineEdit, tr("Retry schedule"), tr("Delays in seconds between attempts, comma-separated, e.g. 60, 300, 1800, 7200"));
@@ -138,9 +164,13 @@ void WebhookForm::buildUi()
     }
     m_timeline = new RetryTimeline;
     m_timeline->setMinimumHeight(140);
-    auto *retryLayout = new QHBoxLayout(retries);
-    retryLayout->addLayout(retryForm);
-    retryLayout->addWidget(m_timeline, 1);
+    auto *retryRow = new QHBoxLayout;
+    retryRow->addLayout(retryForm);
+    retryRow->addWidget(m_timeline, 1);
+    m_retryProblem = problemLabel(tr("Retries problem"));
+    auto *retryLayout = new QVBoxLayout(retries);
+    retryLayout->addLayout(retryRow);
+    retryLayout->addWidget(m_retryProblem);
     column->addWidget(retries);
 
     auto *transform = new QGroupBox(tr("Transformation"));
@@ -167,6 +197,8 @@ void WebhookForm::buildUi()
     transformLayout->addWidget(m_transform);
     transformLayout->addLayout(previewRow);
     transformLayout->addWidget(m_previewOutput);
+    m_transformProblem = problemLabel(tr("Transformation problem"));
+    transformLayout->addWidget(m_transformProblem);
     column->addWidget(transform);
     column->addStretch();
 
@@ -176,9 +208,9 @@ void WebhookForm::buildUi()
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setFocusPolicy(Qt::NoFocus); // the fields inside take focus, not the viewport
 
-    m_problem = named(new QLabel, tr("Form problem"));
-    m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
+    m_problem = problemLabel(tr("Form problem"));
+    m_problem->setProperty("keepPlace", true);
+    m_problem->show();
     m_save = named(new QPushButton(tr("Sa&ve")), tr("Save webhook"));
     m_save->setDefault(true);
     m_revert = named(new QPushButton(tr("Revert")), tr("Revert changes"));
@@ -192,19 +224,27 @@ void WebhookForm::buildUi()
     layout->addWidget(scroll, 1);
     layout->addLayout(buttons);
 
-    const auto changed = [this] { updateState(); };
-    for (auto *edit : {m_name, m_url, m_description, m_schedule, m_tenant})
-        connect(edit, &QLineEdit::textChanged, this, changed);
-    connect(m_scheme, &QComboBox::currentIndexChanged, this, changed);
-    connect(m_strategy, &QComboBox::currentIndexChanged, this, changed);
-    connect(m_active, &QCheckBox::toggled, this, changed);
+    // Each edit marks its section as touched (loading a webhook does not).
+    const auto changedIn = [this](Section section) {
+        return [this, section] {
+            if (!m_loading)
+                touch(section);
+            updateState();
+        };
+    };
+    for (auto *edit : {m_name, m_url, m_description, m_tenant})
+        connect(edit, &QLineEdit::textChanged, this, changedIn(Section::General));
+    connect(m_schedule, &QLineEdit::textChanged, this, changedIn(Section::Retries));
+    connect(m_scheme, &QComboBox::currentIndexChanged, this, changedIn(Section::General));
+    connect(m_strategy, &QComboBox::currentIndexChanged, this, changedIn(Section::Retries));
+    connect(m_active, &QCheckBox::toggled, this, changedIn(Section::General));
     for (auto *spin : {m_maxRetries, m_autoDisable, m_retention})
-        connect(spin, &QSpinBox::valueChanged, this, changed);
-    for (auto *spin : {m_delay, m_jitter})
-        connect(spin, &QDoubleSpinBox::valueChanged, this, changed);
-    connect(m_transform, &QPlainTextEdit::textChanged, this, changed);
-    connect(m_events, &EventTypeTree::changed, this, changed);
-    connect(m_headers, &HeadersEditor::changed, this, changed);
+        connect(spin, &QSpinBox::valueChanged, this, changedIn(Section::Retries));
+    connect(m_jitter, &QDoubleSpinBox::valueChanged, this, changedIn(Section::Retries));
+    connect(m_delay, &DurationEdit::secondsChanged, this, changedIn(Section::Retries));
+    connect(m_transform, &QPlainTextEdit::textChanged, this, changedIn(Section::Transform));
+    connect(m_events, &EventTypeTree::changed, this, changedIn(Section::Events));
+    connect(m_headers, &HeadersEditor::changed, this, changedIn(Section::Headers));
     connect(m_save, &QPushButton::clicked, this, &WebhookForm::save);
     connect(m_revert, &QPushButton::clicked, this, &WebhookForm::revert);
     connect(m_previewButton, &QPushButton::clicked, this, &WebhookForm::preview);
@@ -212,6 +252,14 @@ void WebhookForm::buildUi()
 
 void WebhookForm::setCatalog(const QList<EventType> &types)
 {
+    // A reload of the catalog (Settings saved, Refresh) keeps the events the
+    // user ticked and has not saved yet; an untouched selection is the
+    // webhook's, shown again against the new catalog.
+    auto before = m_events->patterns();
+    auto shown = m_shown.events;
+    before.sort();
+    shown.sort();
+    const bool edited = before != shown;
     m_catalog = types;
     m_loading = true;
     m_events->setCatalog(types);
@@ -220,9 +268,11 @@ void WebhookForm::setCatalog(const QList<EventType> &types)
     for (const auto &t : types)
         m_previewType->addItem(t.name);
     m_previewType->setCurrentText(current);
-    m_events->setPatterns(m_original.events);
+    if (!edited) {
+        m_events->setPatterns(m_original.events);
+        m_shown.events = m_events->patterns();
+    }
     m_loading = false;
-    m_shown.events = m_events->patterns();
     updateState();
 }
 
@@ -244,6 +294,8 @@ void WebhookForm::setWebhook(const Webhook &w)
 {
     m_loading = true;
     m_original = w;
+    m_touched = 0;
+    m_showAllProblems = false;
     m_name->setText(w.name);
     m_url->setText(w.url);
     m_description->setText(w.description);
@@ -254,7 +306,7 @@ void WebhookForm::setWebhook(const Webhook &w)
     m_events->setPatterns(w.events);
     m_headers->setHeaders(w.headers);
     m_maxRetries->setValue(w.retry.retryCount());
-    m_delay->setValue(w.retry.retryDelaySeconds);
+    m_delay->setSeconds(w.retry.retryDelaySeconds);
     m_strategy->setCurrentIndex(!w.retry.schedule.isEmpty() ? ScheduleStrategy : (w.retry.backoff == BackoffStrategy::Fixed ? FixedStrategy : ExponentialStrategy));
     QStringList schedule;
     for (double d : w.retry.schedule)
@@ -274,7 +326,7 @@ RetryPolicy WebhookForm::policy() const
 {
     RetryPolicy p;
     p.maxRetries = m_maxRetries->value();
-    p.retryDelaySeconds = m_delay->value();
+    p.retryDelaySeconds = m_delay->seconds();
     p.backoff = m_strategy->currentIndex() == FixedStrategy ? BackoffStrategy::Fixed : BackoffStrategy::Exponential;
     if (m_strategy->currentIndex() == ScheduleStrategy) {
         for (const auto &part : m_schedule->text().split(u',', Qt::SkipEmptyParts)) {
@@ -322,13 +374,135 @@ bool WebhookForm::isDirty() const
            || now.retry != o.retry || now.retention != o.retention || now.transform != o.transform;
 }
 
-QString WebhookForm::problem() const
+namespace {
+Status validationOf(const Webhook &form, const WebhookValidator::Context &context)
 {
-    auto w = webhook();
+    auto w = form;
     if (w.secret.isEmpty())
         w.secret = QStringLiteral("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); // a new webhook gets a generated one
-    const auto status = WebhookValidator(m_validation).validate(w);
-    return status ? QString() : status.error().message;
+    return WebhookValidator(context).validate(w);
+}
+} // namespace
+
+QString WebhookForm::problem() const
+{
+    const auto status = validationOf(webhook(), m_validation);
+    if (status)
+        return {};
+    // A sentence for a person, not the validator's "field: reason".
+    const auto &e = status.error();
+    auto why = e.field.isEmpty() || !e.message.startsWith(e.field + QStringLiteral(": ")) ? e.message : e.message.mid(e.field.size() + 2);
+    if (e.field == u"url" && m_url->text().trimmed().isEmpty())
+        return tr("Enter the receiver's URL, such as https://example.com/webhooks.");
+    if (e.field == u"events")
+        return tr("Choose at least one event type, a whole group, or all events.");
+    static const QHash<QString, const char *> subjects{
+        {QStringLiteral("url"), QT_TR_NOOP("The URL")},
+        {QStringLiteral("name"), QT_TR_NOOP("The name")},
+        {QStringLiteral("description"), QT_TR_NOOP("The description")},
+        {QStringLiteral("maxRetries"), QT_TR_NOOP("The number of retries")},
+        {QStringLiteral("retryDelaySeconds"), QT_TR_NOOP("The retry delay")},
+        {QStringLiteral("schedule"), QT_TR_NOOP("The retry schedule")},
+        {QStringLiteral("jitter"), QT_TR_NOOP("The jitter")},
+        {QStringLiteral("autoDisableAfter"), QT_TR_NOOP("Auto-disable")},
+        {QStringLiteral("retention"), QT_TR_NOOP("The number of deliveries kept")},
+        {QStringLiteral("transform"), QT_TR_NOOP("The script")},
+    };
+    const auto subject = subjects.value(e.field);
+    // The validator's reasons start with a verb ("must start with https://"):
+    // the field's name in front makes them a sentence, in either language.
+    if (subject && (why.startsWith(tr("is ", "how a validation reason may start")) || why.startsWith(tr("must ", "how a validation reason may start"))))
+        why = tr(subject) + u' ' + why;
+    if (!why.isEmpty())
+        why[0] = why.at(0).toUpper();
+    if (!why.endsWith(u'.') && !why.endsWith(u')'))
+        why += u'.';
+    return why;
+}
+
+QString WebhookForm::problemField() const
+{
+    const auto status = validationOf(webhook(), m_validation);
+    return status ? QString() : status.error().field;
+}
+
+WebhookForm::Section WebhookForm::sectionOf(const QString &field)
+{
+    if (field == u"events")
+        return Section::Events;
+    if (field == u"headers")
+        return Section::Headers;
+    if (field == u"transform")
+        return Section::Transform;
+    if (field == u"maxRetries" || field == u"retryDelaySeconds" || field == u"schedule" || field == u"jitter"
+        || field == u"autoDisableAfter" || field == u"retention")
+        return Section::Retries;
+    return Section::General;
+}
+
+QLabel *WebhookForm::problemLabelFor(const QString &field) const
+{
+    if (field == u"url")
+        return m_urlHint;
+    switch (sectionOf(field)) {
+    case Section::Events: return m_eventsProblem;
+    case Section::Retries: return m_retryProblem;
+    case Section::Transform: return m_transformProblem;
+    case Section::Headers: return nullptr; // the headers table flags its own rows
+    case Section::General: break;
+    }
+    return m_generalProblem;
+}
+
+QWidget *WebhookForm::focusTargetFor(const QString &field) const
+{
+    if (field == u"url")
+        return m_url;
+    if (field == u"name")
+        return m_name;
+    if (field == u"description")
+        return m_description;
+    if (field == u"events")
+        return m_events->allEvents();
+    if (field == u"headers")
+        return m_headers;
+    if (field == u"transform")
+        return m_transform;
+    if (field == u"schedule")
+        return m_schedule;
+    if (field == u"jitter")
+        return m_jitter;
+    if (field == u"autoDisableAfter")
+        return m_autoDisable;
+    if (field == u"retention")
+        return m_retention;
+    if (field == u"retryDelaySeconds")
+        return m_delay;
+    return m_maxRetries;
+}
+
+void WebhookForm::touch(Section section)
+{
+    m_touched |= 1u << unsigned(section);
+}
+
+QString WebhookForm::urlNote() const
+{
+    // What will really happen to a valid URL, in words.
+    const QUrl url(m_url->text().trimmed());
+    if (m_validation.allowPrivateAddresses) {
+        if (const auto why = AddressPolicy::whyForbiddenHost(url.host()))
+            return tr("⚠ %1 is a %2 address: allowed by this installation's settings, for development only.")
+                .arg(url.host(), AddressPolicy::translatedReason(*why));
+        if (url.scheme() == u"http")
+            return tr("⚠ Plain http:// is allowed by this installation's settings, for development only. The host is "
+                      "resolved again before every delivery.");
+        return tr("✓ Looks good. Private addresses are allowed by this installation's settings.");
+    }
+    if (url.scheme() == u"http")
+        return tr("⚠ Plain http:// is allowed by this installation's settings, for development only. The host is resolved "
+                  "again before every delivery and refused if it points to a private address.");
+    return tr("✓ Looks good. The host is resolved again before every delivery and refused if it points to a private address.");
 }
 
 void WebhookForm::updateState()
@@ -340,28 +514,51 @@ void WebhookForm::updateState()
     m_delay->setEnabled(m_strategy->currentIndex() != ScheduleStrategy);
     m_timeline->setPolicy(policy());
 
-    // The URL is explained as it is typed: what is wrong, and which setting would allow it.
-    const auto urlStatus = WebhookValidator(m_validation).validateUrl(m_url->text().trimmed());
-    if (m_url->text().trimmed().isEmpty())
-        m_urlHint->setText(tr("Required. Deliveries go to https:// URLs on public addresses."));
-    else if (urlStatus)
-        m_urlHint->setText(tr("✓ Looks good. The host is resolved again before every delivery and refused if it points to a private address."));
-    else
-        m_urlHint->setText(QStringLiteral("✗ ") + urlStatus.error().message);
-    m_urlHint->setStyleSheet(urlStatus || m_url->text().trimmed().isEmpty() ? QString() : QStringLiteral("color: #b3261e"));
-
+    // Each problem once, beside its field, once its section was edited or Save pressed.
     const auto why = problem();
-    m_problem->setText(why);
+    const auto field = problemField();
+    const bool shown = !why.isEmpty() && (m_showAllProblems || (m_touched & (1u << unsigned(sectionOf(field)))));
+    auto *at = shown ? problemLabelFor(field) : nullptr;
+    for (auto *label : {m_generalProblem, m_eventsProblem, m_retryProblem, m_transformProblem})
+        showProblem(label, label == at ? why : QString());
+
+    // The URL line always says something: the problem, or what will happen.
+    const auto urlStatus = WebhookValidator(m_validation).validateUrl(m_url->text().trimmed());
+    if (at == m_urlHint) {
+        m_urlHint->setText(QStringLiteral("✗ ") + why);
+        Theme::setTone(m_urlHint, Theme::Tone::Error);
+    } else if (m_url->text().trimmed().isEmpty() || !urlStatus) {
+        m_urlHint->setText(tr("Deliveries go to https:// URLs on public addresses."));
+        Theme::setTone(m_urlHint, Theme::Tone::Muted);
+    } else {
+        m_urlHint->setText(urlNote());
+        Theme::setTone(m_urlHint, urlNote().startsWith(u'⚠') ? Theme::Tone::Warning : Theme::Tone::Success);
+    }
+    m_urlHint->show();
+
     const bool dirty = isDirty();
-    m_save->setEnabled(why.isEmpty() && (dirty || isNew()) && !m_saving);
+    m_save->setEnabled((dirty || isNew()) && !m_saving);
+    m_save->setToolTip(why.isEmpty() ? QString() : tr("Save shows what needs fixing first"));
     m_revert->setEnabled(dirty);
+    if (why.isEmpty() || !m_showAllProblems)
+        showProblem(m_problem, m_problem->property("saveError").toString());
     Q_EMIT dirtyChanged(dirty);
 }
 
 void WebhookForm::save()
 {
-    if (!problem().isEmpty() || m_saving)
+    if (m_saving)
         return;
+    m_problem->setProperty("saveError", QString());
+    if (const auto field = problemField(); !field.isEmpty()) {
+        // Show every problem where it is, and go to the first.
+        m_showAllProblems = true;
+        updateState();
+        showProblem(m_problem, tr("Not saved: correct what is marked above."));
+        if (auto *target = focusTargetFor(field))
+            target->setFocus(Qt::OtherFocusReason);
+        return;
+    }
     m_saving = true;
     m_save->setEnabled(false);
     const auto w = webhook();
@@ -371,7 +568,7 @@ void WebhookForm::save()
         this, [this](Result<Webhook> result) {
             m_saving = false;
             if (!result) {
-                m_problem->setText(result.error().message);
+                m_problem->setProperty("saveError", tr("Not saved: %1").arg(result.error().message));
                 updateState();
                 return;
             }

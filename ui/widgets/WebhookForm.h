@@ -18,6 +18,7 @@ class QSpinBox;
 namespace hookline {
 
 class AppContext;
+class DurationEdit;
 class EventTypeTree;
 class HeadersEditor;
 class RetryTimeline;
@@ -38,6 +39,8 @@ public:
     bool isNew() const { return m_original.id.isEmpty(); }
     // The first problem, or empty when the form can be saved.
     QString problem() const;
+    // The field at fault (as the validator names it: "url", "events", ...), or empty.
+    QString problemField() const;
 
     void setCatalog(const QList<EventType> &types);
     void setValidationContext(const WebhookValidator::Context &context);
@@ -47,6 +50,10 @@ public:
     QPushButton *saveButton() const { return m_save; }
     QLineEdit *urlEdit() const { return m_url; }
     QLabel *urlHint() const { return m_urlHint; }
+    QLabel *eventsProblem() const { return m_eventsProblem; }
+    QLabel *formProblem() const { return m_problem; }
+    // Where the problem of a field is shown, and the widget that gets focus for it.
+    QLabel *problemLabelFor(const QString &field) const;
 
 public Q_SLOTS:
     void save();
@@ -58,8 +65,14 @@ Q_SIGNALS:
     void dirtyChanged(bool dirty);
 
 private:
+    enum class Section { General, Events, Headers, Retries, Transform };
+
     void buildUi();
     void updateState();
+    void touch(Section section);
+    static Section sectionOf(const QString &field);
+    QWidget *focusTargetFor(const QString &field) const;
+    QString urlNote() const;
     RetryPolicy policy() const;
 
     AppContext &m_context;
@@ -69,10 +82,18 @@ private:
     WebhookValidator::Context m_validation;
     bool m_loading = false;
     bool m_saving = false;
+    // Problems show once their section was edited, or everywhere once Save was
+    // pressed: an untouched new form is not an error.
+    unsigned m_touched = 0; // a bit per Section
+    bool m_showAllProblems = false;
 
     QLineEdit *m_name = nullptr;
     QLineEdit *m_url = nullptr;
     QLabel *m_urlHint = nullptr;
+    QLabel *m_generalProblem = nullptr;
+    QLabel *m_eventsProblem = nullptr;
+    QLabel *m_retryProblem = nullptr;
+    QLabel *m_transformProblem = nullptr;
     QLineEdit *m_description = nullptr;
     QComboBox *m_scheme = nullptr;
     QCheckBox *m_active = nullptr;
@@ -80,7 +101,7 @@ private:
     EventTypeTree *m_events = nullptr;
     HeadersEditor *m_headers = nullptr;
     QSpinBox *m_maxRetries = nullptr;
-    QDoubleSpinBox *m_delay = nullptr;
+    DurationEdit *m_delay = nullptr;
     QComboBox *m_strategy = nullptr;
     QLineEdit *m_schedule = nullptr;
     QDoubleSpinBox *m_jitter = nullptr;

@@ -1,0 +1,205 @@
+// How the window writes times, counts and durations: one date format from
+// the user's locale (seconds, four-digit year, local time, the exact instant
+// in a tooltip), relative times where a person scans, plurals in English and
+// French, durations as a number and a unit.
+
+#include "TimeText.h"
+#include "Translations.h"
+#include "widgets/DurationEdit.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSignalSpy>
+#include <QTranslator>
+#include <QtTest>
+
+using namespace hookline;
+using namespace Qt::StringLiterals;
+
+class TestUiFormats : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+
+    void absoluteHasSecondsAndFullYear_data();
+    void absoluteHasSecondsAndFullYear();
+    void exactIsIsoUtc();
+    void relative_data();
+    void relative();
+    void englishPlurals_data();
+    void englishPlurals();
+    void frenchPlurals();
+
+    void durationPicksRoundUnit_data();
+    void durationPicksRoundUnit();
+    void durationUnitChangeKeepsNumber();
+    void durationRangeFollowsUnit();
+    void durationUnitAgreesWithNumber();
+};
+
+void TestUiFormats::initTestCase()
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QVERIFY(Translations::install(QLocale(QLocale::English)));
+}
+
+void TestUiFormats::absoluteHasSecondsAndFullYear_data()
+{
+    QTest::addColumn<QLocale>("locale");
+    QTest::addColumn<QString>("expected");
+    // 2026-12-01 04:06:50 UTC, shown in UTC (TZ is set for this test by ctest).
+    QTest::newRow("en_US") << QLocale(QLocale::English, QLocale::UnitedStates) << u"12/1/2026 4:06:50 AM"_s;
+    QTest::newRow("en_GB") << QLocale(QLocale::English, QLocale::UnitedKingdom) << u"01/12/2026 04:06:50"_s;
+    QTest::newRow("fr_FR") << QLocale(QLocale::French, QLocale::France) << u"01/12/2026 04:06:50"_s;
+    QTest::newRow("de_DE") << QLocale(QLocale::German, QLocale::Germany) << u"01.12.2026 04:06:50"_s;
+}
+
+void TestUiFormats::absoluteHasSecondsAndFullYear()
+{
+    QFETCH(QLocale, locale);
+    QFETCH(QString, expected);
+    if (QDateTime::currentDateTime().offsetFromUtc() != 0)
+        QSKIP("needs TZ=UTC (set by ctest)");
+    QLocale::setDefault(locale);
+    const QDateTime t(QDate(2026, 12, 1), QTime(4, 6, 50, 123), Qt::UTC);
+    QCOMPARE(TimeText::absolute(t), expected);
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+}
+
+void TestUiFormats::exactIsIsoUtc()
+{
+    const QDateTime t(QDate(2026, 12, 1), QTime(4, 6, 50, 123), Qt::UTC);
+    QCOMPARE(TimeText::exact(t), u"2026-12-01T04:06:50.123Z"_s);
+    QCOMPARE(TimeText::exact(t.toOffsetFromUtc(3600)), u"2026-12-01T04:06:50.123Z"_s);
+    QVERIFY(TimeText::exact({}).isEmpty());
+}
+
+void TestUiFormats::relative_data()
+{
+    QTest::addColumn<qint64>("secondsAgo");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("now") << qint64(5) << u"just now"_s;
+    QTest::newRow("1 min") << qint64(60) << u"1 min ago"_s;
+    QTest::newRow("3 min") << qint64(185) << u"3 min ago"_s;
+    QTest::newRow("2 h") << qint64(2 * 3600 + 100) << u"2 h ago"_s;
+    QTest::newRow("1 day") << qint64(86400 + 5) << u"1 day ago"_s;
+    QTest::newRow("3 days") << qint64(3 * 86400) << u"3 days ago"_s;
+}
+
+void TestUiFormats::relative()
+{
+    QFETCH(qint64, secondsAgo);
+    QFETCH(QString, expected);
+    const auto now = QDateTime::currentDateTimeUtc();
+    QCOMPARE(TimeText::relative(now.addSecs(-secondsAgo), now), expected);
+    // Long ago: the date itself.
+    QCOMPARE(TimeText::relative(now.addDays(-40), now), TimeText::absolute(now.addDays(-40)));
+}
+
+void TestUiFormats::englishPlurals_data()
+{
+    QTest::addColumn<QByteArray>("context");
+    QTest::addColumn<QByteArray>("source");
+    QTest::addColumn<int>("n");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("queue 0") << "hookline::MainWindow"_ba << "%1 — %n deliveries queued"_ba << 0 << u"%1 — 0 deliveries queued"_s;
+    QTest::newRow("queue 1") << "hookline::MainWindow"_ba << "%1 — %n deliveries queued"_ba << 1 << u"%1 — 1 delivery queued"_s;
+    QTest::newRow("queue 2") << "hookline::MainWindow"_ba << "%1 — %n deliveries queued"_ba << 2 << u"%1 — 2 deliveries queued"_s;
+    QTest::newRow("history 1") << "hookline::HistoryView"_ba << "%n deliveries"_ba << 1 << u"1 delivery"_s;
+    QTest::newRow("history 7") << "hookline::HistoryView"_ba << "%n deliveries"_ba << 7 << u"7 deliveries"_s;
+    QTest::newRow("sent 1") << "hookline::SendEventDialog"_ba << "Event %1 recorded: %n deliveries queued."_ba << 1
+                            << u"Event %1 recorded: 1 delivery queued."_s;
+    QTest::newRow("attempts 1") << "hookline::AttemptDialog"_ba << "%1 of event %2 (%3) to %4 — %5 after %n attempts"_ba << 1
+                                << u"%1 of event %2 (%3) to %4 — %5 after 1 attempt"_s;
+}
+
+void TestUiFormats::englishPlurals()
+{
+    QFETCH(QByteArray, context);
+    QFETCH(QByteArray, source);
+    QFETCH(int, n);
+    QFETCH(QString, expected);
+    QCOMPARE(QCoreApplication::translate(context.constData(), source.constData(), nullptr, n), expected);
+}
+
+void TestUiFormats::frenchPlurals()
+{
+    QTranslator french;
+    QVERIFY(french.load(u":/i18n/hookline_fr.qm"_s));
+    QCoreApplication::installTranslator(&french);
+    QCOMPARE(QCoreApplication::translate("hookline::MainWindow", "%1 — %n deliveries queued", nullptr, 1), u"%1 — 1 livraison en file d’attente"_s);
+    QCOMPARE(QCoreApplication::translate("hookline::MainWindow", "%1 — %n deliveries queued", nullptr, 3), u"%1 — 3 livraisons en file d’attente"_s);
+    QCOMPARE(QCoreApplication::translate("hookline::HistoryView", "%n deliveries", nullptr, 1), u"1 livraison"_s);
+    QCoreApplication::removeTranslator(&french);
+}
+
+void TestUiFormats::durationPicksRoundUnit_data()
+{
+    QTest::addColumn<double>("seconds");
+    QTest::addColumn<int>("unit");
+    QTest::addColumn<double>("number");
+    QTest::newRow("1 day") << 86400.0 << int(DurationEdit::Days) << 1.0;
+    QTest::newRow("2 days") << 172800.0 << int(DurationEdit::Days) << 2.0;
+    QTest::newRow("36 h") << 129600.0 << int(DurationEdit::Hours) << 36.0;
+    QTest::newRow("5 min") << 300.0 << int(DurationEdit::Minutes) << 5.0;
+    QTest::newRow("90 s") << 90.0 << int(DurationEdit::Seconds) << 90.0;
+    QTest::newRow("0.5 s") << 0.5 << int(DurationEdit::Seconds) << 0.5;
+    QTest::newRow("0") << 0.0 << int(DurationEdit::Seconds) << 0.0;
+}
+
+void TestUiFormats::durationPicksRoundUnit()
+{
+    QFETCH(double, seconds);
+    QFETCH(int, unit);
+    QFETCH(double, number);
+    DurationEdit edit(u"Grace"_s);
+    edit.setRange(0, 30 * 86400);
+    edit.setSeconds(seconds);
+    QCOMPARE(int(edit.unit()), unit);
+    QCOMPARE(edit.number()->value(), number);
+    QCOMPARE(edit.seconds(), seconds);
+    QCOMPARE(edit.number()->accessibleName(), u"Grace"_s);
+    QCOMPARE(edit.unitBox()->accessibleName(), u"Grace unit"_s);
+}
+
+void TestUiFormats::durationUnitChangeKeepsNumber()
+{
+    DurationEdit edit(u"Delay"_s);
+    edit.setRange(0, 30 * 86400);
+    edit.setSeconds(120); // 2 minutes
+    QSignalSpy changed(&edit, &DurationEdit::secondsChanged);
+    edit.unitBox()->setCurrentIndex(edit.unitBox()->findData(DurationEdit::Hours));
+    QCOMPARE(edit.number()->value(), 2.0);
+    QCOMPARE(edit.seconds(), 7200.0);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(0).toDouble(), 7200.0);
+    edit.number()->setValue(3);
+    QCOMPARE(edit.seconds(), 10800.0);
+}
+
+void TestUiFormats::durationRangeFollowsUnit()
+{
+    DurationEdit edit(u"Timeout"_s);
+    edit.setRange(0.1, 300);
+    edit.setSeconds(10);
+    QCOMPARE(edit.number()->maximum(), 300.0);
+    edit.unitBox()->setCurrentIndex(edit.unitBox()->findData(DurationEdit::Minutes));
+    QCOMPARE(edit.number()->maximum(), 5.0);
+    QVERIFY(edit.seconds() <= 300.0);
+    edit.setSeconds(1e9); // clamped by the caller's range? setSeconds trusts it; the box clamps
+    QVERIFY(edit.seconds() <= 300.0);
+}
+
+void TestUiFormats::durationUnitAgreesWithNumber()
+{
+    DurationEdit edit(u"Grace"_s);
+    edit.setRange(0, 30 * 86400);
+    edit.setSeconds(86400);
+    QCOMPARE(edit.unitBox()->currentText(), u"day"_s);
+    edit.setSeconds(2 * 86400);
+    QCOMPARE(edit.unitBox()->currentText(), u"days"_s);
+}
+
+QTEST_MAIN(TestUiFormats)
+#include "tst_ui_formats.moc"

@@ -1,0 +1,414 @@
+// The walkthrough of a new administrator, in the real window (offscreen):
+// a first start, a webhook made by the form, a test ping to a loopback
+// receiver, a rotation, the history, and the dialogs. Each test is one defect
+// that user met; each fails on the window as it was before its fix.
+
+#include "support/TestDatabase.h"
+#include "support/TestReceiver.h"
+#include "AppContext.h"
+#include "MainWindow.h"
+#include "dialogs/SettingsDialog.h"
+#include "engine/DeliveryEngine.h"
+#include "models/DeliveryHistoryModel.h"
+#include "models/WebhookListModel.h"
+#include "service/WebhookService.h"
+#include "widgets/EmptyStatePane.h"
+#include "widgets/EventTypeTree.h"
+#include "widgets/HistoryView.h"
+#include "widgets/SecretPanel.h"
+#include "widgets/TestResultBar.h"
+#include "widgets/WebhookForm.h"
+
+#include <QAccessible>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QtTest>
+
+#include <memory>
+
+using namespace hookline;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kTimeout = 15000;
+
+// What a screen reader reads for a label: the accessible name.
+QString spoken(QWidget *w)
+{
+    auto *iface = QAccessible::queryAccessibleInterface(w);
+    return iface ? iface->text(QAccessible::Name) : QString();
+}
+
+} // namespace
+
+class TestUiWindow : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::shared_ptr<Database> m_db;
+    std::unique_ptr<AppContext> m_context;
+    std::unique_ptr<MainWindow> m_window;
+    test::TestReceiver m_receiver;
+    QString m_first;
+
+    QString createByService(const QString &name, const QString &path);
+    void pingAndWait(const QString &webhookId);
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    // In this order: each starts where the one before left the window.
+    void firstStartShowsEmptyState();
+    void createdByTheForm();
+    void pingResultIsReadAndTiedToItsWebhook();
+    void pingResultKeepsItsPlace();
+    void rotationKeepsTheNewSecretShown();
+    void dialogsOpenWithoutBlocking_data();
+    void dialogsOpenWithoutBlocking();
+    void settingsSavedKeepsUnsavedEventSelection();
+    void selectionAloneShowsTheWebhook();
+    void historyInWordsWithButtonsThatCanAct();
+    void listColumnsFitAndDoNotWrap();
+};
+
+QString TestUiWindow::createByService(const QString &name, const QString &path)
+{
+    QString id;
+    QEventLoop loop;
+    Webhook w;
+    w.name = name;
+    w.url = m_receiver.url(path);
+    w.events = {u"lead.*"_s};
+    m_context->db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).create(w); }, this,
+                                         [&](Result<Webhook> r) {
+                                             id = r ? r->id : QString();
+                                             loop.quit();
+                                         });
+    QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
+    loop.exec();
+    m_context->notifyWebhooksChanged();
+    return id;
+}
+
+void TestUiWindow::pingAndWait(const QString &webhookId)
+{
+    m_window->selectWebhook(webhookId);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentWebhookId(), webhookId, kTimeout);
+    QSignalSpy finished(m_window->testResult(), &TestResultBar::finished);
+    m_window->action(u"test"_s)->trigger();
+    QVERIFY(finished.wait(kTimeout));
+}
+
+void TestUiWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"hookline-tests"_s);
+    QCoreApplication::setApplicationName(u"tst_ui_window"_s);
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QVERIFY(m_receiver.listen());
+    QVERIFY(m_dir.isValid());
+    auto opened = test::openLoopbackDatabase(m_dir.filePath(u"window.db"_s));
+    QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+    m_db = *opened;
+    m_db->releaseThreadConnection();
+    m_context = std::make_unique<AppContext>(m_db, 1);
+    m_context->engine().start();
+    m_window = std::make_unique<MainWindow>(*m_context);
+    m_window->resize(1400, 860);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QApplication::setActiveWindow(m_window.get());
+}
+
+void TestUiWindow::cleanupTestCase()
+{
+    m_window.reset();
+    m_context.reset();
+    m_db.reset();
+}
+
+// A first start: what a webhook is and a button, not an empty form in red.
+void TestUiWindow::firstStartShowsEmptyState()
+{
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->showsEmptyState(), kTimeout);
+    QVERIFY(m_window->emptyState()->isVisible());
+    QVERIFY(!m_window->tabs()->isVisible());
+    auto *button = m_window->emptyState()->newButton();
+    QVERIFY(button->isVisible());
+    QCOMPARE(spoken(button), u"Create a webhook"_s);
+    QTest::mouseClick(button, Qt::LeftButton);
+    QVERIFY(!m_window->showsEmptyState());
+    QVERIFY(m_window->form()->isVisible());
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(m_window->form()->urlEdit()));
+    // The new form says nothing is wrong before anything was typed.
+    QVERIFY2(!m_window->form()->urlHint()->text().startsWith(u"✗"_s), qPrintable(m_window->form()->urlHint()->text()));
+    QVERIFY(m_window->form()->formProblem()->text().isEmpty());
+    // The list reloading behind it (the engine, another window) keeps the form.
+    m_context->notifyWebhooksChanged();
+    QTest::qWait(300);
+    QVERIFY(!m_window->showsEmptyState());
+}
+
+void TestUiWindow::createdByTheForm()
+{
+    auto *form = m_window->form();
+    QTest::keyClicks(form->urlEdit(), m_receiver.url(u"/first"_s));
+    form->events()->typeBox(u"lead.created"_s)->setChecked(true);
+    QVERIFY2(form->problem().isEmpty(), qPrintable(form->problem()));
+    QSignalSpy saved(form, &WebhookForm::saved);
+    QTest::mouseClick(form->saveButton(), Qt::LeftButton);
+    QVERIFY(saved.wait(kTimeout));
+    m_first = saved.at(0).at(0).toString();
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentWebhookId(), m_first, kTimeout);
+    QVERIFY(!m_window->showsEmptyState());
+}
+
+// The ping result names its webhook and its time, a screen reader reads it
+// (the label's accessible name is its text),
+// and it belongs to that webhook: another webhook or a new form does not show it.
+void TestUiWindow::pingResultIsReadAndTiedToItsWebhook()
+{
+    pingAndWait(m_first);
+    auto *label = m_window->testResult()->label();
+    QTRY_VERIFY_WITH_TIMEOUT(label->text().startsWith(u"✓"_s), kTimeout);
+    const auto first = label->text();
+    QVERIFY2(first.contains(u"127.0.0.1"_s) && first.contains(u"HTTP 200"_s), qPrintable(first)); // the name defaults to the host
+    QVERIFY2(QRegularExpression(u"\\d{4}.*\\d+:\\d\\d:\\d\\d"_s).match(first).hasMatch(), qPrintable(first)); // when, with seconds
+    QCOMPARE(spoken(label), first);
+    QVERIFY(label->accessibleName().isEmpty());
+    QCOMPARE(label->accessibleDescription(), u"Test ping result"_s);
+    // That the change is announced (a NameChanged event) is checked on a real
+    // AT-SPI bus by tests/atspi: offscreen, Qt drops accessibility events.
+    QCOMPARE(m_receiver.count(QByteArrayLiteral("/first")), 1);
+    // The details are a button, so keyboard and assistive tools reach them.
+    auto *details = m_window->testResult()->detailsButton();
+    QVERIFY(details->isEnabled());
+    QVERIFY(details->focusPolicy() & Qt::TabFocus);
+    QCOMPARE(spoken(details), u"Test ping details"_s);
+
+    // Another webhook: not this result.
+    const auto second = createByService(u"Second receiver"_s, u"/second"_s);
+    QVERIFY(!second.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->webhookModel()->indexFor(second).isValid(), kTimeout);
+    m_window->selectWebhook(second);
+    QTRY_COMPARE(m_window->currentWebhookId(), second);
+    QVERIFY2(!label->text().contains(u"Succeeded"_s), qPrintable(label->text()));
+    QVERIFY(!details->isEnabled());
+    // Its own ping names it.
+    pingAndWait(second);
+    QTRY_VERIFY_WITH_TIMEOUT(label->text().contains(u"“Second receiver”"_s), kTimeout);
+    // A new form: nothing.
+    m_window->action(u"new"_s)->trigger();
+    QVERIFY(label->text().isEmpty());
+    // Back to the first: its own result again.
+    m_window->selectWebhook(m_first);
+    QTRY_COMPARE(m_window->currentWebhookId(), m_first);
+    QCOMPARE(label->text(), first);
+}
+
+// The bar keeps its place: a result appearing moves nothing below it.
+void TestUiWindow::pingResultKeepsItsPlace()
+{
+    const auto second = m_window->webhookModel()->index(1, 0).data(WebhookListModel::IdRole).toString();
+    m_window->selectWebhook(m_first);
+    QTRY_COMPARE(m_window->currentWebhookId(), m_first);
+    const int withResult = m_window->tabs()->mapTo(m_window.get(), QPoint()).y();
+    m_window->action(u"new"_s)->trigger();
+    QApplication::processEvents();
+    QCOMPARE(m_window->tabs()->mapTo(m_window.get(), QPoint()).y(), withResult);
+    m_window->selectWebhook(m_first);
+    QTRY_COMPARE(m_window->currentWebhookId(), m_first);
+    QCOMPARE(m_window->tabs()->mapTo(m_window.get(), QPoint()).y(), withResult);
+    Q_UNUSED(second);
+}
+
+// "The new secret is shown and copied": still shown after the window reloads the webhook.
+void TestUiWindow::rotationKeepsTheNewSecretShown()
+{
+    m_window->selectWebhook(m_first);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->form()->webhook().id, m_first, kTimeout);
+    auto *panel = m_window->secretPanel();
+    m_window->tabs()->setCurrentWidget(panel);
+    const auto old = panel->secretField()->text();
+    QSignalSpy rotated(panel, &SecretPanel::rotated);
+    panel->rotateConfirmed();
+    QVERIFY(rotated.wait(kTimeout));
+    // The reload the window does after any change to a webhook.
+    QTest::qWait(800);
+    QVERIFY(panel->secretField()->text() != old);
+    QCOMPARE(panel->secretField()->echoMode(), QLineEdit::Normal);
+    QLabel *notice = nullptr;
+    for (auto *l : panel->findChildren<QLabel *>()) {
+        if (l->accessibleDescription() == u"Secret status"_s)
+            notice = l;
+    }
+    QVERIFY(notice);
+    QVERIFY2(notice->text().startsWith(u"New secret issued"_s), qPrintable(notice->text()));
+    QCOMPARE(spoken(notice), notice->text());
+    // Leaving the panel masks it.
+    m_window->tabs()->setCurrentWidget(m_window->form());
+    m_window->tabs()->setCurrentWidget(panel);
+    QCOMPARE(panel->secretField()->echoMode(), QLineEdit::Password);
+    m_window->tabs()->setCurrentWidget(m_window->form());
+}
+
+void TestUiWindow::dialogsOpenWithoutBlocking_data()
+{
+    QTest::addColumn<QString>("action");
+    for (const auto *name : {"settings", "send", "catalog", "about"})
+        QTest::newRow(name) << QString::fromLatin1(name);
+}
+
+// A menu action that opens a dialog returns at once (open(), not exec()):
+// an assistive client that triggered it is not left waiting.
+void TestUiWindow::dialogsOpenWithoutBlocking()
+{
+    QFETCH(QString, action);
+    // Were it to block, this closes the dialog and the elapsed time tells.
+    QTimer rescue;
+    rescue.setSingleShot(true);
+    connect(&rescue, &QTimer::timeout, this, [] {
+        if (auto *d = qobject_cast<QDialog *>(QApplication::activeModalWidget()))
+            d->reject();
+    });
+    rescue.start(3000);
+    QElapsedTimer clock;
+    clock.start();
+    m_window->action(action)->trigger();
+    const auto elapsed = clock.elapsed();
+    rescue.stop();
+    QVERIFY2(elapsed < 1000, qPrintable(u"the action took %1 ms to return"_s.arg(elapsed)));
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())));
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(dialog->windowModality(), Qt::WindowModal);
+    QPointer<QDialog> guard(dialog);
+    dialog->reject();
+    QTRY_VERIFY(!guard); // deleted on close
+}
+
+// Saving Settings reloads the catalog; the new webhook being written keeps its events.
+void TestUiWindow::settingsSavedKeepsUnsavedEventSelection()
+{
+    m_window->action(u"new"_s)->trigger();
+    auto *form = m_window->form();
+    form->urlEdit()->setText(m_receiver.url(u"/third"_s));
+    form->events()->typeBox(u"lead.updated"_s)->setChecked(true);
+    form->events()->typeBox(u"appointment.created"_s)->setChecked(true);
+    auto before = form->webhook().events;
+    before.sort();
+    m_window->action(u"settings"_s)->trigger();
+    SettingsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = qobject_cast<SettingsDialog *>(QApplication::activeModalWidget())));
+    auto *save = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), kTimeout);
+    QPointer<SettingsDialog> guard(dialog);
+    save->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!guard, kTimeout);
+    QTest::qWait(500); // the catalog comes back from the database thread
+    auto after = form->webhook().events;
+    after.sort();
+    QCOMPARE(after, before);
+    // Refresh does the same.
+    m_window->action(u"refresh"_s)->trigger();
+    QTest::qWait(500);
+    after = form->webhook().events;
+    after.sort();
+    QCOMPARE(after, before);
+    form->revert();
+}
+
+// An assistive tool selects a row through the table interface (selection, not
+// the current index): the details follow.
+void TestUiWindow::selectionAloneShowsTheWebhook()
+{
+    m_window->selectWebhook(m_first);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->form()->webhook().id, m_first, kTimeout);
+    auto *view = m_window->webhookView();
+    QVERIFY2(view->model()->rowCount() >= 2, qPrintable(QString::number(view->model()->rowCount())));
+    const auto other = view->model()->index(view->currentIndex().row() == 0 ? 1 : 0, 0);
+    const auto otherId = other.data(WebhookListModel::IdRole).toString();
+    QVERIFY2(!otherId.isEmpty() && otherId != m_first, qPrintable(u"row %1 of %2: \"%3\""_s.arg(other.row()).arg(view->model()->rowCount()).arg(otherId)));
+    auto *table = QAccessible::queryAccessibleInterface(view)->tableInterface();
+    QVERIFY(table);
+    table->selectRow(other.row());
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentWebhookId(), otherId, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->form()->webhook().id, otherId, kTimeout);
+}
+
+void TestUiWindow::historyInWordsWithButtonsThatCanAct()
+{
+    m_window->selectWebhook(m_first);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentWebhookId(), m_first, kTimeout);
+    auto *history = m_window->history();
+    m_window->tabs()->setCurrentWidget(history);
+    QTRY_VERIFY_WITH_TIMEOUT(history->model()->rowCount() >= 1, kTimeout);
+    history->view()->clearSelection();
+    // Nothing selected: nothing to act on.
+    for (auto *b : {history->retryButton(), history->curlButton(), history->payloadButton(), history->detailsButton()})
+        QVERIFY2(!b->isEnabled(), qPrintable(b->text()));
+    history->view()->selectRow(0);
+    QTRY_VERIFY_WITH_TIMEOUT(history->model()->isLoaded(0), kTimeout);
+    for (auto *b : {history->retryButton(), history->curlButton(), history->payloadButton(), history->detailsButton()})
+        QVERIFY2(b->isEnabled(), qPrintable(b->text()));
+    // Statuses in words, the webhook by its name, ids hidden until asked for.
+    const auto status = history->model()->index(0, DeliveryHistoryModel::Status).data().toString();
+    QCOMPARE(status, u"Succeeded"_s);
+    const auto name = history->model()->index(0, DeliveryHistoryModel::Webhook).data().toString();
+    QVERIFY2(!name.startsWith(u"wh_"_s), qPrintable(name));
+    QCOMPARE(history->model()->index(0, DeliveryHistoryModel::Webhook).data(Qt::ToolTipRole).toString(), m_first);
+    QVERIFY(history->view()->isColumnHidden(DeliveryHistoryModel::Id));
+    auto *filter = history->findChild<QComboBox *>();
+    QVERIFY(filter);
+    QStringList items;
+    for (int i = 0; i < filter->count(); ++i)
+        items << filter->itemText(i);
+    QVERIFY2(items.contains(u"Waiting to retry"_s) && items.contains(u"Being delivered"_s) && !items.contains(u"pending"_s),
+             qPrintable(items.join(u", "_s)));
+    // Counts in words with the right plural.
+    QLabel *count = nullptr;
+    for (auto *l : history->findChildren<QLabel *>()) {
+        if (l->accessibleDescription() == u"Number of deliveries"_s)
+            count = l;
+    }
+    QVERIFY(count);
+    QVERIFY2(QRegularExpression(u"^(1 delivery|\\d+ deliveries)$"_s).match(count->text()).hasMatch(), qPrintable(count->text()));
+    QCOMPARE(spoken(count), count->text());
+    m_window->tabs()->setCurrentWidget(m_window->form());
+}
+
+// At the default size every column of the list is on screen, none wraps.
+void TestUiWindow::listColumnsFitAndDoNotWrap()
+{
+    auto *view = m_window->webhookView();
+    QVERIFY(!view->wordWrap());
+    const int right = view->viewport()->width();
+    for (int c = 0; c < WebhookListModel::ColumnCount; ++c) {
+        const int end = view->horizontalHeader()->sectionViewportPosition(c) + view->horizontalHeader()->sectionSize(c);
+        QVERIFY2(end <= right + 1, qPrintable(u"column %1 ends at %2, the list is %3 wide"_s.arg(c).arg(end).arg(right)));
+    }
+    // "Last delivery" fits what it shows.
+    const auto text = view->model()->index(0, WebhookListModel::LastDelivery).data().toString();
+    QVERIFY2(view->fontMetrics().horizontalAdvance(text) <= view->columnWidth(WebhookListModel::LastDelivery),
+             qPrintable(u"\"%1\" is %2 px, its column %3 px"_s.arg(text).arg(view->fontMetrics().horizontalAdvance(text)).arg(view->columnWidth(WebhookListModel::LastDelivery))));
+}
+
+QTEST_MAIN(TestUiWindow)
+#include "tst_ui_window.moc"

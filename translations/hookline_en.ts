@@ -1,0 +1,2528 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Hookline</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StatusText</name>
+    <message>
+        <source>Waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Being delivered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting to retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimeText</name>
+    <message>
+        <source>just now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n min ago</numerusform>
+            <numerusform>%n min ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n h ago</numerusform>
+            <numerusform>%n h ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n days ago</source>
+        <translation>
+            <numerusform>%n day ago</numerusform>
+            <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AboutDialog</name>
+    <message>
+        <source>About Hookline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Outgoing webhooks: signed, delivered, retried, and kept in a history you can browse.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on %3) and %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt is used under the GNU Lesser General Public License v3 (Qt Charts and Qt HTTP Server under the GNU GPL v3). OpenSSL 3 is used under the Apache License 2.0. SQLite is in the public domain.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AddressPolicy</name>
+    <message>
+        <source>unspecified (0.0.0.0/8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>private (RFC 1918)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shared address space (CGNAT, RFC 6598)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loopback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>link-local (including the cloud metadata service)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IETF protocol assignments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>benchmarking (RFC 2544)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>multicast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reserved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unspecified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unique local (IPv6)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>link-local (IPv6)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>multicast (IPv6)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAT64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not an address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>broadcast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loopback (localhost)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AttemptDialog</name>
+    <message>
+        <source>Delivery %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request headers and body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Response status, headers and body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;esponse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as c&amp;url</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy &amp;payload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy payload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This delivery no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>#%1  %2  %3 ms
+%4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No attempt yet. The body that will be sent:
+
+%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration: %1 ms
+
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of event %2 (%3) to %4 — %5 after %n attempts</source>
+        <translation>
+            <numerusform>%1 of event %2 (%3) to %4 — %5 after %n attempt</numerusform>
+            <numerusform>%1 of event %2 (%3) to %4 — %5 after %n attempts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::CatalogDialog</name>
+    <message>
+        <source>Event catalog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event type name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event type description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample payload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Catalog message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample &amp;payload:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New t&amp;ype</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De&amp;lete type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete event type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete %1 from the catalog?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import catalog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON files (*.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing imported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 added, %2 updated, %3 unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export catalog</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::CatalogService</name>
+    <message>
+        <source>&quot;%1&quot; is not a valid event type name (lowercase words separated by dots, like lead.created)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; must be &quot;%2&quot;, the part of %3 before the first dot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>of %1 is longer than 1000 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>of %1 is larger than 64 KB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not valid JSON: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown format %1 (expected &quot;%2&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;catalog&quot; must be a non-empty string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing the &quot;eventTypes&quot; array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;eventTypes&quot; must be an array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 must be an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 has no &quot;name&quot; string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2): &quot;group&quot; must be a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2): &quot;catalog&quot; must be a non-empty string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2): &quot;description&quot; must be a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2): &quot;samplePayload&quot; must be an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 is listed twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 is built into Hookline and cannot be imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no built-in catalog &quot;%1&quot; (known: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is built into Hookline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is built into Hookline and cannot be deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no event type &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Database</name>
+    <message>
+        <source>invalid PostgreSQL URL: %1 (expected postgresql://user:password@host:port/dbname)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>port 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no database name after the host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>schema must be a lower-case identifier: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 may not contain spaces or &apos;;&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown parameter %1 (known: schema, %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a directory, not a database file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the journal mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enabling WAL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a Hookline database: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>configuring the connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>choosing the schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryChart</name>
+    <message>
+        <source>&amp;All webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chart range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chart all webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries over time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Succeeded and failed deliveries per period, stacked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ra&amp;nge:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hour of day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Day of month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryHistoryModel</name>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryQueue</name>
+    <message>
+        <source>recovering expired leases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>claiming due deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>claiming a delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading event bodies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording an attempt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording a delivery&apos;s state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting failures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deactivating a webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>handing deliveries back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the next due time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting unfinished deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>queueing a replay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>finding deliveries to replay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>finding the retention cut-off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>finding old deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deleting old deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deleting events without deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryStore</name>
+    <message>
+        <source>reading the delivery history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading a delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the last delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting recent deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading delivery counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryWorker</name>
+    <message>
+        <source>extraCaCertificates: no certificate could be read from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DurationEdit</name>
+    <message>
+        <source>%1 unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>seconds</source>
+        <comment>duration unit</comment>
+        <translation>
+            <numerusform>second</numerusform>
+            <numerusform>seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>minutes</source>
+        <comment>duration unit</comment>
+        <translation>
+            <numerusform>minute</numerusform>
+            <numerusform>minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>hours</source>
+        <comment>duration unit</comment>
+        <translation>
+            <numerusform>hour</numerusform>
+            <numerusform>hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>days</source>
+        <comment>duration unit</comment>
+        <translation>
+            <numerusform>day</numerusform>
+            <numerusform>days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EmptyStatePane</name>
+    <message>
+        <source>Create a &amp;webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No webhooks yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A webhook sends the events you choose to a URL of yours, signed so that the receiver can check they come from you, and retried until it answers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give it the receiver&apos;s URL, pick the events, save: the receiver gets the signing secret from the Secret tab, and Send test ping (Ctrl+T) checks the whole path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EventService</name>
+    <message>
+        <source>%1 MB</source>
+        <extracomment>A size in megabytes (MB).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown event type &quot;%1&quot; (see event-types list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no tenant &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the event data is %1, over the 1 MB limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid JSON: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the event body would be %1, over the 1 MB limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no webhook with id &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;event&quot; must be an event type name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;tenant&quot; must be a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown field &quot;%1&quot; (expected event, data, tenant)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file holds no event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (the first %2 of %3 events were recorded before the failure; resend only the rest)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EventStore</name>
+    <message>
+        <source>reading subscriptions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording an event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording a delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading an event</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EventTypeStore</name>
+    <message>
+        <source>listing event types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading an event type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving an event type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deleting an event type</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::EventTypeTree</name>
+    <message>
+        <source>All events (*), &amp;including types added later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subscribe to every event type, including types added to the catalog later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the event types this webhook receives; a checked group means all of that group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All %1 events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checked: every %1 event, including types added later (%1.*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::HeadersEditor</name>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Headers sent with every delivery, after Hookline&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom header problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is given twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::HistoryView</name>
+    <message>
+        <source>Fro&amp;m</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>T&amp;o</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event type filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter from date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>St&amp;atus:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;vent:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry &amp;now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as c&amp;url</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy &amp;payload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Details…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy payload</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempt details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deliveries</source>
+        <translation>
+            <numerusform>%n delivery</numerusform>
+            <numerusform>%n deliveries</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This delivery is being delivered right now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queued again: it is sent as soon as a worker is free.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No attempt to copy yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last attempt&apos;s request is on the clipboard as a curl command.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payload copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::MainWindow</name>
+    <message>
+        <source>Hookline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+D</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Activate / deactivate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send &amp;test ping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+T</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Pause delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+P</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send &amp;event…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event &amp;catalog…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History of &amp;all webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+H</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About Hookline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+,</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search webhooks (Ctrl+F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sec&amp;ret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Histor&amp;y</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Engine status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook has changes that are not saved. Save them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deacti&amp;vate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Activate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Engine stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Engine paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Engine running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — queue unknown (database unreachable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 — %n deliveries queued</source>
+        <translation>
+            <numerusform>%1 — %n delivery queued</numerusform>
+            <numerusform>%1 — %n deliveries queued</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (copy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete “%1” and its whole delivery history? This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Migrations</name>
+    <message>
+        <source>reading the schema version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting for another migration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>creating the migration table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>applying schema version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database has schema version %1 but this Hookline knows versions up to %2: it was written by a newer Hookline; upgrade Hookline to open it (the file was left untouched)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>inspecting the database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::QueueKeeper</name>
+    <message>
+        <source>could not listen for new deliveries; polling every %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delivery %1 is not there or is being delivered</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::RetryTimeline</name>
+    <message>
+        <source>Retry timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When each attempt of a failing delivery would be made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempt 1: at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry %1 (attempt %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery fails for good</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>+%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (between +%1 and +%2 with jitter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The webhook is deactivated when %n deliveries in a row fail</source>
+        <translation>
+            <numerusform>The webhook is deactivated when a delivery fails</numerusform>
+            <numerusform>The webhook is deactivated when %n deliveries in a row fail</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The webhook is never deactivated automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Secret</name>
+    <message>
+        <source>the secret is empty after the whsec_ prefix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the secret contains non-ASCII characters, so it is not base64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the secret is not valid base64 (the standard scheme decodes the part after whsec_)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the secret has an impossible base64 length (truncated?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the secret decodes to an empty key</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SecretPanel</name>
+    <message>
+        <source>Co&amp;py</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>R&amp;otate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Masked; use Reveal to show it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;veal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reveal secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copies the secret; the clipboard is cleared after 30 seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rotate secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issues a new secret; the old one keeps signing during the grace period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret &amp;key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receivers verify every delivery with this secret. Keep it out of logs and chats.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hi&amp;de</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shown; use Hide to mask it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The clipboard was cleared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New secret issued. </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A secret is generated when the webhook is saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The previous secret keeps signing beside this one until %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied. The clipboard is cleared in %n seconds unless you copy something else.</source>
+        <translation>
+            <numerusform>Copied. The clipboard is cleared in %n second unless you copy something else.</numerusform>
+            <numerusform>Copied. The clipboard is cleared in %n seconds unless you copy something else.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Issue a new secret for “%1”?
+
+The current secret keeps signing beside the new one for %2, so receivers can switch over. The new secret is shown and copied to the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New secret issued and copied. </source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SendEventDialog</name>
+    <message>
+        <source>&amp;Emit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A JSON object: the data of the event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Emit event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event &amp;type:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Te&amp;nant:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Data:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not valid JSON: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Event %1 recorded: %n deliveries queued.</source>
+        <translation>
+            <numerusform>Event %1 recorded: %n delivery queued.</numerusform>
+            <numerusform>Event %1 recorded: %n deliveries queued.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Settings</name>
+    <message>
+        <source>unknown setting &quot;%1&quot; (known: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected true or false, got &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a whole number, got &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a number, got &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between %1 and %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a header name of letters, digits and dashes, like X-Webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a readable file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SettingsDialog</name>
+    <message>
+        <source>Request timeout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret rotation grace period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow plain &amp;http:// URLs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow private and &amp;local addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A SQLite file path or a PostgreSQL URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline (leave the password out to use ~/.pgpass); used from the next start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used from the next start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header prefix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries kept per webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extra CA certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow insecure URLs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow private addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse for CA certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA certificates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>La&amp;nguage:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header &amp;prefix:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request &amp;timeout:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keep deliveries:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rotation &amp;grace:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extra &amp;CA certificates:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries and their signatures travel unencrypted. For development only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhooks may then reach this machine and your internal network (server-side request forgery). For development only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database is a file path or a postgresql:// URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SettingsStore</name>
+    <message>
+        <source>reading a setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving a setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removing a setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TenantService</name>
+    <message>
+        <source>&quot;%1&quot; is not a valid tenant id (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;-&apos;; at most 64)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tenant &quot;%1&quot; already exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no tenant &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TenantStore</name>
+    <message>
+        <source>reading a tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>listing tenants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>creating a tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changing a tenant&apos;s plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TestResultBar</name>
+    <message>
+        <source>Ping detai&amp;ls…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test ping result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test ping details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opens the request and the response of the last test ping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send test ping (Ctrl+T) checks that the receiver answers and accepts the signature.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending a test ping to “%1”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ Test ping to “%1” at %2 not sent: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ Test ping to “%1” at %2 was not sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 Test ping to “%2” at %3: %4 in %5 ms%6%7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ Succeeded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ Failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, response: “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::WebhookForm</name>
+    <message>
+        <source>General</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name to recognise the webhook by; defaults to the URL&apos;s host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The receiver&apos;s endpoint: https:// and a public address unless the installation allows otherwise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>General settings problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How deliveries are signed; pick what the receiver verifies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Standard Webhooks (webhook-signature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HMAC-SHA256, hex (&lt;P&gt;-Signature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timestamped, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GitHub (X-Hub-Signature-256)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stripe (Stripe-Signature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inactive webhooks receive nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Si&amp;gning:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ten&amp;ant:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Maximum retries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First retry delay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backoff strategy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exponential (delay × 2ⁿ)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fixed delay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Explicit schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delays in seconds between attempts, comma-separated, e.g. 60, 300, 1800, 7200</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jitter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spread each delay randomly by up to this share, so that retries do not arrive all at once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto-disable after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deactivate the webhook after this many deliveries in a row fail; 0 never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Newest deliveries kept in the history of this webhook; 0 uses the installation&apos;s setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Installation default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ma&amp;x retries:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De&amp;lay:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Backoff:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Jitter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Aut&amp;o-disable after:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keep deliveries:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retries problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transformation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JavaScript body of a function of payload that returns the object to send (e&amp;mpty: send the event as it is):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transformation script</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview event type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview transformation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the script on the sample payload of the chosen event type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sam&amp;ple event:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transformation problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the receiver&apos;s URL, such as https://example.com/webhooks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one event type, a whole group, or all events.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The number of retries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The retry delay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The retry schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The jitter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto-disable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The number of deliveries kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The script</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ %1 is a %2 address: allowed by this installation&apos;s settings, for development only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ Plain http:// is allowed by this installation&apos;s settings, for development only. The host is resolved again before every delivery.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ Looks good. Private addresses are allowed by this installation&apos;s settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ Plain http:// is allowed by this installation&apos;s settings, for development only. The host is resolved again before every delivery and refused if it points to a private address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ Looks good. The host is resolved again before every delivery and refused if it points to a private address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries go to https:// URLs on public addresses.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save shows what needs fixing first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: correct what is marked above.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is </source>
+        <comment>how a validation reason may start</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must </source>
+        <comment>how a validation reason may start</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::WebhookListModel</name>
+    <message>
+        <source>Active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto-disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deactivated %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 succeeded, %2 failed in the last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Success (24 h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::WebhookService</name>
+    <message>
+        <source>no tenant &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
+        <translation>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
+        <translation>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>must be between 0 and 2592000 seconds (30 days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no webhook with id &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::WebhookStore</name>
+    <message>
+        <source>reading subscriptions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading custom headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading a webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>listing webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replacing a webhook&apos;s lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving a subscription</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving a custom header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>creating a webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving a webhook secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>updating a webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deleting a webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expiring the old secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>updating the webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving the new secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::WebhookValidator</name>
+    <message>
+        <source>is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is longer than %1 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid URL: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must start with https:// (got &quot;%1&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not carry a user name or password; send credentials in a custom header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not have a #fragment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must use https:// (plain http:// is allowed only when the setting allowInsecureUrls is true)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host %1 is a %2 address, refused to prevent server-side request forgery (allowed only when the setting allowPrivateAddresses is true)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>subscribe to at least one event type (a name, &quot;group.*&quot; or &quot;*&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: no event type in the catalog belongs to the group &quot;%2&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not in the event catalog (see event-types list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most %1 custom headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid header name (letters, digits and !#$%&amp;&apos;*+.^_`|~- only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is set by Hookline and cannot be a custom header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is given twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value of %1 is longer than %2 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value of %1 contains a line break or NUL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between 0 and %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between %1 and %2 seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most %1 entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every delay must be between 0 and %1 seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is %1 but the schedule has %2 entries: with a schedule, one retry per entry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a fraction between 0 and 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between 0 (never) and %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be 8 to 256 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be printable ASCII without spaces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is not a Standard Webhooks secret (whsec_ + base64): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decodes to %1 bytes; the standard scheme needs 16 to 64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is longer than 200 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is longer than 2000 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between 1 and 10000000 deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::sql</name>
+    <message>
+        <source>database error while %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waking the delivery engines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not start a transaction: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not commit: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
