@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seeds a demo database, runs the window under Xvfb, and writes screenshots
-# of every screen (English, then French) to docs/screenshots/ (or $1).
+# of every screen (English, French, and English in a dark palette, plus a
+# first start on an empty database) to docs/screenshots/ (or $1).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/docs/screenshots}"
@@ -36,7 +37,15 @@ timeout 120 "$bin/hookline-cli" --db "$db" deliver --until-idle --workers 2 >/de
 
 Xvfb "$display" -screen 0 1600x1000x24 >/dev/null 2>&1 & pids+=($!)
 sleep 1
+# A settings folder of its own: a saved window layout or language of the user's
+# must not change the pictures.
+shoot() { XDG_CONFIG_HOME="$work/config" DISPLAY="$display" QT_QPA_PLATFORM=xcb timeout 60 "$bin/hookline" "$@" --screenshots "$out"; }
+# A first start: an empty database.
+"$bin/hookline-cli" --db "$work/empty.db" settings list >/dev/null
+shoot --db "$work/empty.db" --lang en --palette light
 for lang in en fr; do
-    DISPLAY="$display" QT_QPA_PLATFORM=xcb timeout 60 "$bin/hookline" --db "$db" --lang "$lang" --screenshots "$out"
+    shoot --db "$db" --lang "$lang" --palette light
 done
+# The same screens in a dark palette.
+shoot --db "$db" --lang en --palette dark
 ls "$out"

@@ -64,6 +64,9 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     connect(m_model, &WebhookListModel::loaded, this, [this] {
         // No webhook at all, and none being written: the empty state.
         showDetailsPane(m_model->rowCount() > 0 || m_form->isDirty() || m_editingNew);
+        // Fitted at every load: "just now" becomes "3 min ago" without a new row.
+        for (const auto column : {WebhookListModel::Status, WebhookListModel::LastDelivery, WebhookListModel::SuccessRate})
+            m_view->resizeColumnToContents(column);
         QHash<QString, QString> names;
         for (int row = 0; row < m_model->rowCount(); ++row)
             names.insert(m_model->index(row, 0).data(WebhookListModel::IdRole).toString(), m_model->index(row, 0).data().toString());
@@ -79,6 +82,7 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
             currentChanged();
     });
     connect(&context, &AppContext::catalogChanged, this, &MainWindow::loadCatalog);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this] { m_view->resizeColumnToContents(WebhookListModel::LastDelivery); });
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -194,7 +198,7 @@ void MainWindow::buildUi()
     header->setSectionResizeMode(WebhookListModel::Name, QHeaderView::Interactive);
     header->setSectionResizeMode(WebhookListModel::Url, QHeaderView::Stretch);
     for (const auto column : {WebhookListModel::Status, WebhookListModel::LastDelivery, WebhookListModel::SuccessRate})
-        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+        header->setSectionResizeMode(column, QHeaderView::Interactive);
     m_view->setColumnWidth(WebhookListModel::Name, 150);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         if (!m_switching)
@@ -244,7 +248,7 @@ void MainWindow::buildUi()
     m_splitter->addWidget(left);
     m_splitter->addWidget(m_right);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({700, 700});
+    m_splitter->setSizes({640, 760});
     setCentralWidget(m_splitter);
 
     m_engineStatus = new QLabel;

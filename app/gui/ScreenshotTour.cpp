@@ -7,6 +7,7 @@
 #include "widgets/SecretPanel.h"
 #include "widgets/WebhookForm.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QPixmap>
@@ -30,9 +31,20 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, AppContext &context, QString 
     auto *tabs = window.tabs();
     m_steps = {
         [this, tabs] {
+            // No webhook yet: the first start is the picture, and the tour ends.
+            if (m_window.showsEmptyState()) {
+                shoot(&m_window, QStringLiteral("first-start"));
+                m_steps.clear();
+                QTimer::singleShot(0, qApp, &QApplication::quit);
+                return;
+            }
+            // A test ping first: the result bar is part of the picture.
             tabs->setCurrentIndex(0);
-            shoot(&m_window, QStringLiteral("main-window"));
+            m_window.webhookView()->setCurrentIndex(m_window.webhookView()->model()->index(0, 0));
+            if (auto *test = m_window.action(QStringLiteral("test")))
+                test->trigger();
         },
+        [this] { shoot(&m_window, QStringLiteral("main-window")); },
         [this] {
             // The webhook with custom headers and an explicit schedule shows the most.
             auto *model = m_window.webhookView()->model();

@@ -11,6 +11,7 @@
 #include <QIcon>
 #include <QLocale>
 #include <QStyle>
+#include <QTimer>
 
 namespace hookline {
 
@@ -20,6 +21,13 @@ WebhookListModel::WebhookListModel(AppContext &context, QObject *parent)
 {
     connect(&context, &AppContext::webhooksChanged, this, &WebhookListModel::reload);
     connect(&context, &AppContext::deliveriesChanged, this, &WebhookListModel::reload);
+    // "Just now" turns into "2 min ago" with no new data: the views are told.
+    auto *clock = new QTimer(this);
+    connect(clock, &QTimer::timeout, this, [this] {
+        if (!m_rows.isEmpty())
+            Q_EMIT dataChanged(index(0, LastDelivery), index(int(m_rows.size()) - 1, LastDelivery), {Qt::DisplayRole});
+    });
+    clock->start(10000);
 }
 
 int WebhookListModel::rowCount(const QModelIndex &parent) const
@@ -82,7 +90,9 @@ QVariant WebhookListModel::data(const QModelIndex &index, int role) const
             if (!a.lastAt.isValid())
                 return tr("Never");
             // Relative where a person scans the list; exact in the tooltip.
-            const auto code = a.lastStatusCode ? QStringLiteral(" (%1)").arg(*a.lastStatusCode) : QString();
+            // The code says something when the delivery failed; a success's 200 is in the tooltip.
+            const bool failed = a.lastStatus && *a.lastStatus == DeliveryStatus::Failed;
+            const auto code = a.lastStatusCode && (failed || role == Qt::ToolTipRole) ? QStringLiteral(" (%1)").arg(*a.lastStatusCode) : QString();
             const auto status = a.lastStatus ? StatusText::label(*a.lastStatus) : QString();
             if (role == Qt::ToolTipRole)
                 return QStringLiteral("%1 — %2%3\n%4").arg(TimeText::absolute(a.lastAt), status, code, TimeText::exact(a.lastAt));

@@ -75,8 +75,7 @@ void DeliveryChart::reload()
             m_loading = false;
             auto *succeeded = new QBarSet(tr("Succeeded"));
             auto *failed = new QBarSet(tr("Failed"));
-            succeeded->setColor(Theme::color(Theme::Tone::Success, palette()));
-            failed->setColor(Theme::color(Theme::Tone::Error, palette()));
+
             QStringList categories;
             int peak = 0;
             for (const auto &b : buckets) {
@@ -90,14 +89,21 @@ void DeliveryChart::reload()
             series->append(succeeded);
             series->append(failed);
             auto *chart = new QChart;
+            chart->setTheme(Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
             chart->addSeries(series);
+            // After the theme, which sets colours of its own.
+            succeeded->setColor(Theme::color(Theme::Tone::Success, palette()));
+            failed->setColor(Theme::color(Theme::Tone::Error, palette()));
             chart->setTitle(m_all->isChecked() || m_webhookId.isEmpty() ? tr("All webhooks") : tr("This webhook"));
             auto *x = new QBarCategoryAxis;
             x->append(categories);
             x->setTitleText(bucket == 3600 ? tr("Hour of day") : tr("Day of month"));
+            // 24 or 30 labels side by side: upright they would be cut to "…" in a narrow pane.
+            x->setLabelsAngle(-90);
             auto *y = new QValueAxis;
             y->setRange(0, std::max(1, peak));
             y->setLabelFormat(QStringLiteral("%d"));
+            y->applyNiceNumbers(); // 0, 10, 20 … rather than 0, 10.75, 21.5
             y->setTitleText(tr("Deliveries"));
             chart->addAxis(x, Qt::AlignBottom);
             chart->addAxis(y, Qt::AlignLeft);

@@ -89,17 +89,24 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     statusLabel->setBuddy(m_status);
     auto *eventLabel = new QLabel(tr("E&vent:"), this);
     eventLabel->setBuddy(m_event);
-    auto *filters = new QHBoxLayout;
-    filters->addWidget(statusLabel);
-    filters->addWidget(m_status);
-    filters->addWidget(eventLabel);
-    filters->addWidget(m_event);
-    filters->addWidget(m_useSince);
-    filters->addWidget(m_since);
-    filters->addWidget(m_useUntil);
-    filters->addWidget(m_until);
-    filters->addStretch();
-    filters->addWidget(m_count);
+    // Two rows: on one, the filters would make the pane (and so the
+    // window's split) as wide as their longest translation.
+    auto *what = new QHBoxLayout;
+    what->addWidget(statusLabel);
+    what->addWidget(m_status, 1);
+    what->addWidget(eventLabel);
+    what->addWidget(m_event, 1);
+    what->addStretch();
+    what->addWidget(m_count);
+    auto *when = new QHBoxLayout;
+    when->addWidget(m_useSince);
+    when->addWidget(m_since);
+    when->addWidget(m_useUntil);
+    when->addWidget(m_until);
+    when->addStretch();
+    auto *filters = new QVBoxLayout;
+    filters->addLayout(what);
+    filters->addLayout(when);
 
     auto *retry = new QPushButton(tr("Retry &now"), this);
     auto *curl = new QPushButton(tr("Copy as c&url"), this);

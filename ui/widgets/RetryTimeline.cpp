@@ -1,6 +1,7 @@
 #include "RetryTimeline.h"
 
 #include <QListWidget>
+#include <QLocale>
 #include <QVBoxLayout>
 
 namespace hookline {
@@ -24,12 +25,12 @@ QString RetryTimeline::duration(double s)
     if (s < 1)
         return tr("%1 ms").arg(qRound(s * 1000));
     if (s < 120)
-        return tr("%1 s").arg(QString::number(s, 'g', 3));
+        return tr("%1 s").arg(QLocale().toString(s, 'g', 3));
     if (s < 2 * 3600)
-        return tr("%1 min").arg(QString::number(s / 60, 'g', 3));
+        return tr("%1 min").arg(QLocale().toString(s / 60, 'g', 3));
     if (s < 2 * 86400)
-        return tr("%1 h").arg(QString::number(s / 3600, 'g', 3));
-    return tr("%1 days").arg(QString::number(s / 86400, 'g', 3));
+        return tr("%1 h").arg(QLocale().toString(s / 3600, 'g', 3));
+    return tr("%1 days").arg(QLocale().toString(s / 86400, 'g', 3));
 }
 
 QList<RetryTimeline::Step> RetryTimeline::steps(const RetryPolicy &policy)

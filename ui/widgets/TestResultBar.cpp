@@ -118,7 +118,9 @@ void TestResultBar::showResult(const QString &deliveryId)
             const auto text = tr("%1 Test ping to “%2” at %3: %4 in %5 ms%6%7")
                                   .arg(ok ? tr("✓ Succeeded.") : tr("✗ Failed."), name, TimeText::absolute(a.startedAt.isValid() ? a.startedAt : asked), status)
                                   .arg(a.durationMs)
-                                  .arg(a.error.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(a.error),
+                                  // The error adds to the status ("timed out"), unless it only repeats it.
+                                  .arg(a.error.isEmpty() || a.error == QStringLiteral("HTTP %1").arg(a.responseStatus.value_or(0))
+                                           ? QString() : QStringLiteral(" (%1)").arg(a.error),
                                        excerpt.isEmpty() ? QString() : tr(", response: “%1”").arg(excerpt));
             record(webhookId, {text, deliveryId, ok, !ok});
             m_context.notifyEventsEmitted();
