@@ -4,6 +4,7 @@
 // revealed and copies it through Clipboard.
 
 #include "support/TestDatabase.h"
+#include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "Clipboard.h"
 #include "service/CatalogService.h"
@@ -37,16 +38,6 @@ constexpr int kTimeout = 10000;
 const QString kHint = QString::fromLatin1(Clipboard::kPasswordManagerHint);
 
 QClipboard *clipboard() { return QGuiApplication::clipboard(); }
-
-// A status label by its purpose (its accessible description: the name is its text).
-QLabel *labelFor(QWidget *root, const QString &purpose)
-{
-    for (auto *l : root->findChildren<QLabel *>()) {
-        if (l->accessibleDescription() == purpose)
-            return l;
-    }
-    return nullptr;
-}
 
 } // namespace
 
@@ -287,7 +278,7 @@ void TestUiClipboard::panelCopyUsesClipboard()
     QVERIFY(clipboard()->mimeData()->hasFormat(kHint));
     QCOMPARE(clipboard()->mimeData()->data(kHint), QByteArrayLiteral("secret"));
     QVERIFY(Clipboard::instance()->holdsOurs());
-    auto *status = labelFor(&panel, u"Secret status"_s);
+    auto *status = test::byAccessibleDescription<QLabel>(&panel, u"Secret status"_s);
     QVERIFY(status);
     QVERIFY2(status->text().contains(u"clipboard"_s, Qt::CaseInsensitive), qPrintable(status->text()));
     // Still masked on screen: copying does not reveal.
@@ -327,7 +318,7 @@ void TestUiClipboard::panelRotate()
     QCOMPARE(panel.secretField()->echoMode(), QLineEdit::Normal);
     QCOMPARE(clipboard()->text(), fresh);
     QVERIFY(clipboard()->mimeData()->hasFormat(kHint));
-    auto *grace = labelFor(&panel, u"Previous secret"_s);
+    auto *grace = test::byAccessibleDescription<QLabel>(&panel, u"Previous secret"_s);
     QVERIFY(grace);
     QVERIFY(!grace->isHidden());
     QVERIFY2(grace->text().contains(u"previous secret"_s, Qt::CaseInsensitive), qPrintable(grace->text()));
@@ -352,8 +343,8 @@ void TestUiClipboard::panelRotationSurvivesReload()
     panel->rotateConfirmed();
     QVERIFY(rotated.wait(kTimeout));
     const auto fresh = panel->secretField()->text();
-    auto *status = labelFor(panel, u"Secret status"_s);
-    auto *grace = labelFor(panel, u"Previous secret"_s);
+    auto *status = test::byAccessibleDescription<QLabel>(panel, u"Secret status"_s);
+    auto *grace = test::byAccessibleDescription<QLabel>(panel, u"Previous secret"_s);
     QVERIFY(status && grace);
     const auto notice = status->text();
     QVERIFY2(notice.startsWith(u"New secret issued and copied"_s), qPrintable(notice));

@@ -4,6 +4,7 @@
 // group.* patterns, "All events") and the retry timeline preview.
 
 #include "support/TestDatabase.h"
+#include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
@@ -35,31 +36,13 @@
 #include <memory>
 
 using namespace hookline;
+using hookline::test::byAccessibleDescription;
+using hookline::test::byAccessibleName;
 using namespace Qt::StringLiterals;
 
 namespace {
 
 constexpr int kTimeout = 10000;
-
-template <typename W>
-W *byAccessibleName(QWidget *root, const QString &name)
-{
-    for (auto *w : root->findChildren<W *>()) {
-        if (w->accessibleName() == name)
-            return w;
-    }
-    return nullptr;
-}
-
-template <typename W>
-W *byAccessibleDescription(QWidget *root, const QString &description)
-{
-    for (auto *w : root->findChildren<W *>()) {
-        if (w->accessibleDescription() == description)
-            return w;
-    }
-    return nullptr;
-}
 
 } // namespace
 

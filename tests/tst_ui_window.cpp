@@ -5,6 +5,7 @@
 
 #include "support/TestDatabase.h"
 #include "support/TestReceiver.h"
+#include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "dialogs/SettingsDialog.h"
@@ -254,11 +255,7 @@ void TestUiWindow::rotationKeepsTheNewSecretShown()
     QTest::qWait(800);
     QVERIFY(panel->secretField()->text() != old);
     QCOMPARE(panel->secretField()->echoMode(), QLineEdit::Normal);
-    QLabel *notice = nullptr;
-    for (auto *l : panel->findChildren<QLabel *>()) {
-        if (l->accessibleDescription() == u"Secret status"_s)
-            notice = l;
-    }
+    auto *notice = test::byAccessibleDescription<QLabel>(panel, u"Secret status"_s);
     QVERIFY(notice);
     QVERIFY2(notice->text().startsWith(u"New secret issued"_s), qPrintable(notice->text()));
     QCOMPARE(spoken(notice), notice->text());
@@ -383,11 +380,7 @@ void TestUiWindow::historyInWordsWithButtonsThatCanAct()
     QVERIFY2(items.contains(u"Waiting to retry"_s) && items.contains(u"Being delivered"_s) && !items.contains(u"pending"_s),
              qPrintable(items.join(u", "_s)));
     // Counts in words with the right plural.
-    QLabel *count = nullptr;
-    for (auto *l : history->findChildren<QLabel *>()) {
-        if (l->accessibleDescription() == u"Number of deliveries"_s)
-            count = l;
-    }
+    auto *count = test::byAccessibleDescription<QLabel>(history, u"Number of deliveries"_s);
     QVERIFY(count);
     QVERIFY2(QRegularExpression(u"^(1 delivery|\\d+ deliveries)$"_s).match(count->text()).hasMatch(), qPrintable(count->text()));
     QCOMPARE(spoken(count), count->text());

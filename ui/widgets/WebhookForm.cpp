@@ -456,29 +456,20 @@ QLabel *WebhookForm::problemLabelFor(const QString &field) const
 
 QWidget *WebhookForm::focusTargetFor(const QString &field) const
 {
-    if (field == u"url")
-        return m_url;
-    if (field == u"name")
-        return m_name;
-    if (field == u"description")
-        return m_description;
-    if (field == u"events")
-        return m_events->allEvents();
-    if (field == u"headers")
-        return m_headers;
-    if (field == u"transform")
-        return m_transform;
-    if (field == u"schedule")
-        return m_schedule;
-    if (field == u"jitter")
-        return m_jitter;
-    if (field == u"autoDisableAfter")
-        return m_autoDisable;
-    if (field == u"retention")
-        return m_retention;
-    if (field == u"retryDelaySeconds")
-        return m_delay;
-    return m_maxRetries;
+    const QHash<QString, QWidget *> targets{
+        {QStringLiteral("url"), m_url},
+        {QStringLiteral("name"), m_name},
+        {QStringLiteral("description"), m_description},
+        {QStringLiteral("events"), m_events->allEvents()},
+        {QStringLiteral("headers"), m_headers},
+        {QStringLiteral("transform"), m_transform},
+        {QStringLiteral("schedule"), m_schedule},
+        {QStringLiteral("jitter"), m_jitter},
+        {QStringLiteral("autoDisableAfter"), m_autoDisable},
+        {QStringLiteral("retention"), m_retention},
+        {QStringLiteral("retryDelaySeconds"), m_delay},
+    };
+    return targets.value(field, m_maxRetries);
 }
 
 void WebhookForm::touch(Section section)
