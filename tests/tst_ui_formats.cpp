@@ -3,6 +3,7 @@
 // in a tooltip), relative times where a person scans, plurals in English and
 // French, durations as a number and a unit.
 
+#include "Theme.h"
 #include "TimeText.h"
 #include "Translations.h"
 #include "widgets/DurationEdit.h"
@@ -12,6 +13,8 @@
 #include <QSignalSpy>
 #include <QTranslator>
 #include <QtTest>
+
+#include <cmath>
 
 using namespace hookline;
 using namespace Qt::StringLiterals;
@@ -36,6 +39,9 @@ private Q_SLOTS:
     void durationUnitChangeKeepsNumber();
     void durationRangeFollowsUnit();
     void durationUnitAgreesWithNumber();
+
+    void themeReadsOnLightAndDark_data();
+    void themeReadsOnLightAndDark();
 };
 
 void TestUiFormats::initTestCase()
@@ -199,6 +205,49 @@ void TestUiFormats::durationUnitAgreesWithNumber()
     QCOMPARE(edit.unitBox()->currentText(), u"day"_s);
     edit.setSeconds(2 * 86400);
     QCOMPARE(edit.unitBox()->currentText(), u"days"_s);
+}
+
+namespace {
+// WCAG relative luminance and contrast ratio.
+double luminance(const QColor &c)
+{
+    const auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+}
+
+double contrast(const QColor &a, const QColor &b)
+{
+    const double la = luminance(a);
+    const double lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+} // namespace
+
+void TestUiFormats::themeReadsOnLightAndDark_data()
+{
+    QTest::addColumn<QColor>("window");
+    QTest::addColumn<QColor>("base");
+    QTest::newRow("light") << QColor(0xef, 0xef, 0xef) << QColor(Qt::white);
+    QTest::newRow("dark") << QColor(0x2b, 0x2b, 0x2b) << QColor(0x1e, 0x1e, 0x1e);
+}
+
+// The failure red, the success green, the warning amber and the muted grey
+// read (4.5:1, WCAG AA) on the palette in use, light or dark.
+void TestUiFormats::themeReadsOnLightAndDark()
+{
+    QFETCH(QColor, window);
+    QFETCH(QColor, base);
+    QPalette palette;
+    palette.setColor(QPalette::Window, window);
+    palette.setColor(QPalette::Base, base);
+    palette.setColor(QPalette::WindowText, window.lightnessF() < 0.5 ? QColor(Qt::white) : QColor(Qt::black));
+    for (const auto tone : {Theme::Tone::Success, Theme::Tone::Warning, Theme::Tone::Error, Theme::Tone::Muted}) {
+        const auto c = Theme::color(tone, palette);
+        QVERIFY2(contrast(c, window) >= 4.5, qPrintable(u"%1 on %2: %3"_s.arg(c.name(), window.name()).arg(contrast(c, window))));
+        QVERIFY2(contrast(c, base) >= 4.5, qPrintable(u"%1 on %2: %3"_s.arg(c.name(), base.name()).arg(contrast(c, base))));
+    }
+    // The error row background keeps normal text readable.
+    QVERIFY(contrast(Theme::errorBackground(palette), palette.color(QPalette::WindowText)) >= 4.5);
 }
 
 QTEST_MAIN(TestUiFormats)

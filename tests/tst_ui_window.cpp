@@ -8,6 +8,7 @@
 #include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "MainWindow.h"
+#include "Translations.h"
 #include "dialogs/SettingsDialog.h"
 #include "engine/DeliveryEngine.h"
 #include "models/DeliveryHistoryModel.h"
@@ -26,6 +27,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLabel>
@@ -87,6 +89,8 @@ private Q_SLOTS:
     void selectionAloneShowsTheWebhook();
     void historyInWordsWithButtonsThatCanAct();
     void listColumnsFitAndDoNotWrap();
+    void coloursComeFromTheTheme();
+    void settingsShowDurations();
 };
 
 QString TestUiWindow::createByService(const QString &name, const QString &path)
@@ -123,6 +127,7 @@ void TestUiWindow::initTestCase()
     QCoreApplication::setOrganizationName(u"hookline-tests"_s);
     QCoreApplication::setApplicationName(u"tst_ui_window"_s);
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QVERIFY(Translations::install(QLocale(QLocale::English))); // English plural forms, as the application has them
     QVERIFY(m_receiver.listen());
     QVERIFY(m_dir.isValid());
     auto opened = test::openLoopbackDatabase(m_dir.filePath(u"window.db"_s));
@@ -401,6 +406,39 @@ void TestUiWindow::listColumnsFitAndDoNotWrap()
     const auto text = view->model()->index(0, WebhookListModel::LastDelivery).data().toString();
     QVERIFY2(view->fontMetrics().horizontalAdvance(text) <= view->columnWidth(WebhookListModel::LastDelivery),
              qPrintable(u"\"%1\" is %2 px, its column %3 px"_s.arg(text).arg(view->fontMetrics().horizontalAdvance(text)).arg(view->columnWidth(WebhookListModel::LastDelivery))));
+}
+
+// No widget carries a colour of its own in a style sheet: colours come from
+// Theme, which picks them for the palette in use.
+void TestUiWindow::coloursComeFromTheTheme()
+{
+    QStringList styled;
+    for (auto *w : m_window->findChildren<QWidget *>()) {
+        if (!w->styleSheet().isEmpty())
+            styled << u"%1: %2"_s.arg(QString::fromLatin1(w->metaObject()->className()), w->styleSheet());
+    }
+    QVERIFY2(styled.isEmpty(), qPrintable(styled.join(u"; "_s)));
+}
+
+// The rotation grace and the request timeout as a number and a unit, not seconds.
+void TestUiWindow::settingsShowDurations()
+{
+    m_window->action(u"settings"_s)->trigger();
+    SettingsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = qobject_cast<SettingsDialog *>(QApplication::activeModalWidget())));
+    auto *save = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), kTimeout); // the values are read
+    auto *grace = test::byAccessibleName<QDoubleSpinBox>(dialog, u"Secret rotation grace period"_s);
+    auto *graceUnit = test::byAccessibleName<QComboBox>(dialog, u"Secret rotation grace period unit"_s);
+    QVERIFY(grace && graceUnit);
+    QCOMPARE(grace->value(), 1.0); // the default, 86 400 s
+    QCOMPARE(graceUnit->currentText(), u"day"_s);
+    auto *timeout = test::byAccessibleName<QDoubleSpinBox>(dialog, u"Request timeout"_s);
+    auto *timeoutUnit = test::byAccessibleName<QComboBox>(dialog, u"Request timeout unit"_s);
+    QVERIFY(timeout && timeoutUnit);
+    QCOMPARE(timeoutUnit->currentText(), u"seconds"_s);
+    QCOMPARE(dialog->values().value(u"rotationGraceSeconds"_s), u"86400"_s);
+    dialog->reject();
 }
 
 QTEST_MAIN(TestUiWindow)

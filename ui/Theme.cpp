@@ -17,7 +17,7 @@ QColor Theme::color(Tone tone, const QPalette &palette)
     // Light: at least 4.5:1 against white; dark: the same against #2b2b2b.
     const bool dark = isDark(palette);
     switch (tone) {
-    case Tone::Success: return dark ? QColor(0x7c, 0xd9, 0x92) : QColor(0x1b, 0x7f, 0x3b);
+    case Tone::Success: return dark ? QColor(0x7c, 0xd9, 0x92) : QColor(0x17, 0x6f, 0x35);
     case Tone::Warning: return dark ? QColor(0xff, 0xc0, 0x66) : QColor(0x8a, 0x53, 0x00);
     case Tone::Error: return dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb3, 0x26, 0x1e);
     case Tone::Muted: return dark ? QColor(0xa8, 0xa8, 0xa8) : QColor(0x5f, 0x5f, 0x5f);
