@@ -132,6 +132,7 @@ private slots:
     void databaseFromEnvironment();
     void webhookAddEachScheme_data();
     void webhookAddEachScheme();
+    void webhookAddWithReceiversOwnSecret();
     void webhookLifecycle();
     void eventTypesListExportImport();
     void emitAndDeliveries();
@@ -515,6 +516,30 @@ void TestCli::webhookAddEachScheme()
     CLI_OK(l);
     QVERIFY2(idsOf(l.array()).contains(id), qPrintable(l.describe()));
     QVERIFY(!l.out.contains(secret.toUtf8()));
+}
+
+// A receiver's own secret is any text: GitHub's documented example has spaces
+// and an apostrophe, and signs as GitHub says it does.
+void TestCli::webhookAddWithReceiversOwnSecret()
+{
+    const auto db = path(u"own-secret.db"_s);
+    CLI_OK(run({u"--db"_s, db, u"settings"_s, u"set"_s, u"allowInsecureUrls"_s, u"true"_s}));
+    CLI_OK(run({u"--db"_s, db, u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
+    const auto r = run({u"--db"_s, db, u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/gh"_s, u"--events"_s,
+                        u"lead.created"_s, u"--scheme"_s, u"github"_s, u"--secret"_s, kGithubSecret});
+    CLI_OK(r);
+    const auto id = r.object().value(u"id"_s).toString();
+    const auto s = run({u"--db"_s, db, u"webhook"_s, u"show"_s, id, u"--json"_s, u"--reveal-secret"_s});
+    CLI_OK(s);
+    QCOMPARE(s.object().value(u"secret"_s).toString(), kGithubSecret);
+    const auto signature = run({u"sign"_s, u"--scheme"_s, u"github"_s, u"--secret"_s, kGithubSecret, u"--body"_s, kGithubBody});
+    CLI_OK(signature);
+    QVERIFY2(signature.out.contains(kGithubSig.toUtf8()), qPrintable(signature.describe()));
+    // Still refused: a secret that cannot be typed back.
+    const auto bad = run({u"--db"_s, db, u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/gh"_s, u"--events"_s,
+                          u"lead.created"_s, u"--scheme"_s, u"github"_s, u"--secret"_s, u"line one\nline two"_s});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("control character"), qPrintable(bad.describe()));
 }
 
 void TestCli::webhookLifecycle()

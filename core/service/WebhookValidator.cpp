@@ -142,12 +142,17 @@ Status WebhookValidator::validateRetry(const RetryPolicy &r)
 
 Status WebhookValidator::validateSecret(Scheme scheme, const QString &secret)
 {
+    // A receiver's secret is any text (GitHub's documented example is
+    // "It's a Secret to Everybody"); it is used as its UTF-8 bytes. Only
+    // what cannot be typed back or survives no copy is refused.
     if (secret.size() < 8 || secret.size() > 256)
         return invalid("secret", tr("must be 8 to 256 characters"));
     for (QChar c : secret) {
-        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
-            return invalid("secret", tr("must be printable ASCII without spaces"));
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            return invalid("secret", tr("must not contain a tab, a line break or another control character"));
     }
+    if (secret.front().isSpace() || secret.back().isSpace())
+        return invalid("secret", tr("must not start or end with a space"));
     if (scheme == Scheme::Standard) {
         QString why;
         const auto key = Secret::standardKey(secret, &why);

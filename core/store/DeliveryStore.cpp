@@ -9,7 +9,8 @@ const QString kColumns = QStringLiteral(
     "id, event_id, webhook_id, event_type, tenant_id, status, attempts, next_attempt_at, created_at, updated_at,"
     " last_status_code, last_error, last_duration_ms");
 
-Delivery fromRow(const QSqlQuery &q)
+// An unknown status is an error that names the row, not "pending".
+Result<Delivery> fromRow(const QSqlQuery &q)
 {
     Delivery d;
     d.id = q.value(0).toString();
@@ -17,7 +18,10 @@ Delivery fromRow(const QSqlQuery &q)
     d.webhookId = q.value(2).toString();
     d.eventType = q.value(3).toString();
     d.tenantId = q.value(4).toString();
-    d.status = deliveryStatusFromName(q.value(5).toString()).value_or(DeliveryStatus::Pending);
+    const auto status = deliveryStatusFromName(q.value(5).toString());
+    if (!status)
+        return Error::database(DeliveryStore::tr("delivery %1 has the unknown status \"%2\" in the database").arg(d.id, q.value(5).toString()));
+    d.status = *status;
     d.attempts = q.value(6).toInt();
     d.nextAttemptAt = sql::dateOrNull(q.value(7));
     d.createdAt = sql::fromMs(q.value(8).toLongLong());
@@ -71,8 +75,12 @@ Result<QList<Delivery>> DeliveryStore::list(const DeliveryFilter &filter) const
     if (auto s = sql::exec(q, tr("reading the delivery history")); !s)
         return s.error();
     QList<Delivery> out;
-    while (q.next())
-        out << fromRow(q);
+    while (q.next()) {
+        auto d = fromRow(q);
+        if (!d)
+            return d.error();
+        out << std::move(*d);
+    }
     return out;
 }
 
@@ -95,7 +103,10 @@ Result<std::optional<Delivery>> DeliveryStore::find(const QString &id) const
         return s.error();
     if (!q.next())
         return std::optional<Delivery>();
-    return std::optional<Delivery>(fromRow(q));
+    auto d = fromRow(q);
+    if (!d)
+        return d.error();
+    return std::optional<Delivery>(std::move(*d));
 }
 
 Result<QList<Attempt>> DeliveryStore::attempts(const QString &deliveryId) const
@@ -137,6 +148,8 @@ Result<WebhookActivity> DeliveryStore::activity(const QString &webhookId, const 
     if (last.next()) {
         out.lastAt = sql::fromMs(last.value(0).toLongLong());
         out.lastStatus = deliveryStatusFromName(last.value(1).toString());
+        if (!out.lastStatus)
+            return Error::database(tr("a delivery of webhook %1 has the unknown status \"%2\" in the database").arg(webhookId, last.value(1).toString()));
         if (!last.value(2).isNull())
             out.lastStatusCode = last.value(2).toInt();
     }

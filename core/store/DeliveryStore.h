@@ -22,6 +22,8 @@ struct DeliveryFilter final {
     // Oldest first: a page near the end of a long history is then a short
     // OFFSET from the other side instead of a walk over the whole index.
     bool oldestFirst = false;
+
+    friend bool operator==(const DeliveryFilter &, const DeliveryFilter &) = default;
 };
 
 // What the webhook list shows beside each webhook.

@@ -5,11 +5,15 @@
 namespace hookline {
 
 namespace {
-Tenant fromRow(const QSqlQuery &q)
+// An unknown plan is an error that names the tenant, not the free plan.
+Result<Tenant> fromRow(const QSqlQuery &q)
 {
     Tenant t;
     t.id = q.value(0).toString();
-    t.plan = planFromName(q.value(1).toString()).value_or(Plan::Free);
+    const auto plan = planFromName(q.value(1).toString());
+    if (!plan)
+        return Error::database(TenantStore::tr("tenant %1 has the unknown plan \"%2\" in the database").arg(t.id, q.value(1).toString()));
+    t.plan = *plan;
     t.createdAt = sql::fromMs(q.value(2).toLongLong());
     return t;
 }
@@ -23,7 +27,10 @@ Result<std::optional<Tenant>> TenantStore::find(const QString &id) const
         return s.error();
     if (!q.next())
         return std::optional<Tenant>();
-    return std::optional<Tenant>(fromRow(q));
+    auto t = fromRow(q);
+    if (!t)
+        return t.error();
+    return std::optional<Tenant>(std::move(*t));
 }
 
 Result<QList<Tenant>> TenantStore::list() const
@@ -32,8 +39,12 @@ Result<QList<Tenant>> TenantStore::list() const
     if (auto s = sql::exec(q, tr("listing tenants")); !s)
         return s.error();
     QList<Tenant> out;
-    while (q.next())
-        out << fromRow(q);
+    while (q.next()) {
+        auto t = fromRow(q);
+        if (!t)
+            return t.error();
+        out << std::move(*t);
+    }
     return out;
 }
 

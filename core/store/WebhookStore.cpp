@@ -26,7 +26,9 @@ QList<double> scheduleFromText(const QString &text)
     return out;
 }
 
-Webhook fromRow(const QSqlQuery &q)
+// A name the code does not know (a newer version's, a hand edit) is an error
+// that names the row, never a default that would sign or retry differently.
+Result<Webhook> fromRow(const QSqlQuery &q)
 {
     Webhook w;
     w.id = q.value(0).toString();
@@ -34,11 +36,17 @@ Webhook fromRow(const QSqlQuery &q)
     w.name = q.value(2).toString();
     w.url = q.value(3).toString();
     w.description = q.value(4).toString();
-    w.scheme = schemeFromName(q.value(5).toString()).value_or(Scheme::Standard);
+    const auto scheme = schemeFromName(q.value(5).toString());
+    if (!scheme)
+        return Error::database(WebhookStore::tr("webhook %1 has the unknown signing scheme \"%2\" in the database").arg(w.id, q.value(5).toString()));
+    w.scheme = *scheme;
     w.active = q.value(6).toInt() != 0;
     w.retry.maxRetries = q.value(7).toInt();
     w.retry.retryDelaySeconds = q.value(8).toDouble();
-    w.retry.backoff = backoffFromName(q.value(9).toString()).value_or(BackoffStrategy::Exponential);
+    const auto backoff = backoffFromName(q.value(9).toString());
+    if (!backoff)
+        return Error::database(WebhookStore::tr("webhook %1 has the unknown backoff strategy \"%2\" in the database").arg(w.id, q.value(9).toString()));
+    w.retry.backoff = *backoff;
     w.retry.schedule = scheduleFromText(q.value(10).toString());
     w.retry.jitter = q.value(11).toDouble();
     w.retry.autoDisableAfter = q.value(12).toInt();
@@ -118,9 +126,11 @@ Result<std::optional<Webhook>> WebhookStore::find(const QString &id) const
     if (!q.next())
         return std::optional<Webhook>();
     auto w = fromRow(q);
-    if (auto s = loadChildren(w); !s)
+    if (!w)
+        return w.error();
+    if (auto s = loadChildren(*w); !s)
         return s.error();
-    return std::optional<Webhook>(std::move(w));
+    return std::optional<Webhook>(std::move(*w));
 }
 
 Result<QList<Webhook>> WebhookStore::list(const QString &tenantId) const
@@ -132,8 +142,12 @@ Result<QList<Webhook>> WebhookStore::list(const QString &tenantId) const
     if (auto s = sql::exec(q, tr("listing webhooks")); !s)
         return s.error();
     QList<Webhook> out;
-    while (q.next())
-        out << fromRow(q);
+    while (q.next()) {
+        auto w = fromRow(q);
+        if (!w)
+            return w.error();
+        out << std::move(*w);
+    }
     for (auto &w : out) {
         if (auto s = loadChildren(w); !s)
             return s.error();
