@@ -33,6 +33,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSqlQuery>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -91,6 +92,7 @@ private Q_SLOTS:
     void listColumnsFitAndDoNotWrap();
     void coloursComeFromTheTheme();
     void settingsShowDurations();
+    void historySaysWhenItCannotRead(); // last: it spoils the database
 };
 
 QString TestUiWindow::createByService(const QString &name, const QString &path)
@@ -439,6 +441,31 @@ void TestUiWindow::settingsShowDurations()
     QCOMPARE(timeoutUnit->currentText(), u"seconds"_s);
     QCOMPARE(dialog->values().value(u"rotationGraceSeconds"_s), u"86400"_s);
     dialog->reject();
+}
+
+// A history the database cannot give (here a status this version does not
+// know) is said in the view, not shown as an empty page.
+void TestUiWindow::historySaysWhenItCannotRead()
+{
+    m_window->selectWebhook(m_first);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentWebhookId(), m_first, kTimeout);
+    auto *history = m_window->history();
+    m_window->tabs()->setCurrentWidget(history);
+    {
+        auto db = m_db->connection();
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"PRAGMA ignore_check_constraints = ON"_s));
+        QVERIFY(q.exec(u"UPDATE deliveries SET status = 'from-the-future'"_s));
+        QVERIFY(q.exec(u"PRAGMA ignore_check_constraints = OFF"_s));
+    }
+    m_db->releaseThreadConnection();
+    QSignalSpy failed(history->model(), &DeliveryHistoryModel::loadFailed);
+    history->setWebhook(m_first); // read again from the start
+    QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), kTimeout);
+    auto *message = test::byAccessibleDescription<QLabel>(history, u"History message"_s);
+    QVERIFY(message);
+    QVERIFY2(message->text().contains(u"could not be read"_s) && message->text().contains(u"from-the-future"_s), qPrintable(message->text()));
+    QCOMPARE(spoken(message), message->text());
 }
 
 QTEST_MAIN(TestUiWindow)

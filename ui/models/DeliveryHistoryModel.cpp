@@ -9,6 +9,7 @@
 #include <QColor>
 #include <QLocale>
 #include <QStyle>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -17,9 +18,18 @@ namespace hookline {
 DeliveryHistoryModel::DeliveryHistoryModel(AppContext &context, QObject *parent)
     : QAbstractTableModel(parent)
     , m_context(context)
+    , m_fetch(new QTimer(this))
 {
     m_filter.limit = kPageSize;
     connect(&context, &AppContext::deliveriesChanged, this, &DeliveryHistoryModel::refresh);
+    // A view asks for many rows while it paints; the pages they fall on are
+    // read once, after the paint.
+    m_fetch->setSingleShot(true);
+    m_fetch->setInterval(0);
+    connect(m_fetch, &QTimer::timeout, this, [this] {
+        for (const int page : std::exchange(m_wanted, {}))
+            requestPage(page);
+    });
 }
 
 void DeliveryHistoryModel::setFilter(const DeliveryFilter &filter)
@@ -33,6 +43,7 @@ void DeliveryHistoryModel::setFilter(const DeliveryFilter &filter)
     m_pages.clear();
     m_pageOrder.clear();
     m_requested.clear();
+    m_wanted.clear();
     endResetModel();
     refresh();
 }
@@ -45,15 +56,14 @@ void DeliveryHistoryModel::refresh()
     }
     m_counting = true;
     const auto filter = m_filter;
-    m_context.db().run<int>(
-        [filter](QSqlDatabase db) {
-            auto n = DeliveryStore(db).count(filter);
-            return n ? *n : -1;
-        },
-        this, [this, filter](int count) {
+    m_context.db().run<Result<int>>(
+        [filter](QSqlDatabase db) { return DeliveryStore(db).count(filter); },
+        this, [this, filter](Result<int> counted) {
             m_counting = false;
-            if (count >= 0 && filter.webhookId == m_filter.webhookId && filter.status == m_filter.status
-                && filter.eventType == m_filter.eventType && filter.since == m_filter.since && filter.until == m_filter.until) {
+            if (!counted)
+                Q_EMIT loadFailed(counted.error().message);
+            if (counted && filter == m_filter) {
+                const int count = *counted;
                 const int added = count - m_count;
                 if (added > 0) {
                     // Newest first: what is new goes on top; the rows below
@@ -97,7 +107,7 @@ int DeliveryHistoryModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-void DeliveryHistoryModel::requestPage(int page) const
+void DeliveryHistoryModel::requestPage(int page)
 {
     if (m_requested.contains(page))
         return;
@@ -114,17 +124,22 @@ void DeliveryHistoryModel::requestPage(int page) const
         filter.offset = m_count - end;
     }
     const auto generation = m_generation;
-    auto *self = const_cast<DeliveryHistoryModel *>(this);
-    m_context.db().run<QList<Delivery>>(
+    m_context.db().run<Result<QList<Delivery>>>(
         [filter](QSqlDatabase db) {
             auto rows = DeliveryStore(db).list(filter);
-            if (!rows)
-                return QList<Delivery>{};
-            if (filter.oldestFirst)
+            if (rows && filter.oldestFirst)
                 std::reverse(rows->begin(), rows->end());
-            return *rows;
+            return rows;
         },
-        self, [self, page, generation](QList<Delivery> rows) { self->pageArrived(page, generation, std::move(rows)); });
+        this, [this, page, generation](Result<QList<Delivery>> rows) {
+            if (!rows) {
+                // The rows stay "Loading…"; the view says why, and a later refresh asks again.
+                m_requested.remove(page);
+                Q_EMIT loadFailed(rows.error().message);
+                return;
+            }
+            pageArrived(page, generation, std::move(*rows));
+        });
 }
 
 void DeliveryHistoryModel::pageArrived(int page, quint64 generation, QList<Delivery> rows)
@@ -172,7 +187,10 @@ const Delivery *DeliveryHistoryModel::delivery(int row) const
     const auto it = m_pages.constFind(row / kPageSize);
     const int i = row % kPageSize;
     if (it == m_pages.cend() || i >= it->size() || !it->at(i)) {
-        requestPage(row / kPageSize);
+        if (!m_requested.contains(row / kPageSize)) {
+            m_wanted.insert(row / kPageSize);
+            m_fetch->start();
+        }
         return nullptr;
     }
     return &*it->at(i);

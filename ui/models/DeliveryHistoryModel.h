@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QSet>
 
+class QTimer;
+
 #include <optional>
 
 namespace hookline {
@@ -51,9 +53,11 @@ public:
 Q_SIGNALS:
     void countChanged(int count);
     void pageLoaded(int page);
+    // The database could not be read (its message, for the view to show).
+    void loadFailed(const QString &message);
 
 private:
-    void requestPage(int page) const;
+    void requestPage(int page);
     void pageArrived(int page, quint64 generation, QList<Delivery> rows);
     // Moves cached rows by `delta` (rows inserted above) and drops those past `newCount`.
     void shiftCache(int delta, int newCount);
@@ -63,9 +67,11 @@ private:
     int m_count = 0;
     quint64 m_generation = 0; // bumps when rows shift: late pages of an older layout are dropped
     // Rows by page; a page may have holes after rows moved (new ones on top).
-    mutable QHash<int, QList<std::optional<Delivery>>> m_pages;
-    mutable QList<int> m_pageOrder;          // least recently loaded first
-    mutable QSet<int> m_requested;
+    QHash<int, QList<std::optional<Delivery>>> m_pages;
+    QList<int> m_pageOrder;             // least recently loaded first
+    QSet<int> m_requested;             // asked of the database, not arrived yet
+    mutable QSet<int> m_wanted;        // seen missing by data(), asked for after the paint
+    QTimer *m_fetch;
     QHash<QString, QString> m_webhookNames;
     bool m_counting = false;
     bool m_countAgain = false;

@@ -3,6 +3,7 @@
 #include "AppContext.h"
 #include "StatusText.h"
 #include "CurlCommand.h"
+#include "Theme.h"
 #include "TimeText.h"
 #include "dialogs/AttemptDialog.h"
 #include "models/DeliveryHistoryModel.h"
@@ -154,6 +155,16 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     connect(m_model, &DeliveryHistoryModel::countChanged, this, [this](int n) {
         m_count->setText(tr("%n deliveries", nullptr, n));
         updateButtons();
+    });
+    // A history that cannot be read says so, rather than showing nothing.
+    connect(m_model, &DeliveryHistoryModel::loadFailed, this, [this](const QString &message) {
+        m_message->setText(tr("The history could not be read: %1").arg(message));
+        Theme::setTone(m_message, Theme::Tone::Error);
+    });
+    connect(m_model, &DeliveryHistoryModel::pageLoaded, this, [this] {
+        if (m_message->text().startsWith(tr("The history could not be read: %1").arg(QString())))
+            m_message->clear();
+        Theme::setTone(m_message, Theme::Tone::Normal);
     });
     // The buttons act on the selected delivery: enabled only when they can.
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HistoryView::updateButtons);
