@@ -396,7 +396,7 @@ void TestUiAccessibility::mainWindowControlsAreNamed()
     if (qEnvironmentVariableIsSet("HOOKLINE_A11Y_DUMP"))
         qInfo().noquote() << named.join(u"\n"_s);
     for (const auto &expected : {u"EditableText:Search webhooks"_s, u"Table:Webhooks"_s, u"PageTab:Settings"_s, u"PageTab:History"_s,
-                                 u"EditableText:URL"_s, u"CheckBox:lead.created"_s, u"CheckBox:All lead events"_s, u"Table:Custom headers"_s, u"List:Retry timeline"_s,
+                                 u"EditableText:URL"_s, u"CheckBox:lead.created"_s, u"CheckBox:Group lead, all its events"_s, u"Table:Custom headers"_s, u"List:Retry timeline"_s,
                                  u"Button:Save webhook"_s, u"EditableText:Signing secret"_s, u"Button:Copy secret"_s,
                                  u"Table:Delivery history"_s, u"ComboBox:Status filter"_s, u"ComboBox:Chart range"_s,
                                  u"Button:New webhook"_s, u"MenuItem:File"_s})

@@ -347,7 +347,9 @@ void TestUiClipboard::panelRotationSurvivesReload()
     auto *grace = test::byAccessibleDescription<QLabel>(panel, u"Previous secret"_s);
     QVERIFY(status && grace);
     const auto notice = status->text();
-    QVERIFY2(notice.startsWith(u"New secret issued and copied"_s), qPrintable(notice));
+    QVERIFY2(notice.startsWith(u"New secret issued and copied"_s) && notice.count(u"opied"_s) == 1, qPrintable(notice));
+    // The button is called what it says.
+    QCOMPARE(panel->revealButton()->accessibleName(), u"Hide secret"_s);
 
     // The reload, as the window does it.
     Result<Webhook> reloaded = Error::database(u"not loaded"_s);

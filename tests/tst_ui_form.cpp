@@ -189,6 +189,9 @@ void TestUiForm::saveShowsEachProblemOnceBesideItsField()
     QCOMPARE(times, 1);
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(form->urlEdit()));
     QVERIFY2(form->formProblem()->text().startsWith(u"Not saved"_s), qPrintable(form->formProblem()->text()));
+    // Every section's problem at once, not one per press: the events too.
+    QVERIFY2(form->eventsProblem()->isVisibleTo(form.get()), "Save marked the URL only");
+    QVERIFY2(form->formProblem()->text().contains(u"2 problems"_s), qPrintable(form->formProblem()->text()));
 
     // The URL typed: the next problem, the events, shows beside the events.
     QTest::keyClicks(form->urlEdit(), u"http://127.0.0.1:9/hook"_s);
@@ -329,6 +332,9 @@ void TestUiForm::urlHintExplains()
     auto form = makeForm(validation);
     form->events()->allEvents()->setChecked(true);
     const auto empty = form->urlHint()->text();
+    // Before anything is typed, the rule this installation applies.
+    QCOMPARE(empty.contains(u"http://"_s), allowInsecure);
+    QCOMPARE(empty.contains(u"private addresses"_s), allowPrivate);
     form->urlEdit()->setText(url);
     const auto hint = form->urlHint()->text();
     QVERIFY2(hint != empty, "the hint did not change with the URL");
@@ -742,7 +748,7 @@ void TestUiForm::treeBoxesAreAccessibleCheckBoxes()
 
     // A whole group through its own box: every type follows.
     auto *group = QAccessible::queryAccessibleInterface(tree.groupBox(u"dossier"_s));
-    QCOMPARE(group->text(QAccessible::Name), u"All dossier events"_s);
+    QCOMPARE(group->text(QAccessible::Name), u"Group dossier, all its events"_s);
     group->actionInterface()->doAction(QAccessibleActionInterface::toggleAction());
     QTRY_COMPARE(tree.groupBox(u"dossier"_s)->checkState(), Qt::Checked);
     for (auto *b : tree.typeBoxes(u"dossier"_s))

@@ -14,6 +14,7 @@
 #include "models/DeliveryHistoryModel.h"
 #include "models/WebhookListModel.h"
 #include "service/WebhookService.h"
+#include "widgets/DurationEdit.h"
 #include "widgets/EmptyStatePane.h"
 #include "widgets/EventTypeTree.h"
 #include "widgets/HistoryView.h"
@@ -430,15 +431,12 @@ void TestUiWindow::settingsShowDurations()
     QTRY_VERIFY((dialog = qobject_cast<SettingsDialog *>(QApplication::activeModalWidget())));
     auto *save = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
     QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), kTimeout); // the values are read
-    auto *grace = test::byAccessibleName<QDoubleSpinBox>(dialog, u"Secret rotation grace period"_s);
-    auto *graceUnit = test::byAccessibleName<QComboBox>(dialog, u"Secret rotation grace period unit"_s);
-    QVERIFY(grace && graceUnit);
-    QCOMPARE(grace->value(), 1.0); // the default, 86 400 s
-    QCOMPARE(graceUnit->currentText(), u"day"_s);
-    auto *timeout = test::byAccessibleName<QDoubleSpinBox>(dialog, u"Request timeout"_s);
-    auto *timeoutUnit = test::byAccessibleName<QComboBox>(dialog, u"Request timeout unit"_s);
-    QVERIFY(timeout && timeoutUnit);
-    QCOMPARE(timeoutUnit->currentText(), u"seconds"_s);
+    auto *grace = test::byAccessibleName<DurationEdit>(dialog, u"Secret rotation grace period"_s);
+    QVERIFY(grace);
+    QCOMPARE(grace->text(), u"1 day"_s); // the default, 86 400 s
+    auto *timeout = test::byAccessibleName<DurationEdit>(dialog, u"Request timeout"_s);
+    QVERIFY(timeout);
+    QCOMPARE(timeout->text(), u"10 seconds"_s);
     QCOMPARE(dialog->values().value(u"rotationGraceSeconds"_s), u"86400"_s);
     dialog->reject();
 }

@@ -23,6 +23,9 @@ SINGULAR = {
     "Copied. The clipboard is cleared in %n seconds unless you copy something else.":
         "Copied. The clipboard is cleared in %n second unless you copy something else.",
     "Event %1 recorded: %n deliveries queued.": "Event %1 recorded: %n delivery queued.",
+    "Not saved: %n problems are marked above.": "Not saved: %n problem is marked above.",
+    "New secret issued and copied to the clipboard, which is cleared in %n seconds unless you copy something else.":
+        "New secret issued and copied to the clipboard, which is cleared in %n second unless you copy something else.",
     'tenant "%1" is on the %2 plan, which allows %n webhook, and has %3':
         'tenant "%1" is on the %2 plan, which allows %n webhook, and has %3',
     'tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3':

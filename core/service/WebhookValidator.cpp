@@ -51,8 +51,12 @@ Status WebhookValidator::validateUrl(const QString &text) const
     if (!url.isValid())
         return invalid("url", tr("\"%1\" is not a valid URL: %2").arg(text, url.errorString()));
     const auto scheme = url.scheme().toLower();
-    if (scheme != u"https" && scheme != u"http")
-        return invalid("url", tr("must start with https:// (got \"%1\")").arg(url.scheme().isEmpty() ? text : url.scheme() + QStringLiteral("://")));
+    if (scheme != u"https" && scheme != u"http") {
+        const auto got = url.scheme().isEmpty() ? text : url.scheme() + QStringLiteral("://");
+        // Say what this installation takes, not a rule it does not apply.
+        return invalid("url", m_context.allowInsecureUrls ? tr("must start with https:// or http:// (got \"%1\")").arg(got)
+                                                          : tr("must start with https:// (got \"%1\")").arg(got));
+    }
     if (url.host().isEmpty())
         return invalid("url", tr("\"%1\" has no host").arg(text));
     if (!url.userInfo().isEmpty())

@@ -47,7 +47,7 @@ AttemptDialog::AttemptDialog(AppContext &context, const QString &deliveryId, QWi
     , m_request(new QPlainTextEdit(this))
     , m_response(new QPlainTextEdit(this))
 {
-    setWindowTitle(tr("Delivery %1").arg(deliveryId));
+    setWindowTitle(tr("Delivery")); // named after its event once loaded; the id is in the summary
     resize(980, 640);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -125,11 +125,12 @@ AttemptDialog::AttemptDialog(AppContext &context, const QString &deliveryId, QWi
             m_event = loaded.event;
             m_url = loaded.url;
             m_attempts = loaded.attempts;
+            setWindowTitle(tr("Delivery of %1 to %2").arg(d.eventType, m_url));
             m_summary->setText(tr("%1 of event %2 (%3) to %4 — %5 after %n attempts", nullptr, d.attempts)
                                    .arg(d.id, d.eventId, d.eventType, m_url, StatusText::label(d.status)));
             for (const auto &a : std::as_const(m_attempts)) {
-                const auto result = a.responseStatus ? QString::number(*a.responseStatus) : tr("no response");
-                m_list->addItem(tr("#%1  %2  %3 ms\n%4").arg(a.number).arg(result).arg(a.durationMs).arg(TimeText::absolute(a.startedAt)));
+                const auto result = a.responseStatus ? tr("HTTP %1").arg(*a.responseStatus) : tr("no response");
+                m_list->addItem(tr("Attempt %1: %2 in %3 ms\n%4").arg(a.number).arg(result).arg(a.durationMs).arg(TimeText::absolute(a.startedAt)));
                 m_list->item(m_list->count() - 1)->setToolTip(TimeText::exact(a.startedAt)); // to the millisecond
             }
             if (m_attempts.isEmpty())

@@ -40,9 +40,9 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     , m_database(new QLineEdit(this))
     , m_language(new QComboBox(this))
     , m_prefix(new QLineEdit(this))
-    , m_timeout(new DurationEdit(tr("Request timeout"), this))
+    , m_timeout(new DurationEdit(this))
     , m_retention(new QSpinBox(this))
-    , m_grace(new DurationEdit(tr("Secret rotation grace period"), this))
+    , m_grace(new DurationEdit(this))
     , m_caFile(new QLineEdit(this))
     , m_insecure(new QCheckBox(tr("Allow plain &http:// URLs"), this))
     , m_private(new QCheckBox(tr("Allow private and &local addresses"), this))
@@ -53,7 +53,8 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     // Never the password: the placeholder shows the URL without it.
     m_database->setPlaceholderText(context.db().database()->displayLocation());
     m_database->setAccessibleName(tr("Database"));
-    m_database->setAccessibleDescription(tr("A SQLite file path or a PostgreSQL URL"));
+    m_database->setAccessibleDescription(tr("A SQLite file path or a PostgreSQL URL; empty keeps the one in use now: %1")
+                                             .arg(context.db().database()->displayLocation()));
     m_database->setToolTip(tr("A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline "
                               "(leave the password out to use ~/.pgpass); used from the next start"));
     // The window's language: the system's unless chosen here (or --lang), from the next start.
@@ -65,12 +66,17 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     m_language->setToolTip(tr("Used from the next start"));
     m_prefix->setAccessibleName(tr("Header prefix"));
     m_timeout->setRange(0.1, 300);
+    m_timeout->setAccessibleName(tr("Request timeout"));
+    m_timeout->setToolTip(tr("Type a number and a unit, such as 10 s or 1 min"));
     m_retention->setRange(1, 10000000);
     m_retention->setAccessibleName(tr("Deliveries kept per webhook"));
     m_grace->setRange(0, 30 * 24 * 3600);
+    m_grace->setAccessibleName(tr("Secret rotation grace period"));
+    m_grace->setToolTip(tr("Type a number and a unit, such as 36 h or 2 days"));
     m_caFile->setAccessibleName(tr("Extra CA certificates"));
-    m_insecure->setAccessibleName(tr("Allow insecure URLs"));
-    m_private->setAccessibleName(tr("Allow private addresses"));
+    // Called what they say; the warning beside each is their description.
+    m_insecure->setAccessibleDescription(tr("Deliveries and their signatures travel unencrypted. For development only."));
+    m_private->setAccessibleDescription(tr("Webhooks may then reach this machine and your internal network (server-side request forgery). For development only."));
     m_problem->setWordWrap(true);
     Theme::setTone(m_problem, Theme::Tone::Error);
     m_problem->setAccessibleDescription(tr("Settings problem")); // the text itself is the name a screen reader reads

@@ -104,6 +104,8 @@ QVariant WebhookListModel::data(const QModelIndex &index, int role) const
             return finished ? double(a.succeeded) / finished : -1.0;
         if (role == Qt::DisplayRole)
             return finished ? QStringLiteral("%1 %").arg(QLocale().toString(100.0 * a.succeeded / finished, 'f', 1)) : tr("—");
+        if (role == Qt::AccessibleTextRole && !finished)
+            return tr("No delivery finished in the last 24 hours");
         if (role == Qt::ToolTipRole)
             return tr("%1 succeeded, %2 failed in the last 24 hours").arg(a.succeeded).arg(a.failed);
         if (role == Qt::TextAlignmentRole)

@@ -110,6 +110,15 @@ void DeliveryChart::reload()
             series->attachAxis(x);
             series->attachAxis(y);
             chart->legend()->setAlignment(Qt::AlignBottom);
+            // What the bars show, in words: a screen reader cannot read a picture.
+            int ok = 0;
+            int bad = 0;
+            for (const auto &b : std::as_const(buckets)) {
+                ok += b.succeeded;
+                bad += b.failed;
+            }
+            m_view->setAccessibleDescription(bucket == 3600 ? tr("Last 24 hours: %1 succeeded, %2 failed; the busiest hour had %3.").arg(ok).arg(bad).arg(peak)
+                                                            : tr("Last 30 days: %1 succeeded, %2 failed; the busiest day had %3.").arg(ok).arg(bad).arg(peak));
             auto *old = m_view->chart();
             m_view->setChart(chart);
             delete old;

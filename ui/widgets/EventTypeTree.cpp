@@ -79,7 +79,7 @@ void EventTypeTree::setCatalog(const QList<EventType> &types)
             g.box = new GroupCheckBox(t.group, m_list);
             g.box->setTristate(true);
             g.box->setProperty(kNameProperty, QString(t.group + QStringLiteral(".*")));
-            g.box->setAccessibleName(tr("All %1 events").arg(t.group));
+            g.box->setAccessibleName(tr("Group %1, all its events").arg(t.group));
             g.box->setAccessibleDescription(tr("Checked: every %1 event, including types added later (%1.*)").arg(t.group));
             g.box->setToolTip(g.box->accessibleDescription());
             QFont bold = g.box->font();

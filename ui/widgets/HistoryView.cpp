@@ -54,6 +54,8 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     m_until->setAccessibleName(tr("To date"));
     m_since->setCalendarPopup(true);
     m_until->setCalendarPopup(true);
+    m_since->setDisplayFormat(TimeText::format());
+    m_until->setDisplayFormat(TimeText::format());
     m_since->setEnabled(false);
     m_until->setEnabled(false);
     // Their text is what a screen reader reads: no fixed accessible name.
@@ -117,6 +119,10 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     m_curl = curl;
     m_payload = payload;
     m_details = details;
+    for (auto *b : {retry, curl, payload, details}) {
+        b->setAccessibleDescription(tr("Acts on the delivery selected in the table"));
+        b->setToolTip(b->accessibleDescription());
+    }
     retry->setAccessibleName(tr("Retry now"));
     curl->setAccessibleName(tr("Copy as curl"));
     payload->setAccessibleName(tr("Copy payload"));

@@ -68,6 +68,7 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
     connect(m_reveal, &QToolButton::toggled, this, [this](bool on) {
         m_secret->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
         m_reveal->setText(on ? tr("Hi&de") : tr("Re&veal"));
+        m_reveal->setAccessibleName(on ? tr("Hide secret") : tr("Reveal secret")); // what it says, it is called
         m_secret->setAccessibleDescription(on ? tr("Shown; use Hide to mask it") : tr("Masked; use Reveal to show it"));
         if (!on)
             forgetRotation();
@@ -171,7 +172,8 @@ void SecretPanel::rotateConfirmed()
             m_reveal->setChecked(true);
             copy();
             m_rotatedSecret = result->secret;
-            m_rotationNotice = tr("New secret issued and copied. ") + m_status->text();
+            m_rotationNotice = tr("New secret issued and copied to the clipboard, which is cleared in %n seconds unless you copy something else.",
+                                  nullptr, Clipboard::instance()->clearDelayMs() / 1000);
             m_status->setText(m_rotationNotice);
             m_context.notifyWebhooksChanged();
             Q_EMIT rotated(result->id);

@@ -122,7 +122,11 @@ void TestResultBar::showResult(const QString &deliveryId)
                                   .arg(a.error.isEmpty() || a.error == QStringLiteral("HTTP %1").arg(a.responseStatus.value_or(0))
                                            ? QString() : QStringLiteral(" (%1)").arg(a.error),
                                        excerpt.isEmpty() ? QString() : tr(", response: “%1”").arg(excerpt));
-            record(webhookId, {text, deliveryId, ok, !ok});
+            // 401 and 403 are what a receiver answers to a signature it cannot verify.
+            const bool refused = a.responseStatus && (*a.responseStatus == 401 || *a.responseStatus == 403);
+            record(webhookId, {refused ? text + u' ' + tr("The receiver refused it: check that it has the current secret and verifies this webhook's signing scheme.")
+                                       : text,
+                               deliveryId, ok, !ok});
             m_context.notifyEventsEmitted();
             Q_EMIT finished(deliveryId, ok);
         });

@@ -139,7 +139,7 @@ void WebhookForm::buildUi()
     auto *retryForm = new QFormLayout;
     m_maxRetries = named(new QSpinBox, tr("Maximum retries"));
     m_maxRetries->setRange(0, RetryPolicy::kMaxRetries);
-    m_delay = new DurationEdit(tr("First retry delay"));
+    m_delay = named(new DurationEdit, tr("First retry delay"), tr("Type a number and a unit, such as 30 s, 5 min or 2 h"));
     m_delay->setRange(RetryPolicy::kMinDelaySeconds, RetryPolicy::kMaxDelaySeconds);
     m_strategy = named(new QComboBox, tr("Backoff strategy"));
     m_strategy->addItems({tr("Exponential (delay × 2ⁿ)"), tr("Fixed delay"), tr("Explicit schedule")});
@@ -375,22 +375,41 @@ bool WebhookForm::isDirty() const
 }
 
 namespace {
-Status validationOf(const Webhook &form, const WebhookValidator::Context &context)
-{
-    auto w = form;
-    if (w.secret.isEmpty())
-        w.secret = QStringLiteral("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"); // a new webhook gets a generated one
-    return WebhookValidator(context).validate(w);
-}
+constexpr auto kPlaceholderSecret = "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"; // a new webhook gets a generated one
 } // namespace
 
-QString WebhookForm::problem() const
+QList<Error> WebhookForm::problems() const
 {
-    const auto status = validationOf(webhook(), m_validation);
-    if (status)
-        return {};
+    // Every section's first problem at once: Save marks them all, not one
+    // per press.
+    auto w = webhook();
+    if (w.secret.isEmpty())
+        w.secret = QString::fromLatin1(kPlaceholderSecret);
+    const WebhookValidator validator(m_validation);
+    QList<Error> out;
+    const auto add = [&out](const Status &s) {
+        if (!s)
+            out << s.error();
+    };
+    add(validator.validateUrl(w.url));
+    auto events = w.events;
+    add(validator.validateEvents(events));
+    add(validator.validateHeaders(w.headers));
+    add(WebhookValidator::validateRetry(w.retry));
+    // The rest (name, description, retention, script): the whole check, with
+    // the parts above replaced by values known to pass.
+    Webhook rest = w;
+    rest.url = QStringLiteral("https://example.com/");
+    rest.events = {QStringLiteral("*")};
+    rest.headers.clear();
+    rest.retry = RetryPolicy{};
+    add(validator.validate(rest));
+    return out;
+}
+
+QString WebhookForm::sentence(const Error &e) const
+{
     // A sentence for a person, not the validator's "field: reason".
-    const auto &e = status.error();
     auto why = e.field.isEmpty() || !e.message.startsWith(e.field + QStringLiteral(": ")) ? e.message : e.message.mid(e.field.size() + 2);
     if (e.field == u"url" && m_url->text().trimmed().isEmpty())
         return tr("Enter the receiver's URL, such as https://example.com/webhooks.");
@@ -420,10 +439,16 @@ QString WebhookForm::problem() const
     return why;
 }
 
+QString WebhookForm::problem() const
+{
+    const auto all = problems();
+    return all.isEmpty() ? QString() : sentence(all.constFirst());
+}
+
 QString WebhookForm::problemField() const
 {
-    const auto status = validationOf(webhook(), m_validation);
-    return status ? QString() : status.error().field;
+    const auto all = problems();
+    return all.isEmpty() ? QString() : all.constFirst().field;
 }
 
 WebhookForm::Section WebhookForm::sectionOf(const QString &field)
@@ -477,6 +502,18 @@ void WebhookForm::touch(Section section)
     m_touched |= 1u << unsigned(section);
 }
 
+QString WebhookForm::urlRule() const
+{
+    // What this installation accepts, before anything is typed.
+    if (m_validation.allowInsecureUrls && m_validation.allowPrivateAddresses)
+        return tr("Deliveries go to https:// or http:// URLs; this installation also allows private addresses.");
+    if (m_validation.allowInsecureUrls)
+        return tr("Deliveries go to https:// or http:// URLs on public addresses.");
+    if (m_validation.allowPrivateAddresses)
+        return tr("Deliveries go to https:// URLs; this installation also allows private addresses.");
+    return tr("Deliveries go to https:// URLs on public addresses.");
+}
+
 QString WebhookForm::urlNote() const
 {
     // What will really happen to a valid URL, in words.
@@ -488,7 +525,7 @@ QString WebhookForm::urlNote() const
         if (url.scheme() == u"http")
             return tr("⚠ Plain http:// is allowed by this installation's settings, for development only. The host is "
                       "resolved again before every delivery.");
-        return tr("✓ Looks good. Private addresses are allowed by this installation's settings.");
+        return tr("✓ Looks good. The host is resolved again before every delivery.");
     }
     if (url.scheme() == u"http")
         return tr("⚠ Plain http:// is allowed by this installation's settings, for development only. The host is resolved "
@@ -505,21 +542,26 @@ void WebhookForm::updateState()
     m_delay->setEnabled(m_strategy->currentIndex() != ScheduleStrategy);
     m_timeline->setPolicy(policy());
 
-    // Each problem once, beside its field, once its section was edited or Save pressed.
-    const auto why = problem();
-    const auto field = problemField();
-    const bool shown = !why.isEmpty() && (m_showAllProblems || (m_touched & (1u << unsigned(sectionOf(field)))));
-    auto *at = shown ? problemLabelFor(field) : nullptr;
+    // Each problem once, beside its field, once its section was edited or
+    // Save pressed; every section shows its own first problem.
+    const auto all = problems();
+    const auto why = all.isEmpty() ? QString() : sentence(all.constFirst());
+    QHash<QLabel *, QString> shown;
+    for (const auto &e : all) {
+        auto *label = problemLabelFor(e.field);
+        if (label && !shown.contains(label) && (m_showAllProblems || (m_touched & (1u << unsigned(sectionOf(e.field))))))
+            shown.insert(label, sentence(e));
+    }
     for (auto *label : {m_generalProblem, m_eventsProblem, m_retryProblem, m_transformProblem})
-        showProblem(label, label == at ? why : QString());
+        showProblem(label, shown.value(label));
 
     // The URL line always says something: the problem, or what will happen.
     const auto urlStatus = WebhookValidator(m_validation).validateUrl(m_url->text().trimmed());
-    if (at == m_urlHint) {
-        m_urlHint->setText(QStringLiteral("✗ ") + why);
+    if (shown.contains(m_urlHint)) {
+        m_urlHint->setText(QStringLiteral("✗ ") + shown.value(m_urlHint));
         Theme::setTone(m_urlHint, Theme::Tone::Error);
     } else if (m_url->text().trimmed().isEmpty() || !urlStatus) {
-        m_urlHint->setText(tr("Deliveries go to https:// URLs on public addresses."));
+        m_urlHint->setText(urlRule());
         Theme::setTone(m_urlHint, Theme::Tone::Muted);
     } else {
         m_urlHint->setText(urlNote());
@@ -533,6 +575,8 @@ void WebhookForm::updateState()
     m_revert->setEnabled(dirty);
     if (why.isEmpty() || !m_showAllProblems)
         showProblem(m_problem, m_problem->property("saveError").toString());
+    else
+        showProblem(m_problem, tr("Not saved: %n problems are marked above.", nullptr, int(shown.size())));
     Q_EMIT dirtyChanged(dirty);
 }
 
@@ -544,8 +588,8 @@ void WebhookForm::save()
     if (const auto field = problemField(); !field.isEmpty()) {
         // Show every problem where it is, and go to the first.
         m_showAllProblems = true;
+        m_problem->clear(); // said again, so a screen reader hears it again
         updateState();
-        showProblem(m_problem, tr("Not saved: correct what is marked above."));
         if (auto *target = focusTargetFor(field))
             target->setFocus(Qt::OtherFocusReason);
         return;

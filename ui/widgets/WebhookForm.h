@@ -73,6 +73,10 @@ private:
     static Section sectionOf(const QString &field);
     QWidget *focusTargetFor(const QString &field) const;
     QString urlNote() const;
+    QString urlRule() const;
+    // Each section's problems, in the order of the form; empty when it can be saved.
+    QList<Error> problems() const;
+    QString sentence(const Error &problem) const;
     RetryPolicy policy() const;
 
     AppContext &m_context;
