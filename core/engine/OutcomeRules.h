@@ -9,8 +9,8 @@
 
 namespace hookline {
 
-// What a response (or its absence) means for a delivery, per PRODUCT.md's
-// retry rules: 2xx succeeds; 5xx, 408, 429 and transport failures retry;
+// What a response (or its absence) means for a delivery: 2xx succeeds;
+// 5xx, 408, 429 and transport failures retry;
 // 3xx and other 4xx fail at once; 410 fails and deactivates the webhook.
 class OutcomeRules final {
 public:

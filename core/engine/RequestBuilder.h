@@ -10,7 +10,8 @@
 
 namespace hookline {
 
-// Everything on the wire for one attempt: the wire contract of PRODUCT.md.
+// Everything on the wire for one attempt: method, URL, Hookline's headers
+// (type, event, ids, timestamp, signature) before the webhook's own, and the body.
 struct OutgoingRequest final {
     QNetworkRequest request;
     QByteArray body;

@@ -7,7 +7,7 @@
 namespace hookline {
 
 // Qt 6.4's JavaScript engine has no object spread ({...payload, x: 1}), which
-// seed 003's own transformation example uses. This rewrites every object
+// transformation scripts written for Node commonly use. This rewrites every object
 // literal that contains a spread into a call of a helper with the same result
 // and the same order of evaluation (the helper defines properties as a spread
 // does; Object.assign would run setters such as __proto__):

@@ -14,7 +14,7 @@ class QJSValue;
 
 namespace hookline {
 
-// Runs a webhook's transformation (seed 003): the body of a JavaScript
+// Runs a webhook's transformation: the body of a JavaScript
 // function of `payload` (the parsed envelope) whose return value is sent,
 // canonicalised like any body. One engine per worker thread; the script sees
 // only the ECMAScript built-ins (no files, no network, no Qt objects), and a

@@ -7,8 +7,8 @@
 
 namespace hookline {
 
-// A tenant's plan decides how many webhooks it may have (seed 000) and its
-// REST API rate (seed 004).
+// A tenant's plan decides how many webhooks it may have and, once the REST
+// API exists, how fast it may call it.
 enum class Plan { Free, Pro, Scale, Enterprise };
 
 QString planName(Plan plan);                       // "FREE", "PRO", ...

@@ -13,9 +13,9 @@ QString backoffName(BackoffStrategy strategy);
 std::optional<BackoffStrategy> backoffFromName(QStringView name);
 
 // When a failed delivery is tried again, and when its webhook gives up.
-// With an explicit schedule (seed 002: 60, 300, 1800, 7200) the schedule alone
-// decides: one retry per entry. Otherwise retry n (1-based) waits
-// retryDelaySeconds × 2^(n-1) (exponential, seeds 003/004) or retryDelaySeconds (fixed).
+// With an explicit schedule (say 60, 300, 1800, 7200 seconds) the schedule
+// alone decides: one retry per entry. Otherwise retry n (1-based) waits
+// retryDelaySeconds × 2^(n-1) (exponential) or retryDelaySeconds (fixed).
 struct RetryPolicy final {
     int maxRetries = 3;
     double retryDelaySeconds = 5.0;

@@ -38,7 +38,8 @@ public:
     Result<BatchResult> emitBatch(QByteArrayView jsonLines, int transactionSize = 1000);
     // A delivery to one webhook only, whatever it subscribes to (test pings).
     Result<Emitted> emitTo(const QString &webhookId, const QString &type, QByteArrayView data);
-    // The webhook.test ping of PRODUCT.md for one webhook; returns its delivery id.
+    // A webhook.test ping to one webhook (sent even if it subscribes to nothing
+    // else, and never to the others); returns its delivery id.
     Result<QString> emitTestPing(const QString &webhookId);
 
     // The default envelope: {"id","event","timestamp","data"} plus "tenantId"

@@ -48,10 +48,12 @@ public:
     bool isPostgres() const { return m_postgres.has_value(); }
     static bool isPostgresUrl(const QString &location);
 
-    // Writers of this process take turns here before they ask SQLite for its
-    // write lock: a waiting thread wakes the moment the other commits, where
-    // SQLite's busy handler would poll in sleeps of 1 to 100 ms. Other
-    // processes are still kept apart by SQLite itself (busy timeout).
+    // The engine's writer (QueueKeeper) takes this before it asks SQLite for
+    // its write lock, so that engines of one process wait on each other here
+    // and wake the moment the other commits, where SQLite's busy handler would
+    // poll in sleeps of 1 to 100 ms. Other writers (the services on the
+    // window's executor, other processes) are kept apart by SQLite itself
+    // (busy timeout).
     QMutex &writeTurn() { return m_writeTurn; }
     bool isNew() const { return m_createdSchema; }
 

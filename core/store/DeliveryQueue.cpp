@@ -175,7 +175,7 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
             if (auto s = sql::exec(count, tr("counting failures")); !s)
                 return s.error();
             // 410 Gone deactivates at once (Standard Webhooks); otherwise after
-            // auto_disable_after deliveries in a row ended failed (seed 002).
+            // auto_disable_after deliveries in a row ended failed.
             auto &disable = statement(QStringLiteral(
                 "UPDATE webhooks SET active = 0, disabled_reason = :reason, disabled_at = :now, updated_at = :now"
                 " WHERE id = :id AND active = 1 AND (:gone = 1 OR (auto_disable_after > 0 AND consecutive_failures >= auto_disable_after))"));
