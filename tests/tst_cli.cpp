@@ -123,6 +123,7 @@ private slots:
 
     void help_data();
     void help();
+    void everyCommandInTheHelpRuns();
 
     void signVectors_data();
     void signVectors();
@@ -288,6 +289,29 @@ void TestCli::help()
     QVERIFY2(text.startsWith(u"Usage: hookline-cli"_s), qPrintable(r.describe()));
     QVERIFY2(text.contains(expected), qPrintable(r.describe()));
     QVERIFY2(!QFile::exists(db), "asking for help created a database");
+}
+
+// The help and the dispatch come from one table: every command the help
+// lists runs (its own --help answers), and an unknown word is refused.
+void TestCli::everyCommandInTheHelpRuns()
+{
+    const auto db = path(u"help-table.db"_s);
+    const auto top = run({u"--db"_s, db, u"--help"_s});
+    CLI_OK(top);
+    QStringList words;
+    for (const auto &line : QString::fromUtf8(top.out).split(u'\n')) {
+        if (line.startsWith(u"  "_s) && !line.startsWith(u"   "_s))
+            words << line.trimmed().section(u' ', 0, 0);
+    }
+    words.removeDuplicates();
+    QVERIFY2(words.size() >= 10, qPrintable(words.join(u", "_s)));
+    for (const auto &word : std::as_const(words)) {
+        const auto r = run({u"--db"_s, db, word, u"--help"_s});
+        QVERIFY2(r.exitCode == 0 && QString::fromUtf8(r.out).startsWith(u"Usage: hookline-cli"_s), qPrintable(word + u": "_s + r.describe()));
+    }
+    const auto unknown = run({u"--db"_s, db, u"frobnicate"_s});
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY(!QFile::exists(db));
 }
 
 // ---------------------------------------------------------------- sign / verify

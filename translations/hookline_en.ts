@@ -144,10 +144,6 @@
 <context>
     <name>hookline::AttemptDialog</name>
     <message>
-        <source>Delivery %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Delivery summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -200,11 +196,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>#%1  %2  %3 ms
-%4</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>No attempt yet. The body that will be sent:
 
 %1</source>
@@ -232,6 +223,23 @@
             <numerusform>%1 of event %2 (%3) to %4 — %5 after %n attempt</numerusform>
             <numerusform>%1 of event %2 (%3) to %4 — %5 after %n attempts</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery of %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attempt %1: %2 in %3 ms
+%4</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -577,6 +585,14 @@
         <source>Deliveries</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Last 24 hours: %1 succeeded, %2 failed; the busiest hour had %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days: %1 succeeded, %2 failed; the busiest day had %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryHistoryModel</name>
@@ -726,6 +742,14 @@
         <source>reading delivery counts</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>delivery %1 has the unknown status &quot;%2&quot; in the database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a delivery of webhook %1 has the unknown status &quot;%2&quot; in the database</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryWorker</name>
@@ -736,10 +760,6 @@
 </context>
 <context>
     <name>hookline::DurationEdit</name>
-    <message>
-        <source>%1 unit</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>seconds</source>
         <comment>duration unit</comment>
@@ -913,11 +933,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>All %1 events</source>
+        <source>Checked: every %1 event, including types added later (%1.*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Checked: every %1 event, including types added later (%1.*)</source>
+        <source>Group %1, all its events</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1075,6 +1095,14 @@
     </message>
     <message>
         <source>Payload copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acts on the delivery selected in the table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1519,8 +1547,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>New secret issued and copied. </source>
+        <source>Hide secret</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>New secret issued and copied to the clipboard, which is cleared in %n seconds unless you copy something else.</source>
+        <translation>
+            <numerusform>New secret issued and copied to the clipboard, which is cleared in %n second unless you copy something else.</numerusform>
+            <numerusform>New secret issued and copied to the clipboard, which is cleared in %n seconds unless you copy something else.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1639,10 +1674,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A SQLite file path or a PostgreSQL URL</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline (leave the password out to use ~/.pgpass); used from the next start</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1668,14 +1699,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>Extra CA certificates</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Allow insecure URLs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Allow private addresses</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1742,6 +1765,18 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>Connecting to %1…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>A SQLite file path or a PostgreSQL URL; empty keeps the one in use now: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a number and a unit, such as 10 s or 1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a number and a unit, such as 36 h or 2 days</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsStore</name>
@@ -1793,6 +1828,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>changing a tenant&apos;s plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tenant %1 has the unknown plan &quot;%2&quot; in the database</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1852,6 +1891,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>, response: “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The receiver refused it: check that it has the current secret and verifies this webhook&apos;s signing scheme.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2182,10 +2225,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>✓ Looks good. Private addresses are allowed by this installation&apos;s settings.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>⚠ Plain http:// is allowed by this installation&apos;s settings, for development only. The host is resolved again before every delivery and refused if it points to a private address.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2199,10 +2238,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>Save shows what needs fixing first</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not saved: correct what is marked above.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2226,6 +2261,33 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>must </source>
         <comment>how a validation reason may start</comment>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a number and a unit, such as 30 s, 5 min or 2 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries go to https:// or http:// URLs; this installation also allows private addresses.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries go to https:// or http:// URLs on public addresses.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deliveries go to https:// URLs; this installation also allows private addresses.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ Looks good. The host is resolved again before every delivery.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved: %n problems are marked above.</source>
+        <translation>
+            <numerusform>Not saved: %n problem is marked above.</numerusform>
+            <numerusform>Not saved: %n problems are marked above.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2276,6 +2338,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>Success (24 h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No delivery finished in the last 24 hours</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2372,6 +2438,14 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>saving the new secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>webhook %1 has the unknown signing scheme &quot;%2&quot; in the database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>webhook %1 has the unknown backoff strategy &quot;%2&quot; in the database</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2482,10 +2556,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>must be printable ASCII without spaces</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>is not a Standard Webhooks secret (whsec_ + base64): %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2503,6 +2573,18 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>must be between 1 and 10000000 deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must start with https:// or http:// (got &quot;%1&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not contain a tab, a line break or another control character</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not start or end with a space</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

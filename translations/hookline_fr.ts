@@ -144,10 +144,6 @@
 <context>
     <name>hookline::AttemptDialog</name>
     <message>
-        <source>Delivery %1</source>
-        <translation>Livraison %1</translation>
-    </message>
-    <message>
         <source>Delivery summary</source>
         <translation>Résumé de la livraison</translation>
     </message>
@@ -200,12 +196,6 @@
         <translation>pas de réponse</translation>
     </message>
     <message>
-        <source>#%1  %2  %3 ms
-%4</source>
-        <translation>#%1  %2  %3 ms
-%4</translation>
-    </message>
-    <message>
         <source>No attempt yet. The body that will be sent:
 
 %1</source>
@@ -239,6 +229,24 @@
             <numerusform>%1 de l’événement %2 (%3) vers %4 — %5 après %n tentative</numerusform>
             <numerusform>%1 de l’événement %2 (%3) vers %4 — %5 après %n tentatives</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>Livraison</translation>
+    </message>
+    <message>
+        <source>Delivery of %1 to %2</source>
+        <translation>Livraison de %1 vers %2</translation>
+    </message>
+    <message>
+        <source>HTTP %1</source>
+        <translation>HTTP %1</translation>
+    </message>
+    <message>
+        <source>Attempt %1: %2 in %3 ms
+%4</source>
+        <translation>Tentative %1&#xa0;: %2 en %3 ms
+%4</translation>
     </message>
 </context>
 <context>
@@ -584,6 +592,14 @@
         <source>Day of month</source>
         <translation>Jour du mois</translation>
     </message>
+    <message>
+        <source>Last 24 hours: %1 succeeded, %2 failed; the busiest hour had %3.</source>
+        <translation>Dernières 24 heures&#xa0;: %1 réussies, %2 échouées&#xa0;; l’heure la plus chargée en a compté %3.</translation>
+    </message>
+    <message>
+        <source>Last 30 days: %1 succeeded, %2 failed; the busiest day had %3.</source>
+        <translation>30 derniers jours&#xa0;: %1 réussies, %2 échouées&#xa0;; le jour le plus chargé en a compté %3.</translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryHistoryModel</name>
@@ -733,6 +749,14 @@
         <source>reading delivery counts</source>
         <translation>lecture du nombre de livraisons</translation>
     </message>
+    <message>
+        <source>delivery %1 has the unknown status &quot;%2&quot; in the database</source>
+        <translation>la livraison %1 a le statut inconnu «&#xa0;%2&#xa0;» dans la base de données</translation>
+    </message>
+    <message>
+        <source>a delivery of webhook %1 has the unknown status &quot;%2&quot; in the database</source>
+        <translation>une livraison du webhook %1 a le statut inconnu «&#xa0;%2&#xa0;» dans la base de données</translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryWorker</name>
@@ -743,10 +767,6 @@
 </context>
 <context>
     <name>hookline::DurationEdit</name>
-    <message>
-        <source>%1 unit</source>
-        <translation>%1 (unité)</translation>
-    </message>
     <message numerus="yes">
         <source>seconds</source>
         <comment>duration unit</comment>
@@ -924,8 +944,8 @@
         <translation>Tous les événements (*), y &amp;compris les types ajoutés plus tard</translation>
     </message>
     <message>
-        <source>All %1 events</source>
-        <translation>Tous les événements %1</translation>
+        <source>Group %1, all its events</source>
+        <translation>Groupe %1, tous ses événements</translation>
     </message>
 </context>
 <context>
@@ -1083,6 +1103,14 @@
     <message>
         <source>Queued again: it is sent as soon as a worker is free.</source>
         <translation>Remise en file d’attente&#xa0;: elle est envoyée dès qu’un processus de livraison est libre.</translation>
+    </message>
+    <message>
+        <source>Acts on the delivery selected in the table</source>
+        <translation>Agit sur la livraison sélectionnée dans le tableau</translation>
+    </message>
+    <message>
+        <source>The history could not be read: %1</source>
+        <translation>L’historique n’a pas pu être lu&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -1504,10 +1532,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
 Le secret actuel continue de signer avec le nouveau pendant %2, afin que les destinataires puissent basculer. Le nouveau secret est affiché et copié dans le presse-papiers.</translation>
     </message>
     <message>
-        <source>New secret issued and copied. </source>
-        <translation>Nouveau secret émis et copié. </translation>
-    </message>
-    <message>
         <source>Co&amp;py</source>
         <translation>Co&amp;pier</translation>
     </message>
@@ -1530,6 +1554,17 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>New secret issued. </source>
         <translation>Nouveau secret émis. </translation>
+    </message>
+    <message>
+        <source>Hide secret</source>
+        <translation>Masquer le secret</translation>
+    </message>
+    <message numerus="yes">
+        <source>New secret issued and copied to the clipboard, which is cleared in %n seconds unless you copy something else.</source>
+        <translation>
+            <numerusform>Nouveau secret émis et copié dans le presse-papiers, qui sera vidé dans %n seconde, sauf si vous copiez autre chose.</numerusform>
+            <numerusform>Nouveau secret émis et copié dans le presse-papiers, qui sera vidé dans %n secondes, sauf si vous copiez autre chose.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1656,14 +1691,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Certificats CA supplémentaires</translation>
     </message>
     <message>
-        <source>Allow insecure URLs</source>
-        <translation>Autoriser les URL non sécurisées</translation>
-    </message>
-    <message>
-        <source>Allow private addresses</source>
-        <translation>Autoriser les adresses privées</translation>
-    </message>
-    <message>
         <source>Settings problem</source>
         <translation>Problème de paramètres</translation>
     </message>
@@ -1732,10 +1759,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>La&amp;ngue&#xa0;:</translation>
     </message>
     <message>
-        <source>A SQLite file path or a PostgreSQL URL</source>
-        <translation>Un chemin de fichier SQLite ou une URL PostgreSQL</translation>
-    </message>
-    <message>
         <source>A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline (leave the password out to use ~/.pgpass); used from the next start</source>
         <translation>Un chemin de fichier SQLite, ou une URL PostgreSQL comme postgresql://utilisateur@hôte:5432/hookline (sans mot de passe pour utiliser ~/.pgpass)&#xa0;; pris en compte au prochain démarrage</translation>
     </message>
@@ -1750,6 +1773,18 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Connecting to %1…</source>
         <translation>Connexion à %1…</translation>
+    </message>
+    <message>
+        <source>A SQLite file path or a PostgreSQL URL; empty keeps the one in use now: %1</source>
+        <translation>Un chemin de fichier SQLite ou une URL PostgreSQL&#xa0;; vide, conserve la base de données actuelle&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Type a number and a unit, such as 10 s or 1 min</source>
+        <translation>Saisissez un nombre et une unité, par exemple 10 s ou 1 min</translation>
+    </message>
+    <message>
+        <source>Type a number and a unit, such as 36 h or 2 days</source>
+        <translation>Saisissez un nombre et une unité, par exemple 36 h ou 2 jours</translation>
     </message>
 </context>
 <context>
@@ -1803,6 +1838,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>changing a tenant&apos;s plan</source>
         <translation>changement du forfait d’un locataire</translation>
+    </message>
+    <message>
+        <source>tenant %1 has the unknown plan &quot;%2&quot; in the database</source>
+        <translation>le locataire %1 a le forfait inconnu «&#xa0;%2&#xa0;» dans la base de données</translation>
     </message>
 </context>
 <context>
@@ -1862,6 +1901,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>%1 Test ping to “%2” at %3: %4 in %5 ms%6%7</source>
         <translation>%1 Ping de test vers «&#xa0;%2&#xa0;» du %3&#xa0;: %4 en %5 ms%6%7</translation>
+    </message>
+    <message>
+        <source>The receiver refused it: check that it has the current secret and verifies this webhook&apos;s signing scheme.</source>
+        <translation>Le destinataire l’a refusé&#xa0;: vérifiez qu’il dispose du secret actuel et qu’il vérifie le schéma de signature de ce webhook.</translation>
     </message>
 </context>
 <context>
@@ -2203,10 +2246,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>⚠ Le simple http:// est autorisé par les paramètres de cette installation, pour le développement uniquement. L’hôte est à nouveau résolu avant chaque livraison.</translation>
     </message>
     <message>
-        <source>✓ Looks good. Private addresses are allowed by this installation&apos;s settings.</source>
-        <translation>✓ Tout semble correct. Les adresses privées sont autorisées par les paramètres de cette installation.</translation>
-    </message>
-    <message>
         <source>⚠ Plain http:// is allowed by this installation&apos;s settings, for development only. The host is resolved again before every delivery and refused if it points to a private address.</source>
         <translation>⚠ Le simple http:// est autorisé par les paramètres de cette installation, pour le développement uniquement. L’hôte est à nouveau résolu avant chaque livraison et refusé s’il pointe vers une adresse privée.</translation>
     </message>
@@ -2217,10 +2256,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Save shows what needs fixing first</source>
         <translation>Enregistrer indique d’abord ce qu’il faut corriger</translation>
-    </message>
-    <message>
-        <source>Not saved: correct what is marked above.</source>
-        <translation>Non enregistré&#xa0;: corrigez ce qui est signalé ci-dessus.</translation>
     </message>
     <message>
         <source>Not saved: %1</source>
@@ -2235,6 +2270,33 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>must </source>
         <comment>how a validation reason may start</comment>
         <translation>doit </translation>
+    </message>
+    <message>
+        <source>Type a number and a unit, such as 30 s, 5 min or 2 h</source>
+        <translation>Saisissez un nombre et une unité, par exemple 30 s, 5 min ou 2 h</translation>
+    </message>
+    <message>
+        <source>Deliveries go to https:// or http:// URLs; this installation also allows private addresses.</source>
+        <translation>Les livraisons partent vers des URL https:// ou http://&#xa0;; cette installation autorise aussi les adresses privées.</translation>
+    </message>
+    <message>
+        <source>Deliveries go to https:// or http:// URLs on public addresses.</source>
+        <translation>Les livraisons partent vers des URL https:// ou http:// sur des adresses publiques.</translation>
+    </message>
+    <message>
+        <source>Deliveries go to https:// URLs; this installation also allows private addresses.</source>
+        <translation>Les livraisons partent vers des URL https://&#xa0;; cette installation autorise aussi les adresses privées.</translation>
+    </message>
+    <message>
+        <source>✓ Looks good. The host is resolved again before every delivery.</source>
+        <translation>✓ Tout semble correct. L’hôte est à nouveau résolu avant chaque livraison.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved: %n problems are marked above.</source>
+        <translation>
+            <numerusform>Non enregistré&#xa0;: %n problème est signalé ci-dessus.</numerusform>
+            <numerusform>Non enregistré&#xa0;: %n problèmes sont signalés ci-dessus.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2286,6 +2348,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>Success (24 h)</source>
         <translation>Succès (24 h)</translation>
+    </message>
+    <message>
+        <source>No delivery finished in the last 24 hours</source>
+        <translation>Aucune livraison terminée au cours des dernières 24 heures</translation>
     </message>
 </context>
 <context>
@@ -2382,6 +2448,14 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>saving the new secret</source>
         <translation>enregistrement du nouveau secret</translation>
+    </message>
+    <message>
+        <source>webhook %1 has the unknown signing scheme &quot;%2&quot; in the database</source>
+        <translation>le webhook %1 a le schéma de signature inconnu «&#xa0;%2&#xa0;» dans la base de données</translation>
+    </message>
+    <message>
+        <source>webhook %1 has the unknown backoff strategy &quot;%2&quot; in the database</source>
+        <translation>le webhook %1 a la stratégie de temporisation inconnue «&#xa0;%2&#xa0;» dans la base de données</translation>
     </message>
 </context>
 <context>
@@ -2491,10 +2565,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>doit compter de 8 à 256 caractères</translation>
     </message>
     <message>
-        <source>must be printable ASCII without spaces</source>
-        <translation>doit être en ASCII imprimable, sans espaces</translation>
-    </message>
-    <message>
         <source>is not a Standard Webhooks secret (whsec_ + base64): %1</source>
         <translation>n’est pas un secret Standard Webhooks (whsec_ + base64)&#xa0;: %1</translation>
     </message>
@@ -2513,6 +2583,18 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>must be between 1 and 10000000 deliveries</source>
         <translation>doit être compris entre 1 et 10000000 livraisons</translation>
+    </message>
+    <message>
+        <source>must start with https:// or http:// (got &quot;%1&quot;)</source>
+        <translation>doit commencer par https:// ou http:// («&#xa0;%1&#xa0;» reçu)</translation>
+    </message>
+    <message>
+        <source>must not contain a tab, a line break or another control character</source>
+        <translation>ne doit contenir ni tabulation, ni saut de ligne, ni autre caractère de contrôle</translation>
+    </message>
+    <message>
+        <source>must not start or end with a space</source>
+        <translation>ne doit ni commencer ni finir par une espace</translation>
     </message>
 </context>
 <context>

@@ -165,11 +165,14 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     // A history that cannot be read says so, rather than showing nothing.
     connect(m_model, &DeliveryHistoryModel::loadFailed, this, [this](const QString &message) {
         m_message->setText(tr("The history could not be read: %1").arg(message));
+        m_message->setProperty("loadError", true);
         Theme::setTone(m_message, Theme::Tone::Error);
     });
     connect(m_model, &DeliveryHistoryModel::pageLoaded, this, [this] {
-        if (m_message->text().startsWith(tr("The history could not be read: %1").arg(QString())))
+        // Read again: the error it showed is over.
+        if (m_message->property("loadError").toBool())
             m_message->clear();
+        m_message->setProperty("loadError", false);
         Theme::setTone(m_message, Theme::Tone::Normal);
     });
     // The buttons act on the selected delivery: enabled only when they can.

@@ -1,0 +1,89 @@
+#include "CommandTable.h"
+
+#include "Commands.h"
+
+namespace hookline::cli {
+
+const QList<Command> &CommandTable::commands()
+{
+    // In the order of the help; a group's lines may come from several commands
+    // ("webhook test" is listed with the delivery commands).
+    static const QList<Command> table{
+        {"webhook", true, webhookCommand,
+         {{"Webhooks", "webhook add --url URL --events a,b [options]", "create a webhook (prints it, with its secret)"},
+          {"Webhooks", "webhook list | show ID | update ID ... | delete ID", ""},
+          {"Webhooks", "webhook rotate-secret ID [--grace SECONDS]", "new secret; the old one signs beside it meanwhile"},
+          {"Delivery", "webhook test ID", "send a webhook.test ping now, print the attempt"}}},
+        {"event-types", true, eventTypesCommand, {{"Events", "event-types list | import FILE | export [-o FILE]", ""}}},
+        {"emit", false, emitCommand,
+         {{"Events", "emit TYPE --data JSON|@FILE [--tenant T]", "record an event and its deliveries"},
+          {"Events", "emit --batch FILE", "JSON Lines, one event a line"}}},
+        {"deliveries", false, deliveriesCommand, {{"Events", "deliveries [--webhook ID] [--status S] [--limit N] [--attempts]", ""}}},
+        {"deliver", false, deliverCommand, {{"Delivery", "deliver [--until-idle] [--workers N]", "run the delivery engine (Ctrl-C stops cleanly)"}}},
+        {"replay", false, replayCommand, {{"Delivery", "replay DELIVERY_ID | --webhook ID [--status failed] [--since ISO_TIME]", ""}}},
+        {"sign", false, signCommand,
+         {{"Signatures", "sign --scheme S --secret SECRET (--body TEXT | --body-file F) [--id ID] [--timestamp UNIX]", ""}}},
+        {"verify", false, verifyCommand,
+         {{"Signatures", "verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S]", ""}}},
+        {"settings", true, settingsCommand, {{"Installation", "settings list | get KEY | set KEY VALUE | reset KEY", ""}}},
+        {"tenant", true, tenantCommand, {{"Installation", "tenant list | add ID --plan PLAN | set-plan ID --plan PLAN", ""}}},
+    };
+    return table;
+}
+
+const Command *CommandTable::find(const QString &word)
+{
+    for (const auto &c : commands()) {
+        if (word == QLatin1StringView(c.word))
+            return &c;
+    }
+    return nullptr;
+}
+
+namespace {
+QString line(const CommandLine &l)
+{
+    const auto usage = QString::fromLatin1(l.usage);
+    if (!*l.what)
+        return QStringLiteral("  ") + usage;
+    return QStringLiteral("  %1%2").arg(usage.leftJustified(47), QString::fromUtf8(l.what));
+}
+} // namespace
+
+QString CommandTable::help()
+{
+    // The order a new user needs them in; a group not listed here comes last.
+    QStringList groups{QStringLiteral("Webhooks"), QStringLiteral("Events"), QStringLiteral("Delivery"), QStringLiteral("Signatures"),
+                       QStringLiteral("Installation")};
+    for (const auto &c : commands()) {
+        for (const auto &l : c.lines) {
+            if (!groups.contains(QLatin1StringView(l.group)))
+                groups << QString::fromLatin1(l.group);
+        }
+    }
+    QStringList out{QStringLiteral("Usage: hookline-cli [--db PATH] [--json] COMMAND ..."), QString()};
+    for (const auto &g : std::as_const(groups)) {
+        out << g;
+        for (const auto &c : commands()) {
+            for (const auto &l : c.lines) {
+                if (g == QLatin1StringView(l.group))
+                    out << line(l);
+            }
+        }
+    }
+    out << QString()
+        << QStringLiteral("Global options: --db PATH (default $HOOKLINE_DB, else the user's data folder), --json,")
+        << QStringLiteral("--catalogs LIST (catalogs of a new database: all, none, or names). COMMAND --help for details.");
+    return out.join(u'\n') + u'\n';
+}
+
+QString CommandTable::help(const Command &command)
+{
+    QStringList out{QStringLiteral("Usage: hookline-cli %1 SUB-COMMAND ...").arg(QString::fromLatin1(command.word))};
+    for (const auto &l : command.lines)
+        out << line(l);
+    out << QString() << QStringLiteral("hookline-cli %1 SUB-COMMAND --help for the options of each.").arg(QString::fromLatin1(command.word));
+    return out.join(u'\n');
+}
+
+} // namespace hookline::cli
