@@ -7,6 +7,7 @@
 #include "TestReceiver.h"
 
 #include "engine/DeliveryEngine.h"
+#include "util/Log.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
 #include "service/EventService.h"
@@ -35,6 +36,7 @@
 #include <memory>
 
 using namespace hookline;
+using namespace Qt::StringLiterals;
 using hookline::test::ReceivedRequest;
 using hookline::test::ScriptedReply;
 using hookline::test::TestReceiver;
@@ -284,6 +286,7 @@ private Q_SLOTS:
     void testPing();
     void stopHandsBack();
     void pauseHandsBackClaimedAhead();
+    void logsDecisionsButNoSecret();
 };
 
 void TestEngine::initTestCase()
@@ -1438,5 +1441,65 @@ void TestEngine::pauseHandsBackClaimedAhead()
     QCOMPARE(receiver.count(), 6);
 }
 
-QTEST_GUILESS_MAIN(TestEngine)
+namespace {
+QStringList g_logged;
+void captureLog(QtMsgType, const QMessageLogContext &context, const QString &message)
+{
+    g_logged << QString::fromLatin1(context.category ? context.category : "") + u' ' + message;
+}
+} // namespace
+
+// With every hookline category at debug level, the engine says what it
+// decides (claims, outcomes, a 410's deactivation), and no secret, signature
+// or custom header value reaches the log.
+void TestEngine::logsDecisionsButNoSecret()
+{
+    TestReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.setResponder([](const ReceivedRequest &r) {
+        return r.path.startsWith("/gone") ? ScriptedReply::ok(410, "gone") : ScriptedReply::ok(500, "down");
+    });
+    Fixture f;
+    QVERIFY(f.ok());
+    const QString apiKey = QStringLiteral("Bearer api-key-that-must-not-leak-0123456789");
+    auto d = Fixture::draft(receiver.url(QStringLiteral("/hook")), Scheme::Stripe);
+    d.secret = QStringLiteral("whsec_stripe_secret_that_must_not_leak");
+    d.headers = {{QStringLiteral("Authorization"), apiKey}};
+    d.retry.maxRetries = 1;
+    d.retry.retryDelaySeconds = 0.05;
+    REQUIRE_WEBHOOK(w, f.create(d));
+    REQUIRE_WEBHOOK(gone, f.create(Fixture::draft(receiver.url(QStringLiteral("/gone")))));
+    const auto eventId = f.emitEvent();
+    const auto id = f.deliveryId(eventId, w.id);
+    const auto goneId = f.deliveryId(eventId, gone.id);
+
+    g_logged.clear();
+    Log::enableDebug();
+    const auto previous = qInstallMessageHandler(captureLog);
+    f.start();
+    QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(id) && f.isFinished(goneId), 10000);
+    f.engine->stopAndWait();
+    qInstallMessageHandler(previous);
+    QLoggingCategory::setFilterRules({});
+
+    const auto text = g_logged.join(u'\n');
+    // It said what it decided...
+    QVERIFY2(text.contains(id) && text.contains(u"retrying"_s) && text.contains(u"failed"_s), qPrintable(text.left(2000)));
+    QVERIFY2(text.contains(u"410 Gone"_s) && text.contains(gone.id), qPrintable(text.left(2000)));
+    QVERIFY2(text.contains(u"hookline.engine"_s), qPrintable(text.left(2000)));
+    // ...and nothing that signs or authenticates.
+    QStringList secrets{d.secret, apiKey, gone.secret, gone.secret.mid(6)};
+    for (const auto &r : receiver.requests()) {
+        for (const auto &[name, value] : r.headers) {
+            if (name.toLower().contains("signature") || name.toLower() == "authorization")
+                secrets << QString::fromLatin1(value);
+        }
+    }
+    for (const auto &secret : std::as_const(secrets)) {
+        QVERIFY(!secret.isEmpty());
+        QVERIFY2(!text.contains(secret), qPrintable(u"the log holds a secret: "_s + secret.left(12)));
+    }
+}
+
+QTEST_MAIN(TestEngine)
 #include "tst_engine.moc"

@@ -1,6 +1,7 @@
 #include "CliContext.h"
 
 #include "service/CatalogService.h"
+#include "util/Log.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -15,6 +16,8 @@ namespace hookline::cli {
 namespace {
 const QCommandLineOption kDbOption(QStringLiteral("db"), QStringLiteral("Database: a SQLite file or a postgresql://user:password@host:port/dbname URL (default: $HOOKLINE_DB, else hookline.db in the user's data folder)."), QStringLiteral("PATH|URL"));
 const QCommandLineOption kJsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
+const QCommandLineOption kVerboseOption({QStringLiteral("v"), QStringLiteral("verbose")},
+                                        QStringLiteral("Log what the engine decides (hookline.* at debug level) to stderr."));
 const QCommandLineOption kCatalogsOption(QStringLiteral("catalogs"), QStringLiteral("Catalogs a new database starts with: comma-separated names, \"all\" (default) or \"none\"."), QStringLiteral("LIST"));
 const QCommandLineOption kHelpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
 
@@ -33,6 +36,8 @@ CliContext::CliContext(QString program, QStringList globalArgs)
         const auto &a = globalArgs.at(i);
         if (a == u"--json")
             m_json = true;
+        else if (a == u"-v" || a == u"--verbose")
+            Log::enableDebug();
         else if (a.startsWith(QLatin1StringView("--db=")))
             m_dbLocation = a.mid(5);
         else if (a == u"--db" && i + 1 < globalArgs.size())
@@ -48,6 +53,7 @@ bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, cons
 {
     parser.addOption(kDbOption);
     parser.addOption(kJsonOption);
+    parser.addOption(kVerboseOption);
     parser.addOption(kCatalogsOption);
     parser.addOption(kHelpOption);
     QStringList full = args;
@@ -62,6 +68,8 @@ bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, cons
     }
     if (parser.isSet(kJsonOption))
         m_json = true;
+    if (parser.isSet(kVerboseOption))
+        Log::enableDebug();
     if (parser.isSet(kDbOption))
         m_dbLocation = parser.value(kDbOption);
     if (parser.isSet(kCatalogsOption))

@@ -72,7 +72,8 @@ QString CommandTable::help()
         }
     }
     out << QString()
-        << QStringLiteral("Global options: --db PATH (default $HOOKLINE_DB, else the user's data folder), --json,")
+        << QStringLiteral("Global options: --db PATH (default $HOOKLINE_DB, else the user's data folder), --json, -v (log the")
+        << QStringLiteral("engine's decisions to stderr; or QT_LOGGING_RULES=\"hookline.*.debug=true\"),")
         << QStringLiteral("--catalogs LIST (catalogs of a new database: all, none, or names). COMMAND --help for details.");
     return out.join(u'\n') + u'\n';
 }

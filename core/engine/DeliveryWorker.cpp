@@ -1,5 +1,7 @@
 #include "DeliveryWorker.h"
 
+#include "util/Log.h"
+
 #include "engine/HostGuard.h"
 #include "engine/OutcomeRules.h"
 #include "engine/QueueKeeper.h"
@@ -245,6 +247,7 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
             return;
         }
         if (!refusal.isEmpty()) {
+            qCWarning(lcNet).noquote() << "delivery" << f->job.deliveryId << "to webhook" << f->job.webhookId << "refused:" << refusal;
             conclude(f, finalFailure(*f, refusal)); // a private address stays private: no retry
         } else if (!dnsError.isEmpty()) {
             conclude(f, decide(*f, std::nullopt, dnsError, {}));

@@ -1,5 +1,7 @@
 #include "QueueKeeper.h"
 
+#include "util/Log.h"
+
 #include "engine/DeliveryWorker.h"
 #include "service/Settings.h"
 #include "store/Database.h"
@@ -152,6 +154,7 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
     m_lastTransactionMs = now.toMSecsSinceEpoch();
     QList<DeliveryJob> jobs;
     QStringList deactivated;
+    int recovered = 0;
     {
         QMutexLocker turn(&m_database->writeTurn());
         sql::Transaction tx(db);
@@ -168,6 +171,8 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
             m_lastLeaseRecoveryMs = nowMs();
             if (auto r = queue.recoverExpiredLeases(now); !r)
                 ok = r.error();
+            else
+                recovered = *r;
         }
         if (ok && claimLimit > 0) {
             auto claimed = queue.claim(claimLimit, now, now.addMSecs(leaseMs()));
@@ -179,15 +184,27 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
         if (ok)
             ok = tx.commit();
         if (!ok) {
+            qCWarning(lcStore) << "engine transaction failed, to be tried again:" << ok.error().message;
             Q_EMIT failure(ok.error().message);
             return std::nullopt; // the results stay, for the next try
         }
     }
+    if (recovered > 0)
+        qCWarning(lcEngine) << recovered << "deliveries whose lease had run out (a stopped process) are due again";
+    if (!m_results.isEmpty() || !jobs.isEmpty())
+        qCDebug(lcEngine) << "recorded" << m_results.size() << "attempts, claimed" << jobs.size() << "deliveries";
     // Committed: now the rest of the process may hear of it.
     const auto results = std::exchange(m_results, {});
     QList<std::pair<QString, int>> finished;
     finished.reserve(results.size());
     for (const auto &o : results) {
+        // Ids, status, code and error only: never bodies, headers or signatures.
+        qCDebug(lcEngine).noquote() << o.deliveryId << "of" << o.webhookId << "attempt" << o.attempt.number << "->"
+                                    << deliveryStatusName(o.status)
+                                    << (o.attempt.responseStatus ? QStringLiteral("HTTP %1").arg(*o.attempt.responseStatus) : o.attempt.error)
+                                    << (o.status == DeliveryStatus::Retrying ? QStringLiteral("next at ") + o.nextAttemptAt.toString(Qt::ISODateWithMs) : QString());
+        if (o.effect == AttemptOutcome::WebhookEffect::Gone)
+            qCWarning(lcEngine).noquote() << "webhook" << o.webhookId << "answered 410 Gone: it is deactivated";
         m_leased.remove(o.deliveryId);
         if (isFinal(o.status) && !o.webhookId.isEmpty())
             m_toPrune.insert(o.webhookId);
@@ -205,8 +222,10 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
         auto *worker = m_workers[i];
         QMetaObject::invokeMethod(worker, [worker, mine, deactivated] { worker->recorded(mine, deactivated); }, Qt::QueuedConnection);
     }
-    for (const auto &id : std::as_const(deactivated))
+    for (const auto &id : std::as_const(deactivated)) {
+        qCWarning(lcEngine).noquote() << "webhook" << id << "deactivated by its failures";
         Q_EMIT webhookDeactivated(id);
+    }
     return jobs;
 }
 
