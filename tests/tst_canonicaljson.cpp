@@ -320,7 +320,7 @@ private:
 class TestCanonicalJson final : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void canonicalize_data();
     void canonicalize();

@@ -58,7 +58,7 @@ QByteArray catalogWith(const QByteArray &entries)
 class TestCatalog : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void init();
     void cleanup();
 

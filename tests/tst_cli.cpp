@@ -117,7 +117,7 @@ private:
     QString m_fixtureWebhook;
     QString m_neverCreated;    // HOOKLINE_DB of every child that gets --db: must stay absent
 
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
 

@@ -99,7 +99,7 @@ QString describe(const FileState &s)
 class TestMigrations : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void init();
     void cleanup();
 

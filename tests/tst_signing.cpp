@@ -134,7 +134,7 @@ QByteArray rowName(Scheme scheme, const QByteArray &suffix)
 class TestSigning final : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void schemes();
 
     void hmacReference();

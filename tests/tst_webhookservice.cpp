@@ -314,7 +314,7 @@ const QList<Case> &validationCases()
 class TestWebhookService : public QObject {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void init();
     void cleanup();
 

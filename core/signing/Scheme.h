@@ -8,8 +8,8 @@
 
 namespace hookline {
 
-// How a delivery is signed. Chosen per webhook; the enumerator order matches
-// the product doc's table and schemeNames(), so keep them in step.
+// How a delivery is signed. Chosen per webhook; the enumerator order is the
+// order of schemeNames() (and of the pickers built from it), so keep them in step.
 enum class Scheme { Standard, HmacHex, HmacBase64, Timestamped, Github, Stripe };
 
 // Stable lowercase names ("standard", "hmac-hex", "hmac-base64", "timestamped",
