@@ -2,7 +2,8 @@
 
 #include "engine/EngineOptions.h"
 #include "model/Webhook.h"
-#include "store/DeliveryQueue.h"
+#include "model/AttemptOutcome.h"
+#include "model/DeliveryJob.h"
 
 #include <QElapsedTimer>
 #include <QHash>

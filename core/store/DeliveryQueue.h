@@ -1,6 +1,8 @@
 #pragma once
 
+#include "model/AttemptOutcome.h"
 #include "model/Delivery.h"
+#include "model/DeliveryJob.h"
 #include "util/Result.h"
 
 #include <QByteArray>
@@ -15,32 +17,6 @@
 #include <optional>
 
 namespace hookline {
-
-// A delivery claimed by a worker: what it needs to send one attempt.
-struct DeliveryJob final {
-    QString deliveryId;
-    QString webhookId;
-    QString eventId;
-    QString eventType;
-    QString tenantId;
-    int attempts = 0;    // made so far
-    int retryBase = 0;   // attempts made before the latest replay
-    QByteArray body;     // the event's canonical envelope
-};
-
-// What one attempt did, and what happens to the delivery next.
-struct AttemptOutcome final {
-    enum class WebhookEffect { None, Succeeded, FailedFinally, Gone, Inactive };
-
-    QString deliveryId;
-    QString webhookId;
-    bool attempted = true;        // false: decided without sending (inactive webhook)
-    Attempt attempt;              // number, times, request and response
-    DeliveryStatus status = DeliveryStatus::Failed;
-    QDateTime nextAttemptAt;      // for retrying
-    WebhookEffect effect = WebhookEffect::None;
-    QString reason;               // for a deactivation
-};
 
 // The engine's side of the deliveries table: leases, results, replays,
 // retention. Callers hold a transaction around the writes (BEGIN IMMEDIATE).
