@@ -48,14 +48,32 @@ void DeliveryEngine::start()
     connect(m_keeper, &QueueKeeper::webhookDeactivated, this, &DeliveryEngine::webhookDeactivated);
     connect(m_keeper, &QueueKeeper::failure, this, &DeliveryEngine::failure);
     for (int i = 0; i < m_options.workers; ++i) {
-        auto *worker = new DeliveryWorker(m_database, m_keeper, i, m_options);
+        auto *worker = new DeliveryWorker(m_database, i, m_options);
         auto *thread = startThread(worker, QStringLiteral("hookline-worker-%1").arg(i));
         connect(thread, &QThread::started, worker, &DeliveryWorker::start);
         connect(worker, &DeliveryWorker::stopped, this, &DeliveryEngine::workerStopped);
         connect(worker, &DeliveryWorker::failure, this, &DeliveryEngine::failure);
+        // Worker -> keeper: queued (another thread), in the order sent; a
+        // worker's last results reach the keeper before finish() does.
+        connect(worker, &DeliveryWorker::workWanted, m_keeper, &QueueKeeper::request);
+        connect(worker, &DeliveryWorker::attemptsFinished, m_keeper, &QueueKeeper::record);
+        connect(worker, &DeliveryWorker::handedBack, m_keeper, &QueueKeeper::handBack);
         m_workers << worker;
     }
-    m_keeper->setWorkers(m_workers);
+    // Keeper -> one worker: the keeper names a worker by index; this routes it
+    // (run on the keeper's thread, then one queued call to that worker only).
+    m_keeper->setWorkerCount(int(m_workers.size()));
+    const auto workers = m_workers;
+    connect(m_keeper, &QueueKeeper::jobsFor, m_keeper, [workers](int i, const QList<DeliveryJob> &jobs, bool forced) {
+        auto *w = workers.value(i);
+        if (w)
+            QMetaObject::invokeMethod(w, [w, jobs, forced] { w->accept(jobs, forced); }, Qt::QueuedConnection);
+    }, Qt::DirectConnection);
+    connect(m_keeper, &QueueKeeper::recordedFor, m_keeper, [workers](int i, const QStringList &failed, const QStringList &deactivated) {
+        auto *w = workers.value(i);
+        if (w)
+            QMetaObject::invokeMethod(w, [w, failed, deactivated] { w->recorded(failed, deactivated); }, Qt::QueuedConnection);
+    }, Qt::DirectConnection);
     for (auto *t : std::as_const(m_threads))
         t->start();
     if (m_paused)

@@ -4,7 +4,6 @@
 
 #include "engine/HostGuard.h"
 #include "engine/OutcomeRules.h"
-#include "engine/QueueKeeper.h"
 #include "engine/RequestBuilder.h"
 #include "engine/Transformer.h"
 #include "service/EventService.h"
@@ -51,9 +50,8 @@ struct DeliveryWorker::InFlight {
     QPointer<QNetworkReply> reply;
 };
 
-DeliveryWorker::DeliveryWorker(std::shared_ptr<Database> database, QueueKeeper *keeper, int index, EngineOptions options)
+DeliveryWorker::DeliveryWorker(std::shared_ptr<Database> database, int index, EngineOptions options)
     : m_database(std::move(database))
-    , m_keeper(keeper)
     , m_index(index)
     , m_options(options)
 {
@@ -145,8 +143,7 @@ void DeliveryWorker::topUp()
     if (want < std::max(1, m_options.concurrency / 2))
         return;
     m_requested += want;
-    auto *keeper = m_keeper;
-    QMetaObject::invokeMethod(keeper, [keeper, index = m_index, want] { keeper->request(index, want); }, Qt::QueuedConnection);
+    Q_EMIT workWanted(m_index, want);
 }
 
 void DeliveryWorker::accept(const QList<DeliveryJob> &jobs, bool forced)
@@ -467,21 +464,15 @@ void DeliveryWorker::ship()
 {
     if (m_results.isEmpty())
         return;
-    auto *keeper = m_keeper;
-    QMetaObject::invokeMethod(
-        keeper,
-        [keeper, index = m_index, results = std::exchange(m_results, {}), urgent = std::exchange(m_urgent, false)] {
-            keeper->record(index, results, urgent);
-        },
-        Qt::QueuedConnection);
+    const auto results = std::exchange(m_results, {});
+    Q_EMIT attemptsFinished(m_index, results, std::exchange(m_urgent, false));
 }
 
 void DeliveryWorker::handBack(const QStringList &deliveryIds)
 {
     if (deliveryIds.isEmpty())
         return;
-    auto *keeper = m_keeper;
-    QMetaObject::invokeMethod(keeper, [keeper, deliveryIds] { keeper->handBack(deliveryIds); }, Qt::QueuedConnection);
+    Q_EMIT handedBack(deliveryIds);
 }
 
 void DeliveryWorker::handBackReady()

@@ -24,7 +24,6 @@ namespace hookline {
 
 class Database;
 class HostGuard;
-class QueueKeeper;
 class Transformer;
 
 // One network thread: sends the jobs the QueueKeeper gives it with its own
@@ -38,7 +37,7 @@ class DeliveryWorker final : public QObject {
     Q_DISABLE_COPY_MOVE(DeliveryWorker)
 
 public:
-    DeliveryWorker(std::shared_ptr<Database> database, QueueKeeper *keeper, int index, EngineOptions options);
+    DeliveryWorker(std::shared_ptr<Database> database, int index, EngineOptions options);
     ~DeliveryWorker() override;
 
 public Q_SLOTS:
@@ -57,6 +56,12 @@ Q_SIGNALS:
     void started();
     void stopped();
     void failure(const QString &message);
+    // To the keeper (wired by DeliveryEngine), with this worker's index:
+    // `count` more jobs wanted; finished attempts (`urgent`: write them at
+    // once, a test ping waits); claimed jobs it will not send.
+    void workWanted(int worker, int count);
+    void attemptsFinished(int worker, const QList<AttemptOutcome> &outcomes, bool urgent);
+    void handedBack(const QStringList &deliveryIds);
 
 private:
     struct InFlight;
@@ -98,7 +103,6 @@ private:
     int busy() const { return int(m_inFlight.size()) + m_preparing; }
 
     std::shared_ptr<Database> m_database;
-    QueueKeeper *m_keeper;           // lives in its own thread: queued calls only
     int m_index;
     EngineOptions m_options;
     Installation m_installation;

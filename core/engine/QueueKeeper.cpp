@@ -2,7 +2,6 @@
 
 #include "util/Log.h"
 
-#include "engine/DeliveryWorker.h"
 #include "service/Settings.h"
 #include "store/Database.h"
 #include "store/Sql.h"
@@ -37,7 +36,7 @@ QueueKeeper::~QueueKeeper() = default;
 
 void QueueKeeper::start()
 {
-    m_demand = QList<int>(m_workers.size(), 0);
+    m_demand = QList<int>(m_workerCount, 0);
     m_wakeTimer = new QTimer(this);
     m_wakeTimer->setSingleShot(true);
     m_wakeTimer->setTimerType(Qt::PreciseTimer);
@@ -215,12 +214,10 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
     // Tell the workers before anyone else: a worker holds back its webhook's
     // next deliveries until it knows whether its failures deactivated it.
     const auto failures = std::exchange(m_failures, {});
-    for (qsizetype i = 0; i < m_workers.size(); ++i) {
-        const auto mine = failures.value(int(i));
-        if (mine.isEmpty() && deactivated.isEmpty())
-            continue;
-        auto *worker = m_workers[i];
-        QMetaObject::invokeMethod(worker, [worker, mine, deactivated] { worker->recorded(mine, deactivated); }, Qt::QueuedConnection);
+    for (int i = 0; i < m_workerCount; ++i) {
+        const auto mine = failures.value(i);
+        if (!mine.isEmpty() || !deactivated.isEmpty())
+            Q_EMIT recordedFor(i, mine, deactivated);
     }
     for (const auto &id : std::as_const(deactivated)) {
         qCWarning(lcEngine).noquote() << "webhook" << id << "deactivated by its failures";
@@ -233,7 +230,7 @@ void QueueKeeper::distribute(QList<DeliveryJob> jobs)
 {
     // Round the workers from a moving start, each taking what it asked for.
     qsizetype next = 0;
-    const auto n = m_workers.size();
+    const qsizetype n = m_workerCount;
     for (qsizetype k = 0; k < n && next < jobs.size(); ++k) {
         const auto w = (m_nextWorker + k) % n;
         const auto take = std::min<qsizetype>(m_demand[w], jobs.size() - next);
@@ -244,8 +241,7 @@ void QueueKeeper::distribute(QList<DeliveryJob> jobs)
         m_demand[w] -= int(take);
         for (const auto &j : std::as_const(share))
             m_leased.insert(j.deliveryId);
-        auto *worker = m_workers[w];
-        QMetaObject::invokeMethod(worker, [worker, share = std::move(share)] { worker->accept(share, false); }, Qt::QueuedConnection);
+        Q_EMIT jobsFor(int(w), share, false);
     }
     m_nextWorker = int((m_nextWorker + 1) % std::max<qsizetype>(1, n));
 }
@@ -313,7 +309,7 @@ void QueueKeeper::handBack(const QStringList &deliveryIds)
 
 void QueueKeeper::deliverNow(const QString &deliveryId)
 {
-    if (!m_queue || m_workers.isEmpty())
+    if (!m_queue || m_workerCount == 0)
         return;
     std::optional<DeliveryJob> job;
     QString error;
@@ -331,8 +327,7 @@ void QueueKeeper::deliverNow(const QString &deliveryId)
         return;
     }
     m_leased.insert(deliveryId);
-    auto *worker = m_workers.first();
-    QMetaObject::invokeMethod(worker, [worker, j = *job] { worker->accept({j}, true); }, Qt::QueuedConnection);
+    Q_EMIT jobsFor(0, {*job}, true);
 }
 
 void QueueKeeper::prune()

@@ -17,12 +17,12 @@ class QTimer;
 namespace hookline {
 
 class Database;
-class DeliveryWorker;
 
 // The engine's one database thread. It claims due deliveries ahead for every
 // worker, writes the workers' attempts back in batched transactions, recovers
 // expired leases and prunes finished deliveries. The network threads never
-// wait for SQLite: they ask for work and hand in results with queued calls.
+// wait for SQLite: they ask for work and hand in results by signals, and it
+// answers by signals naming a worker (DeliveryEngine::start connects both ways).
 // (Profiled: with each worker running its own transactions, a worker stopped
 // sending and reading while it was in SQLite or waiting for the other's write
 // lock, and the process used ~1.6 of 2 cores.)
@@ -34,8 +34,9 @@ public:
     QueueKeeper(std::shared_ptr<Database> database, EngineOptions options);
     ~QueueKeeper() override;
 
-    // Before start(): the workers to serve, by index.
-    void setWorkers(QList<DeliveryWorker *> workers) { m_workers = std::move(workers); }
+    // Before start(): how many workers it serves (0 … n-1). It knows them by
+    // index only; DeliveryEngine connects jobsFor and recordedFor to them.
+    void setWorkerCount(int count) { m_workerCount = count; }
 
 public Q_SLOTS:
     void start();
@@ -67,6 +68,12 @@ Q_SIGNALS:
     void deliveriesFinished(const QList<std::pair<QString, int>> &deliveries);
     void webhookDeactivated(const QString &webhookId);
     void failure(const QString &message);
+    // For worker `worker`: claimed jobs to send (`forced`: a test ping, sent
+    // whatever the webhook's state, with no retry).
+    void jobsFor(int worker, const QList<DeliveryJob> &jobs, bool forced);
+    // For worker `worker`: its final failures are committed (one entry per
+    // failure, by webhook), and these webhooks were deactivated.
+    void recordedFor(int worker, const QStringList &failedWebhooks, const QStringList &deactivated);
 
 private:
     void pump();
@@ -85,7 +92,7 @@ private:
 
     std::shared_ptr<Database> m_database;
     EngineOptions m_options;
-    QList<DeliveryWorker *> m_workers;
+    int m_workerCount = 0;
     QList<int> m_demand;               // per worker: jobs asked for and not yet given
     int m_nextWorker = 0;              // where the next distribution starts (fairness)
 
