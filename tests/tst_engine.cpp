@@ -54,6 +54,7 @@ EngineOptions fastOptions()
     o.idlePollMs = 100;
     o.drainTimeoutMs = 1000;
     o.pruneIntervalMs = 200; // retention rounds within the test's patience (30 s in production)
+    o.settingsRefreshMs = 100;
     return o;
 }
 
@@ -287,6 +288,7 @@ private Q_SLOTS:
     void stopHandsBack();
     void pauseHandsBackClaimedAhead();
     void logsDecisionsButNoSecret();
+    void settingsChangesReachRunningEngine();
 };
 
 void TestEngine::initTestCase()
@@ -1499,6 +1501,30 @@ void TestEngine::logsDecisionsButNoSecret()
         QVERIFY(!secret.isEmpty());
         QVERIFY2(!text.contains(secret), qPrintable(u"the log holds a secret: "_s + secret.left(12)));
     }
+}
+
+// A setting changed while the engine runs (here the header prefix) applies to
+// the next requests, without a restart.
+void TestEngine::settingsChangesReachRunningEngine()
+{
+    TestReceiver receiver;
+    QVERIFY(receiver.listen());
+    Fixture f;
+    QVERIFY(f.ok());
+    REQUIRE_WEBHOOK(w, f.create(Fixture::draft(receiver.url())));
+    const auto first = f.deliveryId(f.emitEvent(), w.id);
+    f.start();
+    QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(first), 5000);
+    QCOMPARE(receiver.request(0).header("X-Webhook-Event"), QByteArray("lead.created"));
+
+    QVERIFY(Settings(f.db->connection()).setValue(QString::fromLatin1(Settings::kHeaderPrefix), QStringLiteral("X-Changed")));
+    QTest::qWait(300); // past settingsRefreshMs (100 ms here, 5 s by default)
+    const auto second = f.deliveryId(f.emitEvent(), w.id);
+    f.engine->wake();
+    QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(second), 5000);
+    QCOMPARE(receiver.count(), 2);
+    QCOMPARE(receiver.request(1).header("X-Changed-Event"), QByteArray("lead.created"));
+    QVERIFY(!receiver.request(1).hasHeader("X-Webhook-Event"));
 }
 
 QTEST_MAIN(TestEngine)

@@ -37,7 +37,7 @@ public:
     bool isPaused() const { return m_paused; }
     int workerCount() const { return int(m_workers.size()); }
 
-    // Sends one delivery now on the first worker (test pings, retry now).
+    // Sends one delivery now on the first worker (test pings; "retry now" replays instead).
     void deliverNow(const QString &deliveryId);
 
 Q_SIGNALS:

@@ -25,7 +25,6 @@ constexpr qsizetype kMaxStoredResponseBody = 64 * 1024;
 constexpr qint64 kMaxResponseBytes = 8 * 1024 * 1024; // read past 64 KB only to keep the connection; abort beyond
 constexpr int kMaxStoredHeaders = 100;
 constexpr qint64 kWebhookCacheMs = 1000;
-constexpr qint64 kSettingsCacheMs = 5000;
 
 qint64 nowMs()
 {
@@ -82,7 +81,7 @@ void DeliveryWorker::start()
 void DeliveryWorker::refreshInstallation()
 {
     const auto now = nowMs();
-    if (now - m_installation.loadedAtMs < kSettingsCacheMs)
+    if (m_installation.loadedAtMs != 0 && now - m_installation.loadedAtMs < m_options.settingsRefreshMs)
         return;
     const Settings settings(m_database->connection());
     m_installation.headerPrefix = settings.headerPrefix().toUtf8();
@@ -157,6 +156,9 @@ void DeliveryWorker::accept(const QList<DeliveryJob> &jobs, bool forced)
         handBack(ids);
         return;
     }
+    // Settings changed meanwhile (header prefix, timeout, allowed addresses)
+    // apply to the next requests; read again at most every settingsRefreshMs.
+    refreshInstallation();
     if (forced) {
         for (const auto &j : jobs)
             dispatch(j, true); // a test ping does not queue behind the backlog

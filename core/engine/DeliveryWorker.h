@@ -46,7 +46,7 @@ public Q_SLOTS:
     void setPaused(bool paused);
     void forgetWebhook(const QString &webhookId);
     // Claimed jobs from the keeper. `forced`: send whatever the webhook's
-    // state, with no retry (test pings, retry now).
+    // state, with no retry (test pings).
     void accept(const QList<DeliveryJob> &jobs, bool forced);
     // The keeper committed final failures of these webhooks (one entry per
     // failure) from this worker, and deactivated these webhooks.

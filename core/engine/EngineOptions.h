@@ -14,6 +14,7 @@ struct EngineOptions final {
     int idlePollMs = 1000;       // re-check for work emitted by other processes
     int drainTimeoutMs = 5000;   // on stop, how long requests in flight may finish
     int pruneIntervalMs = 30'000; // retention is housekeeping: how often finished deliveries are pruned
+    int settingsRefreshMs = 5000; // a running engine sees changed settings (prefix, timeout, allow*) within this
     bool claimDueDeliveries = true; // false: only deliverNow() (test pings from a one-off process)
 };
 

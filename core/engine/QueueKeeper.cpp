@@ -16,7 +16,6 @@ namespace hookline {
 
 namespace {
 constexpr qint64 kLeaseRecoveryIntervalMs = 5000;
-constexpr qint64 kSettingsCacheMs = 5000;
 constexpr int kPruneBatch = 1000;
 constexpr int kMaxClaim = 512; // per transaction: keeps each write short
 
@@ -67,7 +66,7 @@ int QueueKeeper::leaseMs()
 {
     // A claimed delivery is leased for the request's deadline and a minute
     // more: a process that dies leaves it to be claimed again after that.
-    if (nowMs() - m_settingsReadMs > kSettingsCacheMs) {
+    if (nowMs() - m_settingsReadMs > m_options.settingsRefreshMs) {
         m_timeoutMs = int(Settings(m_database->connection()).requestTimeoutSeconds() * 1000);
         m_settingsReadMs = nowMs();
     }

@@ -50,7 +50,7 @@ public Q_SLOTS:
     // Claimed jobs a worker did not send (paused or stopping).
     void handBack(const QStringList &deliveryIds);
     // Claims one delivery whatever its due time and gives it to worker 0 (test
-    // pings, retry now); deliveryFinished(id, -1) when it cannot be taken.
+    // pings); deliveryFinished(id, -1) when it cannot be taken.
     void deliverNow(const QString &deliveryId);
     // Stops claiming; the workers are stopping too.
     void stopServing();

@@ -29,7 +29,7 @@ public:
     Result<int> recoverExpiredLeases(const QDateTime &now);
     // Takes up to `limit` due deliveries and leases them until `leaseUntil`.
     Result<QList<DeliveryJob>> claim(int limit, const QDateTime &now, const QDateTime &leaseUntil);
-    // Takes one delivery by id if it is not being delivered (test pings, "retry now").
+    // Takes one delivery by id if it is not being delivered (test pings).
     Result<std::optional<DeliveryJob>> claimOne(const QString &deliveryId, const QDateTime &leaseUntil);
     // Records attempts and next states; returns the webhooks deactivated by them.
     Result<QStringList> record(const QList<AttemptOutcome> &outcomes, const QDateTime &now);
