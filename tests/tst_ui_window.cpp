@@ -392,6 +392,14 @@ void TestUiWindow::historyInWordsWithButtonsThatCanAct()
     QVERIFY(count);
     QVERIFY2(QRegularExpression(u"^(1 delivery|\\d+ deliveries)$"_s).match(count->text()).hasMatch(), qPrintable(count->text()));
     QCOMPARE(spoken(count), count->text());
+
+    // Retry now: the message follows the delivery to its new outcome.
+    auto *message = test::byAccessibleDescription<QLabel>(history, u"History message"_s);
+    QVERIFY(message);
+    history->view()->selectRow(0);
+    QTRY_VERIFY(history->retryButton()->isEnabled());
+    QTest::mouseClick(history->retryButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(message->text().startsWith(u"Sent again: Succeeded"_s), kTimeout);
     m_window->tabs()->setCurrentWidget(m_window->form());
 }
 

@@ -1105,6 +1105,10 @@
         <source>The history could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Sent again: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::MainWindow</name>

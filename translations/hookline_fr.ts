@@ -1112,6 +1112,10 @@
         <source>The history could not be read: %1</source>
         <translation>L’historique n’a pas pu être lu&#xa0;: %1</translation>
     </message>
+    <message>
+        <source>Sent again: %1.</source>
+        <translation>Envoyée de nouveau&#xa0;: %1.</translation>
+    </message>
 </context>
 <context>
     <name>hookline::MainWindow</name>

@@ -1,6 +1,7 @@
 #include "HistoryView.h"
 
 #include "AppContext.h"
+#include "engine/DeliveryEngine.h"
 #include "StatusText.h"
 #include "CurlCommand.h"
 #include "Theme.h"
@@ -163,6 +164,13 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
         updateButtons();
     });
     // A history that cannot be read says so, rather than showing nothing.
+    connect(&context.engine(), &DeliveryEngine::deliveryFinished, this, [this](const QString &id, int status) {
+        if (id != m_retried || status < 0)
+            return;
+        m_message->setText(tr("Sent again: %1.").arg(StatusText::label(DeliveryStatus(status))));
+        if (isFinal(DeliveryStatus(status)))
+            m_retried.clear();
+    });
     connect(m_model, &DeliveryHistoryModel::loadFailed, this, [this](const QString &message) {
         m_message->setText(tr("The history could not be read: %1").arg(message));
         m_message->setProperty("loadError", true);
@@ -255,13 +263,15 @@ void HistoryView::retryNow()
                 return s.error();
             return *n;
         },
-        this, [this](Result<int> n) {
+        this, [this, id](Result<int> n) {
             if (!n)
                 m_message->setText(n.error().message);
             else if (*n == 0)
                 m_message->setText(tr("This delivery is being delivered right now."));
             else
                 m_message->setText(tr("Queued again: it is sent as soon as a worker is free."));
+            // The message follows the delivery until its attempt is recorded.
+            m_retried = n && *n > 0 ? id : QString();
             m_context.notifyEventsEmitted();
         });
 }

@@ -58,6 +58,7 @@ private:
     QPushButton *m_curl = nullptr;
     QPushButton *m_payload = nullptr;
     QPushButton *m_details = nullptr;
+    QString m_retried; // the delivery "Retry now" queued, until its attempt is recorded
 };
 
 } // namespace hookline
