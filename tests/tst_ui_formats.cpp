@@ -9,6 +9,9 @@
 #include "widgets/DurationEdit.h"
 
 #include <QAccessible>
+#include <QApplication>
+#include <QLineEdit>
+#include <QVBoxLayout>
 #include <QSignalSpy>
 #include <QTranslator>
 #include <QtTest>
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void durationPicksRoundUnit();
     void durationTyped_data();
     void durationTyped();
+    void durationTypedThenLeft();
     void durationArrowsStepByTheUnitShown();
     void durationRangeClamps();
 
@@ -207,6 +211,28 @@ void TestUiFormats::durationTyped()
     QCOMPARE(edit.seconds(), seconds);
     QCOMPARE(edit.text(), shown);
     QCOMPARE(changed.isEmpty(), seconds == 86400.0);
+}
+
+// Leaving the field counts as finishing the edit (Tab, a click elsewhere).
+void TestUiFormats::durationTypedThenLeft()
+{
+    QWidget host;
+    auto *edit = new DurationEdit(&host);
+    auto *other = new QLineEdit(&host);
+    auto *layout = new QVBoxLayout(&host);
+    layout->addWidget(edit);
+    layout->addWidget(other);
+    edit->setRange(0, 30 * 86400);
+    edit->setSeconds(86400);
+    host.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&host));
+    QApplication::setActiveWindow(&host);
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, u"5 min"_s);
+    other->setFocus();
+    QTRY_COMPARE(edit->seconds(), 300.0);
+    QCOMPARE(edit->text(), u"5 minutes"_s);
 }
 
 void TestUiFormats::durationArrowsStepByTheUnitShown()

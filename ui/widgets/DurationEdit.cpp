@@ -186,13 +186,6 @@ QAbstractSpinBox::StepEnabled DurationEdit::stepEnabled() const
     return e;
 }
 
-void DurationEdit::focusOutEvent(QFocusEvent *event)
-{
-    commit();
-    showValue();
-    QAbstractSpinBox::focusOutEvent(event);
-}
-
 QSize DurationEdit::sizeHint() const
 {
     auto hint = QAbstractSpinBox::sizeHint();

@@ -42,7 +42,6 @@ protected:
     QValidator::State validate(QString &input, int &pos) const override;
     void fixup(QString &input) const override;
     StepEnabled stepEnabled() const override;
-    void focusOutEvent(QFocusEvent *event) override;
 
 private:
     struct Parsed {

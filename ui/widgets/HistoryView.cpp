@@ -173,14 +173,13 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     });
     connect(m_model, &DeliveryHistoryModel::loadFailed, this, [this](const QString &message) {
         m_message->setText(tr("The history could not be read: %1").arg(message));
-        m_message->setProperty("loadError", true);
+        m_showsLoadError = true;
         Theme::setTone(m_message, Theme::Tone::Error);
     });
     connect(m_model, &DeliveryHistoryModel::pageLoaded, this, [this] {
         // Read again: the error it showed is over.
-        if (m_message->property("loadError").toBool())
+        if (std::exchange(m_showsLoadError, false))
             m_message->clear();
-        m_message->setProperty("loadError", false);
         Theme::setTone(m_message, Theme::Tone::Normal);
     });
     // The buttons act on the selected delivery: enabled only when they can.

@@ -59,6 +59,7 @@ private:
     QPushButton *m_payload = nullptr;
     QPushButton *m_details = nullptr;
     QString m_retried; // the delivery "Retry now" queued, until its attempt is recorded
+    bool m_showsLoadError = false;
 };
 
 } // namespace hookline

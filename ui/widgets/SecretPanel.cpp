@@ -98,17 +98,17 @@ void SecretPanel::setWebhook(const Webhook &w)
     if (!exists)
         m_secret->setPlaceholderText(tr("A secret is generated when the webhook is saved"));
     QStringList grace;
+    QStringList exact;
     const auto now = QDateTime::currentDateTimeUtc();
     for (const auto &s : w.secrets) {
-        if (s.expiresAt && *s.expiresAt > now)
+        if (s.expiresAt && *s.expiresAt > now) {
             grace << tr("The previous secret keeps signing beside this one until %1.").arg(TimeText::absolute(*s.expiresAt));
+            exact << TimeText::exact(*s.expiresAt);
+        }
     }
     m_grace->setText(grace.join(u'\n'));
+    m_grace->setToolTip(exact.join(u'\n'));
     m_grace->setVisible(!grace.isEmpty());
-    for (const auto &s : w.secrets) {
-        if (s.expiresAt && *s.expiresAt > now)
-            m_grace->setToolTip(TimeText::exact(*s.expiresAt));
-    }
     m_status->setText(keepRotation ? m_rotationNotice : QString());
 }
 

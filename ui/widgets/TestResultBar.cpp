@@ -90,16 +90,16 @@ void TestResultBar::test(const QString &webhookId, const QString &name)
                                    {}, false, true});
                 return;
             }
-            m_pending.insert(*id, webhookId);
-            m_sentAt.insert(*id, asked);
+            m_pending.insert(*id, {webhookId, asked});
             m_context.engine().deliverNow(*id);
         });
 }
 
 void TestResultBar::showResult(const QString &deliveryId)
 {
-    const auto webhookId = m_pending.take(deliveryId);
-    const auto asked = m_sentAt.take(deliveryId);
+    const auto pending = m_pending.take(deliveryId);
+    const auto webhookId = pending.webhookId;
+    const auto asked = pending.askedAt;
     m_context.db().run<QList<Attempt>>(
         [deliveryId](QSqlDatabase db) {
             auto attempts = DeliveryStore(db).attempts(deliveryId);

@@ -51,8 +51,11 @@ private:
     QString m_webhookId;
     QHash<QString, QString> m_names;     // webhook id -> name, for the texts
     QHash<QString, Shown> m_results;     // webhook id -> its last ping
-    QHash<QString, QString> m_pending;   // delivery id -> webhook id
-    QHash<QString, QDateTime> m_sentAt;  // delivery id -> when the ping was asked for
+    struct Pending {
+        QString webhookId;
+        QDateTime askedAt;
+    };
+    QHash<QString, Pending> m_pending;   // delivery id -> the ping on its way
 };
 
 } // namespace hookline

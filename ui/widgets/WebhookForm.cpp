@@ -42,6 +42,14 @@ QLabel *problemLabel(const QString &purpose)
     return label;
 }
 
+// The same subscriptions, whatever their order (the tree lists them its own way).
+bool sameSubscriptions(QStringList a, QStringList b)
+{
+    a.sort();
+    b.sort();
+    return a == b;
+}
+
 void showProblem(QLabel *label, const QString &text)
 {
     label->setText(text);
@@ -255,11 +263,7 @@ void WebhookForm::setCatalog(const QList<EventType> &types)
     // A reload of the catalog (Settings saved, Refresh) keeps the events the
     // user ticked and has not saved yet; an untouched selection is the
     // webhook's, shown again against the new catalog.
-    auto before = m_events->patterns();
-    auto shown = m_shown.events;
-    before.sort();
-    shown.sort();
-    const bool edited = before != shown;
+    const bool edited = !sameSubscriptions(m_events->patterns(), m_shown.events);
     m_catalog = types;
     m_loading = true;
     m_events->setCatalog(types);
@@ -365,12 +369,8 @@ bool WebhookForm::isDirty() const
     // tree orders subscriptions its own way, and neither is an edit.
     const auto now = webhook();
     const auto &o = m_shown;
-    auto before = o.events;
-    auto after = now.events;
-    before.sort();
-    after.sort();
     return now.name != o.name || now.url != o.url || now.description != o.description || now.scheme != o.scheme
-           || now.active != o.active || now.tenantId != o.tenantId || after != before || now.headers != o.headers
+           || now.active != o.active || now.tenantId != o.tenantId || !sameSubscriptions(now.events, o.events) || now.headers != o.headers
            || now.retry != o.retry || now.retention != o.retention || now.transform != o.transform;
 }
 
@@ -556,16 +556,17 @@ void WebhookForm::updateState()
         showProblem(label, shown.value(label));
 
     // The URL line always says something: the problem, or what will happen.
-    const auto urlStatus = WebhookValidator(m_validation).validateUrl(m_url->text().trimmed());
+    const bool urlRefused = std::any_of(all.cbegin(), all.cend(), [](const Error &e) { return e.field == u"url"; });
     if (shown.contains(m_urlHint)) {
         m_urlHint->setText(QStringLiteral("✗ ") + shown.value(m_urlHint));
         Theme::setTone(m_urlHint, Theme::Tone::Error);
-    } else if (m_url->text().trimmed().isEmpty() || !urlStatus) {
+    } else if (urlRefused) {
         m_urlHint->setText(urlRule());
         Theme::setTone(m_urlHint, Theme::Tone::Muted);
     } else {
-        m_urlHint->setText(urlNote());
-        Theme::setTone(m_urlHint, urlNote().startsWith(u'⚠') ? Theme::Tone::Warning : Theme::Tone::Success);
+        const auto note = urlNote();
+        m_urlHint->setText(note);
+        Theme::setTone(m_urlHint, note.startsWith(u'⚠') ? Theme::Tone::Warning : Theme::Tone::Success);
     }
     m_urlHint->show();
 
@@ -574,7 +575,7 @@ void WebhookForm::updateState()
     m_save->setToolTip(why.isEmpty() ? QString() : tr("Save shows what needs fixing first"));
     m_revert->setEnabled(dirty);
     if (why.isEmpty() || !m_showAllProblems)
-        showProblem(m_problem, m_problem->property("saveError").toString());
+        showProblem(m_problem, m_saveError);
     else
         showProblem(m_problem, tr("Not saved: %n problems are marked above.", nullptr, int(shown.size())));
     Q_EMIT dirtyChanged(dirty);
@@ -584,7 +585,7 @@ void WebhookForm::save()
 {
     if (m_saving)
         return;
-    m_problem->setProperty("saveError", QString());
+    m_saveError.clear();
     if (const auto field = problemField(); !field.isEmpty()) {
         // Show every problem where it is, and go to the first.
         m_showAllProblems = true;
@@ -603,7 +604,7 @@ void WebhookForm::save()
         this, [this](Result<Webhook> result) {
             m_saving = false;
             if (!result) {
-                m_problem->setProperty("saveError", tr("Not saved: %1").arg(result.error().message));
+                m_saveError = tr("Not saved: %1").arg(result.error().message);
                 updateState();
                 return;
             }

@@ -89,6 +89,7 @@ private:
     // Problems show once their section was edited, or everywhere once Save was
     // pressed: an untouched new form is not an error.
     unsigned m_touched = 0; // a bit per Section
+    QString m_saveError;    // why the last save failed, shown beside Save
     bool m_showAllProblems = false;
 
     QLineEdit *m_name = nullptr;
