@@ -14,6 +14,7 @@
 #include "service/EventService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
+#include "service/Installation.h"
 #include "store/Database.h"
 #include "store/DeliveryStore.h"
 
@@ -278,7 +279,9 @@ void TestPostgres::settingsDialogKeepsPostgresUrl()
     if (entered == u"@server")
         entered = location;
     QSettings().remove(u"database"_s);
-    AppContext context(db, 1);
+    auto installation = Installation::open(location);
+    QVERIFY2(installation, installation ? "" : qPrintable(installation.error().message));
+    AppContext context(*installation, 1);
     SettingsDialog dialog(context);
     auto *field = dialog.findChild<QLineEdit *>();
     QVERIFY(field);

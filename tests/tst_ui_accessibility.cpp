@@ -262,7 +262,7 @@ class TestUiAccessibility : public QObject {
 
 private:
     QTemporaryDir m_dir;
-    std::shared_ptr<Database> m_db;
+    std::shared_ptr<Installation> m_db;
     std::unique_ptr<AppContext> m_context;
     std::unique_ptr<MainWindow> m_window;
     QString m_first;
@@ -295,7 +295,7 @@ void TestUiAccessibility::initTestCase()
     QCoreApplication::setOrganizationName(u"hookline-tests"_s);
     QCoreApplication::setApplicationName(u"tst_ui_accessibility"_s);
     QVERIFY(m_dir.isValid());
-    auto opened = test::openLoopbackDatabase(m_dir.filePath(u"a11y.db"_s));
+    auto opened = test::openLoopbackInstallation(m_dir.filePath(u"a11y.db"_s));
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
     m_db = *opened;
     {

@@ -70,7 +70,7 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
-    std::shared_ptr<Database> m_db;
+    std::shared_ptr<Installation> m_db;
     std::unique_ptr<AppContext> m_context;
     Webhook m_webhook;
 };
@@ -80,7 +80,7 @@ void TestUiClipboard::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(clipboard());
     QVERIFY(m_dir.isValid());
-    auto opened = test::openLoopbackDatabase(m_dir.filePath(u"clip.db"_s));
+    auto opened = test::openLoopbackInstallation(m_dir.filePath(u"clip.db"_s));
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
     m_db = *opened;
     {

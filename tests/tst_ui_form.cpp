@@ -51,7 +51,7 @@ class TestUiForm : public QObject {
 
 private:
     QTemporaryDir m_dir;
-    std::shared_ptr<Database> m_db;
+    std::shared_ptr<Installation> m_db;
     std::unique_ptr<AppContext> m_context;
     QList<EventType> m_types;
     WebhookValidator::Context m_validation;
@@ -103,7 +103,7 @@ void TestUiForm::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
-    auto opened = test::openLoopbackDatabase(m_dir.filePath(u"form.db"_s));
+    auto opened = test::openLoopbackInstallation(m_dir.filePath(u"form.db"_s));
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
     m_db = *opened;
     {

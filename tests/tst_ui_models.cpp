@@ -8,6 +8,7 @@
 #include "models/DeliveryHistoryModel.h"
 #include "models/WebhookListModel.h"
 #include "service/CatalogService.h"
+#include "service/Installation.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
 #include "store/Database.h"
@@ -101,7 +102,7 @@ private:
     // A fresh copy of the template database, opened and handed to a context.
     struct Fixture {
         QTemporaryDir dir;
-        std::shared_ptr<Database> db;
+        std::shared_ptr<Installation> db;
         std::unique_ptr<AppContext> context;
     };
     std::unique_ptr<Fixture> fixture();
@@ -197,7 +198,7 @@ std::unique_ptr<TestUiModels::Fixture> TestUiModels::fixture()
     const auto path = f->dir.filePath(u"ui.db"_s);
     if (!QFile::copy(m_template, path))
         return nullptr;
-    auto opened = Database::open(path);
+    auto opened = Installation::open(path);
     if (!opened)
         return nullptr;
     f->db = *opened;
@@ -834,7 +835,7 @@ void TestUiModels::historyPageAskedDuringRemoval()
     f->db->releaseThreadConnection();
 }
 
-// Every AppContext owns a DatabaseExecutor whose thread has its own
+// Every AppContext owns a ServiceExecutor whose thread has its own
 // connection; the executor must close it on that thread before it ends, or
 // the Database later finds a connection of a dead thread.
 namespace {
@@ -857,14 +858,14 @@ void TestUiModels::executorClosesItsConnection()
     g_previousHandler = qInstallMessageHandler(countForeignConnections);
     const int rounds = 100;
     for (int round = 0; round < rounds; ++round) {
-        auto opened = Database::open(dir.filePath(u"exec.db"_s)); // a new Database each round, one file
+        auto opened = Installation::open(dir.filePath(u"exec.db"_s)); // a new Database each round, one file
         QVERIFY(opened);
         auto database = *opened;
         database->releaseThreadConnection();
         {
             // Ended as soon as an answer comes back, as a window closed right
             // after its query finished (on every other round, after a pause).
-            DatabaseExecutor executor(database);
+            ServiceExecutor executor(database);
             QEventLoop loop;
             executor.run<int>([](QSqlDatabase db) { return db.isOpen() ? 1 : 0; }, this, [&loop](int) { loop.quit(); });
             QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
@@ -888,7 +889,7 @@ void TestUiModels::executorFinishesQueuedWork()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    auto opened = Database::open(dir.filePath(u"queue.db"_s));
+    auto opened = Installation::open(dir.filePath(u"queue.db"_s));
     QVERIFY(opened);
     auto database = *opened;
     database->releaseThreadConnection();
@@ -898,7 +899,7 @@ void TestUiModels::executorFinishesQueuedWork()
     for (int round = 1; round <= rounds; ++round) {
         const bool running = round % 2 == 0;
         {
-            DatabaseExecutor executor(database);
+            ServiceExecutor executor(database);
             if (running) {
                 QEventLoop loop;
                 executor.run<int>([](QSqlDatabase) { return 0; }, this, [&loop](int) { loop.quit(); });
@@ -917,7 +918,7 @@ void TestUiModels::executorFinishesQueuedWork()
         database->releaseThreadConnection();
     }
     QVERIFY2(lostFresh == 0 && lostRunning == 0,
-             qPrintable(u"writes queued just before ~DatabaseExecutor were never done: %1 of %2 on a new executor, "
+             qPrintable(u"writes queued just before ~ServiceExecutor were never done: %1 of %2 on a new executor, "
                         "%3 of %2 on one already running"_s.arg(lostFresh).arg(rounds / 2).arg(lostRunning)));
 }
 

@@ -57,18 +57,17 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir *m_dir = nullptr;
-    std::shared_ptr<Database> m_database;
+    std::shared_ptr<Installation> m_database;
     QString m_webhookId;
 };
 
 void TestUiResponsive::init()
 {
     m_dir = new QTemporaryDir;
-    auto opened = Database::open(m_dir->filePath(QStringLiteral("ui.db")));
+    auto opened = Installation::open(m_dir->filePath(QStringLiteral("ui.db")), {QStringLiteral("lead-crm")});
     QVERIFY(opened);
     m_database = *opened;
     auto db = m_database->connection();
-    QVERIFY(CatalogService(db).initializeNewDatabase({QStringLiteral("lead-crm")}));
     QVERIFY(Settings(db).setValue(QStringLiteral("allowInsecureUrls"), QStringLiteral("true")));
     QVERIFY(Settings(db).setValue(QStringLiteral("allowPrivateAddresses"), QStringLiteral("true")));
     QVERIFY(Settings(db).setValue(QStringLiteral("requestTimeoutSeconds"), QStringLiteral("3")));

@@ -66,7 +66,7 @@ class TestUiWindow : public QObject {
 
 private:
     QTemporaryDir m_dir;
-    std::shared_ptr<Database> m_db;
+    std::shared_ptr<Installation> m_db;
     std::unique_ptr<AppContext> m_context;
     std::unique_ptr<MainWindow> m_window;
     test::TestReceiver m_receiver;
@@ -133,7 +133,7 @@ void TestUiWindow::initTestCase()
     QVERIFY(Translations::install(QLocale(QLocale::English))); // English plural forms, as the application has them
     QVERIFY(m_receiver.listen());
     QVERIFY(m_dir.isValid());
-    auto opened = test::openLoopbackDatabase(m_dir.filePath(u"window.db"_s));
+    auto opened = test::openLoopbackInstallation(m_dir.filePath(u"window.db"_s));
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
     m_db = *opened;
     m_db->releaseThreadConnection();

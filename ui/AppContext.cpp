@@ -6,13 +6,13 @@
 
 namespace hookline {
 
-AppContext::AppContext(std::shared_ptr<Database> database, int workers, QObject *parent)
+AppContext::AppContext(std::shared_ptr<Installation> installation, int workers, QObject *parent)
     : QObject(parent)
-    , m_executor(std::make_unique<DatabaseExecutor>(database))
+    , m_executor(std::make_unique<ServiceExecutor>(installation))
 {
     EngineOptions options;
     options.workers = workers;
-    m_engine = std::make_unique<DeliveryEngine>(database, options);
+    m_engine = std::make_unique<DeliveryEngine>(installation->database(), options);
     // Finished deliveries arrive in bursts: tell the views once per burst.
     auto *coalesce = new QTimer(this);
     coalesce->setSingleShot(true);

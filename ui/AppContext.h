@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/DatabaseExecutor.h"
+#include "service/ServiceExecutor.h"
 
 #include <QObject>
 
@@ -8,20 +8,20 @@
 
 namespace hookline {
 
-class Database;
 class DeliveryEngine;
 
-// What every window shares: the database (through an executor, never on the
-// GUI thread) and the delivery engine running on its own threads.
+// What every window shares: the services (through one executor, never on
+// the GUI thread) and the delivery engine running on its own threads.
 class AppContext final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AppContext)
 
 public:
-    explicit AppContext(std::shared_ptr<Database> database, int workers = 2, QObject *parent = nullptr);
+    explicit AppContext(std::shared_ptr<Installation> installation, int workers = 2, QObject *parent = nullptr);
     ~AppContext() override;
 
-    DatabaseExecutor &db() { return *m_executor; }
+    ServiceExecutor &db() { return *m_executor; }
+    Installation &installation() { return m_executor->installation(); }
     DeliveryEngine &engine() { return *m_engine; }
 
     // Something changed the webhooks or the catalog: views reload.
@@ -36,7 +36,7 @@ Q_SIGNALS:
     void deliveriesChanged();
 
 private:
-    std::unique_ptr<DatabaseExecutor> m_executor;
+    std::unique_ptr<ServiceExecutor> m_executor;
     std::unique_ptr<DeliveryEngine> m_engine;
 };
 

@@ -1,7 +1,5 @@
 #include "CurlCommand.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QStringList>
 
 namespace hookline {
@@ -11,18 +9,6 @@ QString CurlCommand::shellQuote(const QString &text)
     QString out = text;
     out.replace(u'\'', QStringLiteral("'\\''"));
     return u'\'' + out + u'\'';
-}
-
-QList<std::pair<QByteArray, QByteArray>> CurlCommand::parseHeaders(const QByteArray &json)
-{
-    QList<std::pair<QByteArray, QByteArray>> out;
-    const auto array = QJsonDocument::fromJson(json).array();
-    for (const auto &pair : array) {
-        const auto p = pair.toArray();
-        if (p.size() == 2)
-            out.append({p.at(0).toString().toUtf8(), p.at(1).toString().toUtf8()});
-    }
-    return out;
 }
 
 QString CurlCommand::build(const QString &url, const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &body)

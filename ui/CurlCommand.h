@@ -14,8 +14,6 @@ public:
     CurlCommand() = delete;
 
     static QString build(const QString &url, const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &body);
-    // Parses the JSON array of [name, value] pairs stored on an attempt.
-    static QList<std::pair<QByteArray, QByteArray>> parseHeaders(const QByteArray &json);
     // POSIX shell single quoting: 'it'\''s'.
     static QString shellQuote(const QString &text);
 };

@@ -11,7 +11,7 @@
 #include "service/CatalogService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
-#include "store/DeliveryQueue.h"
+#include "service/DeliveryService.h"
 #include "widgets/DeliveryChart.h"
 #include "widgets/EmptyStatePane.h"
 #include "widgets/HistoryView.h"
@@ -365,7 +365,7 @@ void MainWindow::refreshEngineStatus()
     const bool running = m_context.engine().isRunning();
     m_context.db().run<int>(
         [](QSqlDatabase db) {
-            auto n = DeliveryQueue(db).unfinishedCount();
+            auto n = DeliveryService(db).unfinishedCount();
             return n ? *n : -1;
         },
         this, [this, paused, running](int depth) {

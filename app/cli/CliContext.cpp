@@ -92,39 +92,28 @@ std::optional<QString> CliContext::parseWebhookId(QCommandLineParser &parser, co
 
 QSqlDatabase CliContext::database()
 {
-    if (m_database)
-        return m_database->connection();
-    // Checked before the file is created: a typo must not leave a database
-    // that lacks the catalogs it was meant to start with.
+    if (m_installation)
+        return m_installation->connection();
     QStringList names = m_catalogs;
     if (names.isEmpty() || names == QStringList{QStringLiteral("all")})
         names = CatalogService::builtinCatalogs();
     if (names == QStringList{QStringLiteral("none")})
         names.clear();
-    for (const auto &name : std::as_const(names)) {
-        if (!CatalogService::builtinCatalogs().contains(name)) {
-            fail(QStringLiteral("--catalogs: no built-in catalog \"%1\" (known: all, none, %2)").arg(name, CatalogService::builtinCatalogs().join(QStringLiteral(", "))));
-            return {};
-        }
-    }
-    auto opened = Database::open(m_dbLocation);
+    auto opened = Installation::open(m_dbLocation, names);
     if (!opened) {
-        fail(opened.error());
+        if (opened.error().field == u"catalogs")
+            fail(QStringLiteral("--catalogs: %1; or all, none").arg(opened.error().message.section(QStringLiteral(": "), 1)));
+        else
+            fail(opened.error());
         return {};
     }
-    m_database = *opened;
-    if (m_database->isNew()) {
-        if (auto s = CatalogService(m_database->connection()).initializeNewDatabase(names); !s) {
-            fail(s.error());
-            return {};
-        }
-    }
-    return m_database->connection();
+    m_installation = *opened;
+    return m_installation->connection();
 }
 
-std::shared_ptr<Database> CliContext::databaseHandle()
+std::shared_ptr<Installation> CliContext::installation()
 {
-    return database().isValid() ? m_database : nullptr;
+    return database().isValid() ? m_installation : nullptr;
 }
 
 int CliContext::fail(const Error &error) const

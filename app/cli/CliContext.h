@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/Database.h"
+#include "service/Installation.h"
 #include "util/Result.h"
 
 #include <QCommandLineOption>
@@ -33,8 +33,8 @@ public:
 
     // Opens (and migrates) the database on first use; prints the error and returns null on failure.
     QSqlDatabase database();
-    // The same database, for components that open their own connections (the engine).
-    std::shared_ptr<Database> databaseHandle();
+    // The same installation, for components that open their own connections (the engine).
+    std::shared_ptr<Installation> installation();
     bool jsonOutput() const { return m_json; }
 
     int fail(const Error &error) const;
@@ -50,7 +50,7 @@ private:
     QString m_dbLocation;
     QStringList m_catalogs;
     bool m_json = false;
-    std::shared_ptr<Database> m_database;
+    std::shared_ptr<Installation> m_installation;
     QString m_usageText;
 };
 

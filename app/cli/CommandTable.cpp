@@ -18,7 +18,7 @@ const QList<Command> &CommandTable::commands()
         {"emit", false, emitCommand,
          {{"Events", "emit TYPE --data JSON|@FILE [--tenant T]", "record an event and its deliveries"},
           {"Events", "emit --batch FILE", "JSON Lines, one event a line"}}},
-        {"deliveries", false, deliveriesCommand, {{"Events", "deliveries [--webhook ID] [--status S] [--limit N] [--attempts]", ""}}},
+        {"deliveries", false, deliveriesCommand, {{"Events", "deliveries [--webhook ID] [--status S] [--limit N] [--after ID] [--attempts]", ""}}},
         {"deliver", false, deliverCommand, {{"Delivery", "deliver [--until-idle] [--workers N]", "run the delivery engine (Ctrl-C stops cleanly)"}}},
         {"replay", false, replayCommand, {{"Delivery", "replay DELIVERY_ID | --webhook ID [--status failed] [--since ISO_TIME]", ""}}},
         {"sign", false, signCommand,

@@ -5,9 +5,7 @@
 
 #include "engine/DeliveryEngine.h"
 #include "service/EventService.h"
-#include "store/DeliveryQueue.h"
-#include "store/DeliveryStore.h"
-#include "store/Sql.h"
+#include "service/DeliveryService.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -39,12 +37,12 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
             return ctx.fail(n.error());
         options.concurrency = *n;
     }
-    auto database = ctx.databaseHandle();
-    if (!database)
+    auto installation = ctx.installation();
+    if (!installation)
         return Failure;
     const bool untilIdle = p.isSet(QStringLiteral("until-idle"));
 
-    DeliveryEngine engine(database, options);
+    DeliveryEngine engine(installation->database(), options);
     StopSignals signals_;
     QElapsedTimer clock;
     clock.start();
@@ -73,7 +71,7 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
     QTimer idleCheck;
     if (untilIdle) {
         const auto check = [&] {
-            auto left = DeliveryQueue(database->connection()).unfinishedCount();
+            auto left = DeliveryService(installation->connection()).unfinishedCount();
             if (left && *left == 0)
                 engine.stop();
         };
@@ -104,10 +102,10 @@ int webhookTestCommand(CliContext &ctx, const QStringList &args)
     const auto webhookId = ctx.parseWebhookId(p, args, QStringLiteral("webhook test ID"));
     if (!webhookId)
         return Usage;
-    auto database = ctx.databaseHandle();
-    if (!database)
+    auto installation = ctx.installation();
+    if (!installation)
         return Failure;
-    auto ping = EventService(database->connection()).emitTestPing(*webhookId);
+    auto ping = EventService(installation->connection()).emitTestPing(*webhookId);
     if (!ping)
         return ctx.fail(ping.error());
     const QString id = *ping;
@@ -115,7 +113,7 @@ int webhookTestCommand(CliContext &ctx, const QStringList &args)
     EngineOptions options;
     options.workers = 1;
     options.claimDueDeliveries = false; // only this ping, not the rest of the queue
-    DeliveryEngine engine(database, options);
+    DeliveryEngine engine(installation->database(), options);
     QObject::connect(&engine, &DeliveryEngine::deliveryFinished, &engine, [&](const QString &finished, int) {
         if (finished == id)
             engine.stop();
@@ -125,24 +123,24 @@ int webhookTestCommand(CliContext &ctx, const QStringList &args)
     engine.deliverNow(id);
     QCoreApplication::exec();
 
-    DeliveryStore store(database->connection());
-    auto delivery = store.find(id);
-    auto attempts = store.attempts(id);
-    if (!delivery || !*delivery || !attempts || attempts->isEmpty())
+    DeliveryService deliveries(installation->connection());
+    auto delivery = deliveries.get(id);
+    auto attempts = deliveries.attempts(id);
+    if (!delivery || !attempts || attempts->isEmpty())
         return ctx.fail(QStringLiteral("the test ping %1 was not sent").arg(id));
     const auto &attempt = attempts->constLast();
     auto json = toJson(attempt);
     json.insert(QStringLiteral("deliveryId"), id);
-    json.insert(QStringLiteral("status"), deliveryStatusName((*delivery)->status));
+    json.insert(QStringLiteral("status"), deliveryStatusName(delivery->status));
     if (ctx.jsonOutput()) {
         ctx.printJson(json);
     } else {
         ctx.print(QStringLiteral("%1 %2 in %3 ms%4\n%5")
-                      .arg(deliveryStatusName((*delivery)->status), attempt.responseStatus ? QStringLiteral("HTTP %1").arg(*attempt.responseStatus) : QStringLiteral("no response"))
+                      .arg(deliveryStatusName(delivery->status), attempt.responseStatus ? QStringLiteral("HTTP %1").arg(*attempt.responseStatus) : QStringLiteral("no response"))
                       .arg(attempt.durationMs)
                       .arg(attempt.error.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(attempt.error), QString::fromUtf8(attempt.responseBody.left(500))));
     }
-    return (*delivery)->status == DeliveryStatus::Succeeded ? Success : Failure;
+    return delivery->status == DeliveryStatus::Succeeded ? Success : Failure;
 }
 
 int replayCommand(CliContext &ctx, const QStringList &args)
@@ -173,32 +171,19 @@ int replayCommand(CliContext &ctx, const QStringList &args)
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
-    DeliveryQueue queue(db);
+    DeliveryService deliveries(db);
     QStringList ids;
     if (byWebhook) {
-        auto found = queue.findForReplay(p.value(QStringLiteral("webhook")), status, since);
-        if (!found)
-            return ctx.fail(found.error());
-        ids = *found;
+        auto queued = deliveries.replay({p.value(QStringLiteral("webhook")), status, since});
+        if (!queued)
+            return ctx.fail(queued.error());
+        ids = *queued;
     } else {
-        auto delivery = DeliveryStore(db).find(positional.first());
-        if (!delivery)
-            return ctx.fail(delivery.error());
-        if (!*delivery)
-            return ctx.fail(Error::notFound(QStringLiteral("no delivery with id \"%1\"").arg(positional.first())));
-        if ((*delivery)->status == DeliveryStatus::Delivering)
-            return ctx.fail(QStringLiteral("delivery %1 is being delivered right now").arg(positional.first()));
+        if (auto s = deliveries.retryNow(positional.first()); !s)
+            return ctx.fail(s.error());
         ids << positional.first();
     }
-    sql::Transaction tx(db);
-    if (auto s = tx.begin(); !s)
-        return ctx.fail(s.error());
-    auto n = queue.replay(ids, QDateTime::currentDateTimeUtc());
-    if (!n)
-        return ctx.fail(n.error());
-    if (auto s = tx.commit(); !s)
-        return ctx.fail(s.error());
-    ctx.printJson(QJsonObject{{QStringLiteral("replayed"), *n}, {QStringLiteral("ids"), QJsonArray::fromStringList(ids)}});
+    ctx.printJson(QJsonObject{{QStringLiteral("replayed"), int(ids.size())}, {QStringLiteral("ids"), QJsonArray::fromStringList(ids)}});
     return Success;
 }
 

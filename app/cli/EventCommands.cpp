@@ -3,7 +3,7 @@
 #include "JsonViews.h"
 
 #include "service/EventService.h"
-#include "store/DeliveryStore.h"
+#include "service/DeliveryService.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -60,12 +60,14 @@ int deliveriesCommand(CliContext &ctx, const QStringList &args)
     p.addOption({QStringLiteral("status"), QStringLiteral("pending, delivering, retrying, succeeded or failed."), QStringLiteral("STATUS")});
     p.addOption({QStringLiteral("event"), QStringLiteral("Only this event type."), QStringLiteral("TYPE")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most N (default 50)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("after"), QStringLiteral("Only deliveries older than this one: the next page after the last id printed."), QStringLiteral("ID")});
     p.addOption({QStringLiteral("attempts"), QStringLiteral("Include every attempt of each delivery.")});
-    if (!ctx.parse(p, args, QStringLiteral("deliveries [--webhook ID] [--status S] [--event TYPE] [--limit N] [--attempts] [--json]")))
+    if (!ctx.parse(p, args, QStringLiteral("deliveries [--webhook ID] [--status S] [--event TYPE] [--limit N] [--after ID] [--attempts] [--json]")))
         return Usage;
     DeliveryFilter filter;
     filter.webhookId = p.value(QStringLiteral("webhook"));
     filter.eventType = p.value(QStringLiteral("event"));
+    filter.after = p.value(QStringLiteral("after"));
     if (p.isSet(QStringLiteral("status"))) {
         filter.status = deliveryStatusFromName(p.value(QStringLiteral("status")));
         if (!filter.status)
@@ -80,8 +82,8 @@ int deliveriesCommand(CliContext &ctx, const QStringList &args)
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
-    DeliveryStore store(db);
-    auto rows = store.list(filter);
+    DeliveryService deliveries(db);
+    auto rows = deliveries.list(filter);
     if (!rows)
         return ctx.fail(rows.error());
     const bool withAttempts = p.isSet(QStringLiteral("attempts"));
@@ -90,7 +92,7 @@ int deliveriesCommand(CliContext &ctx, const QStringList &args)
         for (const auto &d : std::as_const(*rows)) {
             auto o = toJson(d);
             if (withAttempts) {
-                auto attempts = store.attempts(d.id);
+                auto attempts = deliveries.attempts(d.id);
                 if (!attempts)
                     return ctx.fail(attempts.error());
                 QJsonArray list;
@@ -110,7 +112,7 @@ int deliveriesCommand(CliContext &ctx, const QStringList &args)
                              d.lastStatusCode ? QString::number(*d.lastStatusCode) : QStringLiteral("-"), isoTime(d.createdAt), d.lastError};
         if (!withAttempts)
             continue;
-        auto attempts = store.attempts(d.id);
+        auto attempts = deliveries.attempts(d.id);
         if (!attempts)
             return ctx.fail(attempts.error());
         for (const auto &a : std::as_const(*attempts)) {

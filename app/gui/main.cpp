@@ -5,8 +5,7 @@
 #include "Theme.h"
 #include "Translations.h"
 #include "engine/DeliveryEngine.h"
-#include "service/CatalogService.h"
-#include "store/Database.h"
+#include "service/Installation.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -52,22 +51,16 @@ int main(int argc, char *argv[])
     QString location = parser.value(QStringLiteral("db"));
     if (location.isEmpty() && qEnvironmentVariableIsEmpty("HOOKLINE_DB"))
         location = QSettings().value(QStringLiteral("database")).toString();
-    auto database = Database::open(location);
-    if (!database) {
-        QMessageBox::critical(nullptr, QObject::tr("Hookline"), database.error().message);
+    auto installation = Installation::open(location);
+    if (!installation) {
+        QMessageBox::critical(nullptr, QObject::tr("Hookline"), installation.error().message);
         return 1;
     }
-    if ((*database)->isNew()) {
-        if (auto s = CatalogService((*database)->connection()).initializeNewDatabase(CatalogService::builtinCatalogs()); !s) {
-            QMessageBox::critical(nullptr, QObject::tr("Hookline"), s.error().message);
-            return 1;
-        }
-    }
     // The GUI thread keeps no connection: everything goes through the executor.
-    (*database)->releaseThreadConnection();
+    (*installation)->releaseThreadConnection();
 
     const int workers = parser.isSet(QStringLiteral("workers")) ? std::max(1, parser.value(QStringLiteral("workers")).toInt()) : 2;
-    AppContext context(*database, workers);
+    AppContext context(*installation, workers);
     context.engine().start();
     MainWindow window(context);
     window.resize(1400, 860);

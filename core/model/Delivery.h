@@ -4,9 +4,11 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 #include <optional>
+#include <utility>
 
 namespace hookline {
 
@@ -42,5 +44,9 @@ struct Attempt final {
     QByteArray responseBody;     // truncated to 64 KB
     QString error;
 };
+
+// Attempts keep headers as a JSON array of [name, value]: the pairs, in order
+// (anything else in the array is skipped).
+QList<std::pair<QByteArray, QByteArray>> headersFromJson(const QByteArray &json);
 
 } // namespace hookline

@@ -1,6 +1,7 @@
 #include "Settings.h"
 
 #include "store/SettingsStore.h"
+#include "store/Sql.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -129,6 +130,30 @@ Status Settings::setValue(const QString &key, const QString &value)
     if (!normal)
         return normal.error();
     return SettingsStore(m_db).setValue(key, *normal);
+}
+
+Result<QMap<QString, QString>> Settings::values() const
+{
+    QMap<QString, QString> out;
+    for (const auto &info : known()) {
+        auto v = value(info.key);
+        if (!v)
+            return v.error();
+        out.insert(info.key, *v);
+    }
+    return out;
+}
+
+Status Settings::setValues(const QMap<QString, QString> &values)
+{
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s;
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        if (auto s = setValue(it.key(), it.value()); !s)
+            return s;
+    }
+    return tx.commit();
 }
 
 Status Settings::reset(const QString &key)

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QList>
+#include <QMap>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -30,6 +31,10 @@ public:
     // Validates, normalises (booleans become true/false) and stores.
     Status setValue(const QString &key, const QString &value);
     Status reset(const QString &key);
+    // Every known key with its value (stored or default).
+    Result<QMap<QString, QString>> values() const;
+    // All or nothing: one bad value leaves every setting as it was.
+    Status setValues(const QMap<QString, QString> &values);
 
     // Typed views; a value that cannot be read falls back to the default.
     QString headerPrefix() const;

@@ -34,11 +34,19 @@ Result<Delivery> fromRow(const QSqlQuery &q)
     return d;
 }
 
-// WHERE clause and its values for a filter, in order.
-std::pair<QString, QVariantList> whereClause(const DeliveryFilter &f)
+// WHERE clause and its values for a filter, in order. `after` is the
+// cursor row's created_at (see DeliveryFilter::after), when there is one.
+std::pair<QString, QVariantList> whereClause(const DeliveryFilter &f, std::optional<qint64> after = std::nullopt)
 {
     QStringList terms;
     QVariantList values;
+    if (after) {
+        // The order is (created_at, id) both ways, so the row after the
+        // cursor is strictly beyond it in that pair.
+        terms << (f.oldestFirst ? QStringLiteral("(created_at > ? OR (created_at = ? AND id > ?))")
+                                : QStringLiteral("(created_at < ? OR (created_at = ? AND id < ?))"));
+        values << *after << *after << f.after;
+    }
     if (!f.webhookId.isEmpty()) {
         terms << QStringLiteral("webhook_id = ?");
         values << f.webhookId;
@@ -65,13 +73,23 @@ std::pair<QString, QVariantList> whereClause(const DeliveryFilter &f)
 
 Result<QList<Delivery>> DeliveryStore::list(const DeliveryFilter &filter) const
 {
-    const auto [where, values] = whereClause(filter);
+    std::optional<qint64> after;
+    if (!filter.after.isEmpty()) {
+        auto cursor = sql::prepare(m_db, QStringLiteral("SELECT created_at FROM deliveries WHERE id = ?"));
+        cursor.addBindValue(filter.after);
+        if (auto s = sql::exec(cursor, tr("reading the delivery to continue after")); !s)
+            return s.error();
+        if (!cursor.next())
+            return Error::notFound(tr("no delivery with id \"%1\" to continue after").arg(filter.after));
+        after = cursor.value(0).toLongLong();
+    }
+    const auto [where, values] = whereClause(filter, after);
     auto q = sql::prepare(m_db, QStringLiteral("SELECT %1 FROM deliveries%2 ORDER BY created_at %3, id %3 LIMIT ? OFFSET ?")
                                     .arg(kColumns, where, filter.oldestFirst ? QStringLiteral("ASC") : QStringLiteral("DESC")));
     for (const auto &v : values)
         q.addBindValue(v);
     q.addBindValue(filter.limit);
-    q.addBindValue(filter.offset);
+    q.addBindValue(after ? 0 : filter.offset);
     if (auto s = sql::exec(q, tr("reading the delivery history")); !s)
         return s.error();
     QList<Delivery> out;

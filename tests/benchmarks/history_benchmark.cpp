@@ -7,6 +7,7 @@
 #include "service/CatalogService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
+#include "service/Installation.h"
 #include "store/Database.h"
 #include "store/DeliveryStore.h"
 #include "store/Sql.h"
@@ -120,7 +121,11 @@ int main(int argc, char *argv[])
     db = QSqlDatabase();
     (*database)->releaseThreadConnection();
 
-    AppContext context(*database, 1);
+    auto installation = Installation::open(path);
+    if (!installation)
+        qFatal("%s", qPrintable(installation.error().message));
+    (*installation)->releaseThreadConnection();
+    AppContext context(*installation, 1);
     HistoryView view(context);
     view.resize(1200, 800);
     view.show();

@@ -4,9 +4,7 @@
 #include "StatusText.h"
 #include "TimeText.h"
 #include "CurlCommand.h"
-#include "service/WebhookService.h"
-#include "store/DeliveryStore.h"
-#include "store/EventStore.h"
+#include "service/DeliveryService.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -24,13 +22,6 @@
 namespace hookline {
 
 namespace {
-struct Loaded {
-    std::optional<Delivery> delivery;
-    Event event;
-    QString url;
-    QList<Attempt> attempts;
-};
-
 QString prettyBody(const QByteArray &body)
 {
     const auto doc = QJsonDocument::fromJson(body);
@@ -100,31 +91,18 @@ AttemptDialog::AttemptDialog(AppContext &context, const QString &deliveryId, QWi
     layout->addWidget(buttons);
 
     m_summary->setText(tr("Loading…"));
-    context.db().run<Loaded>(
-        [deliveryId](QSqlDatabase db) {
-            Loaded out;
-            DeliveryStore store(db);
-            if (auto d = store.find(deliveryId); d && *d)
-                out.delivery = **d;
-            if (!out.delivery)
-                return out;
-            if (auto e = EventStore(db).find(out.delivery->eventId); e && *e)
-                out.event = **e;
-            if (auto w = WebhookService(db).get(out.delivery->webhookId))
-                out.url = w->url;
-            if (auto a = store.attempts(deliveryId))
-                out.attempts = *a;
-            return out;
-        },
-        this, [this](Loaded loaded) {
-            if (!loaded.delivery) {
-                m_summary->setText(tr("This delivery no longer exists."));
+    context.db().run<Result<DeliveryDetail>>(
+        [deliveryId](QSqlDatabase db) { return DeliveryService(db).detail(deliveryId); },
+        this, [this](Result<DeliveryDetail> loaded) {
+            if (!loaded) {
+                m_summary->setText(loaded.error().code == Error::Code::NotFound ? tr("This delivery no longer exists.")
+                                                                                : loaded.error().message);
                 return;
             }
-            const auto &d = *loaded.delivery;
-            m_event = loaded.event;
-            m_url = loaded.url;
-            m_attempts = loaded.attempts;
+            const auto &d = loaded->delivery;
+            m_event = loaded->event.value_or(Event{});
+            m_url = loaded->url;
+            m_attempts = loaded->attempts;
             setWindowTitle(tr("Delivery of %1 to %2").arg(d.eventType, m_url));
             m_summary->setText(tr("%1 of event %2 (%3) to %4 — %5 after %n attempts", nullptr, d.attempts)
                                    .arg(d.id, d.eventId, d.eventType, m_url, StatusText::label(d.status)));
@@ -152,7 +130,7 @@ void AttemptDialog::showAttempt(int index)
         return;
     const auto &a = m_attempts.at(index);
     QString request = QStringLiteral("POST %1\n").arg(m_url);
-    for (const auto &[name, value] : CurlCommand::parseHeaders(a.requestHeaders))
+    for (const auto &[name, value] : headersFromJson(a.requestHeaders))
         request += QString::fromUtf8(name + ": " + value) + u'\n';
     request += u'\n' + prettyBody(requestBody(a));
     m_request->setPlainText(request);
@@ -162,7 +140,7 @@ void AttemptDialog::showAttempt(int index)
     if (!a.error.isEmpty())
         response += tr("Error: %1\n").arg(a.error);
     response += tr("Duration: %1 ms\n\n").arg(a.durationMs);
-    for (const auto &[name, value] : CurlCommand::parseHeaders(a.responseHeaders))
+    for (const auto &[name, value] : headersFromJson(a.responseHeaders))
         response += QString::fromUtf8(name + ": " + value) + u'\n';
     response += u'\n' + QString::fromUtf8(a.responseBody);
     m_response->setPlainText(response);
@@ -174,7 +152,7 @@ QString AttemptDialog::curlForCurrent() const
     if (i < 0 || i >= m_attempts.size())
         return {};
     const auto &a = m_attempts.at(i);
-    return CurlCommand::build(m_url, CurlCommand::parseHeaders(a.requestHeaders), requestBody(a));
+    return CurlCommand::build(m_url, headersFromJson(a.requestHeaders), requestBody(a));
 }
 
 } // namespace hookline

@@ -4,8 +4,7 @@
 #include "Theme.h"
 #include "widgets/DurationEdit.h"
 #include "service/Settings.h"
-#include "store/Database.h"
-#include "store/Sql.h"
+#include "service/Installation.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -51,10 +50,10 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     setWindowTitle(tr("Settings"));
     m_database->setText(QSettings().value(QStringLiteral("database")).toString());
     // Never the password: the placeholder shows the URL without it.
-    m_database->setPlaceholderText(context.db().database()->displayLocation());
+    m_database->setPlaceholderText(context.installation().displayLocation());
     m_database->setAccessibleName(tr("Database"));
     m_database->setAccessibleDescription(tr("A SQLite file path or a PostgreSQL URL; empty keeps the one in use now: %1")
-                                             .arg(context.db().database()->displayLocation()));
+                                             .arg(context.installation().displayLocation()));
     m_database->setToolTip(tr("A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline "
                               "(leave the password out to use ~/.pgpass); used from the next start"));
     // The window's language: the system's unless chosen here (or --lang), from the next start.
@@ -125,18 +124,14 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     // Saving before the current values are read would write the empty fields.
     auto *save = buttons->button(QDialogButtonBox::Save);
     save->setEnabled(false);
-    context.db().run<QMap<QString, QString>>(
-        [](QSqlDatabase db) {
-            QMap<QString, QString> values;
-            const Settings settings(db);
-            for (const auto &info : Settings::known()) {
-                if (auto v = settings.value(info.key))
-                    values.insert(info.key, *v);
+    context.db().run<Result<QMap<QString, QString>>>(
+        [](QSqlDatabase db) { return Settings(db).values(); },
+        this, [this, save](Result<QMap<QString, QString>> values) {
+            if (!values) {
+                m_problem->setText(values.error().message);
+                return;
             }
-            return values;
-        },
-        this, [this, save](QMap<QString, QString> values) {
-            load(values);
+            load(*values);
             save->setEnabled(true);
         });
 }
@@ -166,7 +161,7 @@ QMap<QString, QString> SettingsDialog::values() const
 void SettingsDialog::accept()
 {
     const auto database = m_database->text().trimmed();
-    const bool postgres = Database::isPostgresUrl(database);
+    const bool postgres = Installation::isPostgresUrl(database);
     if (!postgres && database.contains(QLatin1StringView("://"))) {
         m_problem->setText(tr("The database is a file path or a postgresql:// URL."));
         return;
@@ -178,20 +173,10 @@ void SettingsDialog::accept()
             // A PostgreSQL URL is tried before it is kept (on the database
             // thread: a server that does not answer never stalls the window).
             if (postgres) {
-                auto target = Database::openUnmigrated(database);
-                if (!target)
-                    return target.error();
-            }
-            // All or nothing: one bad value leaves every setting as it was.
-            sql::Transaction tx(db);
-            if (auto s = tx.begin(); !s)
-                return s;
-            Settings settings(db);
-            for (auto it = v.cbegin(); it != v.cend(); ++it) {
-                if (auto s = settings.setValue(it.key(), it.value()); !s)
+                if (auto s = Installation::tryConnect(database); !s)
                     return s;
             }
-            return tx.commit();
+            return Settings(db).setValues(v);
         },
         this, [this, database](Status s) {
             if (!s) {

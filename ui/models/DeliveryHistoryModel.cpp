@@ -4,6 +4,7 @@
 #include "StatusText.h"
 #include "Theme.h"
 #include "TimeText.h"
+#include "service/DeliveryService.h"
 
 #include <QApplication>
 #include <QColor>
@@ -57,7 +58,7 @@ void DeliveryHistoryModel::refresh()
     m_counting = true;
     const auto filter = m_filter;
     m_context.db().run<Result<int>>(
-        [filter](QSqlDatabase db) { return DeliveryStore(db).count(filter); },
+        [filter](QSqlDatabase db) { return DeliveryService(db).count(filter); },
         this, [this, filter](Result<int> counted) {
             m_counting = false;
             if (!counted)
@@ -126,7 +127,7 @@ void DeliveryHistoryModel::requestPage(int page)
     const auto generation = m_generation;
     m_context.db().run<Result<QList<Delivery>>>(
         [filter](QSqlDatabase db) {
-            auto rows = DeliveryStore(db).list(filter);
+            auto rows = DeliveryService(db).list(filter);
             if (rows && filter.oldestFirst)
                 std::reverse(rows->begin(), rows->end());
             return rows;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/Delivery.h"
-#include "store/DeliveryStore.h"
+#include "model/DeliveryFilter.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

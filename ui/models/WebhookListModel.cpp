@@ -4,6 +4,7 @@
 #include "StatusText.h"
 #include "Theme.h"
 #include "TimeText.h"
+#include "service/DeliveryService.h"
 #include "service/WebhookService.h"
 
 #include <QApplication>
@@ -145,9 +146,9 @@ void WebhookListModel::reload()
             if (!list)
                 return rows;
             const auto since = QDateTime::currentDateTimeUtc().addDays(-1);
-            DeliveryStore store(db);
+            DeliveryService deliveries(db);
             for (auto &w : *list) {
-                auto activity = store.activity(w.id, since);
+                auto activity = deliveries.activity(w.id, since);
                 rows.append({std::move(w), activity ? *activity : WebhookActivity{}});
             }
             return rows;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/Webhook.h"
-#include "store/DeliveryStore.h"
+#include "model/DeliveryActivity.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -3,7 +3,7 @@
 #include "Theme.h"
 
 #include "AppContext.h"
-#include "store/DeliveryStore.h"
+#include "service/DeliveryService.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -68,7 +68,7 @@ void DeliveryChart::reload()
     const auto id = m_all->isChecked() ? QString() : m_webhookId;
     m_context.db().run<QList<DeliveryBucket>>(
         [id, since, bucket](QSqlDatabase db) {
-            auto buckets = DeliveryStore(db).histogram(id, since, bucket);
+            auto buckets = DeliveryService(db).histogram(id, since, bucket);
             return buckets ? *buckets : QList<DeliveryBucket>{};
         },
         this, [this, bucket](QList<DeliveryBucket> buckets) {

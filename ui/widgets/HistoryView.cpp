@@ -8,10 +8,7 @@
 #include "TimeText.h"
 #include "dialogs/AttemptDialog.h"
 #include "models/DeliveryHistoryModel.h"
-#include "service/WebhookService.h"
-#include "store/DeliveryQueue.h"
-#include "store/EventStore.h"
-#include "store/Sql.h"
+#include "service/DeliveryService.h"
 
 #include <QAction>
 #include <QApplication>
@@ -250,27 +247,17 @@ void HistoryView::retryNow()
     const auto id = currentDeliveryId();
     if (id.isEmpty())
         return;
-    m_context.db().run<Result<int>>(
-        [id](QSqlDatabase db) -> Result<int> {
-            sql::Transaction tx(db);
-            if (auto s = tx.begin(); !s)
-                return s.error();
-            auto n = DeliveryQueue(db).replay({id}, QDateTime::currentDateTimeUtc());
-            if (!n)
-                return n.error();
-            if (auto s = tx.commit(); !s)
-                return s.error();
-            return *n;
-        },
-        this, [this, id](Result<int> n) {
-            if (!n)
-                m_message->setText(n.error().message);
-            else if (*n == 0)
+    m_context.db().run<Status>(
+        [id](QSqlDatabase db) { return DeliveryService(db).retryNow(id); },
+        this, [this, id](Status s) {
+            if (!s && s.error().code == Error::Code::Conflict)
                 m_message->setText(tr("This delivery is being delivered right now."));
+            else if (!s)
+                m_message->setText(s.error().message);
             else
                 m_message->setText(tr("Queued again: it is sent as soon as a worker is free."));
             // The message follows the delivery until its attempt is recorded.
-            m_retried = n && *n > 0 ? id : QString();
+            m_retried = s ? id : QString();
             m_context.notifyEventsEmitted();
         });
 }
@@ -280,25 +267,14 @@ void HistoryView::copyCurl()
     const auto id = currentDeliveryId();
     if (id.isEmpty())
         return;
-    m_context.db().run<QString>(
-        [id](QSqlDatabase db) {
-            DeliveryStore store(db);
-            auto d = store.find(id);
-            auto attempts = store.attempts(id);
-            if (!d || !*d || !attempts || attempts->isEmpty())
-                return QString();
-            auto e = EventStore(db).find((*d)->eventId);
-            auto w = WebhookService(db).get((*d)->webhookId);
-            const auto &a = attempts->constLast();
-            const auto body = a.requestBody.isNull() && e && *e ? (*e)->body : a.requestBody;
-            return CurlCommand::build(w ? w->url : QString(), CurlCommand::parseHeaders(a.requestHeaders), body);
-        },
-        this, [this](QString command) {
-            if (command.isEmpty()) {
-                m_message->setText(tr("No attempt to copy yet."));
+    m_context.db().run<Result<SentRequest>>(
+        [id](QSqlDatabase db) { return DeliveryService(db).lastRequest(id); },
+        this, [this](Result<SentRequest> request) {
+            if (!request) {
+                m_message->setText(request.error().code == Error::Code::NotFound ? tr("No attempt to copy yet.") : request.error().message);
                 return;
             }
-            QGuiApplication::clipboard()->setText(command);
+            QGuiApplication::clipboard()->setText(CurlCommand::build(request->url, request->headers, request->body));
             m_message->setText(tr("The last attempt's request is on the clipboard as a curl command."));
         });
 }
@@ -308,16 +284,14 @@ void HistoryView::copyPayload()
     const auto id = currentDeliveryId();
     if (id.isEmpty())
         return;
-    m_context.db().run<QByteArray>(
-        [id](QSqlDatabase db) {
-            auto d = DeliveryStore(db).find(id);
-            if (!d || !*d)
-                return QByteArray();
-            auto e = EventStore(db).find((*d)->eventId);
-            return e && *e ? (*e)->body : QByteArray();
-        },
-        this, [this](QByteArray body) {
-            QGuiApplication::clipboard()->setText(QString::fromUtf8(body));
+    m_context.db().run<Result<QByteArray>>(
+        [id](QSqlDatabase db) { return DeliveryService(db).payload(id); },
+        this, [this](Result<QByteArray> body) {
+            if (!body) {
+                m_message->setText(body.error().message);
+                return;
+            }
+            QGuiApplication::clipboard()->setText(QString::fromUtf8(*body));
             m_message->setText(tr("Payload copied."));
         });
 }

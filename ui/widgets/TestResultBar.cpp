@@ -5,7 +5,7 @@
 #include "TimeText.h"
 #include "engine/DeliveryEngine.h"
 #include "service/EventService.h"
-#include "store/DeliveryStore.h"
+#include "service/DeliveryService.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -102,7 +102,7 @@ void TestResultBar::showResult(const QString &deliveryId)
     const auto asked = pending.askedAt;
     m_context.db().run<QList<Attempt>>(
         [deliveryId](QSqlDatabase db) {
-            auto attempts = DeliveryStore(db).attempts(deliveryId);
+            auto attempts = DeliveryService(db).attempts(deliveryId);
             return attempts ? *attempts : QList<Attempt>{};
         },
         this, [this, deliveryId, webhookId, asked](QList<Attempt> attempts) {

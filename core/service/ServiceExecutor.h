@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/Database.h"
+#include "service/Installation.h"
 
 #include <QCoreApplication>
 #include <QObject>
@@ -12,18 +12,19 @@
 
 namespace hookline {
 
-// Runs database work on a thread of its own (with its own connection) and
+// Runs service calls on a thread of its own (with its own connection) and
 // hands the result back to the thread of `context`, so that a window never
-// waits on a locked database. Jobs run one after another, in order.
-class DatabaseExecutor final : public QObject {
+// waits on the network or a locked database. Jobs run one after another, in
+// order: the one executor every call of a window goes through.
+class ServiceExecutor final : public QObject {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(DatabaseExecutor)
+    Q_DISABLE_COPY_MOVE(ServiceExecutor)
 
 public:
-    explicit DatabaseExecutor(std::shared_ptr<Database> database, QObject *parent = nullptr);
-    ~DatabaseExecutor() override;
+    explicit ServiceExecutor(std::shared_ptr<Installation> installation, QObject *parent = nullptr);
+    ~ServiceExecutor() override;
 
-    std::shared_ptr<Database> database() const { return m_database; }
+    Installation &installation() const { return *m_installation; }
 
     // `job` runs on the executor's thread; `done` on context's thread, only
     // if context still exists by then.
@@ -31,9 +32,9 @@ public:
     void run(std::function<T(QSqlDatabase)> job, QObject *context, std::function<void(T)> done)
     {
         QPointer<QObject> guard(context);
-        auto database = m_database;
-        QMetaObject::invokeMethod(m_worker, [job = std::move(job), done = std::move(done), guard, database]() mutable {
-            T result = job(database->connection());
+        auto installation = m_installation;
+        QMetaObject::invokeMethod(m_worker, [job = std::move(job), done = std::move(done), guard, installation]() mutable {
+            T result = job(installation->connection());
             if (!guard)
                 return;
             QMetaObject::invokeMethod(guard.data(), [guard, done = std::move(done), result = std::move(result)]() mutable {
@@ -47,7 +48,7 @@ public:
     void post(std::function<void(QSqlDatabase)> job);
 
 private:
-    std::shared_ptr<Database> m_database;
+    std::shared_ptr<Installation> m_installation;
     QThread m_thread;
     QObject *m_worker = nullptr;
 };

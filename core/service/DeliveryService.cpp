@@ -1,0 +1,149 @@
+#include "DeliveryService.h"
+
+#include "service/WebhookService.h"
+#include "store/DeliveryQueue.h"
+#include "store/DeliveryStore.h"
+#include "store/EventStore.h"
+#include "store/Sql.h"
+
+namespace hookline {
+
+Result<QList<Delivery>> DeliveryService::list(const DeliveryFilter &filter) const
+{
+    if (filter.limit < 1)
+        return Error::validation(QStringLiteral("limit"), tr("a page holds at least one delivery"));
+    if (filter.offset < 0)
+        return Error::validation(QStringLiteral("offset"), tr("the offset cannot be negative"));
+    if (!filter.after.isEmpty() && filter.offset != 0)
+        return Error::validation(QStringLiteral("after"), tr("continue after a delivery or skip an offset, not both"));
+    return DeliveryStore(m_db).list(filter);
+}
+
+Result<int> DeliveryService::count(const DeliveryFilter &filter) const
+{
+    return DeliveryStore(m_db).count(filter);
+}
+
+Result<Delivery> DeliveryService::get(const QString &id) const
+{
+    auto found = DeliveryStore(m_db).find(id);
+    if (!found)
+        return found.error();
+    if (!*found)
+        return Error::notFound(tr("no delivery with id \"%1\"").arg(id));
+    return std::move(**found);
+}
+
+Result<QList<Attempt>> DeliveryService::attempts(const QString &deliveryId) const
+{
+    return DeliveryStore(m_db).attempts(deliveryId);
+}
+
+Result<DeliveryDetail> DeliveryService::detail(const QString &id) const
+{
+    auto delivery = get(id);
+    if (!delivery)
+        return delivery.error();
+    DeliveryDetail out;
+    out.delivery = std::move(*delivery);
+    auto event = EventStore(m_db).find(out.delivery.eventId);
+    if (!event)
+        return event.error();
+    out.event = std::move(*event);
+    // A webhook removed since keeps its history; the detail then has no URL.
+    if (auto w = WebhookService(m_db).get(out.delivery.webhookId))
+        out.url = w->url;
+    else if (w.error().code != Error::Code::NotFound)
+        return w.error();
+    auto attempts = DeliveryStore(m_db).attempts(id);
+    if (!attempts)
+        return attempts.error();
+    out.attempts = std::move(*attempts);
+    return out;
+}
+
+Result<QByteArray> DeliveryService::payload(const QString &deliveryId) const
+{
+    auto delivery = get(deliveryId);
+    if (!delivery)
+        return delivery.error();
+    auto event = EventStore(m_db).find(delivery->eventId);
+    if (!event)
+        return event.error();
+    if (!*event)
+        return Error::notFound(tr("the event of delivery %1 is no longer kept").arg(deliveryId));
+    return (*event)->body;
+}
+
+Result<SentRequest> DeliveryService::lastRequest(const QString &deliveryId) const
+{
+    auto detailed = detail(deliveryId);
+    if (!detailed)
+        return detailed.error();
+    if (detailed->attempts.isEmpty())
+        return Error::notFound(tr("delivery %1 has no attempt yet").arg(deliveryId));
+    const Attempt &last = detailed->attempts.constLast();
+    SentRequest out;
+    out.url = detailed->url;
+    out.headers = headersFromJson(last.requestHeaders);
+    // Bodies are kept on the attempt only when a transformation changed them.
+    out.body = last.requestBody.isNull() && detailed->event ? detailed->event->body : last.requestBody;
+    return out;
+}
+
+Result<int> DeliveryService::unfinishedCount() const
+{
+    return DeliveryQueue(m_db).unfinishedCount();
+}
+
+Result<WebhookActivity> DeliveryService::activity(const QString &webhookId, const QDateTime &since) const
+{
+    return DeliveryStore(m_db).activity(webhookId, since);
+}
+
+Result<QList<DeliveryBucket>> DeliveryService::histogram(const QString &webhookId, const QDateTime &since, int bucketSeconds) const
+{
+    if (bucketSeconds < 1)
+        return Error::validation(QStringLiteral("bucket"), tr("a bucket lasts at least one second"));
+    return DeliveryStore(m_db).histogram(webhookId, since, bucketSeconds);
+}
+
+Status DeliveryService::retryNow(const QString &deliveryId)
+{
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s;
+    auto delivery = get(deliveryId);
+    if (!delivery)
+        return delivery.error();
+    auto n = DeliveryQueue(m_db).replay({deliveryId}, QDateTime::currentDateTimeUtc());
+    if (!n)
+        return n.error();
+    // The row was read in this transaction, so a miss means a worker holds it.
+    if (*n == 0)
+        return Error{Error::Code::Conflict, tr("delivery %1 is being delivered right now").arg(deliveryId), {}};
+    return tx.commit();
+}
+
+Result<QStringList> DeliveryService::replay(const ReplayFilter &filter)
+{
+    if (filter.status && !isFinal(*filter.status))
+        return Error::validation(QStringLiteral("status"), tr("only finished deliveries are replayed: succeeded or failed, not %1")
+                                                               .arg(deliveryStatusName(*filter.status)));
+    if (auto w = WebhookService(m_db).get(filter.webhookId); !w)
+        return w.error();
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    DeliveryQueue queue(m_db);
+    auto ids = queue.findForReplay(filter.webhookId, filter.status, filter.since);
+    if (!ids)
+        return ids.error();
+    if (auto n = queue.replay(*ids, QDateTime::currentDateTimeUtc()); !n)
+        return n.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return std::move(*ids);
+}
+
+} // namespace hookline

@@ -1,0 +1,79 @@
+#include "Installation.h"
+
+#include "service/CatalogService.h"
+#include "store/Database.h"
+
+namespace hookline {
+
+Installation::Installation(std::shared_ptr<Database> database)
+    : m_database(std::move(database))
+{
+}
+
+Installation::~Installation() = default;
+
+Result<std::shared_ptr<Installation>> Installation::open(const QString &location)
+{
+    return open(location, CatalogService::builtinCatalogs());
+}
+
+Result<std::shared_ptr<Installation>> Installation::open(const QString &location, const QStringList &catalogs)
+{
+    const QStringList known = CatalogService::builtinCatalogs();
+    for (const auto &name : catalogs) {
+        if (!known.contains(name))
+            return Error::validation(QStringLiteral("catalogs"), tr("no built-in catalog \"%1\" (known: %2)").arg(name, known.join(QStringLiteral(", "))));
+    }
+    auto opened = Database::open(location);
+    if (!opened)
+        return opened.error();
+    std::shared_ptr<Installation> installation(new Installation(std::move(*opened)));
+    if (installation->m_database->isNew()) {
+        if (auto s = CatalogService(installation->connection()).initializeNewDatabase(catalogs); !s)
+            return s.error();
+    }
+    return installation;
+}
+
+QString Installation::defaultLocation()
+{
+    return Database::defaultLocation();
+}
+
+bool Installation::isPostgresUrl(const QString &location)
+{
+    return Database::isPostgresUrl(location);
+}
+
+Status Installation::tryConnect(const QString &location)
+{
+    if (!isPostgresUrl(location))
+        return Error::validation(QStringLiteral("database"), tr("not a postgresql:// URL"));
+    auto target = Database::openUnmigrated(location);
+    if (!target)
+        return target.error();
+    (*target)->releaseThreadConnection();
+    return Ok{};
+}
+
+QSqlDatabase Installation::connection()
+{
+    return m_database->connection();
+}
+
+void Installation::releaseThreadConnection()
+{
+    m_database->releaseThreadConnection();
+}
+
+QString Installation::displayLocation() const
+{
+    return m_database->displayLocation();
+}
+
+bool Installation::isPostgres() const
+{
+    return m_database->isPostgres();
+}
+
+} // namespace hookline
