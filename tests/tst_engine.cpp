@@ -1337,13 +1337,24 @@ void TestEngine::testPing()
     options.workers = 1;
     options.claimDueDeliveries = false;
     auto &engine = f.start(options);
-    QSignalSpy finished(&engine, &DeliveryEngine::deliveryFinished);
+    QSignalSpy updated(&engine, &DeliveryEngine::deliveriesUpdated);
     engine.deliverNow(pingId);
     QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(pingId), 5000);
     QCOMPARE(f.status(pingId), DeliveryStatus::Succeeded);
-    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 2000);
-    QCOMPARE(finished.at(0).at(0).toString(), pingId);
-    QCOMPARE(finished.at(0).at(1).toInt(), int(DeliveryStatus::Succeeded));
+    QTRY_VERIFY_WITH_TIMEOUT(!updated.isEmpty(), 2000);
+    // The batch says what the history row now shows, as the database has it.
+    const auto batch = updated.at(0).at(0).value<DeliveryUpdates>();
+    QCOMPARE(batch.size(), 1);
+    const auto &u = batch.constFirst();
+    QCOMPARE(u.deliveryId, pingId);
+    QCOMPARE(u.status, DeliveryStatus::Succeeded);
+    QCOMPARE(u.attempts, std::optional<int>(1));
+    QCOMPARE(u.lastStatusCode, std::optional<int>(200));
+    const auto stored = DeliveryStore(f.conn()).find(pingId);
+    QVERIFY(stored && *stored);
+    QCOMPARE(u.updatedAt, (*stored)->updatedAt);
+    QCOMPARE(u.lastDurationMs, (*stored)->lastDurationMs);
+    QCOMPARE(u.webhookId, (*stored)->webhookId);
     QTest::qWait(500);
     QCOMPARE(receiver.count(), 1);
     const auto r = receiver.request(0);

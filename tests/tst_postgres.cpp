@@ -210,8 +210,8 @@ void TestPostgres::twoEnginesShareOneQueue()
     DeliveryEngine b(second, options);
     int finishedA = 0;
     int finishedB = 0;
-    connect(&a, &DeliveryEngine::deliveryFinished, this, [&] { ++finishedA; });
-    connect(&b, &DeliveryEngine::deliveryFinished, this, [&] { ++finishedB; });
+    connect(&a, &DeliveryEngine::deliveriesUpdated, this, [&](const DeliveryUpdates &u) { finishedA += int(u.size()); });
+    connect(&b, &DeliveryEngine::deliveriesUpdated, this, [&](const DeliveryUpdates &u) { finishedB += int(u.size()); });
     a.start();
     b.start();
     QTRY_COMPARE_WITH_TIMEOUT(finishedA + finishedB, kEvents, 30000);

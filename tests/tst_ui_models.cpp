@@ -134,6 +134,9 @@ private Q_SLOTS:
     void historyFilters();
     void historyLiveInsertKeepsSelection();
     void historyPageAskedDuringRemoval();
+    void historyUpdatesRowsInPlace();
+    void historyUnderStatusFilterCountsAgain();
+    void webhookListAppliesUpdates();
     void executorClosesItsConnection();
     void executorFinishesQueuedWork();
 };
@@ -799,6 +802,114 @@ void TestUiModels::historyLiveInsertKeepsSelection()
     QTRY_COMPARE_WITH_TIMEOUT(model.data(selection->currentIndex(), DeliveryHistoryModel::DeliveryIdRole).toString(), selectedId, kTimeout);
     db = QSqlDatabase();
     f->db->releaseThreadConnection();
+}
+
+namespace {
+DeliveryUpdate finishedUpdate(const QString &id, const QString &webhook, DeliveryStatus status, int code)
+{
+    DeliveryUpdate u;
+    u.deliveryId = id;
+    u.webhookId = webhook;
+    u.status = status;
+    u.attempts = 2;
+    u.updatedAt = QDateTime::currentDateTimeUtc();
+    u.lastStatusCode = code;
+    u.lastDurationMs = 42;
+    return u;
+}
+} // namespace
+
+// A batch from the engine changes the rows the model holds, and nothing is
+// read again from the database for it.
+void TestUiModels::historyUpdatesRowsInPlace()
+{
+    auto f = fixture();
+    QVERIFY(f);
+    DeliveryHistoryModel model(*f->context);
+    DeliveryFilter filter;
+    filter.webhookId = m_alpha;
+    model.setFilter(filter);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), kCountA, kTimeout);
+    (void)model.delivery(0);
+    QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(0), kTimeout);
+    const auto top = model.delivery(0)->id;
+    const auto second = model.delivery(1)->id;
+    QVERIFY(model.delivery(0)->status != DeliveryStatus::Failed || model.delivery(1)->status != DeliveryStatus::Failed);
+
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy pages(&model, &DeliveryHistoryModel::pageLoaded);
+    QSignalSpy counted(&model, &DeliveryHistoryModel::countChanged);
+    // Updates of another webhook's delivery and of a row not loaded change nothing.
+    Q_EMIT f->context->deliveriesUpdated({finishedUpdate(top, m_alpha, DeliveryStatus::Retrying, 503),
+                                          finishedUpdate(idB(0), m_beta, DeliveryStatus::Failed, 500),
+                                          finishedUpdate(u"msg_not_here"_s, m_alpha, DeliveryStatus::Failed, 500)});
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 0);
+    const auto *row = model.delivery(0);
+    QVERIFY(row);
+    QCOMPARE(row->id, top);
+    QCOMPARE(row->status, DeliveryStatus::Retrying);
+    QCOMPARE(row->attempts, 2);
+    QCOMPARE(row->lastStatusCode, std::optional<int>(503));
+    QCOMPARE(row->lastDurationMs, std::optional<qint64>(42));
+    QCOMPARE(model.data(model.index(0, DeliveryHistoryModel::LastCode)).toString(), u"503"_s);
+    QCOMPARE(model.delivery(1)->id, second);
+    QTest::qWait(200); // nothing may be read for it
+    QCOMPARE(pages.size(), 0);
+    QCOMPARE(counted.size(), 0);
+}
+
+// Under a status filter a row may leave the filter: the model counts again.
+void TestUiModels::historyUnderStatusFilterCountsAgain()
+{
+    auto f = fixture();
+    QVERIFY(f);
+    DeliveryHistoryModel model(*f->context);
+    DeliveryFilter filter;
+    filter.webhookId = m_alpha;
+    filter.status = DeliveryStatus::Failed;
+    model.setFilter(filter);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), kCountA / 10, kTimeout);
+    (void)model.delivery(0);
+    QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(0), kTimeout);
+    const auto id = model.delivery(0)->id;
+    // The engine sent it again and it succeeded: it is no longer a failure.
+    auto db = f->db->connection();
+    QVERIFY(sql::exec(db, u"UPDATE deliveries SET status = 'succeeded' WHERE id = '%1'"_s.arg(id), u"update"));
+    db = QSqlDatabase();
+    f->db->releaseThreadConnection();
+    Q_EMIT f->context->deliveriesUpdated({finishedUpdate(id, m_alpha, DeliveryStatus::Succeeded, 200)});
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), kCountA / 10 - 1, kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(0) && model.delivery(0)->id != id, kTimeout);
+}
+
+void TestUiModels::webhookListAppliesUpdates()
+{
+    auto f = fixture();
+    QVERIFY(f);
+    WebhookListModel model(*f->context);
+    QSignalSpy loaded(&model, &WebhookListModel::loaded);
+    model.reload();
+    QVERIFY(loaded.wait(kTimeout));
+    const auto *alpha = model.rowFor(m_alpha);
+    QVERIFY(alpha);
+    const auto before = alpha->activity;
+    QVERIFY(!before.lastDeliveryId.isEmpty());
+    QCOMPARE(before.lastDeliveryId, idA(kCountA - 1));
+
+    const int betaSucceeded = model.rowFor(m_beta)->activity.succeeded;
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    Q_EMIT f->context->deliveriesUpdated({finishedUpdate(before.lastDeliveryId, m_alpha, DeliveryStatus::Failed, 502),
+                                          finishedUpdate(idA(3), m_alpha, DeliveryStatus::Succeeded, 200),
+                                          finishedUpdate(idA(4), m_alpha, DeliveryStatus::Retrying, 503)});
+    alpha = model.rowFor(m_alpha);
+    QCOMPARE(alpha->activity.failed, before.failed + 1);
+    QCOMPARE(alpha->activity.succeeded, before.succeeded + 1);
+    QCOMPARE(alpha->activity.lastStatus, std::optional<DeliveryStatus>(DeliveryStatus::Failed));
+    QCOMPARE(alpha->activity.lastStatusCode, std::optional<int>(502));
+    QCOMPARE(changed.size(), 3);
+    QCOMPARE(loaded.size(), 1); // nothing read again
+    QCOMPARE(model.rowFor(m_beta)->activity.succeeded, betaSucceeded); // another webhook's row stays
 }
 
 // What QAbstractItemModelTester (and any client reading data in

@@ -2,7 +2,6 @@
 
 #include "engine/DeliveryEngine.h"
 
-#include <QTimer>
 
 namespace hookline {
 
@@ -13,15 +12,7 @@ AppContext::AppContext(std::shared_ptr<Installation> installation, int workers, 
     EngineOptions options;
     options.workers = workers;
     m_engine = std::make_unique<DeliveryEngine>(installation->database(), options);
-    // Finished deliveries arrive in bursts: tell the views once per burst.
-    auto *coalesce = new QTimer(this);
-    coalesce->setSingleShot(true);
-    coalesce->setInterval(300);
-    connect(coalesce, &QTimer::timeout, this, &AppContext::deliveriesChanged);
-    connect(m_engine.get(), &DeliveryEngine::deliveryFinished, coalesce, [coalesce] {
-        if (!coalesce->isActive())
-            coalesce->start();
-    });
+    connect(m_engine.get(), &DeliveryEngine::deliveriesUpdated, this, &AppContext::deliveriesUpdated);
     connect(m_engine.get(), &DeliveryEngine::webhookDeactivated, this, &AppContext::webhooksChanged);
 }
 

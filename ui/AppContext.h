@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/DeliveryUpdate.h"
 #include "service/ServiceExecutor.h"
 
 #include <QObject>
@@ -33,7 +34,10 @@ public:
 Q_SIGNALS:
     void webhooksChanged();
     void catalogChanged();
+    // New deliveries were written (rows to count again).
     void deliveriesChanged();
+    // The engine committed attempts: rows change in place (one signal per batch).
+    void deliveriesUpdated(const hookline::DeliveryUpdates &updates);
 
 private:
     std::unique_ptr<ServiceExecutor> m_executor;

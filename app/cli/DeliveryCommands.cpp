@@ -14,6 +14,8 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace hookline::cli {
 
 int deliverCommand(CliContext &ctx, const QStringList &args)
@@ -50,11 +52,13 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
     int failed = 0;
     int retried = 0;
     int exitCode = Success;
-    QObject::connect(&engine, &DeliveryEngine::deliveryFinished, [&](const QString &, int status) {
-        switch (DeliveryStatus(status)) {
-        case DeliveryStatus::Succeeded: ++succeeded; break;
-        case DeliveryStatus::Failed: ++failed; break;
-        default: ++retried; break;
+    QObject::connect(&engine, &DeliveryEngine::deliveriesUpdated, [&](const DeliveryUpdates &updates) {
+        for (const auto &u : updates) {
+            switch (u.status) {
+            case DeliveryStatus::Succeeded: ++succeeded; break;
+            case DeliveryStatus::Failed: ++failed; break;
+            default: ++retried; break;
+            }
         }
     });
     QObject::connect(&engine, &DeliveryEngine::failure, [&](const QString &message) {
@@ -114,8 +118,14 @@ int webhookTestCommand(CliContext &ctx, const QStringList &args)
     options.workers = 1;
     options.claimDueDeliveries = false; // only this ping, not the rest of the queue
     DeliveryEngine engine(installation->database(), options);
-    QObject::connect(&engine, &DeliveryEngine::deliveryFinished, &engine, [&](const QString &finished, int) {
-        if (finished == id)
+    QObject::connect(&engine, &DeliveryEngine::deliveriesUpdated, &engine, [&](const DeliveryUpdates &updates) {
+        if (std::any_of(updates.cbegin(), updates.cend(), [&](const DeliveryUpdate &u) { return u.deliveryId == id; }))
+            engine.stop();
+    });
+    // Refused (another process is sending it): its failure is printed, and
+    // the result below says it was not sent.
+    QObject::connect(&engine, &DeliveryEngine::deliveryRefused, &engine, [&](const QString &refused) {
+        if (refused == id)
             engine.stop();
     });
     QObject::connect(&engine, &DeliveryEngine::stopped, qApp, &QCoreApplication::quit);

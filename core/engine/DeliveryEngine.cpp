@@ -41,10 +41,8 @@ void DeliveryEngine::start()
     connect(keeperThread, &QThread::started, m_keeper, &QueueKeeper::start);
     connect(m_keeper, &QueueKeeper::stopped, this, &DeliveryEngine::keeperStopped);
     connect(m_keeper, &QueueKeeper::idle, this, &DeliveryEngine::idle);
-    connect(m_keeper, &QueueKeeper::deliveriesFinished, this, [this](const QList<std::pair<QString, int>> &finished) {
-        for (const auto &[id, status] : finished)
-            Q_EMIT deliveryFinished(id, status);
-    });
+    connect(m_keeper, &QueueKeeper::deliveriesUpdated, this, &DeliveryEngine::deliveriesUpdated);
+    connect(m_keeper, &QueueKeeper::deliveryRefused, this, &DeliveryEngine::deliveryRefused);
     connect(m_keeper, &QueueKeeper::webhookDeactivated, this, &DeliveryEngine::webhookDeactivated);
     connect(m_keeper, &QueueKeeper::failure, this, &DeliveryEngine::failure);
     for (int i = 0; i < m_options.workers; ++i) {

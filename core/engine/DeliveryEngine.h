@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/EngineOptions.h"
+#include "model/DeliveryUpdate.h"
 
 #include <QList>
 #include <QObject>
@@ -43,7 +44,10 @@ public:
 Q_SIGNALS:
     void stopped();
     void idle();           // nothing due and nothing left unrecorded: a hint to check for the end
-    void deliveryFinished(const QString &deliveryId, int status);
+    // Attempts committed together, one signal per transaction of the keeper.
+    void deliveriesUpdated(const hookline::DeliveryUpdates &updates);
+    // deliverNow() could not take the delivery: gone, or being delivered elsewhere.
+    void deliveryRefused(const QString &deliveryId, const QString &why);
     void webhookDeactivated(const QString &webhookId);
     void failure(const QString &message);
 

@@ -193,8 +193,8 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
         qCDebug(lcEngine) << "recorded" << m_results.size() << "attempts, claimed" << jobs.size() << "deliveries";
     // Committed: now the rest of the process may hear of it.
     const auto results = std::exchange(m_results, {});
-    QList<std::pair<QString, int>> finished;
-    finished.reserve(results.size());
+    DeliveryUpdates updates;
+    updates.reserve(results.size());
     for (const auto &o : results) {
         // Ids, status, code and error only: never bodies, headers or signatures.
         qCDebug(lcEngine).noquote() << o.deliveryId << "of" << o.webhookId << "attempt" << o.attempt.number << "->"
@@ -206,10 +206,23 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
         m_leased.remove(o.deliveryId);
         if (isFinal(o.status) && !o.webhookId.isEmpty())
             m_toPrune.insert(o.webhookId);
-        finished.append({o.deliveryId, int(o.status)});
+        DeliveryUpdate u;
+        u.deliveryId = o.deliveryId;
+        u.webhookId = o.webhookId;
+        u.status = o.status;
+        if (o.attempted) {
+            u.attempts = o.attempt.number;
+            u.lastDurationMs = o.attempt.durationMs;
+        }
+        if (o.status == DeliveryStatus::Retrying || o.status == DeliveryStatus::Pending)
+            u.nextAttemptAt = o.nextAttemptAt;
+        u.updatedAt = now;
+        u.lastStatusCode = o.attempt.responseStatus;
+        u.lastError = o.attempt.error;
+        updates.append(std::move(u));
     }
-    if (!finished.isEmpty())
-        Q_EMIT deliveriesFinished(finished);
+    if (!updates.isEmpty())
+        Q_EMIT deliveriesUpdated(updates);
     // Tell the workers before anyone else: a worker holds back its webhook's
     // next deliveries until it knows whether its failures deactivated it.
     const auto failures = std::exchange(m_failures, {});
@@ -310,6 +323,10 @@ void QueueKeeper::deliverNow(const QString &deliveryId)
 {
     if (!m_queue || m_workerCount == 0)
         return;
+    // Already claimed here (the ping was due and the last claim took it):
+    // its outcome is announced like any other.
+    if (m_leased.contains(deliveryId))
+        return;
     std::optional<DeliveryJob> job;
     QString error;
     {
@@ -321,8 +338,9 @@ void QueueKeeper::deliverNow(const QString &deliveryId)
             error = claimed.error().message;
     }
     if (!job) {
-        Q_EMIT failure(error.isEmpty() ? tr("delivery %1 is not there or is being delivered").arg(deliveryId) : error);
-        Q_EMIT deliveriesFinished({{deliveryId, -1}});
+        const QString why = error.isEmpty() ? tr("delivery %1 is not there or is being delivered").arg(deliveryId) : error;
+        Q_EMIT failure(why);
+        Q_EMIT deliveryRefused(deliveryId, why);
         return;
     }
     m_leased.insert(deliveryId);

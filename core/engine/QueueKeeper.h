@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/EngineOptions.h"
+#include "model/DeliveryUpdate.h"
 #include "store/DeliveryQueue.h"
 
 #include <QHash>
@@ -50,7 +51,8 @@ public Q_SLOTS:
     // Claimed jobs a worker did not send (paused or stopping).
     void handBack(const QStringList &deliveryIds);
     // Claims one delivery whatever its due time and gives it to worker 0 (test
-    // pings); deliveryFinished(id, -1) when it cannot be taken.
+    // pings); deliveryRefused(id, why) when it cannot be taken. One this
+    // keeper already gave a worker is on its way: nothing more is done.
     void deliverNow(const QString &deliveryId);
     // Stops claiming; the workers are stopping too.
     void stopServing();
@@ -64,8 +66,10 @@ Q_SIGNALS:
     // Nothing due, nothing waiting to be written: a hint to check for the end.
     void idle();
     // After the attempts are committed, one signal per transaction (a queued
-    // signal per delivery was a visible cost). status: a DeliveryStatus, or -1.
-    void deliveriesFinished(const QList<std::pair<QString, int>> &deliveries);
+    // signal per delivery was a visible cost).
+    void deliveriesUpdated(const hookline::DeliveryUpdates &updates);
+    // deliverNow() could not take this delivery (gone, or another process has it).
+    void deliveryRefused(const QString &deliveryId, const QString &why);
     void webhookDeactivated(const QString &webhookId);
     void failure(const QString &message);
     // For worker `worker`: claimed jobs to send (`forced`: a test ping, sent

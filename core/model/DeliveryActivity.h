@@ -10,6 +10,7 @@ namespace hookline {
 
 // What the webhook list shows beside each webhook.
 struct WebhookActivity final {
+    QString lastDeliveryId;   // the newest delivery, whose state lastStatus is
     QDateTime lastAt;
     std::optional<DeliveryStatus> lastStatus;
     std::optional<int> lastStatusCode;

@@ -159,12 +159,13 @@ Result<WebhookActivity> DeliveryStore::activity(const QString &webhookId, const 
 {
     WebhookActivity out;
     auto last = sql::prepare(m_db, QStringLiteral(
-        "SELECT updated_at, status, last_status_code FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1"));
+        "SELECT updated_at, status, last_status_code, id FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1"));
     last.addBindValue(webhookId);
     if (auto s = sql::exec(last, tr("reading the last delivery")); !s)
         return s.error();
     if (last.next()) {
         out.lastAt = sql::fromMs(last.value(0).toLongLong());
+        out.lastDeliveryId = last.value(3).toString();
         out.lastStatus = deliveryStatusFromName(last.value(1).toString());
         if (!out.lastStatus)
             return Error::database(tr("a delivery of webhook %1 has the unknown status \"%2\" in the database").arg(webhookId, last.value(1).toString()));

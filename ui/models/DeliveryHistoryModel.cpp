@@ -23,6 +23,7 @@ DeliveryHistoryModel::DeliveryHistoryModel(AppContext &context, QObject *parent)
 {
     m_filter.limit = kPageSize;
     connect(&context, &AppContext::deliveriesChanged, this, &DeliveryHistoryModel::refresh);
+    connect(&context, &AppContext::deliveriesUpdated, this, &DeliveryHistoryModel::applyUpdates);
     // A view asks for many rows while it paints; the pages they fall on are
     // read once, after the paint.
     m_fetch->setSingleShot(true);
@@ -45,6 +46,7 @@ void DeliveryHistoryModel::setFilter(const DeliveryFilter &filter)
     m_pageOrder.clear();
     m_requested.clear();
     m_wanted.clear();
+    m_stale.clear();
     endResetModel();
     refresh();
 }
@@ -87,15 +89,51 @@ void DeliveryHistoryModel::refresh()
                 const auto asked = std::exchange(m_requested, {});
                 for (const int page : asked)
                     requestPage(page);
-                // States change in place (retrying, then succeeded): re-read the
-                // pages most recently looked at, keeping their rows meanwhile.
-                for (int i = std::max(0, int(m_pageOrder.size()) - 3); i < m_pageOrder.size(); ++i)
-                    requestPage(m_pageOrder.at(i));
+                // Rows left or joined a status filter: read again the pages
+                // most recently looked at, keeping their rows meanwhile.
+                if (std::exchange(m_rereadRecent, false)) {
+                    for (int i = std::max(0, int(m_pageOrder.size()) - 3); i < m_pageOrder.size(); ++i)
+                        requestPage(m_pageOrder.at(i));
+                }
                 Q_EMIT countChanged(m_count);
             }
             if (std::exchange(m_countAgain, false))
                 refresh();
         });
+}
+
+void DeliveryHistoryModel::applyUpdates(const DeliveryUpdates &updates)
+{
+    if (m_filter.status) {
+        m_rereadRecent = true;
+        refresh();
+        return;
+    }
+    QHash<QString, const DeliveryUpdate *> byId;
+    byId.reserve(updates.size());
+    for (const auto &u : updates)
+        byId.insert(u.deliveryId, &u);
+    for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
+        for (int j = 0; j < it->size(); ++j) {
+            auto &row = (*it)[j];
+            const DeliveryUpdate *u = row ? byId.value(row->id) : nullptr;
+            if (!u)
+                continue;
+            row->status = u->status;
+            if (u->attempts)
+                row->attempts = *u->attempts;
+            row->nextAttemptAt = u->nextAttemptAt;
+            row->updatedAt = u->updatedAt;
+            row->lastStatusCode = u->lastStatusCode;
+            row->lastError = u->lastError;
+            if (u->lastDurationMs)
+                row->lastDurationMs = u->lastDurationMs;
+            const int at = it.key() * kPageSize + j;
+            Q_EMIT dataChanged(index(at, 0), index(at, ColumnCount - 1));
+        }
+    }
+    // A page on its way may have been read before these were committed.
+    m_stale.unite(m_requested);
 }
 
 int DeliveryHistoryModel::rowCount(const QModelIndex &parent) const
@@ -153,6 +191,8 @@ void DeliveryHistoryModel::pageArrived(int page, quint64 generation, QList<Deliv
     for (auto &d : rows)
         filled.append(std::move(d));
     m_pages.insert(page, std::move(filled));
+    if (m_stale.remove(page))
+        requestPage(page);
     m_pageOrder.removeAll(page);
     m_pageOrder.append(page);
     while (m_pageOrder.size() > kMaxPages)

@@ -2,6 +2,7 @@
 
 #include "model/Delivery.h"
 #include "model/DeliveryFilter.h"
+#include "model/DeliveryUpdate.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -34,6 +35,10 @@ public:
     DeliveryFilter filter() const { return m_filter; }
     // Re-counts; rows that are new since the last count appear at the top.
     void refresh();
+    // The engine's committed attempts: rows held change in place, nothing is
+    // read again. Under a status filter a row may leave it or join it, so the
+    // count and the pages last looked at are read again instead.
+    void applyUpdates(const DeliveryUpdates &updates);
     // Webhook names for the Webhook column (ids stay in its tooltip).
     void setWebhookNames(const QHash<QString, QString> &names);
 
@@ -73,8 +78,10 @@ private:
     mutable QSet<int> m_wanted;        // seen missing by data(), asked for after the paint
     QTimer *m_fetch;
     QHash<QString, QString> m_webhookNames;
+    QSet<int> m_stale;                 // asked before an update landed: asked again on arrival
     bool m_counting = false;
     bool m_countAgain = false;
+    bool m_rereadRecent = false;       // after the count, read the last pages looked at again
 };
 
 } // namespace hookline

@@ -21,7 +21,10 @@ WebhookListModel::WebhookListModel(AppContext &context, QObject *parent)
     , m_context(context)
 {
     connect(&context, &AppContext::webhooksChanged, this, &WebhookListModel::reload);
+    // New deliveries: read again (reload() folds what arrives meanwhile into
+    // one more read). Attempts: the rows change in place.
     connect(&context, &AppContext::deliveriesChanged, this, &WebhookListModel::reload);
+    connect(&context, &AppContext::deliveriesUpdated, this, &WebhookListModel::applyUpdates);
     // "Just now" turns into "2 min ago" with no new data: the views are told.
     auto *clock = new QTimer(this);
     connect(clock, &QTimer::timeout, this, [this] {
@@ -186,6 +189,26 @@ void WebhookListModel::apply(QList<Row> rows)
             m_rows.append(std::move(row));
             endInsertRows();
         }
+    }
+}
+
+void WebhookListModel::applyUpdates(const DeliveryUpdates &updates)
+{
+    for (const auto &u : updates) {
+        const auto index = indexFor(u.webhookId);
+        if (!index.isValid())
+            continue;
+        auto &activity = m_rows[index.row()].activity;
+        if (u.status == DeliveryStatus::Succeeded)
+            ++activity.succeeded;
+        else if (u.status == DeliveryStatus::Failed)
+            ++activity.failed;
+        if (u.deliveryId == activity.lastDeliveryId) {
+            activity.lastStatus = u.status;
+            activity.lastStatusCode = u.lastStatusCode;
+            activity.lastAt = u.updatedAt;
+        }
+        Q_EMIT dataChanged(this->index(index.row(), 0), this->index(index.row(), ColumnCount - 1));
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "model/Webhook.h"
 #include "model/DeliveryActivity.h"
+#include "model/DeliveryUpdate.h"
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -33,6 +34,11 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void reload();
+    // The engine's committed attempts, applied to the rows held: the counts
+    // of finished deliveries grow, and the newest delivery's state follows.
+    // (A reload reads both again; until then a delivery replayed and
+    // finished again counts twice.)
+    void applyUpdates(const DeliveryUpdates &updates);
     const Row *rowFor(const QString &id) const;
     QModelIndex indexFor(const QString &id) const;
     bool isLoading() const { return m_loading; }

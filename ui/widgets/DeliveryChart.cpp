@@ -46,8 +46,9 @@ DeliveryChart::DeliveryChart(AppContext &context, QWidget *parent)
     layout->addWidget(m_view, 1);
     connect(m_range, &QComboBox::currentIndexChanged, this, &DeliveryChart::reload);
     connect(m_all, &QCheckBox::toggled, this, &DeliveryChart::reload);
-    connect(&context, &AppContext::deliveriesChanged, this, [this] {
-        if (isVisible())
+    // Only finished deliveries are counted: a batch of retries changes nothing.
+    connect(&context, &AppContext::deliveriesUpdated, this, [this](const DeliveryUpdates &updates) {
+        if (isVisible() && std::any_of(updates.cbegin(), updates.cend(), [](const DeliveryUpdate &u) { return isFinal(u.status); }))
             reload();
     });
 }
@@ -60,8 +61,10 @@ void DeliveryChart::setWebhook(const QString &webhookId)
 
 void DeliveryChart::reload()
 {
-    if (m_loading)
+    if (m_loading) {
+        m_reloadAgain = true;
         return;
+    }
     m_loading = true;
     const int bucket = m_range->currentData().toInt();
     const auto since = QDateTime::currentDateTimeUtc().addSecs(bucket == 3600 ? -23 * 3600 : -29 * 86400);
@@ -73,6 +76,9 @@ void DeliveryChart::reload()
         },
         this, [this, bucket](QList<DeliveryBucket> buckets) {
             m_loading = false;
+            // Asked again meanwhile: show this answer, then read the newer one.
+            if (std::exchange(m_reloadAgain, false))
+                reload();
             auto *succeeded = new QBarSet(tr("Succeeded"));
             auto *failed = new QBarSet(tr("Failed"));
 

@@ -30,6 +30,7 @@ private:
     QCheckBox *m_all;
     QChartView *m_view;
     bool m_loading = false;
+    bool m_reloadAgain = false;
 };
 
 } // namespace hookline

@@ -161,12 +161,14 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
         updateButtons();
     });
     // A history that cannot be read says so, rather than showing nothing.
-    connect(&context.engine(), &DeliveryEngine::deliveryFinished, this, [this](const QString &id, int status) {
-        if (id != m_retried || status < 0)
-            return;
-        m_message->setText(tr("Sent again: %1.").arg(StatusText::label(DeliveryStatus(status))));
-        if (isFinal(DeliveryStatus(status)))
-            m_retried.clear();
+    connect(&context, &AppContext::deliveriesUpdated, this, [this](const DeliveryUpdates &updates) {
+        for (const auto &u : updates) {
+            if (u.deliveryId != m_retried)
+                continue;
+            m_message->setText(tr("Sent again: %1.").arg(StatusText::label(u.status)));
+            if (isFinal(u.status))
+                m_retried.clear();
+        }
     });
     connect(m_model, &DeliveryHistoryModel::loadFailed, this, [this](const QString &message) {
         m_message->setText(tr("The history could not be read: %1").arg(message));

@@ -39,9 +39,19 @@ TestResultBar::TestResultBar(AppContext &context, QWidget *parent)
         if (it != m_results.cend() && !it->deliveryId.isEmpty())
             Q_EMIT detailsRequested(it->deliveryId);
     });
-    connect(&context.engine(), &DeliveryEngine::deliveryFinished, this, [this](const QString &id, int) {
-        if (m_pending.contains(id))
-            showResult(id);
+    connect(&context, &AppContext::deliveriesUpdated, this, [this](const DeliveryUpdates &updates) {
+        for (const auto &u : updates) {
+            if (m_pending.contains(u.deliveryId))
+                showResult(u.deliveryId);
+        }
+    });
+    connect(&context.engine(), &DeliveryEngine::deliveryRefused, this, [this](const QString &id, const QString &why) {
+        if (!m_pending.contains(id))
+            return;
+        const auto pending = m_pending.take(id);
+        record(pending.webhookId, {tr("✗ Test ping to “%1” at %2 was not sent: %3")
+                                       .arg(m_names.value(pending.webhookId), TimeText::absolute(pending.askedAt), why),
+                                   {}, false, true});
     });
     display();
 }
