@@ -10,6 +10,8 @@
 // Set HOOKLINE_CLI to run these tests against another executable (for example
 // a wrapper that misbehaves on purpose, to check that the tests catch it).
 
+#include "signing/SchemeDescriptor.h"
+
 #include <QtTest>
 
 #include <QCryptographicHash>
@@ -124,6 +126,8 @@ private Q_SLOTS:
     void help_data();
     void help();
     void everyCommandInTheHelpRuns();
+    void helpListsEveryScheme_data();
+    void helpListsEveryScheme();
 
     void signVectors_data();
     void signVectors();
@@ -312,6 +316,39 @@ void TestCli::everyCommandInTheHelpRuns()
     const auto unknown = run({u"--db"_s, db, u"frobnicate"_s});
     QCOMPARE(unknown.exitCode, 2);
     QVERIFY(!QFile::exists(db));
+}
+
+void TestCli::helpListsEveryScheme_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("describesEach");   // each scheme's one-line help too
+    QTest::newRow("--help") << QStringList{u"--help"_s} << false;
+    QTest::newRow("sign --help") << QStringList{u"sign"_s, u"--help"_s} << true;
+    QTest::newRow("verify --help") << QStringList{u"verify"_s, u"--help"_s} << true;
+    QTest::newRow("webhook add --help") << QStringList{u"webhook"_s, u"add"_s, u"--help"_s} << false;
+    QTest::newRow("webhook update --help") << QStringList{u"webhook"_s, u"update"_s, u"--help"_s} << false;
+}
+
+// The help's scheme names and descriptions come from the scheme table.
+void TestCli::helpListsEveryScheme()
+{
+    QFETCH(QStringList, args);
+    QFETCH(bool, describesEach);
+    const auto db = path(u"help-schemes-%1.db"_s.arg(QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_')));
+    const auto r = run(QStringList{u"--db"_s, db} + args);
+    CLI_OK(r);
+    // Wrapped lines joined again.
+    const QString text = QString::fromUtf8(r.out).simplified();
+    QStringList names;
+    for (const auto &d : hookline::SchemeDescriptor::all())
+        names << d.name.toString();
+    QVERIFY2(text.contains(names.join(u", "_s)), qPrintable(r.describe()));
+    if (describesEach) {
+        for (const auto &d : hookline::SchemeDescriptor::all()) {
+            const QString line = d.name.toString() + u' ' + QString::fromUtf8(d.help).simplified();
+            QVERIFY2(text.contains(line), qPrintable(line + u"\n"_s + r.describe()));
+        }
+    }
 }
 
 // ---------------------------------------------------------------- sign / verify

@@ -11,6 +11,7 @@
 
 #include "signing/Hmac.h"
 #include "signing/Scheme.h"
+#include "signing/SchemeDescriptor.h"
 #include "signing/Secret.h"
 #include "signing/Signer.h"
 #include "signing/Verifier.h"
@@ -137,6 +138,14 @@ class TestSigning final : public QObject {
 private Q_SLOTS:
     void schemes();
 
+    void descriptorTable();
+    void descriptorEntry_data();
+    void descriptorEntry();
+    void descriptorRoundTrip_data();
+    void descriptorRoundTrip();
+    void descriptorDetect_data();
+    void descriptorDetect();
+
     void hmacReference();
     void constantTimeEquals_data();
     void constantTimeEquals();
@@ -188,6 +197,210 @@ void TestSigning::schemes()
     // Exact lowercase names only: a typo must not silently pick a scheme.
     for (const QString &bad : {u"Standard"_s, u"hmac_hex"_s, u""_s, u" github"_s, u"STRIPE"_s})
         QVERIFY2(!schemeFromName(bad), qPrintable(bad));
+}
+
+namespace {
+
+// One row per entry of the scheme table, named after the scheme.
+void addDescriptorRows()
+{
+    QTest::addColumn<int>("index");
+    const auto all = SchemeDescriptor::all();
+    for (std::size_t i = 0; i < all.size(); ++i)
+        QTest::newRow(all[i].name.toLatin1().constData()) << int(i);
+}
+
+} // namespace
+
+void TestSigning::descriptorTable()
+{
+    const auto all = SchemeDescriptor::all();
+    QCOMPARE(qsizetype(all.size()), schemeNames().size());
+    QStringList names;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const SchemeDescriptor &d = all[i];
+        // The table is indexed by enumerator, and the names functions read it.
+        QCOMPARE(int(d.scheme), int(i));
+        QCOMPARE(SchemeDescriptor::find(d.scheme), &d);
+        QCOMPARE(SchemeDescriptor::find(d.name), &d);
+        QCOMPARE(schemeName(d.scheme), d.name.toString());
+        QCOMPARE(schemeNames().at(qsizetype(i)), d.name.toString());
+        QCOMPARE(schemeUsesTimestamp(d.scheme), d.usesTimestamp());
+        QVERIFY2(!names.contains(d.name.toString()), qPrintable(d.name.toString()));
+        names << d.name.toString();
+    }
+    QVERIFY(!SchemeDescriptor::find(static_cast<Scheme>(all.size())));
+    QVERIFY(!SchemeDescriptor::find(u"Standard"));
+
+    // Custom headers may not take any scheme's header names.
+    const QStringList reserved = SchemeDescriptor::headerNames(u"X-FinSight"_s);
+    for (const SchemeDescriptor &d : all) {
+        for (const SchemeHeader &h : d.headers) {
+            if (h.isUsed())
+                QVERIFY2(reserved.contains(QString::fromLatin1(h.resolved("X-FinSight"))), h.name.data());
+        }
+    }
+    QCOMPARE(reserved.size(), QSet<QString>(reserved.cbegin(), reserved.cend()).size());
+}
+
+void TestSigning::descriptorEntry_data()
+{
+    addDescriptorRows();
+}
+
+// What one entry says must hold together.
+void TestSigning::descriptorEntry()
+{
+    QFETCH(int, index);
+    const SchemeDescriptor &d = SchemeDescriptor::all()[std::size_t(index)];
+
+    int signatures = 0;
+    bool timestampSent = !d.signature.timestampTag.isEmpty();
+    bool idSent = false;
+    bool unusedSeen = false;
+    QSet<QByteArray> names;
+    for (const SchemeHeader &h : d.headers) {
+        if (!h.isUsed()) {
+            unusedSeen = true;
+            continue;
+        }
+        QVERIFY2(!unusedSeen, "used header slots come first");
+        QVERIFY(!h.name.isEmpty());
+        QVERIFY2(!names.contains(h.name.toByteArray().toLower()), h.name.data());
+        names.insert(h.name.toByteArray().toLower());
+        signatures += h.carries == SchemeHeader::Carries::Signature;
+        timestampSent = timestampSent || h.carries == SchemeHeader::Carries::Timestamp;
+        idSent = idSent || h.carries == SchemeHeader::Carries::MessageId;
+        // The one-line help names every header the scheme sends.
+        const QString shown = (h.afterPrefix ? u"<P>"_s : QString()) + QString::fromLatin1(h.name);
+        QVERIFY2(QString::fromLatin1(d.help).contains(shown), qPrintable(shown));
+    }
+    QCOMPARE(signatures, 1);
+    QVERIFY(d.signatureHeader().carries == SchemeHeader::Carries::Signature);
+    // What is signed reaches the receiver, and what reaches it is signed.
+    QCOMPARE(timestampSent, d.usesTimestamp());
+    QCOMPARE(idSent, d.usesMessageId());
+
+    // A timestamp entry needs a list to sit in; a list names its entries.
+    if (!d.signature.timestampTag.isEmpty())
+        QVERIFY(d.signsWithEverySecret());
+    QCOMPARE(!d.signature.entryName.isEmpty(), d.signsWithEverySecret());
+    QCOMPARE(d.superseded.name.isEmpty(), d.superseded.what.isEmpty());
+
+    QVERIFY(d.label && *d.label);
+    QVERIFY(d.help && *d.help);
+    QVERIFY2(!QByteArray(d.help).contains('\n'), "the help is one line");
+}
+
+void TestSigning::descriptorRoundTrip_data()
+{
+    QTest::addColumn<int>("index");
+    QTest::addColumn<int>("secretCount");
+    const auto all = SchemeDescriptor::all();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        for (const int n : {1, 2})
+            QTest::newRow(QByteArray(all[i].name.toLatin1() + '/' + QByteArray::number(n) + " secret").constData()) << int(i) << n;
+    }
+}
+
+// Every entry signs and verifies, with one secret or two during a rotation,
+// writing the headers, signed bytes and signature count its entry says.
+void TestSigning::descriptorRoundTrip()
+{
+    QFETCH(int, index);
+    QFETCH(int, secretCount);
+    const SchemeDescriptor &d = SchemeDescriptor::all()[std::size_t(index)];
+    const QByteArray prefix = "X-FinSight";
+
+    QStringList secrets;
+    for (int i = 0; i < secretCount; ++i)
+        secrets << (d.key == SecretKey::WhsecBase64 ? Secret::generate() : u"descriptor-secret-%1"_s.arg(i));
+    const SignRequest req = makeRequest(prefix);
+    const SignResult signed_ = Signer::sign(d.scheme, secrets, req);
+    QVERIFY2(signed_.ok(), qPrintable(signed_.error));
+
+    QList<QByteArray> expectedNames;
+    for (const SchemeHeader &h : d.headers) {
+        if (h.isUsed())
+            expectedNames << h.resolved(prefix);
+    }
+    QList<QByteArray> names;
+    for (const auto &[name, value] : signed_.headers)
+        names << name;
+    QCOMPARE(names, expectedNames);
+
+    const QByteArray ts = QByteArray::number(req.timestamp);
+    switch (d.content) {
+    case SignedContent::Body: QCOMPARE(signed_.signedContent, req.body); break;
+    case SignedContent::TimestampBody: QCOMPARE(signed_.signedContent, ts + '.' + req.body); break;
+    case SignedContent::IdTimestampBody: QCOMPARE(signed_.signedContent, req.messageId + '.' + ts + '.' + req.body); break;
+    }
+
+    const QByteArray value = header(signed_.headers, d.signatureHeader().resolved(prefix));
+    const int signers = d.signsWithEverySecret() ? secretCount : 1;
+    if (d.signsWithEverySecret()) {
+        int entries = 0;
+        for (const QByteArray &entry : value.split(d.signature.separator)) {
+            if (d.signature.timestampTag.isEmpty() || !entry.startsWith(d.signature.timestampTag))
+                entries += entry.startsWith(d.signature.tag);
+        }
+        QCOMPARE(entries, signers);
+    } else {
+        QVERIFY(value.startsWith(d.signature.tag));
+        QCOMPARE(value.size() - d.signature.tag.size(), qsizetype(d.signature.encoding == SignatureEncoding::Hex ? 64 : 44));
+    }
+
+    VerifyRequest v = verifyRequestFor(signed_, req);
+    for (int i = 0; i < secretCount; ++i) {
+        for (const bool pinned : {true, false}) {
+            v.scheme = pinned ? std::optional<Scheme>(d.scheme) : std::nullopt;
+            const VerifyResult r = Verifier::verify(secrets.at(i), v);
+            QCOMPARE(r.valid, i < signers);
+            QCOMPARE(label(r.scheme), d.name.toString());
+            if (r.valid)
+                QCOMPARE(r.reason, u"signature valid"_s);
+        }
+    }
+    const QString stranger = d.key == SecretKey::WhsecBase64 ? Secret::generate() : u"someone-else"_s;
+    QVERIFY(!Verifier::verify(stranger, v).valid);
+}
+
+void TestSigning::descriptorDetect_data()
+{
+    QTest::addColumn<int>("index");
+    QTest::addColumn<QByteArray>("prefix");
+    QTest::addColumn<bool>("lowercase");
+    const auto all = SchemeDescriptor::all();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        for (const QByteArray &p : kPrefixes) {
+            for (const bool lower : {false, true}) {
+                QTest::newRow(QByteArray(all[i].name.toLatin1() + '/' + p + (lower ? "/lowercase" : "")).constData())
+                    << int(i) << p << lower;
+            }
+        }
+    }
+}
+
+// Detection finds each scheme from the headers it sends, whatever the prefix,
+// and with the names lowercased as HTTP/2 delivers them.
+void TestSigning::descriptorDetect()
+{
+    QFETCH(int, index);
+    QFETCH(QByteArray, prefix);
+    QFETCH(bool, lowercase);
+    const SchemeDescriptor &d = SchemeDescriptor::all()[std::size_t(index)];
+
+    const QString secret = d.key == SecretKey::WhsecBase64 ? Secret::generate() : u"detect-secret"_s;
+    const SignResult signed_ = Signer::sign(d.scheme, {secret}, makeRequest(prefix));
+    QVERIFY2(signed_.ok(), qPrintable(signed_.error));
+    HeaderList headers = signed_.headers;
+    if (lowercase) {
+        for (auto &h : headers)
+            h.first = h.first.toLower();
+    }
+    QString why;
+    QCOMPARE(label(Verifier::detect(headers, &why)), d.name.toString());
+    QVERIFY2(why.isEmpty(), qPrintable(why));
 }
 
 void TestSigning::hmacReference()

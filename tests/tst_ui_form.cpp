@@ -10,6 +10,7 @@
 #include "service/CatalogService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
+#include "signing/SchemeDescriptor.h"
 #include "store/Database.h"
 #include "widgets/EventTypeTree.h"
 #include "widgets/HeadersEditor.h"
@@ -30,6 +31,7 @@
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QVBoxLayout>
 #include <QtTest>
 
@@ -85,6 +87,10 @@ private Q_SLOTS:
     void loadedWebhookIsNotDirty();
     void saveCreatesWebhook();
     void timelinePreviewFollowsForm();
+    void schemePickerListsTheTable_data();
+    void schemePickerListsTheTable();
+    void schemePickerInFrench_data();
+    void schemePickerInFrench();
 
     void treeNeverOffersTestEvent();
     void treeGroupsFromPatterns();
@@ -607,6 +613,70 @@ void TestUiForm::timelinePreviewFollowsForm()
 }
 
 // ---------------------------------------------------------------- event tree
+
+void TestUiForm::schemePickerListsTheTable_data()
+{
+    QTest::addColumn<int>("index");
+    const auto all = SchemeDescriptor::all();
+    for (std::size_t i = 0; i < all.size(); ++i)
+        QTest::newRow(all[i].name.toLatin1().constData()) << int(i);
+}
+
+// The picker is the scheme table: its entries, in its order, with their
+// labels and help, and picking one gives the webhook that scheme.
+void TestUiForm::schemePickerListsTheTable()
+{
+    QFETCH(int, index);
+    const SchemeDescriptor &d = SchemeDescriptor::all()[std::size_t(index)];
+    auto form = makeForm(m_validation);
+    auto *picker = byAccessibleName<QComboBox>(form.get(), u"Signing scheme"_s);
+    QVERIFY(picker);
+    QCOMPARE(qsizetype(picker->count()), qsizetype(SchemeDescriptor::all().size()));
+    QCOMPARE(picker->itemData(index).toString(), d.name.toString());
+    QCOMPARE(picker->itemText(index), QString::fromUtf8(d.label));
+    QCOMPARE(picker->itemData(index, Qt::ToolTipRole).toString(), QString::fromUtf8(d.help));
+
+    picker->setCurrentIndex(index);
+    QVERIFY(form->webhook().scheme == d.scheme);
+    Webhook w = form->webhook();
+    w.scheme = d.scheme;
+    form->setWebhook(w);
+    QCOMPARE(picker->currentIndex(), index);
+}
+
+void TestUiForm::schemePickerInFrench_data()
+{
+    QTest::addColumn<QString>("scheme");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("standard") << u"standard"_s << u"Standard Webhooks (webhook-signature)"_s;
+    QTest::newRow("hmac-hex") << u"hmac-hex"_s << u"HMAC-SHA256, hex (<P>-Signature)"_s;
+    QTest::newRow("hmac-base64") << u"hmac-base64"_s << u"HMAC-SHA256, base64 (<P>-Signature)"_s;
+    QTest::newRow("timestamped") << u"timestamped"_s << u"Horodaté, sha256= (<P>-Signature, <P>-Timestamp)"_s;
+    QTest::newRow("github") << u"github"_s << u"GitHub (X-Hub-Signature-256)"_s;
+    QTest::newRow("stripe") << u"stripe"_s << u"Stripe (Stripe-Signature)"_s;
+}
+
+// The labels and help live in core; the French window still shows them in French.
+void TestUiForm::schemePickerInFrench()
+{
+    QFETCH(QString, scheme);
+    QFETCH(QString, label);
+    QTranslator french;
+    QVERIFY(french.load(u":/i18n/hookline_fr.qm"_s));
+    QCoreApplication::installTranslator(&french);
+    auto form = makeForm(m_validation);
+    QCoreApplication::removeTranslator(&french);
+
+    auto *picker = byAccessibleName<QComboBox>(form.get(), u"Schéma de signature"_s);
+    QVERIFY(picker);
+    const int index = picker->findData(scheme);
+    QVERIFY(index >= 0);
+    QCOMPARE(picker->itemText(index), label);
+    const SchemeDescriptor *d = SchemeDescriptor::find(scheme);
+    QVERIFY(d);
+    const QString help = picker->itemData(index, Qt::ToolTipRole).toString();
+    QVERIFY2(!help.isEmpty() && help != QString::fromUtf8(d->help), qPrintable(help));
+}
 
 void TestUiForm::treeNeverOffersTestEvent()
 {

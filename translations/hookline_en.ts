@@ -1433,6 +1433,57 @@
     </message>
 </context>
 <context>
+    <name>hookline::SchemeDescriptor</name>
+    <message>
+        <source>Standard Webhooks (webhook-signature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>webhook-id, webhook-timestamp and webhook-signature: v1,&lt;base64&gt; of id.timestamp.body for each current secret, keyed with the base64 after whsec_</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HMAC-SHA256, hex (&lt;P&gt;-Signature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;P&gt;-Signature: hex HMAC-SHA256 of the body, keyed with the secret as text; only the newest secret signs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;P&gt;-Signature: base64 HMAC-SHA256 of the body, keyed with the secret as text; only the newest secret signs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timestamped, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;P&gt;-Signature: sha256=&lt;hex&gt; of timestamp.body, beside &lt;P&gt;-Timestamp; keyed with the secret as text; only the newest secret signs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GitHub (X-Hub-Signature-256)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>X-Hub-Signature-256: sha256=&lt;hex&gt; of the body, keyed with the secret as text; only the newest secret signs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stripe (Stripe-Signature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stripe-Signature: t=&lt;timestamp&gt;,v1=&lt;hex&gt; of timestamp.body for each current secret, keyed with the whole whsec_ secret as text</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>hookline::Secret</name>
     <message>
         <source>the secret is empty after the whsec_ prefix</source>
@@ -1942,30 +1993,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>How deliveries are signed; pick what the receiver verifies</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Standard Webhooks (webhook-signature)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>HMAC-SHA256, hex (&lt;P&gt;-Signature)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Timestamped, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>GitHub (X-Hub-Signature-256)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stripe (Stripe-Signature)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

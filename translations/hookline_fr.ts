@@ -1440,6 +1440,57 @@
     </message>
 </context>
 <context>
+    <name>hookline::SchemeDescriptor</name>
+    <message>
+        <source>Standard Webhooks (webhook-signature)</source>
+        <translation>Standard Webhooks (webhook-signature)</translation>
+    </message>
+    <message>
+        <source>webhook-id, webhook-timestamp and webhook-signature: v1,&lt;base64&gt; of id.timestamp.body for each current secret, keyed with the base64 after whsec_</source>
+        <translation>webhook-id, webhook-timestamp et webhook-signature&#xa0;: v1,&lt;base64&gt; du contenu id.timestamp.body pour chaque secret en vigueur, avec pour clé le base64 qui suit whsec_</translation>
+    </message>
+    <message>
+        <source>HMAC-SHA256, hex (&lt;P&gt;-Signature)</source>
+        <translation>HMAC-SHA256, hex (&lt;P&gt;-Signature)</translation>
+    </message>
+    <message>
+        <source>&lt;P&gt;-Signature: hex HMAC-SHA256 of the body, keyed with the secret as text; only the newest secret signs</source>
+        <translation>&lt;P&gt;-Signature&#xa0;: HMAC-SHA256 du corps en hexadécimal, avec pour clé le secret tel quel&#xa0;; seul le secret le plus récent signe</translation>
+    </message>
+    <message>
+        <source>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</source>
+        <translation>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</translation>
+    </message>
+    <message>
+        <source>&lt;P&gt;-Signature: base64 HMAC-SHA256 of the body, keyed with the secret as text; only the newest secret signs</source>
+        <translation>&lt;P&gt;-Signature&#xa0;: HMAC-SHA256 du corps en base64, avec pour clé le secret tel quel&#xa0;; seul le secret le plus récent signe</translation>
+    </message>
+    <message>
+        <source>Timestamped, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</source>
+        <translation>Horodaté, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</translation>
+    </message>
+    <message>
+        <source>&lt;P&gt;-Signature: sha256=&lt;hex&gt; of timestamp.body, beside &lt;P&gt;-Timestamp; keyed with the secret as text; only the newest secret signs</source>
+        <translation>&lt;P&gt;-Signature&#xa0;: sha256=&lt;hex&gt; du contenu timestamp.body, accompagné de &lt;P&gt;-Timestamp&#xa0;; avec pour clé le secret tel quel&#xa0;; seul le secret le plus récent signe</translation>
+    </message>
+    <message>
+        <source>GitHub (X-Hub-Signature-256)</source>
+        <translation>GitHub (X-Hub-Signature-256)</translation>
+    </message>
+    <message>
+        <source>X-Hub-Signature-256: sha256=&lt;hex&gt; of the body, keyed with the secret as text; only the newest secret signs</source>
+        <translation>X-Hub-Signature-256&#xa0;: sha256=&lt;hex&gt; du corps, avec pour clé le secret tel quel&#xa0;; seul le secret le plus récent signe</translation>
+    </message>
+    <message>
+        <source>Stripe (Stripe-Signature)</source>
+        <translation>Stripe (Stripe-Signature)</translation>
+    </message>
+    <message>
+        <source>Stripe-Signature: t=&lt;timestamp&gt;,v1=&lt;hex&gt; of timestamp.body for each current secret, keyed with the whole whsec_ secret as text</source>
+        <translation>Stripe-Signature&#xa0;: t=&lt;horodatage&gt;,v1=&lt;hex&gt; du contenu timestamp.body pour chaque secret en vigueur, avec pour clé le secret whsec_ entier, tel quel</translation>
+    </message>
+</context>
+<context>
     <name>hookline::Secret</name>
     <message>
         <source>the secret is empty after the whsec_ prefix</source>
@@ -1948,30 +1999,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>How deliveries are signed; pick what the receiver verifies</source>
         <translation>Façon dont les livraisons sont signées&#xa0;; choisissez ce que vérifie le destinataire</translation>
-    </message>
-    <message>
-        <source>Standard Webhooks (webhook-signature)</source>
-        <translation>Standard Webhooks (webhook-signature)</translation>
-    </message>
-    <message>
-        <source>HMAC-SHA256, hex (&lt;P&gt;-Signature)</source>
-        <translation>HMAC-SHA256, hex (&lt;P&gt;-Signature)</translation>
-    </message>
-    <message>
-        <source>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</source>
-        <translation>HMAC-SHA256, base64 (&lt;P&gt;-Signature)</translation>
-    </message>
-    <message>
-        <source>Timestamped, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</source>
-        <translation>Horodaté, sha256= (&lt;P&gt;-Signature, &lt;P&gt;-Timestamp)</translation>
-    </message>
-    <message>
-        <source>GitHub (X-Hub-Signature-256)</source>
-        <translation>GitHub (X-Hub-Signature-256)</translation>
-    </message>
-    <message>
-        <source>Stripe (Stripe-Signature)</source>
-        <translation>Stripe (Stripe-Signature)</translation>
     </message>
     <message>
         <source>Active</source>

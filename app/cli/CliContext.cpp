@@ -49,7 +49,7 @@ CliContext::CliContext(QString program, QStringList globalArgs)
     }
 }
 
-bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, const QString &synopsis)
+bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, const QString &synopsis, const QString &notes)
 {
     parser.addOption(kDbOption);
     parser.addOption(kJsonOption);
@@ -63,7 +63,8 @@ bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, cons
         return false;
     }
     if (parser.isSet(kHelpOption)) {
-        print(QStringLiteral("Usage: %1 %2\n\n%3").arg(m_program, synopsis, parser.helpText().section(u'\n', 2)));
+        print(QStringLiteral("Usage: %1 %2\n\n%3").arg(m_program, synopsis, parser.helpText().section(u'\n', 2))
+              + (notes.isEmpty() ? QString() : u'\n' + notes));
         std::exit(Success);
     }
     if (parser.isSet(kJsonOption))

@@ -26,7 +26,8 @@ public:
 
     // Parses a sub-command's arguments (`args[0]` is the sub-command's name).
     // Adds the common options (--db, --json, --help). Prints usage errors.
-    bool parse(QCommandLineParser &parser, const QStringList &args, const QString &synopsis);
+    // `notes` follow the options in --help.
+    bool parse(QCommandLineParser &parser, const QStringList &args, const QString &synopsis, const QString &notes = QString());
     // The same, for commands that take exactly one webhook id: the id, or
     // nullopt after the usage error was printed.
     std::optional<QString> parseWebhookId(QCommandLineParser &parser, const QStringList &args, const QString &synopsis);

@@ -2,6 +2,8 @@
 
 #include "Commands.h"
 
+#include "signing/Scheme.h"
+
 namespace hookline::cli {
 
 const QList<Command> &CommandTable::commands()
@@ -72,6 +74,7 @@ QString CommandTable::help()
         }
     }
     out << QString()
+        << QStringLiteral("Signing schemes: %1 (sign --help describes each).").arg(schemeNames().join(QStringLiteral(", ")))
         << QStringLiteral("Global options: --db PATH (default $HOOKLINE_DB, else the user's data folder), --json, -v (log the")
         << QStringLiteral("engine's decisions to stderr; or QT_LOGGING_RULES=\"hookline.*.debug=true\"),")
         << QStringLiteral("--catalogs LIST (catalogs of a new database: all, none, or names). COMMAND --help for details.");

@@ -1,6 +1,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 
+#include "signing/SchemeDescriptor.h"
 #include "signing/Signer.h"
 #include "signing/Verifier.h"
 #include "util/Ids.h"
@@ -8,6 +9,8 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
+
+#include <algorithm>
 
 namespace hookline::cli {
 
@@ -32,17 +35,44 @@ QByteArray prefixOption(const QCommandLineParser &p)
 {
     return p.isSet(QStringLiteral("prefix")) ? p.value(QStringLiteral("prefix")).toUtf8() : QByteArrayLiteral("X-Webhook");
 }
+
+// Every scheme with its one-line help, for --help: the name, then the help
+// wrapped to 79 columns beside it.
+QString schemeNotes()
+{
+    constexpr qsizetype kWidth = 79;
+    qsizetype nameWidth = 0;
+    for (const SchemeDescriptor &d : SchemeDescriptor::all())
+        nameWidth = std::max(nameWidth, d.name.size());
+    const QString indent(2 + nameWidth + 2, u' ');
+    QStringList lines{QStringLiteral("Signing schemes (--scheme S):")};
+    for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
+        QString line = QStringLiteral("  ") + d.name.toString().leftJustified(nameWidth + 2);
+        bool first = true;
+        for (const QString &word : QString::fromLatin1(d.help).split(u' ')) {
+            if (!first && line.size() + 1 + word.size() > kWidth) {
+                lines.append(line);
+                line = indent;
+                first = true;
+            }
+            line += (first ? QString() : QStringLiteral(" ")) + word;
+            first = false;
+        }
+        lines.append(line);
+    }
+    return lines.join(u'\n');
+}
 } // namespace
 
 int signCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addOption({QStringLiteral("scheme"), QStringLiteral("standard, hmac-hex, hmac-base64, timestamped, github or stripe."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("scheme"), QStringLiteral("Signing scheme: %1.").arg(schemeNames().join(QStringLiteral(", "))), QStringLiteral("S")});
     p.addOption({QStringLiteral("secret"), QStringLiteral("Secret (repeat for keys signing side by side, newest first)."), QStringLiteral("SECRET")});
     p.addOption({QStringLiteral("id"), QStringLiteral("Message id (default: a new msg_ id)."), QStringLiteral("ID")});
     p.addOption({QStringLiteral("timestamp"), QStringLiteral("Unix seconds (default: now)."), QStringLiteral("UNIX")});
     addBodyOptions(p);
-    if (!ctx.parse(p, args, QStringLiteral("sign --scheme S --secret SECRET [--id ID] [--timestamp UNIX] (--body TEXT | --body-file F)")))
+    if (!ctx.parse(p, args, QStringLiteral("sign --scheme S --secret SECRET [--id ID] [--timestamp UNIX] (--body TEXT | --body-file F)"), schemeNotes()))
         return Usage;
     if (!p.isSet(QStringLiteral("scheme")) || !p.isSet(QStringLiteral("secret")))
         return ctx.usage(QStringLiteral("--scheme and --secret are required"));
@@ -78,11 +108,11 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
     QCommandLineParser p;
     p.addOption({QStringLiteral("secret"), QStringLiteral("The webhook's secret."), QStringLiteral("SECRET")});
     p.addOption({QStringLiteral("header"), QStringLiteral("A received header, 'Name: value' (repeatable)."), QStringLiteral("H")});
-    p.addOption({QStringLiteral("scheme"), QStringLiteral("Scheme (default: detected from the headers)."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("scheme"), QStringLiteral("Scheme: %1 (default: detected from the headers).").arg(schemeNames().join(QStringLiteral(", "))), QStringLiteral("S")});
     p.addOption({QStringLiteral("tolerance"), QStringLiteral("Accepted timestamp age either way, in seconds (default 300)."), QStringLiteral("SECONDS")});
     p.addOption({QStringLiteral("now"), QStringLiteral("Check as if the time were UNIX seconds."), QStringLiteral("UNIX")});
     addBodyOptions(p);
-    if (!ctx.parse(p, args, QStringLiteral("verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S] [--tolerance SECONDS]")))
+    if (!ctx.parse(p, args, QStringLiteral("verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S] [--tolerance SECONDS]"), schemeNotes()))
         return Usage;
     if (!p.isSet(QStringLiteral("secret")))
         return ctx.usage(QStringLiteral("--secret is required"));

@@ -25,7 +25,8 @@ void addWebhookOptions(QCommandLineParser &p, bool update)
     value("events", "Event types: names, group.* or *, comma-separated.", "LIST");
     value("name", "Display name (default: the URL's host).", "NAME");
     value("description", "Free text.", "TEXT");
-    value("scheme", "Signing scheme: standard, hmac-hex, hmac-base64, timestamped, github, stripe.", "SCHEME");
+    p.addOption({QStringLiteral("scheme"), QStringLiteral("Signing scheme: %1 (sign --help describes them).").arg(schemeNames().join(QStringLiteral(", "))),
+                 QStringLiteral("SCHEME")});
     value("header", "Custom header NAME:VALUE (repeatable; on update, replaces them all).", "K:V");
     value("max-retries", "Retries after the first attempt (default 3).", "N");
     value("retry-delay", "First retry delay in seconds, fractions allowed (default 5).", "SECONDS");

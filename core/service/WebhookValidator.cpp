@@ -2,6 +2,7 @@
 
 #include "model/EventType.h"
 #include "net/AddressPolicy.h"
+#include "signing/SchemeDescriptor.h"
 #include "signing/Secret.h"
 
 #include <QRegularExpression>
@@ -25,13 +26,13 @@ bool inRange(double v, double lo, double hi)
 
 QStringList WebhookValidator::reservedHeaders(const QString &p)
 {
-    return {QStringLiteral("Content-Type"), QStringLiteral("Content-Length"), QStringLiteral("Content-Encoding"),
-            QStringLiteral("Transfer-Encoding"), QStringLiteral("Connection"), QStringLiteral("Host"),
-            QStringLiteral("User-Agent"), QStringLiteral("Expect"), QStringLiteral("Upgrade"),
-            p + QStringLiteral("-Event"), p + QStringLiteral("-Id"), p + QStringLiteral("-Delivery-Id"),
-            p + QStringLiteral("-Timestamp"), p + QStringLiteral("-Signature"),
-            QStringLiteral("webhook-id"), QStringLiteral("webhook-timestamp"), QStringLiteral("webhook-signature"),
-            QStringLiteral("X-Hub-Signature-256"), QStringLiteral("Stripe-Signature")};
+    // The headers of every scheme, whichever one this webhook uses.
+    return QStringList{QStringLiteral("Content-Type"), QStringLiteral("Content-Length"), QStringLiteral("Content-Encoding"),
+                       QStringLiteral("Transfer-Encoding"), QStringLiteral("Connection"), QStringLiteral("Host"),
+                       QStringLiteral("User-Agent"), QStringLiteral("Expect"), QStringLiteral("Upgrade"),
+                       p + QStringLiteral("-Event"), p + QStringLiteral("-Id"), p + QStringLiteral("-Delivery-Id"),
+                       p + QStringLiteral("-Timestamp")}
+        + SchemeDescriptor::headerNames(p);
 }
 
 bool WebhookValidator::isHeaderToken(QStringView name)
@@ -157,9 +158,10 @@ Status WebhookValidator::validateSecret(Scheme scheme, const QString &secret)
     }
     if (secret.front().isSpace() || secret.back().isSpace())
         return invalid("secret", tr("must not start or end with a space"));
-    if (scheme == Scheme::Standard) {
+    const SchemeDescriptor *d = SchemeDescriptor::find(scheme);
+    if (d && d->key == SecretKey::WhsecBase64) {
         QString why;
-        const auto key = Secret::standardKey(secret, &why);
+        const auto key = d->hmacKey(secret, &why);
         if (!key)
             return invalid("secret", tr("is not a Standard Webhooks secret (whsec_ + base64): %1").arg(Secret::translatedError(why)));
         if (key->size() < 16 || key->size() > 64)

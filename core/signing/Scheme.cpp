@@ -1,69 +1,34 @@
 #include "Scheme.h"
 
-#include <array>
+#include "signing/SchemeDescriptor.h"
 
 namespace hookline {
 
-namespace {
-
-struct SchemeEntry final {
-    Scheme scheme;
-    QStringView name;
-};
-
-// Single source of truth for the name <-> enum mapping.
-constexpr std::array<SchemeEntry, 6> kSchemes{{
-    {Scheme::Standard, u"standard"},
-    {Scheme::HmacHex, u"hmac-hex"},
-    {Scheme::HmacBase64, u"hmac-base64"},
-    {Scheme::Timestamped, u"timestamped"},
-    {Scheme::Github, u"github"},
-    {Scheme::Stripe, u"stripe"},
-}};
-
-} // namespace
-
 QString schemeName(Scheme scheme)
 {
-    for (const SchemeEntry &entry : kSchemes) {
-        if (entry.scheme == scheme)
-            return entry.name.toString();
-    }
-    // Only reachable with a value cast from an out-of-range integer.
-    return QString();
+    const SchemeDescriptor *d = SchemeDescriptor::find(scheme);
+    return d ? d->name.toString() : QString();
 }
 
 std::optional<Scheme> schemeFromName(QStringView name)
 {
-    for (const SchemeEntry &entry : kSchemes) {
-        if (entry.name == name)
-            return entry.scheme;
-    }
-    return std::nullopt;
+    const SchemeDescriptor *d = SchemeDescriptor::find(name);
+    return d ? std::optional<Scheme>(d->scheme) : std::nullopt;
 }
 
 QStringList schemeNames()
 {
     QStringList names;
-    names.reserve(qsizetype(kSchemes.size()));
-    for (const SchemeEntry &entry : kSchemes)
-        names.append(entry.name.toString());
+    names.reserve(qsizetype(SchemeDescriptor::all().size()));
+    for (const SchemeDescriptor &d : SchemeDescriptor::all())
+        names.append(d.name.toString());
     return names;
 }
 
 bool schemeUsesTimestamp(Scheme scheme)
 {
-    switch (scheme) {
-    case Scheme::Standard:
-    case Scheme::Timestamped:
-    case Scheme::Stripe:
-        return true;
-    case Scheme::HmacHex:
-    case Scheme::HmacBase64:
-    case Scheme::Github:
-        return false;
-    }
-    return false;
+    const SchemeDescriptor *d = SchemeDescriptor::find(scheme);
+    return d && d->usesTimestamp();
 }
 
 } // namespace hookline

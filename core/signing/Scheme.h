@@ -8,8 +8,9 @@
 
 namespace hookline {
 
-// How a delivery is signed. Chosen per webhook; the enumerator order is the
-// order of schemeNames() (and of the pickers built from it), so keep them in step.
+// How a delivery is signed. Chosen per webhook. What each scheme is (its
+// name, headers, signed bytes, encoding, key) is its SchemeDescriptor; the
+// table there lists them in this order, which the build checks.
 enum class Scheme { Standard, HmacHex, HmacBase64, Timestamped, Github, Stripe };
 
 // Stable lowercase names ("standard", "hmac-hex", "hmac-base64", "timestamped",
@@ -21,7 +22,7 @@ QString schemeName(Scheme scheme);
 // typo in a config file is reported rather than silently signing differently.
 std::optional<Scheme> schemeFromName(QStringView name);
 
-// All six names, in the table's order (for UI pickers and CLI help).
+// Every name, in the table's order (for UI pickers and CLI help).
 QStringList schemeNames();
 
 // True for the schemes whose signed bytes include a timestamp and whose

@@ -9,7 +9,7 @@
 namespace hookline {
 
 // Webhook signing secrets. A secret is a string the receiver pastes into their
-// code; how it becomes an HMAC key depends on the scheme (see Signer.h):
+// code; how it becomes an HMAC key depends on the scheme (SchemeDescriptor::key):
 // `standard` base64-decodes it, every other scheme uses its UTF-8 bytes as-is.
 class Secret final {
 public:

@@ -1,7 +1,7 @@
 #include "Signer.h"
 
 #include "signing/Hmac.h"
-#include "signing/Secret.h"
+#include "signing/SchemeDescriptor.h"
 
 #include <algorithm>
 
@@ -47,34 +47,30 @@ QByteArray normalizedPrefix(QByteArrayView prefix)
     return p;
 }
 
-bool usesPrefix(Scheme scheme)
+QByteArray encoded(SignatureEncoding encoding, const QByteArray &digest)
 {
-    return scheme == Scheme::HmacHex || scheme == Scheme::HmacBase64 || scheme == Scheme::Timestamped;
+    return encoding == SignatureEncoding::Base64 ? digest.toBase64() : digest.toHex();
 }
 
-// Schemes with room for several signatures in their header.
-bool signsWithEverySecret(Scheme scheme)
+// The signature header's value: the timestamp entry, if the format has one,
+// then one tagged signature per digest.
+QByteArray signatureValue(const SignatureFormat &format, const QList<QByteArray> &digests, const QByteArray &ts)
 {
-    return scheme == Scheme::Standard || scheme == Scheme::Stripe;
+    QByteArrayList entries;
+    if (!format.timestampTag.isEmpty())
+        entries.append(format.timestampTag.toByteArray() + ts);
+    for (const QByteArray &d : digests)
+        entries.append(format.tag.toByteArray() + encoded(format.encoding, d));
+    // A format without a separator has one entry (the table is checked for it).
+    return format.separator != 0 ? entries.join(format.separator) : entries.join();
 }
 
 } // namespace
 
 QByteArray Signer::signedContent(Scheme scheme, const SignRequest &request)
 {
-    const QByteArray ts = QByteArray::number(request.timestamp);
-    switch (scheme) {
-    case Scheme::Standard:
-        return request.messageId + '.' + ts + '.' + request.body;
-    case Scheme::Timestamped:
-    case Scheme::Stripe:
-        return ts + '.' + request.body;
-    case Scheme::HmacHex:
-    case Scheme::HmacBase64:
-    case Scheme::Github:
-        return request.body;
-    }
-    return request.body;
+    const SchemeDescriptor *d = SchemeDescriptor::find(scheme);
+    return d ? d->signedContent(request.messageId, request.timestamp, request.body) : request.body;
 }
 
 SignResult Signer::sign(Scheme scheme, const QStringList &secrets, const SignRequest &request)
@@ -86,33 +82,34 @@ SignResult Signer::sign(Scheme scheme, const QStringList &secrets, const SignReq
         result.signedContent.clear();
         return result;
     };
-    const QString name = schemeName(scheme);
-    if (name.isEmpty())
+    const SchemeDescriptor *d = SchemeDescriptor::find(scheme);
+    if (!d)
         return fail(QStringLiteral("unknown signature scheme"));
+    const QString name = d->name.toString();
 
     // Which secrets sign: all (deduplicated, order kept) or just the newest.
     QStringList signing;
     for (const QString &secret : secrets) {
         if (!signing.contains(secret))
             signing.append(secret);
-        if (!signsWithEverySecret(scheme))
+        if (!d->signsWithEverySecret())
             break;
     }
     if (signing.isEmpty())
         return fail(QStringLiteral("no signing secret"));
 
-    if (schemeUsesTimestamp(scheme) && request.timestamp <= 0)
+    if (d->usesTimestamp() && request.timestamp <= 0)
         return fail(name + QStringLiteral(" signing needs a timestamp (unix seconds)"));
 
-    if (scheme == Scheme::Standard) {
+    if (d->usesMessageId()) {
         if (request.messageId.isEmpty())
-            return fail(QStringLiteral("standard signing needs a message id"));
+            return fail(name + QStringLiteral(" signing needs a message id"));
         if (!isSafeHeaderValue(request.messageId))
             return fail(QStringLiteral("the message id contains control characters"));
     }
 
     QByteArray prefix;
-    if (usesPrefix(scheme)) {
+    if (d->usesPrefix()) {
         prefix = normalizedPrefix(request.headerPrefix);
         if (prefix.isEmpty())
             return fail(QStringLiteral("the header prefix is empty"));
@@ -120,7 +117,7 @@ SignResult Signer::sign(Scheme scheme, const QStringList &secrets, const SignReq
             return fail(QStringLiteral("the header prefix is not a valid header name (use letters, digits and '-')"));
     }
 
-    result.signedContent = signedContent(scheme, request);
+    result.signedContent = d->signedContent(request.messageId, request.timestamp, request.body);
 
     // One raw digest per signing secret, newest first.
     QList<QByteArray> digests;
@@ -133,59 +130,31 @@ SignResult Signer::sign(Scheme scheme, const QStringList &secrets, const SignReq
         if (secret.isEmpty())
             return fail(which + QStringLiteral("the secret is empty"));
 
-        QByteArray key;
-        if (scheme == Scheme::Standard) {
-            QString why;
-            const std::optional<QByteArray> decoded = Secret::standardKey(secret, &why);
-            if (!decoded)
-                return fail(which + why);
-            key = *decoded;
-        } else {
-            // Everything else, Stripe's whsec_ secrets included, keys HMAC with
-            // the secret string exactly as the receiver copied it.
-            key = secret.toUtf8();
-        }
-        const QByteArray digest = hmacSha256(key, result.signedContent);
+        QString why;
+        const std::optional<QByteArray> key = d->hmacKey(secret, &why);
+        if (!key)
+            return fail(which + why);
+        const QByteArray digest = hmacSha256(*key, result.signedContent);
         if (digest.isEmpty())
             return fail(QStringLiteral("HMAC-SHA256 computation failed"));
         digests.append(digest);
     }
 
     const QByteArray ts = QByteArray::number(request.timestamp);
-    HeaderList &h = result.headers;
-    switch (scheme) {
-    case Scheme::Standard: {
-        QByteArray value;
-        for (const QByteArray &d : digests) {
-            if (!value.isEmpty())
-                value += ' ';
-            value += "v1," + d.toBase64();
+    for (const SchemeHeader &h : d->headers) {
+        switch (h.carries) {
+        case SchemeHeader::Carries::Nothing:
+            break;
+        case SchemeHeader::Carries::MessageId:
+            result.headers.append({h.resolved(prefix), request.messageId});
+            break;
+        case SchemeHeader::Carries::Timestamp:
+            result.headers.append({h.resolved(prefix), ts});
+            break;
+        case SchemeHeader::Carries::Signature:
+            result.headers.append({h.resolved(prefix), signatureValue(d->signature, digests, ts)});
+            break;
         }
-        h.append({QByteArrayLiteral("webhook-id"), request.messageId});
-        h.append({QByteArrayLiteral("webhook-timestamp"), ts});
-        h.append({QByteArrayLiteral("webhook-signature"), value});
-        break;
-    }
-    case Scheme::HmacHex:
-        h.append({prefix + "-Signature", digests.first().toHex()});
-        break;
-    case Scheme::HmacBase64:
-        h.append({prefix + "-Signature", digests.first().toBase64()});
-        break;
-    case Scheme::Timestamped:
-        h.append({prefix + "-Signature", "sha256=" + digests.first().toHex()});
-        h.append({prefix + "-Timestamp", ts});
-        break;
-    case Scheme::Github:
-        h.append({QByteArrayLiteral("X-Hub-Signature-256"), "sha256=" + digests.first().toHex()});
-        break;
-    case Scheme::Stripe: {
-        QByteArray value = "t=" + ts;
-        for (const QByteArray &d : digests)
-            value += ",v1=" + d.toHex();
-        h.append({QByteArrayLiteral("Stripe-Signature"), value});
-        break;
-    }
     }
     return result;
 }

@@ -1,6 +1,7 @@
 #include "Verifier.h"
 
 #include "signing/Hmac.h"
+#include "signing/SchemeDescriptor.h"
 
 #include <QDateTime>
 
@@ -8,7 +9,6 @@ namespace hookline {
 
 namespace {
 
-constexpr QByteArrayView kSignatureSuffix = "-Signature";
 constexpr QByteArrayView kSha256Prefix = "sha256=";
 
 bool equalsCi(QByteArrayView a, QByteArrayView b)
@@ -26,12 +26,20 @@ std::optional<QByteArray> findHeader(const HeaderList &headers, QByteArrayView n
     return std::nullopt;
 }
 
-// Names that end in "-Signature" but belong to the fixed-name schemes, so they
-// are never read as "<P>-Signature".
-bool isWellKnownSignatureName(QByteArrayView name)
+// Fixed names of every scheme, and the headers they superseded: never read
+// as "<P>-Signature" even when they end that way (webhook-signature,
+// Stripe-Signature, X-Hub-Signature).
+bool isFixedSchemeHeader(QByteArrayView name)
 {
-    return equalsCi(name, "webhook-signature") || equalsCi(name, "Stripe-Signature")
-        || equalsCi(name, "X-Hub-Signature");
+    for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
+        for (const SchemeHeader &h : d.headers) {
+            if (h.isUsed() && !h.afterPrefix && equalsCi(name, h.name))
+                return true;
+        }
+        if (!d.superseded.name.isEmpty() && equalsCi(name, d.superseded.name))
+            return true;
+    }
+    return false;
 }
 
 struct PrefixedHeader final {
@@ -40,17 +48,16 @@ struct PrefixedHeader final {
     QByteArray value;
 };
 
-// Every "<P>-Signature" header, in order, excluding the well-known names.
-QList<PrefixedHeader> prefixedSignatures(const HeaderList &headers)
+// Every "<P><suffix>" header, in order, excluding the fixed names.
+QList<PrefixedHeader> prefixedHeaders(const HeaderList &headers, QByteArrayView suffix)
 {
     QList<PrefixedHeader> found;
     for (const auto &[rawName, value] : headers) {
         const QByteArray name = rawName.trimmed();
-        if (name.size() <= kSignatureSuffix.size() || isWellKnownSignatureName(name))
+        if (name.size() <= suffix.size() || isFixedSchemeHeader(name))
             continue;
-        const QByteArrayView tail = QByteArrayView(name).last(kSignatureSuffix.size());
-        if (equalsCi(tail, kSignatureSuffix))
-            found.append({name.chopped(kSignatureSuffix.size()), name, value.trimmed()});
+        if (equalsCi(QByteArrayView(name).last(suffix.size()), suffix))
+            found.append({name.chopped(suffix.size()), name, value.trimmed()});
     }
     return found;
 }
@@ -64,16 +71,17 @@ QByteArray normalizedPrefix(QByteArrayView prefix)
     return p;
 }
 
-// The "<P>-Signature" header to verify: the configured prefix's if present,
+// The "<P><suffix>" header to verify: the configured prefix's if present,
 // otherwise the first other one, because users paste headers from receivers
 // configured with a different prefix (X-FinSight, X-Audit-Trail, ...).
-std::optional<PrefixedHeader> findPrefixedSignature(const HeaderList &headers, QByteArrayView preferred)
+std::optional<PrefixedHeader> findPrefixedHeader(const HeaderList &headers, QByteArrayView preferred,
+                                                 QByteArrayView suffix)
 {
     const QByteArray prefix = normalizedPrefix(preferred);
-    const QByteArray preferredName = prefix + kSignatureSuffix;
+    const QByteArray preferredName = prefix + suffix.toByteArray();
     if (std::optional<QByteArray> value = findHeader(headers, preferredName))
         return PrefixedHeader{prefix, preferredName, *value};
-    const QList<PrefixedHeader> all = prefixedSignatures(headers);
+    const QList<PrefixedHeader> all = prefixedHeaders(headers, suffix);
     if (all.isEmpty())
         return std::nullopt;
     return all.first();
@@ -148,6 +156,71 @@ QString missingHeader(QByteArrayView name)
     return QStringLiteral("missing header ") + QString::fromLatin1(name);
 }
 
+// A bare signature of 32 bytes in the encoding, as detection recognises a
+// scheme whose entries have no tag.
+bool hasDigestShape(SignatureEncoding encoding, QByteArrayView value)
+{
+    return encoding == SignatureEncoding::Base64 ? isBase64Sha256(value) : isHexSha256(value);
+}
+
+QString shapeText(const SignatureFormat &format)
+{
+    if (!format.tag.isEmpty())
+        return QStringLiteral("a ") + QString::fromLatin1(format.tag) + QStringLiteral(" value");
+    return format.encoding == SignatureEncoding::Base64 ? QStringLiteral("44 base64 characters")
+                                                        : QStringLiteral("64 hex characters");
+}
+
+// A signature as compared. Hex compares case-insensitively and with or
+// without "sha256=": receivers differ and neither changes the signed bytes.
+QByteArray comparable(SignatureEncoding encoding, const QByteArray &signature)
+{
+    return encoding == SignatureEncoding::Hex ? stripSha256Prefix(signature).toLower() : signature;
+}
+
+struct Entries final {
+    QList<QByteArray> signatures;   // comparable()
+    std::optional<QByteArray> timestamp;
+};
+
+// Reads a signature header's value the way the format writes it. In a list,
+// entries with other tags (other versions, unknown keys) are ignored, as the
+// receivers' libraries do; the first timestamp entry counts.
+Entries readEntries(const SignatureFormat &format, const QByteArray &value)
+{
+    Entries e;
+    if (format.separator == 0) {
+        e.signatures.append(comparable(format.encoding, value));
+        return e;
+    }
+    for (const QByteArray &raw : value.split(format.separator)) {
+        const QByteArray entry = raw.trimmed();
+        if (!format.timestampTag.isEmpty() && entry.startsWith(format.timestampTag)) {
+            if (!e.timestamp)
+                e.timestamp = entry.sliced(format.timestampTag.size()).trimmed();
+        } else if (entry.startsWith(format.tag)) {
+            e.signatures.append(comparable(format.encoding, entry.sliced(format.tag.size()).trimmed()));
+        }
+    }
+    return e;
+}
+
+// "a, b or c"
+QString oneOf(const QStringList &items)
+{
+    if (items.size() < 2)
+        return items.join(QString());
+    return items.first(items.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" or ") + items.last();
+}
+
+// "is neither 64 hex characters nor 44 base64 characters nor a sha256= value"
+QString noneOf(const QStringList &shapes)
+{
+    if (shapes.size() == 1)
+        return QStringLiteral("is not ") + shapes.first();
+    return QStringLiteral("is neither ") + shapes.join(QStringLiteral(" nor "));
+}
+
 } // namespace
 
 std::optional<Scheme> Verifier::detect(const HeaderList &headers, QString *why)
@@ -159,34 +232,72 @@ std::optional<Scheme> Verifier::detect(const HeaderList &headers, QString *why)
     };
 
     // Fixed names first: they are unambiguous.
-    if (findHeader(headers, "webhook-signature"))
-        return Scheme::Standard;
-    if (findHeader(headers, "Stripe-Signature"))
-        return Scheme::Stripe;
-    if (findHeader(headers, "X-Hub-Signature-256"))
-        return Scheme::Github;
+    for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
+        const SchemeHeader &signature = d.signatureHeader();
+        if (!signature.afterPrefix && findHeader(headers, signature.name))
+            return d.scheme;
+    }
 
+    // Then every "<P>-Signature" header in turn, against each prefixed
+    // scheme: one whose entries carry a tag is known by it, one without by
+    // the shape of a bare digest; its other "<P>-…" headers must be there too.
     QString lastProblem;
-    for (const PrefixedHeader &h : prefixedSignatures(headers)) {
-        const QString name = QString::fromLatin1(h.name);
-        if (startsWithCi(h.value, kSha256Prefix)) {
-            if (findHeader(headers, QByteArray(h.prefix + "-Timestamp")))
-                return Scheme::Timestamped;
-            lastProblem = name + QStringLiteral(" has a sha256= value but there is no ")
-                + QString::fromLatin1(h.prefix) + QStringLiteral("-Timestamp header");
-            continue;
+    QList<QByteArrayView> suffixes;
+    for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
+        const SchemeHeader &signature = d.signatureHeader();
+        if (signature.afterPrefix && !suffixes.contains(signature.name))
+            suffixes.append(signature.name);
+    }
+    for (const QByteArrayView suffix : std::as_const(suffixes)) {
+        for (const PrefixedHeader &h : prefixedHeaders(headers, suffix)) {
+            const QString name = QString::fromLatin1(h.name);
+            QString problem;
+            QStringList shapes;
+            for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
+                const SchemeHeader &signature = d.signatureHeader();
+                if (!signature.afterPrefix || signature.name != suffix)
+                    continue;
+                const SignatureFormat &f = d.signature;
+                if (const QString shape = shapeText(f); !shapes.contains(shape))
+                    shapes.append(shape);
+                const bool looksLike = f.tag.isEmpty() ? hasDigestShape(f.encoding, h.value) : startsWithCi(h.value, f.tag);
+                if (!looksLike)
+                    continue;
+                QByteArray missing;
+                for (const SchemeHeader &other : d.headers) {
+                    if (other.isUsed() && other.carries != SchemeHeader::Carries::Signature
+                        && !findHeader(headers, other.resolved(h.prefix))) {
+                        missing = other.resolved(h.prefix);
+                        break;
+                    }
+                }
+                if (missing.isEmpty())
+                    return d.scheme;
+                problem = name + QStringLiteral(" has ") + shapeText(f) + QStringLiteral(" but there is no ")
+                    + QString::fromLatin1(missing) + QStringLiteral(" header");
+            }
+            lastProblem = problem.isEmpty() ? name + u' ' + noneOf(shapes) : problem;
         }
-        if (isHexSha256(h.value))
-            return Scheme::HmacHex;
-        if (isBase64Sha256(h.value))
-            return Scheme::HmacBase64;
-        lastProblem = name + QStringLiteral(" is neither 64 hex characters nor 44 base64 characters");
     }
     if (!lastProblem.isEmpty())
         return explain(lastProblem);
-    if (findHeader(headers, "X-Hub-Signature"))
-        return explain(QStringLiteral("only X-Hub-Signature (SHA-1) is present; the github scheme uses X-Hub-Signature-256"));
-    return explain(QStringLiteral("no signature header (webhook-signature, Stripe-Signature, X-Hub-Signature-256 or *-Signature)"));
+
+    for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
+        if (!d.superseded.name.isEmpty() && findHeader(headers, d.superseded.name)) {
+            return explain(QStringLiteral("only %1 (%2) is present; the %3 scheme uses %4")
+                               .arg(QString::fromLatin1(d.superseded.name), QString::fromLatin1(d.superseded.what),
+                                    d.name.toString(), QString::fromLatin1(d.signatureHeader().name)));
+        }
+    }
+    QStringList expected;
+    for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
+        const SchemeHeader &signature = d.signatureHeader();
+        if (!signature.afterPrefix && !expected.contains(QString::fromLatin1(signature.name)))
+            expected.append(QString::fromLatin1(signature.name));
+    }
+    for (const QByteArrayView suffix : std::as_const(suffixes))
+        expected.append(u'*' + QString::fromLatin1(suffix));
+    return explain(QStringLiteral("no signature header (") + oneOf(expected) + u')');
 }
 
 VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &request)
@@ -206,113 +317,75 @@ VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &reques
             return fail(QStringLiteral("could not detect the signature scheme: ") + why);
     }
     r.scheme = scheme;
+    const SchemeDescriptor *d = SchemeDescriptor::find(*scheme);
+    if (!d)
+        return fail(QStringLiteral("unknown signature scheme"));
 
     SignRequest signRequest;
     signRequest.body = request.body;
-    QByteArray signatureHeader;      // the name Signer will use for the value we compare
-    QList<QByteArray> candidates;    // given signatures, in the encoding Signer emits
+    QByteArray prefix = normalizedPrefix(request.headerPrefix);  // <P> of the scheme's "<P>-…" headers, as received
     QByteArray timestampText;        // for timestamped schemes
     QString timestampSource;         // where timestampText came from, for reasons
 
-    switch (*scheme) {
-    case Scheme::Standard: {
-        const auto id = findHeader(request.headers, "webhook-id");
-        const auto ts = findHeader(request.headers, "webhook-timestamp");
-        const auto sig = findHeader(request.headers, "webhook-signature");
-        if (!sig)
-            return fail(missingHeader("webhook-signature"));
-        r.given = *sig;
-        if (!id)
-            return fail(missingHeader("webhook-id"));
-        if (!ts)
-            return fail(missingHeader("webhook-timestamp"));
-        signRequest.messageId = *id;
-        timestampText = *ts;
-        timestampSource = QStringLiteral("webhook-timestamp");
-        signatureHeader = "webhook-signature";
-        // "v1,<b64> v1,<b64>": space separated, other versions ignored, as the
-        // Standard Webhooks libraries do.
-        for (const QByteArray &entry : sig->split(' ')) {
-            if (entry.startsWith("v1,"))
-                candidates.append(entry.sliced(3));
-        }
-        if (candidates.isEmpty())
-            return fail(QStringLiteral("webhook-signature has no v1, entry"));
-        break;
-    }
-    case Scheme::Stripe: {
-        const auto sig = findHeader(request.headers, "Stripe-Signature");
-        if (!sig)
-            return fail(missingHeader("Stripe-Signature"));
-        r.given = *sig;
-        signatureHeader = "Stripe-Signature";
-        timestampSource = QStringLiteral("the t= value of Stripe-Signature");
-        bool haveTimestamp = false;
-        // "t=<ts>,v1=<hex>,v1=<hex>[,v0=...]": unknown keys are ignored, as
-        // Stripe's libraries do.
-        for (const QByteArray &rawItem : sig->split(',')) {
-            const QByteArray item = rawItem.trimmed();
-            const qsizetype eq = item.indexOf('=');
-            if (eq < 0)
-                continue;
-            const QByteArray key = item.first(eq).trimmed();
-            const QByteArray value = item.sliced(eq + 1).trimmed();
-            if (key == "t" && !haveTimestamp) {
-                timestampText = value;
-                haveTimestamp = true;
-            } else if (key == "v1") {
-                candidates.append(value.toLower());
+    // The signature header first, then the others the scheme sends.
+    const SchemeHeader &signature = d->signatureHeader();
+    std::optional<QByteArray> given;
+    if (signature.afterPrefix) {
+        const std::optional<PrefixedHeader> found = findPrefixedHeader(request.headers, request.headerPrefix, signature.name);
+        if (!found)
+            return fail(missingHeader(signature.resolved(prefix)));
+        prefix = found->prefix;
+        signRequest.headerPrefix = prefix;
+        given = found->value;
+    } else {
+        given = findHeader(request.headers, signature.name);
+        if (!given) {
+            QString reason = missingHeader(signature.name);
+            if (!d->superseded.name.isEmpty() && findHeader(request.headers, d->superseded.name)) {
+                reason += QStringLiteral(" (only the %1 %2 is present)")
+                              .arg(QString::fromLatin1(d->superseded.what), QString::fromLatin1(d->superseded.name));
             }
-        }
-        if (!haveTimestamp)
-            return fail(QStringLiteral("Stripe-Signature has no t= timestamp"));
-        if (candidates.isEmpty())
-            return fail(QStringLiteral("Stripe-Signature has no v1= signature"));
-        break;
-    }
-    case Scheme::Github: {
-        const auto sig = findHeader(request.headers, "X-Hub-Signature-256");
-        if (!sig) {
-            QString reason = missingHeader("X-Hub-Signature-256");
-            if (findHeader(request.headers, "X-Hub-Signature"))
-                reason += QStringLiteral(" (only the SHA-1 X-Hub-Signature is present)");
             return fail(reason);
         }
-        r.given = *sig;
-        signatureHeader = "X-Hub-Signature-256";
-        candidates.append(stripSha256Prefix(*sig).toLower());
-        break;
     }
-    case Scheme::Timestamped:
-    case Scheme::HmacHex:
-    case Scheme::HmacBase64: {
-        const std::optional<PrefixedHeader> sig = findPrefixedSignature(request.headers, request.headerPrefix);
-        if (!sig)
-            return fail(missingHeader(QByteArray(normalizedPrefix(request.headerPrefix) + kSignatureSuffix)));
-        r.given = sig->value;
-        signRequest.headerPrefix = sig->prefix;
-        signatureHeader = sig->prefix + kSignatureSuffix;
-        if (*scheme == Scheme::HmacBase64) {
-            candidates.append(sig->value);
+    // The name Signer will use for the value we compare.
+    const QByteArray signatureHeader = signature.resolved(prefix);
+    r.given = *given;
+
+    for (const SchemeHeader &h : d->headers) {
+        if (h.carries != SchemeHeader::Carries::MessageId && h.carries != SchemeHeader::Carries::Timestamp)
+            continue;
+        const QByteArray name = h.resolved(prefix);
+        const std::optional<QByteArray> value = findHeader(request.headers, name);
+        if (!value)
+            return fail(missingHeader(name));
+        if (h.carries == SchemeHeader::Carries::MessageId) {
+            signRequest.messageId = *value;
         } else {
-            // Hex compares case-insensitively and with or without "sha256=":
-            // receivers differ and neither changes the signed bytes.
-            candidates.append(stripSha256Prefix(sig->value).toLower());
-        }
-        if (*scheme == Scheme::Timestamped) {
-            const QByteArray name = sig->prefix + "-Timestamp";
-            const auto ts = findHeader(request.headers, name);
-            if (!ts)
-                return fail(missingHeader(name));
-            timestampText = *ts;
+            timestampText = *value;
             timestampSource = QString::fromLatin1(name);
         }
-        break;
     }
+
+    const SignatureFormat &format = d->signature;
+    const Entries entries = readEntries(format, *given);
+    if (!format.timestampTag.isEmpty()) {
+        if (!entries.timestamp) {
+            return fail(QString::fromLatin1(signatureHeader) + QStringLiteral(" has no ")
+                        + QString::fromLatin1(format.timestampTag) + QStringLiteral(" timestamp"));
+        }
+        timestampText = *entries.timestamp;
+        timestampSource = QStringLiteral("the ") + QString::fromLatin1(format.timestampTag)
+            + QStringLiteral(" value of ") + QString::fromLatin1(signatureHeader);
+    }
+    const QList<QByteArray> &candidates = entries.signatures;   // given signatures, comparable()
+    if (candidates.isEmpty()) {
+        return fail(QString::fromLatin1(signatureHeader) + QStringLiteral(" has no ")
+                    + QString::fromLatin1(format.entryName));
     }
 
     std::optional<qint64> timestamp;
-    if (schemeUsesTimestamp(*scheme)) {
+    if (d->usesTimestamp()) {
         timestamp = parseTimestamp(timestampText);
         if (!timestamp) {
             return fail(timestampSource + u' ' + quoted(timestampText)
@@ -328,28 +401,13 @@ VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &reques
         return fail(signed_.error);
     r.signedContent = signed_.signedContent;
     r.expected = findHeader(signed_.headers, signatureHeader).value_or(QByteArray());
-
-    QByteArray expectedSignature = r.expected;
-    switch (*scheme) {
-    case Scheme::Standard:
-        expectedSignature = r.expected.sliced(3); // "v1,"
-        break;
-    case Scheme::Stripe:
-        expectedSignature = r.expected.sliced(r.expected.indexOf(",v1=") + 4);
-        break;
-    case Scheme::Timestamped:
-    case Scheme::Github:
-        expectedSignature = stripSha256Prefix(r.expected);
-        break;
-    case Scheme::HmacHex:
-    case Scheme::HmacBase64:
-        break;
-    }
+    // Our own value, read like the received one: its one signature.
+    const QByteArray expectedSignature = readEntries(format, r.expected).signatures.value(0);
 
     // Compare against every candidate without stopping at the first match:
     // the number of entries is public, the position of a match need not be.
     bool matched = false;
-    for (const QByteArray &candidate : std::as_const(candidates))
+    for (const QByteArray &candidate : candidates)
         matched = constantTimeEquals(candidate, expectedSignature) || matched;
 
     QString timestampProblem;

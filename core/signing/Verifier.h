@@ -13,13 +13,13 @@ namespace hookline {
 struct VerifyRequest final {
     HeaderList headers;     // as received; names are matched case-insensitively
     QByteArray body;        // the exact bytes received
-    // Preferred <P> for hmac-hex / hmac-base64 / timestamped. If no
+    // Preferred <P> for the schemes with "<P>-…" headers. If no
     // "<P>-Signature" header exists, any other "*-Signature" header is used, so
     // a pasted X-FinSight-Signature verifies without configuring the prefix.
     QByteArray headerPrefix = QByteArrayLiteral("X-Webhook");
     std::optional<Scheme> scheme;   // unset: Verifier::detect() picks it
     qint64 now = 0;                 // unix seconds; 0 -> current time
-    // Allowed |now - timestamp| for standard, timestamped and stripe, checked
+    // Allowed |now - timestamp| for the schemes that sign one, checked
     // both ways: too old is a replay, too new is a skewed or forged clock.
     // A negative value disables the check (e.g. re-verifying an old delivery
     // from the log).
@@ -44,14 +44,15 @@ public:
 
     static VerifyResult verify(const QString &secret, const VerifyRequest &request);
 
-    // Guesses the scheme from header names and values (names case-insensitive):
-    //   webhook-signature                                  -> standard
-    //   Stripe-Signature                                   -> stripe
-    //   X-Hub-Signature-256                                -> github
-    //   <P>-Signature "sha256=..." plus <P>-Timestamp      -> timestamped
-    //   <P>-Signature of 64 hex characters                 -> hmac-hex
-    //   <P>-Signature of 44 base64 characters (32 bytes)   -> hmac-base64
-    // <P> is any prefix. On failure `why` (if set) says what was seen.
+    // Guesses the scheme from header names and values (names case-insensitive),
+    // reading the SchemeDescriptor table. A scheme's fixed signature header
+    // names it (webhook-signature -> standard, X-Hub-Signature-256 -> github,
+    // Stripe-Signature -> stripe). Otherwise each "<P>-Signature", <P> being
+    // any prefix, is matched against the prefixed schemes: by the tag of its
+    // value ("sha256=..." -> timestamped), or without a tag by the shape of a
+    // bare digest (64 hex characters -> hmac-hex, 44 base64 -> hmac-base64),
+    // and only if the scheme's other headers (<P>-Timestamp) are there too.
+    // On failure `why` (if set) says what was seen.
     //
     // Detection is for tooling (pasted headers, "which scheme is this?"). A
     // production receiver must pin VerifyRequest::scheme: the timestamped

@@ -6,6 +6,7 @@
 #include "engine/Transformer.h"
 #include "service/EventService.h"
 #include "service/WebhookService.h"
+#include "signing/SchemeDescriptor.h"
 #include "widgets/DurationEdit.h"
 #include "widgets/EventTypeTree.h"
 #include "widgets/HeadersEditor.h"
@@ -13,6 +14,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -95,16 +97,11 @@ void WebhookForm::buildUi()
     m_generalProblem = problemLabel(tr("General settings problem"));
     m_description = named(new QLineEdit, tr("Description"));
     m_scheme = named(new QComboBox, tr("Signing scheme"), tr("How deliveries are signed; pick what the receiver verifies"));
-    const QList<QPair<Scheme, QString>> schemes{
-        {Scheme::Standard, tr("Standard Webhooks (webhook-signature)")},
-        {Scheme::HmacHex, tr("HMAC-SHA256, hex (<P>-Signature)")},
-        {Scheme::HmacBase64, tr("HMAC-SHA256, base64 (<P>-Signature)")},
-        {Scheme::Timestamped, tr("Timestamped, sha256= (<P>-Signature, <P>-Timestamp)")},
-        {Scheme::Github, tr("GitHub (X-Hub-Signature-256)")},
-        {Scheme::Stripe, tr("Stripe (Stripe-Signature)")},
-    };
-    for (const auto &[scheme, label] : schemes)
-        m_scheme->addItem(label, schemeName(scheme));
+    for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
+        m_scheme->addItem(QCoreApplication::translate(SchemeDescriptor::kTranslationContext, d.label), d.name.toString());
+        m_scheme->setItemData(m_scheme->count() - 1, QCoreApplication::translate(SchemeDescriptor::kTranslationContext, d.help),
+                              Qt::ToolTipRole);
+    }
     m_active = named(new QCheckBox(tr("Active")), tr("Active"), tr("Inactive webhooks receive nothing"));
     m_tenant = named(new QLineEdit, tr("Tenant"));
     auto *nameLabel = new QLabel(tr("&Name:"));
