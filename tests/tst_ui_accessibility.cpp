@@ -4,7 +4,7 @@
 // and Tab reaches the search box, the webhook list and the detail tabs.
 // Failures list every offender with its class, object name and parents.
 
-#include "support/TestDatabase.h"
+#include "support/WindowFixture.h"
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "dialogs/AboutDialog.h"
@@ -17,7 +17,6 @@
 #include "service/CatalogService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
-#include "store/Database.h"
 #include "store/Sql.h"
 #include "widgets/EventTypeTree.h"
 #include "widgets/HistoryView.h"
@@ -261,9 +260,7 @@ class TestUiAccessibility : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::shared_ptr<Installation> m_db;
-    std::unique_ptr<AppContext> m_context;
+    test::WindowFixture m_app;
     std::unique_ptr<MainWindow> m_window;
     QString m_first;
     QString m_second;
@@ -294,12 +291,10 @@ void TestUiAccessibility::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(u"hookline-tests"_s);
     QCoreApplication::setApplicationName(u"tst_ui_accessibility"_s);
-    QVERIFY(m_dir.isValid());
-    auto opened = test::openLoopbackInstallation(m_dir.filePath(u"a11y.db"_s));
+    const auto opened = m_app.open(u"a11y.db"_s);
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
-    m_db = *opened;
     {
-        auto db = m_db->connection();
+        auto db = m_app.connection();
         Webhook a;
         a.name = u"Orders"_s;
         a.url = u"http://127.0.0.1:9/orders"_s;
@@ -339,10 +334,9 @@ void TestUiAccessibility::initTestCase()
             m_delivery = id;
         }
     }
-    m_db->releaseThreadConnection();
-    m_context = std::make_unique<AppContext>(m_db, 1);
+    m_app.start();
 
-    m_window = std::make_unique<MainWindow>(*m_context);
+    m_window = std::make_unique<MainWindow>(m_app.context());
     m_window->resize(1400, 900);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -357,8 +351,7 @@ void TestUiAccessibility::initTestCase()
 void TestUiAccessibility::cleanupTestCase()
 {
     m_window.reset();
-    m_context.reset();
-    m_db.reset();
+    m_app.close();
 }
 
 void TestUiAccessibility::mainWindowControlsAreNamed()
@@ -603,7 +596,7 @@ void TestUiAccessibility::checkDialog(QDialog *dialog, const std::function<bool(
 
 void TestUiAccessibility::settingsDialogControlsAreNamed()
 {
-    auto dialog = std::make_unique<SettingsDialog>(*m_context, m_window.get());
+    auto dialog = std::make_unique<SettingsDialog>(m_app.context(), m_window.get());
     QLineEdit *prefix = nullptr;
     for (auto *e : dialog->findChildren<QLineEdit *>()) {
         if (e->accessibleName() == u"Header prefix"_s)
@@ -615,14 +608,14 @@ void TestUiAccessibility::settingsDialogControlsAreNamed()
 
 void TestUiAccessibility::sendEventDialogControlsAreNamed()
 {
-    auto dialog = std::make_unique<SendEventDialog>(*m_context, m_window.get());
+    auto dialog = std::make_unique<SendEventDialog>(m_app.context(), m_window.get());
     auto *d = dialog.get();
     checkDialog(d, [d] { return d->typeBox()->count() > 0; });
 }
 
 void TestUiAccessibility::catalogDialogControlsAreNamed()
 {
-    auto dialog = std::make_unique<CatalogDialog>(*m_context, m_window.get());
+    auto dialog = std::make_unique<CatalogDialog>(m_app.context(), m_window.get());
     auto *d = dialog.get();
     checkDialog(d, [d] { return d->table()->rowCount() > 0; });
 }
@@ -635,7 +628,7 @@ void TestUiAccessibility::aboutDialogControlsAreNamed()
 
 void TestUiAccessibility::attemptDialogControlsAreNamed()
 {
-    auto dialog = std::make_unique<AttemptDialog>(*m_context, m_delivery, m_window.get());
+    auto dialog = std::make_unique<AttemptDialog>(m_app.context(), m_delivery, m_window.get());
     auto *d = dialog.get();
     checkDialog(d, [d] { return d->attemptList()->count() > 0; });
 }
@@ -655,19 +648,19 @@ void TestUiAccessibility::dialogsKeyboard()
     std::unique_ptr<QDialog> dialog;
     std::function<bool()> loaded = [] { return true; };
     if (which == u"SettingsDialog"_s) {
-        dialog = std::make_unique<SettingsDialog>(*m_context, m_window.get());
+        dialog = std::make_unique<SettingsDialog>(m_app.context(), m_window.get());
     } else if (which == u"SendEventDialog"_s) {
-        auto *d = new SendEventDialog(*m_context, m_window.get());
+        auto *d = new SendEventDialog(m_app.context(), m_window.get());
         dialog.reset(d);
         loaded = [d] { return d->typeBox()->count() > 0; };
     } else if (which == u"CatalogDialog"_s) {
-        auto *d = new CatalogDialog(*m_context, m_window.get());
+        auto *d = new CatalogDialog(m_app.context(), m_window.get());
         dialog.reset(d);
         loaded = [d] { return d->table()->rowCount() > 0; };
     } else if (which == u"AboutDialog"_s) {
         dialog = std::make_unique<AboutDialog>(m_window.get());
     } else {
-        auto *d = new AttemptDialog(*m_context, m_delivery, m_window.get());
+        auto *d = new AttemptDialog(m_app.context(), m_delivery, m_window.get());
         dialog.reset(d);
         loaded = [d] { return d->attemptList()->count() > 0; };
     }

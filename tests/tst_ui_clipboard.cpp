@@ -3,14 +3,13 @@
 // only while the clipboard still holds it; the panel masks the secret until
 // revealed and copies it through Clipboard.
 
-#include "support/TestDatabase.h"
+#include "support/WindowFixture.h"
 #include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "Clipboard.h"
 #include "service/CatalogService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
-#include "store/Database.h"
 #include "widgets/SecretPanel.h"
 
 #include <QApplication>
@@ -69,9 +68,7 @@ private Q_SLOTS:
     void secretOnClipboardAtExitChild();
 
 private:
-    QTemporaryDir m_dir;
-    std::shared_ptr<Installation> m_db;
-    std::unique_ptr<AppContext> m_context;
+    test::WindowFixture m_app;
     Webhook m_webhook;
 };
 
@@ -79,12 +76,10 @@ void TestUiClipboard::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(clipboard());
-    QVERIFY(m_dir.isValid());
-    auto opened = test::openLoopbackInstallation(m_dir.filePath(u"clip.db"_s));
+    const auto opened = m_app.open(u"clip.db"_s);
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
-    m_db = *opened;
     {
-        auto db = m_db->connection();
+        auto db = m_app.connection();
         Webhook w;
         w.name = u"Secretive"_s;
         w.url = u"http://127.0.0.1:9/secret"_s;
@@ -94,8 +89,7 @@ void TestUiClipboard::initTestCase()
         m_webhook = *created;
         QVERIFY(m_webhook.secret.startsWith(u"whsec_"_s));
     }
-    m_db->releaseThreadConnection();
-    m_context = std::make_unique<AppContext>(m_db, 1);
+    m_app.start();
 }
 
 void TestUiClipboard::init()
@@ -114,8 +108,7 @@ void TestUiClipboard::cleanup()
 
 void TestUiClipboard::cleanupTestCase()
 {
-    m_context.reset();
-    m_db.reset();
+    m_app.close();
 }
 
 void TestUiClipboard::secretIsMarkedForPasswordManagers()
@@ -225,7 +218,7 @@ void TestUiClipboard::newSecretRestartsDelay()
 
 void TestUiClipboard::panelMasksSecret()
 {
-    SecretPanel panel(*m_context);
+    SecretPanel panel(m_app.context());
     panel.setWebhook(m_webhook);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -241,7 +234,7 @@ void TestUiClipboard::panelMasksSecret()
 
 void TestUiClipboard::panelRevealToggles()
 {
-    SecretPanel panel(*m_context);
+    SecretPanel panel(m_app.context());
     panel.setWebhook(m_webhook);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -268,7 +261,7 @@ void TestUiClipboard::panelRevealToggles()
 
 void TestUiClipboard::panelCopyUsesClipboard()
 {
-    SecretPanel panel(*m_context);
+    SecretPanel panel(m_app.context());
     panel.setWebhook(m_webhook);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -290,7 +283,7 @@ void TestUiClipboard::panelCopyUsesClipboard()
 
 void TestUiClipboard::panelWithoutWebhookOffersNothing()
 {
-    SecretPanel panel(*m_context);
+    SecretPanel panel(m_app.context());
     panel.setWebhook(Webhook{});
     QVERIFY(!panel.copyButton()->isEnabled());
     QVERIFY(!panel.revealButton()->isEnabled());
@@ -301,11 +294,11 @@ void TestUiClipboard::panelWithoutWebhookOffersNothing()
 
 void TestUiClipboard::panelRotate()
 {
-    SecretPanel panel(*m_context);
+    SecretPanel panel(m_app.context());
     panel.setWebhook(m_webhook);
     panel.setGraceSeconds(3600);
     QSignalSpy rotated(&panel, &SecretPanel::rotated);
-    QSignalSpy changed(m_context.get(), &AppContext::webhooksChanged);
+    QSignalSpy changed(&m_app.context(), &AppContext::webhooksChanged);
     panel.rotateConfirmed();
     QVERIFY(!panel.rotateButton()->isEnabled()); // while rotating
     QVERIFY(rotated.wait(kTimeout));
@@ -332,7 +325,7 @@ void TestUiClipboard::panelRotate()
 void TestUiClipboard::panelRotationSurvivesReload()
 {
     QWidget window;
-    auto *panel = new SecretPanel(*m_context, &window);
+    auto *panel = new SecretPanel(m_app.context(), &window);
     auto *layout = new QVBoxLayout(&window);
     layout->addWidget(panel);
     window.show();
@@ -354,7 +347,7 @@ void TestUiClipboard::panelRotationSurvivesReload()
     // The reload, as the window does it.
     Result<Webhook> reloaded = Error::database(u"not loaded"_s);
     QEventLoop loop;
-    m_context->db().run<Result<Webhook>>([id = m_webhook.id](QSqlDatabase db) { return WebhookService(db).get(id); }, this,
+    m_app.context().db().run<Result<Webhook>>([id = m_webhook.id](QSqlDatabase db) { return WebhookService(db).get(id); }, this,
                                          [&](Result<Webhook> w) { reloaded = std::move(w); loop.quit(); });
     loop.exec();
     QVERIFY(reloaded);

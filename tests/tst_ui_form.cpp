@@ -3,7 +3,7 @@
 // saving through the executor), the event checkbox tree (tristate groups,
 // group.* patterns, "All events") and the retry timeline preview.
 
-#include "support/TestDatabase.h"
+#include "support/WindowFixture.h"
 #include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "model/EventType.h"
@@ -11,7 +11,6 @@
 #include "service/Settings.h"
 #include "service/WebhookService.h"
 #include "signing/SchemeDescriptor.h"
-#include "store/Database.h"
 #include "widgets/EventTypeTree.h"
 #include "widgets/HeadersEditor.h"
 #include "widgets/RetryTimeline.h"
@@ -52,16 +51,14 @@ class TestUiForm : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::shared_ptr<Installation> m_db;
-    std::unique_ptr<AppContext> m_context;
+    test::WindowFixture m_app;
     QList<EventType> m_types;
     WebhookValidator::Context m_validation;
 
     // A form as the main window sets it up: catalog and validation context loaded.
     std::unique_ptr<WebhookForm> makeForm(const WebhookValidator::Context &validation)
     {
-        auto form = std::make_unique<WebhookForm>(*m_context);
+        auto form = std::make_unique<WebhookForm>(m_app.context());
         form->setValidationContext(validation);
         form->setCatalog(m_types);
         return form;
@@ -108,12 +105,10 @@ private Q_SLOTS:
 void TestUiForm::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
-    QVERIFY(m_dir.isValid());
-    auto opened = test::openLoopbackInstallation(m_dir.filePath(u"form.db"_s));
+    const auto opened = m_app.open(u"form.db"_s);
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
-    m_db = *opened;
     {
-        auto db = m_db->connection();
+        auto db = m_app.connection();
         auto types = CatalogService(db).list();
         QVERIFY(types);
         m_types = *types;
@@ -122,21 +117,19 @@ void TestUiForm::initTestCase()
         m_validation = *validation;
         QVERIFY(m_validation.allowInsecureUrls && m_validation.allowPrivateAddresses);
     }
-    m_db->releaseThreadConnection();
-    m_context = std::make_unique<AppContext>(m_db, 1);
+    m_app.start();
 }
 
 void TestUiForm::cleanupTestCase()
 {
-    m_context.reset();
-    m_db.reset();
+    m_app.close();
 }
 
 Webhook TestUiForm::createWebhook(Webhook w)
 {
     Result<Webhook> created = Error::database(u"not run"_s);
     QEventLoop loop;
-    m_context->db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).create(w); }, this,
+    m_app.context().db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).create(w); }, this,
                                          [&](Result<Webhook> r) { created = std::move(r); loop.quit(); });
     QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
     loop.exec();
@@ -540,7 +533,7 @@ void TestUiForm::saveCreatesWebhook()
     QCOMPARE(group->checkState(), Qt::Checked);
     QVERIFY2(form->saveButton()->isEnabled(), qPrintable(form->problem()));
     QSignalSpy saved(form.get(), &WebhookForm::saved);
-    QSignalSpy changed(m_context.get(), &AppContext::webhooksChanged);
+    QSignalSpy changed(&m_app.context(), &AppContext::webhooksChanged);
     QTest::mouseClick(form->saveButton(), Qt::LeftButton);
     QVERIFY(!form->saveButton()->isEnabled()); // while saving
     QVERIFY(saved.wait(kTimeout));
@@ -552,7 +545,7 @@ void TestUiForm::saveCreatesWebhook()
 
     QList<Webhook> list;
     QEventLoop loop;
-    m_context->db().run<QList<Webhook>>(
+    m_app.context().db().run<QList<Webhook>>(
         [](QSqlDatabase db) {
             auto l = WebhookService(db).list();
             return l ? *l : QList<Webhook>{};

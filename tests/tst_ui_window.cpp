@@ -3,7 +3,7 @@
 // receiver, a rotation, the history, and the dialogs. Each test is one defect
 // that user met; each fails on the window as it was before its fix.
 
-#include "support/TestDatabase.h"
+#include "support/WindowFixture.h"
 #include "support/TestReceiver.h"
 #include "support/WidgetLookup.h"
 #include "AppContext.h"
@@ -65,9 +65,7 @@ class TestUiWindow : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::shared_ptr<Installation> m_db;
-    std::unique_ptr<AppContext> m_context;
+    test::WindowFixture m_app;
     std::unique_ptr<MainWindow> m_window;
     test::TestReceiver m_receiver;
     QString m_first;
@@ -104,14 +102,14 @@ QString TestUiWindow::createByService(const QString &name, const QString &path)
     w.name = name;
     w.url = m_receiver.url(path);
     w.events = {u"lead.*"_s};
-    m_context->db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).create(w); }, this,
+    m_app.context().db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).create(w); }, this,
                                          [&](Result<Webhook> r) {
                                              id = r ? r->id : QString();
                                              loop.quit();
                                          });
     QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
     loop.exec();
-    m_context->notifyWebhooksChanged();
+    m_app.context().notifyWebhooksChanged();
     return id;
 }
 
@@ -132,14 +130,11 @@ void TestUiWindow::initTestCase()
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     QVERIFY(Translations::install(QLocale(QLocale::English))); // English plural forms, as the application has them
     QVERIFY(m_receiver.listen());
-    QVERIFY(m_dir.isValid());
-    auto opened = test::openLoopbackInstallation(m_dir.filePath(u"window.db"_s));
+    const auto opened = m_app.open(u"window.db"_s);
     QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
-    m_db = *opened;
-    m_db->releaseThreadConnection();
-    m_context = std::make_unique<AppContext>(m_db, 1);
-    m_context->engine().start();
-    m_window = std::make_unique<MainWindow>(*m_context);
+    m_app.start();
+    m_app.context().engine().start();
+    m_window = std::make_unique<MainWindow>(m_app.context());
     m_window->resize(1400, 860);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -149,8 +144,7 @@ void TestUiWindow::initTestCase()
 void TestUiWindow::cleanupTestCase()
 {
     m_window.reset();
-    m_context.reset();
-    m_db.reset();
+    m_app.close();
 }
 
 // A first start: what a webhook is and a button, not an empty form in red.
@@ -170,7 +164,7 @@ void TestUiWindow::firstStartShowsEmptyState()
     QVERIFY2(!m_window->form()->urlHint()->text().startsWith(u"✗"_s), qPrintable(m_window->form()->urlHint()->text()));
     QVERIFY(m_window->form()->formProblem()->text().isEmpty());
     // The list reloading behind it (the engine, another window) keeps the form.
-    m_context->notifyWebhooksChanged();
+    m_app.context().notifyWebhooksChanged();
     QTest::qWait(300);
     QVERIFY(!m_window->showsEmptyState());
 }
@@ -458,13 +452,13 @@ void TestUiWindow::historySaysWhenItCannotRead()
     auto *history = m_window->history();
     m_window->tabs()->setCurrentWidget(history);
     {
-        auto db = m_db->connection();
+        auto db = m_app.connection();
         QSqlQuery q(db);
         QVERIFY(q.exec(u"PRAGMA ignore_check_constraints = ON"_s));
         QVERIFY(q.exec(u"UPDATE deliveries SET status = 'from-the-future'"_s));
         QVERIFY(q.exec(u"PRAGMA ignore_check_constraints = OFF"_s));
     }
-    m_db->releaseThreadConnection();
+    m_app.release();
     QSignalSpy failed(history->model(), &DeliveryHistoryModel::loadFailed);
     history->setWebhook(m_first); // read again from the start
     QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), kTimeout);
