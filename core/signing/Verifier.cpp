@@ -1,8 +1,7 @@
 #include "Verifier.h"
 
 #include "signing/Hmac.h"
-
-#include <QDateTime>
+#include "util/Clock.h"
 
 namespace hookline {
 
@@ -354,7 +353,7 @@ VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &reques
 
     QString timestampProblem;
     if (timestamp && request.toleranceSeconds >= 0) {
-        const qint64 now = request.now != 0 ? request.now : QDateTime::currentSecsSinceEpoch();
+        const qint64 now = request.now != 0 ? request.now : Clock::nowSecs();
         const qint64 age = now - *timestamp;
         const qint64 tolerance = request.toleranceSeconds;
         if (age > tolerance) {
