@@ -23,7 +23,8 @@ EngineFixture::EngineFixture()
     m_listening = m_receiver.listen();
     if (!m_listening)
         qWarning() << "the test receiver cannot listen on 127.0.0.1";
-    auto opened = Database::open(databaseLocation(m_dir));
+    m_location = databaseLocation(m_dir);
+    auto opened = Database::open(m_location);
     if (!opened) {
         qWarning() << "cannot open the database:" << opened.error().message;
         return;

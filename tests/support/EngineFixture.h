@@ -46,6 +46,8 @@ public:
     TestReceiver &receiver() { return m_receiver; }
     ManualClock &clock() { return m_clock; }
     const std::shared_ptr<Database> &database() const { return m_database; }
+    // What Database::open was given: a SQLite file, or a PostgreSQL URL.
+    QString location() const { return m_location; }
     QSqlDatabase conn() const;
     DeliveryEngine *engine() const { return m_engine.get(); }
 
@@ -83,6 +85,7 @@ public:
 private:
     ManualClock m_clock;
     QTemporaryDir m_dir;
+    QString m_location;
     TestReceiver m_receiver;
     std::shared_ptr<Database> m_database;
     std::unique_ptr<DeliveryEngine> m_engine;
