@@ -23,8 +23,9 @@ namespace hookline {
 // again at once, so a moved clock is noticed without real time passing. A
 // clock that does not run by itself (runs() false) never brings a due time
 // closer, so the keeper does not aim a timer at one; it keeps its idle poll.
-// Timers that pace the machine rather than the schedule stay on real time
-// whatever the clock: batching (flushIntervalMs, transactionGapMs), the idle
+// Timers that pace the machine rather than the schedule fire after real
+// time whatever the clock (with a clock that stands still they wait their
+// full interval): batching (flushIntervalMs, transactionGapMs), the idle
 // poll for other processes, the drain on stop, the deadline sweep's period,
 // the retry of a busy database, and a script's time limit (Transformer).
 //
