@@ -8,12 +8,10 @@
 // receiver at least once (duplicates allowed and counted), and the attempts
 // table agrees with the deliveries' attempt counts.
 
+#include "EngineFixture.h"
 #include "TestReceiver.h"
 
-#include "model/EventType.h"
-#include "service/CatalogService.h"
 #include "service/EventService.h"
-#include "service/Settings.h"
 #include "service/WebhookService.h"
 #include "store/Database.h"
 
@@ -24,10 +22,10 @@
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace hookline;
+using hookline::test::EngineFixture;
 using hookline::test::ReceivedRequest;
 using hookline::test::ScriptedReply;
 using hookline::test::TestReceiver;
@@ -75,47 +73,27 @@ void TestCrash::killedMidRunLosesNothing()
     QElapsedTimer total;
     total.start();
 
-    TestReceiver receiver;
-    QVERIFY(receiver.listen());
+    // The receiver and the database; the engines are the two processes below,
+    // which read the system clock (the fixture's manual clock is this process's only).
+    EngineFixture f;
+    QVERIFY(f.ok());
+    auto &receiver = f.receiver();
     // 200 after 2-5 ms, keep-alive: the run takes a few seconds.
     receiver.setResponder([](const ReceivedRequest &r) { return ScriptedReply::delayed(2 + r.index % 4, 200); });
-
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const auto dbPath = dir.filePath(QStringLiteral("crash.db"));
-    auto opened = Database::open(dbPath);
-    QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
-    auto database = *opened;
-    auto db = database->connection();
-    {
-        Settings settings(db);
-        QVERIFY(settings.setValue(QStringLiteral("allowInsecureUrls"), QStringLiteral("true")));
-        QVERIFY(settings.setValue(QStringLiteral("allowPrivateAddresses"), QStringLiteral("true")));
-        // Keep the whole history: the default retention (100 a webhook) would
-        // prune finished deliveries during the run and blur the count.
-        QVERIFY(settings.setValue(QStringLiteral("retention"), QStringLiteral("1000000")));
-        CatalogService catalog(db);
-        for (const auto *name : {"lead.created", "lead.updated", "deal.won"}) {
-            EventType t;
-            t.name = QString::fromLatin1(name);
-            t.group = EventType::groupOf(t.name);
-            t.samplePayload = QByteArrayLiteral("{}");
-            t.catalog = QStringLiteral("custom");
-            QVERIFY(catalog.save(t));
-        }
-        WebhookService webhooks(db);
-        const QList<QPair<QString, QStringList>> hooks{{QStringLiteral("/a"), {QStringLiteral("lead.created")}},
-                                                       {QStringLiteral("/b"), {QStringLiteral("lead.updated")}},
-                                                       {QStringLiteral("/c"), {QStringLiteral("deal.won"), QStringLiteral("lead.created")}}};
-        for (const auto &[path, events] : hooks) {
-            Webhook w;
-            w.url = receiver.url(path);
-            w.events = events;
-            w.retry.maxRetries = 5;
-            w.retry.retryDelaySeconds = 0.05;
-            auto created = webhooks.create(w);
-            QVERIFY2(created, created ? "" : qPrintable(created.error().message));
-        }
+    const auto dbPath = f.location();
+    auto db = f.conn();
+    // Keep the whole history: the default retention (100 a webhook) would
+    // prune finished deliveries during the run and blur the count.
+    QVERIFY(f.setting("retention", "1000000"));
+    const QList<QPair<QString, QStringList>> hooks{{QStringLiteral("/a"), {QStringLiteral("lead.created")}},
+                                                   {QStringLiteral("/b"), {QStringLiteral("lead.updated")}},
+                                                   {QStringLiteral("/c"), {QStringLiteral("deal.won"), QStringLiteral("lead.created")}}};
+    for (const auto &[path, events] : hooks) {
+        auto w = f.draft(path);
+        w.events = events;
+        w.retry.maxRetries = 5;
+        auto created = f.create(w);
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
     }
     QByteArray lines;
     const char *types[] = {"lead.created", "lead.updated", "deal.won"};
@@ -146,7 +124,8 @@ void TestCrash::killedMidRunLosesNothing()
                                              .arg(killAt).arg(first->exitCode()).arg(QString::fromUtf8(first->readAllStandardError()))));
     QCOMPARE(first->exitStatus(), QProcess::CrashExit);
     qInfo("killed after %d requests received, %lld ms into the test", countAtKill, total.elapsed());
-    QTest::qWait(100); // let the receiver take in what was already on the wire
+    // What the dead process had on the wire is read once its connections are closed.
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.openConnections(), 0, 5000);
 
     const int succeededAfterKill = scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded'"));
     const int delivering = scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'delivering'"));
@@ -168,7 +147,7 @@ void TestCrash::killedMidRunLosesNothing()
         QVERIFY(expire.exec(QStringLiteral("UPDATE deliveries SET lease_until = strftime('%s','now') * 1000 - 1000 WHERE status = 'delivering'")));
         QCOMPARE(expire.numRowsAffected(), delivering);
     }
-    database->releaseThreadConnection(); // nothing of ours open while the second run works
+    f.database()->releaseThreadConnection(); // nothing of ours open while the second run works
     db = QSqlDatabase();
 
     // --- second run, to the end -------------------------------------------
@@ -187,7 +166,7 @@ void TestCrash::killedMidRunLosesNothing()
     qInfo("second run: %s (%d more requests)", second->readAllStandardOutput().trimmed().constData(), receiver.count() - receivedBefore);
 
     // --- nothing lost ------------------------------------------------------
-    db = database->connection();
+    db = f.conn();
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries")), deliveries);
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM events")), kEvents);
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status <> 'succeeded'")), 0);

@@ -1,6 +1,8 @@
 // Tests for core/store: Database (opening, WAL, per-thread connections) and
 // Migrations (fresh schema, upgrades, refusing newer and foreign files).
 
+#include "ManualClock.h"
+
 #include "model/EventType.h"
 #include "service/TenantService.h"
 #include "service/WebhookService.h"
@@ -448,7 +450,8 @@ void TestMigrations::migrateTwiceIsNoOp()
     };
     const auto before = snapshot();
     QCOMPARE(scalar(conn, u"SELECT COUNT(*) FROM schema_migrations"_s).toInt(), Migrations::latestVersion());
-    QTest::qWait(5); // a re-applied migration would get a later applied_at
+    // A re-applied migration would be stamped a minute later.
+    test::ManualClock later(QDateTime::currentDateTimeUtc().addSecs(60));
     auto s = Migrations::migrate(conn);
     QVERIFY2(s, qPrintable(s ? QString() : s.error().message));
     s = Migrations::migrate(conn, 1); // a lower target never goes back

@@ -3,8 +3,8 @@
 // server of tests/support/postgres-server.sh (ctest fixture "postgres").
 // The rest of the store runs on PostgreSQL through the *_postgres suites.
 
+#include "EngineFixture.h"
 #include "TestLocation.h"
-#include "TestReceiver.h"
 
 #include "AppContext.h"
 #include "dialogs/SettingsDialog.h"
@@ -30,7 +30,7 @@
 #include <QtTest>
 
 using namespace hookline;
-using hookline::test::TestReceiver;
+using hookline::test::EngineFixture;
 using namespace Qt::StringLiterals;
 
 class TestPostgres final : public QObject {
@@ -51,14 +51,9 @@ private:
     // A schema of its own on the test server, with the settings that let
     // webhooks point at 127.0.0.1 and the lead.* catalog.
     std::shared_ptr<Database> openFresh(QString *location = nullptr);
-    static QString createWebhook(Database &db, const QString &url);
-    // Two Database objects (as two processes would have) on one fresh
-    // schema, with one webhook pointing at `receiver`.
-    struct TwoSides {
-        std::shared_ptr<Database> first;
-        std::shared_ptr<Database> second;
-    };
-    std::optional<TwoSides> openTwice(const TestReceiver &receiver);
+    // A second Database object on the fixture's schema (as another process
+    // would have), after one webhook to the fixture's receiver.
+    static std::shared_ptr<Database> openSecondSide(EngineFixture &f);
     static int scalar(Database &db, const QString &sql);
 
     QTemporaryDir m_dir;
@@ -93,28 +88,20 @@ std::shared_ptr<Database> TestPostgres::openFresh(QString *location)
     return *opened;
 }
 
-QString TestPostgres::createWebhook(Database &db, const QString &url)
+std::shared_ptr<Database> TestPostgres::openSecondSide(EngineFixture &f)
 {
-    Webhook w;
-    w.url = url;
-    w.name = u"pg"_s;
-    w.events = {u"lead.*"_s};
-    auto created = WebhookService(db.connection()).create(w);
-    if (!created)
+    if (!f.ok())
+        return {};
+    if (auto created = f.create(f.draft()); !created) {
         qWarning() << created.error().message;
-    return created ? created->id : QString();
-}
-
-std::optional<TestPostgres::TwoSides> TestPostgres::openTwice(const TestReceiver &receiver)
-{
-    QString location;
-    auto first = openFresh(&location);
-    if (!first)
-        return std::nullopt;
-    auto second = Database::open(location);
-    if (!second || createWebhook(*first, receiver.url()).isEmpty())
-        return std::nullopt;
-    return TwoSides{first, *second};
+        return {};
+    }
+    auto second = Database::open(f.location());
+    if (!second) {
+        qWarning() << second.error().message;
+        return {};
+    }
+    return *second;
 }
 
 int TestPostgres::scalar(Database &db, const QString &sql)
@@ -189,16 +176,14 @@ void TestPostgres::twoEnginesShareOneQueue()
 {
     // Two engines on one queue (as two processes or machines would be): the
     // claim's FOR UPDATE SKIP LOCKED gives each delivery to exactly one.
-    TestReceiver receiver;
-    QVERIFY(receiver.listen());
-    const auto sides = openTwice(receiver);
-    QVERIFY(sides);
-    const auto &[first, second] = *sides;
+    EngineFixture f;
+    const auto second = openSecondSide(f);
+    QVERIFY(second);
     constexpr int kEvents = 400;
     QByteArray batch;
     for (int i = 0; i < kEvents; ++i)
         batch += "{\"event\":\"lead.created\",\"data\":{\"n\":" + QByteArray::number(i) + "}}\n";
-    auto emitted = EventService(first->connection()).emitBatch(batch);
+    auto emitted = EventService(f.conn()).emitBatch(batch);
     QVERIFY(emitted);
     QCOMPARE(emitted->deliveries, kEvents);
 
@@ -206,49 +191,44 @@ void TestPostgres::twoEnginesShareOneQueue()
     options.workers = 2;
     options.concurrency = 8;
     options.idlePollMs = 100;
-    DeliveryEngine a(first, options);
     DeliveryEngine b(second, options);
     int finishedA = 0;
     int finishedB = 0;
+    auto &a = f.start(options);
     connect(&a, &DeliveryEngine::deliveriesUpdated, this, [&](const DeliveryUpdates &u) { finishedA += int(u.size()); });
     connect(&b, &DeliveryEngine::deliveriesUpdated, this, [&](const DeliveryUpdates &u) { finishedB += int(u.size()); });
-    a.start();
     b.start();
     QTRY_COMPARE_WITH_TIMEOUT(finishedA + finishedB, kEvents, 30000);
     a.stopAndWait();
     b.stopAndWait();
     qInfo("engine a: %d deliveries, engine b: %d", finishedA, finishedB);
     QVERIFY2(finishedA > 0 && finishedB > 0, "both engines must have taken a share");
-    QCOMPARE(receiver.count(), kEvents);
-    QCOMPARE(scalar(*first, u"SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded' AND attempts = 1"_s), kEvents);
-    QCOMPARE(scalar(*first, u"SELECT COUNT(*) FROM attempts"_s), kEvents);
-    QCOMPARE(scalar(*first, u"SELECT COUNT(DISTINCT delivery_id) FROM attempts"_s), kEvents);
+    QCOMPARE(f.receiver().count(), kEvents);
+    QCOMPARE(f.scalar(u"SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded' AND attempts = 1"_s), kEvents);
+    QCOMPARE(f.scalar(u"SELECT COUNT(*) FROM attempts"_s), kEvents);
+    QCOMPARE(f.scalar(u"SELECT COUNT(DISTINCT delivery_id) FROM attempts"_s), kEvents);
 }
 
 void TestPostgres::notifyWakesAnotherEngine()
 {
     // The engine polls for other processes' work only every 30 s here; an
     // event emitted on another connection must still go out at once.
-    TestReceiver receiver;
-    QVERIFY(receiver.listen());
-    const auto sides = openTwice(receiver);
-    QVERIFY(sides);
-    const auto &[engineSide, emitterSide] = *sides;
+    EngineFixture f;
+    const auto emitterSide = openSecondSide(f);
+    QVERIFY(emitterSide);
 
     EngineOptions options;
     options.workers = 1;
     options.idlePollMs = 30000;
-    DeliveryEngine engine(engineSide, options);
-    QSignalSpy idle(&engine, &DeliveryEngine::idle);
-    engine.start();
-    QVERIFY(idle.wait(5000)); // claimed nothing, now asleep until the poll
-    QTest::qWait(200);
+    auto &engine = f.start(options);
+    QSignalSpy idle(&engine, &DeliveryEngine::idle); // queued from the keeper: not yet delivered
+    QVERIFY(idle.wait(5000)); // claimed nothing, now asleep until the poll (its wake timer is armed before idle)
 
     QElapsedTimer clock;
     clock.start();
     auto emitted = EventService(emitterSide->connection()).emitEvent(u"default"_s, u"lead.created"_s, R"({"n":1})");
     QVERIFY(emitted);
-    QTRY_COMPARE_WITH_TIMEOUT(receiver.count(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(f.receiver().count(), 1, 5000);
     const auto ms = clock.elapsed();
     qInfo("delivered %lld ms after the emit on another connection", ms);
     QVERIFY2(ms < 3000, qPrintable(u"took %1 ms: the NOTIFY did not wake the engine"_s.arg(ms)));

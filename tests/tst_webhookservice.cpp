@@ -1,6 +1,7 @@
 // Tests for core/service: WebhookService (CRUD, quotas, secret rotation) and
 // every refusal of WebhookValidator, through the service as every caller uses it.
 
+#include "ManualClock.h"
 #include "TestLocation.h"
 #include "store/DeliveryStore.h"
 #include "store/TenantStore.h"
@@ -14,6 +15,7 @@
 #include "service/WebhookValidator.h"
 #include "signing/Secret.h"
 #include "store/Database.h"
+#include "util/Clock.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -347,12 +349,16 @@ private:
     int rowsOfWebhooks(); // every row a webhook owns, in all its tables
     void setSettings(const ValidationSettings &s);
 
+    // Stands still unless a test moves it: created_at, updated_at and
+    // secret expiry are exact, and "later" is a step of the clock, not a sleep.
+    std::unique_ptr<test::ManualClock> m_clock;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::shared_ptr<Database> m_db;
 };
 
 void TestWebhookService::init()
 {
+    m_clock = std::make_unique<test::ManualClock>();
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     auto db = Database::open(test::databaseLocation(*m_dir));
@@ -366,6 +372,7 @@ void TestWebhookService::cleanup()
 {
     m_db.reset();
     m_dir.reset();
+    m_clock.reset();
 }
 
 int TestWebhookService::count(const QString &table)
@@ -395,7 +402,7 @@ void TestWebhookService::setSettings(const ValidationSettings &s)
 
 void TestWebhookService::createWithDefaults()
 {
-    const auto before = QDateTime::currentDateTimeUtc();
+    const auto now = Clock::now();
     auto w = WebhookService(conn()).create(draft());
     QVERIFY2(w, qPrintable(failure(w)));
     QVERIFY2(w->id.startsWith(u"wh_"_s), qPrintable(w->id));
@@ -428,10 +435,9 @@ void TestWebhookService::createWithDefaults()
     QCOMPARE(w->secrets.size(), 1);
     QCOMPARE(w->secrets.first().secret, w->secret);
     QVERIFY(!w->secrets.first().expiresAt);
-    QCOMPARE(w->signingSecrets(QDateTime::currentDateTimeUtc()), QStringList{w->secret});
+    QCOMPARE(w->signingSecrets(now), QStringList{w->secret});
 
-    const auto after = QDateTime::currentDateTimeUtc();
-    QVERIFY(w->createdAt >= before.addMSecs(-1) && w->createdAt <= after.addMSecs(1));
+    QCOMPARE(w->createdAt, now);
     QCOMPARE(w->updatedAt, w->createdAt);
     QCOMPARE(w->secrets.first().createdAt, w->createdAt);
 
@@ -484,12 +490,12 @@ void TestWebhookService::listGetUpdateDelete()
     WebhookService service(conn());
     auto a = service.create(draft(u"https://a.example.com/"_s));
     QVERIFY2(a, qPrintable(failure(a)));
-    QTest::qWait(2);
+    m_clock->advance(2);
     Webhook other = draft(u"https://b.example.com/"_s);
     other.tenantId = u"acme"_s;
     auto b = service.create(other);
     QVERIFY2(b, qPrintable(failure(b)));
-    QTest::qWait(2);
+    m_clock->advance(2);
     auto c = service.create(draft(u"https://c.example.com/"_s));
     QVERIFY2(c, qPrintable(failure(c)));
 
@@ -535,7 +541,7 @@ void TestWebhookService::listGetUpdateDelete()
     changed.scheme = Scheme::Github;
     changed.retention = 10;
     changed.active = false;
-    QTest::qWait(2);
+    m_clock->advance(2);
     auto updated = service.update(changed);
     QVERIFY2(updated, qPrintable(failure(updated)));
     QCOMPARE(updated->name, changed.name);
@@ -600,7 +606,7 @@ void TestWebhookService::updateKeepsSecretsAndCreatedAt()
     changed.secrets = {};
     changed.createdAt = QDateTime::fromSecsSinceEpoch(1000, Qt::UTC);
     changed.description = u"edited"_s;
-    QTest::qWait(2);
+    m_clock->advance(2);
     auto updated = service.update(changed);
     QVERIFY2(updated, qPrintable(failure(updated)));
     QCOMPARE(updated->description, u"edited"_s);
@@ -873,15 +879,13 @@ void TestWebhookService::rotateWithGrace()
     auto w = service.create(draft());
     QVERIFY(w);
     const QString old = w->secret;
-    const auto before = QDateTime::currentDateTimeUtc();
+    const auto now = Clock::now();
     auto rotation = service.rotateSecret(w->id, 3600);
-    const auto after = QDateTime::currentDateTimeUtc();
     QVERIFY2(rotation, qPrintable(failure(rotation)));
     QVERIFY(rotation->secret.startsWith(u"whsec_"_s));
     QCOMPARE(Secret::standardKey(rotation->secret)->size(), 24);
     QVERIFY(rotation->secret != old);
-    QVERIFY(rotation->previousExpiresAt >= before.addSecs(3600).addMSecs(-1));
-    QVERIFY(rotation->previousExpiresAt <= after.addSecs(3600).addMSecs(1));
+    QCOMPARE(rotation->previousExpiresAt, now.addSecs(3600));
 
     auto r = service.get(w->id);
     QVERIFY(r);
@@ -893,11 +897,15 @@ void TestWebhookService::rotateWithGrace()
     QVERIFY(r->secrets.at(1).expiresAt);
     QCOMPARE(*r->secrets.at(1).expiresAt, rotation->previousExpiresAt);
 
-    const auto now = QDateTime::currentDateTimeUtc();
     QCOMPARE(r->signingSecrets(now), (QStringList{rotation->secret, old}));
     QCOMPARE(r->signingSecrets(rotation->previousExpiresAt.addMSecs(-1)), (QStringList{rotation->secret, old}));
     QCOMPARE(r->signingSecrets(rotation->previousExpiresAt), QStringList{rotation->secret});
     QCOMPARE(r->signingSecrets(now.addSecs(3601)), QStringList{rotation->secret});
+    // The grace period runs out on the clock, to the millisecond.
+    m_clock->advanceTo(rotation->previousExpiresAt.addMSecs(-1));
+    QCOMPARE(service.get(w->id)->signingSecrets(Clock::now()), (QStringList{rotation->secret, old}));
+    m_clock->advance(1);
+    QCOMPARE(service.get(w->id)->signingSecrets(Clock::now()), QStringList{rotation->secret});
     // Untouched by the rotation: the webhook's settings.
     QCOMPARE(r->url, w->url);
     QCOMPARE(r->createdAt, w->createdAt);
@@ -915,8 +923,8 @@ void TestWebhookService::rotateWithoutGrace()
     QCOMPARE(r->secret, rotation->secret);
     QCOMPARE(r->secrets.size(), 2);
     QVERIFY(r->secrets.at(1).expiresAt);
-    QVERIFY(*r->secrets.at(1).expiresAt <= QDateTime::currentDateTimeUtc());
-    QCOMPARE(r->signingSecrets(QDateTime::currentDateTimeUtc()), QStringList{rotation->secret});
+    QCOMPARE(*r->secrets.at(1).expiresAt, Clock::now());
+    QCOMPARE(r->signingSecrets(Clock::now()), QStringList{rotation->secret});
 }
 
 void TestWebhookService::rotateDefaultGraceFromSetting()
@@ -926,14 +934,12 @@ void TestWebhookService::rotateDefaultGraceFromSetting()
     QVERIFY(w);
     auto rotation = service.rotateSecret(w->id);
     QVERIFY(rotation);
-    const qint64 graceMs = QDateTime::currentDateTimeUtc().msecsTo(rotation->previousExpiresAt);
-    QVERIFY2(qAbs(graceMs - 86400 * 1000LL) < 5000, qPrintable(QString::number(graceMs)));
+    QCOMPARE(Clock::now().msecsTo(rotation->previousExpiresAt), 86400 * 1000LL);
 
     QVERIFY(Settings(conn()).setValue(QString::fromLatin1(Settings::kRotationGraceSeconds), u"600"_s));
     rotation = service.rotateSecret(w->id);
     QVERIFY(rotation);
-    const qint64 shorter = QDateTime::currentDateTimeUtc().msecsTo(rotation->previousExpiresAt);
-    QVERIFY2(qAbs(shorter - 600 * 1000LL) < 5000, qPrintable(QString::number(shorter)));
+    QCOMPARE(Clock::now().msecsTo(rotation->previousExpiresAt), 600 * 1000LL);
 }
 
 void TestWebhookService::rotateRefusals()
@@ -963,7 +969,7 @@ void TestWebhookService::rotateTwiceShortensNeverExtends()
     const QString s0 = w->secret;
     auto r1 = service.rotateSecret(w->id, 3600);
     QVERIFY(r1);
-    QTest::qWait(5);
+    m_clock->advance(5);
     auto r2 = service.rotateSecret(w->id, 60);
     QVERIFY(r2);
 
@@ -978,7 +984,7 @@ void TestWebhookService::rotateTwiceShortensNeverExtends()
     QCOMPARE(*got->secrets.at(1).expiresAt, r2->previousExpiresAt);
     QCOMPARE(*got->secrets.at(2).expiresAt, r2->previousExpiresAt);
     QVERIFY(r2->previousExpiresAt < r1->previousExpiresAt);
-    const auto now = QDateTime::currentDateTimeUtc();
+    const auto now = Clock::now();
     QCOMPARE(got->signingSecrets(now), (QStringList{r2->secret, r1->secret, s0}));
     QCOMPARE(got->signingSecrets(now.addSecs(61)), QStringList{r2->secret});
     // Only one current secret at any time.
@@ -992,7 +998,7 @@ void TestWebhookService::rotateTwiceShortensNeverExtends()
     QVERIFY(r3);
     got = service.get(w->id);
     QVERIFY(got);
-    QCOMPARE(got->signingSecrets(QDateTime::currentDateTimeUtc()), QStringList{r3->secret});
+    QCOMPARE(got->signingSecrets(Clock::now()), QStringList{r3->secret});
 }
 
 void TestWebhookService::rotateTwiceLaterGraceDoesNotExtendEarlier()
@@ -1003,7 +1009,7 @@ void TestWebhookService::rotateTwiceLaterGraceDoesNotExtendEarlier()
     const QString s0 = w->secret;
     auto r1 = service.rotateSecret(w->id, 60);
     QVERIFY(r1);
-    QTest::qWait(5);
+    m_clock->advance(5);
     auto r2 = service.rotateSecret(w->id, 7200);
     QVERIFY(r2);
     auto got = service.get(w->id);
@@ -1014,7 +1020,7 @@ void TestWebhookService::rotateTwiceLaterGraceDoesNotExtendEarlier()
     QCOMPARE(*got->secrets.at(2).expiresAt, r1->previousExpiresAt);
     QCOMPARE(got->secrets.at(1).secret, r1->secret);
     QCOMPARE(*got->secrets.at(1).expiresAt, r2->previousExpiresAt);
-    const auto now = QDateTime::currentDateTimeUtc();
+    const auto now = Clock::now();
     QCOMPARE(got->signingSecrets(now.addSecs(61)), (QStringList{r2->secret, r1->secret}));
     QCOMPARE(got->signingSecrets(now.addSecs(7201)), QStringList{r2->secret});
 
@@ -1117,7 +1123,7 @@ void TestWebhookService::unknownNamesInTheDatabaseAreErrors()
         QVERIFY(!listed);
         message = listed.error().message;
         QVERIFY2(message.contains(u"msg_"_s), qPrintable(message));
-        auto activity = DeliveryStore(conn()).activity(w->id, QDateTime::currentDateTimeUtc().addDays(-1));
+        auto activity = DeliveryStore(conn()).activity(w->id, Clock::now().addDays(-1));
         QVERIFY(!activity);
     } else {
         auto listed = TenantStore(conn()).list();

@@ -5,7 +5,6 @@
 #include "model/AttemptOutcome.h"
 #include "model/DeliveryJob.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -15,6 +14,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -72,7 +72,7 @@ private:
         int timeoutMs = 10000;
         QSslConfiguration ssl;
         QString caFile;
-        qint64 loadedAtMs = 0;
+        std::optional<qint64> loadedAtMs; // Clock::monotonicMs(); none: never read
     };
 
     void topUp();
@@ -94,7 +94,7 @@ private:
     struct CachedWebhook {
         std::shared_ptr<const Webhook> webhook;
         QUrl url;              // parsed once
-        qint64 readAtMs = 0;
+        qint64 readAtMs = 0;   // Clock::monotonicMs()
     };
     const CachedWebhook *webhook(const QString &id);
     void maybeFinishStop();

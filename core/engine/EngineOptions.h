@@ -4,6 +4,8 @@
 
 namespace hookline {
 
+// Intervals are real time unless marked "by the Clock" (util/Clock.h: a
+// clock moved by hand reaches those without real time passing).
 struct EngineOptions final {
     int workers = QThread::idealThreadCount();
     int concurrency = 32;        // requests in flight per worker
@@ -13,8 +15,8 @@ struct EngineOptions final {
     int flushBatch = 128;        // write at once when this many are waiting
     int idlePollMs = 1000;       // re-check for work emitted by other processes
     int drainTimeoutMs = 5000;   // on stop, how long requests in flight may finish
-    int pruneIntervalMs = 30'000; // retention is housekeeping: how often finished deliveries are pruned
-    int settingsRefreshMs = 5000; // a running engine sees changed settings (prefix, timeout, allow*) within this
+    int pruneIntervalMs = 30'000; // retention is housekeeping: how often finished deliveries are pruned (by the Clock)
+    int settingsRefreshMs = 5000; // a running engine sees changed settings (prefix, timeout, allow*) within this (by the Clock)
     bool claimDueDeliveries = true; // false: only deliverNow() (test pings from a one-off process)
 };
 

@@ -1,8 +1,8 @@
 #include "HostGuard.h"
 
 #include "net/AddressPolicy.h"
+#include "util/Clock.h"
 
-#include <QDateTime>
 #include <QHostInfo>
 
 namespace hookline {
@@ -40,7 +40,7 @@ void HostGuard::check(const QUrl &url, bool allowPrivate, Callback callback)
         callback(QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, *why), {});
         return;
     }
-    const auto now = QDateTime::currentMSecsSinceEpoch();
+    const auto now = Clock::monotonicMs();
     if (const auto it = m_cache.constFind(host); it != m_cache.cend() && it->expiresAtMs > now) {
         answer(*it, host, callback);
         return;
@@ -56,7 +56,7 @@ void HostGuard::check(const QUrl &url, bool allowPrivate, Callback callback)
         else
             entry.addresses = info.addresses();
         // A failed lookup is asked again soon: the retry should see a fixed DNS.
-        entry.expiresAtMs = QDateTime::currentMSecsSinceEpoch() + (entry.error.isEmpty() ? kCacheMs : kErrorCacheMs);
+        entry.expiresAtMs = Clock::monotonicMs() + (entry.error.isEmpty() ? kCacheMs : kErrorCacheMs);
         m_cache.insert(host, entry);
         const auto callbacks = m_waiting.take(host);
         for (const auto &cb : callbacks)

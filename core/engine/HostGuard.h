@@ -33,7 +33,7 @@ private:
     struct Entry {
         QList<QHostAddress> addresses;
         QString error;
-        qint64 expiresAtMs = 0;
+        qint64 expiresAtMs = 0; // Clock::monotonicMs()
     };
     void answer(const Entry &entry, const QString &host, const Callback &callback) const;
 

@@ -1,5 +1,6 @@
 #include "QueueKeeper.h"
 
+#include "util/Clock.h"
 #include "util/Log.h"
 
 #include "service/Settings.h"
@@ -7,7 +8,6 @@
 #include "store/Sql.h"
 #include "store/WebhookStore.h"
 
-#include <QDateTime>
 #include <QMetaObject>
 #include <QSqlDriver>
 #include <QTimer>
@@ -19,9 +19,10 @@ constexpr qint64 kLeaseRecoveryIntervalMs = 5000;
 constexpr int kPruneBatch = 1000;
 constexpr int kMaxClaim = 512; // per transaction: keeps each write short
 
-qint64 nowMs()
+// Whether `interval` ms have passed on the clock's monotonic time since `last` (never: yes).
+bool due(const std::optional<qint64> &last, qint64 interval)
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return !last || Clock::monotonicMs() - *last >= interval;
 }
 } // namespace
 
@@ -46,6 +47,10 @@ void QueueKeeper::start()
         flush();
         maybeIdle();
     });
+    // A clock moved by hand (the tests') reaches this thread queued: due
+    // times and leases may have run out without the wake timer knowing.
+    if (auto *clock = Clock::installed())
+        connect(clock, &Clock::moved, this, &QueueKeeper::clockMoved);
     auto db = m_database->connection();
     m_queue.emplace(db);
     if (sql::isPostgres(db)) {
@@ -66,9 +71,9 @@ int QueueKeeper::leaseMs()
 {
     // A claimed delivery is leased for the request's deadline and a minute
     // more: a process that dies leaves it to be claimed again after that.
-    if (nowMs() - m_settingsReadMs > m_options.settingsRefreshMs) {
+    if (due(m_settingsReadMs, m_options.settingsRefreshMs)) {
         m_timeoutMs = int(Settings(m_database->connection()).requestTimeoutSeconds() * 1000);
-        m_settingsReadMs = nowMs();
+        m_settingsReadMs = Clock::monotonicMs();
     }
     return m_timeoutMs + 60'000;
 }
@@ -90,6 +95,16 @@ void QueueKeeper::wake()
 {
     if (m_serving)
         schedulePump();
+}
+
+void QueueKeeper::clockMoved()
+{
+    // What was drained before the jump says nothing about what is due after
+    // it. Pumped here and now, not after the transaction gap: whatever was
+    // queued to this thread behind the move sees its result.
+    m_drained = false;
+    if (m_serving)
+        pump();
 }
 
 void QueueKeeper::setPaused(bool paused)
@@ -115,7 +130,8 @@ void QueueKeeper::schedulePump()
     // Right after a transaction, wait a little: the workers hold work claimed
     // ahead, and what arrives meanwhile rides in the same transaction.
     const int gap = m_options.transactionGapMs;
-    const int wait = int(std::clamp<qint64>(gap - (nowMs() - m_lastTransactionMs), 0, gap));
+    const qint64 since = m_lastTransactionMs ? Clock::monotonicMs() - *m_lastTransactionMs : gap;
+    const int wait = int(std::clamp<qint64>(gap - since, 0, gap));
     QTimer::singleShot(wait, this, [this] {
         m_pumpScheduled = false;
         pump();
@@ -148,8 +164,8 @@ void QueueKeeper::pump()
 std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
 {
     auto db = m_database->connection();
-    const auto now = QDateTime::currentDateTimeUtc();
-    m_lastTransactionMs = now.toMSecsSinceEpoch();
+    const auto now = Clock::now();
+    m_lastTransactionMs = Clock::monotonicMs();
     QList<DeliveryJob> jobs;
     QStringList deactivated;
     int recovered = 0;
@@ -165,8 +181,8 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
             else
                 ok = recorded.error();
         }
-        if (ok && claimLimit > 0 && nowMs() - m_lastLeaseRecoveryMs > kLeaseRecoveryIntervalMs) {
-            m_lastLeaseRecoveryMs = nowMs();
+        if (ok && claimLimit > 0 && due(m_lastLeaseRecoveryMs, kLeaseRecoveryIntervalMs)) {
+            m_lastLeaseRecoveryMs = Clock::monotonicMs();
             if (auto r = queue.recoverExpiredLeases(now); !r)
                 ok = r.error();
             else
@@ -262,8 +278,10 @@ void QueueKeeper::armWakeTimer()
 {
     auto next = m_queue->nextDueTime();
     qint64 wait = m_options.idlePollMs;
-    if (next && *next) {
-        const auto until = QDateTime::currentDateTimeUtc().msecsTo(**next);
+    // A clock that does not run by itself never brings the due time closer;
+    // its moved() is the wake-up, and this timer only polls.
+    if (next && *next && Clock::runs()) {
+        const auto until = Clock::now().msecsTo(**next);
         wait = std::clamp<qint64>(until, 0, m_options.idlePollMs);
     }
     m_wakeTimer->start(int(wait));
@@ -312,7 +330,7 @@ void QueueKeeper::handBack(const QStringList &deliveryIds)
     sql::Transaction tx(db);
     auto ok = tx.begin();
     if (ok)
-        ok = m_queue->handBack(deliveryIds, QDateTime::currentDateTimeUtc());
+        ok = m_queue->handBack(deliveryIds, Clock::now());
     if (ok)
         ok = tx.commit();
     if (!ok)
@@ -331,7 +349,7 @@ void QueueKeeper::deliverNow(const QString &deliveryId)
     QString error;
     {
         QMutexLocker turn(&m_database->writeTurn());
-        auto claimed = m_queue->claimOne(deliveryId, QDateTime::currentDateTimeUtc().addMSecs(leaseMs()));
+        auto claimed = m_queue->claimOne(deliveryId, Clock::now().addMSecs(leaseMs()));
         if (claimed)
             job = *claimed;
         else
@@ -349,9 +367,9 @@ void QueueKeeper::deliverNow(const QString &deliveryId)
 
 void QueueKeeper::prune()
 {
-    if (m_toPrune.isEmpty() || nowMs() - m_lastPruneMs < m_options.pruneIntervalMs)
+    if (m_toPrune.isEmpty() || !due(m_lastPruneMs, m_options.pruneIntervalMs))
         return;
-    m_lastPruneMs = nowMs();
+    m_lastPruneMs = Clock::monotonicMs();
     auto db = m_database->connection();
     const int keepDefault = Settings(db).retention();
     const auto ids = std::exchange(m_toPrune, {});

@@ -82,6 +82,7 @@ Q_SIGNALS:
 private:
     void pump();
     void schedulePump();
+    void clockMoved();
     bool flush();
     // One transaction: the waiting results, lease recovery, and a claim of
     // up to `claimLimit` due deliveries (0: none).
@@ -109,10 +110,11 @@ private:
     QHash<int, QStringList> m_failures;
     QSet<QString> m_leased;            // given to a worker, not yet recorded or handed back
     QSet<QString> m_toPrune;
-    qint64 m_lastPruneMs = 0;
-    qint64 m_lastTransactionMs = 0;
-    qint64 m_lastLeaseRecoveryMs = 0;
-    qint64 m_settingsReadMs = 0;
+    // Clock::monotonicMs() of the last time each was done; none: never.
+    std::optional<qint64> m_lastPruneMs;
+    std::optional<qint64> m_lastTransactionMs;
+    std::optional<qint64> m_lastLeaseRecoveryMs;
+    std::optional<qint64> m_settingsReadMs;
     int m_timeoutMs = 10'000;
     bool m_pumpScheduled = false;
     bool m_drained = false;            // the last claim took everything that was due

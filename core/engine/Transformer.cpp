@@ -111,6 +111,8 @@ Transformer::Output Transformer::apply(const QString &cacheKey, const QString &s
     {
         std::lock_guard lock(m_mutex);
         m_running = &box->engine;
+        // Real time, not Clock: the limit bounds a script's CPU, and a clock
+        // moved by hand could not interrupt a script that is running.
         m_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
         m_armed = true;
     }

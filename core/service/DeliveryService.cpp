@@ -5,6 +5,7 @@
 #include "store/DeliveryStore.h"
 #include "store/EventStore.h"
 #include "store/Sql.h"
+#include "util/Clock.h"
 
 namespace hookline {
 
@@ -116,7 +117,7 @@ Status DeliveryService::retryNow(const QString &deliveryId)
     auto delivery = get(deliveryId);
     if (!delivery)
         return delivery.error();
-    auto n = DeliveryQueue(m_db).replay({deliveryId}, QDateTime::currentDateTimeUtc());
+    auto n = DeliveryQueue(m_db).replay({deliveryId}, Clock::now());
     if (!n)
         return n.error();
     // The row was read in this transaction, so a miss means a worker holds it.
@@ -139,7 +140,7 @@ Result<QStringList> DeliveryService::replay(const ReplayFilter &filter)
     auto ids = queue.findForReplay(filter.webhookId, filter.status, filter.since);
     if (!ids)
         return ids.error();
-    if (auto n = queue.replay(*ids, QDateTime::currentDateTimeUtc()); !n)
+    if (auto n = queue.replay(*ids, Clock::now()); !n)
         return n.error();
     if (auto s = tx.commit(); !s)
         return s.error();

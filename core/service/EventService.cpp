@@ -8,6 +8,7 @@
 #include "store/Sql.h"
 #include "store/TenantStore.h"
 #include "store/WebhookStore.h"
+#include "util/Clock.h"
 #include "util/Ids.h"
 
 namespace hookline {
@@ -74,7 +75,7 @@ Result<EventService::Prepared> EventService::prepare(const QString &tenantId, co
     // The envelope adds the id, type, timestamp and tenant around the data;
     // ids and timestamps have a fixed length, so an empty one measures it.
     const qsizetype bodySize = canonical->size() - 2
-        + envelope(QStringLiteral("evt_0000000000000000000000"), type, QDateTime::currentDateTimeUtc(), tenantId, "{}").size();
+        + envelope(QStringLiteral("evt_0000000000000000000000"), type, Clock::now(), tenantId, "{}").size();
     if (bodySize > kMaxBodyBytes)
         return Error{Error::Code::TooLarge, tr("the event body would be %1, over the 1 MB limit").arg(sizeText(bodySize)), QStringLiteral("data")};
     return Prepared{tenantId, type, std::move(*canonical)};
@@ -87,7 +88,7 @@ Result<int> EventService::write(const QList<Prepared> &events)
     sql::Transaction tx(m_db);
     if (auto s = tx.begin(); !s)
         return s.error();
-    const auto now = QDateTime::currentDateTimeUtc();
+    const auto now = Clock::now();
     for (const auto &p : events) {
         if (!m_subscriptions.contains(p.tenantId)) {
             auto subs = store.activeSubscriptions(p.tenantId);
@@ -230,7 +231,7 @@ Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, i
 Result<QString> EventService::emitTestPing(const QString &webhookId)
 {
     const QByteArray data = "{\"test\":true,\"message\":\"This is a test webhook delivery\",\"timestamp\":"
-                            + CanonicalJson::quote(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)) + '}';
+                            + CanonicalJson::quote(Clock::now().toString(Qt::ISODateWithMs)) + '}';
     auto emitted = emitTo(webhookId, EventType::testEventName(), data);
     if (!emitted)
         return emitted.error();

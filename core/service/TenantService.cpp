@@ -1,6 +1,7 @@
 #include "TenantService.h"
 
 #include "store/TenantStore.h"
+#include "util/Clock.h"
 
 namespace hookline {
 
@@ -14,7 +15,7 @@ Result<Tenant> TenantService::create(const QString &id, Plan plan)
         return existing.error();
     if (*existing)
         return Error{Error::Code::Conflict, tr("tenant \"%1\" already exists").arg(id), QStringLiteral("tenant")};
-    const Tenant tenant{id, plan, QDateTime::currentDateTimeUtc()};
+    const Tenant tenant{id, plan, Clock::now()};
     if (auto s = store.insert(tenant); !s)
         return s.error();
     return get(id);

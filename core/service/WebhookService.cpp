@@ -7,6 +7,7 @@
 #include "store/Sql.h"
 #include "store/TenantStore.h"
 #include "store/WebhookStore.h"
+#include "util/Clock.h"
 #include "util/Ids.h"
 
 #include <QUrl>
@@ -64,7 +65,7 @@ Result<Webhook> WebhookService::create(Webhook w)
     if (auto s = WebhookValidator(*ctx).validate(w); !s)
         return s.error();
 
-    const auto now = QDateTime::currentDateTimeUtc();
+    const auto now = Clock::now();
     w.id = newId(u"wh_");
     w.createdAt = w.updatedAt = now;
     w.secrets = {WebhookSecret{w.secret, now, std::nullopt}};
@@ -103,7 +104,7 @@ Result<Webhook> WebhookService::update(Webhook w)
         w.disabledReason.clear();
         w.disabledAt = {};
     }
-    w.updatedAt = QDateTime::currentDateTimeUtc();
+    w.updatedAt = Clock::now();
 
     sql::Transaction tx(m_db);
     if (auto s = tx.begin(); !s)
@@ -139,7 +140,7 @@ Result<WebhookService::Rotation> WebhookService::rotateSecret(const QString &id,
     const int grace = graceSeconds.value_or(Settings(m_db).rotationGraceSeconds());
     if (grace < 0 || grace > 30 * 24 * 3600)
         return Error::validation(QStringLiteral("grace"), tr("must be between 0 and 2592000 seconds (30 days)"));
-    const auto now = QDateTime::currentDateTimeUtc();
+    const auto now = Clock::now();
     Rotation rotation{Secret::generate(), now.addSecs(grace)};
     sql::Transaction tx(m_db);
     if (auto s = tx.begin(); !s)

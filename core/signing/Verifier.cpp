@@ -2,6 +2,7 @@
 
 #include "signing/Hmac.h"
 #include "signing/SchemeDescriptor.h"
+#include "util/Clock.h"
 
 #include <QDateTime>
 
@@ -412,7 +413,7 @@ VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &reques
 
     QString timestampProblem;
     if (timestamp && request.toleranceSeconds >= 0) {
-        const qint64 now = request.now != 0 ? request.now : QDateTime::currentSecsSinceEpoch();
+        const qint64 now = request.now != 0 ? request.now : Clock::nowSecs();
         const qint64 age = now - *timestamp;
         const qint64 tolerance = request.toleranceSeconds;
         if (age > tolerance) {

@@ -1,6 +1,7 @@
 #include "DeliveryQueue.h"
 
 #include "store/Sql.h"
+#include "util/Clock.h"
 
 #include <QHash>
 #include <QSet>
@@ -83,7 +84,7 @@ Result<std::optional<DeliveryJob>> DeliveryQueue::claimOne(const QString &delive
         "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
         " WHERE id = :id AND status <> 'delivering'") + kReturning);
     q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
-    q.bindValue(QStringLiteral(":now"), QDateTime::currentMSecsSinceEpoch());
+    q.bindValue(QStringLiteral(":now"), Clock::nowMs());
     q.bindValue(QStringLiteral(":id"), deliveryId);
     if (auto s = sql::exec(q, tr("claiming a delivery")); !s)
         return s.error();

@@ -1,6 +1,7 @@
 #include "DeliveryStore.h"
 
 #include "store/Sql.h"
+#include "util/Clock.h"
 
 namespace hookline {
 
@@ -198,7 +199,7 @@ Result<QList<DeliveryBucket>> DeliveryStore::histogram(const QString &webhookId,
         q.addBindValue(webhookId);
     if (auto s = sql::exec(q, tr("reading delivery counts")); !s)
         return s.error();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 now = Clock::nowMs();
     QList<DeliveryBucket> out;
     for (qint64 t = start; t <= now; t += bucketMs)
         out.append({sql::fromMs(t), 0, 0});

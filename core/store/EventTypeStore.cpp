@@ -1,6 +1,7 @@
 #include "EventTypeStore.h"
 
 #include "store/Sql.h"
+#include "util/Clock.h"
 
 namespace hookline {
 
@@ -53,7 +54,7 @@ Status EventTypeStore::upsert(const EventType &type)
     q.addBindValue(sql::text(type.description));
     q.addBindValue(QString::fromUtf8(type.samplePayload));
     q.addBindValue(type.catalog);
-    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    q.addBindValue(Clock::nowMs());
     return sql::exec(q, tr("saving an event type"));
 }
 

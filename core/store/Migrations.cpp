@@ -1,8 +1,8 @@
 #include "Migrations.h"
 
 #include "store/Sql.h"
+#include "util/Clock.h"
 
-#include <QDateTime>
 #include <QSqlQuery>
 #include <QStringList>
 
@@ -205,7 +205,7 @@ Status apply(const QSqlDatabase &db, const Migration &m)
     if (applied.next())
         return Ok{}; // another process applied it meanwhile
     applied.finish();
-    const auto now = QDateTime::currentMSecsSinceEpoch();
+    const auto now = Clock::nowMs();
     const auto what = QCoreApplication::translate("hookline::Migrations", "applying schema version %1").arg(m.version);
     for (const auto &statement : m.statements) {
         const auto text = forDialect(db, statement);

@@ -1,6 +1,7 @@
 #include "Ids.h"
 
-#include <QDateTime>
+#include "util/Clock.h"
+
 #include <QRandomGenerator>
 
 #include <array>
@@ -29,7 +30,7 @@ QString newId(QStringView prefix)
     QString id;
     id.reserve(prefix.size() + 22);
     id.append(prefix);
-    const auto ms = quint64(QDateTime::currentMSecsSinceEpoch()) & 0xFFFFFFFFFFFFull;
+    const auto ms = quint64(Clock::nowMs()) & 0xFFFFFFFFFFFFull;
     appendBase62(id, ms, 9); // 62^9 > 2^48
     auto *rng = QRandomGenerator::system();
     appendBase62(id, rng->generate64() % 839299365868340224ull, 10); // 62^10
