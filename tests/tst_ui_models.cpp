@@ -106,6 +106,8 @@ private:
         std::unique_ptr<AppContext> context;
     };
     std::unique_ptr<Fixture> fixture();
+    // The history of one webhook, once its rows are counted.
+    static bool showOnly(DeliveryHistoryModel &model, const QString &webhookId, int rows);
 
     QTemporaryDir m_templateDir;
     QString m_template;
@@ -208,6 +210,14 @@ std::unique_ptr<TestUiModels::Fixture> TestUiModels::fixture()
     f->db->releaseThreadConnection();
     f->context = std::make_unique<AppContext>(f->db, 1);
     return f;
+}
+
+bool TestUiModels::showOnly(DeliveryHistoryModel &model, const QString &webhookId, int rows)
+{
+    DeliveryFilter filter;
+    filter.webhookId = webhookId;
+    model.setFilter(filter);
+    return QTest::qWaitFor([&] { return model.rowCount() == rows; }, kTimeout);
 }
 
 // ---------------------------------------------------------------- webhook list
@@ -598,10 +608,7 @@ void TestUiModels::historyScrollToEndLoadsOnlyNeededPages()
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QSignalSpy pages(&model, &DeliveryHistoryModel::pageLoaded);
-    DeliveryFilter filter;
-    filter.webhookId = m_alpha;
-    model.setFilter(filter);
-    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), kCountA, kTimeout);
+    QVERIFY(showOnly(model, m_alpha, kCountA));
     QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(0), kTimeout);
     QTest::qWait(100);
     // Opening shows the top: only the first page was read.
@@ -748,10 +755,7 @@ void TestUiModels::historyLiveInsertKeepsSelection()
     view.resize(900, 500);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
-    DeliveryFilter filter;
-    filter.webhookId = m_alpha;
-    model.setFilter(filter);
-    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), kCountA, kTimeout);
+    QVERIFY(showOnly(model, m_alpha, kCountA));
     QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(0), kTimeout);
 
     auto *selection = view.selectionModel();
@@ -826,10 +830,7 @@ void TestUiModels::historyUpdatesRowsInPlace()
     auto f = fixture();
     QVERIFY(f);
     DeliveryHistoryModel model(*f->context);
-    DeliveryFilter filter;
-    filter.webhookId = m_alpha;
-    model.setFilter(filter);
-    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), kCountA, kTimeout);
+    QVERIFY(showOnly(model, m_alpha, kCountA));
     (void)model.delivery(0);
     QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(0), kTimeout);
     const auto top = model.delivery(0)->id;
@@ -920,10 +921,7 @@ void TestUiModels::historyPageAskedDuringRemoval()
     auto f = fixture();
     QVERIFY(f);
     DeliveryHistoryModel model(*f->context);
-    DeliveryFilter filter;
-    filter.webhookId = m_alpha;
-    model.setFilter(filter);
-    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), kCountA, kTimeout);
+    QVERIFY(showOnly(model, m_alpha, kCountA));
     QVERIFY(!model.isLoaded(kCountA - 1));
     connect(&model, &QAbstractItemModel::rowsAboutToBeRemoved, this, [&model](const QModelIndex &, int start) {
         model.data(model.index(start - 1, 0));
