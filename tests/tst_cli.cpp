@@ -25,6 +25,9 @@
 #include <QSet>
 #include <QTemporaryDir>
 
+#include <csignal>
+#include <sys/types.h>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -141,6 +144,8 @@ private Q_SLOTS:
     void webhookLifecycle();
     void eventTypesListExportImport();
     void emitAndDeliveries();
+    void deliverStopsCleanlyOnSignal_data();
+    void deliverStopsCleanlyOnSignal();
     void settingsGetSetList();
     void tenantsAndQuota();
 
@@ -756,6 +761,52 @@ void TestCli::eventTypesListExportImport()
 }
 
 // ---------------------------------------------------------------- events and deliveries
+
+void TestCli::deliverStopsCleanlyOnSignal_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+// A service manager stops `deliver` with SIGTERM and reads a non-zero exit as
+// a failure: a clean stop exits 0, and the summary counts what is left in the
+// queue, not what this run happened to retry.
+void TestCli::deliverStopsCleanlyOnSignal()
+{
+    QFETCH(int, signal);
+    const auto db = path(u"signal-%1.db"_s.arg(signal));
+    const QStringList D{u"--db"_s, db};
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowInsecureUrls"_s, u"true"_s}));
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
+    // Nothing listens on port 9: every attempt fails and waits ten minutes.
+    addWebhook(db, {u"--url"_s, u"http://127.0.0.1:9/hook"_s, u"--events"_s, u"lead.created"_s, u"--schedule"_s, u"600"_s});
+    for (int i = 0; i < 3; ++i)
+        CLI_OK(run(D + QStringList{u"emit"_s, u"lead.created"_s, u"--data"_s, u"{}"_s}));
+
+    QProcess p;
+    p.setProcessEnvironment(baseEnvironment());
+    p.start(m_cli, D + QStringList{u"-v"_s, u"deliver"_s, u"--json"_s});
+    QVERIFY(p.waitForStarted(30000));
+    // -v: the engine says when it has recorded the attempts; the signal
+    // handlers are in place long before.
+    QByteArray err;
+    QVERIFY(QTest::qWaitFor([&] {
+        p.waitForReadyRead(100);
+        err += p.readAllStandardError();
+        return err.contains("recorded 3 attempts");
+    }, 20000));
+    ::kill(pid_t(p.processId()), signal);
+    QVERIFY(p.waitForFinished(15000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    const auto summary = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    QCOMPARE(summary.value(u"succeeded"_s).toInt(), 0);
+    QCOMPARE(summary.value(u"failed"_s).toInt(), 0);
+    QCOMPARE(summary.value(u"attempts"_s).toInt(), 3);
+    QCOMPARE(summary.value(u"retryScheduled"_s).toInt(), 3);
+    QCOMPARE(summary.value(u"unfinished"_s).toInt(), 3);
+}
 
 void TestCli::emitAndDeliveries()
 {

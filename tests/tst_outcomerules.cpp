@@ -87,14 +87,17 @@ void TestOutcomeRules::retryAfter_data()
     QTest::addColumn<double>("tolerance");
 
     QTest::newRow("120") << QByteArray("120") << true << 120.0 << 0.0;
-    QTest::newRow("0") << QByteArray("0") << true << 0.0 << 0.0;
+    // Zero and the past are no usable hint: the policy's delay applies.
+    QTest::newRow("0 is no hint") << QByteArray("0") << false << 0.0 << 0.0;
+    QTest::newRow("0.2 is raised to 1 s") << QByteArray("0.2") << true << 1.0 << 0.0;
     QTest::newRow("spaces around") << QByteArray("  30 ") << true << 30.0 << 0.0;
     QTest::newRow("-5 is unreadable") << QByteArray("-5") << false << 0.0 << 0.0;
     QTest::newRow("abc is unreadable") << QByteArray("abc") << false << 0.0 << 0.0;
     QTest::newRow("empty") << QByteArray("") << false << 0.0 << 0.0;
     QTest::newRow("100000 capped to a day") << QByteArray("100000") << true << 86400.0 << 0.0;
     QTest::newRow("IMF-fixdate 90 s ahead") << QByteArray("Thu, 01 Jan 2026 10:01:30 GMT") << true << 90.0 << 1.0;
-    QTest::newRow("IMF-fixdate in the past") << QByteArray("Thu, 01 Jan 2026 09:00:00 GMT") << true << 0.0 << 0.0;
+    QTest::newRow("IMF-fixdate in the past is no hint") << QByteArray("Thu, 01 Jan 2026 09:00:00 GMT") << false << 0.0 << 0.0;
+    QTest::newRow("IMF-fixdate now is no hint") << QByteArray("Thu, 01 Jan 2026 10:00:00 GMT") << false << 0.0 << 0.0;
     QTest::newRow("IMF-fixdate two days ahead capped") << QByteArray("Sat, 03 Jan 2026 10:00:00 GMT") << true << 86400.0 << 0.0;
     QTest::newRow("RFC 850 90 s ahead") << QByteArray("Thursday, 01-Jan-26 10:01:30 GMT") << true << 90.0 << 1.0;
     QTest::newRow("asctime 90 s ahead") << QByteArray("Thu Jan  1 10:01:30 2026") << true << 90.0 << 1.0;
@@ -165,7 +168,8 @@ void TestOutcomeRules::retryAfterReplacesDelay()
 {
     const auto p = exponential(5, 3);
     QCOMPARE(OutcomeRules::nextAttempt(p, 1, kNow, 120.0, 0.5), std::optional<QDateTime>(at(120)));
-    QCOMPARE(OutcomeRules::nextAttempt(p, 2, kNow, 0.0, 0.5), std::optional<QDateTime>(at(0)));
+    // Never sooner than a second after, whatever the hint.
+    QCOMPARE(OutcomeRules::nextAttempt(p, 2, kNow, 0.0, 0.5), std::optional<QDateTime>(at(1)));
     QCOMPARE(OutcomeRules::nextAttempt(p, 3, kNow, 1.5, 0.5), std::optional<QDateTime>(at(1.5)));
     // Shorter than the computed delay too: the receiver said when.
     QCOMPARE(OutcomeRules::nextAttempt(exponential(60, 3), 1, kNow, 2.0, 0.5), std::optional<QDateTime>(at(2)));

@@ -50,14 +50,14 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
     clock.start();
     int succeeded = 0;
     int failed = 0;
-    int retried = 0;
-    int exitCode = Success;
+    int attempts = 0; // every outcome recorded in this run, retries included
     QObject::connect(&engine, &DeliveryEngine::deliveriesUpdated, [&](const DeliveryUpdates &updates) {
         for (const auto &u : updates) {
+            ++attempts;
             switch (u.status) {
             case DeliveryStatus::Succeeded: ++succeeded; break;
             case DeliveryStatus::Failed: ++failed; break;
-            default: ++retried; break;
+            default: break;
             }
         }
     });
@@ -68,10 +68,9 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
         ctx.fail(QStringLiteral("webhook %1 was deactivated (see webhook show %1)").arg(id));
     });
     QObject::connect(&engine, &DeliveryEngine::stopped, qApp, &QCoreApplication::quit);
-    QObject::connect(&signals_, &StopSignals::stopRequested, &engine, [&](int) {
-        exitCode = 130;
-        engine.stop();
-    });
+    // SIGTERM and SIGINT ask for a clean stop: what is claimed goes back to
+    // the queue, and the exit code is 0, as a service manager expects.
+    QObject::connect(&signals_, &StopSignals::stopRequested, &engine, [&](int) { engine.stop(); });
     QTimer idleCheck;
     if (untilIdle) {
         const auto check = [&] {
@@ -88,16 +87,33 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
     QCoreApplication::exec();
     idleCheck.stop();
     const double seconds = clock.elapsed() / 1000.0;
+    // What is left is read from the queue, not added up from this run: a
+    // delivery retried and then delivered is no longer "to retry".
+    DeliveryService deliveries(installation->connection());
+    DeliveryFilter retrying;
+    retrying.status = DeliveryStatus::Retrying;
+    const auto toRetry = deliveries.count(retrying);
+    const auto unfinished = deliveries.unfinishedCount();
+    if (!toRetry || !unfinished)
+        return ctx.fail(!toRetry ? toRetry.error() : unfinished.error());
     const QJsonObject summary{{QStringLiteral("succeeded"), succeeded},
                               {QStringLiteral("failed"), failed},
-                              {QStringLiteral("retryScheduled"), retried},
+                              {QStringLiteral("retryScheduled"), *toRetry},
+                              {QStringLiteral("unfinished"), *unfinished},
+                              {QStringLiteral("attempts"), attempts},
                               {QStringLiteral("seconds"), seconds},
-                              {QStringLiteral("perSecond"), seconds > 0 ? (succeeded + failed + retried) / seconds : 0.0}};
+                              {QStringLiteral("perSecond"), seconds > 0 ? attempts / seconds : 0.0}};
     if (ctx.jsonOutput())
         ctx.printJson(summary);
     else
-        ctx.print(QStringLiteral("%1 succeeded, %2 failed, %3 to retry, in %4 s").arg(succeeded).arg(failed).arg(retried).arg(seconds, 0, 'f', 2));
-    return exitCode;
+        ctx.print(QStringLiteral("%1 succeeded, %2 failed, in %3 s (%4 attempts); left in the queue: %5, of which %6 waiting to retry")
+                      .arg(succeeded)
+                      .arg(failed)
+                      .arg(seconds, 0, 'f', 2)
+                      .arg(attempts)
+                      .arg(*unfinished)
+                      .arg(*toRetry));
+    return Success;
 }
 
 int webhookTestCommand(CliContext &ctx, const QStringList &args)

@@ -29,9 +29,9 @@ std::optional<double> OutcomeRules::retryAfterSeconds(const QByteArray &raw, con
     bool isNumber = false;
     const double seconds = value.toDouble(&isNumber);
     if (isNumber) {
-        if (!std::isfinite(seconds) || seconds < 0)
+        if (!std::isfinite(seconds) || seconds <= 0)
             return std::nullopt;
-        return std::min(seconds, kMaxRetryAfterSeconds);
+        return std::clamp(seconds, kMinRetryAfterSeconds, kMaxRetryAfterSeconds);
     }
     // An HTTP date (RFC 9110 §5.6.7): IMF-fixdate, or the obsolete RFC 850 and asctime forms.
     // All three are in GMT. The weekday is dropped before parsing: Qt checks it
@@ -56,7 +56,9 @@ std::optional<double> OutcomeRules::retryAfterSeconds(const QByteArray &raw, con
     if (!when.isValid())
         return std::nullopt;
     const double delta = double(now.msecsTo(when)) / 1000.0;
-    return std::clamp(delta, 0.0, kMaxRetryAfterSeconds);
+    if (delta <= 0)
+        return std::nullopt;
+    return std::clamp(delta, kMinRetryAfterSeconds, kMaxRetryAfterSeconds);
 }
 
 std::optional<QDateTime> OutcomeRules::nextAttempt(const RetryPolicy &policy, int attemptsInRound, const QDateTime &now,
@@ -66,7 +68,7 @@ std::optional<QDateTime> OutcomeRules::nextAttempt(const RetryPolicy &policy, in
     const auto delay = policy.delaySeconds(attemptsInRound, unitRandom);
     if (!delay)
         return std::nullopt;
-    const double seconds = retryAfter ? *retryAfter : *delay;
+    const double seconds = retryAfter ? std::max(*retryAfter, kMinRetryAfterSeconds) : *delay;
     return now.addMSecs(qint64(std::llround(seconds * 1000.0)));
 }
 

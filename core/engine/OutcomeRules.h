@@ -21,8 +21,10 @@ public:
     // `status` is empty when no response arrived (timeout, refused, TLS, DNS).
     static Verdict classify(std::optional<int> status);
 
-    // Retry-After as seconds or an HTTP date, relative to `now`, capped at
-    // 24 h; nullopt when absent or unreadable.
+    // Retry-After as seconds or an HTTP date, relative to `now`, between
+    // 1 s and 24 h. nullopt when absent, unreadable, zero or in the past: a
+    // hint that asks for "now" would retry at once, again and again, so the
+    // policy's delay applies instead.
     static std::optional<double> retryAfterSeconds(const QByteArray &value, const QDateTime &now);
 
     // When the next attempt of a delivery happens, or nullopt when retries
@@ -31,6 +33,7 @@ public:
     static std::optional<QDateTime> nextAttempt(const RetryPolicy &policy, int attemptsInRound, const QDateTime &now,
                                                 std::optional<double> retryAfter, double unitRandom);
 
+    static constexpr double kMinRetryAfterSeconds = 1.0;
     static constexpr double kMaxRetryAfterSeconds = 24 * 3600.0;
 };
 
