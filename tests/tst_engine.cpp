@@ -105,6 +105,7 @@ private Q_SLOTS:
     void jitter();
 
     void responseStored();
+    void oversizedResponseAborted_data();
     void oversizedResponseAborted();
 
     void transformation();
@@ -854,7 +855,8 @@ void TestEngine::responseStored()
     QVERIFY2(sawReceiver, a.responseHeaders.constData());
     QCOMPARE(a.durationMs, 150);
     QCOMPARE(a.startedAt, started);
-    QVERIFY(a.error.isEmpty());
+    // A success, with what was cut noted.
+    QCOMPARE(a.error, u"response body of 102400 bytes: the first 64 KB are kept"_s);
     const auto del = f.delivery(bigId);
     QCOMPARE(del->lastStatusCode, std::optional<int>(201));
     QCOMPARE(del->lastDurationMs, std::optional<qint64>(150));
@@ -866,11 +868,37 @@ void TestEngine::responseStored()
     QCOMPARE(small[0].durationMs, 0);
 }
 
+void TestEngine::oversizedResponseAborted_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<int>("bodyBytes");
+    QTest::addColumn<qint64>("declared"); // -1: the body's size
+    QTest::addColumn<int>("expected");    // a DeliveryStatus
+    QTest::addColumn<QString>("note");
+    // A 2xx is a success whatever its body: never sent again.
+    QTest::newRow("200, 9 MB") << 200 << 9 * 1024 * 1024 << qint64(-1) << int(DeliveryStatus::Succeeded)
+                               << u"response body over 8 MB: reading stopped there"_s;
+    QTest::newRow("500, 9 MB") << 500 << 9 * 1024 * 1024 << qint64(-1) << int(DeliveryStatus::Failed)
+                               << u"HTTP 500; response body over 8 MB"_s;
+    QTest::newRow("200, 100 KB") << 200 << 100 * 1024 << qint64(-1) << int(DeliveryStatus::Succeeded)
+                                 << u"response body of 102400 bytes: the first 64 KB are kept"_s;
+    QTest::newRow("200, cut short") << 200 << 1000 << qint64(100000) << int(DeliveryStatus::Succeeded)
+                                    << u"the response ended after 1000 of its declared 100000 bytes"_s;
+    QTest::newRow("200, small") << 200 << 10 << qint64(-1) << int(DeliveryStatus::Succeeded) << QString();
+}
+
 void TestEngine::oversizedResponseAborted()
 {
+    QFETCH(int, status);
+    QFETCH(int, bodyBytes);
+    QFETCH(qint64, declared);
+    QFETCH(int, expected);
+    QFETCH(QString, note);
     EngineFixture f;
     QVERIFY(f.ok());
-    f.receiver().setDefaultReply(ScriptedReply::ok(200, QByteArray(9 * 1024 * 1024, 'y')));
+    auto reply = ScriptedReply::ok(status, QByteArray(bodyBytes, 'y'));
+    reply.declaredLength = declared;
+    f.receiver().setDefaultReply(reply);
     auto d = f.draft();
     d.retry.maxRetries = 0;
     REQUIRE_WEBHOOK(w, f.create(d));
@@ -879,9 +907,20 @@ void TestEngine::oversizedResponseAborted()
     QVERIFY(f.finish(id, 8000));
     const auto rows = f.attempts(id);
     QCOMPARE(rows.size(), 1);
-    QVERIFY2(rows[0].error.contains(QStringLiteral("larger than")), qPrintable(rows[0].error));
-    QVERIFY(rows[0].responseBody.size() <= 64 * 1024);
-    QCOMPARE(f.status(id), DeliveryStatus::Failed);
+    // Qt 6.4 sends the POST again on its own when the connection closes
+    // before the declared body arrived, then reports "Connection closed"
+    // without the status: the receiver got it twice and the attempt reads
+    // as failed. Not handled yet.
+    if (declared > bodyBytes)
+        QEXPECT_FAIL("", "Qt re-sends a POST whose answer was cut short and drops its status", Abort);
+    QVERIFY2(f.status(id) == DeliveryStatus(expected), qPrintable(rows[0].error + u" / requests: "_s + QString::number(f.receiver().count())));
+    QCOMPARE(rows[0].responseStatus, std::optional<int>(status));
+    if (note.isEmpty())
+        QVERIFY2(rows[0].error.isEmpty(), qPrintable(rows[0].error));
+    else
+        QVERIFY2(rows[0].error.startsWith(note), qPrintable(rows[0].error));
+    QCOMPARE(rows[0].responseBody.size(), std::min(bodyBytes, 64 * 1024));
+    QCOMPARE(f.receiver().count(), 1);
 }
 
 // ---------------------------------------------------------------------------

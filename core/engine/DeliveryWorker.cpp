@@ -41,6 +41,9 @@ struct DeliveryWorker::InFlight {
     qint64 responseBytes = 0;
     bool timedOut = false;
     bool oversized = false;
+    // The status as the head came in: Qt drops it from a reply whose
+    // connection closed before the declared body arrived.
+    std::optional<int> statusSeen;
     QPointer<QNetworkReply> reply;
 };
 
@@ -276,10 +279,18 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
     m_inFlight.insert(reply, f);
     if (!m_deadlineTimer->isActive())
         m_deadlineTimer->start();
-    connect(reply, &QNetworkReply::readyRead, this, [f] {
+    const auto noteStatus = [f] {
+        if (auto *r = f->reply.data(); r && !f->statusSeen) {
+            if (const auto code = r->attribute(QNetworkRequest::HttpStatusCodeAttribute); code.isValid())
+                f->statusSeen = code.toInt();
+        }
+    };
+    connect(reply, &QNetworkReply::metaDataChanged, this, noteStatus);
+    connect(reply, &QNetworkReply::readyRead, this, [f, noteStatus] {
         auto *r = f->reply.data();
         if (!r)
             return;
+        noteStatus();
         const auto room = kMaxStoredResponseBody - f->responseBody.size();
         const auto chunk = r->readAll();
         f->responseBytes += chunk.size();
@@ -319,28 +330,52 @@ void DeliveryWorker::finished(QNetworkReply *reply)
     const auto f = m_inFlight.take(reply);
     if (!f)
         return;
-    if (m_stopping && reply->error() == QNetworkReply::OperationCanceledError && !f->timedOut) {
+    if (m_stopping && reply->error() == QNetworkReply::OperationCanceledError && !f->timedOut && !f->oversized) {
         // Aborted by a stop that could not wait: the delivery goes back untouched.
         handBack({f->job.deliveryId});
         maybeFinishStop();
         return;
     }
-    if (!f->timedOut && !f->oversized && reply->isOpen() && f->responseBody.size() < kMaxStoredResponseBody)
-        f->responseBody += reply->read(kMaxStoredResponseBody - f->responseBody.size());
+    if (!f->timedOut && !f->oversized && reply->isOpen()) {
+        const auto rest = reply->readAll();
+        f->responseBytes += rest.size();
+        const auto room = kMaxStoredResponseBody - f->responseBody.size();
+        if (room > 0)
+            f->responseBody += rest.left(room);
+    }
+    // An answer past the cap keeps its status: a receiver that accepted the
+    // delivery with a large body accepted it, and sending it again would
+    // deliver it twice.
     const auto statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     std::optional<int> status;
-    if (statusAttr.isValid() && !f->timedOut && !f->oversized)
+    if (statusAttr.isValid() && !f->timedOut)
         status = statusAttr.toInt();
+    else if (!f->timedOut)
+        status = f->statusSeen;
     QString error;
     if (f->timedOut)
         error = QStringLiteral("timed out after %1 s").arg(m_installation.timeoutMs / 1000.0);
-    else if (f->oversized)
+    else if (f->oversized && !status)
         error = QStringLiteral("response larger than %1 MB, aborted").arg(kMaxResponseBytes / (1024 * 1024));
     else if (!status && reply->error() == QNetworkReply::OperationCanceledError)
         error = QStringLiteral("timed out: no data for %1 s").arg(m_installation.timeoutMs / 1000.0 + 1);
     else if (!status)
         error = reply->errorString();
     auto outcome = decide(*f, status, error, reply->rawHeader("Retry-After"));
+    // What the answer lacked or carried too much of: noted on the attempt,
+    // never a change of verdict.
+    if (status) {
+        QString note;
+        const auto declared = reply->header(QNetworkRequest::ContentLengthHeader);
+        if (f->oversized)
+            note = QStringLiteral("response body over %1 MB: reading stopped there, the first 64 KB are kept").arg(kMaxResponseBytes / (1024 * 1024));
+        else if (declared.isValid() && f->responseBytes < declared.toLongLong())
+            note = QStringLiteral("the response ended after %1 of its declared %2 bytes").arg(f->responseBytes).arg(declared.toLongLong());
+        else if (f->responseBytes > kMaxStoredResponseBody)
+            note = QStringLiteral("response body of %1 bytes: the first 64 KB are kept").arg(f->responseBytes);
+        if (!note.isEmpty())
+            outcome.attempt.error = outcome.attempt.error.isEmpty() ? note : outcome.attempt.error + QStringLiteral("; ") + note;
+    }
     HeaderList headers = reply->rawHeaderPairs();
     if (headers.size() > kMaxStoredHeaders)
         headers.resize(kMaxStoredHeaders);

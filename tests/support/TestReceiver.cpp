@@ -291,9 +291,10 @@ void TestReceiver::answer(QTcpSocket *socket, int requestIndex, const ScriptedRe
     const QByteArray body = bodyless ? QByteArray() : reply.body;
     if (!hasContentType && !bodyless)
         head += "Content-Type: text/plain\r\n";
+    const bool cutShort = reply.declaredLength > body.size();
     if (!bodyless)
-        head += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
-    head += reply.closeAfter ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
+        head += "Content-Length: " + QByteArray::number(reply.declaredLength >= 0 ? reply.declaredLength : body.size()) + "\r\n";
+    head += reply.closeAfter || cutShort ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
     head += "\r\n";
 
     if (reply.action == ScriptedReply::Action::Trickle) {
@@ -322,7 +323,7 @@ void TestReceiver::answer(QTcpSocket *socket, int requestIndex, const ScriptedRe
         return;
     }
     socket->write(head + body);
-    finishAnswer(socket, reply.closeAfter);
+    finishAnswer(socket, reply.closeAfter || cutShort);
 }
 
 void TestReceiver::finishAnswer(QTcpSocket *socket, bool closeAfter)

@@ -62,6 +62,9 @@ struct ScriptedReply {
     int delayMs = 0;
     int trickleIntervalMs = 200;
     bool closeAfter = false;    // "Connection: close" and close after answering
+    // Content-Length as declared; when it is more than the body, the
+    // connection closes after the body (a reply cut short). -1: the body's size.
+    qint64 declaredLength = -1;
 
     static ScriptedReply ok(int status = 200, QByteArray body = QByteArrayLiteral("ok"));
     static ScriptedReply withHeader(int status, const QByteArray &name, const QByteArray &value);
