@@ -102,8 +102,9 @@ QSqlDatabase CliContext::database()
         names.clear();
     auto opened = Installation::open(m_dbLocation, names);
     if (!opened) {
+        // The service names the field "catalogs"; here it is the option, which also takes all and none.
         if (opened.error().field == u"catalogs")
-            fail(QStringLiteral("--catalogs: %1; or all, none").arg(opened.error().message.section(QStringLiteral(": "), 1)));
+            fail(QStringLiteral("--%1; or all, none").arg(opened.error().message));
         else
             fail(opened.error());
         return {};

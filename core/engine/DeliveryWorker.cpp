@@ -41,9 +41,6 @@ struct DeliveryWorker::InFlight {
     qint64 responseBytes = 0;
     bool timedOut = false;
     bool oversized = false;
-    // The status as the head came in: Qt drops it from a reply whose
-    // connection closed before the declared body arrived.
-    std::optional<int> statusSeen;
     QPointer<QNetworkReply> reply;
 };
 
@@ -279,18 +276,10 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
     m_inFlight.insert(reply, f);
     if (!m_deadlineTimer->isActive())
         m_deadlineTimer->start();
-    const auto noteStatus = [f] {
-        if (auto *r = f->reply.data(); r && !f->statusSeen) {
-            if (const auto code = r->attribute(QNetworkRequest::HttpStatusCodeAttribute); code.isValid())
-                f->statusSeen = code.toInt();
-        }
-    };
-    connect(reply, &QNetworkReply::metaDataChanged, this, noteStatus);
-    connect(reply, &QNetworkReply::readyRead, this, [f, noteStatus] {
+    connect(reply, &QNetworkReply::readyRead, this, [f] {
         auto *r = f->reply.data();
         if (!r)
             return;
-        noteStatus();
         const auto room = kMaxStoredResponseBody - f->responseBody.size();
         const auto chunk = r->readAll();
         f->responseBytes += chunk.size();
@@ -350,8 +339,6 @@ void DeliveryWorker::finished(QNetworkReply *reply)
     std::optional<int> status;
     if (statusAttr.isValid() && !f->timedOut)
         status = statusAttr.toInt();
-    else if (!f->timedOut)
-        status = f->statusSeen;
     QString error;
     if (f->timedOut)
         error = QStringLiteral("timed out after %1 s").arg(m_installation.timeoutMs / 1000.0);

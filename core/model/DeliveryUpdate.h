@@ -22,7 +22,7 @@ struct DeliveryUpdate final {
     QDateTime updatedAt;
     std::optional<int> lastStatusCode;
     QString lastError;
-    std::optional<qint64> lastDurationMs;
+    std::optional<qint64> lastDurationMs; // none when nothing was sent, as the row stores it
 };
 
 using DeliveryUpdates = QList<DeliveryUpdate>;

@@ -126,8 +126,7 @@ void DeliveryHistoryModel::applyUpdates(const DeliveryUpdates &updates)
             row->updatedAt = u->updatedAt;
             row->lastStatusCode = u->lastStatusCode;
             row->lastError = u->lastError;
-            if (u->lastDurationMs)
-                row->lastDurationMs = u->lastDurationMs;
+            row->lastDurationMs = u->lastDurationMs;
             const int at = it.key() * kPageSize + j;
             Q_EMIT dataChanged(index(at, 0), index(at, ColumnCount - 1));
         }

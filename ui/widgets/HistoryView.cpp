@@ -160,7 +160,7 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
         m_count->setText(tr("%n deliveries", nullptr, n));
         updateButtons();
     });
-    // A history that cannot be read says so, rather than showing nothing.
+    // After Retry now, the message follows that delivery to its outcome.
     connect(&context, &AppContext::deliveriesUpdated, this, [this](const DeliveryUpdates &updates) {
         for (const auto &u : updates) {
             if (u.deliveryId != m_retried)
@@ -170,6 +170,7 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
                 m_retried.clear();
         }
     });
+    // A history that cannot be read says so, rather than showing nothing.
     connect(m_model, &DeliveryHistoryModel::loadFailed, this, [this](const QString &message) {
         m_message->setText(tr("The history could not be read: %1").arg(message));
         m_showsLoadError = true;

@@ -49,9 +49,7 @@ TestResultBar::TestResultBar(AppContext &context, QWidget *parent)
         if (!m_pending.contains(id))
             return;
         const auto pending = m_pending.take(id);
-        record(pending.webhookId, {tr("✗ Test ping to “%1” at %2 was not sent: %3")
-                                       .arg(m_names.value(pending.webhookId), TimeText::absolute(pending.askedAt), why),
-                                   {}, false, true});
+        recordNotSent(pending.webhookId, pending.askedAt, why);
     });
     display();
 }
@@ -86,6 +84,11 @@ void TestResultBar::display()
     m_details->setEnabled(!it->deliveryId.isEmpty());
 }
 
+void TestResultBar::recordNotSent(const QString &webhookId, const QDateTime &asked, const QString &why)
+{
+    record(webhookId, {tr("✗ Test ping to “%1” at %2 not sent: %3").arg(m_names.value(webhookId), TimeText::absolute(asked), why), {}, false, true});
+}
+
 void TestResultBar::test(const QString &webhookId, const QString &name)
 {
     m_names.insert(webhookId, name);
@@ -95,9 +98,7 @@ void TestResultBar::test(const QString &webhookId, const QString &name)
         [webhookId](QSqlDatabase db) { return EventService(db).emitTestPing(webhookId); },
         this, [this, webhookId, asked](Result<QString> id) {
             if (!id) {
-                record(webhookId, {tr("✗ Test ping to “%1” at %2 not sent: %3")
-                                       .arg(m_names.value(webhookId), TimeText::absolute(asked), id.error().message),
-                                   {}, false, true});
+                recordNotSent(webhookId, asked, id.error().message);
                 return;
             }
             m_pending.insert(*id, {webhookId, asked});

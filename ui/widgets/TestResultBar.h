@@ -43,6 +43,8 @@ private:
 
     void showResult(const QString &deliveryId);
     void record(const QString &webhookId, const Shown &shown);
+    // The ping never went out (not written, or refused by the engine).
+    void recordNotSent(const QString &webhookId, const QDateTime &asked, const QString &why);
     void display();
 
     AppContext &m_context;
