@@ -44,6 +44,7 @@ void DeliveryEngine::start()
     connect(m_keeper, &QueueKeeper::deliveriesUpdated, this, &DeliveryEngine::deliveriesUpdated);
     connect(m_keeper, &QueueKeeper::deliveryRefused, this, &DeliveryEngine::deliveryRefused);
     connect(m_keeper, &QueueKeeper::webhookDeactivated, this, &DeliveryEngine::webhookDeactivated);
+    connect(m_keeper, &QueueKeeper::laneChanged, this, &DeliveryEngine::webhookLaneChanged);
     connect(m_keeper, &QueueKeeper::failure, this, &DeliveryEngine::failure);
     for (int i = 0; i < m_options.workers; ++i) {
         auto *worker = new DeliveryWorker(m_database, i, m_options);
@@ -56,6 +57,7 @@ void DeliveryEngine::start()
         connect(worker, &DeliveryWorker::workWanted, m_keeper, &QueueKeeper::request);
         connect(worker, &DeliveryWorker::attemptsFinished, m_keeper, &QueueKeeper::record);
         connect(worker, &DeliveryWorker::handedBack, m_keeper, &QueueKeeper::handBack);
+        connect(worker, &DeliveryWorker::requestWaiting, m_keeper, &QueueKeeper::requestWaiting);
         m_workers << worker;
     }
     // Keeper -> one worker: the keeper names a worker by index; this routes it

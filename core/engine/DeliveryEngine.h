@@ -49,6 +49,8 @@ Q_SIGNALS:
     // deliverNow() could not take the delivery: gone, or being delivered elsewhere.
     void deliveryRefused(const QString &deliveryId, const QString &why);
     void webhookDeactivated(const QString &webhookId);
+    // Its receiver is slow (slow lane, smaller share) or answers in time again.
+    void webhookLaneChanged(const QString &webhookId, bool slow);
     void failure(const QString &message);
 
 private:

@@ -41,6 +41,8 @@ struct DeliveryWorker::InFlight {
     qint64 responseBytes = 0;
     bool timedOut = false;
     bool oversized = false;
+    bool slowLane = false;
+    bool waitingReported = false; // requestWaiting() was said for it
     QPointer<QNetworkReply> reply;
 };
 
@@ -76,6 +78,19 @@ void DeliveryWorker::start()
     topUp();
 }
 
+QNetworkAccessManager *DeliveryWorker::slowLane()
+{
+    // Made the first time a receiver is slow: most engines never need it,
+    // and each manager runs a thread of its own.
+    if (!m_slowNam) {
+        m_slowNam = new QNetworkAccessManager(this);
+        m_slowNam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        m_slowNam->setAutoDeleteReplies(false);
+        connect(m_slowNam, &QNetworkAccessManager::finished, this, &DeliveryWorker::finished);
+    }
+    return m_slowNam;
+}
+
 void DeliveryWorker::refreshInstallation()
 {
     const auto now = Clock::monotonicMs();
@@ -86,6 +101,7 @@ void DeliveryWorker::refreshInstallation()
     m_installation.allowPrivate = settings.allowPrivateAddresses();
     m_installation.allowInsecure = settings.allowInsecureUrls();
     m_installation.timeoutMs = int(settings.requestTimeoutSeconds() * 1000);
+    m_installation.slowAfterMs = qint64(settings.slowAnswerSeconds() * 1000);
     const auto caFile = settings.extraCaCertificates();
     if (!m_installation.loadedAtMs || caFile != m_installation.caFile) {
         // Private CAs (and the tests' throw-away CA) on top of the system's.
@@ -161,6 +177,8 @@ void DeliveryWorker::accept(const QList<DeliveryJob> &jobs, bool forced)
         for (const auto &j : jobs)
             dispatch(j, true); // a test ping does not queue behind the backlog
     } else {
+        for (const auto &j : jobs)
+            m_readySlow += j.slowLane ? 1 : 0;
         m_ready.insert(m_ready.end(), jobs.cbegin(), jobs.cend());
     }
     dispatchReady();
@@ -172,13 +190,18 @@ void DeliveryWorker::dispatchReady()
         return; // a dispatch that concluded at once: the loop below goes on
     m_dispatching = true;
     std::deque<DeliveryJob> held;
-    while (!m_ready.empty() && busy() < m_options.concurrency && !m_stopping && !m_paused) {
+    // Slow-lane jobs need no slot: one waiting behind a full worker would
+    // hold its webhook's share for nothing.
+    while (!m_ready.empty() && !m_stopping && !m_paused && (busy() < m_options.concurrency || m_readySlow > 0)) {
         DeliveryJob job = std::move(m_ready.front());
         m_ready.pop_front();
-        if (m_awaiting.contains(job.webhookId))
+        if (m_awaiting.contains(job.webhookId) || (!job.slowLane && busy() >= m_options.concurrency)) {
             held.push_back(std::move(job));
-        else
-            dispatch(job, false);
+            continue;
+        }
+        if (job.slowLane)
+            --m_readySlow;
+        dispatch(job, false);
     }
     m_ready.insert(m_ready.begin(), std::make_move_iterator(held.begin()), std::make_move_iterator(held.end()));
     m_dispatching = false;
@@ -197,6 +220,7 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
     f->startedAt = Clock::now();
     f->clockStartMs = Clock::monotonicMs();
     f->body = job.body;
+    f->slowLane = job.slowLane && !forced;
 
     if (!f->webhook) {
         handBack({job.deliveryId}); // deleted meanwhile: its deliveries went with it
@@ -271,9 +295,11 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
     out.request.setTransferTimeout(m_installation.timeoutMs + 1000);
     f->startedAt = now;
     f->clockStartMs = Clock::monotonicMs();
-    QNetworkReply *reply = m_nam->post(out.request, f->body);
+    QNetworkReply *reply = (f->slowLane ? slowLane() : m_nam)->post(out.request, f->body);
     f->reply = reply;
     m_inFlight.insert(reply, f);
+    if (f->slowLane)
+        ++m_slowInFlight;
     if (!m_deadlineTimer->isActive())
         m_deadlineTimer->start();
     connect(reply, &QNetworkReply::readyRead, this, [f] {
@@ -301,10 +327,18 @@ void DeliveryWorker::enforceDeadlines()
     const auto now = Clock::monotonicMs();
     const auto expired = [this, now](const std::shared_ptr<InFlight> &f) { return now - f->clockStartMs >= m_installation.timeoutMs; };
     QList<std::shared_ptr<InFlight>> late;
+    QSet<QString> waiting;
     for (const auto &f : std::as_const(m_inFlight)) {
         if (expired(f))
             late << f;
+        else if (!f->slowLane && !f->waitingReported && now - f->clockStartMs >= m_installation.slowAfterMs && f->reply
+                 && !f->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isValid()) {
+            f->waitingReported = true;
+            waiting.insert(f->job.webhookId);
+        }
     }
+    for (const auto &id : std::as_const(waiting))
+        Q_EMIT requestWaiting(id);
     for (const auto &f : std::as_const(late)) {
         if (f->reply && f->reply->isRunning()) {
             f->timedOut = true;
@@ -319,6 +353,8 @@ void DeliveryWorker::finished(QNetworkReply *reply)
     const auto f = m_inFlight.take(reply);
     if (!f)
         return;
+    if (f->slowLane)
+        --m_slowInFlight;
     if (m_stopping && reply->error() == QNetworkReply::OperationCanceledError && !f->timedOut && !f->oversized) {
         // Aborted by a stop that could not wait: the delivery goes back untouched.
         handBack({f->job.deliveryId});
@@ -349,6 +385,7 @@ void DeliveryWorker::finished(QNetworkReply *reply)
     else if (!status)
         error = reply->errorString();
     auto outcome = decide(*f, status, error, reply->rawHeader("Retry-After"));
+    outcome.timedOut = !status && (f->timedOut || reply->error() == QNetworkReply::OperationCanceledError);
     // What the answer lacked or carried too much of: noted on the attempt,
     // never a change of verdict.
     if (status) {
@@ -504,6 +541,7 @@ void DeliveryWorker::handBackReady()
     for (const auto &j : m_ready)
         ids << j.deliveryId;
     m_ready.clear();
+    m_readySlow = 0;
     handBack(ids);
 }
 

@@ -62,6 +62,9 @@ Q_SIGNALS:
     void workWanted(int worker, int count);
     void attemptsFinished(int worker, const QList<AttemptOutcome> &outcomes, bool urgent);
     void handedBack(const QStringList &deliveryIds);
+    // A request to this webhook has had no answer for longer than the slow
+    // threshold (slowAnswerSeconds): the keeper moves it to the slow lane.
+    void requestWaiting(const QString &webhookId);
 
 private:
     struct InFlight;
@@ -70,6 +73,7 @@ private:
         bool allowPrivate = false;
         bool allowInsecure = false;
         int timeoutMs = 10000;
+        qint64 slowAfterMs = 2000;
         QSslConfiguration ssl;
         QString caFile;
         std::optional<qint64> loadedAtMs; // Clock::monotonicMs(); none: never read
@@ -100,7 +104,10 @@ private:
     void maybeFinishStop();
     void finishStop();
     void enforceDeadlines();
-    int busy() const { return int(m_inFlight.size()) + m_preparing; }
+    // Requests holding one of this worker's `concurrency` slots: the slow
+    // lane's do not (the keeper bounds those by their webhooks' shares).
+    int busy() const { return int(m_inFlight.size()) - m_slowInFlight + m_preparing; }
+    QNetworkAccessManager *slowLane();
 
     std::shared_ptr<Database> m_database;
     int m_index;
@@ -108,12 +115,18 @@ private:
     Installation m_installation;
 
     QNetworkAccessManager *m_nam = nullptr;
+    // Slow receivers' requests, on connections of their own: a host gets six
+    // HTTP/1.1 connections per manager, and a receiver that takes seconds to
+    // answer would otherwise hold the ones its host's other webhooks need.
+    QNetworkAccessManager *m_slowNam = nullptr;
+    int m_slowInFlight = 0;
     HostGuard *m_guard = nullptr;
     std::unique_ptr<Transformer> m_transformer;
     QTimer *m_drainTimer = nullptr;
     QTimer *m_deadlineTimer = nullptr;   // one sweep for every request's total deadline
 
     std::deque<DeliveryJob> m_ready;     // claimed for this worker, not yet sent
+    int m_readySlow = 0;                 // of those, for the slow lane (they need no slot)
     int m_requested = 0;                 // asked of the keeper, not yet given
     QHash<QNetworkReply *, std::shared_ptr<InFlight>> m_inFlight;
     int m_preparing = 0;             // taken from m_ready, not yet on the wire (DNS, transformation)

@@ -71,11 +71,54 @@ int QueueKeeper::leaseMs()
 {
     // A claimed delivery is leased for the request's deadline and a minute
     // more: a process that dies leaves it to be claimed again after that.
-    if (due(m_settingsReadMs, m_options.settingsRefreshMs)) {
-        m_timeoutMs = int(Settings(m_database->connection()).requestTimeoutSeconds() * 1000);
-        m_settingsReadMs = Clock::monotonicMs();
-    }
+    refreshSettings();
     return m_timeoutMs + 60'000;
+}
+
+void QueueKeeper::refreshSettings()
+{
+    if (!due(m_settingsReadMs, m_options.settingsRefreshMs))
+        return;
+    const Settings settings(m_database->connection());
+    m_timeoutMs = int(settings.requestTimeoutSeconds() * 1000);
+    m_slowAfterMs = qint64(settings.slowAnswerSeconds() * 1000);
+    m_flow.setLimits({settings.maxInFlightPerWebhook(), settings.maxInFlightPerHost()});
+    m_settingsReadMs = Clock::monotonicMs();
+    m_routesStale = true; // a webhook's URL or its own limit may have changed too
+}
+
+void QueueKeeper::loadRoutes()
+{
+    if (!m_routesStale)
+        return;
+    auto routes = WebhookStore(m_database->connection()).routes();
+    if (!routes)
+        return; // kept as they were; read again at the next claim
+    for (const auto &r : std::as_const(*routes))
+        m_flow.setWebhook(r.id, QUrl(r.url), r.maxInFlight);
+    m_routesStale = false;
+}
+
+void QueueKeeper::released(const QString &deliveryId)
+{
+    if (m_inFlight.remove(deliveryId))
+        m_flow.released(m_leased.value(deliveryId));
+}
+
+void QueueKeeper::requestWaiting(const QString &webhookId)
+{
+    if (m_flow.waiting(webhookId))
+        changedLane(webhookId, true);
+}
+
+void QueueKeeper::changedLane(const QString &webhookId, bool slow)
+{
+    if (slow)
+        qCWarning(lcEngine).noquote() << "webhook" << webhookId << "is slow to answer: its requests take the slow lane, at most"
+                                      << m_flow.window(webhookId) << "at once";
+    else
+        qCInfo(lcEngine).noquote() << "webhook" << webhookId << "answers in time again: back to its full share";
+    Q_EMIT laneChanged(webhookId, slow);
 }
 
 bool QueueKeeper::claiming() const
@@ -153,7 +196,9 @@ void QueueKeeper::pump()
     }
     m_drained = jobs->size() < wanted;
     distribute(std::move(*jobs));
-    if (m_drained)
+    if (m_drained && m_limited)
+        m_wakeTimer->start(m_options.idlePollMs); // due work waits for room: a finished request makes some (record)
+    else if (m_drained)
         armWakeTimer();
     else if (demand() > 0)
         schedulePump();
@@ -189,7 +234,20 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
                 recovered = *r;
         }
         if (ok && claimLimit > 0) {
-            auto claimed = queue.claim(claimLimit, now, now.addMSecs(leaseMs()));
+            const auto lease = now.addMSecs(leaseMs());
+            loadRoutes();
+            // Round-robin across webhooks, each within its share and its host's.
+            const auto closed = m_flow.closed();
+            FlowControl::Plan plan(m_flow);
+            bool refused = false;
+            auto claimed = queue.claim(claimLimit, now, lease, closed, [&](const QString &webhookId) {
+                if (!m_flow.knows(webhookId))
+                    m_routesStale = true; // created since the last read: its host is read next time
+                const bool yes = plan.take(webhookId);
+                refused = refused || !yes;
+                return yes;
+            });
+            m_limited = refused || !closed.isEmpty();
             if (claimed)
                 jobs = std::move(*claimed);
             else
@@ -219,6 +277,7 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
                                     << (o.status == DeliveryStatus::Retrying ? QStringLiteral("next at ") + o.nextAttemptAt.toString(Qt::ISODateWithMs) : QString());
         if (o.effect == AttemptOutcome::WebhookEffect::Gone)
             qCWarning(lcEngine).noquote() << "webhook" << o.webhookId << "answered 410 Gone: it is deactivated";
+        released(o.deliveryId);
         m_leased.remove(o.deliveryId);
         if (isFinal(o.status) && !o.webhookId.isEmpty())
             m_toPrune.insert(o.webhookId);
@@ -267,11 +326,19 @@ void QueueKeeper::distribute(QList<DeliveryJob> jobs)
         QList<DeliveryJob> share = jobs.mid(next, take);
         next += take;
         m_demand[w] -= int(take);
-        for (const auto &j : std::as_const(share))
-            m_leased.insert(j.deliveryId);
+        for (auto &j : share)
+            lease(j);
         Q_EMIT jobsFor(int(w), share, false);
     }
     m_nextWorker = int((m_nextWorker + 1) % std::max<qsizetype>(1, n));
+}
+
+void QueueKeeper::lease(DeliveryJob &job)
+{
+    m_leased.insert(job.deliveryId, job.webhookId);
+    m_inFlight.insert(job.deliveryId);
+    m_flow.taken(job.webhookId);
+    job.slowLane = m_flow.isSlow(job.webhookId);
 }
 
 void QueueKeeper::armWakeTimer()
@@ -293,11 +360,18 @@ void QueueKeeper::record(int index, const QList<AttemptOutcome> &outcomes, bool 
     for (const auto &o : outcomes) {
         if (o.effect == Effect::FailedFinally || o.effect == Effect::Gone)
             m_failures[index] << o.webhookId;
+        // The request is over: its room is free now, before the write, and
+        // what it said of its receiver's pace moves the webhook's window.
+        released(o.deliveryId);
+        if (o.timedOut ? m_flow.timedOut(o.webhookId) : o.attempted && m_flow.answered(o.webhookId, o.attempt.durationMs, m_slowAfterMs))
+            changedLane(o.webhookId, m_flow.isSlow(o.webhookId));
     }
     m_results += outcomes;
     if (urgent || m_results.size() >= m_options.flushBatch || !m_serving) {
         flush();
-    } else if (!m_drained && demand() > 0 && claiming()) {
+        if (m_limited && demand() > 0 && claiming())
+            schedulePump();
+    } else if ((!m_drained || m_limited) && demand() > 0 && claiming()) {
         schedulePump(); // the next claim writes them too
     } else if (!m_flushTimer->isActive()) {
         m_flushTimer->start(m_options.flushIntervalMs);
@@ -321,8 +395,12 @@ bool QueueKeeper::flush()
 
 void QueueKeeper::handBack(const QStringList &deliveryIds)
 {
-    for (const auto &id : deliveryIds)
+    for (const auto &id : deliveryIds) {
+        released(id);
         m_leased.remove(id);
+    }
+    if (m_limited && m_serving)
+        schedulePump();
     if (!m_queue)
         return; // finished: finish() gave back everything still leased
     auto db = m_database->connection();
@@ -361,7 +439,7 @@ void QueueKeeper::deliverNow(const QString &deliveryId)
         Q_EMIT deliveryRefused(deliveryId, why);
         return;
     }
-    m_leased.insert(deliveryId);
+    lease(*job);
     Q_EMIT jobsFor(0, {*job}, true);
 }
 
@@ -409,7 +487,7 @@ void QueueKeeper::finish()
     m_serving = false;
     flush();
     if (!m_leased.isEmpty())
-        handBack(m_leased.values()); // claimed ahead, never reported: due again at once
+        handBack(m_leased.keys()); // claimed ahead, never reported: due again at once
     m_wakeTimer->stop();
     m_flushTimer->stop();
     m_queue.reset();

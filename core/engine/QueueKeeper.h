@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/EngineOptions.h"
+#include "engine/FlowControl.h"
 #include "model/DeliveryUpdate.h"
 #include "store/DeliveryQueue.h"
 
@@ -50,6 +51,9 @@ public Q_SLOTS:
     void record(int index, const QList<AttemptOutcome> &outcomes, bool urgent);
     // Claimed jobs a worker did not send (paused or stopping).
     void handBack(const QStringList &deliveryIds);
+    // A request to this webhook has waited past the slow threshold with no
+    // answer: its next requests go to the slow lane.
+    void requestWaiting(const QString &webhookId);
     // Claims one delivery whatever its due time and gives it to worker 0 (test
     // pings); deliveryRefused(id, why) when it cannot be taken. One this
     // keeper already gave a worker is on its way: nothing more is done.
@@ -71,6 +75,9 @@ Q_SIGNALS:
     // deliverNow() could not take this delivery (gone, or another process has it).
     void deliveryRefused(const QString &deliveryId, const QString &why);
     void webhookDeactivated(const QString &webhookId);
+    // The webhook's receiver is slow (its requests take the slow lane, with a
+    // smaller share) or answers in time again.
+    void laneChanged(const QString &webhookId, bool slow);
     void failure(const QString &message);
     // For worker `worker`: claimed jobs to send (`forced`: a test ping, sent
     // whatever the webhook's state, with no retry).
@@ -94,6 +101,14 @@ private:
     int demand() const;
     bool claiming() const; // serving, not paused, and allowed to take due work
     int leaseMs();
+    // Reads the timeout and the flow limits again when they may have changed.
+    void refreshSettings();
+    void loadRoutes();
+    void released(const QString &deliveryId);
+    // Given to a worker: counted against its webhook's share, and sent over
+    // the slow lane if its receiver is slow.
+    void lease(DeliveryJob &job);
+    void changedLane(const QString &webhookId, bool slow);
 
     std::shared_ptr<Database> m_database;
     EngineOptions m_options;
@@ -108,13 +123,20 @@ private:
     // Per worker, the webhooks of final failures in m_results: told back after
     // the commit, with the webhooks it deactivated (see DeliveryWorker::recorded).
     QHash<int, QStringList> m_failures;
-    QSet<QString> m_leased;            // given to a worker, not yet recorded or handed back
+    // Given to a worker, not yet recorded or handed back: delivery -> webhook.
+    QHash<QString, QString> m_leased;
+    QSet<QString> m_inFlight;          // of those, the ones not yet reported back
+    FlowControl m_flow;
+    qint64 m_slowAfterMs = 2000;
+    bool m_routesStale = true;         // a webhook unknown to m_flow was seen
+    bool m_limited = false;            // the last claim left due work for lack of room
     QSet<QString> m_toPrune;
     // Clock::monotonicMs() of the last time each was done; none: never.
     std::optional<qint64> m_lastPruneMs;
     std::optional<qint64> m_lastTransactionMs;
     std::optional<qint64> m_lastLeaseRecoveryMs;
     std::optional<qint64> m_settingsReadMs;
+    std::optional<qint64> m_routesReadMs;
     int m_timeoutMs = 10'000;
     bool m_pumpScheduled = false;
     bool m_drained = false;            // the last claim took everything that was due

@@ -15,6 +15,7 @@ struct AttemptOutcome final {
     QString deliveryId;
     QString webhookId;
     bool attempted = true;        // false: decided without sending (inactive webhook)
+    bool timedOut = false;        // no answer within the deadline (the engine's flow control reads it)
     Attempt attempt;              // number, times, request and response
     DeliveryStatus status = DeliveryStatus::Failed;
     QDateTime nextAttemptAt;      // for retrying

@@ -15,6 +15,7 @@ struct DeliveryJob final {
     QString tenantId;
     int attempts = 0;    // made so far
     int retryBase = 0;   // attempts made before the latest replay
+    bool slowLane = false; // its receiver is slow: sent over the worker's slow-lane connections
     QByteArray body;     // the event's canonical envelope
 };
 

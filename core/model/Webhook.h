@@ -38,6 +38,7 @@ struct Webhook final {
     QList<CustomHeader> headers;
     RetryPolicy retry;
     std::optional<int> retention;     // newest deliveries kept; unset = installation setting
+    std::optional<int> maxInFlight;   // requests in flight at once; unset = installation setting
     QString transform;                // body of a JavaScript function of `payload`; empty = none
     QString secret;                   // the current secret
     QList<WebhookSecret> secrets;     // every secret, newest first (rotation history)

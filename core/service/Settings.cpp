@@ -43,6 +43,12 @@ Bounds boundsOf(const QString &key)
         return {0.1, 300};
     if (key == QLatin1StringView(Settings::kRotationGraceSeconds))
         return {0, 30 * 24 * 3600};
+    if (key == QLatin1StringView(Settings::kMaxInFlightPerWebhook))
+        return {1, 10000};
+    if (key == QLatin1StringView(Settings::kMaxInFlightPerHost))
+        return {1, 100000};
+    if (key == QLatin1StringView(Settings::kSlowAnswerSeconds))
+        return {0.1, 300};
     return {0, 0};
 }
 Error unknownKey(const QString &key)
@@ -71,6 +77,12 @@ const QList<Settings::Info> &Settings::known()
          QStringLiteral("how long a rotated secret keeps signing beside the new one, in seconds")},
         {QString::fromLatin1(kExtraCaCertificates), Type::Path, QString(),
          QStringLiteral("PEM file of extra CA certificates trusted for https:// receivers")},
+        {QString::fromLatin1(kMaxInFlightPerWebhook), Type::Int, QStringLiteral("64"),
+         QStringLiteral("requests one engine has in flight to one webhook at most (a webhook may override it)")},
+        {QString::fromLatin1(kMaxInFlightPerHost), Type::Int, QStringLiteral("256"),
+         QStringLiteral("requests one engine has in flight to one host (scheme, name and port) at most, all its webhooks together")},
+        {QString::fromLatin1(kSlowAnswerSeconds), Type::Double, QStringLiteral("2"),
+         QStringLiteral("a webhook that takes longer than this to answer moves to the slow lane: its own connections and a smaller share")},
     };
     return list;
 }
@@ -178,5 +190,8 @@ int Settings::retention() const { return text(kRetention).toInt(); }
 double Settings::requestTimeoutSeconds() const { return text(kRequestTimeoutSeconds).toDouble(); }
 int Settings::rotationGraceSeconds() const { return text(kRotationGraceSeconds).toInt(); }
 QString Settings::extraCaCertificates() const { return text(kExtraCaCertificates); }
+int Settings::maxInFlightPerWebhook() const { return text(kMaxInFlightPerWebhook).toInt(); }
+int Settings::maxInFlightPerHost() const { return text(kMaxInFlightPerHost).toInt(); }
+double Settings::slowAnswerSeconds() const { return text(kSlowAnswerSeconds).toDouble(); }
 
 } // namespace hookline

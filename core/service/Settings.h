@@ -44,6 +44,9 @@ public:
     double requestTimeoutSeconds() const;
     int rotationGraceSeconds() const;
     QString extraCaCertificates() const;
+    int maxInFlightPerWebhook() const;
+    int maxInFlightPerHost() const;
+    double slowAnswerSeconds() const;
 
     static constexpr auto kHeaderPrefix = "headerPrefix";
     static constexpr auto kAllowInsecureUrls = "allowInsecureUrls";
@@ -52,6 +55,9 @@ public:
     static constexpr auto kRequestTimeoutSeconds = "requestTimeoutSeconds";
     static constexpr auto kRotationGraceSeconds = "rotationGraceSeconds";
     static constexpr auto kExtraCaCertificates = "extraCaCertificates";
+    static constexpr auto kMaxInFlightPerWebhook = "maxInFlightPerWebhook";
+    static constexpr auto kMaxInFlightPerHost = "maxInFlightPerHost";
+    static constexpr auto kSlowAnswerSeconds = "slowAnswerSeconds";
 
 private:
     Result<QString> normalized(const Info &info, const QString &value) const;

@@ -186,6 +186,8 @@ Status WebhookValidator::validate(Webhook &w) const
         return s;
     if (w.retention && (*w.retention < 1 || *w.retention > 10000000))
         return invalid("retention", tr("must be between 1 and 10000000 deliveries"));
+    if (w.maxInFlight && (*w.maxInFlight < 1 || *w.maxInFlight > kMaxInFlight))
+        return invalid("maxInFlight", tr("must be between 1 and %1 requests").arg(kMaxInFlight));
     if (w.transform.size() > kMaxTransformLength)
         return invalid("transform", tr("is longer than %1 characters").arg(kMaxTransformLength));
     return validateSecret(w.scheme, w.secret);

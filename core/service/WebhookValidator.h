@@ -41,6 +41,7 @@ public:
     static constexpr int kMaxHeaderValueLength = 4096;
     static constexpr int kMaxUrlLength = 2048;
     static constexpr int kMaxTransformLength = 64 * 1024;
+    static constexpr int kMaxInFlight = 10000;
 
 private:
     Context m_context;

@@ -54,27 +54,85 @@ Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
     return q.numRowsAffected();
 }
 
-Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now, const QDateTime &leaseUntil)
+Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now, const QDateTime &leaseUntil, const QStringList &skip,
+                                                const MayTake &mayTake)
 {
+    if (limit <= 0)
+        return QList<DeliveryJob>();
     // SQLite: one writer at a time, and its planner needs telling which index.
     // PostgreSQL: several engines (other processes, other machines) claim at
     // once; each skips the rows another is claiming instead of waiting.
     const bool postgres = sql::isPostgres(m_db);
-    auto &q = statement(QStringLiteral(
-        "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
-        " WHERE id IN (SELECT id FROM deliveries%1"
-        " WHERE status IN ('pending','retrying') AND next_attempt_at <= :now"
-        " ORDER BY next_attempt_at LIMIT :limit%2)").arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
-                                                           postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString()) + kReturning);
-    q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
-    q.bindValue(QStringLiteral(":now"), sql::toMs(now));
-    q.bindValue(QStringLiteral(":limit"), limit);
-    if (auto s = sql::exec(q, tr("claiming due deliveries")); !s)
+    const QString text = QStringLiteral(
+        "SELECT id, webhook_id FROM deliveries%1 WHERE status IN ('pending','retrying') AND next_attempt_at <= ?%2"
+        " ORDER BY next_attempt_at LIMIT ?%3").arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
+                                                  skip.isEmpty() ? QString() : QStringLiteral(" AND webhook_id NOT IN (%1)").arg(placeholders(skip.size())),
+                                                  postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
+    // The common statement is kept prepared; one with a list of webhooks to
+    // skip changes with the list.
+    QSqlQuery scratch;
+    if (!skip.isEmpty())
+        scratch = sql::prepare(m_db, text);
+    QSqlQuery &due = skip.isEmpty() ? statement(text) : scratch;
+    due.addBindValue(sql::toMs(now));
+    for (const auto &id : skip)
+        due.addBindValue(id);
+    // Read more than is wanted when some webhooks may stop short: what one
+    // leaves, the next takes.
+    due.addBindValue(mayTake ? limit * 2 : limit);
+    if (auto s = sql::exec(due, tr("reading due deliveries")); !s)
         return s.error();
+    QStringList webhooks;                 // in order of their first due delivery
+    QHash<QString, QStringList> waiting;  // per webhook, its due deliveries in order
+    while (due.next()) {
+        const auto webhook = due.value(1).toString();
+        auto it = waiting.find(webhook);
+        if (it == waiting.end()) {
+            webhooks << webhook;
+            it = waiting.insert(webhook, {});
+        }
+        it->append(due.value(0).toString());
+    }
+    due.finish();
+    QStringList chosen;
+    for (qsizetype round = 0; chosen.size() < limit && !webhooks.isEmpty(); ++round) {
+        for (auto it = webhooks.begin(); it != webhooks.end() && chosen.size() < limit;) {
+            const auto &ids = waiting[*it];
+            if (round < ids.size() && (!mayTake || mayTake(*it))) {
+                chosen << ids.at(round);
+                ++it;
+            } else {
+                it = webhooks.erase(it); // no more due, or no more room
+            }
+        }
+    }
+    if (chosen.isEmpty())
+        return QList<DeliveryJob>();
+    // The rows were read in this transaction (and on PostgreSQL locked):
+    // their status needs no second look. (Checked anyway, it let SQLite pick
+    // a status index over the key and cost 30 times as much.)
+    auto take = sql::prepare(m_db, QStringLiteral(
+        "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ?"
+        " WHERE id IN (%1)").arg(placeholders(chosen.size())) + kReturning);
+    take.addBindValue(sql::toMs(leaseUntil));
+    take.addBindValue(sql::toMs(now));
+    for (const auto &id : std::as_const(chosen))
+        take.addBindValue(id);
+    if (auto s = sql::exec(take, tr("claiming due deliveries")); !s)
+        return s.error();
+    QHash<QString, DeliveryJob> taken;
+    while (take.next()) {
+        auto job = jobFromRow(take);
+        taken.insert(job.deliveryId, std::move(job));
+    }
+    take.finish();
+    // In the order chosen: the workers send them round-robin too.
     QList<DeliveryJob> jobs;
-    while (q.next())
-        jobs << jobFromRow(q);
-    q.finish();
+    jobs.reserve(taken.size());
+    for (const auto &id : std::as_const(chosen)) {
+        if (auto it = taken.find(id); it != taken.end())
+            jobs << std::move(*it);
+    }
     return loadBodies(std::move(jobs));
 }
 

@@ -14,6 +14,7 @@
 #include <QSqlDatabase>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace hookline {
@@ -27,8 +28,14 @@ public:
 
     // Deliveries whose lease ran out (their process died) become due again.
     Result<int> recoverExpiredLeases(const QDateTime &now);
-    // Takes up to `limit` due deliveries and leases them until `leaseUntil`.
-    Result<QList<DeliveryJob>> claim(int limit, const QDateTime &now, const QDateTime &leaseUntil);
+    // Takes up to `limit` due deliveries and leases them until `leaseUntil`:
+    // the earliest due first, one webhook after the other (round-robin), each
+    // as long as `mayTake(webhookId)` allows. The webhooks in `skip` (at
+    // their limit) are not even read. Rows read and not taken stay as they
+    // were (on PostgreSQL they are locked until the commit, then free).
+    using MayTake = std::function<bool(const QString &webhookId)>;
+    Result<QList<DeliveryJob>> claim(int limit, const QDateTime &now, const QDateTime &leaseUntil, const QStringList &skip = {},
+                                     const MayTake &mayTake = {});
     // Takes one delivery by id if it is not being delivered (test pings).
     Result<std::optional<DeliveryJob>> claimOne(const QString &deliveryId, const QDateTime &leaseUntil);
     // Records attempts and next states; returns the webhooks deactivated by them.

@@ -143,6 +143,11 @@ const QList<Migration> &migrations()
             // Attempts made before the latest replay: retries are counted from there.
             QStringLiteral("ALTER TABLE deliveries ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0"),
         }},
+        {5, "in-flight limit per webhook", {
+            // Requests the engine may have in flight to this webhook at once;
+            // NULL: the installation's maxInFlightPerWebhook.
+            QStringLiteral("ALTER TABLE webhooks ADD COLUMN max_in_flight INTEGER"),
+        }},
     };
     return list;
 }

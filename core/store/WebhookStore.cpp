@@ -8,7 +8,7 @@ namespace {
 const QString kSelect = QStringLiteral(
     "SELECT id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds, backoff,"
     " schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
-    " disabled_at, created_at, updated_at FROM webhooks");
+    " disabled_at, created_at, updated_at, max_in_flight FROM webhooks");
 
 QString scheduleToText(const QList<double> &schedule)
 {
@@ -58,6 +58,8 @@ Result<Webhook> fromRow(const QSqlQuery &q)
     w.disabledAt = sql::dateOrNull(q.value(17));
     w.createdAt = sql::fromMs(q.value(18).toLongLong());
     w.updatedAt = sql::fromMs(q.value(19).toLongLong());
+    if (!q.value(20).isNull())
+        w.maxInFlight = q.value(20).toInt();
     return w;
 }
 
@@ -77,6 +79,7 @@ void bindColumns(QSqlQuery &q, const Webhook &w)
     q.bindValue(QStringLiteral(":jitter"), w.retry.jitter);
     q.bindValue(QStringLiteral(":auto_disable"), w.retry.autoDisableAfter);
     q.bindValue(QStringLiteral(":retention"), w.retention ? QVariant(*w.retention) : QVariant(QMetaType(QMetaType::Int)));
+    q.bindValue(QStringLiteral(":max_in_flight"), w.maxInFlight ? QVariant(*w.maxInFlight) : QVariant(QMetaType(QMetaType::Int)));
     q.bindValue(QStringLiteral(":transform"), sql::text(w.transform));
     q.bindValue(QStringLiteral(":failures"), w.consecutiveFailures);
     q.bindValue(QStringLiteral(":disabled_reason"), sql::text(w.disabledReason));
@@ -192,14 +195,25 @@ Status WebhookStore::writeChildren(const Webhook &w)
     return Ok{};
 }
 
+Result<QList<WebhookStore::Route>> WebhookStore::routes() const
+{
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT id, url, max_in_flight FROM webhooks"));
+    if (auto s = sql::exec(q, tr("reading webhook addresses")); !s)
+        return s.error();
+    QList<Route> out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).isNull() ? std::nullopt : std::optional<int>(q.value(2).toInt())});
+    return out;
+}
+
 Status WebhookStore::insert(const Webhook &w)
 {
     auto q = sql::prepare(m_db, QStringLiteral(
         "INSERT INTO webhooks (id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds,"
         " backoff, schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
-        " disabled_at, created_at, updated_at) VALUES (:id, :tenant, :name, :url, :description, :scheme, :active,"
+        " disabled_at, created_at, updated_at, max_in_flight) VALUES (:id, :tenant, :name, :url, :description, :scheme, :active,"
         " :max_retries, :delay, :backoff, :schedule, :jitter, :auto_disable, :retention, :transform, :failures,"
-        " :disabled_reason, :disabled_at, :created, :updated)"));
+        " :disabled_reason, :disabled_at, :created, :updated, :max_in_flight)"));
     bindColumns(q, w);
     if (auto s = sql::exec(q, tr("creating a webhook")); !s)
         return s;
@@ -219,7 +233,7 @@ Status WebhookStore::update(const Webhook &w)
         " active = :active, max_retries = :max_retries, retry_delay_seconds = :delay, backoff = :backoff,"
         " schedule = :schedule, jitter = :jitter, auto_disable_after = :auto_disable, retention = :retention,"
         " transform = :transform, consecutive_failures = :failures, disabled_reason = :disabled_reason,"
-        " disabled_at = :disabled_at, created_at = :created, updated_at = :updated WHERE id = :id"));
+        " disabled_at = :disabled_at, created_at = :created, updated_at = :updated, max_in_flight = :max_in_flight WHERE id = :id"));
     bindColumns(q, w);
     if (auto s = sql::exec(q, tr("updating a webhook")); !s)
         return s;

@@ -23,6 +23,14 @@ public:
     // Every webhook, or a tenant's; by creation time.
     Result<QList<Webhook>> list(const QString &tenantId = {}) const;
     Result<int> countForTenant(const QString &tenantId) const;
+    // Where every webhook sends and how much it may have in flight: what the
+    // engine's flow control needs, without subscriptions, headers or secrets.
+    struct Route {
+        QString id;
+        QString url;
+        std::optional<int> maxInFlight;
+    };
+    Result<QList<Route>> routes() const;
 
     Status insert(const Webhook &webhook);              // including its current secret
     Status update(const Webhook &webhook);              // not the secrets

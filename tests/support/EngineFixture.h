@@ -92,4 +92,16 @@ private:
     bool m_listening = false;
 };
 
+// The error of a failed webhook creation, for a test's failure message.
+inline QString lastError(const Result<Webhook> &r)
+{
+    return r ? QString() : r.error().message;
+}
+
 } // namespace hookline::test
+
+// Creates a webhook or fails the test with the reason.
+#define REQUIRE_WEBHOOK(var, expr)                                                   \
+    const auto var##Result = (expr);                                                 \
+    QVERIFY2(var##Result.ok(), qPrintable(hookline::test::lastError(var##Result)));  \
+    const hookline::Webhook var = *var##Result

@@ -271,7 +271,8 @@ void TestReceiver::serveNext(QTcpSocket *socket)
 
 void TestReceiver::answer(QTcpSocket *socket, int requestIndex, const ScriptedReply &reply)
 {
-    Q_UNUSED(requestIndex);
+    if (requestIndex >= 0 && requestIndex < m_requests.size())
+        m_requests[requestIndex].answeredAtMs = m_clock.elapsed();
     if (reply.action == ScriptedReply::Action::Close) {
         m_connections.remove(socket);
         socket->disconnect(this);
@@ -372,6 +373,28 @@ QByteArray TestReceiver::reasonPhrase(int status)
     case 504: return "Gateway Timeout";
     default: return "Status";
     }
+}
+
+int TestReceiver::maxConcurrent(const std::function<bool(const ReceivedRequest &)> &which) const
+{
+    // Each request counts from its arrival until its answer was written (or
+    // for ever, if it never was).
+    QList<std::pair<qint64, int>> edges;
+    for (const auto &r : m_requests) {
+        if (which && !which(r))
+            continue;
+        edges.append({r.receivedAtMs * 2 + 1, +1}); // an arrival after an answer in the same ms
+        if (r.answeredAtMs >= 0)
+            edges.append({r.answeredAtMs * 2, -1});
+    }
+    std::sort(edges.begin(), edges.end());
+    int now = 0;
+    int most = 0;
+    for (const auto &e : edges) {
+        now += e.second;
+        most = std::max(most, now);
+    }
+    return most;
 }
 
 } // namespace hookline::test

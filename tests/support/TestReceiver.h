@@ -18,6 +18,7 @@
 #include <QString>
 #include <QTcpServer>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 
@@ -38,6 +39,7 @@ struct ReceivedRequest {
     QByteArray body;
     qint64 receivedAtMs = 0;    // monotonic milliseconds since the receiver started
     qint64 wallClockMs = 0;     // QDateTime::currentMSecsSinceEpoch() at arrival
+    qint64 answeredAtMs = -1;   // when the answer was written (same clock as receivedAtMs); -1: not (yet)
 
     // First header of that name (case-insensitive), or a null QByteArray.
     QByteArray header(const QByteArray &name) const;
@@ -102,6 +104,10 @@ public:
     int count(const QByteArray &path) const;
     const ReceivedRequest &request(int i) const { return m_requests.at(i); }
     void clear();
+
+    // The most requests (of those `which` selects; all by default) that were
+    // open at once: arrived and not yet answered.
+    int maxConcurrent(const std::function<bool(const ReceivedRequest &)> &which = {}) const;
 
     int connectionsAccepted() const { return m_connectionCounter; }
     int openConnections() const { return int(m_connections.size()); }
