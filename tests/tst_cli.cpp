@@ -647,6 +647,21 @@ void TestCli::webhookLifecycle()
     QCOMPARE(r.object().value(u"active"_s).toBool(), true);
     QCOMPARE(r.object().value(u"name"_s).toString(), u"Renamed"_s);
 
+    // max-in-flight: the webhook's own limit, shown, refused out of range, and back to the default.
+    r = run(D + QStringList{u"--json"_s, u"webhook"_s, u"update"_s, id, u"--max-in-flight"_s, u"4"_s});
+    CLI_OK(r);
+    QCOMPARE(r.object().value(u"maxInFlight"_s).toInt(), 4);
+    r = run(D + QStringList{u"webhook"_s, u"show"_s, id});
+    CLI_OK(r);
+    QVERIFY2(QRegularExpression(u"max in flight: +4\n"_s).match(QString::fromUtf8(r.out)).hasMatch(), qPrintable(r.describe()));
+    r = run(D + QStringList{u"webhook"_s, u"update"_s, id, u"--max-in-flight"_s, u"0"_s});
+    QVERIFY2(r.exitCode != 0 && r.err.contains("max-in-flight"), qPrintable(r.describe()));
+    r = run(D + QStringList{u"webhook"_s, u"show"_s, id, u"--json"_s});
+    QCOMPARE(r.object().value(u"maxInFlight"_s).toInt(), 4); // the refusal changed nothing
+    r = run(D + QStringList{u"--json"_s, u"webhook"_s, u"update"_s, id, u"--max-in-flight"_s, u"default"_s});
+    CLI_OK(r);
+    QVERIFY(r.object().value(u"maxInFlight"_s).isNull());
+
     // rotate-secret: {id, secret}; the old secret keeps signing for the grace period.
     const auto before = QDateTime::currentDateTimeUtc();
     r = run(D + QStringList{u"webhook"_s, u"rotate-secret"_s, id, u"--grace"_s, u"60"_s});

@@ -525,6 +525,10 @@ void TestUiForm::saveCreatesWebhook()
     auto *name = byAccessibleName<QLineEdit>(form.get(), u"Name"_s);
     QVERIFY(name);
     name->setText(u"Created by the form"_s);
+    auto *inFlight = byAccessibleName<QSpinBox>(form.get(), u"Parallel requests"_s);
+    QVERIFY(inFlight);
+    QCOMPARE(inFlight->text(), u"Installation default"_s);
+    inFlight->setValue(5);
     form->urlEdit()->setText(u"http://127.0.0.1:9/created"_s);
     form->events()->typeBox(u"dossier.created"_s)->setChecked(true);
     auto *group = form->events()->groupBox(u"lead"_s);
@@ -558,6 +562,7 @@ void TestUiForm::saveCreatesWebhook()
     QCOMPARE(it->name, u"Created by the form"_s);
     QCOMPARE(it->url, u"http://127.0.0.1:9/created"_s);
     QVERIFY2(it->events.contains(u"lead.*"_s) && it->events.contains(u"dossier.created"_s), qPrintable(it->events.join(u',')));
+    QCOMPARE(it->maxInFlight, std::optional<int>(5));
     QVERIFY(!it->secret.isEmpty()); // generated on creation
 
     // Edited and saved again: an update of the same webhook.

@@ -711,6 +711,49 @@
         <source>deleting events without deliveries</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>reading due deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryService</name>
+    <message>
+        <source>a page holds at least one delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the offset cannot be negative</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>continue after a delivery or skip an offset, not both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no delivery with id &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the event of delivery %1 is no longer kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delivery %1 has no attempt yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a bucket lasts at least one second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delivery %1 is being delivered right now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only finished deliveries are replayed: succeeded or failed, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryStore</name>
@@ -748,6 +791,14 @@
     </message>
     <message>
         <source>a delivery of webhook %1 has the unknown status &quot;%2&quot; in the database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the delivery to continue after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no delivery with id &quot;%1&quot; to continue after</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1107,6 +1158,17 @@
     </message>
     <message>
         <source>Sent again: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Installation</name>
+    <message>
+        <source>no built-in catalog &quot;%1&quot; (known: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a postgresql:// URL</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1832,6 +1894,42 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>Type a number and a unit, such as 36 h or 2 days</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Requests in flight per webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many requests the engine may have in flight to one webhook at once; a webhook may set its own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests in flight per host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many requests the engine may have in flight to one host at once, all its webhooks together</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow answer threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A webhook that takes longer than this to answer moves to the slow lane: connections of its own and a smaller share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In flight per &amp;webhook:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In flight per h&amp;ost:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow answer a&amp;fter:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsStore</name>
@@ -2320,6 +2418,22 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
             <numerusform>Not saved: %n problems are marked above.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Parallel requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many requests the engine may have in flight to this webhook at once; 0 uses the installation&apos;s setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parallel re&amp;quests:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The number of parallel requests</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookListModel</name>
@@ -2479,6 +2593,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>webhook %1 has the unknown backoff strategy &quot;%2&quot; in the database</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>reading webhook addresses</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookValidator</name>
@@ -2616,6 +2734,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>must not start or end with a space</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between 1 and %1 requests</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

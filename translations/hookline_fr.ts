@@ -718,6 +718,49 @@
         <source>deleting events without deliveries</source>
         <translation>suppression des événements sans livraison</translation>
     </message>
+    <message>
+        <source>reading due deliveries</source>
+        <translation>lecture des livraisons échues</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::DeliveryService</name>
+    <message>
+        <source>a page holds at least one delivery</source>
+        <translation>une page contient au moins une livraison</translation>
+    </message>
+    <message>
+        <source>the offset cannot be negative</source>
+        <translation>le décalage ne peut pas être négatif</translation>
+    </message>
+    <message>
+        <source>continue after a delivery or skip an offset, not both</source>
+        <translation>reprendre après une livraison ou sauter un décalage, pas les deux</translation>
+    </message>
+    <message>
+        <source>no delivery with id &quot;%1&quot;</source>
+        <translation>aucune livraison d’identifiant «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message>
+        <source>the event of delivery %1 is no longer kept</source>
+        <translation>l’événement de la livraison %1 n’est plus conservé</translation>
+    </message>
+    <message>
+        <source>delivery %1 has no attempt yet</source>
+        <translation>la livraison %1 n’a encore aucune tentative</translation>
+    </message>
+    <message>
+        <source>a bucket lasts at least one second</source>
+        <translation>un intervalle dure au moins une seconde</translation>
+    </message>
+    <message>
+        <source>delivery %1 is being delivered right now</source>
+        <translation>la livraison %1 est en cours d’envoi</translation>
+    </message>
+    <message>
+        <source>only finished deliveries are replayed: succeeded or failed, not %1</source>
+        <translation>seules les livraisons terminées (réussies ou échouées) sont renvoyées, pas %1</translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryStore</name>
@@ -756,6 +799,14 @@
     <message>
         <source>a delivery of webhook %1 has the unknown status &quot;%2&quot; in the database</source>
         <translation>une livraison du webhook %1 a le statut inconnu «&#xa0;%2&#xa0;» dans la base de données</translation>
+    </message>
+    <message>
+        <source>reading the delivery to continue after</source>
+        <translation>lecture de la livraison après laquelle reprendre</translation>
+    </message>
+    <message>
+        <source>no delivery with id &quot;%1&quot; to continue after</source>
+        <translation>aucune livraison d’identifiant «&#xa0;%1&#xa0;» après laquelle reprendre</translation>
     </message>
 </context>
 <context>
@@ -1115,6 +1166,17 @@
     <message>
         <source>Sent again: %1.</source>
         <translation>Envoyée de nouveau&#xa0;: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::Installation</name>
+    <message>
+        <source>no built-in catalog &quot;%1&quot; (known: %2)</source>
+        <translation>aucun catalogue intégré «&#xa0;%1&#xa0;» (connus&#xa0;: %2)</translation>
+    </message>
+    <message>
+        <source>not a postgresql:// URL</source>
+        <translation>pas une URL postgresql://</translation>
     </message>
 </context>
 <context>
@@ -1841,6 +1903,42 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>Type a number and a unit, such as 36 h or 2 days</source>
         <translation>Saisissez un nombre et une unité, par exemple 36 h ou 2 jours</translation>
     </message>
+    <message>
+        <source>Requests in flight per webhook</source>
+        <translation>Requêtes en cours par webhook</translation>
+    </message>
+    <message>
+        <source>How many requests the engine may have in flight to one webhook at once; a webhook may set its own</source>
+        <translation>Nombre de requêtes que le moteur peut avoir en cours vers un même webhook&#xa0;; un webhook peut fixer le sien</translation>
+    </message>
+    <message>
+        <source>Requests in flight per host</source>
+        <translation>Requêtes en cours par hôte</translation>
+    </message>
+    <message>
+        <source>How many requests the engine may have in flight to one host at once, all its webhooks together</source>
+        <translation>Nombre de requêtes que le moteur peut avoir en cours vers un même hôte, tous ses webhooks ensemble</translation>
+    </message>
+    <message>
+        <source>Slow answer threshold</source>
+        <translation>Seuil de réponse lente</translation>
+    </message>
+    <message>
+        <source>A webhook that takes longer than this to answer moves to the slow lane: connections of its own and a smaller share</source>
+        <translation>Un webhook qui met plus longtemps à répondre passe dans la voie lente&#xa0;: des connexions à lui et une part réduite</translation>
+    </message>
+    <message>
+        <source>In flight per &amp;webhook:</source>
+        <translation>En cours par &amp;webhook&#xa0;:</translation>
+    </message>
+    <message>
+        <source>In flight per h&amp;ost:</source>
+        <translation>En cours par hôt&amp;e&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Slow answer a&amp;fter:</source>
+        <translation>Réponse lente au-&amp;delà de&#xa0;:</translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsStore</name>
@@ -2329,6 +2427,22 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
             <numerusform>Non enregistré&#xa0;: %n problèmes sont signalés ci-dessus.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Parallel requests</source>
+        <translation>Requêtes en parallèle</translation>
+    </message>
+    <message>
+        <source>How many requests the engine may have in flight to this webhook at once; 0 uses the installation&apos;s setting</source>
+        <translation>Nombre de requêtes que le moteur peut avoir en cours vers ce webhook à la fois&#xa0;; 0 reprend le réglage de l’installation</translation>
+    </message>
+    <message>
+        <source>Parallel re&amp;quests:</source>
+        <translation>Re&amp;quêtes en parallèle&#xa0;:</translation>
+    </message>
+    <message>
+        <source>The number of parallel requests</source>
+        <translation>Le nombre de requêtes en parallèle</translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookListModel</name>
@@ -2488,6 +2602,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>webhook %1 has the unknown backoff strategy &quot;%2&quot; in the database</source>
         <translation>le webhook %1 a la stratégie de temporisation inconnue «&#xa0;%2&#xa0;» dans la base de données</translation>
     </message>
+    <message>
+        <source>reading webhook addresses</source>
+        <translation>lecture des adresses des webhooks</translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookValidator</name>
@@ -2626,6 +2744,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>must not start or end with a space</source>
         <translation>ne doit ni commencer ni finir par une espace</translation>
+    </message>
+    <message>
+        <source>must be between 1 and %1 requests</source>
+        <translation>doit être compris entre 1 et %1 requêtes</translation>
     </message>
 </context>
 <context>

@@ -62,6 +62,7 @@ QJsonObject toJson(const Webhook &w, SecretView view)
         {QStringLiteral("headers"), headers},
         {QStringLiteral("retryPolicy"), retry},
         {QStringLiteral("retention"), w.retention ? QJsonValue(*w.retention) : QJsonValue()},
+        {QStringLiteral("maxInFlight"), w.maxInFlight ? QJsonValue(*w.maxInFlight) : QJsonValue()},
         {QStringLiteral("transform"), w.transform.isEmpty() ? QJsonValue() : QJsonValue(w.transform)},
         {QStringLiteral("consecutiveFailures"), w.consecutiveFailures},
         {QStringLiteral("createdAt"), isoTime(w.createdAt)},

@@ -3,6 +3,7 @@
 #include "JsonViews.h"
 
 #include "service/WebhookService.h"
+#include "service/WebhookValidator.h"
 #include "signing/Secret.h"
 
 #include <QJsonArray>
@@ -14,7 +15,7 @@ namespace {
 const QString kAddSynopsis = QStringLiteral(
     "webhook add --url URL --events a,b [--name N] [--description D] [--scheme S] [--secret S] [--header K:V]... "
     "[--max-retries N] [--retry-delay SECONDS] [--backoff exponential|fixed] [--schedule S1,S2,...] [--jitter F] "
-    "[--auto-disable-after N] [--retention N] [--transform JS|@FILE] [--inactive] [--tenant T]");
+    "[--auto-disable-after N] [--retention N] [--max-in-flight N] [--transform JS|@FILE] [--inactive] [--tenant T]");
 
 void addWebhookOptions(QCommandLineParser &p, bool update)
 {
@@ -35,6 +36,7 @@ void addWebhookOptions(QCommandLineParser &p, bool update)
     value("jitter", "Random spread of each delay, a fraction from 0 to 1.", "F");
     value("auto-disable-after", "Deactivate after this many deliveries failed in a row (0 = never; default 5).", "N");
     value("retention", "Newest deliveries kept for this webhook (\"default\" = the setting).", "N");
+    value("max-in-flight", "Requests the engine may have in flight to this webhook at once (\"default\" = the maxInFlightPerWebhook setting).", "N");
     value("transform", "JavaScript transformation body, or @FILE.", "JS");
     value("tenant", "Tenant (default: default).", "TENANT");
     p.addOption({QStringLiteral("inactive"), QStringLiteral("Create or set inactive.")});
@@ -137,6 +139,16 @@ Status applyOptions(const QCommandLineParser &p, Webhook &w, bool update)
             if (!n)
                 return n.error();
             w.retention = *n;
+        }
+    }
+    if (set("max-in-flight")) {
+        if (val("max-in-flight") == u"default") {
+            w.maxInFlight.reset();
+        } else {
+            auto n = intOption(p, QStringLiteral("max-in-flight"), 1, WebhookValidator::kMaxInFlight);
+            if (!n)
+                return n.error();
+            w.maxInFlight = *n;
         }
     }
     if (set("transform")) {
@@ -281,6 +293,7 @@ int show(CliContext &ctx, const QStringList &args)
         line(QStringLiteral("retries"), QStringLiteral("schedule %1 s, jitter %2").arg(json[QStringLiteral("retryPolicy")][QStringLiteral("schedule")].toVariant().toStringList().join(u',')).arg(r.jitter));
     line(QStringLiteral("auto-disable after"), r.autoDisableAfter ? QString::number(r.autoDisableAfter) : QStringLiteral("never"));
     line(QStringLiteral("retention"), w->retention ? QString::number(*w->retention) : QStringLiteral("installation default"));
+    line(QStringLiteral("max in flight"), w->maxInFlight ? QString::number(*w->maxInFlight) : QStringLiteral("installation default"));
     if (!w->transform.isEmpty())
         line(QStringLiteral("transform"), QStringLiteral("%1 characters of JavaScript").arg(w->transform.size()));
     line(QStringLiteral("created"), isoTime(w->createdAt));

@@ -41,6 +41,9 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     , m_prefix(new QLineEdit(this))
     , m_timeout(new DurationEdit(this))
     , m_retention(new QSpinBox(this))
+    , m_perWebhook(new QSpinBox(this))
+    , m_perHost(new QSpinBox(this))
+    , m_slowAfter(new DurationEdit(this))
     , m_grace(new DurationEdit(this))
     , m_caFile(new QLineEdit(this))
     , m_insecure(new QCheckBox(tr("Allow plain &http:// URLs"), this))
@@ -69,6 +72,15 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     m_timeout->setToolTip(tr("Type a number and a unit, such as 10 s or 1 min"));
     m_retention->setRange(1, 10000000);
     m_retention->setAccessibleName(tr("Deliveries kept per webhook"));
+    m_perWebhook->setRange(1, 10000);
+    m_perWebhook->setAccessibleName(tr("Requests in flight per webhook"));
+    m_perWebhook->setToolTip(tr("How many requests the engine may have in flight to one webhook at once; a webhook may set its own"));
+    m_perHost->setRange(1, 100000);
+    m_perHost->setAccessibleName(tr("Requests in flight per host"));
+    m_perHost->setToolTip(tr("How many requests the engine may have in flight to one host at once, all its webhooks together"));
+    m_slowAfter->setRange(0.1, 300);
+    m_slowAfter->setAccessibleName(tr("Slow answer threshold"));
+    m_slowAfter->setToolTip(tr("A webhook that takes longer than this to answer moves to the slow lane: connections of its own and a smaller share"));
     m_grace->setRange(0, 30 * 24 * 3600);
     m_grace->setAccessibleName(tr("Secret rotation grace period"));
     m_grace->setToolTip(tr("Type a number and a unit, such as 36 h or 2 days"));
@@ -103,6 +115,9 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     row(tr("Header &prefix:"), m_prefix);
     row(tr("Request &timeout:"), m_timeout);
     row(tr("&Keep deliveries:"), m_retention);
+    row(tr("In flight per &webhook:"), m_perWebhook);
+    row(tr("In flight per h&ost:"), m_perHost);
+    row(tr("Slow answer a&fter:"), m_slowAfter);
     row(tr("Rotation &grace:"), m_grace);
     auto *caLabel = new QLabel(tr("Extra &CA certificates:"));
     caLabel->setBuddy(m_caFile);
@@ -119,7 +134,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(m_problem);
     layout->addWidget(buttons);
-    resize(620, 420);
+    resize(620, 500);
 
     // Saving before the current values are read would write the empty fields.
     auto *save = buttons->button(QDialogButtonBox::Save);
@@ -141,6 +156,9 @@ void SettingsDialog::load(const QMap<QString, QString> &v)
     m_prefix->setText(v.value(QString::fromLatin1(Settings::kHeaderPrefix)));
     m_timeout->setSeconds(v.value(QString::fromLatin1(Settings::kRequestTimeoutSeconds)).toDouble());
     m_retention->setValue(v.value(QString::fromLatin1(Settings::kRetention)).toInt());
+    m_perWebhook->setValue(v.value(QString::fromLatin1(Settings::kMaxInFlightPerWebhook)).toInt());
+    m_perHost->setValue(v.value(QString::fromLatin1(Settings::kMaxInFlightPerHost)).toInt());
+    m_slowAfter->setSeconds(v.value(QString::fromLatin1(Settings::kSlowAnswerSeconds)).toDouble());
     m_grace->setSeconds(v.value(QString::fromLatin1(Settings::kRotationGraceSeconds)).toInt());
     m_caFile->setText(v.value(QString::fromLatin1(Settings::kExtraCaCertificates)));
     m_insecure->setChecked(v.value(QString::fromLatin1(Settings::kAllowInsecureUrls)) == u"true");
@@ -152,6 +170,9 @@ QMap<QString, QString> SettingsDialog::values() const
     return {{QString::fromLatin1(Settings::kHeaderPrefix), m_prefix->text().trimmed()},
             {QString::fromLatin1(Settings::kRequestTimeoutSeconds), QString::number(m_timeout->seconds())},
             {QString::fromLatin1(Settings::kRetention), QString::number(m_retention->value())},
+            {QString::fromLatin1(Settings::kMaxInFlightPerWebhook), QString::number(m_perWebhook->value())},
+            {QString::fromLatin1(Settings::kMaxInFlightPerHost), QString::number(m_perHost->value())},
+            {QString::fromLatin1(Settings::kSlowAnswerSeconds), QString::number(m_slowAfter->seconds())},
             {QString::fromLatin1(Settings::kRotationGraceSeconds), QString::number(qRound64(m_grace->seconds()))},
             {QString::fromLatin1(Settings::kExtraCaCertificates), m_caFile->text().trimmed()},
             {QString::fromLatin1(Settings::kAllowInsecureUrls), m_insecure->isChecked() ? QStringLiteral("true") : QStringLiteral("false")},

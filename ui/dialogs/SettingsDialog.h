@@ -37,6 +37,9 @@ private:
     QLineEdit *m_prefix;
     DurationEdit *m_timeout;
     QSpinBox *m_retention;
+    QSpinBox *m_perWebhook;
+    QSpinBox *m_perHost;
+    DurationEdit *m_slowAfter;
     DurationEdit *m_grace;
     QLineEdit *m_caFile;
     QCheckBox *m_insecure;

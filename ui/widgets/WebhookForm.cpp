@@ -158,10 +158,14 @@ void WebhookForm::buildUi()
     m_retention = named(new QSpinBox, tr("Deliveries kept"), tr("Newest deliveries kept in the history of this webhook; 0 uses the installation's setting"));
     m_retention->setRange(0, 10000000);
     m_retention->setSpecialValueText(tr("Installation default"));
+    m_maxInFlight = named(new QSpinBox, tr("Parallel requests"),
+                          tr("How many requests the engine may have in flight to this webhook at once; 0 uses the installation's setting"));
+    m_maxInFlight->setRange(0, WebhookValidator::kMaxInFlight);
+    m_maxInFlight->setSpecialValueText(tr("Installation default"));
     const QList<QPair<QString, QWidget *>> rows{
         {tr("Ma&x retries:"), m_maxRetries}, {tr("De&lay:"), m_delay}, {tr("&Backoff:"), m_strategy},
         {tr("Schedule:"), m_schedule}, {tr("&Jitter:"), m_jitter}, {tr("Aut&o-disable after:"), m_autoDisable},
-        {tr("&Keep deliveries:"), m_retention}};
+        {tr("&Keep deliveries:"), m_retention}, {tr("Parallel re&quests:"), m_maxInFlight}};
     for (const auto &[text, widget] : rows) {
         auto *label = new QLabel(text);
         label->setBuddy(widget);
@@ -243,7 +247,7 @@ void WebhookForm::buildUi()
     connect(m_scheme, &QComboBox::currentIndexChanged, this, changedIn(Section::General));
     connect(m_strategy, &QComboBox::currentIndexChanged, this, changedIn(Section::Retries));
     connect(m_active, &QCheckBox::toggled, this, changedIn(Section::General));
-    for (auto *spin : {m_maxRetries, m_autoDisable, m_retention})
+    for (auto *spin : {m_maxRetries, m_autoDisable, m_retention, m_maxInFlight})
         connect(spin, &QSpinBox::valueChanged, this, changedIn(Section::Retries));
     connect(m_jitter, &QDoubleSpinBox::valueChanged, this, changedIn(Section::Retries));
     connect(m_delay, &DurationEdit::secondsChanged, this, changedIn(Section::Retries));
@@ -316,6 +320,7 @@ void WebhookForm::setWebhook(const Webhook &w)
     m_jitter->setValue(w.retry.jitter * 100);
     m_autoDisable->setValue(w.retry.autoDisableAfter);
     m_retention->setValue(w.retention.value_or(0));
+    m_maxInFlight->setValue(w.maxInFlight.value_or(0));
     m_transform->setPlainText(w.transform);
     m_previewOutput->clear();
     m_loading = false;
@@ -355,6 +360,7 @@ Webhook WebhookForm::webhook() const
     w.headers = m_headers->headers();
     w.retry = policy();
     w.retention = m_retention->value() > 0 ? std::optional<int>(m_retention->value()) : std::nullopt;
+    w.maxInFlight = m_maxInFlight->value() > 0 ? std::optional<int>(m_maxInFlight->value()) : std::nullopt;
     w.transform = m_transform->toPlainText().trimmed().isEmpty() ? QString() : m_transform->toPlainText();
     return w;
 }
@@ -368,7 +374,7 @@ bool WebhookForm::isDirty() const
     const auto &o = m_shown;
     return now.name != o.name || now.url != o.url || now.description != o.description || now.scheme != o.scheme
            || now.active != o.active || now.tenantId != o.tenantId || !sameSubscriptions(now.events, o.events) || now.headers != o.headers
-           || now.retry != o.retry || now.retention != o.retention || now.transform != o.transform;
+           || now.retry != o.retry || now.retention != o.retention || now.maxInFlight != o.maxInFlight || now.transform != o.transform;
 }
 
 namespace {
@@ -422,6 +428,7 @@ QString WebhookForm::sentence(const Error &e) const
         {QStringLiteral("jitter"), QT_TR_NOOP("The jitter")},
         {QStringLiteral("autoDisableAfter"), QT_TR_NOOP("Auto-disable")},
         {QStringLiteral("retention"), QT_TR_NOOP("The number of deliveries kept")},
+        {QStringLiteral("maxInFlight"), QT_TR_NOOP("The number of parallel requests")},
         {QStringLiteral("transform"), QT_TR_NOOP("The script")},
     };
     const auto subject = subjects.value(e.field);
@@ -457,7 +464,7 @@ WebhookForm::Section WebhookForm::sectionOf(const QString &field)
     if (field == u"transform")
         return Section::Transform;
     if (field == u"maxRetries" || field == u"retryDelaySeconds" || field == u"schedule" || field == u"jitter"
-        || field == u"autoDisableAfter" || field == u"retention")
+        || field == u"autoDisableAfter" || field == u"retention" || field == u"maxInFlight")
         return Section::Retries;
     return Section::General;
 }
@@ -489,6 +496,7 @@ QWidget *WebhookForm::focusTargetFor(const QString &field) const
         {QStringLiteral("jitter"), m_jitter},
         {QStringLiteral("autoDisableAfter"), m_autoDisable},
         {QStringLiteral("retention"), m_retention},
+        {QStringLiteral("maxInFlight"), m_maxInFlight},
         {QStringLiteral("retryDelaySeconds"), m_delay},
     };
     return targets.value(field, m_maxRetries);

@@ -112,6 +112,7 @@ private:
     QDoubleSpinBox *m_jitter = nullptr;
     QSpinBox *m_autoDisable = nullptr;
     QSpinBox *m_retention = nullptr;
+    QSpinBox *m_maxInFlight = nullptr;
     RetryTimeline *m_timeline = nullptr;
     QPlainTextEdit *m_transform = nullptr;
     QComboBox *m_previewType = nullptr;
