@@ -43,6 +43,7 @@ private Q_SLOTS:
     void displayLocationHidesPassword();
     void foreignSchemaLeftAlone();
     void twoEnginesShareOneQueue();
+    void twoEnginesEachHoldTheLimit();
     void notifyWakesAnotherEngine();
     void settingsDialogKeepsPostgresUrl_data();
     void settingsDialogKeepsPostgresUrl();
@@ -207,6 +208,43 @@ void TestPostgres::twoEnginesShareOneQueue()
     QCOMPARE(f.scalar(u"SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded' AND attempts = 1"_s), kEvents);
     QCOMPARE(f.scalar(u"SELECT COUNT(*) FROM attempts"_s), kEvents);
     QCOMPARE(f.scalar(u"SELECT COUNT(DISTINCT delivery_id) FROM attempts"_s), kEvents);
+}
+
+void TestPostgres::twoEnginesEachHoldTheLimit()
+{
+    // The in-flight limits are kept by each engine for itself: two engines
+    // on one queue have at most twice a webhook's limit out, and the claims
+    // stay SKIP LOCKED (each delivery sent once).
+    EngineFixture f;
+    const auto second = openSecondSide(f);
+    QVERIFY(second);
+    f.receiver().setDefaultReply(hookline::test::ScriptedReply::delayed(100));
+    // openSecondSide made the one webhook: its own limit, 3.
+    QSqlQuery limit(f.conn());
+    QVERIFY(limit.exec(u"UPDATE webhooks SET max_in_flight = 3"_s));
+    QCOMPARE(limit.numRowsAffected(), 1);
+    constexpr int kEvents = 40;
+    for (int i = 0; i < kEvents; ++i)
+        f.emitEvent();
+    EngineOptions options;
+    options.workers = 2;
+    options.concurrency = 8;
+    options.idlePollMs = 100;
+    DeliveryEngine b(second, options);
+    int finishedA = 0;
+    int finishedB = 0;
+    auto &a = f.start(options);
+    connect(&a, &DeliveryEngine::deliveriesUpdated, this, [&](const DeliveryUpdates &u) { finishedA += int(u.size()); });
+    connect(&b, &DeliveryEngine::deliveriesUpdated, this, [&](const DeliveryUpdates &u) { finishedB += int(u.size()); });
+    b.start();
+    QTRY_COMPARE_WITH_TIMEOUT(finishedA + finishedB, kEvents, 30000);
+    a.stopAndWait();
+    b.stopAndWait();
+    qInfo("engine a: %d deliveries, engine b: %d, at most %d at once at the receiver", finishedA, finishedB, f.receiver().maxConcurrent());
+    QCOMPARE(f.receiver().count(), kEvents);
+    QVERIFY2(f.receiver().maxConcurrent() <= 2 * 3, qPrintable(QString::number(f.receiver().maxConcurrent())));
+    QVERIFY2(f.receiver().maxConcurrent() > 3 || finishedA == 0 || finishedB == 0,
+             "both engines sent, so more than one engine's limit was out at some point");
 }
 
 void TestPostgres::notifyWakesAnotherEngine()

@@ -1,5 +1,7 @@
 #include "QueueKeeper.h"
 
+#include "engine/LeaseOwner.h"
+
 #include "util/Clock.h"
 #include "util/Log.h"
 
@@ -53,6 +55,7 @@ void QueueKeeper::start()
         connect(clock, &Clock::moved, this, &QueueKeeper::clockMoved);
     auto db = m_database->connection();
     m_queue.emplace(db);
+    m_queue->setLeaseOwner(LeaseOwner::self());
     if (sql::isPostgres(db)) {
         // Other processes and machines emit too: their NOTIFY wakes this
         // engine at once instead of at the next idle poll.
@@ -232,6 +235,23 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
                 ok = r.error();
             else
                 recovered = *r;
+            // A process of this host that died (a crash, SIGKILL) leaves
+            // leases that would run for a minute more: taken back now.
+            if (auto owners = ok ? queue.leaseOwners() : Result<QStringList>(QStringList()); !owners) {
+                ok = owners.error();
+            } else {
+                for (const auto &owner : std::as_const(*owners)) {
+                    if (!LeaseOwner::isDeadHere(owner))
+                        continue;
+                    auto taken = queue.takeBackLeases(owner, now);
+                    if (!taken) {
+                        ok = taken.error();
+                        break;
+                    }
+                    qCWarning(lcEngine).noquote() << "took back" << *taken << "deliveries leased by" << owner << "(no longer running)";
+                    recovered += *taken;
+                }
+            }
         }
         if (ok && claimLimit > 0) {
             const auto lease = now.addMSecs(leaseMs());

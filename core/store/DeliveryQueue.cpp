@@ -46,10 +46,35 @@ Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
 {
     auto &q = statement(QStringLiteral(
         "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
-        " lease_until = NULL, next_attempt_at = :now, updated_at = :now"
+        " lease_until = NULL, lease_owner = NULL, next_attempt_at = :now, updated_at = :now"
         " WHERE status = 'delivering' AND lease_until < :now"));
     q.bindValue(QStringLiteral(":now"), sql::toMs(now));
     if (auto s = sql::exec(q, tr("recovering expired leases")); !s)
+        return s.error();
+    return q.numRowsAffected();
+}
+
+Result<QStringList> DeliveryQueue::leaseOwners()
+{
+    auto &q = statement(QStringLiteral("SELECT DISTINCT lease_owner FROM deliveries WHERE status = 'delivering' AND lease_owner IS NOT NULL"));
+    if (auto s = sql::exec(q, tr("reading who holds leases")); !s)
+        return s.error();
+    QStringList owners;
+    while (q.next())
+        owners << q.value(0).toString();
+    q.finish();
+    return owners;
+}
+
+Result<int> DeliveryQueue::takeBackLeases(const QString &owner, const QDateTime &now)
+{
+    auto &q = statement(QStringLiteral(
+        "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
+        " lease_until = NULL, lease_owner = NULL, next_attempt_at = :now, updated_at = :now"
+        " WHERE status = 'delivering' AND lease_owner = :owner"));
+    q.bindValue(QStringLiteral(":now"), sql::toMs(now));
+    q.bindValue(QStringLiteral(":owner"), owner);
+    if (auto s = sql::exec(q, tr("taking back a stopped process's leases")); !s)
         return s.error();
     return q.numRowsAffected();
 }
@@ -112,9 +137,10 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     // their status needs no second look. (Checked anyway, it let SQLite pick
     // a status index over the key and cost 30 times as much.)
     auto take = sql::prepare(m_db, QStringLiteral(
-        "UPDATE deliveries SET status = 'delivering', lease_until = ?, updated_at = ?"
+        "UPDATE deliveries SET status = 'delivering', lease_until = ?, lease_owner = ?, updated_at = ?"
         " WHERE id IN (%1)").arg(placeholders(chosen.size())) + kReturning);
     take.addBindValue(sql::toMs(leaseUntil));
+    take.addBindValue(sql::text(m_leaseOwner));
     take.addBindValue(sql::toMs(now));
     for (const auto &id : std::as_const(chosen))
         take.addBindValue(id);
@@ -139,9 +165,10 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
 Result<std::optional<DeliveryJob>> DeliveryQueue::claimOne(const QString &deliveryId, const QDateTime &leaseUntil)
 {
     auto &q = statement(QStringLiteral(
-        "UPDATE deliveries SET status = 'delivering', lease_until = :lease, updated_at = :now"
+        "UPDATE deliveries SET status = 'delivering', lease_until = :lease, lease_owner = :owner, updated_at = :now"
         " WHERE id = :id AND status <> 'delivering'") + kReturning);
     q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
+    q.bindValue(QStringLiteral(":owner"), sql::text(m_leaseOwner));
     q.bindValue(QStringLiteral(":now"), Clock::nowMs());
     q.bindValue(QStringLiteral(":id"), deliveryId);
     if (auto s = sql::exec(q, tr("claiming a delivery")); !s)
@@ -187,7 +214,7 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
         "INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body,"
         " response_status, response_headers, response_body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     auto &delivery = statement(QStringLiteral(
-        "UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL,"
+        "UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL, lease_owner = NULL,"
         " updated_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? WHERE id = ?"));
     const QVariant nullInt(QMetaType(QMetaType::Int));
     const QVariant nullBytes(QMetaType(QMetaType::QByteArray));
@@ -255,7 +282,7 @@ Status DeliveryQueue::handBack(const QStringList &deliveryIds, const QDateTime &
 {
     auto &q = statement(QStringLiteral(
         "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
-        " lease_until = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'delivering'"));
+        " lease_until = NULL, lease_owner = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'delivering'"));
     for (const auto &id : deliveryIds) {
         q.addBindValue(sql::toMs(now));
         q.addBindValue(sql::toMs(now));
@@ -292,7 +319,7 @@ Result<int> DeliveryQueue::replay(const QStringList &deliveryIds, const QDateTim
 {
     auto q = sql::prepare(m_db, QStringLiteral(
         "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, retry_base = attempts,"
-        " next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND status <> 'delivering'"));
+        " next_attempt_at = ?, lease_until = NULL, lease_owner = NULL, updated_at = ? WHERE id = ? AND status <> 'delivering'"));
     int n = 0;
     for (const auto &id : deliveryIds) {
         q.addBindValue(sql::toMs(now));

@@ -26,8 +26,13 @@ class DeliveryQueue final {
 public:
     explicit DeliveryQueue(QSqlDatabase db) : m_db(std::move(db)) {}
 
+    // Who the leases this queue takes are held by (engine/LeaseOwner.h).
+    void setLeaseOwner(const QString &owner) { m_leaseOwner = owner; }
     // Deliveries whose lease ran out (their process died) become due again.
     Result<int> recoverExpiredLeases(const QDateTime &now);
+    // The holders of the leases running now, and taking back all of one's.
+    Result<QStringList> leaseOwners();
+    Result<int> takeBackLeases(const QString &owner, const QDateTime &now);
     // Takes up to `limit` due deliveries and leases them until `leaseUntil`:
     // the earliest due first, one webhook after the other (round-robin), each
     // as long as `mayTake(webhookId)` allows. The webhooks in `skip` (at
@@ -62,6 +67,7 @@ private:
     QSqlQuery &statement(const QString &text);
 
     QSqlDatabase m_db;
+    QString m_leaseOwner;
     QHash<QString, QSqlQuery> m_statements;
 };
 

@@ -148,6 +148,11 @@ const QList<Migration> &migrations()
             // NULL: the installation's maxInFlightPerWebhook.
             QStringLiteral("ALTER TABLE webhooks ADD COLUMN max_in_flight INTEGER"),
         }},
+        {6, "lease owners", {
+            // Who holds a delivery's lease (engine/LeaseOwner.h): a restarted
+            // engine takes back a dead process's leases without waiting.
+            QStringLiteral("ALTER TABLE deliveries ADD COLUMN lease_owner TEXT"),
+        }},
     };
     return list;
 }
