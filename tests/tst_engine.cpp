@@ -111,6 +111,7 @@ private Q_SLOTS:
 
     void retention_data();
     void retention();
+    void retentionHoldsUnderSustainedLoad();
     void expiredLeaseIsTakenBack();
     void replay();
     void replayRestartsRetries();
@@ -1135,13 +1136,57 @@ void TestEngine::retention()
     QCOMPARE(f.scalar(QStringLiteral("SELECT COUNT(*) FROM attempts WHERE delivery_id NOT IN (SELECT id FROM deliveries)")), 0);
 
     // The next round keeps the newest five again: one more in, the oldest kept one out.
-    f.clock().advance(engineOptions.pruneIntervalMs);
     const auto newest = f.emitFor(w.id);
-    QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(newest) && !f.delivery(ids[15]), 5000);
+    f.clock().advance(engineOptions.pruneIntervalMs);
+    QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(newest), 5000);
+    f.clock().advance(engineOptions.pruneIntervalMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!f.delivery(ids[15]), 5000);
     QCOMPARE(f.scalar(countSql, {w.id}), 5);
     QCOMPARE(f.scalar(countSql, {o.id}), 10);
     for (int i = 16; i < 20; ++i)
         QVERIFY(f.delivery(ids[i]));
+}
+
+void TestEngine::retentionHoldsUnderSustainedLoad()
+{
+    // Waves of events while the engine runs: a webhook never holds more than
+    // its retention and the wave since, and each pruning round brings it back
+    // to its retention; so does the stop.
+    constexpr int kKeep = 20;
+    constexpr int kWave = 30;
+    EngineFixture f;
+    QVERIFY(f.ok());
+    QVERIFY(f.setting("retention", "20"));
+    REQUIRE_WEBHOOK(w, f.create(f.draft()));
+    const auto options = EngineFixture::fastOptions();
+    auto &engine = f.start(options);
+    const QString countSql = QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE webhook_id = ?");
+    int most = 0;
+    for (int wave = 0; wave < 10; ++wave) {
+        QStringList ids;
+        for (int i = 0; i < kWave; ++i) {
+            ids << f.emitFor(w.id);
+            f.clock().advance(1); // distinct creation times
+        }
+        QVERIFY(f.finish(ids, 8000));
+        most = std::max(most, f.scalar(countSql, {w.id}));
+        f.clock().advance(options.pruneIntervalMs); // a pruning round is due
+        QTRY_COMPARE_WITH_TIMEOUT(f.scalar(countSql, {w.id}), kKeep, 5000);
+    }
+    QVERIFY2(most <= kKeep + kWave, qPrintable(QString::number(most)));
+    qInfo("at most %d deliveries kept between rounds (retention %d, waves of %d)", most, kKeep, kWave);
+    // One more wave and no round before the stop: the stop prunes.
+    QStringList last;
+    for (int i = 0; i < kWave; ++i) {
+        last << f.emitFor(w.id);
+        f.clock().advance(1);
+    }
+    QVERIFY(f.finish(last, 8000));
+    QCOMPARE(f.scalar(countSql, {w.id}), kKeep + kWave);
+    engine.stopAndWait();
+    QCOMPARE(f.scalar(countSql, {w.id}), kKeep);
+    QCOMPARE(f.scalar(QStringLiteral("SELECT COUNT(*) FROM events")), kKeep);
+    QCOMPARE(f.scalar(QStringLiteral("SELECT COUNT(*) FROM attempts")), kKeep);
 }
 
 void TestEngine::expiredLeaseIsTakenBack()

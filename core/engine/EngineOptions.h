@@ -15,7 +15,7 @@ struct EngineOptions final {
     int flushBatch = 128;        // write at once when this many are waiting
     int idlePollMs = 1000;       // re-check for work emitted by other processes
     int drainTimeoutMs = 5000;   // on stop, how long requests in flight may finish
-    int pruneIntervalMs = 30'000; // retention is housekeeping: how often finished deliveries are pruned (by the Clock)
+    int pruneIntervalMs = 200;   // how often finished deliveries beyond retention are pruned (by the Clock): often enough to keep pace
     int settingsRefreshMs = 5000; // a running engine sees changed settings (prefix, timeout, allow*) within this (by the Clock)
     bool claimDueDeliveries = true; // false: only deliverNow() (test pings from a one-off process)
 };

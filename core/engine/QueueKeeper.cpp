@@ -19,6 +19,9 @@ namespace hookline {
 namespace {
 constexpr qint64 kLeaseRecoveryIntervalMs = 5000;
 constexpr int kPruneBatch = 1000;
+constexpr qint64 kPruneRecheckMs = 5000;   // a webhook with room is looked at again after this anyway (new emits)
+constexpr qint64 kVacuumIntervalMs = 60'000;
+constexpr qint64 kFinishPruneBudgetMs = 2000; // how long a stop may spend on retention
 constexpr int kMaxClaim = 512; // per transaction: keeps each write short
 
 // Whether `interval` ms have passed on the clock's monotonic time since `last` (never: yes).
@@ -43,6 +46,9 @@ void QueueKeeper::start()
     m_wakeTimer->setSingleShot(true);
     m_wakeTimer->setTimerType(Qt::PreciseTimer);
     connect(m_wakeTimer, &QTimer::timeout, this, &QueueKeeper::pump);
+    m_pruneTimer = new QTimer(this);
+    m_pruneTimer->setSingleShot(true);
+    connect(m_pruneTimer, &QTimer::timeout, this, [this] { prune(); });
     m_flushTimer = new QTimer(this);
     m_flushTimer->setSingleShot(true);
     connect(m_flushTimer, &QTimer::timeout, this, [this] {
@@ -65,6 +71,12 @@ void QueueKeeper::start()
         else
             Q_EMIT failure(tr("could not listen for new deliveries; polling every %1 ms").arg(m_options.idlePollMs));
     }
+    // Retention is checked for every webhook once at start: a run that
+    // stopped before it caught up, or a retention lowered meanwhile.
+    refreshSettings();
+    loadRoutes();
+    for (auto it = m_retention.cbegin(); it != m_retention.cend(); ++it)
+        m_toPrune.insert(it.key());
     m_serving = true;
     Q_EMIT started();
     pump();
@@ -85,6 +97,7 @@ void QueueKeeper::refreshSettings()
     const Settings settings(m_database->connection());
     m_timeoutMs = int(settings.requestTimeoutSeconds() * 1000);
     m_slowAfterMs = qint64(settings.slowAnswerSeconds() * 1000);
+    m_retentionDefault = settings.retention();
     m_flow.setLimits({settings.maxInFlightPerWebhook(), settings.maxInFlightPerHost()});
     m_settingsReadMs = Clock::monotonicMs();
     m_routesStale = true; // a webhook's URL or its own limit may have changed too
@@ -97,8 +110,12 @@ void QueueKeeper::loadRoutes()
     auto routes = WebhookStore(m_database->connection()).routes();
     if (!routes)
         return; // kept as they were; read again at the next claim
-    for (const auto &r : std::as_const(*routes))
+    for (const auto &r : std::as_const(*routes)) {
         m_flow.setWebhook(r.id, QUrl(r.url), r.maxInFlight);
+        if (m_retention.value(r.id) != r.retention)
+            m_pruneState.remove(r.id); // its room is to be measured again
+        m_retention.insert(r.id, r.retention);
+    }
     m_routesStale = false;
 }
 
@@ -300,7 +317,10 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
         released(o.deliveryId);
         m_leased.remove(o.deliveryId);
         if (isFinal(o.status) && !o.webhookId.isEmpty())
+        {
             m_toPrune.insert(o.webhookId);
+            ++m_pruneState[o.webhookId].finishedSince;
+        }
         DeliveryUpdate u;
         u.deliveryId = o.deliveryId;
         u.webhookId = o.webhookId;
@@ -463,26 +483,87 @@ void QueueKeeper::deliverNow(const QString &deliveryId)
     Q_EMIT jobsFor(0, {*job}, true);
 }
 
-void QueueKeeper::prune()
+void QueueKeeper::prune(bool finishing)
 {
-    if (m_toPrune.isEmpty() || !due(m_lastPruneMs, m_options.pruneIntervalMs))
+    // Pruning keeps pace with finishing: every pruneIntervalMs, each webhook
+    // that finished deliveries since loses its oldest beyond its retention,
+    // unless it is known to have room for what it finished.
+    if (m_toPrune.isEmpty())
         return;
-    m_lastPruneMs = Clock::monotonicMs();
-    auto db = m_database->connection();
-    const int keepDefault = Settings(db).retention();
-    const auto ids = std::exchange(m_toPrune, {});
-    for (const auto &id : ids) {
-        const auto w = WebhookStore(db).find(id);
-        if (!w || !*w)
-            continue;
-        QMutexLocker turn(&m_database->writeTurn());
-        sql::Transaction tx(db);
-        if (!tx.begin())
-            continue;
-        auto removed = m_queue->pruneWebhook(id, (*w)->retention.value_or(keepDefault), kPruneBatch);
-        if (removed && tx.commit() && *removed == kPruneBatch)
-            m_toPrune.insert(id); // more to go: next round, so delivery is not stalled
+    if (!finishing && !due(m_lastPruneMs, m_options.pruneIntervalMs)) {
+        // Not now: soon, even if nothing else happens meanwhile (an engine
+        // gone idle). A clock moved by hand pumps, and so prunes, by itself.
+        if (!m_pruneTimer->isActive() && Clock::runs())
+            m_pruneTimer->start(int(std::max<qint64>(1, m_options.pruneIntervalMs - (Clock::monotonicMs() - *m_lastPruneMs))));
+        return;
     }
+    m_lastPruneMs = Clock::monotonicMs();
+    refreshSettings();
+    loadRoutes();
+    auto db = m_database->connection();
+    const auto started = Clock::monotonicMs();
+    const auto ids = m_toPrune.values();
+    for (const auto &id : ids) {
+        auto &state = m_pruneState[id];
+        const auto now = Clock::monotonicMs();
+        if (!finishing && state.checkedMs && state.finishedSince <= state.room && now - *state.checkedMs < kPruneRecheckMs)
+            continue; // room enough for what it finished: nothing can be beyond its retention yet
+        if (!m_retention.contains(id)) {
+            m_toPrune.remove(id); // deleted meanwhile: its deliveries went with it
+            m_pruneState.remove(id);
+            continue;
+        }
+        const int keep = m_retention.value(id).value_or(m_retentionDefault);
+        int removed = 0;
+        for (;;) {
+            std::optional<DeliveryQueue::Pruned> pruned;
+            {
+                QMutexLocker turn(&m_database->writeTurn());
+                sql::Transaction tx(db);
+                auto ok = tx.begin();
+                if (ok) {
+                    auto r = m_queue->pruneWebhook(id, keep, kPruneBatch);
+                    if (r && tx.commit())
+                        pruned = *r;
+                }
+            }
+            if (!pruned)
+                break; // kept in m_toPrune: the next round tries again
+            removed += pruned->removed;
+            state.room = pruned->room;
+            state.finishedSince = 0;
+            state.checkedMs = Clock::monotonicMs();
+            if (pruned->removed < kPruneBatch) {
+                m_toPrune.remove(id);
+                break;
+            }
+            // More to go: on at once when stopping (within its budget),
+            // otherwise next round, so that delivery is not held up.
+            if (!finishing || Clock::monotonicMs() - started > kFinishPruneBudgetMs)
+                break;
+        }
+        if (removed > 0)
+            qCDebug(lcStore).noquote() << "retention: removed" << removed << "deliveries of webhook" << id << "beyond its" << keep;
+    }
+    if (!finishing && due(m_lastVacuumMs, kVacuumIntervalMs))
+        releaseFreePages(false);
+}
+
+void QueueKeeper::releaseFreePages(bool all)
+{
+    m_lastVacuumMs = Clock::monotonicMs();
+    QMutexLocker turn(&m_database->writeTurn());
+    const auto counts = m_queue->pageCounts();
+    if (!counts)
+        return;
+    const auto [free, total] = *counts;
+    // Under a steady load the freed pages are taken again by new rows: only a
+    // large surplus (after a burst, or a lower retention) is worth moving.
+    if (!all && (free < 1024 || free < total / 4))
+        return;
+    const int keep = all ? 0 : total / 8;
+    if (auto released = m_queue->releaseFreePages(free - keep); released && *released > 0)
+        qCDebug(lcStore) << "gave" << *released << "free pages back to the file system";
 }
 
 void QueueKeeper::maybeIdle()
@@ -508,8 +589,11 @@ void QueueKeeper::finish()
     flush();
     if (!m_leased.isEmpty())
         handBack(m_leased.keys()); // claimed ahead, never reported: due again at once
+    prune(true);
+    releaseFreePages(true);
     m_wakeTimer->stop();
     m_flushTimer->stop();
+    m_pruneTimer->stop();
     m_queue.reset();
     m_database->releaseThreadConnection();
     Q_EMIT stopped();

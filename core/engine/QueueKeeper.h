@@ -96,7 +96,12 @@ private:
     std::optional<QList<DeliveryJob>> transact(int claimLimit);
     void distribute(QList<DeliveryJob> jobs);
     void armWakeTimer();
-    void prune();
+    // Retention: the webhooks with deliveries finished since, each as far as
+    // its room says; `finishing`: all of them, to the end (at stop).
+    void prune(bool finishing = false);
+    // Gives free pages back to the file system once they are a large share of
+    // it (`all`: every one, at stop).
+    void releaseFreePages(bool all);
     void maybeIdle();
     int demand() const;
     bool claiming() const; // serving, not paused, and allowed to take due work
@@ -119,6 +124,7 @@ private:
     std::optional<DeliveryQueue> m_queue;
     QTimer *m_wakeTimer = nullptr;     // next due time, or the poll for other processes
     QTimer *m_flushTimer = nullptr;
+    QTimer *m_pruneTimer = nullptr;    // the next pruning round, when one was due and too soon
     QList<AttemptOutcome> m_results;
     // Per worker, the webhooks of final failures in m_results: told back after
     // the commit, with the webhooks it deactivated (see DeliveryWorker::recorded).
@@ -130,7 +136,16 @@ private:
     qint64 m_slowAfterMs = 2000;
     bool m_routesStale = true;         // a webhook unknown to m_flow was seen
     bool m_limited = false;            // the last claim left due work for lack of room
-    QSet<QString> m_toPrune;
+    QSet<QString> m_toPrune;           // webhooks whose retention is to be checked
+    struct PruneState {
+        int room = 0;                  // deliveries it may still gain before any is beyond its retention
+        int finishedSince = 0;         // finished since it was last checked
+        std::optional<qint64> checkedMs;
+    };
+    QHash<QString, PruneState> m_pruneState;
+    QHash<QString, std::optional<int>> m_retention; // each webhook's own, from its row
+    int m_retentionDefault = 100;
+    std::optional<qint64> m_lastVacuumMs;
     // Clock::monotonicMs() of the last time each was done; none: never.
     std::optional<qint64> m_lastPruneMs;
     std::optional<qint64> m_lastTransactionMs;

@@ -144,6 +144,13 @@ Status Database::initialize(bool migrate)
         return Error{Error::Code::Io, tr("%1 is a directory, not a database file").arg(m_location), {}};
     if (!info.exists() && !QDir().mkpath(info.absolutePath()))
         return Error{Error::Code::Io, tr("cannot create the folder %1").arg(info.absolutePath()), {}};
+    if (!info.exists() && migrate) {
+        // Pages freed by retention go back to the system bit by bit
+        // (QueueKeeper, hookline-cli prune). Only a file without tables can
+        // take it; an older file gets it from `hookline-cli prune --vacuum`.
+        if (auto s = sql::exec(connection(), QStringLiteral("PRAGMA auto_vacuum = INCREMENTAL"), tr("configuring the connection")); !s)
+            return s;
+    }
 
     if (auto s = initializeSchema(migrate); !s)
         return s;

@@ -28,6 +28,9 @@ public:
 
     // Who the leases this queue takes are held by (engine/LeaseOwner.h).
     void setLeaseOwner(const QString &owner) { m_leaseOwner = owner; }
+    // Deliveries given back (a lease run out or taken back, a clean stop)
+    // are due again where they were in line: a claim leaves next_attempt_at
+    // as it was, and they keep it, ahead of what became due since.
     // Deliveries whose lease ran out (their process died) become due again.
     Result<int> recoverExpiredLeases(const QDateTime &now);
     // The holders of the leases running now, and taking back all of one's.
@@ -56,9 +59,19 @@ public:
     Result<int> replay(const QStringList &deliveryIds, const QDateTime &now);
     Result<QStringList> findForReplay(const QString &webhookId, std::optional<DeliveryStatus> status, const QDateTime &since);
 
-    // Deletes the oldest finished deliveries of a webhook beyond `keep`, at
-    // most `batch` of them; returns how many went.
-    Result<int> pruneWebhook(const QString &webhookId, int keep, int batch);
+    // Deletes the oldest finished deliveries of a webhook beyond its `keep`
+    // newest, at most `batch` of them (their attempts with them, and the
+    // events no delivery needs any more).
+    struct Pruned {
+        int removed = 0;
+        int room = 0; // how many more the webhook may have before any is beyond `keep`
+    };
+    Result<Pruned> pruneWebhook(const QString &webhookId, int keep, int batch);
+    // SQLite with auto_vacuum = INCREMENTAL: gives up to `pages` free pages
+    // back to the file system; how many it gave (0 elsewhere).
+    Result<int> releaseFreePages(int pages);
+    // Free pages and all pages of the file (SQLite; 0 and 0 elsewhere).
+    Result<std::pair<int, int>> pageCounts();
 
 private:
     Result<QList<DeliveryJob>> loadBodies(QList<DeliveryJob> jobs);

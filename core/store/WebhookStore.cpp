@@ -197,12 +197,13 @@ Status WebhookStore::writeChildren(const Webhook &w)
 
 Result<QList<WebhookStore::Route>> WebhookStore::routes() const
 {
-    auto q = sql::prepare(m_db, QStringLiteral("SELECT id, url, max_in_flight FROM webhooks"));
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT id, url, max_in_flight, retention FROM webhooks"));
     if (auto s = sql::exec(q, tr("reading webhook addresses")); !s)
         return s.error();
+    const auto optionalInt = [&q](int column) { return q.value(column).isNull() ? std::nullopt : std::optional<int>(q.value(column).toInt()); };
     QList<Route> out;
     while (q.next())
-        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).isNull() ? std::nullopt : std::optional<int>(q.value(2).toInt())});
+        out.append({q.value(0).toString(), q.value(1).toString(), optionalInt(2), optionalInt(3)});
     return out;
 }
 

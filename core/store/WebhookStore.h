@@ -29,6 +29,7 @@ public:
         QString id;
         QString url;
         std::optional<int> maxInFlight;
+        std::optional<int> retention;
     };
     Result<QList<Route>> routes() const;
 
