@@ -142,6 +142,7 @@ private Q_SLOTS:
     void webhookAddEachScheme();
     void webhookAddWithReceiversOwnSecret();
     void webhookLifecycle();
+    void pruneOnDemand();
     void eventTypesListExportImport();
     void emitAndDeliveries();
     void deliverStopsCleanlyOnSignal_data();
@@ -606,6 +607,47 @@ void TestCli::webhookAddWithReceiversOwnSecret()
                           u"lead.created"_s, u"--scheme"_s, u"github"_s, u"--secret"_s, u"line one\nline two"_s});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("control character"), qPrintable(bad.describe()));
+}
+
+// Retention on demand: what the engine kept under a larger retention goes
+// when the setting is lowered and `prune` runs; the file shrinks with it.
+void TestCli::pruneOnDemand()
+{
+    const auto db = path(u"prune.db"_s);
+    const QStringList D{u"--db"_s, db};
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowInsecureUrls"_s, u"true"_s}));
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
+    // Nothing listens on port 9: every delivery fails at once, and is finished.
+    const auto w = addWebhook(db, {u"--url"_s, u"http://127.0.0.1:9/hook"_s, u"--events"_s, u"lead.created"_s,
+                                   u"--max-retries"_s, u"0"_s, u"--auto-disable-after"_s, u"0"_s});
+    QFile batch(path(u"prune.jsonl"_s));
+    QVERIFY(batch.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 20; ++i)
+        batch.write(R"({"event":"lead.created","data":{"n":)" + QByteArray::number(i) + "}}\n");
+    batch.close();
+    CLI_OK(run(D + QStringList{u"emit"_s, u"--batch"_s, batch.fileName()}));
+    CLI_OK(run(D + QStringList{u"deliver"_s, u"--until-idle"_s}));
+    auto r = run(D + QStringList{u"--json"_s, u"deliveries"_s, u"--limit"_s, u"100"_s});
+    CLI_OK(r);
+    QCOMPARE(r.array().size(), 20); // the default retention (100) keeps them all
+
+    r = run(D + QStringList{u"prune"_s, u"--webhook"_s, u"wh_nope"_s});
+    QVERIFY2(r.exitCode == 1 && r.err.contains("wh_nope"), qPrintable(r.describe()));
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"retention"_s, u"5"_s}));
+    r = run(D + QStringList{u"--json"_s, u"prune"_s});
+    CLI_OK(r);
+    QCOMPARE(r.object().value(u"removed"_s).toInt(), 15);
+    QCOMPARE(r.object().value(u"webhooks"_s).toInt(), 1);
+    QVERIFY2(r.object().value(u"bytesAfter"_s).toInteger() <= r.object().value(u"bytesBefore"_s).toInteger(), qPrintable(r.describe()));
+    r = run(D + QStringList{u"--json"_s, u"deliveries"_s, u"--limit"_s, u"100"_s});
+    CLI_OK(r);
+    QCOMPARE(r.array().size(), 5);
+    // Nothing more to do; and the text form says what it did.
+    r = run(D + QStringList{u"prune"_s, u"--webhook"_s, w.value(u"id"_s).toString()});
+    CLI_OK(r);
+    QVERIFY2(r.out.startsWith("removed 0 deliveries beyond retention (1 webhooks)"), qPrintable(r.describe()));
+    r = run(D + QStringList{u"prune"_s, u"--vacuum"_s});
+    CLI_OK(r);
 }
 
 void TestCli::webhookLifecycle()

@@ -23,6 +23,7 @@ const QList<Command> &CommandTable::commands()
         {"deliveries", false, deliveriesCommand, {{"Events", "deliveries [--webhook ID] [--status S] [--limit N] [--after ID] [--attempts]", ""}}},
         {"deliver", false, deliverCommand, {{"Delivery", "deliver [--until-idle] [--workers N]", "run the delivery engine (Ctrl-C stops cleanly)"}}},
         {"replay", false, replayCommand, {{"Delivery", "replay DELIVERY_ID | --webhook ID [--status failed] [--since ISO_TIME]", ""}}},
+        {"prune", false, pruneCommand, {{"Delivery", "prune [--webhook ID] [--vacuum]", "remove deliveries beyond retention now"}}},
         {"sign", false, signCommand,
          {{"Signatures", "sign --scheme S --secret SECRET (--body TEXT | --body-file F) [--id ID] [--timestamp UNIX]", ""}}},
         {"verify", false, verifyCommand,

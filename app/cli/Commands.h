@@ -18,5 +18,6 @@ int verifyCommand(CliContext &ctx, const QStringList &args);
 int deliverCommand(CliContext &ctx, const QStringList &args);
 int webhookTestCommand(CliContext &ctx, const QStringList &args);
 int replayCommand(CliContext &ctx, const QStringList &args);
+int pruneCommand(CliContext &ctx, const QStringList &args);
 
 } // namespace hookline::cli

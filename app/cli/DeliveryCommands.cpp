@@ -213,4 +213,35 @@ int replayCommand(CliContext &ctx, const QStringList &args)
     return Success;
 }
 
+int pruneCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("webhook"), QStringLiteral("Only this webhook."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("vacuum"), QStringLiteral("Rewrite the whole database file afterwards (SQLite; takes a while, and turns "
+                                                          "incremental vacuum on for a file made by an older Hookline).")});
+    if (!ctx.parse(p, args, QStringLiteral("prune [--webhook ID] [--vacuum]")))
+        return Usage;
+    if (!p.positionalArguments().isEmpty())
+        return ctx.usage(QStringLiteral("prune takes no arguments"));
+    auto db = ctx.database();
+    if (!db.isValid())
+        return Failure;
+    auto report = DeliveryService(db).prune(p.value(QStringLiteral("webhook")), p.isSet(QStringLiteral("vacuum")));
+    if (!report)
+        return ctx.fail(report.error());
+    if (ctx.jsonOutput()) {
+        ctx.printJson(QJsonObject{{QStringLiteral("removed"), report->removed},
+                                  {QStringLiteral("webhooks"), report->webhooks},
+                                  {QStringLiteral("bytesBefore"), report->bytesBefore},
+                                  {QStringLiteral("bytesAfter"), report->bytesAfter}});
+    } else {
+        const auto mb = [](qint64 bytes) { return QString::number(double(bytes) / (1024 * 1024), 'f', 1); };
+        QString text = QStringLiteral("removed %1 deliveries beyond retention (%2 webhooks)").arg(report->removed).arg(report->webhooks);
+        if (report->bytesBefore > 0)
+            text += QStringLiteral("; database file %1 MB -> %2 MB").arg(mb(report->bytesBefore), mb(report->bytesAfter));
+        ctx.print(text);
+    }
+    return Success;
+}
+
 } // namespace hookline::cli

@@ -1,10 +1,12 @@
 #include "DeliveryService.h"
 
+#include "service/Settings.h"
 #include "service/WebhookService.h"
 #include "store/DeliveryQueue.h"
 #include "store/DeliveryStore.h"
 #include "store/EventStore.h"
 #include "store/Sql.h"
+#include "store/WebhookStore.h"
 #include "util/Clock.h"
 
 namespace hookline {
@@ -145,6 +147,56 @@ Result<QStringList> DeliveryService::replay(const ReplayFilter &filter)
     if (auto s = tx.commit(); !s)
         return s.error();
     return std::move(*ids);
+}
+
+Result<PruneReport> DeliveryService::prune(const QString &webhookId, bool vacuum)
+{
+    constexpr int kBatch = 1000;
+    if (!webhookId.isEmpty()) {
+        if (auto w = WebhookService(m_db).get(webhookId); !w)
+            return w.error();
+    }
+    auto routes = WebhookStore(m_db).routes();
+    if (!routes)
+        return routes.error();
+    const int keepDefault = Settings(m_db).retention();
+    DeliveryQueue queue(m_db);
+    PruneReport report;
+    auto size = queue.fileBytes();
+    if (!size)
+        return size.error();
+    report.bytesBefore = *size;
+    for (const auto &route : std::as_const(*routes)) {
+        if (!webhookId.isEmpty() && route.id != webhookId)
+            continue;
+        ++report.webhooks;
+        for (;;) {
+            sql::Transaction tx(m_db);
+            if (auto s = tx.begin(); !s)
+                return s.error();
+            auto pruned = queue.pruneWebhook(route.id, route.retention.value_or(keepDefault), kBatch);
+            if (!pruned)
+                return pruned.error();
+            if (auto s = tx.commit(); !s)
+                return s.error();
+            report.removed += pruned->removed;
+            if (pruned->removed < kBatch)
+                break;
+        }
+    }
+    if (vacuum) {
+        if (auto s = queue.vacuum(); !s)
+            return s.error();
+    } else if (auto free = queue.pageCounts(); !free) {
+        return free.error();
+    } else if (auto released = queue.releaseFreePages(free->first); !released) {
+        return released.error();
+    }
+    size = queue.fileBytes();
+    if (!size)
+        return size.error();
+    report.bytesAfter = *size;
+    return report;
 }
 
 } // namespace hookline

@@ -41,6 +41,15 @@ struct ReplayFilter final {
     QDateTime since;                        // created at or after
 };
 
+// What `prune` did: deliveries removed, webhooks looked at, and the size of
+// the database file before and after (SQLite; 0 on PostgreSQL).
+struct PruneReport final {
+    int removed = 0;
+    int webhooks = 0;
+    qint64 bytesBefore = 0;
+    qint64 bytesAfter = 0;
+};
+
 // The delivery history and what a person may do with it, for every front end.
 // Each write is one transaction of its own.
 class DeliveryService final {
@@ -77,6 +86,12 @@ public:
     // their ids, oldest first. NotFound when the webhook does not exist;
     // Validation for a status that is not a final one.
     Result<QStringList> replay(const ReplayFilter &filter);
+    // Retention on demand: every webhook's (or one's) finished deliveries
+    // beyond its retention, one transaction per thousand, then the freed
+    // pages back to the file system. `vacuum` rewrites the whole file
+    // (SQLite): it also turns incremental vacuum on for a file older than it.
+    // NotFound for a webhook that does not exist.
+    Result<PruneReport> prune(const QString &webhookId = {}, bool vacuum = false);
 
 private:
     QSqlDatabase m_db;

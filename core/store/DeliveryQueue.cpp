@@ -360,16 +360,18 @@ Result<QStringList> DeliveryQueue::findForReplay(const QString &webhookId, std::
 
 Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int batch)
 {
-    // The creation time of the keep-th newest delivery, from the index alone;
-    // everything strictly older may go (ties are kept: never fewer than `keep`).
+    // The keep-th newest delivery, by creation time and then id (the order of
+    // the history pages): everything before it may go. A batch emit gives
+    // thousands the same millisecond, so the id breaks the tie.
     auto &cutoff = statement(QStringLiteral(
-        "SELECT created_at FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?"));
+        "SELECT created_at, id FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?"));
     cutoff.addBindValue(webhookId);
     cutoff.addBindValue(keep - 1);
     if (auto s = sql::exec(cutoff, tr("finding the retention cut-off")); !s)
         return s.error();
     const bool beyond = cutoff.next();
     const qint64 oldestKept = beyond ? cutoff.value(0).toLongLong() : 0;
+    const QString oldestKeptId = beyond ? cutoff.value(1).toString() : QString();
     cutoff.finish();
     if (!beyond) {
         // Fewer than `keep`: how many fewer tells the keeper when to look again.
@@ -382,9 +384,12 @@ Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhook
         return Pruned{0, std::max(0, keep - total)};
     }
     auto &victims = statement(QStringLiteral(
-        "SELECT id, event_id FROM deliveries WHERE webhook_id = ? AND created_at < ? AND status IN ('succeeded','failed') LIMIT ?"));
+        "SELECT id, event_id FROM deliveries WHERE webhook_id = ? AND created_at <= ? AND (created_at < ? OR id < ?)"
+        " AND status IN ('succeeded','failed') LIMIT ?"));
     victims.addBindValue(webhookId);
     victims.addBindValue(oldestKept);
+    victims.addBindValue(oldestKept);
+    victims.addBindValue(oldestKeptId);
     victims.addBindValue(batch);
     if (auto s = sql::exec(victims, tr("finding old deliveries")); !s)
         return s.error();
@@ -435,6 +440,31 @@ Result<std::pair<int, int>> DeliveryQueue::pageCounts()
     return std::pair<int, int>(counts[0], counts[1]);
 }
 
+Result<qint64> DeliveryQueue::fileBytes()
+{
+    if (sql::isPostgres(m_db))
+        return qint64(0);
+    auto counts = pageCounts();
+    if (!counts)
+        return counts.error();
+    auto &q = statement(QStringLiteral("PRAGMA page_size"));
+    if (auto s = sql::exec(q, tr("reading the file's page size")); !s)
+        return s.error();
+    const qint64 pageSize = q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
+    return pageSize * counts->second;
+}
+
+Status DeliveryQueue::vacuum()
+{
+    if (sql::isPostgres(m_db))
+        return Ok{};
+    m_statements.clear(); // VACUUM fails while a statement of this connection is open
+    if (auto s = sql::exec(m_db, QStringLiteral("PRAGMA auto_vacuum = INCREMENTAL"), tr("turning incremental vacuum on")); !s)
+        return s;
+    return sql::exec(m_db, QStringLiteral("VACUUM"), tr("rewriting the database file"));
+}
+
 Result<int> DeliveryQueue::releaseFreePages(int pages)
 {
     if (sql::isPostgres(m_db) || pages <= 0)
@@ -449,12 +479,14 @@ Result<int> DeliveryQueue::releaseFreePages(int pages)
     const auto before = pageCounts();
     if (!before)
         return before.error();
-    auto q = sql::prepare(m_db, QStringLiteral("PRAGMA incremental_vacuum(%1)").arg(pages));
-    if (auto s = sql::exec(q, tr("giving free pages back")); !s)
-        return s.error();
-    while (q.next()) {
+    // SQLite frees one page per step of this pragma, and Qt steps a statement
+    // without columns once: one execution per page.
+    auto &q = statement(QStringLiteral("PRAGMA incremental_vacuum(1)"));
+    for (int i = 0; i < std::min(pages, before->first); ++i) {
+        if (auto s = sql::exec(q, tr("giving free pages back")); !s)
+            return s.error();
+        q.finish();
     }
-    q.finish();
     const auto after = pageCounts();
     if (!after)
         return after.error();

@@ -72,6 +72,11 @@ public:
     Result<int> releaseFreePages(int pages);
     // Free pages and all pages of the file (SQLite; 0 and 0 elsewhere).
     Result<std::pair<int, int>> pageCounts();
+    // The database file's size in bytes (SQLite; 0 elsewhere).
+    Result<qint64> fileBytes();
+    // Rewrites the whole file with incremental vacuum on (SQLite; outside any
+    // transaction). Nothing on PostgreSQL: its autovacuum does this.
+    Status vacuum();
 
 private:
     Result<QList<DeliveryJob>> loadBodies(QList<DeliveryJob> jobs);
