@@ -70,8 +70,9 @@ private Q_SLOTS:
     void hugeDataRefusedBeforeParsing();
     void insignificantWhitespaceDoesNotCount();
     void batchOf2500();
-    void batchCommitsPerTransaction();
-    void batchPartialFailureSaysWhatWasWritten();
+    void batchFailureLeavesNothing_data();
+    void batchFailureLeavesNothing();
+    void batchStreamsFromADevice();
     void batchBadLineRefusesWholeFile_data();
     void batchBadLineRefusesWholeFile();
     void batchBlankLinesSkipped();
@@ -540,42 +541,43 @@ void TestEventService::batchOf2500()
     QCOMPARE(n, 2500);
 }
 
-void TestEventService::batchCommitsPerTransaction()
+void TestEventService::batchFailureLeavesNothing_data()
 {
-    // Inserts fail once 2200 events exist: the third transaction (events
-    // 2001..2500) must vanish whole, the first two (1000 each) stay.
+    QTest::addColumn<int>("chunkSize");
+    QTest::newRow("chunks of 1000") << 1000;
+    QTest::newRow("chunks of 300") << 300;
+    QTest::newRow("one event at a time") << 1;
+}
+
+void TestEventService::batchFailureLeavesNothing()
+{
+    // Inserts fail once 2200 events exist: the file is one transaction, so
+    // the 2200 written before go too, whatever the size of the chunks read.
+    QFETCH(int, chunkSize);
     QVERIFY(failInsertsWhen(u"stop_at_2200"_s, u"events"_s, u"(SELECT COUNT(*) FROM events) >= 2200"_s, u"disk full"_s));
     QByteArray text;
     for (int i = 0; i < 2500; ++i)
         text += "{\"event\":\"lead.updated\",\"data\":{\"n\":" + QByteArray::number(i) + "}}\n";
-    auto result = EventService(conn()).emitBatch(text);
+    auto result = EventService(conn()).emitBatch(text, chunkSize);
     QVERIFY(!result);
     QVERIFY2(result.error().message.contains(u"disk full"_s), qPrintable(result.error().message));
-    QCOMPARE(count(u"events"_s), 2000);
-    QCOMPARE(count(u"deliveries"_s), 2000 * 3); // group, star, overlapping
-    QCOMPARE(count(u"deliveries"_s, u"event_id NOT IN (SELECT id FROM events)"_s), 0);
-
-    // With a transaction size of 500, the fifth transaction fails: 2000 again;
-    // with 300, transactions end at 2100 and the one to 2400 fails.
-    QVERIFY(exec(u"DELETE FROM events"_s));
-    result = EventService(conn()).emitBatch(text, 300);
-    QVERIFY(!result);
-    QCOMPARE(count(u"events"_s), 2100);
+    QCOMPARE(count(u"events"_s), 0);
+    QCOMPARE(count(u"deliveries"_s), 0);
 }
 
-void TestEventService::batchPartialFailureSaysWhatWasWritten()
+void TestEventService::batchStreamsFromADevice()
 {
-    // When a later transaction fails, the earlier ones are committed and will
-    // be delivered: the caller must be told, or re-sending the file duplicates them.
-    QVERIFY(failInsertsWhen(u"stop_at_2200"_s, u"events"_s, u"(SELECT COUNT(*) FROM events) >= 2200"_s, u"disk full"_s));
+    // Read from a device as it comes, in chunks: the same events as from memory.
     QByteArray text;
     for (int i = 0; i < 2500; ++i)
-        text += "{\"event\":\"lead.updated\",\"data\":{}}\n";
-    auto result = EventService(conn()).emitBatch(text);
-    QVERIFY(!result);
-    QCOMPARE(count(u"events"_s), 2000);
-    QVERIFY2(result.error().message.contains(u"2000"_s),
-             qPrintable(u"2000 events were recorded but the error does not say so: "_s + result.error().message));
+        text += "{\"event\":\"lead.updated\",\"data\":{\"n\":" + QByteArray::number(i) + "}}\n";
+    QBuffer buffer(&text);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    auto result = EventService(conn()).emitBatch(buffer, 700);
+    QVERIFY2(result, result ? "" : qPrintable(result.error().message));
+    QCOMPARE(result->events, 2500);
+    QCOMPARE(count(u"events"_s), 2500);
+    QCOMPARE(count(u"deliveries"_s), result->deliveries);
 }
 
 void TestEventService::batchBadLineRefusesWholeFile_data()

@@ -6,6 +6,7 @@
 #include "service/DeliveryService.h"
 
 #include <QJsonArray>
+#include <QFile>
 #include <QJsonObject>
 
 namespace hookline::cli {
@@ -23,13 +24,17 @@ int emitCommand(CliContext &ctx, const QStringList &args)
     if (p.isSet(QStringLiteral("batch"))) {
         if (!positional.isEmpty() || p.isSet(QStringLiteral("data")))
             return ctx.usage(QStringLiteral("--batch takes no TYPE and no --data"));
-        auto text = textOrFile(u'@' + p.value(QStringLiteral("batch")));
-        if (!text)
-            return ctx.fail(text.error());
+        // Read as it goes (a file of any size in bounded memory); "-" is
+        // standard input.
+        const auto name = p.value(QStringLiteral("batch"));
+        QFile file;
+        const bool opened = name == u"-" ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(name), file.open(QIODevice::ReadOnly));
+        if (!opened)
+            return ctx.fail(Error{Error::Code::Io, QStringLiteral("cannot read %1: %2").arg(name, file.errorString()), {}});
         auto db = ctx.database();
         if (!db.isValid())
             return Failure;
-        auto result = EventService(db).emitBatch(*text);
+        auto result = EventService(db).emitBatch(file);
         if (!result)
             return ctx.fail(result.error());
         ctx.printJson(QJsonObject{{QStringLiteral("events"), result->events}, {QStringLiteral("deliveries"), result->deliveries}});

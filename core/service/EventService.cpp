@@ -11,6 +11,9 @@
 #include "util/Clock.h"
 #include "util/Ids.h"
 
+#include <QBuffer>
+#include <QFileDevice>
+
 namespace hookline {
 
 namespace {
@@ -83,11 +86,21 @@ Result<EventService::Prepared> EventService::prepare(const QString &tenantId, co
 
 Result<int> EventService::write(const QList<Prepared> &events)
 {
-    EventStore store(m_db);
-    int deliveries = 0;
     sql::Transaction tx(m_db);
     if (auto s = tx.begin(); !s)
         return s.error();
+    auto deliveries = writeRows(events);
+    if (!deliveries)
+        return deliveries;
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return deliveries;
+}
+
+Result<int> EventService::writeRows(const QList<Prepared> &events)
+{
+    EventStore store(m_db);
+    int deliveries = 0;
     const auto now = Clock::now();
     for (const auto &p : events) {
         if (!m_subscriptions.contains(p.tenantId)) {
@@ -119,8 +132,6 @@ Result<int> EventService::write(const QList<Prepared> &events)
         for (const auto &d : std::as_const(rows))
             m_lastDeliveryIds << d.id;
     }
-    if (auto s = tx.commit(); !s)
-        return s.error();
     return deliveries;
 }
 
@@ -164,23 +175,54 @@ Result<EventService::Emitted> EventService::emitTo(const QString &webhookId, con
     return Emitted{m_lastEventId, *deliveries, m_lastDeliveryIds};
 }
 
-Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, int transactionSize)
+Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, int chunkSize)
 {
+    QBuffer buffer;
+    buffer.setData(text.data(), text.size());
+    buffer.open(QIODevice::ReadOnly);
+    return emitBatch(buffer, chunkSize);
+}
+
+Result<EventService::BatchResult> EventService::emitBatch(QIODevice &in, int chunkSize)
+{
+    // A line holds at most one event of kMaxBodyBytes, its type and tenant:
+    // anything longer is refused before it is read whole.
+    constexpr qint64 kMaxLine = 4 * kMaxBodyBytes;
     forgetCaches();
-    QList<Prepared> all;
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    BatchResult result;
+    QList<Prepared> chunk;
+    const auto flush = [&]() -> Status {
+        if (chunk.isEmpty())
+            return Ok{};
+        auto written = writeRows(chunk);
+        if (!written)
+            return written.error();
+        result.events += int(chunk.size());
+        result.deliveries += *written;
+        chunk.clear();
+        return Ok{};
+    };
+    QByteArray buffer(kMaxLine + 2, Qt::Uninitialized);
     int lineNumber = 0;
-    for (qsizetype start = 0; start < text.size();) {
-        auto end = text.indexOf('\n', start);
-        if (end < 0)
-            end = text.size();
-        const auto line = text.sliced(start, end - start).trimmed();
-        start = end + 1;
+    while (!in.atEnd()) {
         ++lineNumber;
-        if (line.isEmpty())
-            continue;
         const auto at = [&](const QString &why) {
             return Error::validation(QStringLiteral("batch"), tr("line %1: %2").arg(lineNumber).arg(why));
         };
+        // Into one buffer kept for every line: a fresh one of the maximum size
+        // per line cost a map and unmap of memory each time.
+        const qint64 n = in.readLine(buffer.data(), buffer.size());
+        if (n < 0)
+            break;
+        const QByteArrayView raw(buffer.constData(), n);
+        if (n > kMaxLine && !raw.endsWith('\n'))
+            return at(tr("longer than %1 MB").arg(kMaxLine / (1024 * 1024))); // the transaction rolls back: nothing is written
+        const auto line = raw.trimmed();
+        if (line.isEmpty())
+            continue;
         JsonParseError error;
         const auto canonical = CanonicalJson::canonicalizeObject(line, &error);
         if (!canonical)
@@ -205,26 +247,20 @@ Result<EventService::BatchResult> EventService::emitBatch(QByteArrayView text, i
         auto prepared = prepare(tenant, *type, data);
         if (!prepared)
             return at(prepared.error().message);
-        all << std::move(*prepared);
-    }
-    if (all.isEmpty())
-        return Error::validation(QStringLiteral("batch"), tr("the file holds no event"));
-
-    BatchResult result;
-    for (qsizetype i = 0; i < all.size(); i += transactionSize) {
-        auto written = write(all.mid(i, transactionSize));
-        if (!written) {
-            // Earlier transactions are committed and will be delivered: say
-            // so, or a resent file would deliver them twice.
-            auto error = written.error();
-            if (result.events > 0)
-                error.message = tr("%1 (the first %2 of %3 events were recorded before the failure; resend only the rest)")
-                                    .arg(error.message).arg(result.events).arg(all.size());
-            return error;
+        chunk << std::move(*prepared);
+        if (chunk.size() >= chunkSize) {
+            if (auto s = flush(); !s)
+                return s.error();
         }
-        result.events += int(std::min<qsizetype>(transactionSize, all.size() - i));
-        result.deliveries += *written;
     }
+    if (const auto *file = qobject_cast<QFileDevice *>(&in); file && file->error() != QFileDevice::NoError)
+        return Error{Error::Code::Io, tr("reading the batch: %1").arg(file->errorString()), {}};
+    if (auto s = flush(); !s)
+        return s.error();
+    if (result.events == 0)
+        return Error::validation(QStringLiteral("batch"), tr("the file holds no event"));
+    if (auto s = tx.commit(); !s)
+        return s.error();
     return result;
 }
 

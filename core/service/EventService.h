@@ -10,6 +10,8 @@
 #include <QSqlDatabase>
 #include <QStringList>
 
+class QIODevice;
+
 namespace hookline {
 
 // The one path every event takes (CLI emit, REST ingest, send-event dialog):
@@ -32,10 +34,12 @@ public:
 
     // `data` is JSON text of an object.
     Result<Emitted> emitEvent(const QString &tenantId, const QString &type, QByteArrayView data);
-    // JSON Lines, one {"event": TYPE, "data": {…}, "tenant": T} a line. Every
-    // line is checked before anything is written; then transactions of up to
-    // `transactionSize` events.
-    Result<BatchResult> emitBatch(QByteArrayView jsonLines, int transactionSize = 1000);
+    // JSON Lines, one {"event": TYPE, "data": {…}, "tenant": T} a line, read
+    // as it comes: memory holds `chunkSize` events at a time whatever the
+    // size of the file, and the whole file lands in one transaction or not at
+    // all (an error names its line, and nothing is written).
+    Result<BatchResult> emitBatch(QIODevice &jsonLines, int chunkSize = 1000);
+    Result<BatchResult> emitBatch(QByteArrayView jsonLines, int chunkSize = 1000);
     // A delivery to one webhook only, whatever it subscribes to (test pings).
     Result<Emitted> emitTo(const QString &webhookId, const QString &type, QByteArrayView data);
     // A webhook.test ping to one webhook (sent even if it subscribes to nothing
@@ -58,7 +62,8 @@ private:
         QByteArray data; // canonical
     };
     Result<Prepared> prepare(const QString &tenantId, const QString &type, QByteArrayView data);
-    Result<int> write(const QList<Prepared> &events);
+    Result<int> write(const QList<Prepared> &events);     // in a transaction of its own
+    Result<int> writeRows(const QList<Prepared> &events); // in the caller's
     void forgetCaches();
 
     QSqlDatabase m_db;
