@@ -38,32 +38,11 @@ WORKERS=${WORKERS:-2}
 REPEAT=${REPEAT:-1}
 MAX_WAIT=${MAX_WAIT:-120}
 
-die() { echo "fairness.sh: $*" >&2; exit 1; }
-for tool in nginx node curl sqlite3; do
-    command -v "$tool" >/dev/null || die "$tool is required (apt-get install nginx-light nodejs curl sqlite3)"
-done
+source "$HERE/common.sh"
+bench_begin fairness nginx node curl sqlite3
 [[ -x $CLI ]] || die "no hookline-cli at $CLI"
-
-SECONDS=0
-WORK=$(mktemp -d -t hookline-fairness.XXXXXX)
-NGINX_PID=
-SICK_PID=
 ENGINE_PID=
-cleanup() {
-    local rc=$?
-    for pid in $ENGINE_PID $SICK_PID $NGINX_PID; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-step() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
 cli() { timeout 300 "$CLI" "$@"; }
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-now_ms() { date +%s%3N; }
 
 # --- receivers ----------------------------------------------------------------
 PORT=$(free_port)
@@ -81,27 +60,9 @@ http.createServer((req, res) => {
 }).listen(port, '127.0.0.1');
 EOF
 node "$WORK/sick.mjs" "$SICK_PORT" &
-SICK_PID=$!
 
-mkdir -p "$WORK/nginx/tmp" "$WORK/nginx/logs"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; multi_accept on; }
-http {
-    access_log off;
-    server_tokens off;
-    client_body_temp_path $WORK/nginx/tmp/body;
-    proxy_temp_path $WORK/nginx/tmp/proxy;
-    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-    scgi_temp_path $WORK/nginx/tmp/scgi;
-    keepalive_requests 10000000;
-    keepalive_timeout 120s;
-    client_max_body_size 2m;
+step "starting nginx on 127.0.0.1:$PORT and 127.0.0.2:$PORT, the sick receiver behind it"
+start_nginx "127.0.0.2:$PORT" <<EOF
     upstream sick { server 127.0.0.1:$SICK_PORT; keepalive 64; }
     server {
         listen 127.0.0.1:$PORT;
@@ -115,17 +76,7 @@ http {
         }
         location = /status { stub_status; }
     }
-}
 EOF
-step "starting nginx on 127.0.0.1:$PORT and 127.0.0.2:$PORT, the sick receiver behind it"
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
-NGINX_PID=$!
-for _ in $(seq 100); do
-    curl -sf "http://127.0.0.2:$PORT/status" >/dev/null 2>&1 && break
-    kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(cat "$WORK/nginx/logs/error.log")"
-    sleep 0.1
-done
-curl -sf "http://127.0.0.2:$PORT/status" >/dev/null || die "nginx did not answer on 127.0.0.2"
 
 node "$HERE/make_events.mjs" "$EVENTS" >"$WORK/events.jsonl"
 

@@ -27,58 +27,18 @@ SAMPLE=${SAMPLE:-10}
 WEBHOOKS=${WEBHOOKS:-4}
 WORKERS=${WORKERS:-2}
 
-die() { echo "retention.sh: $*" >&2; exit 1; }
-for tool in nginx node curl sqlite3; do
-    command -v "$tool" >/dev/null || die "$tool is required (apt-get install nginx-light nodejs curl sqlite3)"
-done
+source "$HERE/common.sh"
+bench_begin retention nginx node curl sqlite3
 [[ -x $CLI ]] || die "no hookline-cli at $CLI"
 
-SECONDS=0
-WORK=$(mktemp -d -t hookline-retention.XXXXXX)
-NGINX_PID=
-ENGINE_PID=
-EMITTER_PID=
-cleanup() {
-    local rc=$?
-    for pid in $EMITTER_PID $ENGINE_PID $NGINX_PID; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-step() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-
 PORT=$(free_port)
-mkdir -p "$WORK/nginx/tmp" "$WORK/nginx/logs"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx/tmp/body;
-    proxy_temp_path $WORK/nginx/tmp/proxy;
-    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-    scgi_temp_path $WORK/nginx/tmp/scgi;
-    keepalive_requests 10000000;
+start_nginx "127.0.0.1:$PORT" <<EOF
     server {
         listen 127.0.0.1:$PORT;
         location /hook/ { return 204; }
         location = /status { stub_status; }
     }
-}
 EOF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
-NGINX_PID=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1; done
 requests() { curl -sf "http://127.0.0.1:$PORT/status" | awk 'NR==3 {print $3}'; }
 
 DB=$WORK/retention.db
