@@ -9,7 +9,8 @@ descriptions, roles, states, the Action interface) and checks:
   1. the engine status label reads its visible text as its name;
   2. "Send test ping" is heard: the result label's name says it succeeded;
   3. an event type is a real check box that can be ticked;
-  4. Tools > Settings opens the dialog without blocking the caller.
+  4. Tools > Settings opens the dialog without blocking the caller; its
+     in-flight limits are there by name, with their values.
 
 Each step prints PASS or FAIL with details; on a failure the whole accessible
 tree of the application is dumped to a file in $HOOKLINE_ATSPI_TMP. The exit
@@ -522,6 +523,20 @@ def step_settings_nonblocking(app, window):
     dialog = dialogs[0]
     dialog_role = role_name(dialog)
     log(f"    dialog: {describe(dialog)}")
+    # The engine's flow-control settings are there by name, with their values.
+    limits = {}
+    for field in ("Requests in flight per webhook", "Requests in flight per host", "Slow answer threshold"):
+        acc = wait_for(lambda: find_first(dialog, lambda a: name_of(a) == field and role_of(a) in (pyatspi.ROLE_SPIN_BUTTON, pyatspi.ROLE_TEXT)), 5)
+        if acc is None:
+            problems.append(f"the Settings dialog has no spin box or field named {field!r}")
+            continue
+        try:
+            limits[field] = acc.queryValue().currentValue
+        except NotImplementedError:
+            limits[field] = text_of(acc)
+    log(f"    flow-control settings: {limits}")
+    if limits.get("Requests in flight per webhook") not in (64, 64.0, "64"):
+        problems.append(f"'Requests in flight per webhook' reads {limits.get('Requests in flight per webhook')!r}, expected the default 64")
     cancel = find_first(dialog, lambda a: role_of(a) == pyatspi.ROLE_PUSH_BUTTON and name_of(a) == "Cancel")
     if cancel is None:
         buttons = [name_of(b) for b in find_all(dialog, lambda a: role_of(a) == pyatspi.ROLE_PUSH_BUTTON)]
@@ -537,7 +552,8 @@ def step_settings_nonblocking(app, window):
         log("    the Settings dialog closed after Cancel")
     if problems:
         raise StepFailure("; ".join(problems))
-    return f"doAction returned in {elapsed:.2f} s; a {dialog_role} named 'Settings' appeared and Cancel closed it"
+    return (f"doAction returned in {elapsed:.2f} s; a {dialog_role} named 'Settings' appeared, showed the in-flight "
+            f"limits ({', '.join(f'{k}: {v}' for k, v in limits.items())}) and Cancel closed it")
 
 
 STEPS = [
