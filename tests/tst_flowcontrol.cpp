@@ -3,6 +3,7 @@
 // host that a claim plan respects.
 #include "engine/FlowControl.h"
 
+#include <QSet>
 #include <QTest>
 
 using namespace hookline;
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void planSharesOneClaimBetweenWebhooks();
     void closedListsWhatCannotTake();
     void releasedNeverGoesBelowZero();
+    void deletedWebhooksAreForgotten();
 };
 
 void TestFlowControl::hostKey_data()
@@ -216,6 +218,19 @@ void TestFlowControl::releasedNeverGoesBelowZero()
     flow.released(u"w"_s);
     QCOMPARE(flow.inFlight(u"w"_s), 0);
     QCOMPARE(flow.hostInFlight(u"https://a.example:443"_s), 0);
+}
+
+void TestFlowControl::deletedWebhooksAreForgotten()
+{
+    FlowControl flow;
+    flow.setWebhook(u"kept"_s, kHostA, std::nullopt);
+    flow.setWebhook(u"gone"_s, kHostA, std::nullopt);
+    flow.setWebhook(u"gone, busy"_s, kHostB, std::nullopt);
+    flow.taken(u"gone, busy"_s);
+    flow.forgetAllBut(QSet<QString>{u"kept"_s});
+    QVERIFY(flow.knows(u"kept"_s));
+    QVERIFY(!flow.knows(u"gone"_s));
+    QVERIFY(flow.knows(u"gone, busy"_s)); // its request still counts until it ends
 }
 
 QTEST_GUILESS_MAIN(TestFlowControl)

@@ -35,6 +35,13 @@ public:
     // What the engine knows of a webhook's receiver (from its row).
     void setWebhook(const QString &webhookId, const QUrl &url, std::optional<int> maxInFlight);
     bool knows(const QString &webhookId) const { return m_webhooks.contains(webhookId); }
+    // Forgets the webhooks not in `kept` that have nothing in flight (deleted ones).
+    template <typename Keys>
+    void forgetAllBut(const Keys &kept)
+    {
+        for (auto it = m_webhooks.begin(); it != m_webhooks.end();)
+            it = !kept.contains(it.key()) && it->inFlight == 0 ? m_webhooks.erase(it) : std::next(it);
+    }
 
     // A claim being planned: how many more each webhook may take now, counting
     // what this claim took already. Nothing is recorded until taken().

@@ -110,12 +110,19 @@ void QueueKeeper::loadRoutes()
     auto routes = WebhookStore(m_database->connection()).routes();
     if (!routes)
         return; // kept as they were; read again at the next claim
+    QHash<QString, std::optional<int>> retention;
     for (const auto &r : std::as_const(*routes)) {
         m_flow.setWebhook(r.id, QUrl(r.url), r.maxInFlight);
         if (m_retention.value(r.id) != r.retention)
             m_pruneState.remove(r.id); // its room is to be measured again
-        m_retention.insert(r.id, r.retention);
+        retention.insert(r.id, r.retention);
     }
+    // Deleted webhooks are forgotten: a long-running engine does not keep
+    // the state of every webhook it ever saw.
+    m_retention = std::move(retention);
+    m_flow.forgetAllBut(m_retention);
+    for (auto it = m_pruneState.begin(); it != m_pruneState.end();)
+        it = m_retention.contains(it.key()) ? std::next(it) : m_pruneState.erase(it);
     m_routesStale = false;
 }
 
