@@ -867,16 +867,19 @@ void TestEngine::oversizedResponseAborted_data()
     QTest::addColumn<qint64>("declared"); // -1: the body's size
     QTest::addColumn<int>("expected");    // a DeliveryStatus
     QTest::addColumn<QString>("note");
+    QTest::addColumn<bool>("paused");     // the head first, then the body a byte every 20 ms
     // A 2xx is a success whatever its body: never sent again.
     QTest::newRow("200, 9 MB") << 200 << 9 * 1024 * 1024 << qint64(-1) << int(DeliveryStatus::Succeeded)
-                               << u"response body over 8 MB: reading stopped there"_s;
+                               << u"response body over 8 MB: reading stopped there"_s << false;
     QTest::newRow("500, 9 MB") << 500 << 9 * 1024 * 1024 << qint64(-1) << int(DeliveryStatus::Failed)
-                               << u"HTTP 500; response body over 8 MB"_s;
+                               << u"HTTP 500; response body over 8 MB"_s << false;
     QTest::newRow("200, 100 KB") << 200 << 100 * 1024 << qint64(-1) << int(DeliveryStatus::Succeeded)
-                                 << u"response body of 102400 bytes: the first 64 KB are kept"_s;
+                                 << u"response body of 102400 bytes: the first 64 KB are kept"_s << false;
     QTest::newRow("200, cut short") << 200 << 1000 << qint64(100000) << int(DeliveryStatus::Succeeded)
-                                    << u"the response ended after 1000 of its declared 100000 bytes"_s;
-    QTest::newRow("200, small") << 200 << 10 << qint64(-1) << int(DeliveryStatus::Succeeded) << QString();
+                                    << u"the response ended after 1000 of its declared 100000 bytes"_s << false;
+    QTest::newRow("200, cut short after its head") << 200 << 10 << qint64(1000) << int(DeliveryStatus::Succeeded)
+                                                   << u"the response ended after 10 of its declared 1000 bytes"_s << true;
+    QTest::newRow("200, small") << 200 << 10 << qint64(-1) << int(DeliveryStatus::Succeeded) << QString() << false;
 }
 
 void TestEngine::oversizedResponseAborted()
@@ -886,9 +889,10 @@ void TestEngine::oversizedResponseAborted()
     QFETCH(qint64, declared);
     QFETCH(int, expected);
     QFETCH(QString, note);
+    QFETCH(bool, paused);
     EngineFixture f;
     QVERIFY(f.ok());
-    auto reply = ScriptedReply::ok(status, QByteArray(bodyBytes, 'y'));
+    auto reply = paused ? ScriptedReply::trickle(QByteArray(bodyBytes, 'y'), 20) : ScriptedReply::ok(status, QByteArray(bodyBytes, 'y'));
     reply.declaredLength = declared;
     f.receiver().setDefaultReply(reply);
     auto d = f.draft();
@@ -901,10 +905,13 @@ void TestEngine::oversizedResponseAborted()
     QCOMPARE(rows.size(), 1);
     // Qt 6.4 sends the POST again on its own when the connection closes
     // before the declared body arrived, then reports "Connection closed"
-    // without the status: the receiver got it twice and the attempt reads
-    // as failed. Not handled yet.
-    if (declared > bodyBytes)
-        QEXPECT_FAIL("", "Qt re-sends a POST whose answer was cut short and drops its status", Abort);
+    // without the status, but only when head, body and close come in one
+    // read: the attempt then reads as failed and the receiver got it twice
+    // (Qt never hands that head over). Not handled. When the head came first
+    // (a receiver that dies mid-body), Qt keeps the status and the answer
+    // stands, with the note.
+    if (declared > bodyBytes && !paused)
+        QEXPECT_FAIL("", "Qt re-sends a POST whose answer was cut short in one read, and drops its status", Abort);
     QVERIFY2(f.status(id) == DeliveryStatus(expected), qPrintable(rows[0].error + u" / requests: "_s + QString::number(f.receiver().count())));
     QCOMPARE(rows[0].responseStatus, std::optional<int>(status));
     if (note.isEmpty())

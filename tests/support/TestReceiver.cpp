@@ -317,7 +317,7 @@ void TestReceiver::answer(QTcpSocket *socket, int requestIndex, const ScriptedRe
             if (*sent >= reply.body.size()) {
                 timer->stop();
                 timer->deleteLater();
-                finishAnswer(guard.data(), reply.closeAfter);
+                finishAnswer(guard.data(), reply.closeAfter || reply.declaredLength > reply.body.size());
             }
         });
         timer->start(reply.trickleIntervalMs);
