@@ -14,7 +14,7 @@ bench_begin() {
     shift
     local tool
     for tool in "$@"; do
-        command -v "$tool" >/dev/null || die "$tool is required (apt-get install nginx-light nodejs curl sqlite3)"
+        command -v "$tool" >/dev/null || die "$tool is required (Debian: nginx-light, wrk, nodejs, openssl, curl, sqlite3)"
     done
     SECONDS=0
     WORK=$(mktemp -d -t "hookline-$BENCH.XXXXXX")

@@ -45,32 +45,14 @@ REPEAT=${REPEAT:-5}
 TOTAL=$((EVENTS * WEBHOOKS))
 SECRET='whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 
-die() { echo "run.sh: $*" >&2; exit 1; }
-for tool in nginx wrk node openssl curl sqlite3; do
-    command -v "$tool" >/dev/null || die "$tool is required (apt-get install nginx-light wrk nodejs openssl curl sqlite3)"
-done
+source "$HERE/common.sh"
+bench_begin run nginx wrk node openssl curl sqlite3
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is required (apt-get install time)"
 [[ -x $CLI ]] || die "no hookline-cli at $CLI"
 [[ -x $QNAM ]] || die "no hookline-qnam-reference at $QNAM (cmake --build the tree first)"
 
-SECONDS=0
-WORK=$(mktemp -d -t hookline-bench.XXXXXX)
-NGINX_PID=
-cleanup() {
-    local rc=$?
-    if [[ -n $NGINX_PID ]]; then
-        kill "$NGINX_PID" 2>/dev/null || true   # the master; it stops its worker
-        wait "$NGINX_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-step() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
 cli() { timeout 300 "$CLI" "$@"; }
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];process.stdout.write(String(v))})' "$1"; }
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # --- certificates -----------------------------------------------------------
 step "making a throw-away CA and server certificate"
@@ -89,25 +71,8 @@ mkdir -p "$WORK/tls"
 HTTP_PORT=$(free_port)
 HTTPS_PORT=$(free_port)
 [[ $HTTP_PORT != "$HTTPS_PORT" ]] || HTTPS_PORT=$(free_port)
-mkdir -p "$WORK/nginx/tmp" "$WORK/nginx/logs"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; multi_accept on; }
-http {
-    access_log off;
-    server_tokens off;
-    client_body_temp_path $WORK/nginx/tmp/body;
-    proxy_temp_path $WORK/nginx/tmp/proxy;
-    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-    scgi_temp_path $WORK/nginx/tmp/scgi;
-    keepalive_requests 10000000;
-    keepalive_timeout 120s;
-    client_max_body_size 2m;
+step "starting nginx on 127.0.0.1:$HTTP_PORT (http) and :$HTTPS_PORT (https)"
+start_nginx "127.0.0.1:$HTTP_PORT" <<EOF
     client_body_buffer_size 1m;
     ssl_session_cache shared:bench:1m;
     server {
@@ -121,17 +86,7 @@ http {
         }
         location = /status { stub_status; }
     }
-}
 EOF
-step "starting nginx on 127.0.0.1:$HTTP_PORT (http) and :$HTTPS_PORT (https)"
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
-NGINX_PID=$!
-for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$HTTP_PORT/status" >/dev/null 2>&1 && break
-    kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(cat "$WORK/nginx/logs/error.log")"
-    sleep 0.1
-done
-curl -sf "http://127.0.0.1:$HTTP_PORT/status" >/dev/null || die "nginx did not answer"
 curl -sf --cacert "$WORK/tls/ca.pem" -o /dev/null -X POST -d '{}' "https://127.0.0.1:$HTTPS_PORT/hook/1" -w '' \
     || die "the TLS server block does not verify with the throw-away CA"
 # Requests nginx has handled so far (stub_status counts its own request too).
