@@ -128,8 +128,31 @@ void QueueKeeper::loadRoutes()
 
 void QueueKeeper::released(const QString &deliveryId)
 {
-    if (m_inFlight.remove(deliveryId))
-        m_flow.released(m_leased.value(deliveryId));
+    auto it = m_leased.find(deliveryId);
+    if (it != m_leased.end() && !it->reported) {
+        it->reported = true;
+        m_flow.released(it->webhookId);
+    }
+}
+
+Result<int> QueueKeeper::takeBackDeadLeases(const QDateTime &now)
+{
+    // A process of this host that died (a crash, SIGKILL) leaves leases that
+    // would run for a minute more: taken back now.
+    auto owners = m_queue->leaseOwners();
+    if (!owners)
+        return owners.error();
+    int taken = 0;
+    for (const auto &owner : std::as_const(*owners)) {
+        if (!LeaseOwner::isDeadHere(owner))
+            continue;
+        auto n = m_queue->takeBackLeases(owner, now);
+        if (!n)
+            return n.error();
+        qCWarning(lcEngine).noquote() << "took back" << *n << "deliveries leased by" << owner << "(no longer running)";
+        taken += *n;
+    }
+    return taken;
 }
 
 void QueueKeeper::requestWaiting(const QString &webhookId)
@@ -259,22 +282,11 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
                 ok = r.error();
             else
                 recovered = *r;
-            // A process of this host that died (a crash, SIGKILL) leaves
-            // leases that would run for a minute more: taken back now.
-            if (auto owners = ok ? queue.leaseOwners() : Result<QStringList>(QStringList()); !owners) {
-                ok = owners.error();
-            } else {
-                for (const auto &owner : std::as_const(*owners)) {
-                    if (!LeaseOwner::isDeadHere(owner))
-                        continue;
-                    auto taken = queue.takeBackLeases(owner, now);
-                    if (!taken) {
-                        ok = taken.error();
-                        break;
-                    }
-                    qCWarning(lcEngine).noquote() << "took back" << *taken << "deliveries leased by" << owner << "(no longer running)";
+            if (ok) {
+                if (auto taken = takeBackDeadLeases(now); !taken)
+                    ok = taken.error();
+                else
                     recovered += *taken;
-                }
             }
         }
         if (ok && claimLimit > 0) {
@@ -321,8 +333,7 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
                                     << (o.status == DeliveryStatus::Retrying ? QStringLiteral("next at ") + o.nextAttemptAt.toString(Qt::ISODateWithMs) : QString());
         if (o.effect == AttemptOutcome::WebhookEffect::Gone)
             qCWarning(lcEngine).noquote() << "webhook" << o.webhookId << "answered 410 Gone: it is deactivated";
-        released(o.deliveryId);
-        m_leased.remove(o.deliveryId);
+        m_leased.remove(o.deliveryId); // released in record(), when it came back
         if (isFinal(o.status) && !o.webhookId.isEmpty())
         {
             m_toPrune.insert(o.webhookId);
@@ -382,8 +393,7 @@ void QueueKeeper::distribute(QList<DeliveryJob> jobs)
 
 void QueueKeeper::lease(DeliveryJob &job)
 {
-    m_leased.insert(job.deliveryId, job.webhookId);
-    m_inFlight.insert(job.deliveryId);
+    m_leased.insert(job.deliveryId, {job.webhookId});
     m_flow.taken(job.webhookId);
     job.slowLane = m_flow.isSlow(job.webhookId);
 }

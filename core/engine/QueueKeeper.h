@@ -109,7 +109,10 @@ private:
     // Reads the timeout and the flow limits again when they may have changed.
     void refreshSettings();
     void loadRoutes();
+    // Its attempt came back (or it was handed back): its room is free.
     void released(const QString &deliveryId);
+    // In the caller's transaction: the leases of dead processes of this host.
+    Result<int> takeBackDeadLeases(const QDateTime &now);
     // Given to a worker: counted against its webhook's share, and sent over
     // the slow lane if its receiver is slow.
     void lease(DeliveryJob &job);
@@ -129,9 +132,12 @@ private:
     // Per worker, the webhooks of final failures in m_results: told back after
     // the commit, with the webhooks it deactivated (see DeliveryWorker::recorded).
     QHash<int, QStringList> m_failures;
-    // Given to a worker, not yet recorded or handed back: delivery -> webhook.
-    QHash<QString, QString> m_leased;
-    QSet<QString> m_inFlight;          // of those, the ones not yet reported back
+    // Given to a worker, not yet recorded or handed back, by delivery id.
+    struct Lease {
+        QString webhookId;
+        bool reported = false; // its attempt came back: no longer counted in flight
+    };
+    QHash<QString, Lease> m_leased;
     FlowControl m_flow;
     qint64 m_slowAfterMs = 2000;
     bool m_routesStale = true;         // a webhook unknown to m_flow was seen
