@@ -32,6 +32,14 @@ DeliveryJob jobFromRow(const QSqlQuery &q)
 }
 
 const QString kReturning = QStringLiteral(" RETURNING id, webhook_id, event_id, event_type, tenant_id, attempts, retry_base");
+
+// A leased delivery given back (its lease run out or taken back, a clean
+// stop): due again in its place in line, since a claim leaves
+// next_attempt_at as it was. Binds :now.
+const QString kBackInLine = QStringLiteral(
+    "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
+    " lease_until = NULL, lease_owner = NULL, next_attempt_at = COALESCE(next_attempt_at, :now), updated_at = :now"
+    " WHERE status = 'delivering' AND ");
 } // namespace
 
 QSqlQuery &DeliveryQueue::statement(const QString &text)
@@ -44,10 +52,7 @@ QSqlQuery &DeliveryQueue::statement(const QString &text)
 
 Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
 {
-    auto &q = statement(QStringLiteral(
-        "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
-        " lease_until = NULL, lease_owner = NULL, next_attempt_at = COALESCE(next_attempt_at, :now), updated_at = :now"
-        " WHERE status = 'delivering' AND lease_until < :now"));
+    auto &q = statement(kBackInLine + QStringLiteral("lease_until < :now"));
     q.bindValue(QStringLiteral(":now"), sql::toMs(now));
     if (auto s = sql::exec(q, tr("recovering expired leases")); !s)
         return s.error();
@@ -68,10 +73,7 @@ Result<QStringList> DeliveryQueue::leaseOwners()
 
 Result<int> DeliveryQueue::takeBackLeases(const QString &owner, const QDateTime &now)
 {
-    auto &q = statement(QStringLiteral(
-        "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
-        " lease_until = NULL, lease_owner = NULL, next_attempt_at = COALESCE(next_attempt_at, :now), updated_at = :now"
-        " WHERE status = 'delivering' AND lease_owner = :owner"));
+    auto &q = statement(kBackInLine + QStringLiteral("lease_owner = :owner"));
     q.bindValue(QStringLiteral(":now"), sql::toMs(now));
     q.bindValue(QStringLiteral(":owner"), owner);
     if (auto s = sql::exec(q, tr("taking back a stopped process's leases")); !s)
@@ -286,13 +288,10 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
 
 Status DeliveryQueue::handBack(const QStringList &deliveryIds, const QDateTime &now)
 {
-    auto &q = statement(QStringLiteral(
-        "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
-        " lease_until = NULL, lease_owner = NULL, next_attempt_at = COALESCE(next_attempt_at, ?), updated_at = ? WHERE id = ? AND status = 'delivering'"));
+    auto &q = statement(kBackInLine + QStringLiteral("id = :id"));
     for (const auto &id : deliveryIds) {
-        q.addBindValue(sql::toMs(now));
-        q.addBindValue(sql::toMs(now));
-        q.addBindValue(id);
+        q.bindValue(QStringLiteral(":now"), sql::toMs(now));
+        q.bindValue(QStringLiteral(":id"), id);
         if (auto s = sql::exec(q, tr("handing deliveries back")); !s)
             return s;
     }
