@@ -57,12 +57,9 @@ DeliveryWorker::~DeliveryWorker() = default;
 
 void DeliveryWorker::start()
 {
-    m_nam = new QNetworkAccessManager(this);
-    m_nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    m_nam->setAutoDeleteReplies(false);
+    m_nam = newNetworkManager();
     m_guard = new HostGuard(this);
     m_transformer = std::make_unique<Transformer>();
-    connect(m_nam, &QNetworkAccessManager::finished, this, &DeliveryWorker::finished);
     // One timer for all deadlines: a single-shot timer per request outlives a
     // fast reply (Qt keeps it registered until it fires), and thousands of
     // them made every timer operation in the thread slow.
@@ -82,13 +79,18 @@ QNetworkAccessManager *DeliveryWorker::slowLane()
 {
     // Made the first time a receiver is slow: most engines never need it,
     // and each manager runs a thread of its own.
-    if (!m_slowNam) {
-        m_slowNam = new QNetworkAccessManager(this);
-        m_slowNam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-        m_slowNam->setAutoDeleteReplies(false);
-        connect(m_slowNam, &QNetworkAccessManager::finished, this, &DeliveryWorker::finished);
-    }
+    if (!m_slowNam)
+        m_slowNam = newNetworkManager();
     return m_slowNam;
+}
+
+QNetworkAccessManager *DeliveryWorker::newNetworkManager()
+{
+    auto *nam = new QNetworkAccessManager(this);
+    nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy); // redirects are never followed
+    nam->setAutoDeleteReplies(false);
+    connect(nam, &QNetworkAccessManager::finished, this, &DeliveryWorker::finished);
+    return nam;
 }
 
 void DeliveryWorker::refreshInstallation()

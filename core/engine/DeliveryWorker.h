@@ -108,6 +108,7 @@ private:
     // lane's do not (the keeper bounds those by their webhooks' shares).
     int busy() const { return int(m_inFlight.size()) - m_slowInFlight + m_preparing; }
     QNetworkAccessManager *slowLane();
+    QNetworkAccessManager *newNetworkManager(); // a manager as every lane needs it, its replies to finished()
 
     std::shared_ptr<Database> m_database;
     int m_index;
