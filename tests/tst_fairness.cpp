@@ -55,6 +55,8 @@ private Q_SLOTS:
     void hungReceiverHoldsOnlyItsShare_data();
     void hungReceiverHoldsOnlyItsShare();
     void slowLaneEnteredAndLeft();
+    void unansweredRequestGivesItsSlotUp();
+    void jobsThatCannotStartGoBackToTheQueue();
 };
 
 void TestFairness::limitHoldsAtTheReceiver_data()
@@ -170,6 +172,80 @@ void TestFairness::slowLaneEnteredAndLeft()
     QVERIFY(f.finish(more + QStringList{first}, 10000));
     QTRY_COMPARE(lanes.count(), 2);
     QCOMPARE(lanes.at(1).at(1).toBool(), false);
+}
+
+void TestFairness::unansweredRequestGivesItsSlotUp()
+{
+    EngineFixture f;
+    QVERIFY(f.ok());
+    f.receiver().setResponder([](const ReceivedRequest &r) {
+        return r.path == "/sick" ? ScriptedReply::hang() : ScriptedReply::ok();
+    });
+    REQUIRE_WEBHOOK(sick, f.create(f.draft(u"/sick"_s)));
+    REQUIRE_WEBHOOK(healthy, f.create(f.draft(u"/ok"_s)));
+    const auto ids = emitMany(f, {sick.id, healthy.id}, 5);
+    // One slot: once the sick webhook's request has it, nothing else moves
+    // until that request gives it up.
+    auto options = EngineFixture::fastOptions();
+    options.workers = 1;
+    options.concurrency = 1;
+    f.start(options);
+    QTRY_COMPARE(f.receiver().count("/sick"), 1);
+    QTest::qWait(200);
+    QVERIFY(!f.isFinished(ids[healthy.id].last()));
+
+    // Past slowAnswerSeconds (2 s) with no answer, well before the 10 s
+    // deadline: each hung request frees its slot, and the keeper sends the
+    // sick webhook nothing more (its share is in flight).
+    for (int i = 0; i < 2 && !f.isFinished(ids[healthy.id].last()); ++i) {
+        f.clock().advance(2100);
+        QTest::qWait(300);
+    }
+    for (const auto &id : ids[healthy.id])
+        QTRY_VERIFY2(f.isFinished(id), qPrintable(id));
+    QCOMPARE(f.status(ids[healthy.id].last()), DeliveryStatus::Succeeded);
+    QCOMPARE(f.receiver().count("/sick"), FlowControl::kSlowLaneShare);
+}
+
+void TestFairness::jobsThatCannotStartGoBackToTheQueue()
+{
+    EngineFixture f;
+    QVERIFY(f.ok());
+    f.receiver().setResponder([](const ReceivedRequest &r) {
+        return r.path == "/sick" ? ScriptedReply::hang() : ScriptedReply::ok();
+    });
+    auto sickDraft = f.draft(u"/sick"_s);
+    sickDraft.maxInFlight = 1;
+    REQUIRE_WEBHOOK(sick, f.create(sickDraft));
+    // The sick webhook's delivery is due first, so the first claim starts
+    // with it and the worker that gets it has healthy ones claimed behind it.
+    QVERIFY(!f.emitFor(sick.id).isEmpty());
+    REQUIRE_WEBHOOK(healthy, f.create(f.draft(u"/ok"_s)));
+    constexpr int kHealthy = 20;
+    const auto ids = emitMany(f, {healthy.id}, kHealthy);
+    // Two workers of one slot each. The healthy jobs claimed behind the hung
+    // request wait until the hold time (500 ms here), then go back, and the
+    // other worker sends them. The clock moves less than the slow threshold
+    // (2 s): the hung request keeps its slot throughout.
+    auto options = EngineFixture::fastOptions();
+    options.workers = 2;
+    options.concurrency = 1;
+    options.readyHoldMs = 500;
+    f.start(options);
+    QTRY_COMPARE(f.receiver().count("/sick"), 1);
+    // The other worker sends all it can reach, then nothing moves.
+    int sent = -1;
+    for (int stable = 0; stable < 3; QTest::qWait(200)) {
+        const int now = f.receiver().count("/ok");
+        stable = now == sent ? stable + 1 : 0;
+        sent = now;
+    }
+    QVERIFY2(sent < kHealthy, "nothing was claimed behind the hung request");
+    f.clock().advance(600);
+    for (const auto &id : ids[healthy.id])
+        QTRY_VERIFY2(f.isFinished(id), qPrintable(id));
+    QCOMPARE(f.receiver().count("/ok"), kHealthy);
+    QCOMPARE(f.receiver().count("/sick"), 1);
 }
 
 QTEST_GUILESS_MAIN(TestFairness)

@@ -43,6 +43,7 @@ struct DeliveryWorker::InFlight {
     bool oversized = false;
     bool slowLane = false;
     bool waitingReported = false; // requestWaiting() was said for it
+    bool holdsSlot = false;       // counted in busy()
     QPointer<QNetworkReply> reply;
 };
 
@@ -50,6 +51,7 @@ DeliveryWorker::DeliveryWorker(std::shared_ptr<Database> database, int index, En
     : m_database(std::move(database))
     , m_index(index)
     , m_options(options)
+    , m_pacer(options.concurrency, options.claimAhead, options.readyHoldMs)
 {
 }
 
@@ -152,10 +154,10 @@ void DeliveryWorker::topUp()
 {
     if (!m_running || m_stopping || m_paused)
         return;
-    // Keep more than the concurrency claimed, so a finished request is
-    // replaced at once; ask in chunks, each chunk costing the keeper one claim.
-    const int want = std::max(2, m_options.claimAhead) * m_options.concurrency - (busy() + int(m_ready.size()) + m_requested);
-    if (want < std::max(1, m_options.concurrency / 2))
+    if (m_inFlight.isEmpty() && m_preparing == 0 && m_ready.empty())
+        m_pacer.idle();
+    const int want = m_pacer.wanted(busy(), int(m_ready.size()), m_requested, Clock::monotonicMs());
+    if (want == 0)
         return;
     m_requested += want;
     Q_EMIT workWanted(m_index, want);
@@ -179,9 +181,13 @@ void DeliveryWorker::accept(const QList<DeliveryJob> &jobs, bool forced)
         for (const auto &j : jobs)
             dispatch(j, true); // a test ping does not queue behind the backlog
     } else {
-        for (const auto &j : jobs)
+        const auto now = Clock::monotonicMs();
+        for (const auto &j : jobs) {
             m_readySlow += j.slowLane ? 1 : 0;
-        m_ready.insert(m_ready.end(), jobs.cbegin(), jobs.cend());
+            m_ready.push_back({j, now});
+        }
+        if (!m_deadlineTimer->isActive())
+            m_deadlineTimer->start(); // its sweep sends back what waits too long
     }
     dispatchReady();
 }
@@ -191,18 +197,20 @@ void DeliveryWorker::dispatchReady()
     if (m_dispatching)
         return; // a dispatch that concluded at once: the loop below goes on
     m_dispatching = true;
-    std::deque<DeliveryJob> held;
+    std::deque<Ready> held;
     // Slow-lane jobs need no slot: one waiting behind a full worker would
     // hold its webhook's share for nothing.
     while (!m_ready.empty() && !m_stopping && !m_paused && (busy() < m_options.concurrency || m_readySlow > 0)) {
-        DeliveryJob job = std::move(m_ready.front());
+        Ready ready = std::move(m_ready.front());
         m_ready.pop_front();
+        const auto &job = ready.job;
         if (m_awaiting.contains(job.webhookId) || (!job.slowLane && busy() >= m_options.concurrency)) {
-            held.push_back(std::move(job));
+            held.push_back(std::move(ready));
             continue;
         }
         if (job.slowLane)
             --m_readySlow;
+        m_pacer.started(Clock::monotonicMs());
         dispatch(job, false);
     }
     m_ready.insert(m_ready.begin(), std::make_move_iterator(held.begin()), std::make_move_iterator(held.end()));
@@ -300,8 +308,9 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
     QNetworkReply *reply = (f->slowLane ? slowLane() : m_nam)->post(out.request, f->body);
     f->reply = reply;
     m_inFlight.insert(reply, f);
-    if (f->slowLane)
-        ++m_slowInFlight;
+    f->holdsSlot = !f->slowLane;
+    if (f->holdsSlot)
+        ++m_holdingSlots;
     if (!m_deadlineTimer->isActive())
         m_deadlineTimer->start();
     connect(reply, &QNetworkReply::readyRead, this, [f] {
@@ -322,8 +331,10 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
 
 void DeliveryWorker::enforceDeadlines()
 {
+    handBackOverdue();
     if (m_inFlight.isEmpty()) {
-        m_deadlineTimer->stop();
+        if (m_ready.empty())
+            m_deadlineTimer->stop();
         return;
     }
     const auto now = Clock::monotonicMs();
@@ -337,10 +348,18 @@ void DeliveryWorker::enforceDeadlines()
                  && !f->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isValid()) {
             f->waitingReported = true;
             waiting.insert(f->job.webhookId);
+            // Its slot goes to the next job: a receiver that does not answer
+            // costs its webhook's share, not this worker's capacity.
+            if (f->holdsSlot) {
+                f->holdsSlot = false;
+                --m_holdingSlots;
+            }
         }
     }
     for (const auto &id : std::as_const(waiting))
         Q_EMIT requestWaiting(id);
+    if (!waiting.isEmpty())
+        dispatchReady();
     for (const auto &f : std::as_const(late)) {
         if (f->reply && f->reply->isRunning()) {
             f->timedOut = true;
@@ -355,8 +374,8 @@ void DeliveryWorker::finished(QNetworkReply *reply)
     const auto f = m_inFlight.take(reply);
     if (!f)
         return;
-    if (f->slowLane)
-        --m_slowInFlight;
+    if (f->holdsSlot)
+        --m_holdingSlots;
     if (m_stopping && reply->error() == QNetworkReply::OperationCanceledError && !f->timedOut && !f->oversized) {
         // Aborted by a stop that could not wait: the delivery goes back untouched.
         handBack({f->job.deliveryId});
@@ -540,10 +559,30 @@ void DeliveryWorker::handBack(const QStringList &deliveryIds)
 void DeliveryWorker::handBackReady()
 {
     QStringList ids;
-    for (const auto &j : m_ready)
-        ids << j.deliveryId;
+    for (const auto &r : m_ready)
+        ids << r.job.deliveryId;
     m_ready.clear();
     m_readySlow = 0;
+    handBack(ids);
+}
+
+void DeliveryWorker::handBackOverdue()
+{
+    // Only jobs that wait for a slot: one waiting for its webhook's failure
+    // to be committed (m_awaiting) starts within a transaction or two.
+    if (m_ready.empty() || busy() < m_options.concurrency)
+        return;
+    const auto now = Clock::monotonicMs();
+    QStringList ids;
+    std::erase_if(m_ready, [&](const Ready &r) {
+        if (r.job.slowLane || m_awaiting.contains(r.job.webhookId) || !m_pacer.overdue(r.sinceMs, now))
+            return false;
+        ids << r.job.deliveryId;
+        return true;
+    });
+    if (ids.isEmpty())
+        return;
+    m_pacer.stalled(now);
     handBack(ids);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/ClaimPacer.h"
 #include "engine/EngineOptions.h"
 #include "model/Webhook.h"
 #include "model/AttemptOutcome.h"
@@ -28,8 +29,10 @@ class Transformer;
 
 // One network thread: sends the jobs the QueueKeeper gives it with its own
 // QNetworkAccessManager, and hands the attempts back to the keeper, which
-// writes them. It asks for work ahead (EngineOptions::claimAhead) so that a
-// finished request is replaced at once. Its own database connection serves
+// writes them. It asks for work ahead so that a finished request is replaced
+// at once, no more than it starts within readyHoldMs at its pace (ClaimPacer);
+// a job that waits longer behind full slots goes back to the queue, and a
+// request unanswered past the slow threshold gives its slot up. Its own database connection serves
 // reads only (webhooks, settings); it never writes and never waits for a
 // write. Lives in its own QThread; every slot runs there.
 class DeliveryWorker final : public QObject {
@@ -94,6 +97,7 @@ private:
     void scheduleShip();
     void handBack(const QStringList &deliveryIds);
     void handBackReady();
+    void handBackOverdue();
     void refreshInstallation();
     struct CachedWebhook {
         std::shared_ptr<const Webhook> webhook;
@@ -105,8 +109,9 @@ private:
     void finishStop();
     void enforceDeadlines();
     // Requests holding one of this worker's `concurrency` slots: the slow
-    // lane's do not (the keeper bounds those by their webhooks' shares).
-    int busy() const { return int(m_inFlight.size()) - m_slowInFlight + m_preparing; }
+    // lane's do not, nor those unanswered past the slow threshold (the keeper
+    // bounds both by their webhooks' shares).
+    int busy() const { return m_holdingSlots + m_preparing; }
     QNetworkAccessManager *slowLane();
     QNetworkAccessManager *newNetworkManager(); // a manager as every lane needs it, its replies to finished()
 
@@ -120,13 +125,18 @@ private:
     // HTTP/1.1 connections per manager, and a receiver that takes seconds to
     // answer would otherwise hold the ones its host's other webhooks need.
     QNetworkAccessManager *m_slowNam = nullptr;
-    int m_slowInFlight = 0;
+    int m_holdingSlots = 0;             // of m_inFlight, those holding a slot
     HostGuard *m_guard = nullptr;
     std::unique_ptr<Transformer> m_transformer;
     QTimer *m_drainTimer = nullptr;
     QTimer *m_deadlineTimer = nullptr;   // one sweep for every request's total deadline
 
-    std::deque<DeliveryJob> m_ready;     // claimed for this worker, not yet sent
+    struct Ready {
+        DeliveryJob job;
+        qint64 sinceMs = 0; // Clock::monotonicMs() when it arrived
+    };
+    std::deque<Ready> m_ready;           // claimed for this worker, not yet sent
+    ClaimPacer m_pacer;
     int m_readySlow = 0;                 // of those, for the slow lane (they need no slot)
     int m_requested = 0;                 // asked of the keeper, not yet given
     QHash<QNetworkReply *, std::shared_ptr<InFlight>> m_inFlight;

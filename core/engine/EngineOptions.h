@@ -12,6 +12,7 @@ struct EngineOptions final {
     int flushIntervalMs = 20;    // how long finished attempts wait to be written together
     int transactionGapMs = 10;   // while busy, the keeper's transactions are at least this far apart: fewer, larger ones
     int claimAhead = 3;          // each worker keeps up to this many times its concurrency claimed
+    int readyHoldMs = 1000;      // a claimed job that cannot start within this goes back to the queue (by the Clock)
     int flushBatch = 128;        // write at once when this many are waiting
     int idlePollMs = 1000;       // re-check for work emitted by other processes
     int drainTimeoutMs = 5000;   // on stop, how long requests in flight may finish
