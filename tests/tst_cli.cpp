@@ -726,6 +726,14 @@ void TestCli::webhookLifecycle()
     CLI_OK(r);
     QVERIFY2(r.out.contains("previous secret") && r.out.contains("signs until"), qPrintable(r.describe()));
     QVERIFY(!r.out.contains(oldSecret.toUtf8()));
+    // At most three previous secrets sign: the next rotations retire the
+    // oldest early, and say so.
+    for (int i = 2; i <= 4; ++i) {
+        r = run(D + QStringList{u"webhook"_s, u"rotate-secret"_s, id, u"--grace"_s, u"60"_s});
+        QVERIFY2(r.finished && r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(r.object().value(u"retiredEarly"_s).toInt(), i == 4 ? 1 : 0);
+        QCOMPARE(r.err.contains("1 older secret stopped signing now: at most 3 previous secrets sign beside the current one"), i == 4);
+    }
 
     // delete.
     r = run(D + QStringList{u"webhook"_s, u"delete"_s, id});
@@ -1102,7 +1110,9 @@ void TestCli::refusesBadInput_data()
     row("emit: missing --data", {u"emit"_s, u"lead.created"_s}, 2, u"--data is required"_s);
 
     // webhook add
-    row("add: not a URL", addUrl + QStringList{u"not a url"_s}, 1, u"not a valid URL"_s);
+    row("add: not a URL", addUrl + QStringList{u"not a url"_s}, 1, u"must start with https:// (it has no scheme)"_s);
+    row("add: a password, and a space", addUrl + QStringList{u"http://user:hunter2@host/x y"_s}, 1,
+        u"must not carry a user name or password; send credentials in a custom header"_s);
     row("add: ftp://", addUrl + QStringList{u"ftp://files.example.com/x"_s}, 1, u"https://"_s);
     row("add: no scheme", addUrl + QStringList{u"hooks.example.com/x"_s}, 1, u"https://"_s);
     row("add: no host", addUrl + QStringList{u"https:///x"_s}, 1, u"no host"_s);
@@ -1188,7 +1198,7 @@ void TestCli::refusesBadInput_data()
     row("settings set: header prefix with a space", {u"settings"_s, u"set"_s, u"headerPrefix"_s, u"X Bad"_s}, 1, u"headerPrefix"_s);
     row("settings set: requestTimeoutSeconds inf", {u"settings"_s, u"set"_s, u"requestTimeoutSeconds"_s, u"inf"_s}, 1, u"requestTimeoutSeconds"_s);
     row("settings set: requestTimeoutSeconds nan", {u"settings"_s, u"set"_s, u"requestTimeoutSeconds"_s, u"nan"_s}, 1, u"requestTimeoutSeconds"_s);
-    row("settings set: missing CA file", {u"settings"_s, u"set"_s, u"extraCaCertificates"_s, u"%DIR%/no-such.pem"_s}, 1, u"not a readable file"_s);
+    row("settings set: missing CA file", {u"settings"_s, u"set"_s, u"extraCaCertificates"_s, u"%DIR%/no-such.pem"_s}, 1, u"no-such.pem: no such file"_s);
     row("settings get: unknown key", {u"settings"_s, u"get"_s, u"nope"_s}, 1, u"unknown setting"_s);
     row("settings reset: unknown key", {u"settings"_s, u"reset"_s, u"nope"_s}, 1, u"unknown setting"_s);
     row("settings set: missing value", {u"settings"_s, u"set"_s, u"retention"_s}, 2, u"2 arguments"_s);
@@ -1239,6 +1249,9 @@ void TestCli::refusesBadInput()
         QVERIFY2(r.err.startsWith("hookline-cli: "), qPrintable(r.describe()));
     }
     QVERIFY2(QString::fromUtf8(r.err).contains(expand({keyword}).first()), qPrintable(u"stderr does not say \"%1\": "_s.arg(keyword) + r.describe()));
+    // A password given on the command line is never repeated.
+    if (args.join(u' ').contains(u"hunter2"_s))
+        QVERIFY2(!r.err.contains("hunter2"), qPrintable(r.describe()));
     QCOMPARE(dbState(m_fixtureDb), before);
 }
 

@@ -14,6 +14,7 @@
 #include "service/WebhookService.h"
 #include "service/WebhookValidator.h"
 #include "signing/Secret.h"
+#include "signing/Signer.h"
 #include "store/Database.h"
 #include "util/Clock.h"
 
@@ -339,6 +340,8 @@ private Q_SLOTS:
     void rotateRefusals();
     void rotateTwiceShortensNeverExtends();
     void rotateTwiceLaterGraceDoesNotExtendEarlier();
+    void rotationsKeepAFewPreviousSecretsSigning();
+    void signingSecretsCappedForOlderDatabases();
     void deleteCascades();
     void unknownNamesInTheDatabaseAreErrors_data();
     void unknownNamesInTheDatabaseAreErrors();
@@ -999,6 +1002,56 @@ void TestWebhookService::rotateTwiceShortensNeverExtends()
     got = service.get(w->id);
     QVERIFY(got);
     QCOMPARE(got->signingSecrets(Clock::now()), QStringList{r3->secret});
+}
+
+void TestWebhookService::rotationsKeepAFewPreviousSecretsSigning()
+{
+    // 150 rotations a second apart, all inside a day's grace: before the cap
+    // every one still signed, and the standard header grew to 7.2 KB.
+    WebhookService service(conn());
+    auto w = service.create(draft());
+    QVERIFY(w);
+    QStringList issued{w->secret};
+    for (int i = 1; i <= 150; ++i) {
+        m_clock->advance(1000);
+        auto r = service.rotateSecret(w->id, 86400);
+        QVERIFY2(r, qPrintable(failure(r)));
+        QCOMPARE(r->retiredEarly, i <= Webhook::kMaxPreviousSecrets ? 0 : 1);
+        issued.prepend(r->secret);
+    }
+    auto got = service.get(w->id);
+    QVERIFY(got);
+    const auto now = Clock::now();
+    // The current one and the newest previous ones, newest first.
+    QCOMPARE(got->signingSecrets(now), issued.mid(0, 1 + Webhook::kMaxPreviousSecrets));
+    // Retired early means retired then: the first secret's grace ended at
+    // the fourth rotation, 146 s before the last one.
+    QCOMPARE(got->secrets.size(), 151);
+    QCOMPARE(*got->secrets.last().expiresAt, got->secrets.at(0).createdAt.addSecs(-(150 - (Webhook::kMaxPreviousSecrets + 1))));
+    SignRequest request;
+    request.messageId = "msg_1";
+    request.timestamp = now.toSecsSinceEpoch();
+    request.body = "{}";
+    const auto signed_ = Signer::sign(Scheme::Standard, got->signingSecrets(now), request);
+    QVERIFY(signed_.ok());
+    qsizetype headerBytes = 0;
+    for (const auto &[name, value] : signed_.headers)
+        headerBytes += name.size() + value.size();
+    QVERIFY2(headerBytes < 512, qPrintable(QString::number(headerBytes)));
+}
+
+void TestWebhookService::signingSecretsCappedForOlderDatabases()
+{
+    // Written before the cap: ten rotated secrets, all inside their grace.
+    Webhook w;
+    const auto now = Clock::now();
+    w.secrets.append({u"current"_s, now, std::nullopt});
+    for (int i = 0; i < 10; ++i)
+        w.secrets.append({u"previous-%1"_s.arg(i), now.addSecs(-i - 1), now.addSecs(3600)});
+    QCOMPARE(w.signingSecrets(now), (QStringList{u"current"_s, u"previous-0"_s, u"previous-1"_s, u"previous-2"_s}));
+    // Expired ones do not count against the cap.
+    w.secrets[1].expiresAt = now;
+    QCOMPARE(w.signingSecrets(now), (QStringList{u"current"_s, u"previous-1"_s, u"previous-2"_s, u"previous-3"_s}));
 }
 
 void TestWebhookService::rotateTwiceLaterGraceDoesNotExtendEarlier()

@@ -154,6 +154,11 @@ void CliContext::print(const QString &text) const
     writeOut(stdout, (text.endsWith(u'\n') ? text : text + u'\n').toUtf8());
 }
 
+void CliContext::note(const QString &text) const
+{
+    writeOut(stderr, (m_program + QStringLiteral(": note: ") + text + u'\n').toUtf8());
+}
+
 QString formatTable(const QList<QStringList> &rows)
 {
     QList<qsizetype> widths;

@@ -43,6 +43,8 @@ public:
     int usage(const QString &message) const;
     void printJson(const QJsonValue &value) const;
     void print(const QString &text) const;
+    // A line on stderr worth knowing that is not an error ("program: note: …").
+    void note(const QString &text) const;
 
     QString program() const { return m_program; }
 

@@ -341,9 +341,15 @@ int rotate(CliContext &ctx, const QStringList &args)
     auto rotation = WebhookService(db).rotateSecret(id, grace);
     if (!rotation)
         return ctx.fail(rotation.error());
+    if (rotation->retiredEarly > 0)
+        ctx.note(QStringLiteral("%1 older secret%2 stopped signing now: at most %3 previous secrets sign beside the current one")
+                     .arg(rotation->retiredEarly)
+                     .arg(rotation->retiredEarly == 1 ? QString() : QStringLiteral("s"))
+                     .arg(Webhook::kMaxPreviousSecrets));
     ctx.printJson(QJsonObject{{QStringLiteral("id"), id},
                               {QStringLiteral("secret"), rotation->secret},
-                              {QStringLiteral("previousSecretExpiresAt"), isoTime(rotation->previousExpiresAt)}});
+                              {QStringLiteral("previousSecretExpiresAt"), isoTime(rotation->previousExpiresAt)},
+                              {QStringLiteral("retiredEarly"), rotation->retiredEarly}});
     return Success;
 }
 

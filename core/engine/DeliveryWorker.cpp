@@ -7,6 +7,8 @@
 #include "engine/OutcomeRules.h"
 #include "engine/RequestBuilder.h"
 #include "engine/Transformer.h"
+#include "net/CaCertificates.h"
+#include "net/TlsErrors.h"
 #include "service/EventService.h"
 #include "service/Settings.h"
 #include "store/Database.h"
@@ -44,6 +46,7 @@ struct DeliveryWorker::InFlight {
     bool slowLane = false;
     bool waitingReported = false; // requestWaiting() was said for it
     bool holdsSlot = false;       // counted in busy()
+    QList<QSslError> tlsErrors;   // every error of a failed handshake
     QPointer<QNetworkReply> reply;
 };
 
@@ -109,9 +112,18 @@ void DeliveryWorker::refreshInstallation()
     const auto caFile = settings.extraCaCertificates();
     if (!m_installation.loadedAtMs || caFile != m_installation.caFile) {
         // Private CAs (and the tests' throw-away CA) on top of the system's.
+        // Verification stays on: a custom CA is the only way to trust a
+        // private certificate, and nothing ignores TLS errors.
         auto ssl = QSslConfiguration::defaultConfiguration();
-        if (!caFile.isEmpty() && !ssl.addCaCertificates(caFile, QSsl::Pem))
-            Q_EMIT failure(tr("extraCaCertificates: no certificate could be read from %1").arg(caFile));
+        ssl.setProtocol(QSsl::TlsV1_2OrLater);
+        ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        if (!caFile.isEmpty()) {
+            // Checked when it was set; the file may have changed since.
+            if (auto read = CaCertificates::read(caFile))
+                ssl.addCaCertificates(*read);
+            else
+                Q_EMIT failure(tr("extraCaCertificates: %1").arg(read.error().message));
+        }
         m_installation.ssl = ssl;
         m_installation.caFile = caFile;
     }
@@ -313,6 +325,8 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
         ++m_holdingSlots;
     if (!m_deadlineTimer->isActive())
         m_deadlineTimer->start();
+    // Qt's error text names only the first; the attempt keeps them all.
+    connect(reply, &QNetworkReply::sslErrors, this, [f](const QList<QSslError> &errors) { f->tlsErrors = errors; });
     connect(reply, &QNetworkReply::readyRead, this, [f] {
         auto *r = f->reply.data();
         if (!r)
@@ -403,6 +417,8 @@ void DeliveryWorker::finished(QNetworkReply *reply)
         error = QStringLiteral("response larger than %1 MB, aborted").arg(kMaxResponseBytes / (1024 * 1024));
     else if (!status && reply->error() == QNetworkReply::OperationCanceledError)
         error = QStringLiteral("timed out: no data for %1 s").arg(m_installation.timeoutMs / 1000.0 + 1);
+    else if (!status && !f->tlsErrors.isEmpty())
+        error = TlsErrors::describe(f->tlsErrors, f->url.host());
     else if (!status)
         error = reply->errorString();
     auto outcome = decide(*f, status, error, reply->rawHeader("Retry-After"));

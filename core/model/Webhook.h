@@ -27,6 +27,12 @@ struct WebhookSecret final {
 };
 
 struct Webhook final {
+    // Rotated secrets that may still sign beside the current one. Each adds a
+    // signature to every request: without a cap, a webhook rotated often
+    // inside its grace period sends headers that grow until receivers refuse
+    // them (431). A rotation beyond the cap retires the oldest one early.
+    static constexpr int kMaxPreviousSecrets = 3;
+
     QString id;
     QString tenantId = QStringLiteral("default");
     QString name;
@@ -49,7 +55,8 @@ struct Webhook final {
     int consecutiveFailures = 0;
 
     // Secrets that sign a delivery sent at `now`: the current one first, then
-    // rotated ones still inside their grace period.
+    // the newest kMaxPreviousSecrets rotated ones still inside their grace
+    // period (a database from before the cap may hold more).
     QStringList signingSecrets(const QDateTime &now) const;
 };
 

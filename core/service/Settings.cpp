@@ -1,5 +1,6 @@
 #include "Settings.h"
 
+#include "net/CaCertificates.h"
 #include "store/SettingsStore.h"
 #include "store/Sql.h"
 
@@ -112,12 +113,15 @@ Result<QString> Settings::normalized(const Info &info, const QString &value) con
             return bad(tr("must be a header name of letters, digits and dashes, like X-Webhook"));
         return value;
     }
-    case Type::Path:
+    case Type::Path: {
         if (value.isEmpty())
             return value;
-        if (!QFileInfo(value).isFile() || !QFileInfo(value).isReadable())
-            return bad(tr("%1 is not a readable file").arg(value));
+        // The one path setting is the CA file: refused now, not when the
+        // engine first needs it.
+        if (auto read = CaCertificates::read(value); !read)
+            return bad(read.error().message);
         return QFileInfo(value).absoluteFilePath();
+    }
     }
     return value;
 }

@@ -145,8 +145,10 @@ Result<WebhookService::Rotation> WebhookService::rotateSecret(const QString &id,
     sql::Transaction tx(m_db);
     if (auto s = tx.begin(); !s)
         return s.error();
-    if (auto s = WebhookStore(m_db).rotateSecret(id, rotation.secret, now, rotation.previousExpiresAt); !s)
-        return s.error();
+    auto retired = WebhookStore(m_db).rotateSecret(id, rotation.secret, now, rotation.previousExpiresAt);
+    if (!retired)
+        return retired.error();
+    rotation.retiredEarly = *retired;
     if (auto s = tx.commit(); !s)
         return s.error();
     return rotation;

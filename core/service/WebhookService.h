@@ -27,6 +27,7 @@ public:
     struct Rotation {
         QString secret;
         QDateTime previousExpiresAt;
+        int retiredEarly = 0; // older secrets that stopped signing now (Webhook::kMaxPreviousSecrets)
     };
     // A new secret; the old one keeps signing for `graceSeconds` (default: the setting).
     Result<Rotation> rotateSecret(const QString &id, std::optional<int> graceSeconds = std::nullopt);

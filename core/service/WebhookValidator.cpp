@@ -4,6 +4,7 @@
 #include "net/AddressPolicy.h"
 #include "signing/SchemeDescriptor.h"
 #include "signing/Secret.h"
+#include "util/UrlText.h"
 
 #include <QRegularExpression>
 #include <QUrl>
@@ -48,19 +49,24 @@ Status WebhookValidator::validateUrl(const QString &text) const
         return invalid("url", tr("is required"));
     if (text.size() > kMaxUrlLength)
         return invalid("url", tr("is longer than %1 characters").arg(kMaxUrlLength));
-    const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid())
-        return invalid("url", tr("\"%1\" is not a valid URL: %2").arg(text, url.errorString()));
-    const auto scheme = url.scheme().toLower();
-    if (scheme != u"https" && scheme != u"http") {
-        const auto got = url.scheme().isEmpty() ? text : url.scheme() + QStringLiteral("://");
+    // Messages name the part that is wrong, never the whole text: it may
+    // carry a password (refused below, and never repeated).
+    const auto parts = UrlText::split(text);
+    const auto scheme = parts.scheme.toLower();
+    if (!parts.hasSeparator || (scheme != u"https" && scheme != u"http")) {
+        static const QRegularExpression schemeName(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]{0,30}$"));
+        const auto got = parts.hasSeparator && schemeName.match(parts.scheme).hasMatch()
+            ? tr(" (got \"%1://\")").arg(parts.scheme)
+            : tr(" (it has no scheme)");
         // Say what this installation takes, not a rule it does not apply.
-        return invalid("url", m_context.allowInsecureUrls ? tr("must start with https:// or http:// (got \"%1\")").arg(got)
-                                                          : tr("must start with https:// (got \"%1\")").arg(got));
+        return invalid("url", (m_context.allowInsecureUrls ? tr("must start with https:// or http://") : tr("must start with https://")) + got);
     }
-    if (url.host().isEmpty())
-        return invalid("url", tr("\"%1\" has no host").arg(text));
-    if (!url.userInfo().isEmpty())
+    if (!parts.userInfo.isEmpty())
+        return invalid("url", tr("must not carry a user name or password; send credentials in a custom header"));
+    if (const auto problem = UrlText::problem(text))
+        return invalid("url", *problem);
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.userInfo().isEmpty()) // split by QUrl's rules, which may differ from the hand split above
         return invalid("url", tr("must not carry a user name or password; send credentials in a custom header"));
     if (url.hasFragment())
         return invalid("url", tr("must not have a #fragment"));

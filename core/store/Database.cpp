@@ -2,6 +2,9 @@
 
 #include "store/Migrations.h"
 #include "store/Sql.h"
+#include "util/Log.h"
+#include "util/PrivateFiles.h"
+#include "util/UrlText.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -90,9 +93,9 @@ Result<Database::PostgresTarget> Database::parsePostgresUrl(const QString &locat
         return Error{Error::Code::Validation, tr("invalid PostgreSQL URL: %1 (expected postgresql://user:password@host:port/dbname)").arg(why),
                      QStringLiteral("db")};
     };
+    if (const auto problem = UrlText::problem(location))
+        return invalid(*problem); // in Hookline's words: Qt's own quote the URL, password and all
     const QUrl url(location, QUrl::StrictMode);
-    if (!url.isValid())
-        return invalid(url.errorString());
     PostgresTarget t;
     t.host = url.host();
     if (t.host.isEmpty())
@@ -142,9 +145,16 @@ Status Database::initialize(bool migrate)
     const QFileInfo info(m_location);
     if (info.exists() && info.isDir())
         return Error{Error::Code::Io, tr("%1 is a directory, not a database file").arg(m_location), {}};
-    if (!info.exists() && !QDir().mkpath(info.absolutePath()))
-        return Error{Error::Code::Io, tr("cannot create the folder %1").arg(info.absolutePath()), {}};
-    if (!info.exists() && migrate) {
+    const bool existed = info.exists();
+    if (existed) {
+        // Said once, when the installation opens it; nothing is changed on
+        // the owner's behalf (a shared group may be deliberate).
+        if (auto exposed = PrivateFiles::exposure(m_location))
+            qCWarning(lcStore).noquote() << *exposed;
+    } else if (auto s = PrivateFiles::createFile(m_location); !s) {
+        return s; // created 0600 before SQLite opens it: its -wal and -shm take that mode
+    }
+    if (!existed && migrate) {
         // Pages freed by retention go back to the system bit by bit
         // (QueueKeeper, hookline-cli prune). Only a file without tables can
         // take it; an older file gets it from `hookline-cli prune --vacuum`.

@@ -248,7 +248,7 @@ Status WebhookStore::remove(const QString &id)
     return sql::exec(q, tr("deleting a webhook"));
 }
 
-Status WebhookStore::rotateSecret(const QString &id, const QString &secret, const QDateTime &now, const QDateTime &oldExpiresAt)
+Result<int> WebhookStore::rotateSecret(const QString &id, const QString &secret, const QDateTime &now, const QDateTime &oldExpiresAt)
 {
     // Only the current secret gets the grace period; older rotated ones keep
     // their own (earlier) expiry, or end now if theirs would outlive it.
@@ -259,18 +259,31 @@ Status WebhookStore::rotateSecret(const QString &id, const QString &secret, cons
     expire.bindValue(QStringLiteral(":id"), id);
     expire.bindValue(QStringLiteral(":now"), sql::toMs(now));
     if (auto s = sql::exec(expire, tr("expiring the old secret")); !s)
-        return s;
+        return s.error();
+    // Every secret still signing is a previous one now: the newest few keep
+    // their grace, the rest retire at once.
+    auto retire = sql::prepare(m_db, QStringLiteral(
+        "UPDATE webhook_secrets SET expires_at = :now WHERE webhook_id = :id AND expires_at > :now AND id NOT IN"
+        " (SELECT id FROM webhook_secrets WHERE webhook_id = :id AND expires_at > :now ORDER BY id DESC LIMIT :keep)"));
+    retire.bindValue(QStringLiteral(":now"), sql::toMs(now));
+    retire.bindValue(QStringLiteral(":id"), id);
+    retire.bindValue(QStringLiteral(":keep"), Webhook::kMaxPreviousSecrets);
+    if (auto s = sql::exec(retire, tr("retiring the oldest secrets")); !s)
+        return s.error();
+    const int retired = std::max(0, retire.numRowsAffected());
     // Workers cache webhooks by updated_at: a rotation must be seen as a change.
     auto touch = sql::prepare(m_db, QStringLiteral("UPDATE webhooks SET updated_at = ? WHERE id = ?"));
     touch.addBindValue(sql::toMs(now));
     touch.addBindValue(id);
     if (auto s = sql::exec(touch, tr("updating the webhook")); !s)
-        return s;
+        return s.error();
     auto insert = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_secrets (webhook_id, secret, created_at) VALUES (?, ?, ?)"));
     insert.addBindValue(id);
     insert.addBindValue(secret);
     insert.addBindValue(sql::toMs(now));
-    return sql::exec(insert, tr("saving the new secret"));
+    if (auto s = sql::exec(insert, tr("saving the new secret")); !s)
+        return s.error();
+    return retired;
 }
 
 } // namespace hookline

@@ -37,7 +37,8 @@ public:
     Status update(const Webhook &webhook);              // not the secrets
     Status remove(const QString &id);
     // Adds `secret` as current; the previous current one expires at `oldExpiresAt`.
-    Status rotateSecret(const QString &id, const QString &secret, const QDateTime &now, const QDateTime &oldExpiresAt);
+    // Returns how many rotated secrets stopped signing early (Webhook::kMaxPreviousSecrets).
+    Result<int> rotateSecret(const QString &id, const QString &secret, const QDateTime &now, const QDateTime &oldExpiresAt);
 
 private:
     Status writeChildren(const Webhook &webhook);

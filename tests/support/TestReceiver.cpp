@@ -2,6 +2,10 @@
 
 #include <QDateTime>
 #include <QHostAddress>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -85,7 +89,7 @@ TestReceiver::TestReceiver(QObject *parent)
     : QObject(parent)
 {
     m_clock.start();
-    connect(&m_server, &QTcpServer::newConnection, this, &TestReceiver::onNewConnection);
+    useServer(std::make_unique<QTcpServer>());
 }
 
 TestReceiver::~TestReceiver()
@@ -93,14 +97,35 @@ TestReceiver::~TestReceiver()
     close();
 }
 
+void TestReceiver::useServer(std::unique_ptr<QTcpServer> server)
+{
+    m_server = std::move(server);
+    // Not newConnection: a TLS server has one before its handshake is done.
+    connect(m_server.get(), &QTcpServer::pendingConnectionAvailable, this, &TestReceiver::onNewConnection);
+}
+
 bool TestReceiver::listen(quint16 port)
 {
-    return m_server.listen(QHostAddress::LocalHost, port);
+    return m_server->listen(QHostAddress::LocalHost, port);
+}
+
+bool TestReceiver::listenTls(const QByteArray &certificatePem, const QByteArray &keyPem, quint16 port)
+{
+    auto server = std::make_unique<QSslServer>();
+    auto config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificate(QSslCertificate(certificatePem, QSsl::Pem));
+    config.setPrivateKey(QSslKey(keyPem, QSsl::Ec, QSsl::Pem));
+    config.setPeerVerifyMode(QSslSocket::VerifyNone);
+    server->setSslConfiguration(config);
+    close();
+    useServer(std::move(server));
+    m_tls = true;
+    return m_server->listen(QHostAddress::LocalHost, port);
 }
 
 void TestReceiver::close()
 {
-    m_server.close();
+    m_server->close();
     const auto sockets = m_connections.keys();
     m_connections.clear();
     for (auto *s : sockets) {
@@ -112,12 +137,12 @@ void TestReceiver::close()
 
 quint16 TestReceiver::port() const
 {
-    return m_server.serverPort();
+    return m_server->serverPort();
 }
 
 QString TestReceiver::url(const QString &path) const
 {
-    return QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path);
+    return QStringLiteral("%1://127.0.0.1:%2%3").arg(m_tls ? u"https" : u"http").arg(port()).arg(path);
 }
 
 void TestReceiver::setScript(QList<ScriptedReply> script)
@@ -165,7 +190,7 @@ void TestReceiver::clear()
 
 void TestReceiver::onNewConnection()
 {
-    while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         Connection c;
         c.id = ++m_connectionCounter;
         c.socket = socket;

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QTcpSocket;
@@ -86,6 +87,8 @@ public:
 
     // Listens on 127.0.0.1, on a free port unless one is given.
     bool listen(quint16 port = 0);
+    // The same over TLS (url() says https://), presenting this certificate.
+    bool listenTls(const QByteArray &certificatePem, const QByteArray &keyPem, quint16 port = 0);
     void close();                         // stops listening and drops every connection
     quint16 port() const;
     QString url(const QString &path = QStringLiteral("/hook")) const;
@@ -136,7 +139,10 @@ private:
     ScriptedReply replyFor(const ReceivedRequest &request);
     static QByteArray reasonPhrase(int status);
 
-    QTcpServer m_server;
+    void useServer(std::unique_ptr<QTcpServer> server);
+
+    std::unique_ptr<QTcpServer> m_server;
+    bool m_tls = false;
     QElapsedTimer m_clock;
     QHash<QTcpSocket *, Connection> m_connections;
     QList<ReceivedRequest> m_requests;

@@ -153,20 +153,28 @@ void SecretPanel::rotateConfirmed()
     const auto id = m_webhook.id;
     const int grace = m_graceSeconds;
     m_rotate->setEnabled(false);
-    m_context.db().run<Result<Webhook>>(
-        [id, grace](QSqlDatabase db) -> Result<Webhook> {
+    struct Rotated {
+        Webhook webhook;
+        int retiredEarly = 0;
+    };
+    m_context.db().run<Result<Rotated>>(
+        [id, grace](QSqlDatabase db) -> Result<Rotated> {
             WebhookService service(db);
             auto rotation = service.rotateSecret(id, grace);
             if (!rotation)
                 return rotation.error();
-            return service.get(id);
+            auto webhook = service.get(id);
+            if (!webhook)
+                return webhook.error();
+            return Rotated{std::move(*webhook), rotation->retiredEarly};
         },
-        this, [this](Result<Webhook> result) {
+        this, [this](Result<Rotated> done) {
             m_rotate->setEnabled(true);
-            if (!result) {
-                m_status->setText(result.error().message);
+            if (!done) {
+                m_status->setText(done.error().message);
                 return;
             }
+            const Webhook *result = &done->webhook;
             forgetRotation();
             setWebhook(*result);
             m_reveal->setChecked(true);
@@ -174,6 +182,11 @@ void SecretPanel::rotateConfirmed()
             m_rotatedSecret = result->secret;
             m_rotationNotice = tr("New secret issued and copied to the clipboard, which is cleared in %n seconds unless you copy something else.",
                                   nullptr, Clipboard::instance()->clearDelayMs() / 1000);
+            if (done->retiredEarly > 0)
+                m_rotationNotice += u' '
+                    + tr("%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.", nullptr,
+                         done->retiredEarly)
+                          .arg(Webhook::kMaxPreviousSecrets);
             m_status->setText(m_rotationNotice);
             m_context.notifyWebhooksChanged();
             Q_EMIT rotated(result->id);

@@ -29,6 +29,8 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace hookline {
 
 namespace {
@@ -434,7 +436,9 @@ QString WebhookForm::sentence(const Error &e) const
     const auto subject = subjects.value(e.field);
     // The validator's reasons start with a verb ("must start with https://"):
     // the field's name in front makes them a sentence, in either language.
-    if (subject && (why.startsWith(tr("is ", "how a validation reason may start")) || why.startsWith(tr("must ", "how a validation reason may start"))))
+    const QStringList verbs{tr("is ", "how a validation reason may start"), tr("must ", "how a validation reason may start"),
+                            tr("has ", "how a validation reason may start"), tr("contains ", "how a validation reason may start")};
+    if (subject && std::any_of(verbs.cbegin(), verbs.cend(), [&why](const QString &verb) { return why.startsWith(verb); }))
         why = tr(subject) + u' ' + why;
     if (!why.isEmpty())
         why[0] = why.at(0).toUpper();
