@@ -201,7 +201,8 @@ std::unique_ptr<TestUiModels::Fixture> TestUiModels::fixture()
 {
     auto f = std::make_unique<Fixture>();
     const auto path = f->dir.filePath(u"ui.db"_s);
-    if (!QFile::copy(m_template, path))
+    // The database and its master key (a copied database alone opens nothing).
+    if (!QFile::copy(m_template, path) || !QFile::copy(m_template + u".key"_s, path + u".key"_s))
         return nullptr;
     auto opened = Installation::open(path);
     if (!opened)

@@ -1077,13 +1077,18 @@ void TestWebhookService::rotateTwiceLaterGraceDoesNotExtendEarlier()
     QCOMPARE(got->signingSecrets(now.addSecs(61)), (QStringList{r2->secret, r1->secret}));
     QCOMPARE(got->signingSecrets(now.addSecs(7201)), QStringList{r2->secret});
 
-    // An already expired secret is left alone by later rotations.
+    // An already expired secret is left alone by later rotations (the
+    // first row is s0's: secrets are sealed, so the row is found by its order).
     QSqlQuery q(conn());
-    QVERIFY(q.exec(u"UPDATE webhook_secrets SET expires_at = 1000 WHERE secret = '%1'"_s.arg(s0)));
+    QVERIFY(q.exec(u"SELECT MIN(id) FROM webhook_secrets WHERE webhook_id = '%1'"_s.arg(w->id)));
+    QVERIFY(q.next());
+    const auto s0Row = q.value(0).toLongLong();
+    QVERIFY(q.exec(u"UPDATE webhook_secrets SET expires_at = 1000 WHERE id = %1"_s.arg(s0Row)));
     QVERIFY(service.rotateSecret(w->id, 3600));
-    QVERIFY(q.exec(u"SELECT expires_at FROM webhook_secrets WHERE secret = '%1'"_s.arg(s0)));
+    QVERIFY(q.exec(u"SELECT expires_at FROM webhook_secrets WHERE id = %1"_s.arg(s0Row)));
     QVERIFY(q.next());
     QCOMPARE(q.value(0).toLongLong(), 1000LL);
+    QCOMPARE(service.get(w->id)->secrets.last().secret, s0);
 }
 
 void TestWebhookService::deleteCascades()

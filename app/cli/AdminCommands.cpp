@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "JsonViews.h"
 
+#include "service/Installation.h"
 #include "service/Settings.h"
 #include "service/TenantService.h"
 
@@ -36,6 +37,16 @@ int settingsCommand(CliContext &ctx, const QStringList &args)
             json.insert(info.key, *v);
             rows << QStringList{info.key, *v, info.description};
         }
+        // Not a setting, but where the secrets' key is belongs beside them.
+        if (const auto installation = ctx.installation()) {
+            const auto key = installation->keyInfo();
+            json.insert(QStringLiteral("masterKey"), QJsonObject{{QStringLiteral("source"), key.source},
+                                                                 {QStringLiteral("where"), key.where},
+                                                                 {QStringLiteral("fingerprint"), key.fingerprint}});
+            rows << QStringList{QStringLiteral("(master key)"), key.where,
+                                QStringLiteral("the key webhook secrets are encrypted with: %1, fingerprint %2 (hookline-cli secrets rekey)")
+                                    .arg(key.source, key.fingerprint)};
+        }
         if (ctx.jsonOutput())
             ctx.printJson(json);
         else
@@ -57,6 +68,48 @@ int settingsCommand(CliContext &ctx, const QStringList &args)
         ctx.printJson(QJsonObject{{key, *v}});
     else
         ctx.print(*v);
+    return Success;
+}
+
+int secretsCommand(CliContext &ctx, const QStringList &args)
+{
+    const QString sub = args.value(0);
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("print-new-key"),
+                 QStringLiteral("With the key in HOOKLINE_MASTER_KEY: print the new key (base64) for you to put there.")});
+    if (!ctx.parse(p, args.mid(1), QStringLiteral("secrets status | rekey [--print-new-key]"),
+                   QStringLiteral("Webhook secrets are stored encrypted (AES-256-GCM) under a master key kept outside the database:\n"
+                                  "HOOKLINE_MASTER_KEY (base64 of 32 bytes), else the system keychain (the window), else a key\n"
+                                  "file beside the database (FILE.key, mode 0600). rekey re-encrypts every secret under a new key\n"
+                                  "in one transaction, then replaces the key; restart engines that are running.")))
+        return Usage;
+    if ((sub != u"status" && sub != u"rekey") || !p.positionalArguments().isEmpty())
+        return ctx.usage(QStringLiteral("secrets needs a sub-command: status, rekey"));
+    const auto installation = ctx.installation();
+    if (!installation)
+        return Failure;
+    auto show = [&ctx](const Installation::KeyInfo &key, const QString &what) {
+        if (ctx.jsonOutput())
+            ctx.printJson(QJsonObject{{QStringLiteral("source"), key.source},
+                                      {QStringLiteral("where"), key.where},
+                                      {QStringLiteral("fingerprint"), key.fingerprint}});
+        else
+            ctx.print(QStringLiteral("%1: %2 (%3), fingerprint %4").arg(what, key.where, key.source, key.fingerprint));
+    };
+    if (sub == u"status") {
+        show(installation->keyInfo(), QStringLiteral("master key"));
+        return Success;
+    }
+    QByteArray newKey;
+    auto done = installation->rekey(p.isSet(QStringLiteral("print-new-key")) ? &newKey : nullptr);
+    if (!done)
+        return ctx.fail(done.error());
+    if (!newKey.isEmpty()) {
+        ctx.note(QStringLiteral("set HOOKLINE_MASTER_KEY to the key below before the next start; the old key no longer opens the secrets"));
+        ctx.print(QString::fromLatin1(newKey));
+        return Success;
+    }
+    show(*done, QStringLiteral("new master key"));
     return Success;
 }
 

@@ -141,7 +141,13 @@ const DeliveryWorker::CachedWebhook *DeliveryWorker::webhook(const QString &id)
         m_webhooks.remove(id);
         return nullptr;
     }
-    auto w = std::make_shared<const Webhook>(std::move(**found));
+    // Decrypted once per read; wiped when the last request using it is done
+    // and the cache has let it go (a changed webhook, the engine's stop).
+    std::shared_ptr<const Webhook> w(new Webhook(std::move(**found)), [](const Webhook *p) {
+        auto *owned = const_cast<Webhook *>(p);
+        owned->wipeSecrets();
+        delete owned;
+    });
     const QUrl url(w->url);
     return &*m_webhooks.insert(id, {std::move(w), url, now});
 }

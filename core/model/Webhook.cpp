@@ -1,6 +1,15 @@
 #include "Webhook.h"
 
+#include "signing/Secret.h"
+
 namespace hookline {
+
+void Webhook::wipeSecrets()
+{
+    Secret::wipe(secret);
+    for (auto &s : secrets)
+        Secret::wipe(s.secret);
+}
 
 QStringList Webhook::signingSecrets(const QDateTime &now) const
 {

@@ -58,6 +58,9 @@ struct Webhook final {
     // the newest kMaxPreviousSecrets rotated ones still inside their grace
     // period (a database from before the cap may hold more).
     QStringList signingSecrets(const QDateTime &now) const;
+    // Overwrites the secrets this copy holds (Secret::wipe): for the engine's
+    // cache, when a webhook changes or the engine stops.
+    void wipeSecrets();
 };
 
 } // namespace hookline

@@ -2,6 +2,7 @@
 
 #include "service/CatalogService.h"
 #include "store/Database.h"
+#include "store/MasterKey.h"
 
 namespace hookline {
 
@@ -74,6 +75,25 @@ QString Installation::displayLocation() const
 bool Installation::isPostgres() const
 {
     return m_database->isPostgres();
+}
+
+Installation::KeyInfo Installation::keyInfo() const
+{
+    const auto k = m_database->keyInfo();
+    return {k.source, k.where, k.fingerprint};
+}
+
+Result<Installation::KeyInfo> Installation::rekey(QByteArray *newKeyOut)
+{
+    auto k = m_database->rekey(newKeyOut);
+    if (!k)
+        return k.error();
+    return KeyInfo{k->source, k->where, k->fingerprint};
+}
+
+void Installation::setKeychain(std::shared_ptr<Keychain> keychain)
+{
+    MasterKey::setKeychain(std::move(keychain));
 }
 
 } // namespace hookline

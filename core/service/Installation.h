@@ -1,5 +1,6 @@
 #pragma once
 
+#include "util/Keychain.h"
 #include "util/Result.h"
 
 #include <QCoreApplication>
@@ -45,6 +46,21 @@ public:
     // The location without a password, for messages and the window.
     QString displayLocation() const;
     bool isPostgres() const;
+    // Where the master key of the webhook secrets comes from.
+    struct KeyInfo {
+        QString source;       // "a key file", "the system keychain", "the environment variable HOOKLINE_MASTER_KEY"
+        QString where;
+        QString fingerprint;  // names the key without revealing it
+    };
+    KeyInfo keyInfo() const;
+    // Re-encrypts every secret under a new master key (Database::rekey).
+    // With the key in HOOKLINE_MASTER_KEY, `newKeyOut` must be given: it
+    // receives the new key (base64) to put in the variable.
+    Result<KeyInfo> rekey(QByteArray *newKeyOut = nullptr);
+    // The system keychain that holds master keys, for the whole process
+    // (the desktop application's); install before open().
+    static void setKeychain(std::shared_ptr<Keychain> keychain);
+
     // For the engine and the executor, which open connections of their own.
     std::shared_ptr<Database> database() const { return m_database; }
 

@@ -90,4 +90,16 @@ QString Secret::mask(QStringView secret)
     return masked;
 }
 
+void Secret::wipe(QString &secret)
+{
+    if (secret.isEmpty())
+        return;
+    if (!secret.isDetached()) {
+        secret.clear(); // another copy holds the buffer; this one lets go of it
+        return;
+    }
+    OPENSSL_cleanse(secret.data(), size_t(secret.size()) * sizeof(QChar));
+    secret.clear();
+}
+
 } // namespace hookline

@@ -41,6 +41,10 @@ public:
     // to be a small fraction of them show no tail at all, so a mask never gives
     // away the middle (or much of anything) of a secret.
     static QString mask(QStringView secret);
+
+    // Overwrites the characters of `secret` (OPENSSL_cleanse) and empties it.
+    // Only this copy's buffer: shared copies elsewhere are their holders' to wipe.
+    static void wipe(QString &secret);
 };
 
 } // namespace hookline

@@ -1,5 +1,6 @@
 #include "Database.h"
 
+#include "signing/SecretBox.h"
 #include "store/Migrations.h"
 #include "store/Sql.h"
 #include "util/Log.h"
@@ -9,6 +10,7 @@
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QStandardPaths>
 #include <QRegularExpression>
@@ -16,10 +18,19 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <openssl/crypto.h>
+
 namespace hookline {
 
 namespace {
 QAtomicInteger<quint32> g_instances;
+
+// The open Databases by instance number, for secretBoxOf(): a connection's
+// name is "hookline-<instance>-<thread>".
+QMutex g_registryMutex;
+QHash<quint32, Database *> g_registry;
+
+const QByteArray kProbePlain = QByteArrayLiteral("hookline master key probe");
 
 // Per connection: WAL keeps readers (the window) and the writer (the engine)
 // out of each other's way; NORMAL sync is durable against a process crash in
@@ -33,12 +44,19 @@ const char *const kConnectionPragmas[] = {
 
 Database::Database(QString location)
     : m_location(std::move(location))
-    , m_namePrefix(QStringLiteral("hookline-%1-").arg(g_instances.fetchAndAddRelaxed(1)))
+    , m_instance(g_instances.fetchAndAddRelaxed(1))
 {
+    m_namePrefix = QStringLiteral("hookline-%1-").arg(m_instance);
+    QMutexLocker lock(&g_registryMutex);
+    g_registry.insert(m_instance, this);
 }
 
 Database::~Database()
 {
+    {
+        QMutexLocker lock(&g_registryMutex);
+        g_registry.remove(m_instance);
+    }
     QMutexLocker lock(&m_mutex);
     for (const auto &name : std::as_const(m_connections)) {
         {
@@ -140,7 +158,9 @@ Status Database::initialize(bool migrate)
         if (!target)
             return target.error();
         m_postgres = *target;
-        return initializeSchema(migrate);
+        if (auto s = initializeSchema(migrate); !s || !migrate)
+            return s;
+        return unlockSecrets();
     }
     const QFileInfo info(m_location);
     if (info.exists() && info.isDir())
@@ -178,6 +198,263 @@ Status Database::initialize(bool migrate)
         if (auto s = sql::exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), tr("enabling WAL")); !s)
             return s;
     }
+    return unlockSecrets();
+}
+
+std::shared_ptr<const SecretBox> Database::secretBox() const
+{
+    QMutexLocker lock(&m_boxMutex);
+    return m_box;
+}
+
+std::shared_ptr<const SecretBox> Database::secretBoxOf(const QSqlDatabase &connection)
+{
+    const auto name = connection.connectionName();
+    static const QLatin1StringView prefix("hookline-");
+    if (!name.startsWith(prefix))
+        return nullptr;
+    const auto end = name.indexOf(u'-', prefix.size());
+    bool ok = false;
+    const auto instance = name.mid(prefix.size(), end - prefix.size()).toUInt(&ok);
+    if (!ok)
+        return nullptr;
+    QMutexLocker lock(&g_registryMutex);
+    const auto *db = g_registry.value(instance);
+    return db ? db->secretBox() : nullptr;
+}
+
+Database::KeyInfo Database::keyInfo() const
+{
+    QMutexLocker lock(&m_boxMutex);
+    return m_keyInfo;
+}
+
+void Database::replaceSecretBox(std::shared_ptr<const SecretBox> box, KeyInfo info)
+{
+    QMutexLocker lock(&m_boxMutex);
+    m_box = std::move(box);
+    m_keyInfo = std::move(info);
+}
+
+Result<Database::KeyInfo> Database::rekey(QByteArray *newKeyOut)
+{
+    const auto old = secretBox();
+    if (!old)
+        return Error{Error::Code::Internal, tr("the master key is not loaded"), {}};
+    auto current = MasterKey::find(m_location);
+    if (!current)
+        return current.error();
+    if (!*current)
+        return Error{Error::Code::Validation, tr("the master key was not found; looked in: %1").arg(MasterKey::lookedIn(m_location)), {}};
+    const bool fromEnvironment = (*current)->source == MasterKey::Source::Environment;
+    if (fromEnvironment && !newKeyOut)
+        return Error{Error::Code::Validation,
+                     tr("the master key comes from %1, which Hookline cannot change; run again with --print-new-key and set the variable to "
+                        "the key it prints")
+                         .arg(QLatin1StringView(MasterKey::kEnvironment)),
+                     {}};
+    MasterKey::Found next(SecretBox::generateKey(), (*current)->source, (*current)->where);
+    auto box = SecretBox::fromKey(next.key);
+    if (!box)
+        return Error{Error::Code::Internal, tr("the system's random number generator failed; nothing was changed"), {}};
+    // The new key is safe somewhere before anything is sealed with it.
+    if (!fromEnvironment) {
+        if (auto s = MasterKey::stage(**current, next.key, m_location); !s)
+            return s.error();
+    }
+    auto db = connection();
+    sql::Transaction tx(db);
+    const auto abandon = [&](Error e) {
+        tx.rollback();
+        if (!fromEnvironment)
+            MasterKey::discardStaged(**current, m_location);
+        return e;
+    };
+    if (auto s = tx.begin(); !s)
+        return abandon(s.error());
+    auto rows = sql::prepare(db, QStringLiteral("SELECT id, secret FROM webhook_secrets"));
+    if (auto s = sql::exec(rows, tr("reading the secrets")); !s)
+        return abandon(s.error());
+    QList<std::pair<qint64, QString>> sealed;
+    while (rows.next()) {
+        const auto id = rows.value(0).toLongLong();
+        auto plain = old->open(rows.value(1).toString(), secretRow(id));
+        if (!plain)
+            return abandon(Error::database(tr("secret %1 does not open with the current master key; nothing was changed").arg(id)));
+        sealed.append({id, box->seal(*plain, secretRow(id))});
+    }
+    rows.finish();
+    auto update = sql::prepare(db, QStringLiteral("UPDATE webhook_secrets SET secret = ? WHERE id = ?"));
+    for (const auto &[id, value] : std::as_const(sealed)) {
+        update.addBindValue(value);
+        update.addBindValue(id);
+        if (auto s = sql::exec(update, tr("re-encrypting the secrets")); !s)
+            return abandon(s.error());
+    }
+    auto probe = sql::prepare(db, QStringLiteral("UPDATE secret_key SET fingerprint = ?, probe = ?, created_at = ? WHERE id = 1"));
+    probe.addBindValue(box->fingerprint());
+    probe.addBindValue(box->seal(QString::fromLatin1(kProbePlain), probeRow()));
+    probe.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (auto s = sql::exec(probe, tr("saving the master key's probe")); !s)
+        return abandon(s.error());
+    if (auto s = tx.commit(); !s)
+        return abandon(s.error());
+    // Committed: from here on only the new key opens the secrets.
+    if (!fromEnvironment) {
+        if (auto s = MasterKey::promote(**current, m_location); !s)
+            return Error{Error::Code::Io, tr("the secrets are encrypted under the new key, but it could not replace the old one: %1; "
+                                             "it is kept beside it, and the next start finishes the change")
+                                              .arg(s.error().message),
+                         {}};
+    } else {
+        *newKeyOut = next.key.toBase64();
+    }
+    KeyInfo info{MasterKey::sourceName(next.source), next.where, box->fingerprint()};
+    replaceSecretBox(box, info);
+    qCInfo(lcStore).noquote() << tr("%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)", nullptr, int(sealed.size()))
+                                    .arg(box->fingerprint());
+    return info;
+}
+
+QByteArray Database::secretRow(qint64 id)
+{
+    return QByteArrayLiteral("webhook_secrets/") + QByteArray::number(id);
+}
+
+QByteArray Database::probeRow()
+{
+    return QByteArrayLiteral("secret_key/1");
+}
+
+Status Database::adopt(const MasterKey::Found &found)
+{
+    auto box = SecretBox::fromKey(found.key);
+    if (!box)
+        return Error{Error::Code::Internal, tr("the master key from %1 is not 32 bytes").arg(found.where), {}};
+    replaceSecretBox(box, {MasterKey::sourceName(found.source), found.where, box->fingerprint()});
+    return Ok{};
+}
+
+Status Database::unlockSecrets()
+{
+    auto db = connection();
+    const auto fail = [this](const QString &why) { return Error{Error::Code::Validation, displayLocation() + QStringLiteral(": ") + why, {}}; };
+    // What the database says of its key.
+    const auto readRow = [&db]() -> Result<std::optional<std::pair<QString, QString>>> {
+        auto q = sql::prepare(db, QStringLiteral("SELECT fingerprint, probe FROM secret_key WHERE id = 1"));
+        if (auto s = sql::exec(q, tr("reading the master key's probe")); !s)
+            return s.error();
+        if (!q.next())
+            return std::optional<std::pair<QString, QString>>{};
+        return std::optional(std::pair{q.value(0).toString(), q.value(1).toString()});
+    };
+    const auto opensProbe = [](const QByteArray &key, const QString &probe) {
+        auto box = SecretBox::fromKey(key);
+        return box && box->open(probe, probeRow()) == QString::fromLatin1(kProbePlain);
+    };
+
+    auto row = readRow();
+    if (!row)
+        return row.error();
+    auto found = MasterKey::find(m_location);
+    if (!found)
+        return fail(found.error().message);
+    if (*row) {
+        const auto &[fingerprint, probe] = **row;
+        if (!*found)
+            return fail(tr("the webhook secrets are encrypted, and their master key was not found; looked in: %1").arg(MasterKey::lookedIn(m_location)));
+        if (opensProbe((*found)->key, probe))
+            return adopt(**found);
+        // A rekey cut short after its commit: the new key waits beside the old one.
+        if (auto staged = MasterKey::findStaged(**found, m_location); staged && *staged && opensProbe((*staged)->key, probe)) {
+            if (auto s = MasterKey::promote(**found, m_location); !s)
+                return fail(s.error().message);
+            (*staged)->where = (*found)->where;
+            return adopt(**staged);
+        }
+        const auto given = SecretBox::fromKey((*found)->key);
+        return fail(tr("the master key from %1 (fingerprint %2) is not the one the webhook secrets were encrypted with (fingerprint %3); "
+                       "nothing was read or changed")
+                        .arg((*found)->where, given ? given->fingerprint() : QStringLiteral("?"), fingerprint));
+    }
+
+    // No key yet: a new database, or secrets in plain text from before.
+    MasterKey::Found key;
+    if (*found) {
+        key = std::move(**found);
+    } else {
+        auto made = MasterKey::create(m_location);
+        if (!made && made.error().code == Error::Code::Conflict) {
+            // Another process made it first: use that one.
+            auto again = MasterKey::find(m_location);
+            if (!again || !*again)
+                return fail(made.error().message);
+            made = std::move(**again);
+        }
+        if (!made)
+            return fail(made.error().message);
+        key = std::move(*made);
+        qCInfo(lcStore).noquote() << tr("a new master key for the webhook secrets of %1: %2").arg(displayLocation(), key.where);
+    }
+    auto box = SecretBox::fromKey(key.key);
+    if (!box)
+        return fail(tr("the master key from %1 is not 32 bytes").arg(key.where));
+    // The plain text being replaced is overwritten, not merely freed: a
+    // copy of the file must not hold it in a free page (SQLite only).
+    if (!m_postgres) {
+        if (auto s = sql::exec(db, QStringLiteral("PRAGMA secure_delete = ON"), tr("configuring the connection")); !s)
+            return s;
+    }
+    const auto secureDeleteOff = qScopeGuard([&db, this] {
+        if (!m_postgres)
+            (void)sql::exec(db, QStringLiteral("PRAGMA secure_delete = OFF"), tr("configuring the connection"));
+    });
+    sql::Transaction tx(db);
+    if (auto s = tx.begin(); !s)
+        return s;
+    // Another process may have sealed them meanwhile: then check its key.
+    auto again = readRow();
+    if (!again)
+        return again.error();
+    if (*again) {
+        tx.rollback();
+        return unlockSecrets();
+    }
+    auto rows = sql::prepare(db, QStringLiteral("SELECT id, secret FROM webhook_secrets"));
+    if (auto s = sql::exec(rows, tr("reading the secrets")); !s)
+        return s;
+    QList<std::pair<qint64, QString>> sealed;
+    while (rows.next()) {
+        const auto id = rows.value(0).toLongLong();
+        const auto value = box->seal(rows.value(1).toString(), secretRow(id));
+        if (value.isEmpty())
+            return fail(tr("encrypting a secret failed"));
+        sealed.append({id, value});
+    }
+    rows.finish();
+    auto update = sql::prepare(db, QStringLiteral("UPDATE webhook_secrets SET secret = ? WHERE id = ?"));
+    for (const auto &[id, value] : std::as_const(sealed)) {
+        update.addBindValue(value);
+        update.addBindValue(id);
+        if (auto s = sql::exec(update, tr("encrypting the secrets")); !s)
+            return s;
+    }
+    auto insert = sql::prepare(db, QStringLiteral("INSERT INTO secret_key (id, fingerprint, probe, created_at) VALUES (1, ?, ?, ?)"));
+    insert.addBindValue(box->fingerprint());
+    insert.addBindValue(box->seal(QString::fromLatin1(kProbePlain), probeRow()));
+    insert.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (auto s = sql::exec(insert, tr("saving the master key's probe")); !s)
+        return s;
+    if (auto s = tx.commit(); !s)
+        return s;
+    // The log still holds the pages as they were before: written back and
+    // emptied now, not at some later checkpoint.
+    if (!sealed.isEmpty() && !m_postgres)
+        (void)sql::exec(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), tr("writing the log back"));
+    if (!sealed.isEmpty())
+        qCInfo(lcStore).noquote() << tr("%n webhook secret(s) of %1 encrypted under the master key from %2", nullptr, int(sealed.size()))
+                                        .arg(displayLocation(), key.where);
+    replaceSecretBox(box, {MasterKey::sourceName(key.source), key.where, box->fingerprint()});
     return Ok{};
 }
 

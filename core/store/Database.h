@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/MasterKey.h"
 #include "util/Result.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,8 @@
 #include <optional>
 
 namespace hookline {
+
+class SecretBox;
 
 // The installation's database. QSqlDatabase connections belong to the thread
 // that opened them, so every thread asks connection() for its own named one.
@@ -57,6 +60,30 @@ public:
     QMutex &writeTurn() { return m_writeTurn; }
     bool isNew() const { return m_createdSchema; }
 
+    // The box the webhook secrets are sealed with; null for a database opened
+    // unmigrated (its stores refuse to read or write secrets).
+    std::shared_ptr<const SecretBox> secretBox() const;
+    // The same for the Database a connection belongs to: the stores see only
+    // connections.
+    static std::shared_ptr<const SecretBox> secretBoxOf(const QSqlDatabase &connection);
+    // Where the master key came from, for Settings.
+    struct KeyInfo {
+        QString source;       // MasterKey::sourceName
+        QString where;        // the variable, the keychain entry, the key file's path
+        QString fingerprint;
+    };
+    KeyInfo keyInfo() const;
+    // A new master key: every secret re-sealed under it in one transaction,
+    // then the new key takes the old one's place (its file or keychain
+    // entry; staged beside it before the commit, so a rekey cut short is
+    // finished at the next open). A key from HOOKLINE_MASTER_KEY cannot be
+    // replaced by Hookline: then `newKeyOut` receives the new key for the
+    // caller to show, and the variable must be changed by hand.
+    Result<KeyInfo> rekey(QByteArray *newKeyOut = nullptr);
+    // Associated data of a sealed value: the row it belongs to.
+    static QByteArray secretRow(qint64 id);
+    static QByteArray probeRow();
+
 private:
     // What a PostgreSQL URL says, checked once at open.
     struct PostgresTarget {
@@ -75,6 +102,11 @@ private:
     Result<QSqlDatabase> openPostgres(const QString &name);
     Status initialize(bool migrate);
     Status initializeSchema(bool migrate);
+    // Finds the master key and checks it against the database's probe;
+    // seals plain-text secrets (a database from before) in one transaction.
+    Status unlockSecrets();
+    Status adopt(const MasterKey::Found &found);
+    void replaceSecretBox(std::shared_ptr<const SecretBox> box, KeyInfo info);
     QString listenerName() const; // this thread's listening connection
 
     QString m_location;
@@ -85,6 +117,10 @@ private:
     QMutex m_mutex;
     QMutex m_writeTurn;
     QHash<Qt::HANDLE, QString> m_connections;
+    quint32 m_instance = 0;
+    mutable QMutex m_boxMutex;
+    std::shared_ptr<const SecretBox> m_box;
+    KeyInfo m_keyInfo;
 };
 
 } // namespace hookline

@@ -153,6 +153,18 @@ const QList<Migration> &migrations()
             // engine takes back a dead process's leases without waiting.
             QStringLiteral("ALTER TABLE deliveries ADD COLUMN lease_owner TEXT"),
         }},
+        {7, "secrets sealed under a master key", {
+            // Which master key the secrets are sealed with (store/MasterKey.h,
+            // signing/SecretBox.h): its fingerprint, and a probe value sealed
+            // under it that tells a wrong key before anything is read or
+            // written. No row: the secrets are still in plain text (a database
+            // from before), sealed at the next open.
+            QStringLiteral("CREATE TABLE secret_key ("
+                           " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " fingerprint TEXT NOT NULL,"
+                           " probe TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL)"),
+        }},
     };
     return list;
 }

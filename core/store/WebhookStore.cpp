@@ -1,5 +1,7 @@
 #include "WebhookStore.h"
 
+#include "signing/SecretBox.h"
+#include "store/Database.h"
 #include "store/Sql.h"
 
 namespace hookline {
@@ -105,14 +107,26 @@ Status WebhookStore::loadChildren(Webhook &w) const
     while (headers.next())
         w.headers << CustomHeader{headers.value(0).toString(), headers.value(1).toString()};
 
-    auto secrets = sql::prepare(m_db, QStringLiteral("SELECT secret, created_at, expires_at FROM webhook_secrets WHERE webhook_id = ? ORDER BY id DESC"));
+    auto secrets = sql::prepare(m_db, QStringLiteral("SELECT id, secret, created_at, expires_at FROM webhook_secrets WHERE webhook_id = ? ORDER BY id DESC"));
     secrets.addBindValue(w.id);
     if (auto s = sql::exec(secrets, tr("reading secrets")); !s)
         return s;
+    const auto box = Database::secretBoxOf(m_db);
+    if (!box)
+        return Error::database(tr("the master key is not loaded: secrets cannot be read"));
     while (secrets.next()) {
-        WebhookSecret secret{secrets.value(0).toString(), sql::fromMs(secrets.value(1).toLongLong()), std::nullopt};
-        if (!secrets.value(2).isNull())
-            secret.expiresAt = sql::fromMs(secrets.value(2).toLongLong());
+        const auto rowId = secrets.value(0).toLongLong();
+        auto plain = box->open(secrets.value(1).toString(), Database::secretRow(rowId));
+        if (!plain) {
+            // Never a guess, never garbage: a delivery signed with a wrong secret would go out.
+            return Error::database(tr("secret %1 of webhook %2 does not open with the master key (fingerprint %3): another key, or the row "
+                                      "was altered or moved; was the key changed by \"secrets rekey\" in another process? Restart this one")
+                                       .arg(rowId)
+                                       .arg(w.id, box->fingerprint()));
+        }
+        WebhookSecret secret{std::move(*plain), sql::fromMs(secrets.value(2).toLongLong()), std::nullopt};
+        if (!secrets.value(3).isNull())
+            secret.expiresAt = sql::fromMs(secrets.value(3).toLongLong());
         else if (w.secret.isEmpty())
             w.secret = secret.secret;
         w.secrets << secret;
@@ -218,11 +232,7 @@ Status WebhookStore::insert(const Webhook &w)
     bindColumns(q, w);
     if (auto s = sql::exec(q, tr("creating a webhook")); !s)
         return s;
-    auto secret = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_secrets (webhook_id, secret, created_at) VALUES (?, ?, ?)"));
-    secret.addBindValue(w.id);
-    secret.addBindValue(w.secret);
-    secret.addBindValue(sql::toMs(w.createdAt));
-    if (auto s = sql::exec(secret, tr("saving a webhook secret")); !s)
+    if (auto s = insertSecret(w.id, w.secret, w.createdAt); !s)
         return s;
     return writeChildren(w);
 }
@@ -246,6 +256,32 @@ Status WebhookStore::remove(const QString &id)
     auto q = sql::prepare(m_db, QStringLiteral("DELETE FROM webhooks WHERE id = ?"));
     q.addBindValue(id);
     return sql::exec(q, tr("deleting a webhook"));
+}
+
+Status WebhookStore::insertSecret(const QString &webhookId, const QString &secret, const QDateTime &createdAt)
+{
+    // Sealed with its row's id as associated data, so the id comes first:
+    // the row is written empty, then given its sealed value, in the
+    // caller's transaction.
+    const auto box = Database::secretBoxOf(m_db);
+    if (!box)
+        return Error::database(tr("the master key is not loaded: secrets cannot be saved"));
+    auto insert = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_secrets (webhook_id, secret, created_at) VALUES (?, '', ?) RETURNING id"));
+    insert.addBindValue(webhookId);
+    insert.addBindValue(sql::toMs(createdAt));
+    if (auto s = sql::exec(insert, tr("saving a webhook secret")); !s)
+        return s;
+    if (!insert.next())
+        return Error::database(tr("saving a webhook secret: no row id came back"));
+    const auto rowId = insert.value(0).toLongLong();
+    insert.finish();
+    const auto sealed = box->seal(secret, Database::secretRow(rowId));
+    if (sealed.isEmpty())
+        return Error::database(tr("encrypting a webhook secret failed"));
+    auto update = sql::prepare(m_db, QStringLiteral("UPDATE webhook_secrets SET secret = ? WHERE id = ?"));
+    update.addBindValue(sealed);
+    update.addBindValue(rowId);
+    return sql::exec(update, tr("saving a webhook secret"));
 }
 
 Result<int> WebhookStore::rotateSecret(const QString &id, const QString &secret, const QDateTime &now, const QDateTime &oldExpiresAt)
@@ -277,11 +313,7 @@ Result<int> WebhookStore::rotateSecret(const QString &id, const QString &secret,
     touch.addBindValue(id);
     if (auto s = sql::exec(touch, tr("updating the webhook")); !s)
         return s.error();
-    auto insert = sql::prepare(m_db, QStringLiteral("INSERT INTO webhook_secrets (webhook_id, secret, created_at) VALUES (?, ?, ?)"));
-    insert.addBindValue(id);
-    insert.addBindValue(secret);
-    insert.addBindValue(sql::toMs(now));
-    if (auto s = sql::exec(insert, tr("saving the new secret")); !s)
+    if (auto s = insertSecret(id, secret, now); !s)
         return s.error();
     return retired;
 }

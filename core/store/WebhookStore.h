@@ -41,6 +41,8 @@ public:
     Result<int> rotateSecret(const QString &id, const QString &secret, const QDateTime &now, const QDateTime &oldExpiresAt);
 
 private:
+    // A secret row, sealed under the database's master key (its id as associated data).
+    Status insertSecret(const QString &webhookId, const QString &secret, const QDateTime &createdAt);
     Status writeChildren(const Webhook &webhook);
     Status loadChildren(Webhook &webhook) const;
 
