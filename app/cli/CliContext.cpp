@@ -1,5 +1,7 @@
 #include "CliContext.h"
 
+#include "SystemKeychain.h"
+
 #include "service/CatalogService.h"
 #include "util/Log.h"
 
@@ -100,6 +102,10 @@ QSqlDatabase CliContext::database()
         names = CatalogService::builtinCatalogs();
     if (names == QStringList{QStringLiteral("none")})
         names.clear();
+    // The keychain the window keeps the master key in, when this session has
+    // one (a server has none: HOOKLINE_MASTER_KEY or the key file).
+    if (auto keychain = SystemKeychain::probe())
+        Installation::setKeychain(std::move(keychain));
     auto opened = Installation::open(m_dbLocation, names);
     if (!opened) {
         // The service names the field "catalogs"; here it is the option, which also takes all and none.

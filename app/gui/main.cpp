@@ -2,6 +2,7 @@
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "ScreenshotTour.h"
+#include "SystemKeychain.h"
 #include "Theme.h"
 #include "Translations.h"
 #include "engine/DeliveryEngine.h"
@@ -51,6 +52,10 @@ int main(int argc, char *argv[])
     QString location = parser.value(QStringLiteral("db"));
     if (location.isEmpty() && qEnvironmentVariableIsEmpty("HOOKLINE_DB"))
         location = QSettings().value(QStringLiteral("database")).toString();
+    // The master key of the webhook secrets goes in the desktop's keychain
+    // when one answers; otherwise in a key file beside the database.
+    if (auto keychain = SystemKeychain::probe())
+        Installation::setKeychain(std::move(keychain));
     auto installation = Installation::open(location);
     if (!installation) {
         QMessageBox::critical(nullptr, QObject::tr("Hookline"), installation.error().message);

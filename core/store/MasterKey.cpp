@@ -1,6 +1,7 @@
 #include "store/MasterKey.h"
 
 #include "signing/SecretBox.h"
+#include "util/Log.h"
 #include "util/PrivateFiles.h"
 
 #include <QDir>
@@ -153,7 +154,7 @@ Result<std::optional<MasterKey::Found>> MasterKey::find(const QString &location)
             wipe(**stored);
             if (!key)
                 return Error{Error::Code::Validation, tr("%1 holds an entry \"%2\" that is not a master key").arg(k->name(), account(location)), {}};
-            return std::optional<Found>(Found{std::move(*key), Source::Keychain, tr("%1, entry \"%2\"").arg(k->name(), account(location))});
+            return std::optional<Found>(Found{std::move(*key), Source::Keychain, tr("entry \"%1\"").arg(account(location))});
         }
     }
     const auto path = keyFilePath(location);
@@ -174,11 +175,12 @@ Result<MasterKey::Found> MasterKey::create(const QString &location)
         QByteArray text = key.toBase64();
         auto written = k->write(account(location), text);
         wipe(text);
-        if (!written) {
-            wipe(key);
-            return written.error();
-        }
-        return Found{std::move(key), Source::Keychain, tr("%1, entry \"%2\"").arg(k->name(), account(location))};
+        if (written)
+            return Found{std::move(key), Source::Keychain, tr("entry \"%1\"").arg(account(location))};
+        // A keychain that answers reads but refuses a new entry (locked, no
+        // collection, a prompt nobody answers): the key file serves instead.
+        qCWarning(lcStore).noquote() << tr("%1 did not take the new master key (%2); it goes in a key file instead")
+                                            .arg(k->name(), written.error().message);
     }
     const auto path = keyFilePath(location);
     if (auto s = writeKeyFile(path, key, false); !s) {
@@ -276,6 +278,8 @@ QString MasterKey::lookedIn(const QString &location)
     places << tr("%1 (not set)").arg(QLatin1StringView(kEnvironment));
     if (auto k = keychain())
         places << tr("%1 (no entry \"%2\")").arg(k->name(), account(location));
+    else
+        places << tr("the system keychain (none in this session)");
     places << tr("the key file %1 (no such file)").arg(keyFilePath(location));
     return places.join(QStringLiteral("; "));
 }

@@ -537,6 +537,15 @@ def step_settings_nonblocking(app, window):
     log(f"    flow-control settings: {limits}")
     if limits.get("Requests in flight per webhook") not in (64, 64.0, "64"):
         problems.append(f"'Requests in flight per webhook' reads {limits.get('Requests in flight per webhook')!r}, expected the default 64")
+    # Where the master key of the secrets is: a read-only field a screen
+    # reader can reach and read (the harness's database gets a key file).
+    key_field = find_first(dialog, lambda a: name_of(a) == "Master key" and role_of(a) == pyatspi.ROLE_TEXT)
+    key_text = text_of(key_field) if key_field is not None else None
+    log(f"    master key: {key_text!r}")
+    if key_field is None:
+        problems.append("the Settings dialog has no field named 'Master key'")
+    elif not key_text or ".key (a key file), fingerprint " not in key_text:
+        problems.append(f"'Master key' reads {key_text!r}, expected the key file beside the database and its fingerprint")
     cancel = find_first(dialog, lambda a: role_of(a) == pyatspi.ROLE_PUSH_BUTTON and name_of(a) == "Cancel")
     if cancel is None:
         buttons = [name_of(b) for b in find_all(dialog, lambda a: role_of(a) == pyatspi.ROLE_PUSH_BUTTON)]
@@ -553,7 +562,7 @@ def step_settings_nonblocking(app, window):
     if problems:
         raise StepFailure("; ".join(problems))
     return (f"doAction returned in {elapsed:.2f} s; a {dialog_role} named 'Settings' appeared, showed the in-flight "
-            f"limits ({', '.join(f'{k}: {v}' for k, v in limits.items())}) and Cancel closed it")
+            f"limits ({', '.join(f'{k}: {v}' for k, v in limits.items())}), the master key ({key_text}) and Cancel closed it")
 
 
 STEPS = [

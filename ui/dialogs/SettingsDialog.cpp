@@ -37,6 +37,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     : QDialog(parent)
     , m_context(context)
     , m_database(new QLineEdit(this))
+    , m_masterKey(new QLineEdit(this))
     , m_language(new QComboBox(this))
     , m_prefix(new QLineEdit(this))
     , m_timeout(new DurationEdit(this))
@@ -60,6 +61,15 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     m_database->setToolTip(tr("A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline "
                               "(leave the password out to use ~/.pgpass); used from the next start"));
     // The window's language: the system's unless chosen here (or --lang), from the next start.
+    // Where the key of the webhook secrets is: known since the database was
+    // opened, so nothing to wait for. Read-only: `hookline-cli secrets rekey` changes it.
+    const auto key = context.installation().keyInfo();
+    m_masterKey->setReadOnly(true);
+    m_masterKey->setText(tr("%1 (%2), fingerprint %3").arg(key.where, key.source, key.fingerprint));
+    m_masterKey->setCursorPosition(0);
+    m_masterKey->setAccessibleName(tr("Master key"));
+    m_masterKey->setToolTip(tr("Webhook secrets are stored encrypted under this key, kept outside the database. "
+                               "hookline-cli secrets rekey replaces it."));
     m_language->addItem(tr("System language"), QString());
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
@@ -111,6 +121,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
         form->addRow(label, field);
     };
     row(tr("&Database:"), m_database);
+    row(tr("Master ke&y:"), m_masterKey);
     row(tr("La&nguage:"), m_language);
     row(tr("Header &prefix:"), m_prefix);
     row(tr("Request &timeout:"), m_timeout);
