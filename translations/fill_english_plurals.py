@@ -13,6 +13,12 @@ SINGULAR = {
     "%n h ago": "%n h ago",
     "%n days ago": "%n day ago",
     "%1 of event %2 (%3) to %4 — %5 after %n attempts": "%1 of event %2 (%3) to %4 — %5 after %n attempt",
+    "%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)":
+        "%n webhook secret re-encrypted under a new master key (fingerprint %1)",
+    "%n webhook secret(s) of %1 encrypted under the master key from %2":
+        "%n webhook secret of %1 encrypted under the master key from %2",
+    "%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.":
+        "%n older secret stopped signing now: at most %1 previous secrets sign beside the current one.",
     "seconds": "second",
     "minutes": "minute",
     "hours": "hour",

@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>MasterKey</name>
+    <message>
+        <source>the key file %1 cannot be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key file %1 does not hold a master key (expected base64 of 32 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key file %1 appeared meanwhile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write the key file %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot make the key file %1 private</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is set but does not hold a master key (expected base64 of 32 bytes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds an entry &quot;%2&quot; that is not a master key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>entry &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the system&apos;s random number generator failed; no master key was made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 did not take the new master key (%2); it goes in a key file instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master key comes from %1, which Hookline cannot change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the system keychain is not available</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot replace the key file %1 with %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the new key is no longer in the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (not set)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (no entry &quot;%2&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the system keychain (none in this session)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key file %1 (no such file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the environment variable %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a key file</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Hookline</source>
@@ -239,6 +326,49 @@
     <message>
         <source>Attempt %1: %2 in %3 ms
 %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::CaCertificates</name>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 bytes, more than a CA file holds (at most 16 MB)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>holds a private key (%1), which has no place in a CA file; give a file of CA certificates only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>holds no certificate, only PEM blocks of other kinds (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>holds a certificate in DER form; give it in PEM form (openssl x509 -inform der -in %1 -out ca.pem)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>holds no certificate: expected PEM text with -----BEGIN CERTIFICATE----- blocks</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -495,10 +625,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>cannot create the folder %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>reading the journal mode</source>
         <translation type="unfinished"></translation>
     </message>
@@ -521,6 +647,88 @@
     <message>
         <source>choosing the schema</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master key is not loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master key was not found; looked in: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master key comes from %1, which Hookline cannot change; run again with --print-new-key and set the variable to the key it prints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the system&apos;s random number generator failed; nothing was changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>secret %1 does not open with the current master key; nothing was changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>re-encrypting the secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving the master key&apos;s probe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the secrets are encrypted under the new key, but it could not replace the old one: %1; it is kept beside it, and the next start finishes the change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)</source>
+        <translation>
+            <numerusform>%n webhook secret re-encrypted under a new master key (fingerprint %1)</numerusform>
+            <numerusform>%n webhook secrets re-encrypted under a new master key (fingerprint %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the master key from %1 is not 32 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the master key&apos;s probe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the webhook secrets are encrypted, and their master key was not found; looked in: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master key from %1 (fingerprint %2) is not the one the webhook secrets were encrypted with (fingerprint %3); nothing was read or changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a new master key for the webhook secrets of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>encrypting a secret failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>encrypting the secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>writing the log back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n webhook secret(s) of %1 encrypted under the master key from %2</source>
+        <translation>
+            <numerusform>%n webhook secret of %1 encrypted under the master key from %2</numerusform>
+            <numerusform>%n webhook secrets of %1 encrypted under the master key from %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -715,6 +923,42 @@
         <source>reading due deliveries</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>reading who holds leases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>taking back a stopped process&apos;s leases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting a webhook&apos;s deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the file&apos;s page counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the file&apos;s page size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>turning incremental vacuum on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rewriting the database file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the vacuum mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>giving free pages back</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryService</name>
@@ -805,7 +1049,7 @@
 <context>
     <name>hookline::DeliveryWorker</name>
     <message>
-        <source>extraCaCertificates: no certificate could be read from %1</source>
+        <source>extraCaCertificates: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -919,7 +1163,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 (the first %2 of %3 events were recorded before the failure; resend only the rest)</source>
+        <source>longer than %1 MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the batch: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1418,6 +1666,29 @@
     </message>
 </context>
 <context>
+    <name>hookline::PrivateFiles</name>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot make the folder %1 private</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot create %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot make %1 private: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is open to other users of this computer, and it holds every webhook&apos;s secret; make it private with: chmod 600 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>hookline::QueueKeeper</name>
     <message>
         <source>could not listen for new deliveries; polling every %1 ms</source>
@@ -1674,6 +1945,13 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
             <numerusform>New secret issued and copied to the clipboard, which is cleared in %n seconds unless you copy something else.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.</source>
+        <translation>
+            <numerusform>%n older secret stopped signing now: at most %1 previous secrets sign beside the current one.</numerusform>
+            <numerusform>%n older secrets stopped signing now: at most %1 previous secrets sign beside the current one.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>hookline::SendEventDialog</name>
@@ -1757,10 +2035,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>must be a header name of letters, digits and dashes, like X-Webhook</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is not a readable file</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1930,6 +2204,22 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>Slow answer a&amp;fter:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (%2), fingerprint %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Master key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook secrets are stored encrypted under this key, kept outside the database. hookline-cli secrets rekey replaces it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Master ke&amp;y:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsStore</name>
@@ -2048,6 +2338,61 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>The receiver refused it: check that it has the current secret and verifies this webhook&apos;s signing scheme.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::UrlText</name>
+    <message>
+        <source>a space</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a control character (U+%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>contains %1 at character %2; a URL has none (write a space in a path or query as %20)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has no scheme (such as https://) before its host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has no host after %1://</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has a port, &quot;%1&quot;, that is not a number from 1 to 65535</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has a port that is not a number from 1 to 65535</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has a host, &quot;%1&quot;, that is not a valid host name or address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has a host that is not a valid host name or address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has a %-sign that is not followed by two hex digits in its path or query (write a literal % as %25)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has %1 in its path or query, which must be percent-encoded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is not a well-formed URL</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2434,6 +2779,16 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>The number of parallel requests</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>has </source>
+        <comment>how a validation reason may start</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>contains </source>
+        <comment>how a validation reason may start</comment>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookListModel</name>
@@ -2582,10 +2937,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>saving the new secret</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>webhook %1 has the unknown signing scheme &quot;%2&quot; in the database</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2597,6 +2948,30 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>reading webhook addresses</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the master key is not loaded: secrets cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>secret %1 of webhook %2 does not open with the master key (fingerprint %3): another key, or the row was altered or moved; was the key changed by &quot;secrets rekey&quot; in another process? Restart this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master key is not loaded: secrets cannot be saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saving a webhook secret: no row id came back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>encrypting a webhook secret failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>retiring the oldest secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookValidator</name>
@@ -2606,18 +2981,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>is longer than %1 characters</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a valid URL: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>must start with https:// (got &quot;%1&quot;)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; has no host</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2725,10 +3088,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>must start with https:// or http:// (got &quot;%1&quot;)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>must not contain a tab, a line break or another control character</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2738,6 +3097,22 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>must be between 1 and %1 requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (got &quot;%1://&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (it has no scheme)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must start with https:// or http://</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must start with https://</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>MasterKey</name>
+    <message>
+        <source>the key file %1 cannot be read: %2</source>
+        <translation>le fichier de clé %1 ne peut pas être lu&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>the key file %1 does not hold a master key (expected base64 of 32 bytes)</source>
+        <translation>le fichier de clé %1 ne contient pas de clé maîtresse (32 octets en base64 attendus)</translation>
+    </message>
+    <message>
+        <source>the key file %1 appeared meanwhile</source>
+        <translation>le fichier de clé %1 est apparu entre-temps</translation>
+    </message>
+    <message>
+        <source>cannot write the key file %1: %2</source>
+        <translation>impossible d’écrire le fichier de clé %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>cannot make the key file %1 private</source>
+        <translation>impossible de rendre le fichier de clé %1 privé</translation>
+    </message>
+    <message>
+        <source>%1 is set but does not hold a master key (expected base64 of 32 bytes)</source>
+        <translation>la variable %1 est définie mais ne contient pas de clé maîtresse (32 octets en base64 attendus)</translation>
+    </message>
+    <message>
+        <source>%1 holds an entry &quot;%2&quot; that is not a master key</source>
+        <translation>%1 contient une entrée «&#xa0;%2&#xa0;» qui n’est pas une clé maîtresse</translation>
+    </message>
+    <message>
+        <source>entry &quot;%1&quot;</source>
+        <translation>l’entrée «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message>
+        <source>the system&apos;s random number generator failed; no master key was made</source>
+        <translation>le générateur de nombres aléatoires du système a échoué&#xa0;; aucune clé maîtresse n’a été créée</translation>
+    </message>
+    <message>
+        <source>%1 did not take the new master key (%2); it goes in a key file instead</source>
+        <translation>%1 n’a pas accepté la nouvelle clé maîtresse (%2)&#xa0;; elle est placée dans un fichier de clé à la place</translation>
+    </message>
+    <message>
+        <source>the master key comes from %1, which Hookline cannot change</source>
+        <translation>la clé maîtresse provient de %1, que Hookline ne peut pas modifier</translation>
+    </message>
+    <message>
+        <source>the system keychain is not available</source>
+        <translation>le trousseau de clés du système n’est pas disponible</translation>
+    </message>
+    <message>
+        <source>cannot replace the key file %1 with %2</source>
+        <translation>impossible de remplacer le fichier de clé %1 par %2</translation>
+    </message>
+    <message>
+        <source>the new key is no longer in the system keychain</source>
+        <translation>la nouvelle clé ne se trouve plus dans le trousseau de clés du système</translation>
+    </message>
+    <message>
+        <source>%1 (not set)</source>
+        <translation>%1 (non définie)</translation>
+    </message>
+    <message>
+        <source>%1 (no entry &quot;%2&quot;)</source>
+        <translation>%1 (aucune entrée «&#xa0;%2&#xa0;»)</translation>
+    </message>
+    <message>
+        <source>the system keychain (none in this session)</source>
+        <translation>le trousseau de clés du système (aucun dans cette session)</translation>
+    </message>
+    <message>
+        <source>the key file %1 (no such file)</source>
+        <translation>le fichier de clé %1 (fichier inexistant)</translation>
+    </message>
+    <message>
+        <source>the environment variable %1</source>
+        <translation>la variable d’environnement %1</translation>
+    </message>
+    <message>
+        <source>the system keychain</source>
+        <translation>le trousseau de clés du système</translation>
+    </message>
+    <message>
+        <source>a key file</source>
+        <translation>un fichier de clé</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>Hookline</source>
@@ -250,6 +337,49 @@
     </message>
 </context>
 <context>
+    <name>hookline::CaCertificates</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>fichier inexistant</translation>
+    </message>
+    <message>
+        <source>not a file</source>
+        <translation>ce n’est pas un fichier</translation>
+    </message>
+    <message>
+        <source>%1 bytes, more than a CA file holds (at most 16 MB)</source>
+        <translation>%1 octets, plus que n’en contient un fichier CA (16 Mo au maximum)</translation>
+    </message>
+    <message>
+        <source>cannot be read: %1</source>
+        <translation>lecture impossible&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>le fichier est vide</translation>
+    </message>
+    <message>
+        <source>holds a private key (%1), which has no place in a CA file; give a file of CA certificates only</source>
+        <translation>contient une clé privée (%1), qui n’a pas sa place dans un fichier CA&#xa0;; fournissez un fichier ne contenant que des certificats CA</translation>
+    </message>
+    <message>
+        <source>holds no certificate, only PEM blocks of other kinds (%1)</source>
+        <translation>ne contient aucun certificat, seulement des blocs PEM d’autres types (%1)</translation>
+    </message>
+    <message>
+        <source>holds a certificate in DER form; give it in PEM form (openssl x509 -inform der -in %1 -out ca.pem)</source>
+        <translation>contient un certificat au format DER&#xa0;; fournissez-le au format PEM (openssl x509 -inform der -in %1 -out ca.pem)</translation>
+    </message>
+    <message>
+        <source>holds no certificate: expected PEM text with -----BEGIN CERTIFICATE----- blocks</source>
+        <translation>ne contient aucun certificat&#xa0;: texte PEM attendu, avec des blocs -----BEGIN CERTIFICATE-----</translation>
+    </message>
+</context>
+<context>
     <name>hookline::CatalogDialog</name>
     <message>
         <source>Event catalog</source>
@@ -474,10 +604,6 @@
         <translation>%1 est un dossier, pas un fichier de base de données</translation>
     </message>
     <message>
-        <source>cannot create the folder %1</source>
-        <translation>impossible de créer le dossier %1</translation>
-    </message>
-    <message>
         <source>cannot open %1: %2</source>
         <translation>impossible d’ouvrir %1: %2</translation>
     </message>
@@ -528,6 +654,88 @@
     <message>
         <source>choosing the schema</source>
         <translation>choix du schéma</translation>
+    </message>
+    <message>
+        <source>the master key is not loaded</source>
+        <translation>la clé maîtresse n’est pas chargée</translation>
+    </message>
+    <message>
+        <source>the master key was not found; looked in: %1</source>
+        <translation>la clé maîtresse est introuvable&#xa0;; emplacements consultés&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>the master key comes from %1, which Hookline cannot change; run again with --print-new-key and set the variable to the key it prints</source>
+        <translation>la clé maîtresse provient de %1, que Hookline ne peut pas modifier&#xa0;; relancez avec --print-new-key et donnez à la variable la valeur de la clé affichée</translation>
+    </message>
+    <message>
+        <source>the system&apos;s random number generator failed; nothing was changed</source>
+        <translation>le générateur de nombres aléatoires du système a échoué&#xa0;; rien n’a été modifié</translation>
+    </message>
+    <message>
+        <source>reading the secrets</source>
+        <translation>lecture des secrets</translation>
+    </message>
+    <message>
+        <source>secret %1 does not open with the current master key; nothing was changed</source>
+        <translation>le secret %1 ne s’ouvre pas avec la clé maîtresse actuelle&#xa0;; rien n’a été modifié</translation>
+    </message>
+    <message>
+        <source>re-encrypting the secrets</source>
+        <translation>rechiffrement des secrets</translation>
+    </message>
+    <message>
+        <source>saving the master key&apos;s probe</source>
+        <translation>enregistrement du témoin de la clé maîtresse</translation>
+    </message>
+    <message>
+        <source>the secrets are encrypted under the new key, but it could not replace the old one: %1; it is kept beside it, and the next start finishes the change</source>
+        <translation>les secrets sont chiffrés avec la nouvelle clé, mais celle-ci n’a pas pu remplacer l’ancienne&#xa0;: %1&#xa0;; elle est conservée à côté, et le prochain démarrage achèvera le changement</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)</source>
+        <translation>
+            <numerusform>%n secret de webhook rechiffré avec une nouvelle clé maîtresse (empreinte %1)</numerusform>
+            <numerusform>%n secrets de webhook rechiffrés avec une nouvelle clé maîtresse (empreinte %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the master key from %1 is not 32 bytes</source>
+        <translation>la clé maîtresse provenant de %1 ne fait pas 32 octets</translation>
+    </message>
+    <message>
+        <source>reading the master key&apos;s probe</source>
+        <translation>lecture du témoin de la clé maîtresse</translation>
+    </message>
+    <message>
+        <source>the webhook secrets are encrypted, and their master key was not found; looked in: %1</source>
+        <translation>les secrets des webhooks sont chiffrés, et leur clé maîtresse est introuvable&#xa0;; emplacements consultés&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>the master key from %1 (fingerprint %2) is not the one the webhook secrets were encrypted with (fingerprint %3); nothing was read or changed</source>
+        <translation>la clé maîtresse provenant de %1 (empreinte %2) n’est pas celle avec laquelle les secrets des webhooks ont été chiffrés (empreinte %3)&#xa0;; rien n’a été lu ni modifié</translation>
+    </message>
+    <message>
+        <source>a new master key for the webhook secrets of %1: %2</source>
+        <translation>une nouvelle clé maîtresse pour les secrets des webhooks de %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>encrypting a secret failed</source>
+        <translation>le chiffrement d’un secret a échoué</translation>
+    </message>
+    <message>
+        <source>encrypting the secrets</source>
+        <translation>chiffrement des secrets</translation>
+    </message>
+    <message>
+        <source>writing the log back</source>
+        <translation>report du journal dans la base de données</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n webhook secret(s) of %1 encrypted under the master key from %2</source>
+        <translation>
+            <numerusform>%n secret de webhook de %1 chiffré avec la clé maîtresse provenant de %2</numerusform>
+            <numerusform>%n secrets de webhook de %1 chiffrés avec la clé maîtresse provenant de %2</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -722,6 +930,42 @@
         <source>reading due deliveries</source>
         <translation>lecture des livraisons échues</translation>
     </message>
+    <message>
+        <source>reading who holds leases</source>
+        <translation>lecture des détenteurs de réservations</translation>
+    </message>
+    <message>
+        <source>taking back a stopped process&apos;s leases</source>
+        <translation>reprise des réservations d’un processus arrêté</translation>
+    </message>
+    <message>
+        <source>counting a webhook&apos;s deliveries</source>
+        <translation>décompte des livraisons d’un webhook</translation>
+    </message>
+    <message>
+        <source>reading the file&apos;s page counts</source>
+        <translation>lecture du nombre de pages du fichier</translation>
+    </message>
+    <message>
+        <source>reading the file&apos;s page size</source>
+        <translation>lecture de la taille de page du fichier</translation>
+    </message>
+    <message>
+        <source>turning incremental vacuum on</source>
+        <translation>activation du vacuum incrémental</translation>
+    </message>
+    <message>
+        <source>rewriting the database file</source>
+        <translation>réécriture du fichier de base de données</translation>
+    </message>
+    <message>
+        <source>reading the vacuum mode</source>
+        <translation>lecture du mode de vacuum</translation>
+    </message>
+    <message>
+        <source>giving free pages back</source>
+        <translation>restitution des pages libres</translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryService</name>
@@ -812,8 +1056,8 @@
 <context>
     <name>hookline::DeliveryWorker</name>
     <message>
-        <source>extraCaCertificates: no certificate could be read from %1</source>
-        <translation>extraCaCertificates&#xa0;: aucun certificat n’a pu être lu dans %1</translation>
+        <source>extraCaCertificates: %1</source>
+        <translation>extraCaCertificates&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -926,8 +1170,12 @@
         <translation>le fichier ne contient aucun événement</translation>
     </message>
     <message>
-        <source>%1 (the first %2 of %3 events were recorded before the failure; resend only the rest)</source>
-        <translation>%1 (les %2 premiers des %3 événements ont été enregistrés avant l’échec&#xa0;; ne renvoyez que le reste)</translation>
+        <source>longer than %1 MB</source>
+        <translation>dépasse %1 Mo</translation>
+    </message>
+    <message>
+        <source>reading the batch: %1</source>
+        <translation>lecture du lot&#xa0;: %1</translation>
     </message>
 </context>
 <context>
@@ -1425,6 +1673,29 @@
     </message>
 </context>
 <context>
+    <name>hookline::PrivateFiles</name>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>impossible de créer le dossier %1</translation>
+    </message>
+    <message>
+        <source>cannot make the folder %1 private</source>
+        <translation>impossible de rendre le dossier %1 privé</translation>
+    </message>
+    <message>
+        <source>cannot create %1: %2</source>
+        <translation>impossible de créer %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>cannot make %1 private: %2</source>
+        <translation>impossible de rendre %1 privé&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 is open to other users of this computer, and it holds every webhook&apos;s secret; make it private with: chmod 600 %2</source>
+        <translation>%1 est accessible aux autres utilisateurs de cet ordinateur, alors qu’il contient le secret de chaque webhook&#xa0;; rendez-le privé avec&#xa0;: chmod 600 %2</translation>
+    </message>
+</context>
+<context>
     <name>hookline::QueueKeeper</name>
     <message>
         <source>could not listen for new deliveries; polling every %1 ms</source>
@@ -1683,6 +1954,13 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
             <numerusform>Nouveau secret émis et copié dans le presse-papiers, qui sera vidé dans %n secondes, sauf si vous copiez autre chose.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.</source>
+        <translation>
+            <numerusform>%n ancien secret a cessé de signer dès maintenant&#xa0;: %1 secrets précédents au plus signent avec le secret actuel.</numerusform>
+            <numerusform>%n anciens secrets ont cessé de signer dès maintenant&#xa0;: %1 secrets précédents au plus signent avec le secret actuel.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>hookline::SendEventDialog</name>
@@ -1767,10 +2045,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>must be a header name of letters, digits and dashes, like X-Webhook</source>
         <translation>doit être un nom d’en-tête fait de lettres, de chiffres et de tirets, comme X-Webhook</translation>
-    </message>
-    <message>
-        <source>%1 is not a readable file</source>
-        <translation>%1 n’est pas un fichier lisible</translation>
     </message>
 </context>
 <context>
@@ -1939,6 +2213,22 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>Slow answer a&amp;fter:</source>
         <translation>Réponse lente au-&amp;delà de&#xa0;:</translation>
     </message>
+    <message>
+        <source>%1 (%2), fingerprint %3</source>
+        <translation>%1 (%2), empreinte %3</translation>
+    </message>
+    <message>
+        <source>Master key</source>
+        <translation>Clé maîtresse</translation>
+    </message>
+    <message>
+        <source>Webhook secrets are stored encrypted under this key, kept outside the database. hookline-cli secrets rekey replaces it.</source>
+        <translation>Les secrets des webhooks sont stockés chiffrés avec cette clé, conservée hors de la base de données. hookline-cli secrets rekey la remplace.</translation>
+    </message>
+    <message>
+        <source>Master ke&amp;y:</source>
+        <translation>Clé &amp;maîtresse&#xa0;:</translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsStore</name>
@@ -2058,6 +2348,61 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>The receiver refused it: check that it has the current secret and verifies this webhook&apos;s signing scheme.</source>
         <translation>Le destinataire l’a refusé&#xa0;: vérifiez qu’il dispose du secret actuel et qu’il vérifie le schéma de signature de ce webhook.</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::UrlText</name>
+    <message>
+        <source>a space</source>
+        <translation>une espace</translation>
+    </message>
+    <message>
+        <source>a tab</source>
+        <translation>une tabulation</translation>
+    </message>
+    <message>
+        <source>a control character (U+%1)</source>
+        <translation>un caractère de contrôle (U+%1)</translation>
+    </message>
+    <message>
+        <source>contains %1 at character %2; a URL has none (write a space in a path or query as %20)</source>
+        <translation>contient %1 à la position %2&#xa0;; une URL n’en contient jamais (écrivez une espace dans un chemin ou une requête sous la forme %20)</translation>
+    </message>
+    <message>
+        <source>has no scheme (such as https://) before its host</source>
+        <translation>doit avoir un schéma (comme https://) avant son hôte</translation>
+    </message>
+    <message>
+        <source>has no host after %1://</source>
+        <translation>doit indiquer un hôte après %1://</translation>
+    </message>
+    <message>
+        <source>has a port, &quot;%1&quot;, that is not a number from 1 to 65535</source>
+        <translation>a un port, «&#xa0;%1&#xa0;», qui n’est pas un nombre de 1 à 65535</translation>
+    </message>
+    <message>
+        <source>has a port that is not a number from 1 to 65535</source>
+        <translation>a un port qui n’est pas un nombre de 1 à 65535</translation>
+    </message>
+    <message>
+        <source>has a host, &quot;%1&quot;, that is not a valid host name or address</source>
+        <translation>a un hôte, «&#xa0;%1&#xa0;», qui n’est ni un nom d’hôte ni une adresse valide</translation>
+    </message>
+    <message>
+        <source>has a host that is not a valid host name or address</source>
+        <translation>a un hôte qui n’est ni un nom d’hôte ni une adresse valide</translation>
+    </message>
+    <message>
+        <source>has a %-sign that is not followed by two hex digits in its path or query (write a literal % as %25)</source>
+        <translation>a dans son chemin ou sa requête un signe % qui n’est pas suivi de deux chiffres hexadécimaux (écrivez un % littéral sous la forme %25)</translation>
+    </message>
+    <message>
+        <source>has %1 in its path or query, which must be percent-encoded</source>
+        <translation>contient %1 dans son chemin ou sa requête, à encoder en pourcentage</translation>
+    </message>
+    <message>
+        <source>is not a well-formed URL</source>
+        <translation>est mal formée</translation>
     </message>
 </context>
 <context>
@@ -2443,6 +2788,16 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>The number of parallel requests</source>
         <translation>Le nombre de requêtes en parallèle</translation>
     </message>
+    <message>
+        <source>has </source>
+        <comment>how a validation reason may start</comment>
+        <translation>a </translation>
+    </message>
+    <message>
+        <source>contains </source>
+        <comment>how a validation reason may start</comment>
+        <translation>contient </translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookListModel</name>
@@ -2591,10 +2946,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>mise à jour du webhook</translation>
     </message>
     <message>
-        <source>saving the new secret</source>
-        <translation>enregistrement du nouveau secret</translation>
-    </message>
-    <message>
         <source>webhook %1 has the unknown signing scheme &quot;%2&quot; in the database</source>
         <translation>le webhook %1 a le schéma de signature inconnu «&#xa0;%2&#xa0;» dans la base de données</translation>
     </message>
@@ -2606,6 +2957,30 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>reading webhook addresses</source>
         <translation>lecture des adresses des webhooks</translation>
     </message>
+    <message>
+        <source>the master key is not loaded: secrets cannot be read</source>
+        <translation>la clé maîtresse n’est pas chargée&#xa0;: les secrets ne peuvent pas être lus</translation>
+    </message>
+    <message>
+        <source>secret %1 of webhook %2 does not open with the master key (fingerprint %3): another key, or the row was altered or moved; was the key changed by &quot;secrets rekey&quot; in another process? Restart this one</source>
+        <translation>le secret %1 du webhook %2 ne s’ouvre pas avec la clé maîtresse (empreinte %3)&#xa0;: autre clé, ou ligne modifiée ou déplacée&#xa0;; la clé a-t-elle été changée par «&#xa0;secrets rekey&#xa0;» dans un autre processus&#xa0;? Redémarrez celui-ci</translation>
+    </message>
+    <message>
+        <source>the master key is not loaded: secrets cannot be saved</source>
+        <translation>la clé maîtresse n’est pas chargée&#xa0;: les secrets ne peuvent pas être enregistrés</translation>
+    </message>
+    <message>
+        <source>saving a webhook secret: no row id came back</source>
+        <translation>enregistrement d’un secret de webhook&#xa0;: aucun identifiant de ligne n’a été renvoyé</translation>
+    </message>
+    <message>
+        <source>encrypting a webhook secret failed</source>
+        <translation>le chiffrement d’un secret de webhook a échoué</translation>
+    </message>
+    <message>
+        <source>retiring the oldest secrets</source>
+        <translation>retrait des secrets les plus anciens</translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookValidator</name>
@@ -2616,18 +2991,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>is longer than %1 characters</source>
         <translation>dépasse %1 caractères</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a valid URL: %2</source>
-        <translation>«&#xa0;%1&#xa0;» n’est pas une URL valide&#xa0;: %2</translation>
-    </message>
-    <message>
-        <source>must start with https:// (got &quot;%1&quot;)</source>
-        <translation>doit commencer par https:// («&#xa0;%1&#xa0;» reçu)</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; has no host</source>
-        <translation>«&#xa0;%1&#xa0;» n’a pas d’hôte</translation>
     </message>
     <message>
         <source>must not carry a user name or password; send credentials in a custom header</source>
@@ -2734,10 +3097,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>doit être compris entre 1 et 10000000 livraisons</translation>
     </message>
     <message>
-        <source>must start with https:// or http:// (got &quot;%1&quot;)</source>
-        <translation>doit commencer par https:// ou http:// («&#xa0;%1&#xa0;» reçu)</translation>
-    </message>
-    <message>
         <source>must not contain a tab, a line break or another control character</source>
         <translation>ne doit contenir ni tabulation, ni saut de ligne, ni autre caractère de contrôle</translation>
     </message>
@@ -2748,6 +3107,22 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>must be between 1 and %1 requests</source>
         <translation>doit être compris entre 1 et %1 requêtes</translation>
+    </message>
+    <message>
+        <source> (got &quot;%1://&quot;)</source>
+        <translation> («&#xa0;%1://&#xa0;» reçu)</translation>
+    </message>
+    <message>
+        <source> (it has no scheme)</source>
+        <translation> (elle n’a pas de schéma)</translation>
+    </message>
+    <message>
+        <source>must start with https:// or http://</source>
+        <translation>doit commencer par https:// ou http://</translation>
+    </message>
+    <message>
+        <source>must start with https://</source>
+        <translation>doit commencer par https://</translation>
     </message>
 </context>
 <context>

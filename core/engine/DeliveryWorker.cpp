@@ -47,6 +47,7 @@ struct DeliveryWorker::InFlight {
     bool waitingReported = false; // requestWaiting() was said for it
     bool holdsSlot = false;       // counted in busy()
     QList<QSslError> tlsErrors;   // every error of a failed handshake
+    QHostAddress address;         // the one HostGuard checked: the request goes there
     QPointer<QNetworkReply> reply;
 };
 
@@ -288,7 +289,7 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
         return;
     }
     ++m_preparing;
-    m_guard->check(url, m_installation.allowPrivate, [this, f](const QString &refusal, const QString &dnsError) {
+    m_guard->check(url, m_installation.allowPrivate, [this, f](const QString &refusal, const QString &dnsError, const QHostAddress &address) {
         --m_preparing;
         if (m_stopping) {
             handBack({f->job.deliveryId});
@@ -301,6 +302,7 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
         } else if (!dnsError.isEmpty()) {
             conclude(f, decide(*f, std::nullopt, dnsError, {}));
         } else {
+            f->address = address;
             send(f);
         }
     });
@@ -317,6 +319,7 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
     }
     if (f->url.scheme() == u"https")
         out.request.setSslConfiguration(m_installation.ssl);
+    pinToAddress(out.request, *f);
     // Qt's transfer timeout only fires after that long without data; the
     // deadline below bounds the whole request and fires first, so that the
     // attempt says "timed out" rather than "operation canceled".
@@ -347,6 +350,31 @@ void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
             r->abort();
         }
     });
+}
+
+void DeliveryWorker::pinToAddress(QNetworkRequest &request, const InFlight &f)
+{
+    // A name goes to the address HostGuard checked, not to a second lookup
+    // of Qt's: the URL's host becomes that address, the Host header keeps
+    // the name (with the port when it is not the scheme's), and TLS checks
+    // the certificate against the name (and sends it as SNI). Connections
+    // are kept alive per address, so a reused one is a checked one too.
+    const QString name = f.url.host();
+    if (f.address.isNull() || !QHostAddress(name).isNull())
+        return;
+    QUrl target = f.url;
+    target.setHost(f.address.toString());
+    request.setUrl(target);
+    const int port = f.url.port(-1);
+    const bool defaultPort = port == -1 || (f.url.scheme() == u"https" && port == 443) || (f.url.scheme() == u"http" && port == 80);
+    request.setRawHeader("Host", (defaultPort ? name : name + u':' + QString::number(port)).toUtf8());
+    if (f.url.scheme() == u"https") {
+        request.setPeerVerifyName(name);
+        // Qt 6.4 takes HTTP/2's :authority from the URL and drops the Host
+        // header: the receiver would be asked for the address, not its name,
+        // and virtual hosts (CDNs) refuse that. HTTP/1.1 sends the name.
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    }
 }
 
 void DeliveryWorker::enforceDeadlines()

@@ -18,6 +18,7 @@
 #include <optional>
 
 class QNetworkAccessManager;
+class QNetworkRequest;
 class QNetworkReply;
 class QTimer;
 
@@ -86,6 +87,7 @@ private:
     void dispatchReady();
     void dispatch(const DeliveryJob &job, bool forced);
     void send(const std::shared_ptr<InFlight> &f);
+    static void pinToAddress(QNetworkRequest &request, const InFlight &f);
     void finished(QNetworkReply *reply);
     void conclude(const std::shared_ptr<InFlight> &f, AttemptOutcome outcome);
     AttemptOutcome decide(const InFlight &f, std::optional<int> status, const QString &error, const QByteArray &retryAfter,

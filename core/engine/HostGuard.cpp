@@ -4,6 +4,7 @@
 #include "util/Clock.h"
 
 #include <QHostInfo>
+#include <QMutex>
 
 namespace hookline {
 
@@ -21,46 +22,78 @@ QString HostGuard::refusalFor(const QString &host, const QList<QHostAddress> &ad
     return {};
 }
 
-void HostGuard::answer(const Entry &entry, const QString &host, const Callback &callback) const
+namespace {
+QMutex g_resolverMutex;
+HostGuard::Resolver g_resolver;
+
+HostGuard::Resolver resolver()
 {
-    if (!entry.error.isEmpty())
-        callback({}, entry.error);
-    else
-        callback(refusalFor(host, entry.addresses), {});
+    QMutexLocker lock(&g_resolverMutex);
+    return g_resolver;
+}
+} // namespace
+
+void HostGuard::setResolver(Resolver r)
+{
+    QMutexLocker lock(&g_resolverMutex);
+    g_resolver = std::move(r);
+}
+
+void HostGuard::answer(const Entry &entry, const QString &host, bool allowPrivate, const Callback &callback) const
+{
+    if (!entry.error.isEmpty()) {
+        callback({}, entry.error, {});
+        return;
+    }
+    // Every answer is checked (a name with one private address among public
+    // ones is refused); the first one is the one the request goes to.
+    const auto refusal = allowPrivate ? QString() : refusalFor(host, entry.addresses);
+    callback(refusal, {}, refusal.isEmpty() ? entry.addresses.constFirst() : QHostAddress());
 }
 
 void HostGuard::check(const QUrl &url, bool allowPrivate, Callback callback)
 {
-    if (allowPrivate) {
-        callback({}, {});
+    const QString host = url.host();
+    if (const QHostAddress literal(host); !literal.isNull()) {
+        const auto why = allowPrivate ? std::nullopt : AddressPolicy::whyForbidden(literal);
+        callback(why ? QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, *why) : QString(), {},
+                 why ? QHostAddress() : literal);
         return;
     }
-    const QString host = url.host();
-    if (const auto why = AddressPolicy::whyForbiddenHost(host)) {
-        callback(QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, *why), {});
-        return;
+    if (!allowPrivate) {
+        if (const auto why = AddressPolicy::whyForbiddenHost(host)) {
+            callback(QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, *why), {}, {});
+            return;
+        }
     }
     const auto now = Clock::monotonicMs();
     if (const auto it = m_cache.constFind(host); it != m_cache.cend() && it->expiresAtMs > now) {
-        answer(*it, host, callback);
+        answer(*it, host, allowPrivate, callback);
         return;
     }
     auto &waiting = m_waiting[host];
-    waiting << std::move(callback);
+    waiting.append({allowPrivate, std::move(callback)});
     if (waiting.size() > 1)
         return; // a lookup for this host is already under way
-    QHostInfo::lookupHost(host, this, [this, host](const QHostInfo &info) {
+    const auto finish = [this, host](const QList<QHostAddress> &addresses, const QString &error) {
         Entry entry;
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
-            entry.error = QStringLiteral("cannot resolve %1: %2").arg(host, info.errorString());
+        if (!error.isEmpty() || addresses.isEmpty())
+            entry.error = QStringLiteral("cannot resolve %1: %2").arg(host, error.isEmpty() ? QStringLiteral("no address") : error);
         else
-            entry.addresses = info.addresses();
+            entry.addresses = addresses;
         // A failed lookup is asked again soon: the retry should see a fixed DNS.
         entry.expiresAtMs = Clock::monotonicMs() + (entry.error.isEmpty() ? kCacheMs : kErrorCacheMs);
         m_cache.insert(host, entry);
         const auto callbacks = m_waiting.take(host);
-        for (const auto &cb : callbacks)
-            answer(entry, host, cb);
+        for (const auto &[allow, cb] : callbacks)
+            answer(entry, host, allow, cb);
+    };
+    if (const auto custom = resolver()) {
+        custom(host, this, finish);
+        return;
+    }
+    QHostInfo::lookupHost(host, this, [finish](const QHostInfo &info) {
+        finish(info.addresses(), info.error() == QHostInfo::NoError ? QString() : info.errorString());
     });
 }
 
