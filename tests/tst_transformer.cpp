@@ -6,12 +6,26 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QRegularExpression>
 #include <QtTest>
 
 using namespace hookline;
 
 namespace {
+// The process's peak resident memory so far (VmHWM), in bytes; -1 if unknown.
+qint64 peakRss()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const auto &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
+}
+
 const QByteArray kEnvelope = QByteArrayLiteral(
     R"({"id":"evt_1","event":"lead.created","timestamp":"2026-01-01T10:00:00.000Z","data":{"name":"Ada","n":42}})");
 }
@@ -26,6 +40,8 @@ private Q_SLOTS:
     void infiniteLoopStops_data();
     void infiniteLoopStops();
     void customTimeLimit();
+    void allocationBombStopped_data();
+    void allocationBombStopped();
     void throwGivesMessage_data();
     void throwGivesMessage();
     void mustReturnObject_data();
@@ -135,6 +151,38 @@ void TestTransformer::customTimeLimit()
         const auto o = t.apply(QStringLiteral("quick"), QStringLiteral("return {i: payload.data.n};"), kEnvelope, 100);
         QVERIFY2(o.ok(), qPrintable(o.error));
     }
+}
+
+void TestTransformer::allocationBombStopped_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::newRow("arrays pushed without end") << QStringLiteral("var a = []; for (;;) a.push(new Array(1e6));");
+    QTest::newRow("filled arrays") << QStringLiteral("var a = []; for (;;) a.push(new Array(1e6).fill(1.5));");
+    QTest::newRow("a string doubled") << QStringLiteral("var s = 'x'; for (;;) s = s + s;");
+    QTest::newRow("objects kept") << QStringLiteral("var k = []; for (let i = 0; ; ++i) k.push({i: i, s: 'v' + i});");
+}
+
+void TestTransformer::allocationBombStopped()
+{
+    QFETCH(QString, script);
+    Transformer t;
+    const auto before = peakRss();
+    QVERIFY(before > 0);
+    QElapsedTimer clock;
+    clock.start();
+    // A time limit far away: the memory limit must be what stops it.
+    const auto out = t.apply(QStringLiteral("bomb"), script, kEnvelope, 10'000);
+    const auto ms = clock.elapsed();
+    const auto grown = peakRss() - before;
+    qInfo("stopped after %lld ms; peak RSS grew by %.1f MB: %s", ms, grown / 1048576.0, qPrintable(out.error));
+    QVERIFY(!out.ok());
+    QVERIFY2(out.error.contains(QStringLiteral("memory limit")) || out.error.contains(QStringLiteral("out of memory"), Qt::CaseInsensitive),
+             qPrintable(out.error));
+    // Bounded: the limit and what one poll of the watchdog lets through.
+    QVERIFY2(grown < Transformer::kMaxMemoryBytes + 96 * 1024 * 1024, qPrintable(QString::number(grown)));
+    // And usable again.
+    const auto next = t.apply(QStringLiteral("ok"), QStringLiteral("return {fine: true};"), kEnvelope);
+    QVERIFY2(next.ok(), qPrintable(next.error));
 }
 
 void TestTransformer::throwGivesMessage_data()

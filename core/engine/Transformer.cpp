@@ -6,6 +6,11 @@
 #include <QJSEngine>
 #include <QJSValue>
 
+#include <cstdio>
+
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace hookline {
 
 // One engine and what the host needs from it, taken before any script ran.
@@ -32,6 +37,32 @@ Transformer::~Transformer()
     qDeleteAll(m_sandboxes);
 }
 
+namespace {
+// How often the watchdog looks at the memory while a script runs: what a
+// script can allocate between two looks is what may pass the limit.
+constexpr auto kMemoryPoll = std::chrono::milliseconds(2);
+
+// The process's resident bytes (/proc/self/statm): one read, no allocation.
+qint64 residentBytes()
+{
+    static const long page = sysconf(_SC_PAGESIZE);
+    const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char text[128];
+    const auto n = ::read(fd, text, sizeof text - 1);
+    ::close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    long size = 0;
+    long resident = 0;
+    if (std::sscanf(text, "%ld %ld", &size, &resident) != 2)
+        return 0;
+    return qint64(resident) * page;
+}
+} // namespace
+
 void Transformer::watchdogLoop()
 {
     std::unique_lock lock(m_mutex);
@@ -40,10 +71,20 @@ void Transformer::watchdogLoop()
             m_wake.wait(lock);
             continue;
         }
-        if (m_wake.wait_until(lock, m_deadline) == std::cv_status::timeout && m_armed && std::chrono::steady_clock::now() >= m_deadline) {
+        const auto now = std::chrono::steady_clock::now();
+        m_wake.wait_until(lock, std::min(m_deadline, now + kMemoryPoll));
+        if (!m_armed || m_quit)
+            continue;
+        Stop stop = Stop::None;
+        if (std::chrono::steady_clock::now() >= m_deadline)
+            stop = Stop::Time;
+        else if (m_baselineRss > 0 && residentBytes() - m_baselineRss > kMaxMemoryBytes)
+            stop = Stop::Memory;
+        if (stop != Stop::None) {
             // QJSEngine::setInterrupted is the one call meant for another thread.
             if (m_running)
                 m_running->setInterrupted(true);
+            m_stopped = stop;
             m_armed = false;
         }
     }
@@ -107,24 +148,37 @@ Transformer::Output Transformer::apply(const QString &cacheKey, const QString &s
     if (!box)
         return {{}, QStringLiteral("transformation: %1").arg(error)};
 
-    const auto payload = box->parse.call({QString::fromUtf8(envelope)});
+    QJSValue payload = box->parse.call({QString::fromUtf8(envelope)});
     {
         std::lock_guard lock(m_mutex);
         m_running = &box->engine;
         // Real time, not Clock: the limit bounds a script's CPU, and a clock
         // moved by hand could not interrupt a script that is running.
         m_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+        m_baselineRss = residentBytes();
+        m_stopped = Stop::None;
         m_armed = true;
     }
     m_wake.notify_all();
-    const auto result = box->function.call({payload});
+    QJSValue result = box->function.call({payload});
+    Stop stopped = Stop::None;
     {
         std::lock_guard lock(m_mutex);
         m_armed = false;
         m_running = nullptr;
+        stopped = m_stopped;
     }
     const bool interrupted = box->engine.isInterrupted();
     box->engine.setInterrupted(false);
+    if (interrupted && stopped == Stop::Memory) {
+        // What it allocated goes with its engine; the next run starts afresh.
+        // Its values are let go first: they live in that engine's memory.
+        result = QJSValue();
+        payload = QJSValue();
+        m_sandboxOrder.removeAll(cacheKey);
+        delete m_sandboxes.take(cacheKey);
+        return {{}, QStringLiteral("transformation: stopped after using more than %1 MB (memory limit)").arg(kMaxMemoryBytes / (1024 * 1024))};
+    }
     if (interrupted)
         return {{}, QStringLiteral("transformation: stopped after %1 ms (time limit)").arg(timeoutMs)};
     if (result.isError())

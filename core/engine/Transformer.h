@@ -18,7 +18,10 @@ namespace hookline {
 // function of `payload` (the parsed envelope) whose return value is sent,
 // canonicalised like any body. One engine per worker thread; the script sees
 // only the ECMAScript built-ins (no files, no network, no Qt objects), and a
-// watchdog interrupts it after the time limit. Each script version gets an
+// watchdog interrupts it after the time limit, or as soon as the process has
+// grown by kMaxMemoryBytes while it runs (a script that allocates without end
+// would otherwise take gigabytes within its 100 ms); the engine that ran it
+// is dropped then, and its memory with it. Each script version gets an
 // engine of its own, so that one webhook's script cannot change the globals
 // (JSON.parse, Object, …) another webhook's script runs with.
 class Transformer final {
@@ -40,6 +43,7 @@ public:
     static std::optional<QString> check(const QString &script);
 
     static constexpr int kDefaultTimeoutMs = 100;
+    static constexpr qint64 kMaxMemoryBytes = 64 * 1024 * 1024;
 
 private:
     struct Sandbox;
@@ -55,6 +59,9 @@ private:
     std::condition_variable m_wake;
     bool m_quit = false;
     bool m_armed = false;
+    enum class Stop { None, Time, Memory };
+    Stop m_stopped = Stop::None;
+    qint64 m_baselineRss = 0;  // the process's resident bytes when the script started
     std::chrono::steady_clock::time_point m_deadline;
     std::thread m_watchdog;
 };
