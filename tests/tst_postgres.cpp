@@ -8,6 +8,7 @@
 
 #include "AppContext.h"
 #include "dialogs/SettingsDialog.h"
+#include "util/Keychain.h"
 #include "engine/DeliveryEngine.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
@@ -23,7 +24,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
+#include <QUrl>
 #include <QStandardPaths>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -272,15 +275,41 @@ void TestPostgres::notifyWakesAnotherEngine()
     engine.stopAndWait();
 }
 
+namespace {
+// A keychain in memory, standing in for the desktop's.
+class MemoryKeychain final : public Keychain {
+public:
+    QString name() const override { return u"a test keychain"_s; }
+    Result<std::optional<QByteArray>> read(const QString &account) override
+    {
+        return m_entries.contains(account) ? std::optional(m_entries.value(account)) : std::nullopt;
+    }
+    Status write(const QString &account, const QByteArray &secret) override
+    {
+        m_entries.insert(account, secret);
+        return Ok{};
+    }
+    Status remove(const QString &account) override
+    {
+        m_entries.remove(account);
+        return Ok{};
+    }
+    QHash<QString, QByteArray> m_entries;
+};
+} // namespace
+
 void TestPostgres::settingsDialogKeepsPostgresUrl_data()
 {
-    QTest::addColumn<QString>("entered");   // "@server" stands for the test server's URL
+    QTest::addColumn<QString>("entered");   // "@server" stands for the test server's URL, "@server:pw" for it with a password
+    QTest::addColumn<bool>("keychain");
     QTest::addColumn<bool>("kept");
     QTest::addColumn<QString>("problem");
-    QTest::newRow("the server") << u"@server"_s << true << QString();
-    QTest::newRow("unknown parameter") << u"postgresql://hookline@127.0.0.1/db?bogus=1"_s << false << u"unknown parameter bogus"_s;
-    QTest::newRow("nobody listening") << u"postgresql://hookline:s3cret@127.0.0.1:1/db?connect_timeout=2"_s << false << u"cannot open"_s;
-    QTest::newRow("another scheme") << u"mysql://hookline@127.0.0.1/db"_s << false << u"postgresql:// URL"_s;
+    QTest::newRow("the server") << u"@server"_s << false << true << QString();
+    QTest::newRow("the server, a password, a keychain") << u"@server:pw"_s << true << true << QString();
+    QTest::newRow("the server, a password, no keychain") << u"@server:pw"_s << false << false << u"no system keychain"_s;
+    QTest::newRow("unknown parameter") << u"postgresql://hookline@127.0.0.1/db?bogus=1"_s << false << false << u"unknown parameter bogus"_s;
+    QTest::newRow("nobody listening") << u"postgresql://hookline:s3cret@127.0.0.1:1/db?connect_timeout=2"_s << false << false << u"cannot open"_s;
+    QTest::newRow("another scheme") << u"mysql://hookline@127.0.0.1/db"_s << false << false << u"postgresql:// URL"_s;
 }
 
 void TestPostgres::settingsDialogKeepsPostgresUrl()
@@ -288,16 +317,27 @@ void TestPostgres::settingsDialogKeepsPostgresUrl()
     // The window runs on PostgreSQL; its Settings dialog keeps a PostgreSQL
     // URL for the next start once it could connect, and says why otherwise.
     QFETCH(QString, entered);
+    QFETCH(bool, keychain);
     QFETCH(bool, kept);
     QFETCH(QString, problem);
     QString location;
     auto db = openFresh(&location);
     QVERIFY(db);
+    // The test server trusts loopback: a password is carried, not checked.
+    const bool withPassword = entered == u"@server:pw";
     if (entered == u"@server")
         entered = location;
+    if (withPassword) {
+        QUrl url(location);
+        url.setPassword(u"s3cret"_s);
+        entered = url.toString();
+    }
     QSettings().remove(u"database"_s);
     auto installation = Installation::open(location);
     QVERIFY2(installation, installation ? "" : qPrintable(installation.error().message));
+    auto memory = std::make_shared<MemoryKeychain>();
+    Installation::setKeychain(keychain ? memory : nullptr);
+    const auto noKeychain = qScopeGuard([] { Installation::setKeychain(nullptr); });
     AppContext context(*installation, 1);
     SettingsDialog dialog(context);
     auto *field = dialog.findChild<QLineEdit *>();
@@ -317,7 +357,15 @@ void TestPostgres::settingsDialogKeepsPostgresUrl()
     QVERIFY(problemLabel);
     if (kept) {
         QVERIFY2(accepted.wait(10000), qPrintable(problemLabel->text()));
-        QCOMPARE(QSettings().value(u"database"_s).toString(), entered);
+        // Never the password in the settings file: the keychain holds it,
+        // and the next start puts it back.
+        const auto stored = QSettings().value(u"database"_s).toString();
+        QCOMPARE(stored, QUrl(entered).toString(QUrl::RemovePassword));
+        QVERIFY2(!stored.contains(u"s3cret"_s), qPrintable(stored));
+        if (withPassword) {
+            QCOMPARE(memory->m_entries.value(Installation::passwordAccount(entered)), QByteArray("s3cret"));
+            QCOMPARE(Installation::withKeptPassword(stored), entered);
+        }
         return;
     }
     QTRY_VERIFY_WITH_TIMEOUT(problemLabel->text().contains(problem), 10000);

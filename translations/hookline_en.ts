@@ -1419,6 +1419,10 @@
         <source>not a postgresql:// URL</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>this session has no system keychain to keep the password in; leave it out of the URL and put it in ~/.pgpass</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::MainWindow</name>
@@ -2854,15 +2858,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
         <translation>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
         <translation>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
         </translation>
     </message>
     <message>

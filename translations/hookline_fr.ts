@@ -1426,6 +1426,10 @@
         <source>not a postgresql:// URL</source>
         <translation>pas une URL postgresql://</translation>
     </message>
+    <message>
+        <source>this session has no system keychain to keep the password in; leave it out of the URL and put it in ~/.pgpass</source>
+        <translation>cette session n’a pas de trousseau de clés du système où garder le mot de passe&#xa0;; retirez-le de l’URL et mettez-le dans ~/.pgpass</translation>
+    </message>
 </context>
 <context>
     <name>hookline::MainWindow</name>

@@ -49,13 +49,19 @@ int main(int argc, char *argv[])
     QLocale::setDefault(locale);
     Translations::install(locale);
 
-    QString location = parser.value(QStringLiteral("db"));
-    if (location.isEmpty() && qEnvironmentVariableIsEmpty("HOOKLINE_DB"))
-        location = QSettings().value(QStringLiteral("database")).toString();
     // The master key of the webhook secrets goes in the desktop's keychain
-    // when one answers; otherwise in a key file beside the database.
+    // when one answers; otherwise in a key file beside the database. So does
+    // the password of a PostgreSQL URL chosen in the Settings dialog.
     if (auto keychain = SystemKeychain::probe())
         Installation::setKeychain(std::move(keychain));
+    QString location = parser.value(QStringLiteral("db"));
+    if (location.isEmpty() && qEnvironmentVariableIsEmpty("HOOKLINE_DB")) {
+        location = QSettings().value(QStringLiteral("database")).toString();
+        // A password kept in the settings file by an older version moves to the keychain.
+        if (auto kept = Installation::keepPassword(location); kept && *kept != location)
+            QSettings().setValue(QStringLiteral("database"), *kept);
+        location = Installation::withKeptPassword(location);
+    }
     auto installation = Installation::open(location);
     if (!installation) {
         QMessageBox::critical(nullptr, QObject::tr("Hookline"), installation.error().message);

@@ -4,6 +4,8 @@
 #include "store/Database.h"
 #include "store/MasterKey.h"
 
+#include <QUrl>
+
 namespace hookline {
 
 Installation::Installation(std::shared_ptr<Database> database)
@@ -94,6 +96,51 @@ Result<Installation::KeyInfo> Installation::rekey(QByteArray *newKeyOut)
 void Installation::setKeychain(std::shared_ptr<Keychain> keychain)
 {
     MasterKey::setKeychain(std::move(keychain));
+}
+
+std::shared_ptr<Keychain> Installation::keychain()
+{
+    return MasterKey::keychain();
+}
+
+QString Installation::passwordAccount(const QString &location)
+{
+    return QStringLiteral("PostgreSQL password for ") + QUrl(location).toString(QUrl::RemovePassword);
+}
+
+Result<QString> Installation::keepPassword(const QString &location)
+{
+    if (!isPostgresUrl(location))
+        return location;
+    const QUrl url(location);
+    const auto password = url.password();
+    if (password.isEmpty())
+        return location;
+    auto k = keychain();
+    if (!k)
+        return Error{Error::Code::Validation,
+                     tr("this session has no system keychain to keep the password in; leave it out of the URL and put it in ~/.pgpass"),
+                     QStringLiteral("db")};
+    if (auto s = k->write(passwordAccount(location), password.toUtf8()); !s)
+        return s.error();
+    return url.toString(QUrl::RemovePassword);
+}
+
+QString Installation::withKeptPassword(const QString &location)
+{
+    if (!isPostgresUrl(location))
+        return location;
+    QUrl url(location);
+    if (!url.password().isEmpty() || url.userName().isEmpty())
+        return location;
+    const auto k = keychain();
+    if (!k)
+        return location;
+    auto stored = k->read(passwordAccount(location));
+    if (!stored || !*stored)
+        return location;
+    url.setPassword(QString::fromUtf8(**stored));
+    return url.toString();
 }
 
 } // namespace hookline

@@ -57,9 +57,20 @@ public:
     // With the key in HOOKLINE_MASTER_KEY, `newKeyOut` must be given: it
     // receives the new key (base64) to put in the variable.
     Result<KeyInfo> rekey(QByteArray *newKeyOut = nullptr);
-    // The system keychain that holds master keys, for the whole process
-    // (the desktop application's); install before open().
+    // The system keychain that holds master keys (and PostgreSQL passwords
+    // given in the window), for the whole process (the desktop
+    // application's); install before open(). keychain() is null without one.
     static void setKeychain(std::shared_ptr<Keychain> keychain);
+    static std::shared_ptr<Keychain> keychain();
+
+    // A PostgreSQL password given in a URL is kept in the keychain, not in a
+    // settings file: keepPassword() stores it there and returns the URL
+    // without it (an error, nothing stored, when there is a password and no
+    // keychain); withKeptPassword() puts it back for opening. Other
+    // locations pass through both unchanged. Both block on the keychain.
+    static Result<QString> keepPassword(const QString &location);
+    static QString withKeptPassword(const QString &location);
+    static QString passwordAccount(const QString &location);
 
     // For the engine and the executor, which open connections of their own.
     std::shared_ptr<Database> database() const { return m_database; }

@@ -36,7 +36,7 @@ std::shared_ptr<Keychain> &keychainSlot()
     return k;
 }
 
-std::shared_ptr<Keychain> keychain()
+std::shared_ptr<Keychain> installedKeychain()
 {
     QMutexLocker lock(&keychainMutex());
     return keychainSlot();
@@ -111,6 +111,11 @@ MasterKey::Found::~Found()
     wipe(key);
 }
 
+std::shared_ptr<Keychain> MasterKey::keychain()
+{
+    return installedKeychain();
+}
+
 void MasterKey::setKeychain(std::shared_ptr<Keychain> k)
 {
     QMutexLocker lock(&keychainMutex());
@@ -145,7 +150,7 @@ Result<std::optional<MasterKey::Found>> MasterKey::find(const QString &location)
             return Error{Error::Code::Validation, tr("%1 is set but does not hold a master key (expected base64 of 32 bytes)").arg(QLatin1StringView(kEnvironment)), {}};
         return std::optional<Found>(Found{std::move(*key), Source::Environment, QString::fromLatin1(kEnvironment)});
     }
-    if (auto k = keychain()) {
+    if (auto k = installedKeychain()) {
         auto stored = k->read(account(location));
         if (!stored)
             return stored.error();
@@ -171,7 +176,7 @@ Result<MasterKey::Found> MasterKey::create(const QString &location)
     QByteArray key = SecretBox::generateKey();
     if (key.isEmpty())
         return Error{Error::Code::Internal, tr("the system's random number generator failed; no master key was made"), {}};
-    if (auto k = keychain()) {
+    if (auto k = installedKeychain()) {
         QByteArray text = key.toBase64();
         auto written = k->write(account(location), text);
         wipe(text);
@@ -196,7 +201,7 @@ Status MasterKey::stage(const Found &current, const QByteArray &newKey, const QS
     case Source::Environment:
         return Error{Error::Code::Validation, tr("the master key comes from %1, which Hookline cannot change").arg(QLatin1StringView(kEnvironment)), {}};
     case Source::Keychain:
-        if (auto k = keychain()) {
+        if (auto k = installedKeychain()) {
             QByteArray text = newKey.toBase64();
             auto s = k->write(account(location) + QLatin1StringView(kStagedSuffix), text);
             wipe(text);
@@ -221,7 +226,7 @@ Result<std::optional<MasterKey::Found>> MasterKey::findStaged(const Found &curre
         return std::optional<Found>(Found{std::move(**read), Source::KeyFile, path});
     }
     if (current.source == Source::Keychain) {
-        if (auto k = keychain()) {
+        if (auto k = installedKeychain()) {
             auto stored = k->read(account(location) + QLatin1StringView(kStagedSuffix));
             if (!stored || !*stored)
                 return std::optional<Found>{};
@@ -249,7 +254,7 @@ Status MasterKey::promote(const Found &current, const QString &location)
             return staged.error();
         if (!*staged)
             return Error{Error::Code::Internal, tr("the new key is no longer in the system keychain"), {}};
-        auto k = keychain();
+        auto k = installedKeychain();
         QByteArray text = (*staged)->key.toBase64();
         auto s = k ? k->write(account(location), text) : Status(Error{Error::Code::Internal, tr("the system keychain is not available"), {}});
         wipe(text);
@@ -268,7 +273,7 @@ void MasterKey::discardStaged(const Found &current, const QString &location)
     if (current.source == Source::KeyFile)
         QFile::remove(current.where + QLatin1StringView(kStagedSuffix));
     else if (current.source == Source::Keychain)
-        if (auto k = keychain())
+        if (auto k = installedKeychain())
             (void)k->remove(account(location) + QLatin1StringView(kStagedSuffix));
 }
 
@@ -276,7 +281,7 @@ QString MasterKey::lookedIn(const QString &location)
 {
     QStringList places;
     places << tr("%1 (not set)").arg(QLatin1StringView(kEnvironment));
-    if (auto k = keychain())
+    if (auto k = installedKeychain())
         places << tr("%1 (no entry \"%2\")").arg(k->name(), account(location));
     else
         places << tr("the system keychain (none in this session)");

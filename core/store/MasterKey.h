@@ -41,6 +41,7 @@ public:
     };
 
     static void setKeychain(std::shared_ptr<Keychain> keychain);
+    static std::shared_ptr<Keychain> keychain();
 
     static QString keyFilePath(const QString &location);
     // The keychain entry's account name for this database.

@@ -200,22 +200,30 @@ void SettingsDialog::accept()
     }
     const auto v = values();
     m_problem->setText(postgres ? tr("Connecting to %1…").arg(QUrl(database).toString(QUrl::RemovePassword)) : QString());
-    m_context.db().run<Status>(
-        [v, database, postgres](QSqlDatabase db) -> Status {
+    m_context.db().run<Result<QString>>(
+        [v, database, postgres](QSqlDatabase db) -> Result<QString> {
             // A PostgreSQL URL is tried before it is kept (on the database
-            // thread: a server that does not answer never stalls the window).
+            // thread: a server that does not answer never stalls the window),
+            // and its password goes to the keychain, not the settings file.
+            QString kept = database;
             if (postgres) {
                 if (auto s = Installation::tryConnect(database); !s)
-                    return s;
+                    return s.error();
+                auto withoutPassword = Installation::keepPassword(database);
+                if (!withoutPassword)
+                    return withoutPassword.error();
+                kept = *withoutPassword;
             }
-            return Settings(db).setValues(v);
+            if (auto s = Settings(db).setValues(v); !s)
+                return s.error();
+            return kept;
         },
-        this, [this, database](Status s) {
-            if (!s) {
-                m_problem->setText(s.error().message);
+        this, [this](Result<QString> kept) {
+            if (!kept) {
+                m_problem->setText(kept.error().message);
                 return;
             }
-            QSettings().setValue(QStringLiteral("database"), database);
+            QSettings().setValue(QStringLiteral("database"), *kept);
             QSettings().setValue(QStringLiteral("language"), m_language->currentData().toString());
             QDialog::accept();
         });
