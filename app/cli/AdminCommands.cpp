@@ -2,11 +2,13 @@
 #include "Commands.h"
 #include "JsonViews.h"
 
+#include "service/AuditLog.h"
 #include "service/Installation.h"
 #include "service/Settings.h"
 #include "service/TenantService.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace hookline::cli {
@@ -110,6 +112,54 @@ int secretsCommand(CliContext &ctx, const QStringList &args)
         return Success;
     }
     show(*done, QStringLiteral("new master key"));
+    return Success;
+}
+
+int auditCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("since"), QStringLiteral("Only changes at or after this ISO 8601 time."), QStringLiteral("ISO_TIME")});
+    p.addOption({QStringLiteral("object"), QStringLiteral("Only changes to this object (a webhook id, a setting, a tenant, a delivery id)."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many, newest first (default 100)."), QStringLiteral("N")});
+    if (!ctx.parse(p, args, QStringLiteral("audit [--since ISO_TIME] [--object ID] [--limit N]"),
+                   QStringLiteral("Every administrative change: who (the OS user and the front end), when, to what, old and new values.\n"
+                                  "Secrets are never in it: a rotation, a reveal or a copy is recorded, not the secret.")))
+        return Usage;
+    if (!p.positionalArguments().isEmpty())
+        return ctx.usage(QStringLiteral("audit takes no arguments"));
+    AuditFilter filter;
+    filter.objectId = p.value(QStringLiteral("object"));
+    if (p.isSet(QStringLiteral("since"))) {
+        filter.since = QDateTime::fromString(p.value(QStringLiteral("since")), Qt::ISODateWithMs);
+        if (!filter.since.isValid())
+            return ctx.fail(Error::validation(QStringLiteral("--since"), QStringLiteral("\"%1\" is not an ISO 8601 time such as 2026-01-01T10:00:00Z").arg(p.value(QStringLiteral("since")))));
+    }
+    if (p.isSet(QStringLiteral("limit"))) {
+        auto n = intOption(p, QStringLiteral("limit"), 1, 100000);
+        if (!n)
+            return ctx.fail(n.error());
+        filter.limit = *n;
+    }
+    auto db = ctx.database();
+    if (!db.isValid())
+        return Failure;
+    auto entries = AuditLog(db).list(filter);
+    if (!entries)
+        return ctx.fail(entries.error());
+    if (ctx.jsonOutput()) {
+        QJsonArray out;
+        for (const auto &e : std::as_const(*entries))
+            out << QJsonObject{{QStringLiteral("at"), isoTime(e.at)},          {QStringLiteral("actor"), e.actor},
+                               {QStringLiteral("action"), e.action},           {QStringLiteral("objectType"), e.objectType},
+                               {QStringLiteral("objectId"), e.objectId},       {QStringLiteral("changes"), e.changes}};
+        ctx.printJson(out);
+        return Success;
+    }
+    QList<QStringList> rows{{QStringLiteral("AT"), QStringLiteral("ACTOR"), QStringLiteral("ACTION"), QStringLiteral("OBJECT"), QStringLiteral("CHANGES")}};
+    for (const auto &e : std::as_const(*entries))
+        rows << QStringList{isoTime(e.at), e.actor, e.action, e.objectId,
+                            QString::fromUtf8(QJsonDocument(e.changes).toJson(QJsonDocument::Compact))};
+    ctx.print(formatTable(rows));
     return Success;
 }
 

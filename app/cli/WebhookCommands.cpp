@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "JsonViews.h"
 
+#include "service/AuditLog.h"
 #include "service/WebhookService.h"
 #include "service/WebhookValidator.h"
 #include "signing/Secret.h"
@@ -262,6 +263,10 @@ int show(CliContext &ctx, const QStringList &args)
     auto w = WebhookService(db).get(*id);
     if (!w)
         return ctx.fail(w.error());
+    if (p.isSet(QStringLiteral("reveal-secret"))) {
+        if (auto s = AuditLog(db).recordSecretAccess(*id, false); !s)
+            return ctx.fail(s.error()); // not shown when it cannot be recorded
+    }
     const auto json = toJson(*w, p.isSet(QStringLiteral("reveal-secret")) ? SecretView::Revealed : SecretView::Masked);
     if (ctx.jsonOutput()) {
         ctx.printJson(json);

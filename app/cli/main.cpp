@@ -3,6 +3,8 @@
 #include "CommandTable.h"
 #include "Commands.h"
 
+#include "service/AuditLog.h"
+
 #include <QCoreApplication>
 
 #include <cstdio>
@@ -14,6 +16,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("hookline"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HOOKLINE_VERSION));
+    hookline::AuditLog::setChannel(QStringLiteral("cli"));
 
     const QStringList all = QCoreApplication::arguments().mid(1);
     // Global options before the command word; everything from the command on is its own.

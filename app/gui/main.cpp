@@ -6,6 +6,7 @@
 #include "Theme.h"
 #include "Translations.h"
 #include "engine/DeliveryEngine.h"
+#include "service/AuditLog.h"
 #include "service/Installation.h"
 
 #include <QApplication>
@@ -22,6 +23,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("hookline"));
     QApplication::setApplicationDisplayName(QStringLiteral("Hookline"));
     QApplication::setApplicationVersion(QStringLiteral(HOOKLINE_VERSION));
+    AuditLog::setChannel(QStringLiteral("window"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Hookline: outgoing webhooks, signed, delivered and kept."));

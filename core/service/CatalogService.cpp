@@ -2,12 +2,15 @@
 
 #include "json/CanonicalJson.h"
 #include "json/JsonSlices.h"
+#include "service/AuditLog.h"
 #include "store/EventTypeStore.h"
 #include "store/Sql.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 
 namespace hookline {
 
@@ -165,6 +168,14 @@ Result<CatalogService::ImportReport> CatalogService::import(const QList<EventTyp
         if (auto s = store.upsert(t); !s)
             return s.error();
     }
+    // A new database's built-in catalogs are not an administrator's import.
+    if (m_audit && (!report.added.isEmpty() || !report.updated.isEmpty())) {
+        if (auto s = AuditLog(m_db).record(QStringLiteral("event-types.imported"), QStringLiteral("event-types"), QStringLiteral("catalog"),
+                                           QJsonObject{{QStringLiteral("added"), QJsonArray::fromStringList(report.added)},
+                                                       {QStringLiteral("updated"), QJsonArray::fromStringList(report.updated)}});
+            !s)
+            return s.error();
+    }
     if (auto s = tx.commit(); !s)
         return s.error();
     return report;
@@ -197,7 +208,9 @@ Result<CatalogService::ImportReport> CatalogService::importBuiltin(const QString
 
 Status CatalogService::initializeNewDatabase(const QStringList &names)
 {
+    m_audit = false;
     auto report = importBuiltin(names);
+    m_audit = true;
     if (!report)
         return report.error();
     return Ok{};

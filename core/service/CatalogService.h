@@ -47,6 +47,7 @@ public:
     static Status validate(const EventType &type);
 
 private:
+    bool m_audit = true; // false while a new database gets its built-in catalogs
     QSqlDatabase m_db;
 };
 

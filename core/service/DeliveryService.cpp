@@ -1,5 +1,6 @@
 #include "DeliveryService.h"
 
+#include "service/AuditLog.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
 #include "store/DeliveryQueue.h"
@@ -8,6 +9,8 @@
 #include "store/Sql.h"
 #include "store/WebhookStore.h"
 #include "util/Clock.h"
+
+#include <QJsonObject>
 
 namespace hookline {
 
@@ -125,6 +128,10 @@ Status DeliveryService::retryNow(const QString &deliveryId)
     // The row was read in this transaction, so a miss means a worker holds it.
     if (*n == 0)
         return Error{Error::Code::Conflict, tr("delivery %1 is being delivered right now").arg(deliveryId), {}};
+    if (auto s = AuditLog(m_db).record(QStringLiteral("delivery.replayed"), QStringLiteral("delivery"), deliveryId,
+                                       QJsonObject{{QStringLiteral("webhook"), delivery->webhookId}});
+        !s)
+        return s;
     return tx.commit();
 }
 
@@ -144,6 +151,13 @@ Result<QStringList> DeliveryService::replay(const ReplayFilter &filter)
         return ids.error();
     if (auto n = queue.replay(*ids, Clock::now()); !n)
         return n.error();
+    QJsonObject what{{QStringLiteral("deliveries"), int(ids->size())}};
+    if (filter.status)
+        what.insert(QStringLiteral("status"), deliveryStatusName(*filter.status));
+    if (filter.since.isValid())
+        what.insert(QStringLiteral("since"), filter.since.toString(Qt::ISODateWithMs));
+    if (auto s = AuditLog(m_db).record(QStringLiteral("deliveries.replayed"), QStringLiteral("webhook"), filter.webhookId, what); !s)
+        return s.error();
     if (auto s = tx.commit(); !s)
         return s.error();
     return std::move(*ids);

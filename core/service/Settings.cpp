@@ -1,10 +1,12 @@
 #include "Settings.h"
 
 #include "net/CaCertificates.h"
+#include "service/AuditLog.h"
 #include "store/SettingsStore.h"
 #include "store/Sql.h"
 
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 #include <cmath>
@@ -139,13 +141,31 @@ Result<QString> Settings::value(const QString &key) const
 
 Status Settings::setValue(const QString &key, const QString &value)
 {
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s;
+    if (auto s = write(key, value); !s)
+        return s;
+    return tx.commit();
+}
+
+Status Settings::write(const QString &key, const QString &value)
+{
     const auto *info = findInfo(key);
     if (!info)
         return unknownKey(key);
     auto normal = normalized(*info, value);
     if (!normal)
         return normal.error();
-    return SettingsStore(m_db).setValue(key, *normal);
+    auto old = this->value(key);
+    if (!old)
+        return old.error();
+    if (*old == *normal)
+        return Ok{}; // nothing changes, nothing to record
+    if (auto s = SettingsStore(m_db).setValue(key, *normal); !s)
+        return s;
+    return AuditLog(m_db).record(QStringLiteral("settings.changed"), QStringLiteral("setting"), key,
+                                 QJsonObject{{key, QJsonObject{{QStringLiteral("old"), *old}, {QStringLiteral("new"), *normal}}}});
 }
 
 Result<QMap<QString, QString>> Settings::values() const
@@ -166,7 +186,7 @@ Status Settings::setValues(const QMap<QString, QString> &values)
     if (auto s = tx.begin(); !s)
         return s;
     for (auto it = values.cbegin(); it != values.cend(); ++it) {
-        if (auto s = setValue(it.key(), it.value()); !s)
+        if (auto s = write(it.key(), it.value()); !s)
             return s;
     }
     return tx.commit();
@@ -174,9 +194,21 @@ Status Settings::setValues(const QMap<QString, QString> &values)
 
 Status Settings::reset(const QString &key)
 {
-    if (auto v = value(key); !v)
-        return v.error();
-    return SettingsStore(m_db).remove(key);
+    auto old = value(key);
+    if (!old)
+        return old.error();
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s;
+    if (auto s = SettingsStore(m_db).remove(key); !s)
+        return s;
+    if (const auto now = value(key); now && *now != *old) {
+        if (auto s = AuditLog(m_db).record(QStringLiteral("settings.changed"), QStringLiteral("setting"), key,
+                                           QJsonObject{{key, QJsonObject{{QStringLiteral("old"), *old}, {QStringLiteral("new"), *now}}}});
+            !s)
+            return s;
+    }
+    return tx.commit();
 }
 
 QString Settings::text(const char *key) const

@@ -60,6 +60,8 @@ public:
     static constexpr auto kSlowAnswerSeconds = "slowAnswerSeconds";
 
 private:
+    // setValue() inside the caller's transaction: the value and its audit row.
+    Status write(const QString &key, const QString &value);
     Result<QString> normalized(const Info &info, const QString &value) const;
     QString text(const char *key) const;
 

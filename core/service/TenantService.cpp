@@ -1,7 +1,11 @@
 #include "TenantService.h"
 
+#include "service/AuditLog.h"
+#include "store/Sql.h"
 #include "store/TenantStore.h"
 #include "util/Clock.h"
+
+#include <QJsonObject>
 
 namespace hookline {
 
@@ -16,16 +20,38 @@ Result<Tenant> TenantService::create(const QString &id, Plan plan)
     if (*existing)
         return Error{Error::Code::Conflict, tr("tenant \"%1\" already exists").arg(id), QStringLiteral("tenant")};
     const Tenant tenant{id, plan, Clock::now()};
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
     if (auto s = store.insert(tenant); !s)
+        return s.error();
+    if (auto s = AuditLog(m_db).record(QStringLiteral("tenant.created"), QStringLiteral("tenant"), id,
+                                       QJsonObject{{QStringLiteral("plan"), QJsonObject{{QStringLiteral("new"), planName(plan)}}}});
+        !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
         return s.error();
     return get(id);
 }
 
 Result<Tenant> TenantService::setPlan(const QString &id, Plan plan)
 {
-    if (auto existing = get(id); !existing)
+    auto existing = get(id);
+    if (!existing)
         return existing.error();
+    if (existing->plan == plan)
+        return existing;
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
     if (auto s = TenantStore(m_db).setPlan(id, plan); !s)
+        return s.error();
+    if (auto s = AuditLog(m_db).record(QStringLiteral("tenant.plan-changed"), QStringLiteral("tenant"), id,
+                                       QJsonObject{{QStringLiteral("plan"), QJsonObject{{QStringLiteral("old"), planName(existing->plan)},
+                                                                                       {QStringLiteral("new"), planName(plan)}}}});
+        !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
         return s.error();
     return get(id);
 }

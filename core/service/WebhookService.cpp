@@ -1,6 +1,7 @@
 #include "WebhookService.h"
 
 #include "model/Plan.h"
+#include "service/AuditLog.h"
 #include "service/Settings.h"
 #include "signing/Secret.h"
 #include "store/EventTypeStore.h"
@@ -10,6 +11,7 @@
 #include "util/Clock.h"
 #include "util/Ids.h"
 
+#include <QJsonObject>
 #include <QUrl>
 
 namespace hookline {
@@ -77,6 +79,8 @@ Result<Webhook> WebhookService::create(Webhook w)
         return s.error();
     if (auto s = WebhookStore(m_db).insert(w); !s)
         return s.error();
+    if (auto s = AuditLog(m_db).record(QStringLiteral("webhook.created"), QStringLiteral("webhook"), w.id, AuditLog::created(w)); !s)
+        return s.error();
     if (auto s = tx.commit(); !s)
         return s.error();
     return get(w.id);
@@ -115,6 +119,19 @@ Result<Webhook> WebhookService::update(Webhook w)
     }
     if (auto s = WebhookStore(m_db).update(w); !s)
         return s.error();
+    // Turning it on or off is an action of its own in the log; the other
+    // fields that changed, with their old and new values.
+    auto changed = AuditLog::changes(*existing, w);
+    AuditLog audit(m_db);
+    if (changed.contains(QStringLiteral("active"))) {
+        changed.remove(QStringLiteral("active"));
+        if (auto s = audit.record(w.active ? QStringLiteral("webhook.activated") : QStringLiteral("webhook.deactivated"), QStringLiteral("webhook"), w.id); !s)
+            return s.error();
+    }
+    if (!changed.isEmpty()) {
+        if (auto s = audit.record(QStringLiteral("webhook.updated"), QStringLiteral("webhook"), w.id, changed); !s)
+            return s.error();
+    }
     if (auto s = tx.commit(); !s)
         return s.error();
     return get(w.id);
@@ -122,12 +139,20 @@ Result<Webhook> WebhookService::update(Webhook w)
 
 Status WebhookService::remove(const QString &id)
 {
-    if (auto existing = get(id); !existing)
+    auto existing = get(id);
+    if (!existing)
         return existing.error();
+    const QString existingName = existing->name;
+    const QString existingUrl = existing->url;
     sql::Transaction tx(m_db);
     if (auto s = tx.begin(); !s)
         return s;
     if (auto s = WebhookStore(m_db).remove(id); !s)
+        return s;
+    if (auto s = AuditLog(m_db).record(QStringLiteral("webhook.deleted"), QStringLiteral("webhook"), id,
+                                       QJsonObject{{QStringLiteral("name"), QJsonObject{{QStringLiteral("old"), existingName}}},
+                                                   {QStringLiteral("url"), QJsonObject{{QStringLiteral("old"), existingUrl}}}});
+        !s)
         return s;
     return tx.commit();
 }
@@ -149,6 +174,11 @@ Result<WebhookService::Rotation> WebhookService::rotateSecret(const QString &id,
     if (!retired)
         return retired.error();
     rotation.retiredEarly = *retired;
+    if (auto s = AuditLog(m_db).record(QStringLiteral("secret.rotated"), QStringLiteral("webhook"), id,
+                                       QJsonObject{{QStringLiteral("graceSeconds"), grace},
+                                                   {QStringLiteral("retiredEarly"), rotation.retiredEarly}});
+        !s)
+        return s.error();
     if (auto s = tx.commit(); !s)
         return s.error();
     return rotation;

@@ -165,6 +165,20 @@ const QList<Migration> &migrations()
                            " probe TEXT NOT NULL,"
                            " created_at INTEGER NOT NULL)"),
         }},
+        {8, "audit log", {
+            // Every administrative change (service/AuditLog.h), written in the
+            // same transaction as the change; `changes` is JSON, never a secret.
+            QStringLiteral("CREATE TABLE audit_log ("
+                           " id INTEGER PRIMARY KEY,"
+                           " at INTEGER NOT NULL,"
+                           " actor TEXT NOT NULL,"
+                           " action TEXT NOT NULL,"
+                           " object_type TEXT NOT NULL,"
+                           " object_id TEXT NOT NULL,"
+                           " changes TEXT NOT NULL DEFAULT '{}')"),
+            QStringLiteral("CREATE INDEX audit_log_at ON audit_log (at)"),
+            QStringLiteral("CREATE INDEX audit_log_object ON audit_log (object_id, at)"),
+        }},
     };
     return list;
 }

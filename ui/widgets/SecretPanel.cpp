@@ -3,6 +3,7 @@
 #include "AppContext.h"
 #include "Clipboard.h"
 #include "TimeText.h"
+#include "service/AuditLog.h"
 #include "service/WebhookService.h"
 #include "widgets/RetryTimeline.h"
 
@@ -73,6 +74,11 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
         if (!on)
             forgetRotation();
     });
+    // Shown on the administrator's click (not when a rotation shows the new one): audited.
+    connect(m_reveal, &QToolButton::clicked, this, [this](bool on) {
+        if (on)
+            recordAccess(false);
+    });
     connect(m_copy, &QPushButton::clicked, this, &SecretPanel::copy);
     connect(m_rotate, &QPushButton::clicked, this, &SecretPanel::rotate);
     connect(Clipboard::instance(), &Clipboard::cleared, this, [this] {
@@ -130,9 +136,20 @@ void SecretPanel::hideEvent(QHideEvent *event)
     QWidget::hideEvent(event);
 }
 
+void SecretPanel::recordAccess(bool copied)
+{
+    const auto id = m_webhook.id;
+    m_context.db().run<Status>([id, copied](QSqlDatabase db) { return AuditLog(db).recordSecretAccess(id, copied); }, this,
+                               [this](Status s) {
+                                   if (!s)
+                                       m_status->setText(s.error().message);
+                               });
+}
+
 void SecretPanel::copy()
 {
     Clipboard::instance()->setSecret(m_webhook.secret);
+    recordAccess(true);
     m_status->setText(tr("Copied. The clipboard is cleared in %n seconds unless you copy something else.", nullptr,
                                Clipboard::instance()->clearDelayMs() / 1000));
 }

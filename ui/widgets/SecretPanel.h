@@ -32,6 +32,8 @@ public:
 
 public Q_SLOTS:
     void copy();
+    // The audit log's row for a secret shown or copied (off the GUI thread).
+    void recordAccess(bool copied);
     void rotate();
     // Rotates without asking (after the caller has confirmed).
     void rotateConfirmed();
