@@ -5,6 +5,7 @@
 // and live inserts at the top that keep the selection without a model reset.
 
 #include "AppContext.h"
+#include "models/AuditModel.h"
 #include "models/DeliveryHistoryModel.h"
 #include "models/WebhookListModel.h"
 #include "service/CatalogService.h"
@@ -27,6 +28,8 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -122,6 +125,9 @@ private Q_SLOTS:
     void initTestCase();
 
     void webhookListUnderTester();
+    void auditModelUnderTester();
+    void auditChangesInWords_data();
+    void auditChangesInWords();
     void webhookListColumnsAndRoles();
     void webhookListProxyFilter();
 
@@ -222,6 +228,45 @@ bool TestUiModels::showOnly(DeliveryHistoryModel &model, const QString &webhookI
 }
 
 // ---------------------------------------------------------------- webhook list
+
+void TestUiModels::auditModelUnderTester()
+{
+    AuditModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    const auto now = QDateTime::currentDateTimeUtc();
+    model.setEntries({{1, now, u"alice (window)"_s, u"webhook.updated"_s, u"webhook"_s, u"wh_1"_s,
+                       QJsonObject{{u"name"_s, QJsonObject{{u"old"_s, u"A"_s}, {u"new"_s, u"B"_s}}}}},
+                      {2, now.addSecs(-5), u"bob (cli)"_s, u"tenant.created"_s, u"tenant"_s, u"acme"_s, {}}});
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.columnCount(), int(AuditModel::ColumnCount));
+    QCOMPARE(model.index(0, AuditModel::Object).data().toString(), u"webhook wh_1"_s);
+    QCOMPARE(model.index(0, AuditModel::Changes).data().toString(), u"name: A → B"_s);
+    QCOMPARE(model.index(1, AuditModel::At).data(AuditModel::RawDataRole).toDateTime(), now.addSecs(-5));
+    model.setEntries({});
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestUiModels::auditChangesInWords_data()
+{
+    QTest::addColumn<QJsonObject>("changes");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("old and new") << QJsonObject{{u"url"_s, QJsonObject{{u"old"_s, u"https://a"_s}, {u"new"_s, u"https://b"_s}}}}
+                                 << u"url: https://a → https://b"_s;
+    QTest::newRow("new only, a list") << QJsonObject{{u"events"_s, QJsonObject{{u"new"_s, QJsonArray{u"a.b"_s, u"c.*"_s}}}}}
+                                      << u"events: a.b, c.*"_s;
+    QTest::newRow("gone") << QJsonObject{{u"name"_s, QJsonObject{{u"old"_s, u"Shop"_s}}}} << u"name was Shop"_s;
+    QTest::newRow("a default and a flag") << QJsonObject{{u"active"_s, QJsonObject{{u"old"_s, true}, {u"new"_s, false}}},
+                                                         {u"retention"_s, QJsonObject{{u"old"_s, 5}, {u"new"_s, QJsonValue()}}}}
+                                          << u"active: yes → no; retention: 5 → (default)"_s;
+    QTest::newRow("plain values") << QJsonObject{{u"graceSeconds"_s, 60}} << u"graceSeconds: 60"_s;
+}
+
+void TestUiModels::auditChangesInWords()
+{
+    QFETCH(QJsonObject, changes);
+    QFETCH(QString, expected);
+    QCOMPARE(AuditModel::describeChanges(changes), expected);
+}
 
 void TestUiModels::webhookListUnderTester()
 {

@@ -9,10 +9,13 @@
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "Translations.h"
+#include "dialogs/AuditDialog.h"
 #include "dialogs/SettingsDialog.h"
 #include "engine/DeliveryEngine.h"
+#include "models/AuditModel.h"
 #include "models/DeliveryHistoryModel.h"
 #include "models/WebhookListModel.h"
+#include "service/AuditLog.h"
 #include "service/WebhookService.h"
 #include "widgets/DurationEdit.h"
 #include "widgets/EmptyStatePane.h"
@@ -83,6 +86,7 @@ private Q_SLOTS:
     void pingResultIsReadAndTiedToItsWebhook();
     void pingResultKeepsItsPlace();
     void rotationKeepsTheNewSecretShown();
+    void auditLogShowsWhatTheWindowDid();
     void dialogsOpenWithoutBlocking_data();
     void dialogsOpenWithoutBlocking();
     void settingsSavedKeepsUnsavedEventSelection();
@@ -125,6 +129,7 @@ void TestUiWindow::pingAndWait(const QString &webhookId)
 void TestUiWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    AuditLog::setChannel(u"window"_s); // as the application does
     QCoreApplication::setOrganizationName(u"hookline-tests"_s);
     QCoreApplication::setApplicationName(u"tst_ui_window"_s);
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
@@ -268,10 +273,40 @@ void TestUiWindow::rotationKeepsTheNewSecretShown()
     m_window->tabs()->setCurrentWidget(m_window->form());
 }
 
+// The rotation above, in the audit log: by whom, from the window; filtered as typed.
+void TestUiWindow::auditLogShowsWhatTheWindowDid()
+{
+    m_window->action(u"audit"_s)->trigger();
+    AuditDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = qobject_cast<AuditDialog *>(QApplication::activeModalWidget())));
+    auto *model = dialog->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 0, kTimeout);
+    QStringList actions;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->index(r, AuditModel::Object).data().toString().endsWith(m_first)) {
+            actions << model->index(r, AuditModel::Action).data().toString();
+            QCOMPARE(model->index(r, AuditModel::Actor).data().toString(), AuditLog::actor());
+            QVERIFY(AuditLog::actor().endsWith(u" (window)"_s));
+        }
+    }
+    QVERIFY2(actions.contains(u"secret.rotated"_s) && actions.contains(u"secret.copied"_s) && actions.contains(u"webhook.created"_s),
+             qPrintable(actions.join(u", "_s)));
+    auto *filter = test::byAccessibleName<QLineEdit>(dialog, u"Filter the audit log"_s);
+    QVERIFY(filter);
+    auto *table = test::byAccessibleName<QTableView>(dialog, u"Audit log entries"_s);
+    QVERIFY(table);
+    filter->setText(u"secret.rotated"_s);
+    QCOMPARE(table->model()->rowCount(), 1);
+    QCOMPARE(table->model()->index(0, AuditModel::Action).data().toString(), u"secret.rotated"_s);
+    QPointer<QDialog> guard(dialog);
+    dialog->reject();
+    QTRY_VERIFY(!guard);
+}
+
 void TestUiWindow::dialogsOpenWithoutBlocking_data()
 {
     QTest::addColumn<QString>("action");
-    for (const auto *name : {"settings", "send", "catalog", "about"})
+    for (const auto *name : {"settings", "send", "catalog", "audit", "about"})
         QTest::newRow(name) << QString::fromLatin1(name);
 }
 

@@ -19,6 +19,7 @@ SINGULAR = {
         "%n webhook secret of %1 encrypted under the master key from %2",
     "%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.":
         "%n older secret stopped signing now: at most %1 previous secrets sign beside the current one.",
+    "%n change(s).": "%n change.",
     "seconds": "second",
     "minutes": "minute",
     "hours": "hour",

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>AuditStore</name>
+    <message>
+        <source>recording the change in the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pruning the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MasterKey</name>
     <message>
         <source>the key file %1 cannot be read: %2</source>
@@ -326,6 +341,99 @@
     <message>
         <source>Attempt %1: %2 in %3 ms
 %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AuditDialog</name>
+    <message>
+        <source>Audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit log entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter: a webhook id, a user, an action…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit log status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Filter:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh the audit log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the audit log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The newest %1 changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s).</source>
+        <translation>
+            <numerusform>%n change.</numerusform>
+            <numerusform>%n changes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AuditModel</name>
+    <message>
+        <source>(default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changes</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -688,7 +796,7 @@
         <source>%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)</source>
         <translation>
             <numerusform>%n webhook secret re-encrypted under a new master key (fingerprint %1)</numerusform>
-            <numerusform>%n webhook secrets re-encrypted under a new master key (fingerprint %1)</numerusform>
+            <numerusform>%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)</numerusform>
         </translation>
     </message>
     <message>
@@ -727,7 +835,7 @@
         <source>%n webhook secret(s) of %1 encrypted under the master key from %2</source>
         <translation>
             <numerusform>%n webhook secret of %1 encrypted under the master key from %2</numerusform>
-            <numerusform>%n webhook secrets of %1 encrypted under the master key from %2</numerusform>
+            <numerusform>%n webhook secret(s) of %1 encrypted under the master key from %2</numerusform>
         </translation>
     </message>
 </context>
@@ -1637,6 +1745,10 @@
         <source>Webhook</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Audit log…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::Migrations</name>
@@ -1953,7 +2065,7 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.</source>
         <translation>
             <numerusform>%n older secret stopped signing now: at most %1 previous secrets sign beside the current one.</numerusform>
-            <numerusform>%n older secrets stopped signing now: at most %1 previous secrets sign beside the current one.</numerusform>
+            <numerusform>%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.</numerusform>
         </translation>
     </message>
 </context>
@@ -2858,15 +2970,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
         <translation>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
         <translation>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
         </translation>
     </message>
     <message>

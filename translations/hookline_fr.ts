@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>AuditStore</name>
+    <message>
+        <source>recording the change in the audit log</source>
+        <translation>enregistrement de la modification dans le journal d’audit</translation>
+    </message>
+    <message>
+        <source>reading the audit log</source>
+        <translation>lecture du journal d’audit</translation>
+    </message>
+    <message>
+        <source>pruning the audit log</source>
+        <translation>élagage du journal d’audit</translation>
+    </message>
+</context>
+<context>
     <name>MasterKey</name>
     <message>
         <source>the key file %1 cannot be read: %2</source>
@@ -334,6 +349,99 @@
 %4</source>
         <translation>Tentative %1&#xa0;: %2 en %3 ms
 %4</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AuditDialog</name>
+    <message>
+        <source>Audit log</source>
+        <translation>Journal d’audit</translation>
+    </message>
+    <message>
+        <source>Audit log entries</source>
+        <translation>Entrées du journal d’audit</translation>
+    </message>
+    <message>
+        <source>Filter: a webhook id, a user, an action…</source>
+        <translation>Filtrer&#xa0;: un identifiant de webhook, un utilisateur, une action…</translation>
+    </message>
+    <message>
+        <source>Filter the audit log</source>
+        <translation>Filtrer le journal d’audit</translation>
+    </message>
+    <message>
+        <source>Audit log status</source>
+        <translation>État du journal d’audit</translation>
+    </message>
+    <message>
+        <source>&amp;Filter:</source>
+        <translation>&amp;Filtrer&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>Ac&amp;tualiser</translation>
+    </message>
+    <message>
+        <source>Refresh the audit log</source>
+        <translation>Actualiser le journal d’audit</translation>
+    </message>
+    <message>
+        <source>Reading the audit log…</source>
+        <translation>Lecture du journal d’audit…</translation>
+    </message>
+    <message>
+        <source>The newest %1 changes.</source>
+        <translation>Les %1 modifications les plus récentes.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s).</source>
+        <translation>
+            <numerusform>%n modification.</numerusform>
+            <numerusform>%n modifications.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AuditModel</name>
+    <message>
+        <source>(default)</source>
+        <translation>(par défaut)</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message>
+        <source>%1: %2 → %3</source>
+        <translation>%1&#xa0;: %2 → %3</translation>
+    </message>
+    <message>
+        <source>%1 was %2</source>
+        <translation>%1 valait %2</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>Objet</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Modifications</translation>
     </message>
 </context>
 <context>
@@ -1643,6 +1751,10 @@
             <numerusform>%1 — %n livraison en file d’attente</numerusform>
             <numerusform>%1 — %n livraisons en file d’attente</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>&amp;Audit log…</source>
+        <translation>&amp;Journal d’audit…</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include "AppContext.h"
 #include "dialogs/AboutDialog.h"
+#include "dialogs/AuditDialog.h"
 #include "dialogs/CatalogDialog.h"
 #include "dialogs/SendEventDialog.h"
 #include "dialogs/SettingsDialog.h"
@@ -135,6 +136,7 @@ void MainWindow::buildActions()
     auto *catalogAct = make(QStringLiteral("catalog"), tr("Event &catalog…"), QKeySequence(tr("Ctrl+K")), [this] {
         openDialog(new CatalogDialog(m_context, this));
     });
+    auto *auditAct = make(QStringLiteral("audit"), tr("&Audit log…"), QKeySequence(), [this] { openDialog(new AuditDialog(m_context, this)); });
     auto *settingsAct = make(QStringLiteral("settings"), tr("&Settings…"), QKeySequence::Preferences, [this] {
         auto *dialog = openDialog(new SettingsDialog(m_context, this));
         connect(dialog, &QDialog::accepted, this, &MainWindow::loadCatalog);
@@ -157,7 +159,7 @@ void MainWindow::buildActions()
     auto *engine = menuBar()->addMenu(tr("&Engine"));
     engine->addActions({pauseAct, sendAct});
     auto *tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addActions({catalogAct, settingsAct});
+    tools->addActions({catalogAct, auditAct, settingsAct});
     auto *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(aboutAct);
 
