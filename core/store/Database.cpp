@@ -272,25 +272,9 @@ Result<Database::KeyInfo> Database::rekey(QByteArray *newKeyOut)
     };
     if (auto s = tx.begin(); !s)
         return abandon(s.error());
-    auto rows = sql::prepare(db, QStringLiteral("SELECT id, secret FROM webhook_secrets"));
-    if (auto s = sql::exec(rows, tr("reading the secrets")); !s)
-        return abandon(s.error());
-    QList<std::pair<qint64, QString>> sealed;
-    while (rows.next()) {
-        const auto id = rows.value(0).toLongLong();
-        auto plain = old->open(rows.value(1).toString(), secretRow(id));
-        if (!plain)
-            return abandon(Error::database(tr("secret %1 does not open with the current master key; nothing was changed").arg(id)));
-        sealed.append({id, box->seal(*plain, secretRow(id))});
-    }
-    rows.finish();
-    auto update = sql::prepare(db, QStringLiteral("UPDATE webhook_secrets SET secret = ? WHERE id = ?"));
-    for (const auto &[id, value] : std::as_const(sealed)) {
-        update.addBindValue(value);
-        update.addBindValue(id);
-        if (auto s = sql::exec(update, tr("re-encrypting the secrets")); !s)
-            return abandon(s.error());
-    }
+    auto resealed = resealSecrets(db, old.get(), *box);
+    if (!resealed)
+        return abandon(resealed.error());
     auto probe = sql::prepare(db, QStringLiteral("UPDATE secret_key SET fingerprint = ?, probe = ?, created_at = ? WHERE id = 1"));
     probe.addBindValue(box->fingerprint());
     probe.addBindValue(box->seal(QString::fromLatin1(kProbePlain), probeRow()));
@@ -311,9 +295,36 @@ Result<Database::KeyInfo> Database::rekey(QByteArray *newKeyOut)
     }
     KeyInfo info{MasterKey::sourceName(next.source), next.where, box->fingerprint()};
     replaceSecretBox(box, info);
-    qCInfo(lcStore).noquote() << tr("%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)", nullptr, int(sealed.size()))
+    qCInfo(lcStore).noquote() << tr("%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)", nullptr, *resealed)
                                     .arg(box->fingerprint());
     return info;
+}
+
+Result<int> Database::resealSecrets(QSqlDatabase &db, const SecretBox *from, const SecretBox &to)
+{
+    auto rows = sql::prepare(db, QStringLiteral("SELECT id, secret FROM webhook_secrets"));
+    if (auto s = sql::exec(rows, tr("reading the secrets")); !s)
+        return s.error();
+    QList<std::pair<qint64, QString>> sealed;
+    while (rows.next()) {
+        const auto id = rows.value(0).toLongLong();
+        auto plain = from ? from->open(rows.value(1).toString(), secretRow(id)) : std::optional(rows.value(1).toString());
+        if (!plain)
+            return Error::database(tr("secret %1 does not open with the current master key; nothing was changed").arg(id));
+        const auto value = to.seal(*plain, secretRow(id));
+        if (value.isEmpty())
+            return Error::database(tr("encrypting a secret failed; nothing was changed"));
+        sealed.append({id, value});
+    }
+    rows.finish();
+    auto update = sql::prepare(db, QStringLiteral("UPDATE webhook_secrets SET secret = ? WHERE id = ?"));
+    for (const auto &[id, value] : std::as_const(sealed)) {
+        update.addBindValue(value);
+        update.addBindValue(id);
+        if (auto s = sql::exec(update, tr("encrypting the secrets")); !s)
+            return s.error();
+    }
+    return int(sealed.size());
 }
 
 QByteArray Database::secretRow(qint64 id)
@@ -420,25 +431,9 @@ Status Database::unlockSecrets()
         tx.rollback();
         return unlockSecrets();
     }
-    auto rows = sql::prepare(db, QStringLiteral("SELECT id, secret FROM webhook_secrets"));
-    if (auto s = sql::exec(rows, tr("reading the secrets")); !s)
-        return s;
-    QList<std::pair<qint64, QString>> sealed;
-    while (rows.next()) {
-        const auto id = rows.value(0).toLongLong();
-        const auto value = box->seal(rows.value(1).toString(), secretRow(id));
-        if (value.isEmpty())
-            return fail(tr("encrypting a secret failed"));
-        sealed.append({id, value});
-    }
-    rows.finish();
-    auto update = sql::prepare(db, QStringLiteral("UPDATE webhook_secrets SET secret = ? WHERE id = ?"));
-    for (const auto &[id, value] : std::as_const(sealed)) {
-        update.addBindValue(value);
-        update.addBindValue(id);
-        if (auto s = sql::exec(update, tr("encrypting the secrets")); !s)
-            return s;
-    }
+    auto sealed = resealSecrets(db, nullptr, *box);
+    if (!sealed)
+        return fail(sealed.error().message);
     auto insert = sql::prepare(db, QStringLiteral("INSERT INTO secret_key (id, fingerprint, probe, created_at) VALUES (1, ?, ?, ?)"));
     insert.addBindValue(box->fingerprint());
     insert.addBindValue(box->seal(QString::fromLatin1(kProbePlain), probeRow()));
@@ -449,10 +444,10 @@ Status Database::unlockSecrets()
         return s;
     // The log still holds the pages as they were before: written back and
     // emptied now, not at some later checkpoint.
-    if (!sealed.isEmpty() && !m_postgres)
+    if (*sealed > 0 && !m_postgres)
         (void)sql::exec(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), tr("writing the log back"));
-    if (!sealed.isEmpty())
-        qCInfo(lcStore).noquote() << tr("%n webhook secret(s) of %1 encrypted under the master key from %2", nullptr, int(sealed.size()))
+    if (*sealed > 0)
+        qCInfo(lcStore).noquote() << tr("%n webhook secret(s) of %1 encrypted under the master key from %2", nullptr, *sealed)
                                         .arg(displayLocation(), key.where);
     replaceSecretBox(box, {MasterKey::sourceName(key.source), key.where, box->fingerprint()});
     return Ok{};

@@ -106,6 +106,10 @@ private:
     // seals plain-text secrets (a database from before) in one transaction.
     Status unlockSecrets();
     Status adopt(const MasterKey::Found &found);
+    // Every secret row read (as plain text when `from` is null, else opened
+    // with it) and written back sealed by `to`, in the caller's transaction;
+    // how many.
+    static Result<int> resealSecrets(QSqlDatabase &db, const SecretBox *from, const SecretBox &to);
     void replaceSecretBox(std::shared_ptr<const SecretBox> box, KeyInfo info);
     QString listenerName() const; // this thread's listening connection
 

@@ -79,6 +79,17 @@ Result<std::optional<QByteArray>> readKeyFile(const QString &path)
     return key;
 }
 
+// The key in a key file, as found; nothing when there is no such file.
+Result<std::optional<MasterKey::Found>> findKeyFile(const QString &path)
+{
+    auto read = readKeyFile(path);
+    if (!read)
+        return read.error();
+    if (!*read)
+        return std::optional<MasterKey::Found>{};
+    return std::optional<MasterKey::Found>(MasterKey::Found{std::move(**read), MasterKey::Source::KeyFile, path});
+}
+
 Status writeKeyFile(const QString &path, const QByteArray &key, bool replace)
 {
     if (auto s = PrivateFiles::makeDirectory(QFileInfo(path).absolutePath()); !s)
@@ -162,13 +173,7 @@ Result<std::optional<MasterKey::Found>> MasterKey::find(const QString &location)
             return std::optional<Found>(Found{std::move(*key), Source::Keychain, tr("entry \"%1\"").arg(account(location))});
         }
     }
-    const auto path = keyFilePath(location);
-    auto read = readKeyFile(path);
-    if (!read)
-        return read.error();
-    if (!*read)
-        return std::optional<Found>{};
-    return std::optional<Found>(Found{std::move(**read), Source::KeyFile, path});
+    return findKeyFile(keyFilePath(location));
 }
 
 Result<MasterKey::Found> MasterKey::create(const QString &location)
@@ -216,15 +221,8 @@ Status MasterKey::stage(const Found &current, const QByteArray &newKey, const QS
 
 Result<std::optional<MasterKey::Found>> MasterKey::findStaged(const Found &current, const QString &location)
 {
-    if (current.source == Source::KeyFile) {
-        const QString path = current.where + QLatin1StringView(kStagedSuffix);
-        auto read = readKeyFile(path);
-        if (!read)
-            return read.error();
-        if (!*read)
-            return std::optional<Found>{};
-        return std::optional<Found>(Found{std::move(**read), Source::KeyFile, path});
-    }
+    if (current.source == Source::KeyFile)
+        return findKeyFile(current.where + QLatin1StringView(kStagedSuffix));
     if (current.source == Source::Keychain) {
         if (auto k = installedKeychain()) {
             auto stored = k->read(account(location) + QLatin1StringView(kStagedSuffix));
