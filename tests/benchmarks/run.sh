@@ -142,9 +142,12 @@ range() { tr ' ' '\n' | grep . | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END 
 
 run_hookline() { # $1 label, $2 template db, $3 run number
     local label=$1 db=$WORK/$1.run.db before after out
-    rm -f "$db" "$db-wal" "$db-shm"
+    rm -f "$db" "$db-wal" "$db-shm" "$db.key"
     cp "$2" "$db"
     [[ -f $2-wal ]] && cp "$2-wal" "$db-wal"
+    # The webhook secrets are sealed under the template's master key, kept
+    # beside it (a Hookline from before encryption has none to copy).
+    [[ -f $2.key ]] && cp -p "$2.key" "$db.key"
     before=$(nginx_requests)
     local cpu_before shares
     cpu_before=$(cpu_sample)
