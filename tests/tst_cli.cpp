@@ -1207,6 +1207,10 @@ void TestCli::refusesBadInput_data()
     row("tenant add: bad plan", {u"tenant"_s, u"add"_s, u"globex"_s, u"--plan"_s, u"GOLD"_s}, 1, u"\"GOLD\" is not one of"_s);
     row("tenant add: existing", {u"tenant"_s, u"add"_s, u"acme"_s, u"--plan"_s, u"FREE"_s}, 1, u"already exists"_s);
     row("tenant add: invalid id", {u"tenant"_s, u"add"_s, u"bad id!"_s, u"--plan"_s, u"FREE"_s}, 1, u"not a valid tenant id"_s);
+    row("apikey create: no such tenant", {u"apikey"_s, u"create"_s, u"--tenant"_s, u"nobody"_s}, 1, u"no tenant \"nobody\""_s);
+    row("apikey create: admin with a tenant", {u"apikey"_s, u"create"_s, u"--admin"_s, u"--tenant"_s, u"acme"_s}, 1, u"an admin key is for every tenant"_s);
+    row("apikey revoke: unknown id", {u"apikey"_s, u"revoke"_s, u"key_nothere"_s}, 1, u"no API key \"key_nothere\""_s);
+    row("apikey: no sub-command", {u"apikey"_s}, 2, u"apikey needs a sub-command"_s);
     row("tenant add: missing --plan", {u"tenant"_s, u"add"_s, u"globex"_s}, 2, u"--plan is required"_s);
     row("tenant set-plan: unknown tenant", {u"tenant"_s, u"set-plan"_s, u"ghost"_s, u"--plan"_s, u"PRO"_s}, 1, u"ghost"_s);
     row("tenant: unknown sub-command", {u"tenant"_s, u"remove"_s, u"acme"_s}, 2, u"sub-command"_s);

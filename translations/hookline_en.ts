@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ApiKeyStore</name>
+    <message>
+        <source>saving the API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the API keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading an API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>looking up an API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>revoking the API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AuditStore</name>
     <message>
         <source>recording the change in the audit log</source>
@@ -240,6 +263,29 @@
     </message>
     <message>
         <source>loopback (localhost)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::ApiKeyService</name>
+    <message>
+        <source>an admin key is for every tenant: give no tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is required (or make an admin key)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is longer than 200 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the system&apos;s random number generator failed; no key was made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no API key &quot;%1&quot;</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -781,10 +827,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>re-encrypting the secrets</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>saving the master key&apos;s probe</source>
         <translation type="unfinished"></translation>
     </message>
@@ -820,10 +862,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>encrypting a secret failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>encrypting the secrets</source>
         <translation type="unfinished"></translation>
     </message>
@@ -837,6 +875,10 @@
             <numerusform>%n webhook secret of %1 encrypted under the master key from %2</numerusform>
             <numerusform>%n webhook secret(s) of %1 encrypted under the master key from %2</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>encrypting a secret failed; nothing was changed</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2970,15 +3012,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
         <translation>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
         <translation>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
         </translation>
     </message>
     <message>

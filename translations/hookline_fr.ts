@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>ApiKeyStore</name>
+    <message>
+        <source>saving the API key</source>
+        <translation>enregistrement de la clé d’API</translation>
+    </message>
+    <message>
+        <source>reading the API keys</source>
+        <translation>lecture des clés d’API</translation>
+    </message>
+    <message>
+        <source>reading an API key</source>
+        <translation>lecture d’une clé d’API</translation>
+    </message>
+    <message>
+        <source>looking up an API key</source>
+        <translation>recherche d’une clé d’API</translation>
+    </message>
+    <message>
+        <source>revoking the API key</source>
+        <translation>révocation de la clé d’API</translation>
+    </message>
+</context>
+<context>
     <name>AuditStore</name>
     <message>
         <source>recording the change in the audit log</source>
@@ -241,6 +264,29 @@
     <message>
         <source>loopback (localhost)</source>
         <translation>de bouclage (localhost)</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::ApiKeyService</name>
+    <message>
+        <source>an admin key is for every tenant: give no tenant</source>
+        <translation>une clé d’administration vaut pour tous les locataires&#xa0;: n’indiquez pas de locataire</translation>
+    </message>
+    <message>
+        <source>is required (or make an admin key)</source>
+        <translation>est obligatoire (ou créez une clé d’administration)</translation>
+    </message>
+    <message>
+        <source>is longer than 200 characters</source>
+        <translation>dépasse 200 caractères</translation>
+    </message>
+    <message>
+        <source>the system&apos;s random number generator failed; no key was made</source>
+        <translation>le générateur de nombres aléatoires du système a échoué&#xa0;; aucune clé n’a été créée</translation>
+    </message>
+    <message>
+        <source>no API key &quot;%1&quot;</source>
+        <translation>aucune clé d’API «&#xa0;%1&#xa0;»</translation>
     </message>
 </context>
 <context>
@@ -788,10 +834,6 @@
         <translation>le secret %1 ne s’ouvre pas avec la clé maîtresse actuelle&#xa0;; rien n’a été modifié</translation>
     </message>
     <message>
-        <source>re-encrypting the secrets</source>
-        <translation>rechiffrement des secrets</translation>
-    </message>
-    <message>
         <source>saving the master key&apos;s probe</source>
         <translation>enregistrement du témoin de la clé maîtresse</translation>
     </message>
@@ -827,10 +869,6 @@
         <translation>une nouvelle clé maîtresse pour les secrets des webhooks de %1&#xa0;: %2</translation>
     </message>
     <message>
-        <source>encrypting a secret failed</source>
-        <translation>le chiffrement d’un secret a échoué</translation>
-    </message>
-    <message>
         <source>encrypting the secrets</source>
         <translation>chiffrement des secrets</translation>
     </message>
@@ -844,6 +882,10 @@
             <numerusform>%n secret de webhook de %1 chiffré avec la clé maîtresse provenant de %2</numerusform>
             <numerusform>%n secrets de webhook de %1 chiffrés avec la clé maîtresse provenant de %2</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>encrypting a secret failed; nothing was changed</source>
+        <translation>le chiffrement d’un secret a échoué&#xa0;; rien n’a été modifié</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "JsonViews.h"
 
+#include "service/ApiKeyService.h"
 #include "service/AuditLog.h"
 #include "service/Installation.h"
 #include "service/Settings.h"
@@ -159,6 +160,70 @@ int auditCommand(CliContext &ctx, const QStringList &args)
     for (const auto &e : std::as_const(*entries))
         rows << QStringList{isoTime(e.at), e.actor, e.action, e.objectId,
                             QString::fromUtf8(QJsonDocument(e.changes).toJson(QJsonDocument::Compact))};
+    ctx.print(formatTable(rows));
+    return Success;
+}
+
+int apiKeyCommand(CliContext &ctx, const QStringList &args)
+{
+    const QString sub = args.value(0);
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("tenant"), QStringLiteral("The tenant the key acts for."), QStringLiteral("TENANT")});
+    p.addOption({QStringLiteral("name"), QStringLiteral("What the key is for, to recognise it later."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("admin"), QStringLiteral("A key for every tenant (no --tenant).")});
+    if (!ctx.parse(p, args.mid(1), QStringLiteral("apikey create --tenant T [--name N] | create --admin [--name N] | list | revoke ID"),
+                   QStringLiteral("Keys of the REST API. A key is shown once, when it is made; only its SHA-256 is stored.")))
+        return Usage;
+    const auto positional = p.positionalArguments();
+    if (sub != u"create" && sub != u"list" && sub != u"revoke")
+        return ctx.usage(QStringLiteral("apikey needs a sub-command: create, list, revoke"));
+    if (positional.size() != (sub == u"revoke" ? 1 : 0))
+        return ctx.usage(sub == u"revoke" ? QStringLiteral("apikey revoke takes the key's id") : QStringLiteral("apikey %1 takes no arguments").arg(sub));
+    auto db = ctx.database();
+    if (!db.isValid())
+        return Failure;
+    ApiKeyService keys(db);
+    const auto toJson = [](const ApiKey &k) {
+        return QJsonObject{{QStringLiteral("id"), k.id},
+                           {QStringLiteral("tenant"), k.admin ? QJsonValue() : QJsonValue(k.tenantId)},
+                           {QStringLiteral("admin"), k.admin},
+                           {QStringLiteral("name"), k.name},
+                           {QStringLiteral("hint"), k.hint},
+                           {QStringLiteral("createdAt"), isoTime(k.createdAt)},
+                           {QStringLiteral("revokedAt"), k.revokedAt ? QJsonValue(isoTime(*k.revokedAt)) : QJsonValue()}};
+    };
+    if (sub == u"create") {
+        auto made = keys.create(p.value(QStringLiteral("tenant")), p.value(QStringLiteral("name")), p.isSet(QStringLiteral("admin")));
+        if (!made)
+            return ctx.fail(made.error());
+        // The only time the key is shown.
+        ctx.printJson(QJsonObject{{QStringLiteral("id"), made->key.id},
+                                  {QStringLiteral("key"), made->text},
+                                  {QStringLiteral("tenant"), made->key.admin ? QJsonValue() : QJsonValue(made->key.tenantId)},
+                                  {QStringLiteral("admin"), made->key.admin}});
+        return Success;
+    }
+    if (sub == u"revoke") {
+        if (auto s = keys.revoke(positional.first()); !s)
+            return ctx.fail(s.error());
+        ctx.print(QStringLiteral("revoked %1").arg(positional.first()));
+        return Success;
+    }
+    auto all = keys.list();
+    if (!all)
+        return ctx.fail(all.error());
+    if (ctx.jsonOutput()) {
+        QJsonArray out;
+        for (const auto &k : std::as_const(*all))
+            out << toJson(k);
+        ctx.printJson(out);
+        return Success;
+    }
+    QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("TENANT"), QStringLiteral("NAME"), QStringLiteral("KEY"), QStringLiteral("CREATED"),
+                             QStringLiteral("REVOKED")}};
+    for (const auto &k : std::as_const(*all))
+        rows << QStringList{k.id, k.admin ? QStringLiteral("(admin)") : k.tenantId, k.name, k.hint, isoTime(k.createdAt),
+                            k.revokedAt ? isoTime(*k.revokedAt) : QString()};
     ctx.print(formatTable(rows));
     return Success;
 }

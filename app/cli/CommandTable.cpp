@@ -30,6 +30,8 @@ const QList<Command> &CommandTable::commands()
          {{"Signatures", "verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S]", ""}}},
         {"settings", true, settingsCommand, {{"Installation", "settings list | get KEY | set KEY VALUE | reset KEY", ""}}},
         {"tenant", true, tenantCommand, {{"Installation", "tenant list | add ID --plan PLAN | set-plan ID --plan PLAN", ""}}},
+        {"apikey", true, apiKeyCommand,
+         {{"Installation", "apikey create --tenant T [--name N] | create --admin | list | revoke ID", "keys of the REST API (shown once)"}}},
         {"audit", false, auditCommand,
          {{"Installation", "audit [--since ISO_TIME] [--object ID] [--limit N]", "who changed what, when"}}},
         {"secrets", true, secretsCommand,

@@ -15,6 +15,7 @@ int settingsCommand(CliContext &ctx, const QStringList &args);
 int tenantCommand(CliContext &ctx, const QStringList &args);
 int secretsCommand(CliContext &ctx, const QStringList &args);
 int auditCommand(CliContext &ctx, const QStringList &args);
+int apiKeyCommand(CliContext &ctx, const QStringList &args);
 int signCommand(CliContext &ctx, const QStringList &args);
 int verifyCommand(CliContext &ctx, const QStringList &args);
 int deliverCommand(CliContext &ctx, const QStringList &args);

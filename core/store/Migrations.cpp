@@ -179,6 +179,11 @@ const QList<Migration> &migrations()
             QStringLiteral("CREATE INDEX audit_log_at ON audit_log (at)"),
             QStringLiteral("CREATE INDEX audit_log_object ON audit_log (object_id, at)"),
         }},
+        {9, "admin API keys", {
+            // An admin key acts for every tenant (service/ApiKeyService.h);
+            // its tenant_id is the default tenant's, for the reference.
+            QStringLiteral("ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0"),
+        }},
     };
     return list;
 }
