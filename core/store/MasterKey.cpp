@@ -90,6 +90,41 @@ Result<std::optional<MasterKey::Found>> findKeyFile(const QString &path)
     return std::optional<MasterKey::Found>(MasterKey::Found{std::move(**read), MasterKey::Source::KeyFile, path});
 }
 
+// A key kept in the keychain under `account`: nothing when there is no such
+// entry; an error when the keychain cannot be asked or the entry is no key.
+Result<std::optional<QByteArray>> readKeychainKey(Keychain &keychain, const QString &account)
+{
+    auto stored = keychain.read(account);
+    if (!stored)
+        return stored.error();
+    if (!*stored)
+        return std::optional<QByteArray>{};
+    auto key = decodeKey(**stored);
+    wipe(**stored);
+    if (!key)
+        return Error{Error::Code::Validation, MasterKey::tr("%1 holds an entry \"%2\" that is not a master key").arg(keychain.name(), account), {}};
+    return key;
+}
+
+Status writeKeychainKey(Keychain &keychain, const QString &account, const QByteArray &key)
+{
+    QByteArray text = key.toBase64();
+    auto s = keychain.write(account, text);
+    wipe(text);
+    return s;
+}
+
+Error unchangeableSource()
+{
+    return Error{Error::Code::Validation,
+                 MasterKey::tr("the master key comes from %1, which Hookline cannot change").arg(QLatin1StringView(MasterKey::kEnvironment)), {}};
+}
+
+Error noKeychain()
+{
+    return Error{Error::Code::Internal, MasterKey::tr("the system keychain is not available"), {}};
+}
+
 Status writeKeyFile(const QString &path, const QByteArray &key, bool replace)
 {
     if (auto s = PrivateFiles::makeDirectory(QFileInfo(path).absolutePath()); !s)
@@ -162,16 +197,11 @@ Result<std::optional<MasterKey::Found>> MasterKey::find(const QString &location)
         return std::optional<Found>(Found{std::move(*key), Source::Environment, QString::fromLatin1(kEnvironment)});
     }
     if (auto k = installedKeychain()) {
-        auto stored = k->read(account(location));
-        if (!stored)
-            return stored.error();
-        if (*stored) {
-            auto key = decodeKey(**stored);
-            wipe(**stored);
-            if (!key)
-                return Error{Error::Code::Validation, tr("%1 holds an entry \"%2\" that is not a master key").arg(k->name(), account(location)), {}};
-            return std::optional<Found>(Found{std::move(*key), Source::Keychain, tr("entry \"%1\"").arg(account(location))});
-        }
+        auto key = readKeychainKey(*k, account(location));
+        if (!key)
+            return key.error();
+        if (*key)
+            return std::optional<Found>(Found{std::move(**key), Source::Keychain, tr("entry \"%1\"").arg(account(location))});
     }
     return findKeyFile(keyFilePath(location));
 }
@@ -182,9 +212,7 @@ Result<MasterKey::Found> MasterKey::create(const QString &location)
     if (key.isEmpty())
         return Error{Error::Code::Internal, tr("the system's random number generator failed; no master key was made"), {}};
     if (auto k = installedKeychain()) {
-        QByteArray text = key.toBase64();
-        auto written = k->write(account(location), text);
-        wipe(text);
+        auto written = writeKeychainKey(*k, account(location), key);
         if (written)
             return Found{std::move(key), Source::Keychain, tr("entry \"%1\"").arg(account(location))};
         // A keychain that answers reads but refuses a new entry (locked, no
@@ -204,15 +232,11 @@ Status MasterKey::stage(const Found &current, const QByteArray &newKey, const QS
 {
     switch (current.source) {
     case Source::Environment:
-        return Error{Error::Code::Validation, tr("the master key comes from %1, which Hookline cannot change").arg(QLatin1StringView(kEnvironment)), {}};
+        return unchangeableSource();
     case Source::Keychain:
-        if (auto k = installedKeychain()) {
-            QByteArray text = newKey.toBase64();
-            auto s = k->write(account(location) + QLatin1StringView(kStagedSuffix), text);
-            wipe(text);
-            return s;
-        }
-        return Error{Error::Code::Internal, tr("the system keychain is not available"), {}};
+        if (auto k = installedKeychain())
+            return writeKeychainKey(*k, account(location) + QLatin1StringView(kStagedSuffix), newKey);
+        return noKeychain();
     case Source::KeyFile:
         return writeKeyFile(current.where + QLatin1StringView(kStagedSuffix), newKey, true);
     }
@@ -225,13 +249,10 @@ Result<std::optional<MasterKey::Found>> MasterKey::findStaged(const Found &curre
         return findKeyFile(current.where + QLatin1StringView(kStagedSuffix));
     if (current.source == Source::Keychain) {
         if (auto k = installedKeychain()) {
-            auto stored = k->read(account(location) + QLatin1StringView(kStagedSuffix));
-            if (!stored || !*stored)
-                return std::optional<Found>{};
-            auto key = decodeKey(**stored);
-            wipe(**stored);
-            if (key)
-                return std::optional<Found>(Found{std::move(*key), Source::Keychain, current.where});
+            // Unreadable counts as not staged: the current key stays in use.
+            auto key = readKeychainKey(*k, account(location) + QLatin1StringView(kStagedSuffix));
+            if (key && *key)
+                return std::optional<Found>(Found{std::move(**key), Source::Keychain, current.where});
         }
     }
     return std::optional<Found>{};
@@ -253,17 +274,15 @@ Status MasterKey::promote(const Found &current, const QString &location)
         if (!*staged)
             return Error{Error::Code::Internal, tr("the new key is no longer in the system keychain"), {}};
         auto k = installedKeychain();
-        QByteArray text = (*staged)->key.toBase64();
-        auto s = k ? k->write(account(location), text) : Status(Error{Error::Code::Internal, tr("the system keychain is not available"), {}});
-        wipe(text);
-        wipe((*staged)->key);
-        if (!s)
+        if (!k)
+            return noKeychain();
+        if (auto s = writeKeychainKey(*k, account(location), (*staged)->key); !s)
             return s;
         // A staged copy left behind is harmless: it holds the current key now.
         (void)k->remove(account(location) + QLatin1StringView(kStagedSuffix));
         return Ok{};
     }
-    return Error{Error::Code::Validation, tr("the master key comes from %1, which Hookline cannot change").arg(QLatin1StringView(kEnvironment)), {}};
+    return unchangeableSource();
 }
 
 void MasterKey::discardStaged(const Found &current, const QString &location)
