@@ -275,11 +275,7 @@ Result<Database::KeyInfo> Database::rekey(QByteArray *newKeyOut)
     auto resealed = resealSecrets(db, old.get(), *box);
     if (!resealed)
         return abandon(resealed.error());
-    auto probe = sql::prepare(db, QStringLiteral("UPDATE secret_key SET fingerprint = ?, probe = ?, created_at = ? WHERE id = 1"));
-    probe.addBindValue(box->fingerprint());
-    probe.addBindValue(box->seal(QString::fromLatin1(kProbePlain), probeRow()));
-    probe.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    if (auto s = sql::exec(probe, tr("saving the master key's probe")); !s)
+    if (auto s = saveProbe(db, *box, true); !s)
         return abandon(s.error());
     if (auto s = tx.commit(); !s)
         return abandon(s.error());
@@ -293,11 +289,21 @@ Result<Database::KeyInfo> Database::rekey(QByteArray *newKeyOut)
     } else {
         *newKeyOut = next.key.toBase64();
     }
-    KeyInfo info{MasterKey::sourceName(next.source), next.where, box->fingerprint()};
-    replaceSecretBox(box, info);
     qCInfo(lcStore).noquote() << tr("%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)", nullptr, *resealed)
                                     .arg(box->fingerprint());
-    return info;
+    return install(std::move(box), next);
+}
+
+Status Database::saveProbe(QSqlDatabase &db, const SecretBox &box, bool replace)
+{
+    // The first sealing inserts: a row another process inserted meanwhile
+    // fails it, and its transaction rolls back rather than seal twice.
+    auto q = sql::prepare(db, replace ? QStringLiteral("UPDATE secret_key SET fingerprint = ?, probe = ?, created_at = ? WHERE id = 1")
+                                      : QStringLiteral("INSERT INTO secret_key (fingerprint, probe, created_at, id) VALUES (?, ?, ?, 1)"));
+    q.addBindValue(box.fingerprint());
+    q.addBindValue(box.seal(QString::fromLatin1(kProbePlain), probeRow()));
+    q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    return sql::exec(q, tr("saving the master key's probe"));
 }
 
 Result<int> Database::resealSecrets(QSqlDatabase &db, const SecretBox *from, const SecretBox &to)
@@ -337,13 +343,11 @@ QByteArray Database::probeRow()
     return QByteArrayLiteral("secret_key/1");
 }
 
-Status Database::adopt(const MasterKey::Found &found)
+Database::KeyInfo Database::install(std::shared_ptr<const SecretBox> box, const MasterKey::Found &found)
 {
-    auto box = SecretBox::fromKey(found.key);
-    if (!box)
-        return Error{Error::Code::Internal, tr("the master key from %1 is not 32 bytes").arg(found.where), {}};
-    replaceSecretBox(box, {MasterKey::sourceName(found.source), found.where, box->fingerprint()});
-    return Ok{};
+    KeyInfo info{MasterKey::sourceName(found.source), found.where, box->fingerprint()};
+    replaceSecretBox(std::move(box), info);
+    return info;
 }
 
 Status Database::unlockSecrets()
@@ -359,9 +363,10 @@ Status Database::unlockSecrets()
             return std::optional<std::pair<QString, QString>>{};
         return std::optional(std::pair{q.value(0).toString(), q.value(1).toString()});
     };
-    const auto opensProbe = [](const QByteArray &key, const QString &probe) {
+    // The box of `key` when it opens the probe; null otherwise.
+    const auto openingProbe = [](const QByteArray &key, const QString &probe) -> std::shared_ptr<const SecretBox> {
         auto box = SecretBox::fromKey(key);
-        return box && box->open(probe, probeRow()) == QString::fromLatin1(kProbePlain);
+        return box && box->open(probe, probeRow()) == QString::fromLatin1(kProbePlain) ? box : nullptr;
     };
 
     auto row = readRow();
@@ -374,14 +379,19 @@ Status Database::unlockSecrets()
         const auto &[fingerprint, probe] = **row;
         if (!*found)
             return fail(tr("the webhook secrets are encrypted, and their master key was not found; looked in: %1").arg(MasterKey::lookedIn(m_location)));
-        if (opensProbe((*found)->key, probe))
-            return adopt(**found);
+        if (auto box = openingProbe((*found)->key, probe)) {
+            install(std::move(box), **found);
+            return Ok{};
+        }
         // A rekey cut short after its commit: the new key waits beside the old one.
-        if (auto staged = MasterKey::findStaged(**found, m_location); staged && *staged && opensProbe((*staged)->key, probe)) {
-            if (auto s = MasterKey::promote(**found, m_location); !s)
-                return fail(s.error().message);
-            (*staged)->where = (*found)->where;
-            return adopt(**staged);
+        if (auto staged = MasterKey::findStaged(**found, m_location); staged && *staged) {
+            if (auto box = openingProbe((*staged)->key, probe)) {
+                if (auto s = MasterKey::promote(**found, m_location); !s)
+                    return fail(s.error().message);
+                (*staged)->where = (*found)->where;
+                install(std::move(box), **staged);
+                return Ok{};
+            }
         }
         const auto given = SecretBox::fromKey((*found)->key);
         return fail(tr("the master key from %1 (fingerprint %2) is not the one the webhook secrets were encrypted with (fingerprint %3); "
@@ -434,11 +444,7 @@ Status Database::unlockSecrets()
     auto sealed = resealSecrets(db, nullptr, *box);
     if (!sealed)
         return fail(sealed.error().message);
-    auto insert = sql::prepare(db, QStringLiteral("INSERT INTO secret_key (id, fingerprint, probe, created_at) VALUES (1, ?, ?, ?)"));
-    insert.addBindValue(box->fingerprint());
-    insert.addBindValue(box->seal(QString::fromLatin1(kProbePlain), probeRow()));
-    insert.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    if (auto s = sql::exec(insert, tr("saving the master key's probe")); !s)
+    if (auto s = saveProbe(db, *box, false); !s)
         return s;
     if (auto s = tx.commit(); !s)
         return s;
@@ -449,7 +455,7 @@ Status Database::unlockSecrets()
     if (*sealed > 0)
         qCInfo(lcStore).noquote() << tr("%n webhook secret(s) of %1 encrypted under the master key from %2", nullptr, *sealed)
                                         .arg(displayLocation(), key.where);
-    replaceSecretBox(box, {MasterKey::sourceName(key.source), key.where, box->fingerprint()});
+    install(std::move(box), key);
     return Ok{};
 }
 

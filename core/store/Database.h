@@ -105,7 +105,11 @@ private:
     // Finds the master key and checks it against the database's probe;
     // seals plain-text secrets (a database from before) in one transaction.
     Status unlockSecrets();
-    Status adopt(const MasterKey::Found &found);
+    // Makes `box` the one secrets are sealed with, its key found as `found` says.
+    KeyInfo install(std::shared_ptr<const SecretBox> box, const MasterKey::Found &found);
+    // The key's fingerprint and a probe sealed under it (secret_key), in the
+    // caller's transaction: inserted by the first sealing, replaced by a rekey.
+    static Status saveProbe(QSqlDatabase &db, const SecretBox &box, bool replace);
     // Every secret row read (as plain text when `from` is null, else opened
     // with it) and written back sealed by `to`, in the caller's transaction;
     // how many.
