@@ -91,6 +91,11 @@ Result<QList<AuditEntry>> AuditLog::list(const AuditFilter &filter) const
     return AuditStore(m_db).list(filter);
 }
 
+QJsonObject AuditLog::change(const QJsonValue &before, const QJsonValue &after)
+{
+    return QJsonObject{{QStringLiteral("old"), before}, {QStringLiteral("new"), after}};
+}
+
 QJsonObject AuditLog::changes(const Webhook &before, const Webhook &after)
 {
     const auto a = fields(before);
@@ -98,7 +103,7 @@ QJsonObject AuditLog::changes(const Webhook &before, const Webhook &after)
     QJsonObject out;
     for (auto it = b.begin(); it != b.end(); ++it) {
         if (a.value(it.key()) != it.value())
-            out.insert(it.key(), QJsonObject{{QStringLiteral("old"), a.value(it.key())}, {QStringLiteral("new"), it.value()}});
+            out.insert(it.key(), change(a.value(it.key()), it.value()));
     }
     return out;
 }

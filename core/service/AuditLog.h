@@ -37,6 +37,8 @@ public:
     // The fields that differ between two versions of a webhook, as
     // {"field": {"old": …, "new": …}}; secrets are not fields here.
     static QJsonObject changes(const Webhook &before, const Webhook &after);
+    // One field's change as the log writes it: {"old": …, "new": …}.
+    static QJsonObject change(const QJsonValue &before, const QJsonValue &after);
     // A new webhook's fields, as {"field": {"new": …}}.
     static QJsonObject created(const Webhook &webhook);
 

@@ -164,8 +164,13 @@ Status Settings::write(const QString &key, const QString &value)
         return Ok{}; // nothing changes, nothing to record
     if (auto s = SettingsStore(m_db).setValue(key, *normal); !s)
         return s;
+    return recordChange(key, *old, *normal);
+}
+
+Status Settings::recordChange(const QString &key, const QString &before, const QString &after)
+{
     return AuditLog(m_db).record(QStringLiteral("settings.changed"), QStringLiteral("setting"), key,
-                                 QJsonObject{{key, QJsonObject{{QStringLiteral("old"), *old}, {QStringLiteral("new"), *normal}}}});
+                                 QJsonObject{{key, AuditLog::change(before, after)}});
 }
 
 Result<QMap<QString, QString>> Settings::values() const
@@ -203,9 +208,7 @@ Status Settings::reset(const QString &key)
     if (auto s = SettingsStore(m_db).remove(key); !s)
         return s;
     if (const auto now = value(key); now && *now != *old) {
-        if (auto s = AuditLog(m_db).record(QStringLiteral("settings.changed"), QStringLiteral("setting"), key,
-                                           QJsonObject{{key, QJsonObject{{QStringLiteral("old"), *old}, {QStringLiteral("new"), *now}}}});
-            !s)
+        if (auto s = recordChange(key, *old, *now); !s)
             return s;
     }
     return tx.commit();

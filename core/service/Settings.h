@@ -62,6 +62,8 @@ public:
 private:
     // setValue() inside the caller's transaction: the value and its audit row.
     Status write(const QString &key, const QString &value);
+    // The audit row of a setting that changed (in the caller's transaction).
+    Status recordChange(const QString &key, const QString &before, const QString &after);
     Result<QString> normalized(const Info &info, const QString &value) const;
     QString text(const char *key) const;
 

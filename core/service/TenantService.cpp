@@ -47,8 +47,7 @@ Result<Tenant> TenantService::setPlan(const QString &id, Plan plan)
     if (auto s = TenantStore(m_db).setPlan(id, plan); !s)
         return s.error();
     if (auto s = AuditLog(m_db).record(QStringLiteral("tenant.plan-changed"), QStringLiteral("tenant"), id,
-                                       QJsonObject{{QStringLiteral("plan"), QJsonObject{{QStringLiteral("old"), planName(existing->plan)},
-                                                                                       {QStringLiteral("new"), planName(plan)}}}});
+                                       QJsonObject{{QStringLiteral("plan"), AuditLog::change(planName(existing->plan), planName(plan))}});
         !s)
         return s.error();
     if (auto s = tx.commit(); !s)
