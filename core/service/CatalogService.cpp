@@ -150,6 +150,11 @@ Result<QList<EventType>> CatalogService::builtinCatalog(const QString &name)
 
 Result<CatalogService::ImportReport> CatalogService::import(const QList<EventType> &types)
 {
+    return importTypes(types, true);
+}
+
+Result<CatalogService::ImportReport> CatalogService::importTypes(const QList<EventType> &types, bool audited)
+{
     EventTypeStore store(m_db);
     ImportReport report;
     sql::Transaction tx(m_db);
@@ -168,8 +173,7 @@ Result<CatalogService::ImportReport> CatalogService::import(const QList<EventTyp
         if (auto s = store.upsert(t); !s)
             return s.error();
     }
-    // A new database's built-in catalogs are not an administrator's import.
-    if (m_audit && (!report.added.isEmpty() || !report.updated.isEmpty())) {
+    if (audited && (!report.added.isEmpty() || !report.updated.isEmpty())) {
         if (auto s = AuditLog(m_db).record(QStringLiteral("event-types.imported"), QStringLiteral("event-types"), QStringLiteral("catalog"),
                                            QJsonObject{{QStringLiteral("added"), QJsonArray::fromStringList(report.added)},
                                                        {QStringLiteral("updated"), QJsonArray::fromStringList(report.updated)}});
@@ -191,6 +195,14 @@ Result<CatalogService::ImportReport> CatalogService::importFile(QByteArrayView j
 
 Result<CatalogService::ImportReport> CatalogService::importBuiltin(const QStringList &names)
 {
+    auto types = builtinTypes(names);
+    if (!types)
+        return types.error();
+    return import(*types);
+}
+
+Result<QList<EventType>> CatalogService::builtinTypes(const QStringList &names)
+{
     QList<EventType> all;
     for (const auto &name : names) {
         auto types = builtinCatalog(name);
@@ -203,14 +215,16 @@ Result<CatalogService::ImportReport> CatalogService::importBuiltin(const QString
                 all << t;
         }
     }
-    return import(all);
+    return all;
 }
 
 Status CatalogService::initializeNewDatabase(const QStringList &names)
 {
-    m_audit = false;
-    auto report = importBuiltin(names);
-    m_audit = true;
+    auto types = builtinTypes(names);
+    if (!types)
+        return types.error();
+    // A new database's built-in catalogs are not an administrator's import.
+    auto report = importTypes(*types, false);
     if (!report)
         return report.error();
     return Ok{};

@@ -47,7 +47,11 @@ public:
     static Status validate(const EventType &type);
 
 private:
-    bool m_audit = true; // false while a new database gets its built-in catalogs
+    // The named built-in catalogs' types, the first catalog keeping a shared name.
+    static Result<QList<EventType>> builtinTypes(const QStringList &names);
+    // import(), with its audit row only when `audited`.
+    Result<ImportReport> importTypes(const QList<EventType> &types, bool audited);
+
     QSqlDatabase m_db;
 };
 
