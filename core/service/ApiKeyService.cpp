@@ -3,6 +3,7 @@
 #include "service/AuditLog.h"
 #include "service/TenantService.h"
 #include "signing/Hmac.h"
+#include "signing/Secret.h"
 #include "store/ApiKeyStore.h"
 #include "store/Sql.h"
 #include "util/Clock.h"
@@ -12,7 +13,6 @@
 #include <QJsonObject>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 namespace hookline {
 
@@ -37,11 +37,9 @@ Result<ApiKeyService::Created> ApiKeyService::create(const QString &tenantId, co
     }
     if (name.size() > 200)
         return Error::validation(QStringLiteral("name"), tr("is longer than 200 characters"));
-    unsigned char raw[kKeyBytes];
-    if (RAND_bytes(raw, kKeyBytes) != 1)
+    QByteArray bytes = Secret::randomBytes(kKeyBytes);
+    if (bytes.isEmpty())
         return Error{Error::Code::Internal, tr("the system's random number generator failed; no key was made"), {}};
-    QByteArray bytes(reinterpret_cast<const char *>(raw), kKeyBytes);
-    OPENSSL_cleanse(raw, sizeof raw);
     Created out;
     out.text = kPrefix.toString() + QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
     OPENSSL_cleanse(bytes.data(), size_t(bytes.size()));

@@ -18,15 +18,23 @@ constexpr int kMaskMinLengthForTail = 16;
 
 } // namespace
 
+QByteArray Secret::randomBytes(int count)
+{
+    QByteArray bytes(count, Qt::Uninitialized);
+    if (RAND_bytes(reinterpret_cast<unsigned char *>(bytes.data()), count) != 1)
+        return {};
+    return bytes;
+}
+
 QString Secret::generate()
 {
-    unsigned char raw[generatedKeyBytes];
-    if (RAND_bytes(raw, generatedKeyBytes) != 1)
+    QByteArray bytes = randomBytes(generatedKeyBytes);
+    if (bytes.isEmpty())
         return QString();
-    const QByteArray bytes(reinterpret_cast<const char *>(raw), generatedKeyBytes);
-    // Do not leave key material on the stack longer than needed.
-    OPENSSL_cleanse(raw, sizeof raw);
-    return prefix.toString() + QString::fromLatin1(bytes.toBase64());
+    const auto text = prefix.toString() + QString::fromLatin1(bytes.toBase64());
+    // Do not leave key material in memory longer than needed.
+    OPENSSL_cleanse(bytes.data(), size_t(bytes.size()));
+    return text;
 }
 
 std::optional<QByteArray> Secret::standardKey(QStringView secret, QString *error)

@@ -23,6 +23,9 @@ public:
     // libraries). Returns an empty string if the CSPRNG fails: we never fall
     // back to a weaker generator, so callers must treat empty as an error.
     static QString generate();
+    // `count` bytes from OpenSSL's CSPRNG (RAND_bytes); empty if it fails.
+    // Every secret, key and token Hookline makes comes from here.
+    static QByteArray randomBytes(int count);
 
     // The HMAC key of the `standard` scheme: base64 decode of the part after
     // "whsec_" (or of the whole string when there is no prefix, as the Standard

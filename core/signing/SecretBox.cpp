@@ -1,5 +1,7 @@
 #include "signing/SecretBox.h"
 
+#include "signing/Secret.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -26,10 +28,7 @@ std::shared_ptr<const SecretBox> SecretBox::fromKey(const QByteArray &key)
 
 QByteArray SecretBox::generateKey()
 {
-    QByteArray key(kKeyBytes, Qt::Uninitialized);
-    if (RAND_bytes(reinterpret_cast<unsigned char *>(key.data()), kKeyBytes) != 1)
-        return {};
-    return key;
+    return Secret::randomBytes(kKeyBytes);
 }
 
 SecretBox::SecretBox(const QByteArray &key)
