@@ -31,7 +31,7 @@ QString Secret::generate()
     QByteArray bytes = randomBytes(generatedKeyBytes);
     if (bytes.isEmpty())
         return QString();
-    const auto text = prefix.toString() + QString::fromLatin1(bytes.toBase64());
+    const QString text = prefix.toString() + QString::fromLatin1(bytes.toBase64());
     // Do not leave key material in memory longer than needed.
     OPENSSL_cleanse(bytes.data(), size_t(bytes.size()));
     return text;
