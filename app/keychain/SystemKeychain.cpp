@@ -27,8 +27,14 @@ bool runJob(QKeychain::Job &job, int timeoutMs)
     return finished;
 }
 
-Error failure(const QString &what, const QKeychain::Job &job)
+// Runs the job and says how it ended: an error unless it succeeded (or
+// found no entry, when `missingIsFine`).
+Status run(QKeychain::Job &job, int timeoutMs, const QString &what, bool missingIsFine = false)
 {
+    if (!runJob(job, timeoutMs))
+        return Error{Error::Code::Io, SystemKeychain::tr("the system keychain did not answer"), {}};
+    if (job.error() == QKeychain::NoError || (missingIsFine && job.error() == QKeychain::EntryNotFound))
+        return Ok{};
     return Error{Error::Code::Io, SystemKeychain::tr("the system keychain: %1: %2").arg(what, job.errorString()), {}};
 }
 } // namespace
@@ -66,12 +72,10 @@ Result<std::optional<QByteArray>> SystemKeychain::read(const QString &account)
 {
     QKeychain::ReadPasswordJob job(QString::fromLatin1(kService));
     job.setKey(account);
-    if (!runJob(job, m_timeoutMs))
-        return Error{Error::Code::Io, tr("the system keychain did not answer"), {}};
+    if (auto s = run(job, m_timeoutMs, tr("reading \"%1\"").arg(account), true); !s)
+        return s.error();
     if (job.error() == QKeychain::EntryNotFound)
         return std::optional<QByteArray>{};
-    if (job.error() != QKeychain::NoError)
-        return failure(tr("reading \"%1\"").arg(account), job);
     return std::optional<QByteArray>(job.binaryData());
 }
 
@@ -80,22 +84,14 @@ Status SystemKeychain::write(const QString &account, const QByteArray &secret)
     QKeychain::WritePasswordJob job(QString::fromLatin1(kService));
     job.setKey(account);
     job.setBinaryData(secret);
-    if (!runJob(job, m_timeoutMs))
-        return Error{Error::Code::Io, tr("the system keychain did not answer"), {}};
-    if (job.error() != QKeychain::NoError)
-        return failure(tr("writing \"%1\"").arg(account), job);
-    return Ok{};
+    return run(job, m_timeoutMs, tr("writing \"%1\"").arg(account));
 }
 
 Status SystemKeychain::remove(const QString &account)
 {
     QKeychain::DeletePasswordJob job(QString::fromLatin1(kService));
     job.setKey(account);
-    if (!runJob(job, m_timeoutMs))
-        return Error{Error::Code::Io, tr("the system keychain did not answer"), {}};
-    if (job.error() != QKeychain::NoError && job.error() != QKeychain::EntryNotFound)
-        return failure(tr("removing \"%1\"").arg(account), job);
-    return Ok{};
+    return run(job, m_timeoutMs, tr("removing \"%1\"").arg(account), true);
 }
 
 } // namespace hookline

@@ -54,15 +54,19 @@ void HostGuard::answer(const Entry &entry, const QString &host, bool allowPrivat
 void HostGuard::check(const QUrl &url, bool allowPrivate, Callback callback)
 {
     const QString host = url.host();
+    const auto refuse = [&](const QString &why) {
+        callback(QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, why), {}, {});
+    };
     if (const QHostAddress literal(host); !literal.isNull()) {
-        const auto why = allowPrivate ? std::nullopt : AddressPolicy::whyForbidden(literal);
-        callback(why ? QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, *why) : QString(), {},
-                 why ? QHostAddress() : literal);
+        if (const auto why = allowPrivate ? std::nullopt : AddressPolicy::whyForbidden(literal))
+            refuse(*why);
+        else
+            callback({}, {}, literal);
         return;
     }
     if (!allowPrivate) {
         if (const auto why = AddressPolicy::whyForbiddenHost(host)) {
-            callback(QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, *why), {}, {});
+            refuse(*why);
             return;
         }
     }
