@@ -1,6 +1,6 @@
 #include "CliContext.h"
 #include "Commands.h"
-#include "JsonViews.h"
+#include "model/ModelJson.h"
 
 #include "service/ApiKeyService.h"
 #include "service/AuditLog.h"

@@ -1,6 +1,6 @@
 #include "CliContext.h"
 #include "Commands.h"
-#include "JsonViews.h"
+#include "model/ModelJson.h"
 
 #include "service/EventService.h"
 #include "service/DeliveryService.h"

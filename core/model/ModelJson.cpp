@@ -1,11 +1,11 @@
-#include "JsonViews.h"
+#include "model/ModelJson.h"
 
 #include "signing/Secret.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 
-namespace hookline::cli {
+namespace hookline {
 
 QString isoTime(const QDateTime &time)
 {
@@ -122,4 +122,4 @@ QJsonObject toJson(const Tenant &t)
             {QStringLiteral("createdAt"), isoTime(t.createdAt)}};
 }
 
-} // namespace hookline::cli
+} // namespace hookline

@@ -7,8 +7,9 @@
 
 #include <QJsonObject>
 
-namespace hookline::cli {
+namespace hookline {
 
+// The values as JSON: the one shape the CLI prints and the REST API answers.
 enum class SecretView { Masked, Revealed };
 
 QJsonObject toJson(const Webhook &webhook, SecretView secret);
@@ -18,4 +19,4 @@ QJsonObject toJson(const Attempt &attempt);
 QJsonObject toJson(const Tenant &tenant);
 QString isoTime(const QDateTime &time);
 
-} // namespace hookline::cli
+} // namespace hookline
