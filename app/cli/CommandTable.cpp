@@ -22,6 +22,8 @@ const QList<Command> &CommandTable::commands()
           {"Events", "emit --batch FILE", "JSON Lines, one event a line"}}},
         {"deliveries", false, deliveriesCommand, {{"Events", "deliveries [--webhook ID] [--status S] [--limit N] [--after ID] [--attempts]", ""}}},
         {"deliver", false, deliverCommand, {{"Delivery", "deliver [--until-idle] [--workers N]", "run the delivery engine (Ctrl-C stops cleanly)"}}},
+        {"serve", false, serveCommand,
+         {{"Delivery", "serve [--listen HOST:PORT] [--no-engine] [--workers N] [--tls-cert F --tls-key F]", "the REST API (and the engine), headless"}}},
         {"replay", false, replayCommand, {{"Delivery", "replay DELIVERY_ID | --webhook ID [--status failed] [--since ISO_TIME]", ""}}},
         {"prune", false, pruneCommand, {{"Delivery", "prune [--webhook ID] [--vacuum]", "remove deliveries beyond retention now"}}},
         {"sign", false, signCommand,

@@ -18,6 +18,7 @@ namespace hookline {
 namespace {
 QMutex g_channelMutex;
 QString g_channel = QStringLiteral("core");
+thread_local QString t_actor; // set by ActingAs
 
 QString osUser()
 {
@@ -71,8 +72,20 @@ void AuditLog::setChannel(const QString &channel)
     g_channel = channel;
 }
 
+AuditLog::ActingAs::ActingAs(const QString &actor) : m_previous(t_actor)
+{
+    t_actor = actor;
+}
+
+AuditLog::ActingAs::~ActingAs()
+{
+    t_actor = m_previous;
+}
+
 QString AuditLog::actor()
 {
+    if (!t_actor.isEmpty())
+        return t_actor;
     QMutexLocker lock(&g_channelMutex);
     return QStringLiteral("%1 (%2)").arg(osUser(), g_channel);
 }

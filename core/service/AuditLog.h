@@ -29,6 +29,17 @@ public:
     static void setChannel(const QString &channel);
     static QString actor();
 
+    // While one lives, the changes its thread makes are recorded as made by
+    // `actor` (the REST API names the key of each request: "api key key_…").
+    class ActingAs final {
+    public:
+        explicit ActingAs(const QString &actor);
+        ~ActingAs();
+        Q_DISABLE_COPY_MOVE(ActingAs)
+    private:
+        QString m_previous;
+    };
+
     // Appends one row (in the caller's transaction) and keeps the object's
     // newest rows within the installation's retention.
     Status record(const QString &action, const QString &objectType, const QString &objectId, const QJsonObject &changes = {});

@@ -102,6 +102,23 @@ Result<int> DeliveryService::unfinishedCount() const
     return DeliveryQueue(m_db).unfinishedCount();
 }
 
+Result<DeliveryService::QueueFigures> DeliveryService::queueFigures() const
+{
+    const auto now = Clock::now();
+    auto figures = DeliveryStore(m_db).queueFigures(now);
+    if (!figures)
+        return figures.error();
+    QueueFigures out;
+    out.byStatus = figures->byStatus;
+    for (const auto &[status, n] : std::as_const(out.byStatus)) {
+        if (!isFinal(status))
+            out.unfinished += n;
+    }
+    if (figures->oldestDue.isValid())
+        out.oldestDueAgeSeconds = double(figures->oldestDue.msecsTo(now)) / 1000.0;
+    return out;
+}
+
 Result<WebhookActivity> DeliveryService::activity(const QString &webhookId, const QDateTime &since) const
 {
     return DeliveryStore(m_db).activity(webhookId, since);

@@ -73,6 +73,13 @@ public:
 
     // Deliveries neither succeeded nor failed yet (the queue's depth).
     Result<int> unfinishedCount() const;
+    // Deliveries by status and the age of the oldest one due (for /metrics).
+    struct QueueFigures {
+        QList<std::pair<DeliveryStatus, qint64>> byStatus;
+        qint64 unfinished = 0;
+        double oldestDueAgeSeconds = 0; // 0 when nothing waits
+    };
+    Result<QueueFigures> queueFigures() const;
     // The last delivery and the counts since `since`, per webhook.
     Result<WebhookActivity> activity(const QString &webhookId, const QDateTime &since) const;
     // Finished deliveries per bucket of `bucketSeconds` from `since`; every

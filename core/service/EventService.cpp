@@ -5,6 +5,7 @@
 #include "model/EventType.h"
 #include "store/EventStore.h"
 #include "store/EventTypeStore.h"
+#include "store/IdempotencyStore.h"
 #include "store/Sql.h"
 #include "store/TenantStore.h"
 #include "store/WebhookStore.h"
@@ -12,7 +13,12 @@
 #include "util/Ids.h"
 
 #include <QBuffer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFileDevice>
+
+#include <atomic>
 
 namespace hookline {
 
@@ -153,6 +159,112 @@ Result<EventService::Emitted> EventService::emitEvent(const QString &tenantId, c
     if (!deliveries)
         return deliveries.error();
     return Emitted{m_lastEventId, *deliveries, m_lastDeliveryIds};
+}
+
+namespace {
+
+QByteArray keptAnswer(const QList<EventService::Emitted> &events)
+{
+    QJsonArray a;
+    for (const auto &e : events)
+        a.append(QJsonObject{{QStringLiteral("id"), e.eventId}, {QStringLiteral("deliveries"), e.deliveries}});
+    return QJsonDocument(a).toJson(QJsonDocument::Compact);
+}
+
+QList<EventService::Emitted> fromKeptAnswer(const QByteArray &answer)
+{
+    QList<EventService::Emitted> out;
+    for (const auto &v : QJsonDocument::fromJson(answer).array()) {
+        const auto o = v.toObject();
+        EventService::Emitted e;
+        e.eventId = o.value(QStringLiteral("id")).toString();
+        e.deliveries = o.value(QStringLiteral("deliveries")).toInt();
+        e.replayed = true;
+        out << e;
+    }
+    return out;
+}
+
+// Old keys are forgotten now and then, not on every request.
+std::atomic<qint64> g_lastForgetMs{0};
+
+} // namespace
+
+Result<EventService::Recorded> EventService::record(const QString &tenantId, const QList<Incoming> &events, const QString &requestKey,
+                                                    const QByteArray &requestHash)
+{
+    if (events.isEmpty())
+        return Error::validation(QStringLiteral("events"), tr("no event to record"));
+    if (events.size() > kMaxEventsPerRequest)
+        return Error::validation(QStringLiteral("events"), tr("%1 events in one request; at most %2").arg(events.size()).arg(kMaxEventsPerRequest));
+    forgetCaches();
+    // Everything is checked before anything is written.
+    QList<Prepared> prepared;
+    prepared.reserve(events.size());
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        auto p = prepare(tenantId, events.at(i).type, events.at(i).data);
+        if (!p) {
+            if (events.size() == 1)
+                return p.error();
+            Error e = p.error();
+            e.field = QStringLiteral("events[%1].%2").arg(i).arg(e.field);
+            e.message = QStringLiteral("events[%1]: %2").arg(i).arg(e.message);
+            return e;
+        }
+        prepared << std::move(*p);
+    }
+    const auto now = Clock::now();
+    const auto since = now.addSecs(-kIdempotencyWindowSeconds);
+    IdempotencyStore keys(m_db);
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    if (!requestKey.isEmpty()) {
+        auto kept = keys.find(tenantId, QStringLiteral("request:") + requestKey, since);
+        if (!kept)
+            return kept.error();
+        if (*kept) {
+            if ((*kept)->requestHash != requestHash)
+                return Error{Error::Code::Conflict, tr("the idempotency key \"%1\" was used for another request in the last 24 hours").arg(requestKey),
+                             QStringLiteral("Idempotency-Key")};
+            return Recorded{fromKeptAnswer((*kept)->answer), true};
+        }
+    }
+    Recorded out;
+    for (qsizetype i = 0; i < prepared.size(); ++i) {
+        const QString eventKey = events.at(i).key.isEmpty() ? QString() : QStringLiteral("event:") + events.at(i).key;
+        if (!eventKey.isEmpty()) {
+            auto kept = keys.find(tenantId, eventKey, since);
+            if (!kept)
+                return kept.error();
+            if (*kept) {
+                out.events << fromKeptAnswer((*kept)->answer).value(0);
+                continue;
+            }
+        }
+        auto n = writeRows({prepared.at(i)});
+        if (!n)
+            return n.error();
+        Emitted e{m_lastEventId, *n, m_lastDeliveryIds, false};
+        if (!eventKey.isEmpty()) {
+            if (auto s = keys.keep(tenantId, eventKey, {QByteArray(), keptAnswer({e})}, now); !s)
+                return s.error();
+        }
+        out.events << std::move(e);
+    }
+    if (!requestKey.isEmpty()) {
+        if (auto s = keys.keep(tenantId, QStringLiteral("request:") + requestKey, {requestHash, keptAnswer(out.events)}, now); !s)
+            return s.error();
+    }
+    const qint64 nowMs = now.toMSecsSinceEpoch();
+    if (nowMs - g_lastForgetMs.load() > 60000) {
+        g_lastForgetMs = nowMs;
+        if (auto s = keys.forgetBefore(since); !s)
+            return s.error();
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return out;
 }
 
 Result<EventService::Emitted> EventService::emitTo(const QString &webhookId, const QString &type, QByteArrayView data)

@@ -26,6 +26,7 @@ public:
         QString eventId;
         int deliveries = 0;
         QStringList deliveryIds;
+        bool replayed = false; // recorded by an earlier request with the same idempotency key
     };
     struct BatchResult {
         int events = 0;
@@ -38,6 +39,30 @@ public:
     // as it comes: memory holds `chunkSize` events at a time whatever the
     // size of the file, and the whole file lands in one transaction or not at
     // all (an error names its line, and nothing is written).
+    // Events of one tenant as the REST API receives them: `data` is a JSON
+    // object's text; `key` (may be empty) is the event's own id, an
+    // idempotency key for that event alone.
+    struct Incoming {
+        QString type;
+        QByteArray data;
+        QString key;
+    };
+    struct Recorded {
+        QList<Emitted> events; // in the order given
+        bool replayed = false; // the whole request was answered before
+    };
+    // Records the events and all their deliveries in one transaction: every
+    // one or none, so an answer means they are all committed. With a
+    // `requestKey` (an Idempotency-Key), the same key within
+    // kIdempotencyWindowSeconds answers the first answer again and records
+    // nothing; reused for a request with another `requestHash` it is refused
+    // (Conflict). An event whose `key` was seen in the window is answered as
+    // it was then, not recorded again.
+    Result<Recorded> record(const QString &tenantId, const QList<Incoming> &events, const QString &requestKey = {},
+                            const QByteArray &requestHash = {});
+    static constexpr int kIdempotencyWindowSeconds = 24 * 3600;
+    static constexpr int kMaxEventsPerRequest = 1000;
+
     Result<BatchResult> emitBatch(QIODevice &jsonLines, int chunkSize = 1000);
     Result<BatchResult> emitBatch(QByteArrayView jsonLines, int chunkSize = 1000);
     // A delivery to one webhook only, whatever it subscribes to (test pings).

@@ -156,6 +156,25 @@ Result<QList<Attempt>> DeliveryStore::attempts(const QString &deliveryId) const
     return out;
 }
 
+Result<DeliveryStore::QueueFigures> DeliveryStore::queueFigures(const QDateTime &now) const
+{
+    QueueFigures out;
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT status, COUNT(*) FROM deliveries GROUP BY status"));
+    if (auto s = sql::exec(q, tr("counting deliveries")); !s)
+        return s.error();
+    while (q.next()) {
+        if (const auto status = deliveryStatusFromName(q.value(0).toString()))
+            out.byStatus.append({*status, q.value(1).toLongLong()});
+    }
+    auto due = sql::prepare(m_db, QStringLiteral("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending','retrying') AND next_attempt_at <= ?"));
+    due.addBindValue(sql::toMs(now));
+    if (auto s = sql::exec(due, tr("finding the oldest due delivery")); !s)
+        return s.error();
+    if (due.next() && !due.value(0).isNull())
+        out.oldestDue = sql::fromMs(due.value(0).toLongLong());
+    return out;
+}
+
 Result<WebhookActivity> DeliveryStore::activity(const QString &webhookId, const QDateTime &since) const
 {
     WebhookActivity out;

@@ -23,6 +23,12 @@ public:
     Result<int> count(const DeliveryFilter &filter) const;
     Result<std::optional<Delivery>> find(const QString &id) const;
     Result<QList<Attempt>> attempts(const QString &deliveryId) const;
+    // Deliveries by status, and the due time of the oldest one waiting (for /metrics).
+    struct QueueFigures {
+        QList<std::pair<DeliveryStatus, qint64>> byStatus;
+        QDateTime oldestDue; // invalid when nothing is due
+    };
+    Result<QueueFigures> queueFigures(const QDateTime &now) const;
     Result<WebhookActivity> activity(const QString &webhookId, const QDateTime &since) const;
     // Finished deliveries per bucket of `bucketSeconds` from `since` (all webhooks when empty).
     Result<QList<DeliveryBucket>> histogram(const QString &webhookId, const QDateTime &since, int bucketSeconds) const;

@@ -184,6 +184,20 @@ const QList<Migration> &migrations()
             // its tenant_id is the default tenant's, for the reference.
             QStringLiteral("ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0"),
         }},
+        {10, "idempotent ingestion", {
+            // The first answer to an ingest request with an Idempotency-Key
+            // (or to an event with an id), kept 24 hours: the same key then
+            // answers it again and records nothing (service/EventService.h).
+            // request_hash tells a retry from another request reusing the key.
+            QStringLiteral("CREATE TABLE idempotency_keys ("
+                           " tenant_id TEXT NOT NULL,"
+                           " key TEXT NOT NULL,"
+                           " request_hash TEXT NOT NULL,"
+                           " answer TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL,"
+                           " PRIMARY KEY (tenant_id, key))"),
+            QStringLiteral("CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)"),
+        }},
     };
     return list;
 }

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "ApiReply.h"
+#include "Principal.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QUrlQuery>
+#include <optional>
+#include <utility>
+
+namespace hookline::api {
+
+// One request as a handler sees it: what was asked, the path's {captures},
+// and who asks. Plain data, so handlers do not depend on the HTTP server.
+struct ApiCall final {
+    QByteArray method;
+    QString path;
+    QUrlQuery query;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    QHash<QString, QString> params; // {id} of the route's pattern
+    Principal principal;
+
+    QByteArray header(QByteArrayView name) const;
+    QString param(const QString &name) const { return params.value(name); }
+
+    // The body as a JSON object. Refused with 415 when it is declared as
+    // something else than JSON (curl -d's default form type is accepted when
+    // the text is JSON, as the seeds' examples send it), 400 when it does not
+    // parse or is not an object. An empty body is an empty object when
+    // `emptyAllowed`.
+    std::optional<ApiReply> readObject(QJsonObject &out, bool emptyAllowed = false) const;
+};
+
+} // namespace hookline::api

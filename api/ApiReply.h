@@ -1,0 +1,35 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QJsonValue>
+#include <QList>
+#include <utility>
+
+namespace hookline::api {
+
+// What a handler answers: a status, a JSON body (or a text one for
+// /metrics), and any headers of its own. The server adds the rate-limit
+// headers and writes it.
+struct ApiReply final {
+    int status = 200;
+    QByteArray body;
+    QByteArray contentType = "application/json";
+    QList<std::pair<QByteArray, QByteArray>> headers;
+
+    static ApiReply json(int status, const QJsonValue &value);
+    static ApiReply text(int status, QByteArray body, QByteArray contentType);
+    static ApiReply noContent();
+
+    // {"error": {"code", "message", "field"}}; `field` is left out when empty.
+    static ApiReply error(int status, const QString &code, const QString &message, const QString &field = {});
+    // A service's refusal with the status its code stands for (400, 404, 409, 413, 500).
+    // A database or internal error says nothing of its internals.
+    static ApiReply fromError(const Error &error);
+    static ApiReply notFound(const QString &what);
+
+    ApiReply &withHeader(QByteArray name, QByteArray value);
+};
+
+} // namespace hookline::api

@@ -1,0 +1,320 @@
+#include "ApiServer.h"
+
+#include "ApiLog.h"
+#include "Routes.h"
+#include "engine/DeliveryEngine.h"
+#include "service/ApiKeyService.h"
+#include "service/AuditLog.h"
+#include "service/TenantService.h"
+#include "util/Clock.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHttpServerRequest>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace hookline::api {
+
+namespace {
+
+// Plain connections get their guard the moment they are accepted, before
+// the HTTP server connects its own reader.
+class GuardedTcpServer final : public QTcpServer {
+public:
+    GuardedTcpServer(ConnectionGuard::Limits limits, QObject *parent) : QTcpServer(parent), m_limits(limits) {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        new ConnectionGuard(socket, m_limits);
+        addPendingConnection(socket);
+    }
+
+private:
+    ConnectionGuard::Limits m_limits;
+};
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: return "UNKNOWN";
+    }
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+    }
+}
+
+QString keyOf(const ApiCall &call)
+{
+    const QByteArray authorization = call.header("authorization");
+    if (authorization.size() > 7 && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        return QString::fromLatin1(authorization.mid(7).trimmed());
+    return QString::fromLatin1(call.header("x-api-key").trimmed());
+}
+
+} // namespace
+
+ApiServer::ApiServer(std::shared_ptr<Installation> installation, DeliveryEngine *engine, QObject *parent)
+    : QAbstractHttpServer(parent)
+{
+    m_context.installation = std::move(installation);
+    m_context.engine = engine;
+    if (engine)
+        connect(engine, &DeliveryEngine::deliveriesUpdated, this, [this](const DeliveryUpdates &updates) { m_context.deliveries.record(updates); });
+    addOperationRoutes(m_router, m_context);
+    addWebhookRoutes(m_router, m_context);
+    addDeliveryRoutes(m_router, m_context);
+    addEventRoutes(m_router, m_context);
+}
+
+ApiServer::~ApiServer() = default;
+
+Status ApiServer::useTls(const QString &certificateFile, const QString &keyFile)
+{
+    const auto read = [](const QString &path, const char *what) -> Result<QByteArray> {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return Error::validation(QString::fromLatin1(what), QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+        return f.readAll();
+    };
+    auto cert = read(certificateFile, "--tls-cert");
+    if (!cert)
+        return cert.error();
+    auto key = read(keyFile, "--tls-key");
+    if (!key)
+        return key.error();
+    if (QSslCertificate::fromData(*cert, QSsl::Pem).isEmpty())
+        return Error::validation(QStringLiteral("--tls-cert"), QStringLiteral("%1 holds no PEM certificate").arg(certificateFile));
+    if (QSslKey(*key, QSsl::Rsa, QSsl::Pem).isNull() && QSslKey(*key, QSsl::Ec, QSsl::Pem).isNull())
+        return Error::validation(QStringLiteral("--tls-key"), QStringLiteral("%1 holds no PEM private key (RSA or EC, unencrypted)").arg(keyFile));
+    m_tls = true;
+    m_tlsCertificate = *cert;
+    m_tlsKey = *key;
+    return Ok{};
+}
+
+Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
+{
+    QTcpServer *server = nullptr;
+    if (m_tls) {
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        const auto chain = QSslCertificate::fromData(m_tlsCertificate, QSsl::Pem);
+        config.setLocalCertificate(chain.constFirst());
+        config.setLocalCertificateChain(chain);
+        QSslKey key(m_tlsKey, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull())
+            key = QSslKey(m_tlsKey, QSsl::Ec, QSsl::Pem);
+        config.setPrivateKey(key);
+        config.setProtocol(QSsl::TlsV1_2OrLater);
+        auto *ssl = new QSslServer(this);
+        ssl->setSslConfiguration(config);
+        ssl->setHandshakeTimeout(m_limits.requestMs);
+        connect(ssl, &QSslServer::startedEncryptionHandshake, this,
+                [limits = m_limits](QSslSocket *socket) { new ConnectionGuard(socket, limits); });
+        server = ssl;
+    } else {
+        server = new GuardedTcpServer(m_limits, this);
+    }
+    // Bursts of new connections (a load balancer, a benchmark) queue in the
+    // kernel instead of being refused.
+    server->setListenBacklogSize(1024);
+    if (!server->listen(address, port)) {
+        const auto why = server->errorString();
+        delete server;
+        return Error{Error::Code::Io, QStringLiteral("cannot listen on %1 port %2: %3").arg(address.toString()).arg(port).arg(why), QStringLiteral("--listen")};
+    }
+    m_context.loopbackOnly = address.isLoopback();
+    bind(server);
+    return server->serverPort();
+}
+
+void ApiServer::stopListening()
+{
+    for (auto *server : servers())
+        server->close();
+}
+
+bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto *guard = ConnectionGuard::of(socket);
+    if (guard && guard->refused())
+        return true; // answered already (413, 408)
+    QElapsedTimer timer;
+    timer.start();
+
+    ApiCall call;
+    call.method = methodName(request.method());
+    call.path = request.url().path();
+    call.query = request.query();
+    call.headers = request.headers();
+    call.body = request.body();
+
+    QString route;
+    ApiReply reply;
+    try {
+        reply = answer(call, &route);
+    } catch (const std::exception &e) {
+        qCCritical(lcApi).noquote() << "handler failed:" << e.what();
+        reply = ApiReply::fromError(Error{Error::Code::Internal, QString::fromUtf8(e.what()), {}});
+    }
+
+    const bool close = call.header("connection").compare("close", Qt::CaseInsensitive) == 0;
+    write(socket, reply, close);
+    if (guard)
+        guard->requestDone();
+
+    // Never the query string: it may carry a cursor or filter, not secrets, but
+    // the rule is simple to keep.
+    qCInfo(lcApi).noquote() << call.method << call.path << reply.status << QStringLiteral("%1ms").arg(double(timer.nsecsElapsed()) / 1e6, 0, 'f', 1)
+                            << (call.principal.tenantId.isEmpty() ? QStringLiteral("-") : call.principal.tenantId)
+                            << (call.principal.keyId.isEmpty() ? QStringLiteral("-") : call.principal.keyId);
+    return true;
+}
+
+void ApiServer::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
+{
+    write(socket, ApiReply::notFound(QStringLiteral("no such resource")), false);
+}
+
+ApiReply ApiServer::answer(ApiCall &call, QString *routeForLog)
+{
+    if (call.body.size() > m_limits.maxBodyBytes)
+        return ApiReply::error(413, QStringLiteral("too_large"), QStringLiteral("the request body is over the 1 MB limit"));
+    const auto match = m_router.match(call.method, call.path);
+    if (!match.route) {
+        if (match.allowed.isEmpty())
+            return ApiReply::notFound(QStringLiteral("no such resource: %1").arg(call.path));
+        return ApiReply::error(405, QStringLiteral("method_not_allowed"),
+                               QStringLiteral("%1 is not allowed here; allowed: %2").arg(QString::fromLatin1(call.method), QString::fromLatin1(match.allowed.join(", "))))
+            .withHeader("Allow", match.allowed.join(", "));
+    }
+    *routeForLog = match.route->pattern;
+    call.params = match.params;
+
+    const bool keyNeeded = match.route->access == Router::Access::Key
+        || (match.route->access == Router::Access::MetricsRule && !m_context.loopbackOnly);
+    RateLimiter::Decision rate;
+    if (keyNeeded) {
+        bool ok = false;
+        auto refusal = authenticate(call, &ok);
+        if (!ok)
+            return refusal;
+        if (match.route->access == Router::Access::MetricsRule && !call.principal.admin)
+            return ApiReply::notFound(QStringLiteral("no such resource: %1").arg(call.path));
+        rate = m_rates.take(call.principal.keyId, call.principal.requestsPerMinute);
+        if (!rate.allowed) {
+            return ApiReply::error(429, QStringLiteral("rate_limited"),
+                                   QStringLiteral("this key may make %1 requests a minute; try again in %2 s").arg(rate.limit).arg(rate.retryAfterSeconds))
+                .withHeader("Retry-After", QByteArray::number(rate.retryAfterSeconds))
+                .withHeader("X-RateLimit-Limit", QByteArray::number(rate.limit))
+                .withHeader("X-RateLimit-Remaining", "0")
+                .withHeader("X-RateLimit-Reset", QByteArray::number(rate.resetSeconds));
+        }
+    }
+    ApiReply reply;
+    {
+        // Changes made for this request are audited as made by its key.
+        std::optional<AuditLog::ActingAs> actor;
+        if (!call.principal.keyId.isEmpty())
+            actor.emplace(QStringLiteral("api key %1").arg(call.principal.keyId));
+        reply = match.route->handler(call);
+    }
+    if (keyNeeded && rate.limit > 0) {
+        reply.withHeader("X-RateLimit-Limit", QByteArray::number(rate.limit))
+            .withHeader("X-RateLimit-Remaining", QByteArray::number(rate.remaining))
+            .withHeader("X-RateLimit-Reset", QByteArray::number(rate.resetSeconds));
+    }
+    return reply;
+}
+
+ApiReply ApiServer::authenticate(ApiCall &call, bool *ok)
+{
+    *ok = false;
+    const QString text = keyOf(call);
+    if (text.isEmpty())
+        return ApiReply::error(401, QStringLiteral("unauthorized"), QStringLiteral("an API key is needed: Authorization: Bearer KEY or X-API-Key: KEY"))
+            .withHeader("WWW-Authenticate", "Bearer");
+    const auto db = m_context.db();
+    auto key = ApiKeyService(db).authenticate(text);
+    if (!key)
+        return ApiReply::fromError(key.error());
+    if (!*key)
+        return ApiReply::error(401, QStringLiteral("unauthorized"), QStringLiteral("the API key is not valid (unknown or revoked)"))
+            .withHeader("WWW-Authenticate", "Bearer");
+    call.principal.keyId = (*key)->id;
+    call.principal.admin = (*key)->admin;
+    call.principal.tenantId = (*key)->admin ? Tenant::defaultId() : (*key)->tenantId;
+    if (!call.principal.admin) {
+        auto tenant = TenantService(db).get(call.principal.tenantId);
+        if (!tenant)
+            return ApiReply::fromError(tenant.error());
+        call.principal.requestsPerMinute = planRequestsPerMinute(tenant->plan);
+    }
+    *ok = true;
+    return {};
+}
+
+void ApiServer::write(QTcpSocket *socket, const ApiReply &reply, bool close)
+{
+    if (!socket->isOpen())
+        return;
+    // One write: the head and body leave in as few packets as they can.
+    QByteArray out;
+    out.reserve(reply.body.size() + 256);
+    out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
+    if (!reply.contentType.isEmpty())
+        out += "Content-Type: " + reply.contentType + "\r\n";
+    out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+    for (const auto &[name, value] : reply.headers)
+        out += name + ": " + value + "\r\n";
+    if (close)
+        out += "Connection: close\r\n";
+    out += "\r\n";
+    out += reply.body;
+    socket->write(out);
+    if (close)
+        socket->disconnectFromHost();
+}
+
+} // namespace hookline::api

@@ -1,0 +1,90 @@
+#include "ConnectionGuard.h"
+
+#include "ApiLog.h"
+
+#include <QTcpSocket>
+
+namespace hookline::api {
+
+namespace {
+constexpr qint64 kMaxHeadBytes = 64 * 1024;
+}
+
+ConnectionGuard::ConnectionGuard(QTcpSocket *socket, Limits limits)
+    : QObject(socket), m_socket(socket), m_limits(limits)
+{
+    setObjectName(QStringLiteral("hookline-connection-guard"));
+    m_socket->setReadBufferSize(m_limits.maxBodyBytes + kMaxHeadBytes);
+    m_timer.setSingleShot(true);
+    // Connected before the HTTP server's own handler (the guard is made when
+    // the socket is): the head is looked at before the server parses it.
+    connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
+    connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
+    m_timer.start(m_limits.idleMs);
+}
+
+ConnectionGuard *ConnectionGuard::of(QTcpSocket *socket)
+{
+    return socket ? socket->findChild<ConnectionGuard *>(QStringLiteral("hookline-connection-guard"), Qt::FindDirectChildrenOnly) : nullptr;
+}
+
+void ConnectionGuard::requestDone()
+{
+    m_reading = false;
+    m_headChecked = false;
+    m_timer.start(m_limits.idleMs);
+}
+
+void ConnectionGuard::onReadyRead()
+{
+    if (m_refused)
+        return;
+    if (!m_reading) {
+        m_reading = true;
+        m_timer.start(m_limits.requestMs);
+    }
+    if (m_headChecked)
+        return;
+    // The head of a new request, looked at without consuming it: its
+    // Content-Length says whether the body will fit.
+    const QByteArray head = m_socket->peek(kMaxHeadBytes);
+    const qsizetype end = head.indexOf("\r\n\r\n");
+    if (end < 0) {
+        if (head.size() >= kMaxHeadBytes)
+            refuse("431 Request Header Fields Too Large", "headers_too_large", "the request's headers are over 64 KB");
+        return;
+    }
+    m_headChecked = true;
+    for (const auto &line : QByteArrayView(head).first(end).toByteArray().split('\n')) {
+        const auto colon = line.indexOf(':');
+        if (colon < 0 || line.first(colon).trimmed().compare("content-length", Qt::CaseInsensitive) != 0)
+            continue;
+        bool ok = false;
+        const qint64 length = line.mid(colon + 1).trimmed().toLongLong(&ok);
+        if (ok && length > m_limits.maxBodyBytes)
+            refuse("413 Payload Too Large", "too_large", "the request body is over the 1 MB limit");
+    }
+}
+
+void ConnectionGuard::onTimeout()
+{
+    if (m_reading) {
+        qCInfo(lcApi).noquote() << "closing a connection whose request did not arrive within" << m_limits.requestMs << "ms";
+        refuse("408 Request Timeout", "request_timeout", "the request did not arrive in time");
+    } else {
+        m_socket->disconnectFromHost(); // idle keep-alive connection
+    }
+}
+
+void ConnectionGuard::refuse(QByteArrayView status, const QByteArray &code, const QByteArray &message)
+{
+    m_refused = true;
+    m_timer.stop();
+    const QByteArray body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
+    m_socket->write("HTTP/1.1 " + status.toByteArray() + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    // What the client still sends is not read: the connection closes once the answer is out.
+    m_socket->disconnectFromHost();
+}
+
+} // namespace hookline::api

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+
+class QTcpSocket;
+
+namespace hookline::api {
+
+// Keeps one client connection from holding the server: a request must arrive
+// whole within `requestMs` of its first byte (a slow or half-sent request is
+// answered 408 and closed), an idle keep-alive connection is closed after
+// `idleMs`, and a request whose Content-Length is over the body limit is
+// answered 413 before its body is read. The socket's read buffer is bounded
+// too, so a body without a length (chunked) cannot grow past the limit
+// either: it stalls, and the request deadline ends it.
+class ConnectionGuard final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionGuard)
+public:
+    struct Limits {
+        qint64 maxBodyBytes = 1024 * 1024;
+        int requestMs = 10000;
+        int idleMs = 30000;
+    };
+    ConnectionGuard(QTcpSocket *socket, Limits limits);
+
+    static ConnectionGuard *of(QTcpSocket *socket);
+    // The server answered a request: the connection is idle again.
+    void requestDone();
+    bool refused() const { return m_refused; }
+
+private:
+    void onReadyRead();
+    void onTimeout();
+    void refuse(QByteArrayView status, const QByteArray &code, const QByteArray &message);
+
+    QTcpSocket *m_socket;
+    Limits m_limits;
+    QTimer m_timer;
+    bool m_reading = false;  // between a request's first byte and its answer
+    bool m_headChecked = false;
+    bool m_refused = false;
+};
+
+} // namespace hookline::api

@@ -1,0 +1,207 @@
+#include "RouteHelpers.h"
+#include "Router.h"
+#include "Routes.h"
+#include "json/CanonicalJson.h"
+#include "json/JsonSlices.h"
+#include "model/ModelJson.h"
+#include "service/CatalogService.h"
+#include "service/EventService.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace hookline::api {
+
+namespace {
+
+ApiReply invalid(const QString &field, const QString &message)
+{
+    return ApiReply::error(400, QStringLiteral("invalid"), field.isEmpty() ? message : QStringLiteral("%1: %2").arg(field, message), field);
+}
+
+// One event of the body: {"event": TYPE, "data": {…}, "id": KEY?}. Read from
+// canonical text, so that `data` keeps its key order byte for byte.
+std::optional<ApiReply> readEvent(const QList<JsonSlices::Member> &members, const QString &at, EventService::Incoming &out, bool topLevel)
+{
+    for (const auto &[key, value] : members) {
+        const QString field = at.isEmpty() ? key : at + u'.' + key;
+        if (key == u"event") {
+            const auto type = JsonSlices::string(value);
+            if (!type)
+                return invalid(field, QStringLiteral("must be an event type name"));
+            out.type = *type;
+        } else if (key == u"data") {
+            if (!value.startsWith('{'))
+                return invalid(field, QStringLiteral("must be a JSON object"));
+            out.data = value;
+        } else if (key == u"id") {
+            const auto id = JsonSlices::string(value);
+            if (!id || id->isEmpty() || id->size() > 255)
+                return invalid(field, QStringLiteral("must be a string of 1 to 255 characters"));
+            out.key = *id;
+        } else if (!(topLevel && (key == u"tenantId" || key == u"tenant"))) {
+            return invalid(field, QStringLiteral("unknown field (expected event, data, id)"));
+        }
+    }
+    if (out.type.isEmpty())
+        return invalid(at.isEmpty() ? QStringLiteral("event") : at + QStringLiteral(".event"), QStringLiteral("is required"));
+    if (out.data.isNull())
+        out.data = "{}";
+    return std::nullopt;
+}
+
+ApiReply ingest(ApiContext &ctx, const ApiCall &call)
+{
+    const auto refuse = [&ctx](ApiReply reply) {
+        ++ctx.ingest.refused;
+        return reply;
+    };
+    QJsonObject ignored;
+    if (auto refusal = call.readObject(ignored)) // content type, syntax, an object
+        return refuse(*refusal);
+    const auto canonical = CanonicalJson::canonicalizeObject(call.body);
+    if (!canonical)
+        return refuse(invalid({}, QStringLiteral("the body is not JSON")));
+    const auto members = *JsonSlices::members(*canonical);
+
+    QString tenant;
+    if (const auto t = JsonSlices::member(members, u"tenantId").value_or(JsonSlices::member(members, u"tenant").value_or(QByteArray())); !t.isEmpty()) {
+        const auto name = JsonSlices::string(t);
+        if (!name)
+            return refuse(invalid(QStringLiteral("tenantId"), QStringLiteral("must be a string")));
+        tenant = *name;
+    }
+    auto acting = actingTenant(ctx, call, tenant);
+    if (auto *r = std::get_if<ApiReply>(&acting))
+        return refuse(*r);
+
+    QList<EventService::Incoming> events;
+    const auto batch = JsonSlices::member(members, u"events");
+    if (batch) {
+        for (const auto &[key, value] : members) {
+            if (key != u"events" && key != u"tenantId" && key != u"tenant")
+                return refuse(invalid(key, QStringLiteral("unknown field beside \"events\"")));
+        }
+        const auto items = JsonSlices::elements(*batch);
+        if (!batch->startsWith('[') || !items)
+            return refuse(invalid(QStringLiteral("events"), QStringLiteral("must be an array of events")));
+        if (items->isEmpty())
+            return refuse(invalid(QStringLiteral("events"), QStringLiteral("holds no event")));
+        if (items->size() > EventService::kMaxEventsPerRequest)
+            return refuse(invalid(QStringLiteral("events"),
+                                  QStringLiteral("holds %1 events; at most %2 per request").arg(items->size()).arg(EventService::kMaxEventsPerRequest)));
+        for (qsizetype i = 0; i < items->size(); ++i) {
+            const QString at = QStringLiteral("events[%1]").arg(i);
+            const auto fields = items->at(i).startsWith('{') ? JsonSlices::members(items->at(i)) : std::nullopt;
+            if (!fields)
+                return refuse(invalid(at, QStringLiteral("must be an object {\"event\", \"data\"}")));
+            EventService::Incoming e;
+            if (auto r = readEvent(*fields, at, e, false))
+                return refuse(*r);
+            events << e;
+        }
+    } else {
+        EventService::Incoming e;
+        if (auto r = readEvent(members, {}, e, true))
+            return refuse(*r);
+        events << e;
+    }
+
+    const QString key = QString::fromUtf8(call.header("idempotency-key")).trimmed();
+    if (key.size() > 255)
+        return refuse(invalid(QStringLiteral("Idempotency-Key"), QStringLiteral("must be at most 255 characters")));
+    const QByteArray hash = QCryptographicHash::hash(*canonical, QCryptographicHash::Sha256).toHex();
+    auto recorded = EventService(ctx.db()).record(std::get<QString>(acting), events, key, hash);
+    if (!recorded)
+        return refuse(ApiReply::fromError(recorded.error()));
+
+    QJsonArray answers;
+    int deliveries = 0;
+    for (qsizetype i = 0; i < recorded->events.size(); ++i) {
+        const auto &e = recorded->events.at(i);
+        deliveries += e.deliveries;
+        answers.append(QJsonObject{{QStringLiteral("id"), e.eventId},
+                                   {QStringLiteral("event"), events.value(i).type},
+                                   {QStringLiteral("deliveries"), e.deliveries}});
+    }
+    ++ctx.ingest.requests;
+    if (recorded->replayed) {
+        ++ctx.ingest.replayed;
+    } else {
+        ctx.ingest.events += recorded->events.size();
+        ctx.ingest.deliveries += deliveries;
+        if (deliveries > 0)
+            ctx.wakeEngine();
+    }
+    auto reply = batch ? ApiReply::json(202, QJsonObject{{QStringLiteral("events"), answers}, {QStringLiteral("deliveries"), deliveries}})
+                       : ApiReply::json(202, answers.at(0).toObject());
+    if (recorded->replayed)
+        reply.withHeader("Idempotent-Replayed", "true");
+    return reply;
+}
+
+ApiReply eventTypes(ApiContext &ctx, const ApiCall &)
+{
+    auto types = CatalogService(ctx.db()).list();
+    if (!types)
+        return ApiReply::fromError(types.error());
+    QJsonArray out;
+    for (const auto &t : std::as_const(*types))
+        out.append(toJson(t));
+    return ApiReply::json(200, QJsonObject{{QStringLiteral("eventTypes"), out}});
+}
+
+ApiReply addEventType(ApiContext &ctx, const ApiCall &call)
+{
+    // The catalog is the installation's, shared by every tenant.
+    if (!call.principal.admin)
+        return ApiReply::error(403, QStringLiteral("forbidden"), QStringLiteral("the event catalog is changed with an admin key"));
+    QJsonObject body;
+    if (auto refusal = call.readObject(body))
+        return *refusal;
+    EventType t;
+    t.catalog = QStringLiteral("custom");
+    t.samplePayload = "{}";
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        const QString key = it.key();
+        const auto v = it.value();
+        if ((key == u"name" || key == u"group" || key == u"description") && v.isString())
+            (key == u"name" ? t.name : key == u"group" ? t.group : t.description) = v.toString();
+        else if (key == u"samplePayload" && v.isObject())
+            t.samplePayload = QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact);
+        else
+            return invalid(key, QStringLiteral("unknown field or wrong type (expected name, group, description: strings; samplePayload: object)"));
+    }
+    if (t.name.isEmpty())
+        return invalid(QStringLiteral("name"), QStringLiteral("is required"));
+    CatalogService catalog(ctx.db());
+    auto existing = catalog.list();
+    if (!existing)
+        return ApiReply::fromError(existing.error());
+    for (const auto &e : std::as_const(*existing)) {
+        if (e.name == t.name)
+            return ApiReply::error(409, QStringLiteral("conflict"), QStringLiteral("the event type \"%1\" exists already").arg(t.name), QStringLiteral("name"));
+    }
+    if (auto s = catalog.save(t); !s)
+        return ApiReply::fromError(s.error());
+    auto saved = catalog.list();
+    if (!saved)
+        return ApiReply::fromError(saved.error());
+    for (const auto &e : std::as_const(*saved)) {
+        if (e.name == t.name)
+            return ApiReply::json(201, toJson(e));
+    }
+    return ApiReply::fromError(Error{Error::Code::Internal, QStringLiteral("the saved event type was not found"), {}});
+}
+
+} // namespace
+
+void addEventRoutes(Router &router, ApiContext &ctx)
+{
+    router.add("POST", QStringLiteral("/api/v1/events"), [&ctx](ApiCall &call) { return ingest(ctx, call); });
+    router.add("GET", QStringLiteral("/api/v1/event-types"), [&ctx](ApiCall &call) { return eventTypes(ctx, call); });
+    router.add("POST", QStringLiteral("/api/v1/event-types"), [&ctx](ApiCall &call) { return addEventType(ctx, call); });
+}
+
+} // namespace hookline::api

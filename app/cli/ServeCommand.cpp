@@ -1,0 +1,119 @@
+#include "CliContext.h"
+#include "Commands.h"
+#include "StopSignals.h"
+
+#include "ApiServer.h"
+#include "engine/DeliveryEngine.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+
+#include <sys/resource.h>
+
+namespace hookline::cli {
+
+namespace {
+
+// "127.0.0.1:8787", "[::1]:8787", "0.0.0.0:80", ":8787" (every address).
+Result<std::pair<QHostAddress, quint16>> parseListen(const QString &text)
+{
+    const auto bad = [&text] {
+        return Error::validation(QStringLiteral("--listen"), QStringLiteral("\"%1\" is not HOST:PORT (e.g. 127.0.0.1:8787 or [::1]:8787)").arg(text));
+    };
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon < 0)
+        return bad();
+    QString host = text.first(colon);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535)
+        return bad();
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    QHostAddress address = host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(host);
+    if (address.isNull())
+        return bad();
+    return std::pair{address, quint16(port)};
+}
+
+// Every client connection is a file descriptor: the soft limit (often 1 024)
+// is raised to the hard one, so a thousand idle clients do not lock out the rest.
+void raiseFileLimit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+} // namespace
+
+int serveCommand(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("listen"), QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."), QStringLiteral("HOST:PORT"),
+                 QStringLiteral("127.0.0.1:8787")});
+    p.addOption({QStringLiteral("no-engine"), QStringLiteral("Serve the API only; another process delivers.")});
+    p.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default: the number of cores)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("tls-cert"), QStringLiteral("PEM certificate (chain) to serve HTTPS with."), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert (unencrypted)."), QStringLiteral("FILE")});
+    if (!ctx.parse(p, args, QStringLiteral("serve [--listen HOST:PORT] [--no-engine] [--workers N] [--tls-cert FILE --tls-key FILE]"),
+                   QStringLiteral("Keys: hookline-cli apikey create. SIGTERM or Ctrl-C stops cleanly: no new connection is accepted,\n"
+                                  "the requests already read are answered, and claimed deliveries go back to the queue.")))
+        return Usage;
+    auto listen = parseListen(p.value(QStringLiteral("listen")));
+    if (!listen)
+        return ctx.fail(listen.error());
+    if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key")))
+        return ctx.usage(QStringLiteral("--tls-cert and --tls-key go together"));
+    EngineOptions options;
+    if (p.isSet(QStringLiteral("workers"))) {
+        auto n = intOption(p, QStringLiteral("workers"), 1, 64);
+        if (!n)
+            return ctx.fail(n.error());
+        options.workers = *n;
+    }
+    auto installation = ctx.installation();
+    if (!installation)
+        return Failure;
+    raiseFileLimit();
+
+    std::unique_ptr<DeliveryEngine> engine;
+    if (!p.isSet(QStringLiteral("no-engine"))) {
+        engine = std::make_unique<DeliveryEngine>(installation->database(), options);
+        QObject::connect(engine.get(), &DeliveryEngine::failure, [&](const QString &message) { ctx.fail(message); });
+    }
+    api::ApiServer server(installation, engine.get());
+    if (p.isSet(QStringLiteral("tls-cert"))) {
+        if (auto s = server.useTls(p.value(QStringLiteral("tls-cert")), p.value(QStringLiteral("tls-key"))); !s)
+            return ctx.fail(s.error());
+    }
+    auto port = server.listen(listen->first, listen->second);
+    if (!port)
+        return ctx.fail(port.error());
+
+    StopSignals signals_;
+    QObject::connect(&signals_, &StopSignals::stopRequested, &server, [&](int) {
+        // Requests are answered one at a time on this thread: none is half
+        // answered here. What was accepted (202) is committed already.
+        server.stopListening();
+        if (engine)
+            engine->stop();
+        else
+            QCoreApplication::quit();
+    });
+    if (engine) {
+        QObject::connect(engine.get(), &DeliveryEngine::stopped, qApp, &QCoreApplication::quit);
+        engine->start();
+    }
+    const QString host = listen->first.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + listen->first.toString() + u']' : listen->first.toString();
+    ctx.note(QStringLiteral("serving %1://%2:%3/api/v1 (%4)")
+                 .arg(p.isSet(QStringLiteral("tls-cert")) ? QStringLiteral("https") : QStringLiteral("http"), host)
+                 .arg(*port)
+                 .arg(engine ? QStringLiteral("with the delivery engine") : QStringLiteral("without the engine")));
+    QCoreApplication::exec();
+    return Success;
+}
+
+} // namespace hookline::cli
