@@ -8,6 +8,7 @@ namespace hookline::api {
 
 namespace {
 constexpr qint64 kMaxHeadBytes = 64 * 1024;
+constexpr int kDrainMs = 2000;
 }
 
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, Limits limits)
@@ -37,8 +38,13 @@ void ConnectionGuard::requestDone()
 
 void ConnectionGuard::onReadyRead()
 {
-    if (m_refused)
+    if (m_refused) {
+        // What the client still sends is read and dropped: closing with
+        // unread data would reset the connection, and the client might
+        // never see the answer.
+        m_socket->readAll();
         return;
+    }
     if (!m_reading) {
         m_reading = true;
         m_timer.start(m_limits.requestMs);
@@ -68,6 +74,10 @@ void ConnectionGuard::onReadyRead()
 
 void ConnectionGuard::onTimeout()
 {
+    if (m_refused) {
+        m_socket->abort(); // the client had its answer and the time to read it
+        return;
+    }
     if (m_reading) {
         qCInfo(lcApi).noquote() << "closing a connection whose request did not arrive within" << m_limits.requestMs << "ms";
         refuse("408 Request Timeout", "request_timeout", "the request did not arrive in time");
@@ -79,12 +89,11 @@ void ConnectionGuard::onTimeout()
 void ConnectionGuard::refuse(QByteArrayView status, const QByteArray &code, const QByteArray &message)
 {
     m_refused = true;
-    m_timer.stop();
     const QByteArray body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
     m_socket->write("HTTP/1.1 " + status.toByteArray() + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    // What the client still sends is not read: the connection closes once the answer is out.
-    m_socket->disconnectFromHost();
+    // The client gets a moment to finish sending and read the answer; then the connection goes.
+    m_timer.start(kDrainMs);
 }
 
 } // namespace hookline::api

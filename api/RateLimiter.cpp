@@ -15,7 +15,8 @@ RateLimiter::Decision RateLimiter::take(const QString &keyId, int perMinute)
     if (it == m_buckets.end() || it->perMinute != perMinute) // a new key, or its plan changed
         it = m_buckets.insert(keyId, Bucket{double(perMinute), now, perMinute});
     const double perMs = perMinute / 60000.0;
-    it->tokens = std::min(double(perMinute), it->tokens + double(now - it->atMs) * perMs);
+    // A clock that moved back (a test's manual clock) refills nothing.
+    it->tokens = std::min(double(perMinute), it->tokens + double(std::max<qint64>(0, now - it->atMs)) * perMs);
     it->atMs = now;
 
     Decision d;

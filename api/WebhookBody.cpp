@@ -213,6 +213,19 @@ std::optional<ApiReply> WebhookBody::apply(const QJsonObject &body, Webhook &w, 
     return std::nullopt;
 }
 
+Scheme WebhookBody::defaultScheme(const QString &collectionPath, const QJsonObject &body)
+{
+    if (collectionPath == u"/api/webhooks")
+        return Scheme::HmacHex;
+    if (collectionPath == u"/api/v1/developer/webhooks")
+        return Scheme::HmacBase64;
+    if (body.contains(QStringLiteral("is_active")))
+        return Scheme::HmacHex;
+    if (body.contains(QStringLiteral("enabled")) || body.contains(QStringLiteral("tenantId")))
+        return Scheme::Timestamped;
+    return Scheme::Standard;
+}
+
 QJsonObject WebhookBody::toJson(const Webhook &w, bool revealSecret)
 {
     QJsonObject o = hookline::toJson(w, revealSecret ? SecretView::Revealed : SecretView::Masked);

@@ -27,6 +27,14 @@ enum class Mode { Create, Update };
 // GET answered can be sent back.
 std::optional<ApiReply> apply(const QJsonObject &body, Webhook &webhook, Mode mode);
 
+// The scheme a webhook created without "scheme" signs with: the one the
+// calling product's receivers verify, told by where and how it asks.
+// FinSight (/api/webhooks) and Alforis CRM (is_active) check hmac-hex, the
+// Audit Trail (enabled, tenantId) timestamped, the case tool
+// (/api/v1/developer/webhooks) hmac-base64; anyone else gets the default,
+// Standard Webhooks.
+Scheme defaultScheme(const QString &collectionPath, const QJsonObject &body);
+
 // The answer: the canonical fields and every seed's names for them. The
 // secret shows in full only when `revealSecret` (the answer to a create).
 QJsonObject toJson(const Webhook &webhook, bool revealSecret);

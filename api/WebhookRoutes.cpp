@@ -87,6 +87,7 @@ ApiReply create(ApiContext &ctx, const ApiCall &call, const Collection &c)
         return *refusal;
     Webhook draft;
     draft.tenantId.clear();
+    draft.scheme = WebhookBody::defaultScheme(c.path, body);
     if (auto refusal = WebhookBody::apply(body, draft, WebhookBody::Mode::Create))
         return *refusal;
     auto tenant = actingTenant(ctx, call, draft.tenantId);

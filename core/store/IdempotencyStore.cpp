@@ -28,7 +28,7 @@ Status IdempotencyStore::keep(const QString &tenantId, const QString &key, const
     auto q = sql::prepare(m_db, QStringLiteral("INSERT INTO idempotency_keys (tenant_id, key, request_hash, answer, created_at) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(tenantId);
     q.addBindValue(key);
-    q.addBindValue(QString::fromLatin1(kept.requestHash));
+    q.addBindValue(sql::text(QString::fromLatin1(kept.requestHash))); // empty, not NULL, for an event's own key
     q.addBindValue(QString::fromUtf8(kept.answer));
     q.addBindValue(sql::toMs(at));
     return sql::exec(q, tr("keeping an idempotency key"));
