@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 #include <QUrlQuery>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -24,6 +25,11 @@ struct ApiCall final {
     QByteArray body;
     QHash<QString, QString> params; // {id} of the route's pattern
     Principal principal;
+    // Headers every answer to this request carries (the rate limit's).
+    QList<std::pair<QByteArray, QByteArray>> replyHeaders;
+    // Sends the answer of a handler that returned ApiReply::later(). Set by
+    // the server; safe to call after the client went away.
+    std::function<void(ApiReply)> respond;
 
     QByteArray header(QByteArrayView name) const;
     QString param(const QString &name) const { return params.value(name); }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "DeliveryMetrics.h"
+#include "IngestBatcher.h"
+#include "service/EventService.h"
 #include "service/Installation.h"
 
 #include <QSqlDatabase>
@@ -30,8 +32,18 @@ struct ApiContext final {
     bool loopbackOnly = true;         // /metrics needs no key only then
     IngestCounters ingest;
     DeliveryMetrics deliveries;       // fed by the engine's updates
+    std::unique_ptr<EventService> ingestService;
+    std::unique_ptr<IngestBatcher> ingestBatcher; // after the service it writes with
+    quint64 generation = 0;           // bumped by changedThroughThisConnection()
 
     QSqlDatabase db() const { return installation->connection(); }
+    // The ingest path's service, kept between requests with its caches and
+    // prepared statements (EventService::keepCachesBetweenCalls).
+    EventService &events();
+    IngestBatcher &batcher();
+    // A request changed webhooks, keys, tenants or the catalog through this
+    // thread's connection: what was cached from them is read again.
+    void changedThroughThisConnection();
     // New deliveries were written: the engine in this process looks now.
     void wakeEngine() const;
 };

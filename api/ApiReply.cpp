@@ -34,6 +34,13 @@ ApiReply ApiReply::noContent()
     return r;
 }
 
+ApiReply ApiReply::later()
+{
+    ApiReply r;
+    r.deferred = true;
+    return r;
+}
+
 ApiReply ApiReply::error(int status, const QString &code, const QString &message, const QString &field)
 {
     QJsonObject e{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};

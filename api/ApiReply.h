@@ -17,10 +17,13 @@ struct ApiReply final {
     QByteArray body;
     QByteArray contentType = "application/json";
     QList<std::pair<QByteArray, QByteArray>> headers;
+    bool deferred = false; // the handler answers later, through ApiCall::respond
 
     static ApiReply json(int status, const QJsonValue &value);
     static ApiReply text(int status, QByteArray body, QByteArray contentType);
     static ApiReply noContent();
+    // "Not now": the handler keeps ApiCall::respond and calls it when the answer is ready.
+    static ApiReply later();
 
     // {"error": {"code", "message", "field"}}; `field` is left out when empty.
     static ApiReply error(int status, const QString &code, const QString &message, const QString &field = {});

@@ -108,7 +108,11 @@ ApiServer::ApiServer(std::shared_ptr<Installation> installation, DeliveryEngine 
     addEventRoutes(m_router, m_context);
 }
 
-ApiServer::~ApiServer() = default;
+ApiServer::~ApiServer()
+{
+    if (m_context.ingestBatcher)
+        m_context.ingestBatcher->flush();
+}
 
 Status ApiServer::useTls(const QString &certificateFile, const QString &keyFile)
 {
@@ -173,6 +177,9 @@ void ApiServer::stopListening()
 {
     for (auto *server : servers())
         server->close();
+    // Events waiting for their group commit are written and answered now.
+    if (m_context.ingestBatcher)
+        m_context.ingestBatcher->flush();
 }
 
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -180,8 +187,12 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     auto *guard = ConnectionGuard::of(socket);
     if (guard && guard->refused())
         return true; // answered already (413, 408)
-    QElapsedTimer timer;
-    timer.start();
+
+    // What the answer needs once it is ready, now or after a group commit.
+    auto pending = std::make_shared<PendingAnswer>();
+    pending->timer.start();
+    pending->socket = socket;
+    pending->number = guard ? guard->reserveAnswer() : 0;
 
     ApiCall call;
     call.method = methodName(request.method());
@@ -189,6 +200,10 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     call.query = request.query();
     call.headers = request.headers();
     call.body = request.body();
+    pending->method = call.method;
+    pending->path = call.path;
+    pending->close = call.header("connection").compare("close", Qt::CaseInsensitive) == 0;
+    call.respond = [this, pending](ApiReply reply) { complete(*pending, std::move(reply)); };
 
     QString route;
     ApiReply reply;
@@ -198,23 +213,37 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         qCCritical(lcApi).noquote() << "handler failed:" << e.what();
         reply = ApiReply::fromError(Error{Error::Code::Internal, QString::fromUtf8(e.what()), {}});
     }
-
-    const bool close = call.header("connection").compare("close", Qt::CaseInsensitive) == 0;
-    write(socket, reply, close);
+    pending->principal = call.principal;
+    pending->headers = call.replyHeaders;
     if (guard)
         guard->requestDone();
+    if (!reply.deferred)
+        complete(*pending, std::move(reply));
+    return true;
+}
 
+void ApiServer::complete(PendingAnswer &pending, ApiReply reply)
+{
+    reply.headers += pending.headers;
+    const QByteArray bytes = serialize(reply, pending.close);
+    if (pending.socket) {
+        if (auto *guard = ConnectionGuard::of(pending.socket))
+            guard->sendAnswer(pending.number, bytes, pending.close);
+        else if (pending.socket->isOpen())
+            pending.socket->write(bytes);
+    }
     // Never the query string: it may carry a cursor or filter, not secrets, but
     // the rule is simple to keep.
-    qCInfo(lcApi).noquote() << call.method << call.path << reply.status << QStringLiteral("%1ms").arg(double(timer.nsecsElapsed()) / 1e6, 0, 'f', 1)
-                            << (call.principal.tenantId.isEmpty() ? QStringLiteral("-") : call.principal.tenantId)
-                            << (call.principal.keyId.isEmpty() ? QStringLiteral("-") : call.principal.keyId);
-    return true;
+    qCInfo(lcApi).noquote() << pending.method << pending.path << reply.status
+                            << QStringLiteral("%1ms").arg(double(pending.timer.nsecsElapsed()) / 1e6, 0, 'f', 1)
+                            << (pending.principal.tenantId.isEmpty() ? QStringLiteral("-") : pending.principal.tenantId)
+                            << (pending.principal.keyId.isEmpty() ? QStringLiteral("-") : pending.principal.keyId);
 }
 
 void ApiServer::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
 {
-    write(socket, ApiReply::notFound(QStringLiteral("no such resource")), false);
+    if (socket->isOpen())
+        socket->write(serialize(ApiReply::notFound(QStringLiteral("no such resource")), false));
 }
 
 ApiReply ApiServer::answer(ApiCall &call, QString *routeForLog)
@@ -252,6 +281,16 @@ ApiReply ApiServer::answer(ApiCall &call, QString *routeForLog)
                 .withHeader("X-RateLimit-Reset", QByteArray::number(rate.resetSeconds));
         }
     }
+    if (keyNeeded && rate.limit > 0) {
+        call.replyHeaders = {{"X-RateLimit-Limit", QByteArray::number(rate.limit)},
+                             {"X-RateLimit-Remaining", QByteArray::number(rate.remaining)},
+                             {"X-RateLimit-Reset", QByteArray::number(rate.resetSeconds)}};
+    }
+    // Ingestion writes only events and deliveries; anything else may change
+    // what they are checked against. Events that came first are written first.
+    const bool changes = call.method != "GET" && match.route->pattern != u"/api/v1/events";
+    if (changes && m_context.ingestBatcher)
+        m_context.ingestBatcher->flush();
     ApiReply reply;
     {
         // Changes made for this request are audited as made by its key.
@@ -260,11 +299,8 @@ ApiReply ApiServer::answer(ApiCall &call, QString *routeForLog)
             actor.emplace(QStringLiteral("api key %1").arg(call.principal.keyId));
         reply = match.route->handler(call);
     }
-    if (keyNeeded && rate.limit > 0) {
-        reply.withHeader("X-RateLimit-Limit", QByteArray::number(rate.limit))
-            .withHeader("X-RateLimit-Remaining", QByteArray::number(rate.remaining))
-            .withHeader("X-RateLimit-Reset", QByteArray::number(rate.resetSeconds));
-    }
+    if (changes)
+        m_context.changedThroughThisConnection();
     return reply;
 }
 
@@ -276,6 +312,15 @@ ApiReply ApiServer::authenticate(ApiCall &call, bool *ok)
         return ApiReply::error(401, QStringLiteral("unauthorized"), QStringLiteral("an API key is needed: Authorization: Bearer KEY or X-API-Key: KEY"))
             .withHeader("WWW-Authenticate", "Bearer");
     const auto db = m_context.db();
+    if (!m_keyWatch)
+        m_keyWatch = std::make_unique<ChangeWatch>(db);
+    if (m_keyWatch->changed())
+        m_knownKeys.clear();
+    if (const auto it = m_knownKeys.constFind(text); it != m_knownKeys.cend() && it->generation == m_context.generation) {
+        call.principal = it->principal;
+        *ok = true;
+        return {};
+    }
     auto key = ApiKeyService(db).authenticate(text);
     if (!key)
         return ApiReply::fromError(key.error());
@@ -291,15 +336,16 @@ ApiReply ApiServer::authenticate(ApiCall &call, bool *ok)
             return ApiReply::fromError(tenant.error());
         call.principal.requestsPerMinute = planRequestsPerMinute(tenant->plan);
     }
+    if (m_knownKeys.size() >= 10000)
+        m_knownKeys.clear();
+    m_knownKeys.insert(text, {call.principal, m_context.generation});
     *ok = true;
     return {};
 }
 
-void ApiServer::write(QTcpSocket *socket, const ApiReply &reply, bool close)
+QByteArray ApiServer::serialize(const ApiReply &reply, bool close)
 {
-    if (!socket->isOpen())
-        return;
-    // One write: the head and body leave in as few packets as they can.
+    // One buffer: the head and body leave in as few packets as they can.
     QByteArray out;
     out.reserve(reply.body.size() + 256);
     out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
@@ -312,9 +358,7 @@ void ApiServer::write(QTcpSocket *socket, const ApiReply &reply, bool close)
         out += "Connection: close\r\n";
     out += "\r\n";
     out += reply.body;
-    socket->write(out);
-    if (close)
-        socket->disconnectFromHost();
+    return out;
 }
 
 } // namespace hookline::api

@@ -4,9 +4,13 @@
 #include "ConnectionGuard.h"
 #include "RateLimiter.h"
 #include "Router.h"
+#include "service/ChangeWatch.h"
 #include "util/Result.h"
 
 #include <QAbstractHttpServer>
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <memory>
@@ -41,7 +45,27 @@ protected:
 private:
     ApiReply answer(ApiCall &call, QString *routeForLog);
     ApiReply authenticate(ApiCall &call, bool *ok);
-    void write(QTcpSocket *socket, const ApiReply &reply, bool close);
+    struct PendingAnswer {
+        QPointer<QTcpSocket> socket;
+        quint64 number = 0;
+        QElapsedTimer timer;
+        QByteArray method;
+        QString path;
+        bool close = false;
+        Principal principal;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+    };
+    void complete(PendingAnswer &pending, ApiReply reply);
+    static QByteArray serialize(const ApiReply &reply, bool close);
+
+    // Keys that authenticated, by their text, while nothing changed: most
+    // requests then need no database read to know who asks.
+    struct KnownKey {
+        Principal principal;
+        quint64 generation = 0;
+    };
+    QHash<QString, KnownKey> m_knownKeys;
+    std::unique_ptr<ChangeWatch> m_keyWatch;
 
     ApiContext m_context;
     Router m_router;

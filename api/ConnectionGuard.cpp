@@ -36,6 +36,19 @@ void ConnectionGuard::requestDone()
     m_timer.start(m_limits.idleMs);
 }
 
+void ConnectionGuard::sendAnswer(quint64 number, QByteArray bytes, bool close)
+{
+    m_ready.insert(number, {std::move(bytes), close});
+    for (auto it = m_ready.begin(); it != m_ready.end() && it.key() == m_nextToSend; it = m_ready.erase(it)) {
+        ++m_nextToSend;
+        if (!m_socket->isOpen())
+            continue;
+        m_socket->write(it->first);
+        if (it->second)
+            m_socket->disconnectFromHost();
+    }
+}
+
 void ConnectionGuard::onReadyRead()
 {
     if (m_refused) {

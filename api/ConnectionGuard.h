@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QMap>
 #include <QObject>
 #include <QTimer>
 
@@ -30,6 +32,11 @@ public:
     void requestDone();
     bool refused() const { return m_refused; }
 
+    // Answers leave in the order the requests came, even when a later one is
+    // ready first (an ingest waits for its group commit, a GET does not).
+    quint64 reserveAnswer() { return m_nextAnswer++; }
+    void sendAnswer(quint64 number, QByteArray bytes, bool close);
+
 private:
     void onReadyRead();
     void onTimeout();
@@ -41,6 +48,9 @@ private:
     bool m_reading = false;  // between a request's first byte and its answer
     bool m_headChecked = false;
     bool m_refused = false;
+    quint64 m_nextAnswer = 0;
+    quint64 m_nextToSend = 0;
+    QMap<quint64, std::pair<QByteArray, bool>> m_ready;
 };
 
 } // namespace hookline::api

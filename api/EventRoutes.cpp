@@ -51,6 +51,37 @@ std::optional<ApiReply> readEvent(const QList<JsonSlices::Member> &members, cons
     return std::nullopt;
 }
 
+ApiReply answer(ApiContext &ctx, const Result<EventService::Recorded> &recorded, const QStringList &types, bool batch)
+{
+    if (!recorded) {
+        ++ctx.ingest.refused;
+        return ApiReply::fromError(recorded.error());
+    }
+    QJsonArray answers;
+    int deliveries = 0;
+    for (qsizetype i = 0; i < recorded->events.size(); ++i) {
+        const auto &e = recorded->events.at(i);
+        deliveries += e.deliveries;
+        answers.append(QJsonObject{{QStringLiteral("id"), e.eventId},
+                                   {QStringLiteral("event"), types.value(i)},
+                                   {QStringLiteral("deliveries"), e.deliveries}});
+    }
+    ++ctx.ingest.requests;
+    if (recorded->replayed) {
+        ++ctx.ingest.replayed;
+    } else {
+        ctx.ingest.events += recorded->events.size();
+        ctx.ingest.deliveries += deliveries;
+        if (deliveries > 0)
+            ctx.wakeEngine();
+    }
+    auto reply = batch ? ApiReply::json(202, QJsonObject{{QStringLiteral("events"), answers}, {QStringLiteral("deliveries"), deliveries}})
+                       : ApiReply::json(202, answers.at(0).toObject());
+    if (recorded->replayed)
+        reply.withHeader("Idempotent-Replayed", "true");
+    return reply;
+}
+
 ApiReply ingest(ApiContext &ctx, const ApiCall &call)
 {
     const auto refuse = [&ctx](ApiReply reply) {
@@ -112,33 +143,15 @@ ApiReply ingest(ApiContext &ctx, const ApiCall &call)
     if (key.size() > 255)
         return refuse(invalid(QStringLiteral("Idempotency-Key"), QStringLiteral("must be at most 255 characters")));
     const QByteArray hash = QCryptographicHash::hash(*canonical, QCryptographicHash::Sha256).toHex();
-    auto recorded = EventService(ctx.db()).record(std::get<QString>(acting), events, key, hash);
-    if (!recorded)
-        return refuse(ApiReply::fromError(recorded.error()));
-
-    QJsonArray answers;
-    int deliveries = 0;
-    for (qsizetype i = 0; i < recorded->events.size(); ++i) {
-        const auto &e = recorded->events.at(i);
-        deliveries += e.deliveries;
-        answers.append(QJsonObject{{QStringLiteral("id"), e.eventId},
-                                   {QStringLiteral("event"), events.value(i).type},
-                                   {QStringLiteral("deliveries"), e.deliveries}});
-    }
-    ++ctx.ingest.requests;
-    if (recorded->replayed) {
-        ++ctx.ingest.replayed;
-    } else {
-        ctx.ingest.events += recorded->events.size();
-        ctx.ingest.deliveries += deliveries;
-        if (deliveries > 0)
-            ctx.wakeEngine();
-    }
-    auto reply = batch ? ApiReply::json(202, QJsonObject{{QStringLiteral("events"), answers}, {QStringLiteral("deliveries"), deliveries}})
-                       : ApiReply::json(202, answers.at(0).toObject());
-    if (recorded->replayed)
-        reply.withHeader("Idempotent-Replayed", "true");
-    return reply;
+    QStringList types;
+    for (const auto &e : std::as_const(events))
+        types << e.type;
+    // Answered after the group commit that holds these events (IngestBatcher).
+    ctx.batcher().submit({std::get<QString>(acting), std::move(events), key, hash},
+                         [&ctx, respond = call.respond, types, batch = batch.has_value()](Result<EventService::Recorded> recorded) {
+                             respond(answer(ctx, recorded, types, batch));
+                         });
+    return ApiReply::later();
 }
 
 ApiReply eventTypes(ApiContext &ctx, const ApiCall &)

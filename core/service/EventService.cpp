@@ -1,5 +1,7 @@
 #include "EventService.h"
 
+#include "service/ChangeWatch.h"
+
 #include "json/CanonicalJson.h"
 #include "json/JsonSlices.h"
 #include "model/EventType.h"
@@ -29,6 +31,28 @@ QString sizeText(qsizetype bytes)
     return QCoreApplication::translate("hookline::EventService", "%1 MB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 2);
 }
 } // namespace
+
+EventService::EventService(QSqlDatabase db) : m_db(std::move(db)) {}
+
+EventService::~EventService() = default;
+
+void EventService::keepCachesBetweenCalls()
+{
+    m_watch = std::make_unique<ChangeWatch>(m_db);
+}
+
+void EventService::refreshCaches()
+{
+    if (!m_watch || m_watch->changed())
+        forgetCaches();
+}
+
+EventStore &EventService::store()
+{
+    if (!m_store)
+        m_store = std::make_unique<EventStore>(m_db);
+    return *m_store;
+}
 
 bool EventService::matches(QStringView pattern, QStringView type)
 {
@@ -105,7 +129,7 @@ Result<int> EventService::write(const QList<Prepared> &events)
 
 Result<int> EventService::writeRows(const QList<Prepared> &events)
 {
-    EventStore store(m_db);
+    EventStore &store = this->store();
     int deliveries = 0;
     const auto now = Clock::now();
     for (const auto &p : events) {
@@ -193,16 +217,20 @@ std::atomic<qint64> g_lastForgetMs{0};
 Result<EventService::Recorded> EventService::record(const QString &tenantId, const QList<Incoming> &events, const QString &requestKey,
                                                     const QByteArray &requestHash)
 {
+    return recordMany({Request{tenantId, events, requestKey, requestHash}}).takeFirst();
+}
+
+Result<QList<EventService::Prepared>> EventService::prepareRequest(const Request &request)
+{
+    const auto &events = request.events;
     if (events.isEmpty())
         return Error::validation(QStringLiteral("events"), tr("no event to record"));
     if (events.size() > kMaxEventsPerRequest)
         return Error::validation(QStringLiteral("events"), tr("%1 events in one request; at most %2").arg(events.size()).arg(kMaxEventsPerRequest));
-    forgetCaches();
-    // Everything is checked before anything is written.
     QList<Prepared> prepared;
     prepared.reserve(events.size());
     for (qsizetype i = 0; i < events.size(); ++i) {
-        auto p = prepare(tenantId, events.at(i).type, events.at(i).data);
+        auto p = prepare(request.tenantId, events.at(i).type, events.at(i).data);
         if (!p) {
             if (events.size() == 1)
                 return p.error();
@@ -213,28 +241,31 @@ Result<EventService::Recorded> EventService::record(const QString &tenantId, con
         }
         prepared << std::move(*p);
     }
-    const auto now = Clock::now();
+    return prepared;
+}
+
+Result<EventService::Recorded> EventService::writeRequest(const Request &request, const QList<Prepared> &prepared, const QDateTime &now)
+{
     const auto since = now.addSecs(-kIdempotencyWindowSeconds);
     IdempotencyStore keys(m_db);
-    sql::Transaction tx(m_db);
-    if (auto s = tx.begin(); !s)
-        return s.error();
+    const QString requestKey = request.requestKey.isEmpty() ? QString() : QStringLiteral("request:") + request.requestKey;
     if (!requestKey.isEmpty()) {
-        auto kept = keys.find(tenantId, QStringLiteral("request:") + requestKey, since);
+        auto kept = keys.find(request.tenantId, requestKey, since);
         if (!kept)
             return kept.error();
         if (*kept) {
-            if ((*kept)->requestHash != requestHash)
-                return Error{Error::Code::Conflict, tr("the idempotency key \"%1\" was used for another request in the last 24 hours").arg(requestKey),
+            if ((*kept)->requestHash != request.requestHash)
+                return Error{Error::Code::Conflict, tr("the idempotency key \"%1\" was used for another request in the last 24 hours").arg(request.requestKey),
                              QStringLiteral("Idempotency-Key")};
             return Recorded{fromKeptAnswer((*kept)->answer), true};
         }
     }
     Recorded out;
     for (qsizetype i = 0; i < prepared.size(); ++i) {
-        const QString eventKey = events.at(i).key.isEmpty() ? QString() : QStringLiteral("event:") + events.at(i).key;
+        const QString &own = request.events.at(i).key;
+        const QString eventKey = own.isEmpty() ? QString() : QStringLiteral("event:") + own;
         if (!eventKey.isEmpty()) {
-            auto kept = keys.find(tenantId, eventKey, since);
+            auto kept = keys.find(request.tenantId, eventKey, since);
             if (!kept)
                 return kept.error();
             if (*kept) {
@@ -247,23 +278,65 @@ Result<EventService::Recorded> EventService::record(const QString &tenantId, con
             return n.error();
         Emitted e{m_lastEventId, *n, m_lastDeliveryIds, false};
         if (!eventKey.isEmpty()) {
-            if (auto s = keys.keep(tenantId, eventKey, {QByteArray(), keptAnswer({e})}, now); !s)
+            if (auto s = keys.keep(request.tenantId, eventKey, {QByteArray(), keptAnswer({e})}, now); !s)
                 return s.error();
         }
         out.events << std::move(e);
     }
     if (!requestKey.isEmpty()) {
-        if (auto s = keys.keep(tenantId, QStringLiteral("request:") + requestKey, {requestHash, keptAnswer(out.events)}, now); !s)
+        if (auto s = keys.keep(request.tenantId, requestKey, {request.requestHash, keptAnswer(out.events)}, now); !s)
             return s.error();
+    }
+    return out;
+}
+
+QList<Result<EventService::Recorded>> EventService::recordMany(const QList<Request> &requests)
+{
+    refreshCaches();
+    // Everything is checked before anything is written; a request refused
+    // here is answered on its own and leaves the others be.
+    QList<std::optional<Result<Recorded>>> results(requests.size());
+    QList<QList<Prepared>> prepared(requests.size());
+    for (qsizetype r = 0; r < requests.size(); ++r) {
+        auto p = prepareRequest(requests.at(r));
+        if (!p)
+            results[r] = Result<Recorded>(p.error());
+        else
+            prepared[r] = std::move(*p);
+    }
+    const auto all = [&](const Error &error) {
+        // The transaction rolled back: nothing of any request was written.
+        QList<Result<Recorded>> out;
+        for (const auto &r : std::as_const(results))
+            out << (r && !r->ok() ? *r : Result<Recorded>(error));
+        return out;
+    };
+    const auto now = Clock::now();
+    sql::Transaction tx(m_db);
+    if (auto s = tx.begin(); !s)
+        return all(s.error());
+    for (qsizetype r = 0; r < requests.size(); ++r) {
+        if (results.at(r))
+            continue;
+        auto written = writeRequest(requests.at(r), prepared.at(r), now);
+        // An idempotency key reused for another request is that request's
+        // mistake; it wrote nothing. Anything else is the database's.
+        if (!written && written.error().code != Error::Code::Conflict)
+            return all(written.error());
+        results[r] = std::move(written);
     }
     const qint64 nowMs = now.toMSecsSinceEpoch();
     if (nowMs - g_lastForgetMs.load() > 60000) {
         g_lastForgetMs = nowMs;
-        if (auto s = keys.forgetBefore(since); !s)
-            return s.error();
+        if (auto s = IdempotencyStore(m_db).forgetBefore(now.addSecs(-kIdempotencyWindowSeconds)); !s)
+            return all(s.error());
     }
     if (auto s = tx.commit(); !s)
-        return s.error();
+        return all(s.error());
+    QList<Result<Recorded>> out;
+    out.reserve(results.size());
+    for (auto &r : results)
+        out << std::move(*r);
     return out;
 }
 

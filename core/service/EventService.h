@@ -10,9 +10,14 @@
 #include <QSqlDatabase>
 #include <QStringList>
 
+#include <memory>
+
 class QIODevice;
 
 namespace hookline {
+
+class ChangeWatch;
+class EventStore;
 
 // The one path every event takes (CLI emit, REST ingest, send-event dialog):
 // validate, build the canonical envelope, match subscriptions, and write the
@@ -20,7 +25,17 @@ namespace hookline {
 class EventService final {
     Q_DECLARE_TR_FUNCTIONS(hookline::EventService)
 public:
-    explicit EventService(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit EventService(QSqlDatabase db);
+    ~EventService();
+    Q_DISABLE_COPY_MOVE(EventService)
+
+    // For a long-lived instance (the REST API's): the catalog, tenants and
+    // subscriptions read for one call serve the next ones too, until the
+    // database says another connection changed something (ChangeWatch) or
+    // the owner, having changed them through this connection, calls
+    // forgetCaches(). Without it every call reads them afresh.
+    void keepCachesBetweenCalls();
+    void forgetCaches();
 
     struct Emitted {
         QString eventId;
@@ -60,6 +75,17 @@ public:
     // it was then, not recorded again.
     Result<Recorded> record(const QString &tenantId, const QList<Incoming> &events, const QString &requestKey = {},
                             const QByteArray &requestHash = {});
+    // Several requests in one transaction (the REST API's group commit):
+    // one answer per request, in order. A request refused on its own (bad
+    // input, a reused key) changes nothing and leaves the others be; a
+    // database error fails them all, and none is written.
+    struct Request {
+        QString tenantId;
+        QList<Incoming> events;
+        QString requestKey;
+        QByteArray requestHash;
+    };
+    QList<Result<Recorded>> recordMany(const QList<Request> &requests);
     static constexpr int kIdempotencyWindowSeconds = 24 * 3600;
     static constexpr int kMaxEventsPerRequest = 1000;
 
@@ -89,9 +115,14 @@ private:
     Result<Prepared> prepare(const QString &tenantId, const QString &type, QByteArrayView data);
     Result<int> write(const QList<Prepared> &events);     // in a transaction of its own
     Result<int> writeRows(const QList<Prepared> &events); // in the caller's
-    void forgetCaches();
+    void refreshCaches();
+    EventStore &store();
+    Result<QList<Prepared>> prepareRequest(const Request &request);
+    Result<Recorded> writeRequest(const Request &request, const QList<Prepared> &prepared, const QDateTime &now);
 
     QSqlDatabase m_db;
+    std::unique_ptr<ChangeWatch> m_watch; // set by keepCachesBetweenCalls()
+    std::unique_ptr<EventStore> m_store;  // its prepared statements live as long as this service
     QSet<QString> m_knownTypes;
     QSet<QString> m_knownTenants;
     QHash<QString, QHash<QString, QStringList>> m_subscriptions; // tenant -> webhook -> patterns

@@ -18,6 +18,16 @@ bool isPostgres(const QSqlDatabase &db)
     return db.driverName() == u"QPSQL";
 }
 
+std::optional<qint64> dataVersion(const QSqlDatabase &db)
+{
+    if (isPostgres(db))
+        return std::nullopt;
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("PRAGMA data_version")) || !q.next())
+        return std::nullopt;
+    return q.value(0).toLongLong();
+}
+
 Status notifyDue(const QSqlDatabase &db)
 {
     if (!isPostgres(db))

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "util/Result.h"
 
 #include <QDateTime>
@@ -35,6 +37,10 @@ inline QVariant text(const QString &s) { return s.isNull() ? QVariant(QStringLit
 QDateTime dateOrNull(const QVariant &value);  // invalid when NULL
 
 // A transaction that rolls back unless committed: every change is all or nothing.
+// SQLite's PRAGMA data_version: changes when another connection commits
+// (not when this one does). nullopt on PostgreSQL, which has no such thing.
+std::optional<qint64> dataVersion(const QSqlDatabase &db);
+
 class Transaction final {
 public:
     explicit Transaction(QSqlDatabase db);

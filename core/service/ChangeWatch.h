@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <optional>
+
+namespace hookline {
+
+// Tells a long-lived cache (the REST API's keys, webhooks and catalog)
+// whether the database may have changed under it: on SQLite, whether another
+// connection committed since the last look; on PostgreSQL, always (it has no
+// cheap way to say). Changes made through the same connection are not seen:
+// whoever makes them drops its caches itself.
+class ChangeWatch final {
+public:
+    explicit ChangeWatch(QSqlDatabase db) : m_db(std::move(db)) {}
+    bool changed();
+
+private:
+    QSqlDatabase m_db;
+    std::optional<qint64> m_version;
+    bool m_first = true;
+};
+
+} // namespace hookline
