@@ -106,6 +106,7 @@ ApiServer::ApiServer(std::shared_ptr<Installation> installation, DeliveryEngine 
     addWebhookRoutes(m_router, m_context);
     addDeliveryRoutes(m_router, m_context);
     addEventRoutes(m_router, m_context);
+    addAdminRoutes(m_router, m_context);
 }
 
 ApiServer::~ApiServer()
@@ -331,10 +332,10 @@ ApiReply ApiServer::authenticate(ApiCall &call, bool *ok)
     call.principal.admin = (*key)->admin;
     call.principal.tenantId = (*key)->admin ? Tenant::defaultId() : (*key)->tenantId;
     if (!call.principal.admin) {
-        auto tenant = TenantService(db).get(call.principal.tenantId);
-        if (!tenant)
-            return ApiReply::fromError(tenant.error());
-        call.principal.requestsPerMinute = planRequestsPerMinute(tenant->plan);
+        auto plan = TenantService(db).planOf(call.principal.tenantId);
+        if (!plan)
+            return ApiReply::fromError(plan.error());
+        call.principal.requestsPerMinute = plan->requestsPerMinute.value_or(0); // 0: unlimited
     }
     if (m_knownKeys.size() >= 10000)
         m_knownKeys.clear();

@@ -10,5 +10,6 @@ void addWebhookRoutes(Router &router, ApiContext &context);
 void addDeliveryRoutes(Router &router, ApiContext &context);
 void addEventRoutes(Router &router, ApiContext &context);
 void addOperationRoutes(Router &router, ApiContext &context);
+void addAdminRoutes(Router &router, ApiContext &context);
 
 } // namespace hookline::api

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void refusedRequestsChangeNothing();
     void methodNotAllowedSaysWhatIs();
     void quotaAnswers409NamingThePlan();
+    void plansAndTenantsAreDataAnAdminManages();
     void rateLimitIsATokenBucketPerKey();
     void idempotencyKeyAnswersTheFirstAnswerAgain();
     void eventIdIsAnIdempotencyKeyToo();
@@ -116,10 +117,10 @@ void TestApi::init()
     m_installation = *opened;
     QVERIFY(test::allowLoopback(m_installation->connection()));
     TenantService tenants(m_installation->connection());
-    QVERIFY(tenants.create(u"acme"_s, Plan::Pro));
-    QVERIFY(tenants.create(u"globex"_s, Plan::Pro));
-    QVERIFY(tenants.create(u"tenant-001"_s, Plan::Scale));
-    QVERIFY(tenants.create(u"freeco"_s, Plan::Free));
+    QVERIFY(tenants.create(u"acme"_s, u"PRO"_s));
+    QVERIFY(tenants.create(u"globex"_s, u"PRO"_s));
+    QVERIFY(tenants.create(u"tenant-001"_s, u"SCALE"_s));
+    QVERIFY(tenants.create(u"freeco"_s, u"FREE"_s));
     m_keys.clear();
     for (const auto &t : {u"default"_s, u"acme"_s, u"globex"_s, u"tenant-001"_s, u"freeco"_s})
         m_keys.insert(t, newKey(t));
@@ -429,6 +430,39 @@ void TestApi::quotaAnswers409NamingThePlan()
     const auto sixth = call("POST", u"/api/v1/webhooks"_s, body, {}, u"acme"_s);
     QCOMPARE(sixth.status, 409);
     QVERIFY2(sixth.body.contains("PRO") && sixth.body.contains('5'), sixth.body);
+}
+
+void TestApi::plansAndTenantsAreDataAnAdminManages()
+{
+    // A tenant's key may not make plans or tenants.
+    QCOMPARE(call("POST", u"/api/v1/plans"_s, R"({"name": "gold", "webhookQuota": 1, "requestsPerMinute": 3})", {}, u"acme"_s).status, 403);
+    const auto gold = call("POST", u"/api/v1/plans"_s, R"({"name": "gold", "webhookQuota": 1, "requestsPerMinute": 3})", {}, u"admin"_s);
+    QCOMPARE(gold.status, 201);
+    QCOMPARE(gold.json().value(u"name"_s).toString(), u"GOLD"_s);
+    QCOMPARE(call("POST", u"/api/v1/plans"_s, R"({"name": "gold", "webhookQuota": 1, "requestsPerMinute": 3})", {}, u"admin"_s).status, 409);
+    QCOMPARE(call("PATCH", u"/api/v1/plans/PRO"_s, R"({"webhookQuota": 50})", {}, u"admin"_s).status, 409); // built in
+    QCOMPARE(call("POST", u"/api/v1/tenants"_s, R"({"id": "initech", "plan": "gold"})", {}, u"admin"_s).status, 201);
+    QCOMPARE(call("POST", u"/api/v1/tenants"_s, R"({"id": "hooli", "plan": "platinum"})", {}, u"admin"_s).status, 404);
+    m_keys.insert(u"initech"_s, newKey(u"initech"_s));
+    const QByteArray body = R"({"url": "http://127.0.0.1:9/a", "events": ["lead.created"]})";
+    QCOMPARE(call("POST", u"/api/v1/webhooks"_s, body, {}, u"initech"_s).status, 201);
+    const auto full = call("POST", u"/api/v1/webhooks"_s, body, {}, u"initech"_s);
+    QCOMPARE(full.status, 409);
+    QVERIFY2(full.body.contains("GOLD") && full.body.contains("1 webhook"), full.body);
+    // Its rate: 3 a minute, the fourth request waits.
+    QCOMPARE(call("GET", u"/api/v1/webhooks"_s, {}, {}, u"initech"_s).status, 200);
+    QCOMPARE(call("GET", u"/api/v1/webhooks"_s, {}, {}, u"initech"_s).status, 429);
+    // A bigger plan for the tenant; an unlimited rate for the plan.
+    QCOMPARE(call("PATCH", u"/api/v1/plans/gold"_s, R"({"webhookQuota": 2, "requestsPerMinute": null})", {}, u"admin"_s).status, 200);
+    QCOMPARE(call("POST", u"/api/v1/webhooks"_s, body, {}, u"initech"_s).status, 201);
+    const auto unlimited = call("GET", u"/api/v1/webhooks"_s, {}, {}, u"initech"_s);
+    QCOMPARE(unlimited.status, 200);
+    QVERIFY(unlimited.header("X-RateLimit-Limit").isEmpty());
+    QCOMPARE(call("PATCH", u"/api/v1/tenants/initech"_s, R"({"plan": "FREE"})", {}, u"admin"_s).json().value(u"plan"_s).toString(), u"FREE"_s);
+    // The tenant sees itself only.
+    const auto tenants = call("GET", u"/api/v1/tenants"_s, {}, {}, u"initech"_s).json().value(u"tenants"_s).toArray();
+    QCOMPARE(tenants.size(), 1);
+    QCOMPARE(call("GET", u"/api/v1/plans"_s, {}, {}, u"initech"_s).json().value(u"plans"_s).toArray().size(), 6);
 }
 
 void TestApi::rateLimitIsATokenBucketPerKey()

@@ -47,7 +47,7 @@ void TestApiKeys::init()
     auto db = Installation::open(m_dir->filePath(u"keys.db"_s));
     QVERIFY2(db, db ? "" : qPrintable(db.error().message));
     m_db = *db;
-    QVERIFY(TenantService(conn()).create(u"acme"_s, Plan::Pro));
+    QVERIFY(TenantService(conn()).create(u"acme"_s, u"PRO"_s));
 }
 
 void TestApiKeys::cleanup()

@@ -126,8 +126,8 @@ void TestAudit::everyActionLeavesARow()
     QCOMPARE(actions(QString::fromLatin1(Settings::kRetention)), QStringList{u"settings.changed"_s});
     QCOMPARE(actions(QString::fromLatin1(Settings::kHeaderPrefix)), (QStringList{u"settings.changed"_s, u"settings.changed"_s}));
 
-    QVERIFY(TenantService(conn).create(u"acme"_s, Plan::Pro));
-    QVERIFY(TenantService(conn).setPlan(u"acme"_s, Plan::Scale));
+    QVERIFY(TenantService(conn).create(u"acme"_s, u"PRO"_s));
+    QVERIFY(TenantService(conn).setPlan(u"acme"_s, u"SCALE"_s));
     QCOMPARE(actions(u"acme"_s), (QStringList{u"tenant.created"_s, u"tenant.plan-changed"_s}));
 
     EventType t;
@@ -157,7 +157,7 @@ void TestAudit::refusedChangeLeavesNoRow()
     bad.url = u"ftp://nowhere"_s;
     QVERIFY(!webhooks.update(bad));
     QVERIFY(!Settings(conn).setValue(QString::fromLatin1(Settings::kRetention), u"-3"_s));
-    QVERIFY(!TenantService(conn).create(u"not a tenant id!"_s, Plan::Free));
+    QVERIFY(!TenantService(conn).create(u"not a tenant id!"_s, u"FREE"_s));
     QVERIFY(!webhooks.rotateSecret(w->id, -1));
     QCOMPARE(actions().size(), before);
     // A failure after the change was written rolls both back: the audit row

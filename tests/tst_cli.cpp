@@ -1049,7 +1049,9 @@ void TestCli::tenantsAndQuota()
     r = run(D + QStringList{u"tenant"_s, u"list"_s, u"--json"_s});
     CLI_OK(r);
     QCOMPARE(idsOf(r.array()), (QStringList{u"acme"_s, u"default"_s}));
-    QCOMPARE(r.array().at(1).toObject().value(u"plan"_s).toString(), u"ENTERPRISE"_s);
+    // A new installation's default tenant is on a plan without limits.
+    QCOMPARE(r.array().at(1).toObject().value(u"plan"_s).toString(), u"UNLIMITED"_s);
+    QVERIFY(r.array().at(1).toObject().value(u"webhookQuota"_s).isNull());
 
     for (int i = 0; i < 5; ++i) {
         const auto w = addWebhook(db, {u"--url"_s, u"https://hooks.example.com/%1"_s.arg(i), u"--events"_s, u"*"_s, u"--tenant"_s, u"acme"_s,
@@ -1071,6 +1073,27 @@ void TestCli::tenantsAndQuota()
     CLI_OK(r);
     QCOMPARE(r.object().value(u"webhookQuota"_s).toInt(), 20);
     addWebhook(db, {u"--url"_s, u"https://hooks.example.com/6"_s, u"--events"_s, u"*"_s, u"--tenant"_s, u"acme"_s, u"--schedule"_s, u"60"_s});
+
+    // Plans are data: an administrator adds one and changes it; the seeds' stay as they are.
+    r = run(D + QStringList{u"plan"_s, u"add"_s, u"gold"_s, u"--webhooks"_s, u"1"_s, u"--requests-per-minute"_s, u"unlimited"_s});
+    CLI_OK(r);
+    QCOMPARE(r.object().value(u"name"_s).toString(), u"GOLD"_s);
+    QVERIFY(r.object().value(u"requestsPerMinute"_s).isNull());
+    r = run(D + QStringList{u"tenant"_s, u"add"_s, u"initech"_s, u"--plan"_s, u"gold"_s});
+    CLI_OK(r);
+    QCOMPARE(r.object().value(u"webhookQuota"_s).toInt(), 1);
+    addWebhook(db, {u"--url"_s, u"https://hooks.example.com/i1"_s, u"--events"_s, u"*"_s, u"--tenant"_s, u"initech"_s});
+    r = run(D + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"https://hooks.example.com/i2"_s, u"--events"_s, u"*"_s, u"--tenant"_s, u"initech"_s});
+    QVERIFY2(r.finished && r.exitCode != 0 && r.err.contains("GOLD"), qPrintable(r.describe()));
+    r = run(D + QStringList{u"plan"_s, u"update"_s, u"GOLD"_s, u"--webhooks"_s, u"3"_s});
+    CLI_OK(r);
+    QCOMPARE(r.object().value(u"webhookQuota"_s).toInt(), 3);
+    addWebhook(db, {u"--url"_s, u"https://hooks.example.com/i2"_s, u"--events"_s, u"*"_s, u"--tenant"_s, u"initech"_s});
+    r = run(D + QStringList{u"plan"_s, u"update"_s, u"PRO"_s, u"--webhooks"_s, u"50"_s});
+    QVERIFY2(r.finished && r.exitCode != 0 && r.err.contains("built-in"), qPrintable(r.describe()));
+    r = run(D + QStringList{u"plan"_s, u"list"_s, u"--json"_s});
+    CLI_OK(r);
+    QCOMPARE(idsOf(r.array(), u"name"_s), (QStringList{u"FREE"_s, u"GOLD"_s, u"PRO"_s, u"SCALE"_s, u"ENTERPRISE"_s, u"UNLIMITED"_s}));
 }
 
 // ---------------------------------------------------------------- refusals
@@ -1204,14 +1227,14 @@ void TestCli::refusesBadInput_data()
     row("settings set: missing value", {u"settings"_s, u"set"_s, u"retention"_s}, 2, u"2 arguments"_s);
 
     // tenants
-    row("tenant add: bad plan", {u"tenant"_s, u"add"_s, u"globex"_s, u"--plan"_s, u"GOLD"_s}, 1, u"\"GOLD\" is not one of"_s);
+    row("tenant add: bad plan", {u"tenant"_s, u"add"_s, u"globex"_s, u"--plan"_s, u"GOLD"_s}, 1, u"no plan \"GOLD\""_s);
     row("tenant add: existing", {u"tenant"_s, u"add"_s, u"acme"_s, u"--plan"_s, u"FREE"_s}, 1, u"already exists"_s);
     row("tenant add: invalid id", {u"tenant"_s, u"add"_s, u"bad id!"_s, u"--plan"_s, u"FREE"_s}, 1, u"not a valid tenant id"_s);
     row("apikey create: no such tenant", {u"apikey"_s, u"create"_s, u"--tenant"_s, u"nobody"_s}, 1, u"no tenant \"nobody\""_s);
     row("apikey create: admin with a tenant", {u"apikey"_s, u"create"_s, u"--admin"_s, u"--tenant"_s, u"acme"_s}, 1, u"an admin key is for every tenant"_s);
     row("apikey revoke: unknown id", {u"apikey"_s, u"revoke"_s, u"key_nothere"_s}, 1, u"no API key \"key_nothere\""_s);
     row("apikey: no sub-command", {u"apikey"_s}, 2, u"apikey needs a sub-command"_s);
-    row("tenant add: missing --plan", {u"tenant"_s, u"add"_s, u"globex"_s}, 2, u"--plan is required"_s);
+    row("tenant set-plan: missing --plan", {u"tenant"_s, u"set-plan"_s, u"globex"_s}, 2, u"--plan is required"_s);
     row("tenant set-plan: unknown tenant", {u"tenant"_s, u"set-plan"_s, u"ghost"_s, u"--plan"_s, u"PRO"_s}, 1, u"ghost"_s);
     row("tenant: unknown sub-command", {u"tenant"_s, u"remove"_s, u"acme"_s}, 2, u"sub-command"_s);
 
@@ -1276,8 +1299,10 @@ void TestCli::refusalsDoNotCreateADatabase_data()
     QTest::newRow("deliveries, unknown status") << QStringList{u"deliveries"_s, u"--status"_s, u"done"_s};
     QTest::newRow("settings, unknown sub-command") << QStringList{u"settings"_s, u"frob"_s};
     QTest::newRow("tenant, unknown sub-command") << QStringList{u"tenant"_s, u"frob"_s};
-    QTest::newRow("tenant add, bad plan") << QStringList{u"tenant"_s, u"add"_s, u"globex"_s, u"--plan"_s, u"GOLD"_s};
-    QTest::newRow("tenant add, missing --plan") << QStringList{u"tenant"_s, u"add"_s, u"globex"_s};
+    QTest::newRow("tenant add, bad plan name") << QStringList{u"tenant"_s, u"add"_s, u"globex"_s, u"--plan"_s, u"GOLD!"_s};
+    QTest::newRow("tenant set-plan, missing --plan") << QStringList{u"tenant"_s, u"set-plan"_s, u"globex"_s};
+    QTest::newRow("plan add, missing limits") << QStringList{u"plan"_s, u"add"_s, u"GOLD"_s};
+    QTest::newRow("plan add, bad limit") << QStringList{u"plan"_s, u"add"_s, u"GOLD"_s, u"--webhooks"_s, u"many"_s, u"--requests-per-minute"_s, u"5"_s};
     // Refused because of a catalog name: the new database must not be left behind half made.
     QTest::newRow("--catalogs with an unknown name") << QStringList{u"--catalogs"_s, u"crm,nosuch"_s, u"event-types"_s, u"list"_s};
 }

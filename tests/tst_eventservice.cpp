@@ -109,8 +109,8 @@ void TestEventService::init()
     QVERIFY2(db, qPrintable(failure(db)));
     m_db = *db;
     QVERIFY(CatalogService(conn()).initializeNewDatabase(CatalogService::builtinCatalogs()));
-    QVERIFY(TenantService(conn()).create(u"acme"_s, Plan::Pro));
-    QVERIFY(TenantService(conn()).create(u"quiet"_s, Plan::Pro));
+    QVERIFY(TenantService(conn()).create(u"acme"_s, u"PRO"_s));
+    QVERIFY(TenantService(conn()).create(u"quiet"_s, u"PRO"_s));
 
     m_exact = makeWebhook({u"lead.created"_s});
     m_group = makeWebhook({u"lead.*"_s});

@@ -163,7 +163,8 @@ void TestMigrations::freshDatabase()
 
     auto tenant = TenantService(conn).get(u"default"_s);
     QVERIFY2(tenant, qPrintable(tenant ? QString() : tenant.error().message));
-    QCOMPARE(tenant->plan, Plan::Enterprise);
+    // A new installation's default tenant has no quota to hit.
+    QCOMPARE(tenant->plan, u"UNLIMITED"_s);
     auto tenants = TenantService(conn).list();
     QVERIFY(tenants);
     QCOMPARE(tenants->size(), 1);
@@ -190,7 +191,7 @@ void TestMigrations::reopeningKeepsData()
         auto db = Database::open(dbPath());
         QVERIFY(db);
         QVERIFY((*db)->isNew());
-        auto t = TenantService((*db)->connection()).create(u"acme"_s, Plan::Pro);
+        auto t = TenantService((*db)->connection()).create(u"acme"_s, u"PRO"_s);
         QVERIFY(t);
     }
     auto db = Database::open(dbPath());
@@ -263,7 +264,7 @@ void TestMigrations::upgradesOlderSchema()
     QCOMPARE(w->secret, u"old-secret-1234"_s);
     auto tenant = TenantService(conn).get(u"acme"_s);
     QVERIFY(tenant);
-    QCOMPARE(tenant->plan, Plan::Scale);
+    QCOMPARE(tenant->plan, u"SCALE"_s);
     QCOMPARE(scalar(conn, u"SELECT value FROM settings WHERE key = 'headerPrefix'"_s).toString(), u"X-Old"_s);
 
     // Version rows 1..N, one each.
@@ -298,7 +299,7 @@ void TestMigrations::refusesNewerSchema()
         auto opened = Database::open(dbPath());
         QVERIFY(opened);
         const auto conn = (*opened)->connection();
-        auto t = TenantService(conn).create(u"acme"_s, Plan::Pro);
+        auto t = TenantService(conn).create(u"acme"_s, u"PRO"_s);
         QVERIFY(t);
         if (journalMode != u"wal")
             QCOMPARE(scalar(conn, u"PRAGMA journal_mode = %1"_s.arg(journalMode)).toString().toLower(), journalMode);

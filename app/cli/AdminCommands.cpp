@@ -6,11 +6,16 @@
 #include "service/AuditLog.h"
 #include "service/Installation.h"
 #include "service/Settings.h"
+#include "service/PlanService.h"
 #include "service/TenantService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <tuple>
+
+using namespace Qt::StringLiterals;
 
 namespace hookline::cli {
 
@@ -232,22 +237,20 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
 {
     const QString sub = args.value(0);
     QCommandLineParser p;
-    p.addOption({QStringLiteral("plan"), QStringLiteral("FREE, PRO, SCALE or ENTERPRISE."), QStringLiteral("PLAN")});
-    if (!ctx.parse(p, args.mid(1), QStringLiteral("tenant add ID --plan PLAN | set-plan ID --plan PLAN | list")))
+    p.addOption({QStringLiteral("plan"), QStringLiteral("A plan's name (hookline-cli plan list); default UNLIMITED."), QStringLiteral("PLAN")});
+    if (!ctx.parse(p, args.mid(1), QStringLiteral("tenant add ID [--plan PLAN] | set-plan ID --plan PLAN | list")))
         return Usage;
     const auto positional = p.positionalArguments();
     if (sub != u"list" && sub != u"add" && sub != u"set-plan")
         return ctx.usage(QStringLiteral("tenant needs a sub-command: add, set-plan, list"));
-    std::optional<Plan> plan;
     if (sub != u"list") {
         // Arguments first: a mistyped command must not create a database.
         if (positional.size() != 1)
             return ctx.usage(QStringLiteral("give one tenant id"));
-        if (!p.isSet(QStringLiteral("plan")))
+        if (sub == u"set-plan" && !p.isSet(QStringLiteral("plan")))
             return ctx.usage(QStringLiteral("--plan is required"));
-        plan = planFromName(p.value(QStringLiteral("plan")));
-        if (!plan)
-            return ctx.fail(Error::validation(QStringLiteral("--plan"), QStringLiteral("\"%1\" is not one of %2").arg(p.value(QStringLiteral("plan")), planNames().join(QStringLiteral(", ")))));
+        if (p.isSet(QStringLiteral("plan")) && !Plan::isValidName(p.value(QStringLiteral("plan"))))
+            return ctx.fail(Error::validation(QStringLiteral("--plan"), QStringLiteral("\"%1\" is not a plan name (letters, digits, '_', '-')").arg(p.value(QStringLiteral("plan")))));
     }
     auto db = ctx.database();
     if (!db.isValid())
@@ -257,11 +260,22 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
         auto all = tenants.list();
         if (!all)
             return ctx.fail(all.error());
+        auto plans = PlanService(db).list();
+        if (!plans)
+            return ctx.fail(plans.error());
+        const auto limitText = [](const std::optional<int> &v) { return v ? QString::number(*v) : QStringLiteral("unlimited"); };
         QJsonArray json;
-        QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("PLAN"), QStringLiteral("WEBHOOK QUOTA")}};
+        QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("PLAN"), QStringLiteral("WEBHOOK QUOTA"), QStringLiteral("REQUESTS/MIN")}};
         for (const auto &t : std::as_const(*all)) {
-            json.append(toJson(t));
-            rows << QStringList{t.id, planName(t.plan), QString::number(planWebhookQuota(t.plan))};
+            const auto plan = std::find_if(plans->cbegin(), plans->cend(), [&t](const Plan &p) { return p.name == t.plan; });
+            QJsonObject o = toJson(t);
+            if (plan != plans->cend()) {
+                o.insert(QStringLiteral("webhookQuota"), toJson(*plan).value(QStringLiteral("webhookQuota")));
+                o.insert(QStringLiteral("requestsPerMinute"), toJson(*plan).value(QStringLiteral("requestsPerMinute")));
+            }
+            json.append(o);
+            rows << QStringList{t.id, t.plan, plan != plans->cend() ? limitText(plan->webhookQuota) : QStringLiteral("?"),
+                                plan != plans->cend() ? limitText(plan->requestsPerMinute) : QStringLiteral("?")};
         }
         if (ctx.jsonOutput())
             ctx.printJson(json);
@@ -269,10 +283,99 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
             ctx.print(formatTable(rows));
         return Success;
     }
-    auto tenant = sub == u"add" ? tenants.create(positional.first(), *plan) : tenants.setPlan(positional.first(), *plan);
+    const QString plan = p.isSet(QStringLiteral("plan")) ? p.value(QStringLiteral("plan")) : Plan::unlimitedName();
+    auto tenant = sub == u"add" ? tenants.create(positional.first(), plan) : tenants.setPlan(positional.first(), plan);
     if (!tenant)
         return ctx.fail(tenant.error());
-    ctx.printJson(toJson(*tenant));
+    auto limits = tenants.planOf(tenant->id);
+    if (!limits)
+        return ctx.fail(limits.error());
+    QJsonObject o = toJson(*tenant);
+    o.insert(QStringLiteral("webhookQuota"), toJson(*limits).value(QStringLiteral("webhookQuota")));
+    o.insert(QStringLiteral("requestsPerMinute"), toJson(*limits).value(QStringLiteral("requestsPerMinute")));
+    ctx.printJson(o);
+    return Success;
+}
+
+namespace {
+// "unlimited" or a whole number in [min, max].
+Result<std::optional<int>> limitOption(const QCommandLineParser &p, const QString &name, int min, int max)
+{
+    const QString text = p.value(name).trimmed();
+    if (text.compare(u"unlimited", Qt::CaseInsensitive) == 0)
+        return std::optional<int>();
+    bool ok = false;
+    const int n = text.toInt(&ok);
+    if (!ok || n < min || n > max)
+        return Error::validation(u"--"_s + name, QStringLiteral("\"%1\" is not a number from %2 to %3, or unlimited").arg(text).arg(min).arg(max));
+    return std::optional<int>(n);
+}
+} // namespace
+
+int planCommand(CliContext &ctx, const QStringList &args)
+{
+    const QString sub = args.value(0);
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("webhooks"), QStringLiteral("Webhooks a tenant on this plan may have, or \"unlimited\"."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("requests-per-minute"), QStringLiteral("API requests a minute per key, or \"unlimited\"."), QStringLiteral("N")});
+    if (!ctx.parse(p, args.mid(1), QStringLiteral("plan list | add NAME --webhooks N --requests-per-minute N | update NAME [--webhooks N] [--requests-per-minute N]")))
+        return Usage;
+    const auto positional = p.positionalArguments();
+    if (sub != u"list" && sub != u"add" && sub != u"update")
+        return ctx.usage(QStringLiteral("plan needs a sub-command: list, add, update"));
+    if (sub != u"list" && positional.size() != 1)
+        return ctx.usage(QStringLiteral("give one plan name"));
+    if (sub == u"add" && (!p.isSet(QStringLiteral("webhooks")) || !p.isSet(QStringLiteral("requests-per-minute"))))
+        return ctx.usage(QStringLiteral("a new plan needs --webhooks and --requests-per-minute (a number or \"unlimited\")"));
+    Plan plan;
+    if (sub != u"list") {
+        plan.name = positional.first();
+        if (!Plan::isValidName(plan.name))
+            return ctx.fail(Error::validation(QStringLiteral("name"), QStringLiteral("\"%1\" is not a plan name (letters, digits, '_', '-'; at most 32)").arg(plan.name)));
+        for (const auto &[option, target, min, max] : {std::tuple{u"webhooks"_s, &plan.webhookQuota, 0, Plan::kMaxQuota},
+                                                        std::tuple{u"requests-per-minute"_s, &plan.requestsPerMinute, 1, Plan::kMaxRequestsPerMinute}}) {
+            if (!p.isSet(option))
+                continue;
+            auto v = limitOption(p, option, min, max);
+            if (!v)
+                return ctx.fail(v.error());
+            *target = *v;
+        }
+    }
+    auto db = ctx.database();
+    if (!db.isValid())
+        return Failure;
+    PlanService plans(db);
+    if (sub == u"list") {
+        auto all = plans.list();
+        if (!all)
+            return ctx.fail(all.error());
+        const auto limitText = [](const std::optional<int> &v) { return v ? QString::number(*v) : QStringLiteral("unlimited"); };
+        QJsonArray json;
+        QList<QStringList> rows{{QStringLiteral("PLAN"), QStringLiteral("WEBHOOK QUOTA"), QStringLiteral("REQUESTS/MIN"), QStringLiteral("BUILT IN")}};
+        for (const auto &pl : std::as_const(*all)) {
+            json.append(toJson(pl));
+            rows << QStringList{pl.name, limitText(pl.webhookQuota), limitText(pl.requestsPerMinute), pl.builtin ? QStringLiteral("yes") : QString()};
+        }
+        if (ctx.jsonOutput())
+            ctx.printJson(json);
+        else
+            ctx.print(formatTable(rows));
+        return Success;
+    }
+    if (sub == u"update") {
+        auto existing = plans.get(plan.name);
+        if (!existing)
+            return ctx.fail(existing.error());
+        if (!p.isSet(QStringLiteral("webhooks")))
+            plan.webhookQuota = existing->webhookQuota;
+        if (!p.isSet(QStringLiteral("requests-per-minute")))
+            plan.requestsPerMinute = existing->requestsPerMinute;
+    }
+    auto saved = sub == u"add" ? plans.add(plan) : plans.update(plan);
+    if (!saved)
+        return ctx.fail(saved.error());
+    ctx.printJson(toJson(*saved));
     return Success;
 }
 

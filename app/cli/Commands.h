@@ -13,6 +13,7 @@ int emitCommand(CliContext &ctx, const QStringList &args);
 int deliveriesCommand(CliContext &ctx, const QStringList &args);
 int settingsCommand(CliContext &ctx, const QStringList &args);
 int tenantCommand(CliContext &ctx, const QStringList &args);
+int planCommand(CliContext &ctx, const QStringList &args);
 int secretsCommand(CliContext &ctx, const QStringList &args);
 int auditCommand(CliContext &ctx, const QStringList &args);
 int apiKeyCommand(CliContext &ctx, const QStringList &args);

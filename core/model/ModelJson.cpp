@@ -116,10 +116,17 @@ QJsonObject toJson(const Attempt &a)
 
 QJsonObject toJson(const Tenant &t)
 {
-    return {{QStringLiteral("id"), t.id},
-            {QStringLiteral("plan"), planName(t.plan)},
-            {QStringLiteral("webhookQuota"), planWebhookQuota(t.plan)},
-            {QStringLiteral("createdAt"), isoTime(t.createdAt)}};
+    return {{QStringLiteral("id"), t.id}, {QStringLiteral("plan"), t.plan}, {QStringLiteral("createdAt"), isoTime(t.createdAt)}};
+}
+
+QJsonObject toJson(const Plan &p)
+{
+    const auto limit = [](const std::optional<int> &v) { return v ? QJsonValue(*v) : QJsonValue(); };
+    return {{QStringLiteral("name"), p.name},
+            {QStringLiteral("webhookQuota"), limit(p.webhookQuota)},
+            {QStringLiteral("requestsPerMinute"), limit(p.requestsPerMinute)},
+            {QStringLiteral("builtin"), p.builtin},
+            {QStringLiteral("createdAt"), isoTime(p.createdAt)}};
 }
 
 } // namespace hookline

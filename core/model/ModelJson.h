@@ -17,6 +17,7 @@ QJsonObject toJson(const EventType &type);
 QJsonObject toJson(const Delivery &delivery);
 QJsonObject toJson(const Attempt &attempt);
 QJsonObject toJson(const Tenant &tenant);
+QJsonObject toJson(const Plan &plan); // a limit of null is unlimited
 QString isoTime(const QDateTime &time);
 
 } // namespace hookline

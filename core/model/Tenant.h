@@ -9,7 +9,7 @@ namespace hookline {
 
 struct Tenant final {
     QString id;
-    Plan plan = Plan::Free;
+    QString plan = Plan::unlimitedName(); // a Plan's name
     QDateTime createdAt;
 
     static QString defaultId() { return QStringLiteral("default"); }

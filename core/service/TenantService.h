@@ -14,8 +14,11 @@ class TenantService final {
 public:
     explicit TenantService(QSqlDatabase db) : m_db(std::move(db)) {}
 
-    Result<Tenant> create(const QString &id, Plan plan);
-    Result<Tenant> setPlan(const QString &id, Plan plan);
+    // `plan` names an existing plan, in any case (PlanService).
+    Result<Tenant> create(const QString &id, const QString &plan);
+    Result<Tenant> setPlan(const QString &id, const QString &plan);
+    // The tenant's plan, for its quota and request rate.
+    Result<Plan> planOf(const QString &id) const;
     Result<Tenant> get(const QString &id) const;
     Result<QList<Tenant>> list() const;
 

@@ -2,6 +2,7 @@
 
 #include "model/Plan.h"
 #include "service/AuditLog.h"
+#include "service/TenantService.h"
 #include "service/Settings.h"
 #include "signing/Secret.h"
 #include "store/EventTypeStore.h"
@@ -40,17 +41,21 @@ Status WebhookService::checkQuota(const QString &tenantId) const
         return tenant.error();
     if (!*tenant)
         return Error::validation(QStringLiteral("tenant"), tr("no tenant \"%1\"").arg(tenantId));
+    auto plan = TenantService(m_db).planOf(tenantId);
+    if (!plan)
+        return plan.error();
+    if (!plan->webhookQuota)
+        return Ok{}; // unlimited
     auto count = WebhookStore(m_db).countForTenant(tenantId);
     if (!count)
         return count.error();
-    const auto plan = (*tenant)->plan;
-    const int quota = planWebhookQuota(plan);
+    const int quota = *plan->webhookQuota;
     if (*count >= quota) {
         // Two sources keep the English exact ("1 webhook", "0 webhooks"); %n
         // lets each language choose its own plural form.
         const auto text = quota == 1 ? tr("tenant \"%1\" is on the %2 plan, which allows %n webhook, and has %3", nullptr, quota)
                                      : tr("tenant \"%1\" is on the %2 plan, which allows %n webhooks, and has %3", nullptr, quota);
-        return Error{Error::Code::Quota, text.arg(tenantId, planName(plan)).arg(*count), QStringLiteral("tenant")};
+        return Error{Error::Code::Quota, text.arg(tenantId, plan->name).arg(*count), QStringLiteral("tenant")};
     }
     return Ok{};
 }

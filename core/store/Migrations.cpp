@@ -198,6 +198,27 @@ const QList<Migration> &migrations()
                            " PRIMARY KEY (tenant_id, key))"),
             QStringLiteral("CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)"),
         }},
+        {11, "plans as data", {
+            // Plans become rows (model/Plan.h); a limit of NULL is unlimited.
+            QStringLiteral("CREATE TABLE plans ("
+                           " name TEXT PRIMARY KEY,"
+                           " webhook_quota INTEGER,"
+                           " requests_per_minute INTEGER,"
+                           " builtin INTEGER NOT NULL DEFAULT 0,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("INSERT INTO plans (name, webhook_quota, requests_per_minute, builtin, created_at) VALUES"
+                           " ('FREE', 0, 60, 1, :now), ('PRO', 5, 600, 1, :now), ('SCALE', 20, 6000, 1, :now),"
+                           " ('ENTERPRISE', 100, 6000, 1, :now), ('UNLIMITED', NULL, NULL, 1, :now)"),
+            // tenants.plan loses the CHECK that listed the four names: the
+            // column is made again (a column's own CHECK goes with it).
+            QStringLiteral("ALTER TABLE tenants ADD COLUMN plan_name TEXT NOT NULL DEFAULT 'UNLIMITED'"),
+            QStringLiteral("UPDATE tenants SET plan_name = plan"),
+            QStringLiteral("ALTER TABLE tenants DROP COLUMN plan"),
+            QStringLiteral("ALTER TABLE tenants RENAME COLUMN plan_name TO plan"),
+            // The default tenant was put on ENTERPRISE, whose 100 webhooks
+            // are a wall for a single-company installation.
+            QStringLiteral("UPDATE tenants SET plan = 'UNLIMITED' WHERE id = 'default' AND plan = 'ENTERPRISE'"),
+        }},
     };
     return list;
 }

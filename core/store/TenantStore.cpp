@@ -5,17 +5,9 @@
 namespace hookline {
 
 namespace {
-// An unknown plan is an error that names the tenant, not the free plan.
 Result<Tenant> fromRow(const QSqlQuery &q)
 {
-    Tenant t;
-    t.id = q.value(0).toString();
-    const auto plan = planFromName(q.value(1).toString());
-    if (!plan)
-        return Error::database(TenantStore::tr("tenant %1 has the unknown plan \"%2\" in the database").arg(t.id, q.value(1).toString()));
-    t.plan = *plan;
-    t.createdAt = sql::fromMs(q.value(2).toLongLong());
-    return t;
+    return Tenant{q.value(0).toString(), q.value(1).toString(), sql::fromMs(q.value(2).toLongLong())};
 }
 } // namespace
 
@@ -52,15 +44,15 @@ Status TenantStore::insert(const Tenant &tenant)
 {
     auto q = sql::prepare(m_db, QStringLiteral("INSERT INTO tenants (id, plan, created_at) VALUES (?, ?, ?)"));
     q.addBindValue(tenant.id);
-    q.addBindValue(planName(tenant.plan));
+    q.addBindValue(tenant.plan);
     q.addBindValue(sql::toMs(tenant.createdAt));
     return sql::exec(q, tr("creating a tenant"));
 }
 
-Status TenantStore::setPlan(const QString &id, Plan plan)
+Status TenantStore::setPlan(const QString &id, const QString &plan)
 {
     auto q = sql::prepare(m_db, QStringLiteral("UPDATE tenants SET plan = ? WHERE id = ?"));
-    q.addBindValue(planName(plan));
+    q.addBindValue(plan);
     q.addBindValue(id);
     return sql::exec(q, tr("changing a tenant's plan"));
 }

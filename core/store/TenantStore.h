@@ -19,7 +19,7 @@ public:
     Result<std::optional<Tenant>> find(const QString &id) const;
     Result<QList<Tenant>> list() const;
     Status insert(const Tenant &tenant);
-    Status setPlan(const QString &id, Plan plan);
+    Status setPlan(const QString &id, const QString &plan);
 
 private:
     QSqlDatabase m_db;
