@@ -14,18 +14,25 @@ QByteArray ApiCall::header(QByteArrayView name) const
     return {};
 }
 
-std::optional<ApiReply> ApiCall::readObject(QJsonObject &out, bool emptyAllowed) const
+std::optional<ApiReply> ApiCall::checkJsonType() const
 {
     const QByteArray type = header("content-type").split(';').constFirst().trimmed().toLower();
-    const bool json = type.isEmpty() || type == "application/json" || type.endsWith("+json");
+    if (type.isEmpty() || type == "application/json" || type.endsWith("+json"))
+        return std::nullopt;
     // curl -d sends JSON as a form unless told otherwise: text that starts
     // like JSON is read as JSON.
     const QByteArray trimmed = body.trimmed();
-    const bool curlForm = type == "application/x-www-form-urlencoded" && (trimmed.isEmpty() || trimmed.startsWith('{') || trimmed.startsWith('['));
-    if (!json && !curlForm)
-        return ApiReply::error(415, QStringLiteral("unsupported_media_type"),
-                               QStringLiteral("the body must be JSON (Content-Type: application/json), not %1").arg(QString::fromLatin1(type)));
-    if (trimmed.isEmpty()) {
+    if (type == "application/x-www-form-urlencoded" && (trimmed.isEmpty() || trimmed.startsWith('{') || trimmed.startsWith('[')))
+        return std::nullopt;
+    return ApiReply::error(415, QStringLiteral("unsupported_media_type"),
+                           QStringLiteral("the body must be JSON (Content-Type: application/json), not %1").arg(QString::fromLatin1(type)));
+}
+
+std::optional<ApiReply> ApiCall::readObject(QJsonObject &out, bool emptyAllowed) const
+{
+    if (auto refusal = checkJsonType())
+        return refusal;
+    if (body.trimmed().isEmpty()) {
         if (emptyAllowed) {
             out = {};
             return std::nullopt;
@@ -34,10 +41,9 @@ std::optional<ApiReply> ApiCall::readObject(QJsonObject &out, bool emptyAllowed)
     }
     QJsonParseError error;
     const auto doc = QJsonDocument::fromJson(body, &error);
-    if (error.error != QJsonParseError::NoError) {
+    if (error.error != QJsonParseError::NoError)
         return ApiReply::error(400, QStringLiteral("invalid_json"),
                                QStringLiteral("malformed JSON at byte %1: %2").arg(error.offset).arg(error.errorString()));
-    }
     if (!doc.isObject())
         return ApiReply::error(400, QStringLiteral("invalid_json"), QStringLiteral("the body must be a JSON object"));
     out = doc.object();

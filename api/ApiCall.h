@@ -40,6 +40,9 @@ struct ApiCall final {
     // parse or is not an object. An empty body is an empty object when
     // `emptyAllowed`.
     std::optional<ApiReply> readObject(QJsonObject &out, bool emptyAllowed = false) const;
+    // Only the declared type (415 as above), for handlers that parse the
+    // body themselves (ingestion keeps the data's key order).
+    std::optional<ApiReply> checkJsonType() const;
 };
 
 } // namespace hookline::api

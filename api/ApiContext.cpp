@@ -4,26 +4,15 @@
 
 namespace hookline::api {
 
-EventService &ApiContext::events()
-{
-    if (!ingestService) {
-        ingestService = std::make_unique<EventService>(db());
-        ingestService->keepCachesBetweenCalls();
-    }
-    return *ingestService;
-}
-
 IngestBatcher &ApiContext::batcher()
 {
     if (!ingestBatcher)
-        ingestBatcher = std::make_unique<IngestBatcher>(events());
+        ingestBatcher = std::make_unique<IngestBatcher>(installation);
     return *ingestBatcher;
 }
 
 void ApiContext::changedThroughThisConnection()
 {
-    if (ingestService)
-        ingestService->forgetCaches();
     ++generation;
 }
 

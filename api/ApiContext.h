@@ -32,17 +32,15 @@ struct ApiContext final {
     bool loopbackOnly = true;         // /metrics needs no key only then
     IngestCounters ingest;
     DeliveryMetrics deliveries;       // fed by the engine's updates
-    std::unique_ptr<EventService> ingestService;
-    std::unique_ptr<IngestBatcher> ingestBatcher; // after the service it writes with
+    std::unique_ptr<IngestBatcher> ingestBatcher;
     quint64 generation = 0;           // bumped by changedThroughThisConnection()
 
     QSqlDatabase db() const { return installation->connection(); }
-    // The ingest path's service, kept between requests with its caches and
-    // prepared statements (EventService::keepCachesBetweenCalls).
-    EventService &events();
+    // The ingest path: group commits on a writer thread (IngestBatcher).
     IngestBatcher &batcher();
     // A request changed webhooks, keys, tenants or the catalog through this
-    // thread's connection: what was cached from them is read again.
+    // thread's connection: the keys remembered are read again. (The writer
+    // thread's caches see the change through SQLite's data_version.)
     void changedThroughThisConnection();
     // New deliveries were written: the engine in this process looks now.
     void wakeEngine() const;

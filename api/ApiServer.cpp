@@ -18,6 +18,7 @@
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QUrlQuery>
 
 namespace hookline::api {
 
@@ -33,7 +34,11 @@ protected:
     void incomingConnection(qintptr descriptor) override
     {
         auto *socket = new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(descriptor)) {
+        // Unbuffered writes: an answer goes to the kernel at once instead of
+        // through the write buffer and a write notifier turned on and off
+        // for every response. (Reads stay buffered: Qt's HTTP server reads
+        // in transactions.)
+        if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, QIODevice::ReadWrite | QIODevice::Unbuffered)) {
             delete socket;
             return;
         }
@@ -197,8 +202,10 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
 
     ApiCall call;
     call.method = methodName(request.method());
-    call.path = request.url().path();
-    call.query = request.query();
+    const QUrl url = request.url();
+    call.path = url.path();
+    if (url.hasQuery())
+        call.query = QUrlQuery(url);
     call.headers = request.headers();
     call.body = request.body();
     pending->method = call.method;
@@ -313,11 +320,9 @@ ApiReply ApiServer::authenticate(ApiCall &call, bool *ok)
         return ApiReply::error(401, QStringLiteral("unauthorized"), QStringLiteral("an API key is needed: Authorization: Bearer KEY or X-API-Key: KEY"))
             .withHeader("WWW-Authenticate", "Bearer");
     const auto db = m_context.db();
-    if (!m_keyWatch)
-        m_keyWatch = std::make_unique<ChangeWatch>(db);
-    if (m_keyWatch->changed())
-        m_knownKeys.clear();
-    if (const auto it = m_knownKeys.constFind(text); it != m_knownKeys.cend() && it->generation == m_context.generation) {
+    const qint64 now = Clock::monotonicMs();
+    if (const auto it = m_knownKeys.constFind(text);
+        it != m_knownKeys.cend() && it->generation == m_context.generation && now - it->checkedAtMs < kKnownKeyMs) {
         call.principal = it->principal;
         *ok = true;
         return {};
@@ -339,7 +344,7 @@ ApiReply ApiServer::authenticate(ApiCall &call, bool *ok)
     }
     if (m_knownKeys.size() >= 10000)
         m_knownKeys.clear();
-    m_knownKeys.insert(text, {call.principal, m_context.generation});
+    m_knownKeys.insert(text, {call.principal, m_context.generation, now});
     *ok = true;
     return {};
 }

@@ -4,7 +4,6 @@
 #include "ConnectionGuard.h"
 #include "RateLimiter.h"
 #include "Router.h"
-#include "service/ChangeWatch.h"
 #include "util/Result.h"
 
 #include <QAbstractHttpServer>
@@ -58,14 +57,19 @@ private:
     void complete(PendingAnswer &pending, ApiReply reply);
     static QByteArray serialize(const ApiReply &reply, bool close);
 
-    // Keys that authenticated, by their text, while nothing changed: most
-    // requests then need no database read to know who asks.
+    // Keys that authenticated, by their text, with their tenant's plan: most
+    // requests then need no database read to know who asks. Forgotten when
+    // a request of this server changes keys, tenants or plans, and at the
+    // latest after kKnownKeyMs: a key revoked by another process (the CLI,
+    // the window) stops working within that time. (Every ingest commit
+    // changes the database, so SQLite's data_version cannot tell.)
     struct KnownKey {
         Principal principal;
         quint64 generation = 0;
+        qint64 checkedAtMs = 0;
     };
+    static constexpr qint64 kKnownKeyMs = 1000;
     QHash<QString, KnownKey> m_knownKeys;
-    std::unique_ptr<ChangeWatch> m_keyWatch;
 
     ApiContext m_context;
     Router m_router;

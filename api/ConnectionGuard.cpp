@@ -66,7 +66,7 @@ void ConnectionGuard::onReadyRead()
         return;
     // The head of a new request, looked at without consuming it: its
     // Content-Length says whether the body will fit.
-    const QByteArray head = m_socket->peek(kMaxHeadBytes);
+    const QByteArray head = m_socket->peek(std::min(m_socket->bytesAvailable(), kMaxHeadBytes));
     const qsizetype end = head.indexOf("\r\n\r\n");
     if (end < 0) {
         if (head.size() >= kMaxHeadBytes)

@@ -1,41 +1,65 @@
 #include "IngestBatcher.h"
 
+#include "IngestWriter.h"
+
+#include <QMutexLocker>
+
 namespace hookline::api {
 
-IngestBatcher::IngestBatcher(EventService &service, QObject *parent) : QObject(parent), m_service(service)
+IngestBatcher::IngestBatcher(std::shared_ptr<Installation> installation, QObject *parent) : QObject(parent)
 {
-    m_timer.setSingleShot(true);
-    m_timer.setInterval(0);
-    connect(&m_timer, &QTimer::timeout, this, &IngestBatcher::flush);
+    m_thread.setObjectName(QStringLiteral("hookline-ingest"));
+    m_writer = new IngestWriter(*this, std::move(installation));
+    m_writer->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    m_thread.start();
 }
 
 IngestBatcher::~IngestBatcher()
 {
     flush();
+    QMetaObject::invokeMethod(m_writer, &IngestWriter::release, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
 }
 
 void IngestBatcher::submit(EventService::Request request, Done done)
 {
-    m_events += request.events.size();
-    m_requests.append(std::move(request));
-    m_done.append(std::move(done));
-    if (m_events >= kMaxEvents)
-        flush();
-    else if (!m_timer.isActive())
-        m_timer.start();
+    bool schedule = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_waiting.append({std::move(request), std::move(done)});
+        ++m_submitted;
+        schedule = !std::exchange(m_writerScheduled, true);
+    }
+    if (schedule)
+        QMetaObject::invokeMethod(m_writer, &IngestWriter::drain, Qt::QueuedConnection);
 }
 
 void IngestBatcher::flush()
 {
-    m_timer.stop();
-    if (m_requests.isEmpty())
-        return;
-    const auto requests = std::exchange(m_requests, {});
-    const auto done = std::exchange(m_done, {});
-    m_events = 0;
-    auto results = m_service.recordMany(requests);
-    for (qsizetype i = 0; i < done.size(); ++i)
-        done.at(i)(std::move(results[i]));
+    quint64 target = 0;
+    {
+        QMutexLocker lock(&m_mutex);
+        target = m_submitted;
+        if (m_written == target && m_finished.isEmpty())
+            return;
+    }
+    // The writer is scheduled whenever something waits; a drain of our own,
+    // queued behind it, returns once that has been written.
+    QMetaObject::invokeMethod(m_writer, &IngestWriter::drain, Qt::BlockingQueuedConnection);
+    answerFinished();
+}
+
+void IngestBatcher::answerFinished()
+{
+    QList<Finished> finished;
+    {
+        QMutexLocker lock(&m_mutex);
+        finished.swap(m_finished);
+    }
+    for (auto &f : finished)
+        f.done(std::move(f.result));
 }
 
 } // namespace hookline::api

@@ -1,39 +1,60 @@
 #pragma once
 
 #include "service/EventService.h"
+#include "service/Installation.h"
 
+#include <QMutex>
 #include <QObject>
-#include <QTimer>
+#include <QThread>
 #include <functional>
+#include <memory>
 
 namespace hookline::api {
 
-// Group commit for POST /events: the requests that arrive while the server
-// is busy are written together, in one transaction, once the event loop has
-// read what the clients sent (a zero timer) or a group reaches kMaxEvents.
-// A commit is most of an ingest's cost on SQLite; shared by a group, it is
-// paid once. Each request still gets its own answer, and only after the
-// commit that holds its events.
+class IngestWriter;
+
+// Group commit for POST /events, on a thread of its own. The server thread
+// reads requests and hands them over; the writer thread takes everything
+// handed over since its last commit and writes it in one transaction
+// (EventService::recordMany), with its own database connection. While it
+// commits one group the next one gathers, so the groups grow with the load
+// and the server thread never waits for the disk. Each request is answered
+// on the server thread after the commit that holds its events.
 class IngestBatcher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IngestBatcher)
 public:
     using Done = std::function<void(Result<EventService::Recorded>)>;
-    static constexpr qsizetype kMaxEvents = 2000;
 
-    IngestBatcher(EventService &service, QObject *parent = nullptr);
-    ~IngestBatcher() override;
+    explicit IngestBatcher(std::shared_ptr<Installation> installation, QObject *parent = nullptr);
+    ~IngestBatcher() override; // writes what waits, then stops the thread
 
     void submit(EventService::Request request, Done done);
-    // Writes and answers what waits now (before the server stops).
+    // Waits until everything submitted so far is committed and answered:
+    // before a change the ingested events were checked against, and at stop.
     void flush();
 
 private:
-    EventService &m_service;
-    QList<EventService::Request> m_requests;
-    QList<Done> m_done;
-    qsizetype m_events = 0;
-    QTimer m_timer;
+    friend class IngestWriter;
+    struct Item {
+        EventService::Request request;
+        Done done;
+    };
+    struct Finished {
+        Done done;
+        Result<EventService::Recorded> result;
+    };
+    void answerFinished();
+
+    QThread m_thread;
+    IngestWriter *m_writer = nullptr;
+    // Shared with the writer thread.
+    QMutex m_mutex;
+    QList<Item> m_waiting;
+    QList<Finished> m_finished;
+    bool m_writerScheduled = false;
+    quint64 m_submitted = 0;
+    quint64 m_written = 0;
 };
 
 } // namespace hookline::api

@@ -4,9 +4,20 @@
 
 namespace hookline {
 
+ChangeWatch::ChangeWatch(QSqlDatabase db) : m_db(std::move(db))
+{
+    if (!sql::isPostgres(m_db)) {
+        m_query = std::make_unique<QSqlQuery>(m_db);
+        if (!m_query->prepare(QStringLiteral("PRAGMA data_version")))
+            m_query.reset();
+    }
+}
+
+ChangeWatch::~ChangeWatch() = default;
+
 bool ChangeWatch::changed()
 {
-    const auto version = sql::dataVersion(m_db);
+    const auto version = m_query ? sql::dataVersion(*m_query) : std::nullopt;
     const bool changed = m_first || !version || version != m_version;
     m_first = false;
     m_version = version;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
+#include <memory>
 #include <optional>
 
 namespace hookline {
@@ -12,11 +14,14 @@ namespace hookline {
 // whoever makes them drops its caches itself.
 class ChangeWatch final {
 public:
-    explicit ChangeWatch(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit ChangeWatch(QSqlDatabase db);
+    ~ChangeWatch();
+    Q_DISABLE_COPY_MOVE(ChangeWatch)
     bool changed();
 
 private:
     QSqlDatabase m_db;
+    std::unique_ptr<QSqlQuery> m_query; // PRAGMA data_version, prepared once (SQLite)
     std::optional<qint64> m_version;
     bool m_first = true;
 };

@@ -23,9 +23,18 @@ std::optional<qint64> dataVersion(const QSqlDatabase &db)
     if (isPostgres(db))
         return std::nullopt;
     QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("PRAGMA data_version")) || !q.next())
+    if (!q.prepare(QStringLiteral("PRAGMA data_version")))
         return std::nullopt;
-    return q.value(0).toLongLong();
+    return dataVersion(q);
+}
+
+std::optional<qint64> dataVersion(QSqlQuery &prepared)
+{
+    if (!prepared.exec() || !prepared.next())
+        return std::nullopt;
+    const qint64 version = prepared.value(0).toLongLong();
+    prepared.finish();
+    return version;
 }
 
 Status notifyDue(const QSqlDatabase &db)

@@ -40,6 +40,9 @@ QDateTime dateOrNull(const QVariant &value);  // invalid when NULL
 // SQLite's PRAGMA data_version: changes when another connection commits
 // (not when this one does). nullopt on PostgreSQL, which has no such thing.
 std::optional<qint64> dataVersion(const QSqlDatabase &db);
+// The same with a statement the caller keeps: asked on every request, the
+// PRAGMA is prepared once.
+std::optional<qint64> dataVersion(QSqlQuery &prepared);
 
 class Transaction final {
 public:
