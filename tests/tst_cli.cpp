@@ -22,6 +22,9 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTcpServer>
 #include <QSet>
 #include <QTemporaryDir>
 
@@ -147,6 +150,7 @@ private Q_SLOTS:
     void emitAndDeliveries();
     void deliverStopsCleanlyOnSignal_data();
     void deliverStopsCleanlyOnSignal();
+    void serveLosesNoAcceptedEventOnSigterm();
     void settingsGetSetList();
     void tenantsAndQuota();
 
@@ -879,6 +883,76 @@ void TestCli::deliverStopsCleanlyOnSignal()
     QCOMPARE(summary.value(u"attempts"_s).toInt(), 3);
     QCOMPARE(summary.value(u"retryScheduled"_s).toInt(), 3);
     QCOMPARE(summary.value(u"unfinished"_s).toInt(), 3);
+}
+
+void TestCli::serveLosesNoAcceptedEventOnSigterm()
+{
+    const auto db = path(u"serve-sigterm.db"_s);
+    const QStringList D{u"--db"_s, db};
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowInsecureUrls"_s, u"true"_s}));
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
+    addWebhook(db, {u"--url"_s, u"http://127.0.0.1:9/hook"_s, u"--events"_s, u"lead.created"_s, u"--schedule"_s, u"600"_s});
+    auto r = run(D + QStringList{u"apikey"_s, u"create"_s, u"--tenant"_s, u"default"_s, u"--json"_s});
+    CLI_OK(r);
+    const QByteArray key = r.object().value(u"key"_s).toString().toLatin1();
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    QProcess p;
+    p.setProcessEnvironment(baseEnvironment());
+    p.start(m_cli, D + QStringList{u"serve"_s, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port)});
+    QVERIFY(p.waitForStarted(30000));
+    QByteArray err;
+    QVERIFY(QTest::qWaitFor([&] {
+        p.waitForReadyRead(100);
+        err += p.readAllStandardError();
+        return err.contains("serving http://127.0.0.1");
+    }, 20000));
+
+    // 16 clients post events one after the other; SIGTERM comes in the middle.
+    QNetworkAccessManager client;
+    QStringList accepted;
+    int answered = 0;
+    int sent = 0;
+    bool stopping = false;
+    std::function<void()> post = [&] {
+        if (stopping)
+            return;
+        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/api/v1/events"_s.arg(port)));
+        request.setRawHeader("Authorization", "Bearer " + key);
+        request.setRawHeader("Content-Type", "application/json");
+        ++sent;
+        auto *reply = client.post(request, QByteArray(R"({"event": "lead.created", "data": {"n": )" + QByteArray::number(sent) + "}}"));
+        QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply] {
+            ++answered;
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 202)
+                accepted << QJsonDocument::fromJson(reply->readAll()).object().value(u"id"_s).toString();
+            reply->deleteLater();
+            post();
+        });
+    };
+    for (int i = 0; i < 16; ++i)
+        post();
+    QTRY_VERIFY_WITH_TIMEOUT(accepted.size() >= 300, 20000);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(15000));
+    stopping = true;
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(answered, sent, 10000);
+
+    // Every event answered 202 is in the database with its delivery.
+    r = run(D + QStringList{u"deliveries"_s, u"--limit"_s, u"100000"_s, u"--json"_s});
+    CLI_OK(r);
+    QSet<QString> stored;
+    for (const auto &d : r.array())
+        stored.insert(d.toObject().value(u"eventId"_s).toString());
+    for (const auto &id : std::as_const(accepted))
+        QVERIFY2(stored.contains(id), qPrintable(u"accepted but not stored: "_s + id));
+    QVERIFY2(accepted.size() < sent, "the server answered everything: SIGTERM came too late to test anything");
 }
 
 void TestCli::emitAndDeliveries()
