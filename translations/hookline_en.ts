@@ -436,7 +436,7 @@
         <source>%n change(s).</source>
         <translation>
             <numerusform>%n change.</numerusform>
-            <numerusform>%n changes.</numerusform>
+            <numerusform>%n change(s).</numerusform>
         </translation>
     </message>
 </context>
@@ -1195,6 +1195,10 @@
         <source>no delivery with id &quot;%1&quot; to continue after</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>finding the oldest due delivery</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryWorker</name>
@@ -1318,6 +1322,18 @@
     </message>
     <message>
         <source>reading the batch: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no event to record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 events in one request; at most %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the idempotency key &quot;%1&quot; was used for another request in the last 24 hours</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1556,6 +1572,25 @@
     </message>
     <message>
         <source>Sent again: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::IdempotencyStore</name>
+    <message>
+        <source>reading an idempotency key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replacing an idempotency key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeping an idempotency key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>forgetting old idempotency keys</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1820,6 +1855,56 @@
     </message>
     <message>
         <source>the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::PlanService</name>
+    <message>
+        <source>no plan &quot;%1&quot; (plans: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid plan name (letters, digits, &apos;_&apos;, &apos;-&apos;; at most 32)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be from 0 to %1, or unlimited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be from 1 to %1, or unlimited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the plan &quot;%1&quot; exists already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a built-in plan and keeps its limits; add a plan of your own instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::PlanStore</name>
+    <message>
+        <source>reading a plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>listing plans</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>creating a plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changing a plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting a plan&apos;s tenants</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2412,6 +2497,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>no tenant &quot;%1&quot;</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>tenant %1 is on the plan &quot;%2&quot;, which is not in the database</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::TenantStore</name>
@@ -2429,10 +2518,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>changing a tenant&apos;s plan</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>tenant %1 has the unknown plan &quot;%2&quot; in the database</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3012,15 +3097,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
         <translation>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
         <translation>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
         </translation>
     </message>
     <message>

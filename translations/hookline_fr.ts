@@ -1202,6 +1202,10 @@
         <source>no delivery with id &quot;%1&quot; to continue after</source>
         <translation>aucune livraison d’identifiant «&#xa0;%1&#xa0;» après laquelle reprendre</translation>
     </message>
+    <message>
+        <source>finding the oldest due delivery</source>
+        <translation>recherche de la plus ancienne livraison due</translation>
+    </message>
 </context>
 <context>
     <name>hookline::DeliveryWorker</name>
@@ -1326,6 +1330,18 @@
     <message>
         <source>reading the batch: %1</source>
         <translation>lecture du lot&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>no event to record</source>
+        <translation>aucun événement à enregistrer</translation>
+    </message>
+    <message>
+        <source>%1 events in one request; at most %2</source>
+        <translation>%1 événements dans une requête&#xa0;; %2 au plus</translation>
+    </message>
+    <message>
+        <source>the idempotency key &quot;%1&quot; was used for another request in the last 24 hours</source>
+        <translation>la clé d’idempotence «&#xa0;%1&#xa0;» a servi à une autre requête dans les dernières 24 heures</translation>
     </message>
 </context>
 <context>
@@ -1564,6 +1580,25 @@
     <message>
         <source>Sent again: %1.</source>
         <translation>Envoyée de nouveau&#xa0;: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::IdempotencyStore</name>
+    <message>
+        <source>reading an idempotency key</source>
+        <translation>lecture d’une clé d’idempotence</translation>
+    </message>
+    <message>
+        <source>replacing an idempotency key</source>
+        <translation>remplacement d’une clé d’idempotence</translation>
+    </message>
+    <message>
+        <source>keeping an idempotency key</source>
+        <translation>conservation d’une clé d’idempotence</translation>
+    </message>
+    <message>
+        <source>forgetting old idempotency keys</source>
+        <translation>oubli des anciennes clés d’idempotence</translation>
     </message>
 </context>
 <context>
@@ -1828,6 +1863,56 @@
     <message>
         <source>waiting for another migration</source>
         <translation>attente d’une autre migration</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::PlanService</name>
+    <message>
+        <source>no plan &quot;%1&quot; (plans: %2)</source>
+        <translation>aucun forfait «&#xa0;%1&#xa0;» (forfaits&#xa0;: %2)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid plan name (letters, digits, &apos;_&apos;, &apos;-&apos;; at most 32)</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un nom de forfait valide (lettres, chiffres, «&#xa0;_&#xa0;», «&#xa0;-&#xa0;»&#xa0;; 32 au plus)</translation>
+    </message>
+    <message>
+        <source>must be from 0 to %1, or unlimited</source>
+        <translation>doit aller de 0 à %1, ou être illimité</translation>
+    </message>
+    <message>
+        <source>must be from 1 to %1, or unlimited</source>
+        <translation>doit aller de 1 à %1, ou être illimité</translation>
+    </message>
+    <message>
+        <source>the plan &quot;%1&quot; exists already</source>
+        <translation>le forfait «&#xa0;%1&#xa0;» existe déjà</translation>
+    </message>
+    <message>
+        <source>%1 is a built-in plan and keeps its limits; add a plan of your own instead</source>
+        <translation>%1 est un forfait intégré et garde ses limites&#xa0;; ajoutez plutôt votre propre forfait</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::PlanStore</name>
+    <message>
+        <source>reading a plan</source>
+        <translation>lecture d’un forfait</translation>
+    </message>
+    <message>
+        <source>listing plans</source>
+        <translation>liste des forfaits</translation>
+    </message>
+    <message>
+        <source>creating a plan</source>
+        <translation>création d’un forfait</translation>
+    </message>
+    <message>
+        <source>changing a plan</source>
+        <translation>modification d’un forfait</translation>
+    </message>
+    <message>
+        <source>counting a plan&apos;s tenants</source>
+        <translation>décompte des locataires d’un forfait</translation>
     </message>
 </context>
 <context>
@@ -2421,6 +2506,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>no tenant &quot;%1&quot;</source>
         <translation>aucun locataire «&#xa0;%1&#xa0;»</translation>
     </message>
+    <message>
+        <source>tenant %1 is on the plan &quot;%2&quot;, which is not in the database</source>
+        <translation>le locataire %1 a le forfait «&#xa0;%2&#xa0;», absent de la base de données</translation>
+    </message>
 </context>
 <context>
     <name>hookline::TenantStore</name>
@@ -2439,10 +2528,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>changing a tenant&apos;s plan</source>
         <translation>changement du forfait d’un locataire</translation>
-    </message>
-    <message>
-        <source>tenant %1 has the unknown plan &quot;%2&quot; in the database</source>
-        <translation>le locataire %1 a le forfait inconnu «&#xa0;%2&#xa0;» dans la base de données</translation>
     </message>
 </context>
 <context>
