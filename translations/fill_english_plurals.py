@@ -30,6 +30,7 @@ SINGULAR = {
     "Copied. The clipboard is cleared in %n seconds unless you copy something else.":
         "Copied. The clipboard is cleared in %n second unless you copy something else.",
     "Event %1 recorded: %n deliveries queued.": "Event %1 recorded: %n delivery queued.",
+    "Copied. The clipboard is cleared in %n seconds.": "Copied. The clipboard is cleared in %n second.",
     "Not saved: %n problems are marked above.": "Not saved: %n problem is marked above.",
     "New secret issued and copied to the clipboard, which is cleared in %n seconds unless you copy something else.":
         "New secret issued and copied to the clipboard, which is cleared in %n second unless you copy something else.",

@@ -267,6 +267,45 @@
     </message>
 </context>
 <context>
+    <name>hookline::ApiKeyModel</name>
+    <message>
+        <source>(no name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all tenants (admin)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>revoked %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key begins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>hookline::ApiKeyService</name>
     <message>
         <source>an admin key is for every tenant: give no tenant</source>
@@ -1826,6 +1865,10 @@
         <source>&amp;Audit log…</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Tenants and API keys…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::Migrations</name>
@@ -1855,6 +1898,95 @@
     </message>
     <message>
         <source>the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::NewKeyDialog</name>
+    <message>
+        <source>&amp;Copy key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The API key for %1. It is shown this once: Hookline keeps only a hash of it. Copy it into the product that will call the API now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not copied yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied. The clipboard is cleared in %n seconds.</source>
+        <translation>
+            <numerusform>Copied. The clipboard is cleared in %n second.</numerusform>
+            <numerusform>Copied. The clipboard is cleared in %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::PlanDialog</name>
+    <message>
+        <source>&amp;Unlimited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Un&amp;limited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GOLD</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhooks allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlimited webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API requests a minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlimited API requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Webhooks allowed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API &amp;requests a minute (per key):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add plan</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2484,6 +2616,33 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
 </context>
 <context>
+    <name>hookline::TenantModel</name>
+    <message>
+        <source>unlimited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhooks allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API requests a minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>hookline::TenantService</name>
     <message>
         <source>&quot;%1&quot; is not a valid tenant id (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;-&apos;; at most 64)</source>
@@ -2518,6 +2677,153 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>changing a tenant&apos;s plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TenantsDialog</name>
+    <message>
+        <source>C&amp;hange plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add &amp;tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New &amp;plan…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ad&amp;min key (every tenant)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Create key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Revoke key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenants and API keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan of the selected tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change the selected tenant&apos;s plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>acme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New tenant id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan of the new tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Define a new plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. CRM production</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name of the new key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Admin key for every tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create an API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke the selected API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenants and API keys status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;lan:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New tenant:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key &amp;name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new key belongs to the tenant selected above, or to every tenant when it is an admin key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 webhooks, %3 requests a minute)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is now on the %2 plan.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tenant %1 added, on the %2 plan.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan %1 added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key %1 created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every tenant (admin)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tenant %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke the key?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke the API key &quot;%1&quot;? Every request made with it is refused from now on; a running server stops taking it within a second.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key &quot;%1&quot; revoked.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

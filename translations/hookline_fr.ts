@@ -267,6 +267,45 @@
     </message>
 </context>
 <context>
+    <name>hookline::ApiKeyModel</name>
+    <message>
+        <source>(no name)</source>
+        <translation>(sans nom)</translation>
+    </message>
+    <message>
+        <source>all tenants (admin)</source>
+        <translation>tous les locataires (admin)</translation>
+    </message>
+    <message>
+        <source>revoked %1</source>
+        <translation>révoquée le %1</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Locataire</translation>
+    </message>
+    <message>
+        <source>Key begins</source>
+        <translation>Début de la clé</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Créée</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+</context>
+<context>
     <name>hookline::ApiKeyService</name>
     <message>
         <source>an admin key is for every tenant: give no tenant</source>
@@ -1833,6 +1872,10 @@
         <source>&amp;Audit log…</source>
         <translation>&amp;Journal d’audit…</translation>
     </message>
+    <message>
+        <source>&amp;Tenants and API keys…</source>
+        <translation>&amp;Locataires et clés d’API…</translation>
+    </message>
 </context>
 <context>
     <name>hookline::Migrations</name>
@@ -1863,6 +1906,95 @@
     <message>
         <source>waiting for another migration</source>
         <translation>attente d’une autre migration</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::NewKeyDialog</name>
+    <message>
+        <source>&amp;Copy key</source>
+        <translation>&amp;Copier la clé</translation>
+    </message>
+    <message>
+        <source>New API key</source>
+        <translation>Nouvelle clé d’API</translation>
+    </message>
+    <message>
+        <source>The API key for %1. It is shown this once: Hookline keeps only a hash of it. Copy it into the product that will call the API now.</source>
+        <translation>La clé d’API pour %1. Elle n’est montrée que cette fois&#xa0;: Hookline n’en garde qu’une empreinte. Copiez-la maintenant dans le produit qui appellera l’API.</translation>
+    </message>
+    <message>
+        <source>Copy the API key</source>
+        <translation>Copier la clé d’API</translation>
+    </message>
+    <message>
+        <source>Copy status</source>
+        <translation>État de la copie</translation>
+    </message>
+    <message>
+        <source>Not copied yet.</source>
+        <translation>Pas encore copiée.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied. The clipboard is cleared in %n seconds.</source>
+        <translation>
+            <numerusform>Copiée. Le presse-papiers est vidé dans %n seconde.</numerusform>
+            <numerusform>Copiée. Le presse-papiers est vidé dans %n secondes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::PlanDialog</name>
+    <message>
+        <source>&amp;Unlimited</source>
+        <translation>&amp;Illimité</translation>
+    </message>
+    <message>
+        <source>Un&amp;limited</source>
+        <translation>Illi&amp;mité</translation>
+    </message>
+    <message>
+        <source>New plan</source>
+        <translation>Nouveau forfait</translation>
+    </message>
+    <message>
+        <source>GOLD</source>
+        <translation>OR</translation>
+    </message>
+    <message>
+        <source>Plan name</source>
+        <translation>Nom du forfait</translation>
+    </message>
+    <message>
+        <source>Webhooks allowed</source>
+        <translation>Webhooks autorisés</translation>
+    </message>
+    <message>
+        <source>Unlimited webhooks</source>
+        <translation>Webhooks illimités</translation>
+    </message>
+    <message>
+        <source>API requests a minute</source>
+        <translation>Requêtes d’API par minute</translation>
+    </message>
+    <message>
+        <source>Unlimited API requests</source>
+        <translation>Requêtes d’API illimitées</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Webhooks allowed:</source>
+        <translation>&amp;Webhooks autorisés&#xa0;:</translation>
+    </message>
+    <message>
+        <source>API &amp;requests a minute (per key):</source>
+        <translation>&amp;Requêtes d’API par minute (par clé)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Add plan</source>
+        <translation>&amp;Ajouter le forfait</translation>
     </message>
 </context>
 <context>
@@ -2493,6 +2625,33 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
 </context>
 <context>
+    <name>hookline::TenantModel</name>
+    <message>
+        <source>unlimited</source>
+        <translation>illimité</translation>
+    </message>
+    <message>
+        <source>unknown plan</source>
+        <translation>forfait inconnu</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Locataire</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>Forfait</translation>
+    </message>
+    <message>
+        <source>Webhooks allowed</source>
+        <translation>Webhooks autorisés</translation>
+    </message>
+    <message>
+        <source>API requests a minute</source>
+        <translation>Requêtes d’API par minute</translation>
+    </message>
+</context>
+<context>
     <name>hookline::TenantService</name>
     <message>
         <source>&quot;%1&quot; is not a valid tenant id (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;-&apos;; at most 64)</source>
@@ -2528,6 +2687,153 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>changing a tenant&apos;s plan</source>
         <translation>changement du forfait d’un locataire</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TenantsDialog</name>
+    <message>
+        <source>C&amp;hange plan</source>
+        <translation>C&amp;hanger de forfait</translation>
+    </message>
+    <message>
+        <source>Add &amp;tenant</source>
+        <translation>Ajouter le &amp;locataire</translation>
+    </message>
+    <message>
+        <source>New &amp;plan…</source>
+        <translation>Nouveau &amp;forfait…</translation>
+    </message>
+    <message>
+        <source>Ad&amp;min key (every tenant)</source>
+        <translation>Clé d’ad&amp;ministration (tous les locataires)</translation>
+    </message>
+    <message>
+        <source>&amp;Create key</source>
+        <translation>&amp;Créer la clé</translation>
+    </message>
+    <message>
+        <source>&amp;Revoke key…</source>
+        <translation>&amp;Révoquer la clé…</translation>
+    </message>
+    <message>
+        <source>Tenants and API keys</source>
+        <translation>Locataires et clés d’API</translation>
+    </message>
+    <message>
+        <source>Tenants</source>
+        <translation>Locataires</translation>
+    </message>
+    <message>
+        <source>API keys</source>
+        <translation>Clés d’API</translation>
+    </message>
+    <message>
+        <source>Plan of the selected tenant</source>
+        <translation>Forfait du locataire choisi</translation>
+    </message>
+    <message>
+        <source>Change the selected tenant&apos;s plan</source>
+        <translation>Changer le forfait du locataire choisi</translation>
+    </message>
+    <message>
+        <source>acme</source>
+        <translation>acme</translation>
+    </message>
+    <message>
+        <source>New tenant id</source>
+        <translation>Identifiant du nouveau locataire</translation>
+    </message>
+    <message>
+        <source>Plan of the new tenant</source>
+        <translation>Forfait du nouveau locataire</translation>
+    </message>
+    <message>
+        <source>Add the tenant</source>
+        <translation>Ajouter le locataire</translation>
+    </message>
+    <message>
+        <source>Define a new plan</source>
+        <translation>Définir un nouveau forfait</translation>
+    </message>
+    <message>
+        <source>e.g. CRM production</source>
+        <translation>p. ex. CRM production</translation>
+    </message>
+    <message>
+        <source>Name of the new key</source>
+        <translation>Nom de la nouvelle clé</translation>
+    </message>
+    <message>
+        <source>Admin key for every tenant</source>
+        <translation>Clé d’administration pour tous les locataires</translation>
+    </message>
+    <message>
+        <source>Create an API key</source>
+        <translation>Créer une clé d’API</translation>
+    </message>
+    <message>
+        <source>Revoke the selected API key</source>
+        <translation>Révoquer la clé d’API choisie</translation>
+    </message>
+    <message>
+        <source>Tenants and API keys status</source>
+        <translation>État des locataires et des clés d’API</translation>
+    </message>
+    <message>
+        <source>P&amp;lan:</source>
+        <translation>&amp;Forfait&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;New tenant:</source>
+        <translation>&amp;Nouveau locataire&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Key &amp;name:</source>
+        <translation>Nom de la &amp;clé&#xa0;:</translation>
+    </message>
+    <message>
+        <source>A new key belongs to the tenant selected above, or to every tenant when it is an admin key.</source>
+        <translation>Une nouvelle clé appartient au locataire choisi ci-dessus, ou à tous les locataires si c’est une clé d’administration.</translation>
+    </message>
+    <message>
+        <source>%1 (%2 webhooks, %3 requests a minute)</source>
+        <translation>%1 (%2 webhooks, %3 requêtes par minute)</translation>
+    </message>
+    <message>
+        <source>%1 is now on the %2 plan.</source>
+        <translation>%1 a maintenant le forfait %2.</translation>
+    </message>
+    <message>
+        <source>Tenant %1 added, on the %2 plan.</source>
+        <translation>Locataire %1 ajouté, avec le forfait %2.</translation>
+    </message>
+    <message>
+        <source>Plan %1 added.</source>
+        <translation>Forfait %1 ajouté.</translation>
+    </message>
+    <message>
+        <source>Key %1 created.</source>
+        <translation>Clé %1 créée.</translation>
+    </message>
+    <message>
+        <source>every tenant (admin)</source>
+        <translation>tous les locataires (admin)</translation>
+    </message>
+    <message>
+        <source>tenant %1</source>
+        <translation>le locataire %1</translation>
+    </message>
+    <message>
+        <source>Revoke the key?</source>
+        <translation>Révoquer la clé&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Revoke the API key &quot;%1&quot;? Every request made with it is refused from now on; a running server stops taking it within a second.</source>
+        <translation>Révoquer la clé d’API «&#xa0;%1&#xa0;»&#xa0;? Toute requête faite avec elle est désormais refusée&#xa0;; un serveur en marche cesse de l’accepter dans la seconde.</translation>
+    </message>
+    <message>
+        <source>Key &quot;%1&quot; revoked.</source>
+        <translation>Clé «&#xa0;%1&#xa0;» révoquée.</translation>
     </message>
 </context>
 <context>

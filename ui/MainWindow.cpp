@@ -3,6 +3,7 @@
 #include "AppContext.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/AuditDialog.h"
+#include "dialogs/TenantsDialog.h"
 #include "dialogs/CatalogDialog.h"
 #include "dialogs/SendEventDialog.h"
 #include "dialogs/SettingsDialog.h"
@@ -137,6 +138,7 @@ void MainWindow::buildActions()
         openDialog(new CatalogDialog(m_context, this));
     });
     auto *auditAct = make(QStringLiteral("audit"), tr("&Audit log…"), QKeySequence(), [this] { openDialog(new AuditDialog(m_context, this)); });
+    auto *tenantsAct = make(QStringLiteral("tenants"), tr("&Tenants and API keys…"), QKeySequence(), [this] { openDialog(new TenantsDialog(m_context, this)); });
     auto *settingsAct = make(QStringLiteral("settings"), tr("&Settings…"), QKeySequence::Preferences, [this] {
         auto *dialog = openDialog(new SettingsDialog(m_context, this));
         connect(dialog, &QDialog::accepted, this, &MainWindow::loadCatalog);
@@ -159,7 +161,7 @@ void MainWindow::buildActions()
     auto *engine = menuBar()->addMenu(tr("&Engine"));
     engine->addActions({pauseAct, sendAct});
     auto *tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addActions({catalogAct, auditAct, settingsAct});
+    tools->addActions({catalogAct, auditAct, tenantsAct, settingsAct});
     auto *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(aboutAct);
 

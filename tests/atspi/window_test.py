@@ -565,11 +565,69 @@ def step_settings_nonblocking(app, window):
             f"limits ({', '.join(f'{k}: {v}' for k, v in limits.items())}), the master key ({key_text}) and Cancel closed it")
 
 
+def windows_named(app, title):
+    return [w for w in children_of(app) if role_of(w) in WINDOW_ROLES and name_of(w) == title
+            and has_state(w, pyatspi.STATE_SHOWING)]
+
+
+def step_tenants_and_keys(app, window):
+    """5. Tools > Tenants and API keys: the tenants are read, an admin key is made, shown once and copied."""
+    press(menu_item(window, "Tools", "Tenants and API keys"), "Tools > Tenants and API keys")
+    dialogs = wait_for(lambda: windows_named(app, "Tenants and API keys"), 5)
+    if not dialogs:
+        raise StepFailure(f"no window named 'Tenants and API keys': {[describe(w) for w in children_of(app)]}")
+    dialog = dialogs[0]
+    tenants = wait_for(lambda: find_first(dialog, lambda a: role_of(a) == pyatspi.ROLE_TABLE and name_of(a) == "Tenants"), 5)
+    if tenants is None:
+        raise StepFailure("the dialog has no table named 'Tenants'")
+    cells = wait_for(lambda: [text for text in (name_of(c) or text_of(c) for c in find_all(tenants, lambda a: role_of(a) == pyatspi.ROLE_TABLE_CELL, max_nodes=400)) if text == "default"], 5)
+    if not cells:
+        raise StepFailure("the 'Tenants' table has no cell reading 'default'")
+    name = find_first(dialog, lambda a: name_of(a) == "Name of the new key" and role_of(a) == pyatspi.ROLE_TEXT)
+    admin = find_first(dialog, lambda a: name_of(a) == "Admin key for every tenant" and role_of(a) == pyatspi.ROLE_CHECK_BOX)
+    create = find_first(dialog, lambda a: name_of(a) == "Create an API key" and role_of(a) == pyatspi.ROLE_PUSH_BUTTON)
+    missing = [n for n, a in (("Name of the new key", name), ("Admin key for every tenant", admin), ("Create an API key", create)) if a is None]
+    if missing:
+        raise StepFailure(f"the dialog lacks {missing}")
+    name.queryEditableText().setTextContents("Screen reader key")
+    do_action(admin, ["Toggle", "Press", "Click"])
+    if not wait_for(lambda: has_state(admin, pyatspi.STATE_CHECKED), 3):
+        raise StepFailure("'Admin key for every tenant' did not become checked")
+    press(create, "Create an API key")
+    shown = wait_for(lambda: windows_named(app, "New API key"), 5)
+    if not shown:
+        raise StepFailure(f"no window named 'New API key' after Create: {[describe(w) for w in children_of(app)]}")
+    key_field = find_first(shown[0], lambda a: name_of(a) == "New API key" and role_of(a) == pyatspi.ROLE_TEXT)
+    key = text_of(key_field) if key_field is not None else None
+    if not key or not key.startswith("hlk_") or len(key) != 47:
+        raise StepFailure(f"the 'New API key' field reads {key!r}, expected hlk_ and 43 characters")
+    copy = find_first(shown[0], lambda a: name_of(a) == "Copy the API key" and role_of(a) == pyatspi.ROLE_PUSH_BUTTON)
+    if copy is None:
+        raise StepFailure("the 'New API key' window has no 'Copy the API key' button")
+    press(copy, "Copy the API key")
+    status = wait_for(lambda: [t for t in ((text_of(l) or name_of(l)) for l in labels_with_description(shown[0], "Copy status")) if t and t.startswith("Copied")], 3)
+    if not status:
+        labels = [f"{describe(l)} description={description_of(l)!r} text={text_of(l)!r}" for l in find_all(shown[0], lambda a: role_of(a) == pyatspi.ROLE_LABEL)]
+        raise StepFailure("after Copy, no label described 'Copy status' reads 'Copied…'; its labels: " + "; ".join(labels))
+    close = find_first(shown[0], lambda a: role_of(a) == pyatspi.ROLE_PUSH_BUTTON and name_of(a) == "Close")
+    press(close, "Close the key window")
+    keys = find_first(dialog, lambda a: role_of(a) == pyatspi.ROLE_TABLE and name_of(a) == "API keys")
+    listed = wait_for(lambda: [c for c in find_all(keys, lambda a: role_of(a) == pyatspi.ROLE_TABLE_CELL, max_nodes=400)
+                               if (name_of(c) or text_of(c)) == "Screen reader key"], 5) if keys else None
+    if not listed:
+        raise StepFailure("the 'API keys' table does not list 'Screen reader key' after it was made")
+    if key in " ".join((name_of(c) or text_of(c) or "") for c in find_all(keys, lambda a: role_of(a) == pyatspi.ROLE_TABLE_CELL, max_nodes=400)):
+        raise StepFailure("the 'API keys' table shows the whole key")
+    press(find_first(dialog, lambda a: role_of(a) == pyatspi.ROLE_PUSH_BUTTON and name_of(a) == "Close"), "Close the dialog")
+    return f"tenants read, an admin key made and shown once ({key[:8]}…), '{status[0]}', listed by name only"
+
+
 STEPS = [
     ("1 status labels are readable", step_status_label, ["Engine status", "Engine running"]),
     ("2 test ping result is heard", step_test_ping, ["Test ping", "Send test ping"]),
     ("3 ticking an event type", step_event_type_checkbox, ["lead.created", "Event types", "New webhook"]),
     ("4 settings opens without blocking", step_settings_nonblocking, ["Settings", "Cancel"]),
+    ("5 tenants and API keys", step_tenants_and_keys, ["Tenants", "API key", "Copy"]),
 ]
 
 
