@@ -6,11 +6,13 @@
 // that goes all the way to a loopback receiver that verifies its signature.
 #include "ManualClock.h"
 #include "TestDatabase.h"
+#include "TestCertificates.h"
 #include "TestReceiver.h"
 
 #include "ApiServer.h"
 #include "engine/DeliveryEngine.h"
 #include "service/ApiKeyService.h"
+#include "service/AuditLog.h"
 #include "service/CatalogService.h"
 #include "service/Installation.h"
 #include "service/TenantService.h"
@@ -24,6 +26,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTcpSocket>
@@ -91,6 +95,9 @@ private Q_SLOTS:
     void tooLargeIsRefusedBeforeTheBodyIsRead();
     void halfSentRequestTimesOutWithoutHoldingOthers();
     void idleConnectionsDoNotStopOthers();
+    void servesHttpsWithTheGivenCertificate();
+    void requestLogNamesTheKeyNeverTheSecret();
+    void changesAreAuditedAsTheKey();
 
 private:
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
@@ -683,6 +690,88 @@ void TestApi::idleConnectionsDoNotStopOthers()
     QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
     // The idle ones are closed by the server after its idle timeout (5 s here).
     QTRY_VERIFY_WITH_TIMEOUT(std::all_of(idle.cbegin(), idle.cend(), [](const auto &s) { return s->state() == QAbstractSocket::UnconnectedState; }), 15000);
+}
+
+void TestApi::servesHttpsWithTheGivenCertificate()
+{
+    const auto ca = test::TestCertificates::authority(u"Hookline API test CA"_s);
+    const auto server = test::TestCertificates::server({u"127.0.0.1"_s}, &ca);
+    const QString cert = m_dir->filePath(u"server.pem"_s);
+    const QString key = m_dir->filePath(u"server.key"_s);
+    for (const auto &[path, data] : {std::pair{cert, server.certificatePem}, std::pair{key, server.keyPem}}) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(data);
+    }
+    api::ApiServer https(m_installation, nullptr);
+    QVERIFY(!https.useTls(m_dir->filePath(u"missing.pem"_s), key)); // a clear refusal, not a server without TLS
+    QVERIFY(!https.useTls(key, cert));                               // swapped
+    QVERIFY(https.useTls(cert, key));
+    auto port = https.listen(QHostAddress::LocalHost, 0);
+    QVERIFY(port);
+
+    QNetworkRequest request(QUrl(u"https://127.0.0.1:%1/api/v1/webhooks"_s.arg(*port)));
+    auto tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates({QSslCertificate(ca.certificatePem)});
+    request.setSslConfiguration(tls);
+    request.setRawHeader("X-API-Key", m_keys.value(u"default"_s).toLatin1());
+    QNetworkReply *reply = m_client.get(request);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    QVERIFY(done.wait(10000));
+    QVERIFY2(reply->error() == QNetworkReply::NoError, qPrintable(reply->errorString()));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    reply->deleteLater();
+}
+
+namespace {
+QStringList g_apiLog;
+void captureApiLog(QtMsgType, const QMessageLogContext &context, const QString &message)
+{
+    if (QByteArrayView(context.category) == "hookline.api")
+        g_apiLog << message;
+}
+} // namespace
+
+void TestApi::requestLogNamesTheKeyNeverTheSecret()
+{
+    startServer();
+    g_apiLog.clear();
+    const auto previous = qInstallMessageHandler(captureApiLog);
+    const QByteArray body = R"({"url": "http://127.0.0.1:9/a", "events": ["lead.created"], "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})";
+    const auto made = call("POST", u"/api/v1/webhooks"_s, body, {}, u"acme"_s);
+    const auto sent = call("POST", u"/api/v1/events?x=private"_s, R"({"event": "lead.created", "data": {"email": "ada@example.com"}})", {}, u"acme"_s);
+    call("GET", u"/api/v1/webhooks"_s, {}, {}, u"hlk_notakey"_s);
+    qInstallMessageHandler(previous);
+    QCOMPARE(made.status, 201);
+    QCOMPARE(sent.status, 202);
+    QCOMPARE(g_apiLog.size(), 3);
+    auto key = ApiKeyService(m_installation->connection()).authenticate(m_keys.value(u"acme"_s));
+    QVERIFY(key && *key);
+    QVERIFY2(g_apiLog.at(0).startsWith(u"POST /api/v1/webhooks 201 "_s) && g_apiLog.at(0).endsWith(u" acme "_s + (*key)->id), qPrintable(g_apiLog.at(0)));
+    QVERIFY2(g_apiLog.at(1).startsWith(u"POST /api/v1/events 202 "_s), qPrintable(g_apiLog.at(1)));
+    QVERIFY2(g_apiLog.at(2).startsWith(u"GET /api/v1/webhooks 401 "_s) && g_apiLog.at(2).endsWith(u" - -"_s), qPrintable(g_apiLog.at(2)));
+    const QString all = g_apiLog.join(u'\n');
+    for (const QString &secret : {m_keys.value(u"acme"_s), u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s, u"ada@example.com"_s, u"private"_s, u"hlk_"_s})
+        QVERIFY2(!all.contains(secret), qPrintable(secret));
+}
+
+void TestApi::changesAreAuditedAsTheKey()
+{
+    const auto made = call("POST", u"/api/v1/webhooks"_s, R"({"url": "http://127.0.0.1:9/a", "events": ["lead.created"]})", {}, u"acme"_s);
+    QCOMPARE(made.status, 201);
+    const QString id = made.json().value(u"id"_s).toString();
+    QCOMPARE(call("PATCH", u"/api/v1/webhooks/"_s + id, R"({"name": "renamed"})", {}, u"acme"_s).status, 200);
+    auto key = ApiKeyService(m_installation->connection()).authenticate(m_keys.value(u"acme"_s));
+    QVERIFY(key && *key);
+    AuditFilter filter;
+    filter.objectId = id;
+    auto entries = AuditLog(m_installation->connection()).list(filter);
+    QVERIFY(entries);
+    QCOMPARE(entries->size(), 2);
+    for (const auto &e : std::as_const(*entries))
+        QCOMPARE(e.actor, u"api key "_s + (*key)->id);
+    // The process's own actor is back once the request is answered.
+    QVERIFY(!AuditLog::actor().startsWith(u"api key"_s));
 }
 
 QTEST_GUILESS_MAIN(TestApi)
