@@ -10,12 +10,16 @@
 #include "MainWindow.h"
 #include "Translations.h"
 #include "dialogs/AuditDialog.h"
+#include "dialogs/NewKeyDialog.h"
+#include "dialogs/TenantsDialog.h"
 #include "dialogs/SettingsDialog.h"
 #include "engine/DeliveryEngine.h"
 #include "models/AuditModel.h"
 #include "models/DeliveryHistoryModel.h"
 #include "models/WebhookListModel.h"
+#include "service/ApiKeyService.h"
 #include "service/AuditLog.h"
+#include "service/TenantService.h"
 #include "service/WebhookService.h"
 #include "widgets/DurationEdit.h"
 #include "widgets/EmptyStatePane.h"
@@ -36,6 +40,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QClipboard>
 #include <QPushButton>
 #include <QSqlQuery>
 #include <QSignalSpy>
@@ -87,6 +93,7 @@ private Q_SLOTS:
     void pingResultKeepsItsPlace();
     void rotationKeepsTheNewSecretShown();
     void auditLogShowsWhatTheWindowDid();
+    void tenantsDialogAddsTenantsChangesPlansAndKeys();
     void dialogsOpenWithoutBlocking_data();
     void dialogsOpenWithoutBlocking();
     void settingsSavedKeepsUnsavedEventSelection();
@@ -303,10 +310,99 @@ void TestUiWindow::auditLogShowsWhatTheWindowDid()
     QTRY_VERIFY(!guard);
 }
 
+// Tools → Tenants and API keys: a tenant added, its plan changed, a key made
+// (shown once, copied), then revoked after the question; the database agrees.
+void TestUiWindow::tenantsDialogAddsTenantsChangesPlansAndKeys()
+{
+    m_window->action(u"tenants"_s)->trigger();
+    TenantsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = qobject_cast<TenantsDialog *>(QApplication::activeModalWidget())));
+    QSignalSpy loaded(dialog, &TenantsDialog::loaded);
+    QVERIFY(loaded.wait(kTimeout));
+    const auto find = [dialog](auto *type, const QString &name) {
+        auto *w = test::byAccessibleName<std::remove_pointer_t<decltype(type)>>(dialog, name);
+        if (!w)
+            qFatal("no %s in the dialog", qPrintable(name));
+        return w;
+    };
+    auto *tenants = find(static_cast<QTableView *>(nullptr), u"Tenants"_s);
+    auto *keys = find(static_cast<QTableView *>(nullptr), u"API keys"_s);
+
+    find(static_cast<QLineEdit *>(nullptr), u"New tenant id"_s)->setText(u"initech"_s);
+    auto *add = find(static_cast<QPushButton *>(nullptr), u"Add the tenant"_s);
+    QVERIFY(add->isEnabled());
+    add->click();
+    QVERIFY(loaded.wait(kTimeout));
+    auto tenant = TenantService(m_app.connection()).get(u"initech"_s);
+    QVERIFY(tenant);
+    QCOMPARE(tenant->plan, u"UNLIMITED"_s);
+
+    // Select it; the plan box follows; choose PRO and change.
+    int row = -1;
+    for (int r = 0; r < tenants->model()->rowCount(); ++r) {
+        if (tenants->model()->index(r, 0).data().toString() == u"initech")
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    tenants->selectRow(row);
+    auto *plan = find(static_cast<QComboBox *>(nullptr), u"Plan of the selected tenant"_s);
+    QCOMPARE(plan->currentData().toString(), u"UNLIMITED"_s);
+    auto *change = find(static_cast<QPushButton *>(nullptr), u"Change the selected tenant's plan"_s);
+    QVERIFY(!change->isEnabled()); // nothing to change yet
+    plan->setCurrentIndex(plan->findData(u"PRO"_s));
+    QVERIFY(change->isEnabled());
+    change->click();
+    QVERIFY(loaded.wait(kTimeout));
+    QCOMPARE(TenantService(m_app.connection()).get(u"initech"_s)->plan, u"PRO"_s);
+
+    // A key for the selected tenant, shown once, copied as a secret.
+    find(static_cast<QLineEdit *>(nullptr), u"Name of the new key"_s)->setText(u"ui key"_s);
+    const int keysBefore = keys->model()->rowCount();
+    find(static_cast<QPushButton *>(nullptr), u"Create an API key"_s)->click();
+    NewKeyDialog *shown = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((shown = dialog->findChild<NewKeyDialog *>()), kTimeout);
+    auto *field = test::byAccessibleName<QLineEdit>(shown, u"New API key"_s);
+    QVERIFY(field);
+    const QString key = field->text();
+    QVERIFY2(key.startsWith(u"hlk_"_s) && key.size() == 47, qPrintable(key));
+    QVERIFY(field->isReadOnly());
+    test::byAccessibleName<QPushButton>(shown, u"Copy the API key"_s)->click();
+    QCOMPARE(QGuiApplication::clipboard()->text(), key);
+    auto authenticated = ApiKeyService(m_app.connection()).authenticate(key);
+    QVERIFY(authenticated && *authenticated);
+    QCOMPARE((*authenticated)->tenantId, u"initech"_s);
+    shown->reject();
+    QTRY_COMPARE_WITH_TIMEOUT(keys->model()->rowCount(), keysBefore + 1, kTimeout);
+    for (int r = 0; r < keys->model()->rowCount(); ++r) {
+        for (int c = 0; c < keys->model()->columnCount(); ++c)
+            QVERIFY(!keys->model()->index(r, c).data().toString().contains(key));
+    }
+
+    // Revoke it: a question first, answered Yes.
+    for (int r = 0; r < keys->model()->rowCount(); ++r) {
+        if (keys->model()->index(r, 0).data().toString() == u"ui key")
+            keys->selectRow(r);
+    }
+    auto *revoke = find(static_cast<QPushButton *>(nullptr), u"Revoke the selected API key"_s);
+    QVERIFY(revoke->isEnabled());
+    QTimer::singleShot(0, this, [] {
+        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+        qobject_cast<QMessageBox *>(QApplication::activeModalWidget())->button(QMessageBox::Yes)->click();
+    });
+    revoke->click();
+    QVERIFY(loaded.wait(kTimeout));
+    authenticated = ApiKeyService(m_app.connection()).authenticate(key);
+    QVERIFY(authenticated && !*authenticated);
+    QVERIFY(!revoke->isEnabled());
+    QPointer<QDialog> guard(dialog);
+    dialog->reject();
+    QTRY_VERIFY(!guard);
+}
+
 void TestUiWindow::dialogsOpenWithoutBlocking_data()
 {
     QTest::addColumn<QString>("action");
-    for (const auto *name : {"settings", "send", "catalog", "audit", "about"})
+    for (const auto *name : {"settings", "send", "catalog", "audit", "tenants", "about"})
         QTest::newRow(name) << QString::fromLatin1(name);
 }
 
