@@ -2787,10 +2787,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 (%2 webhooks, %3 requests a minute)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1 is now on the %2 plan.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2824,6 +2820,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>Key &quot;%1&quot; revoked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (webhooks: %2; requests a minute: %3)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3403,15 +3403,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
         <translation>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
         <translation>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
         </translation>
     </message>
     <message>

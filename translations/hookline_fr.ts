@@ -2796,8 +2796,8 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <translation>Une nouvelle clé appartient au locataire choisi ci-dessus, ou à tous les locataires si c’est une clé d’administration.</translation>
     </message>
     <message>
-        <source>%1 (%2 webhooks, %3 requests a minute)</source>
-        <translation>%1 (%2 webhooks, %3 requêtes par minute)</translation>
+        <source>%1 (webhooks: %2; requests a minute: %3)</source>
+        <translation>%1 (webhooks&#xa0;: %2&#xa0;; requêtes par minute&#xa0;: %3)</translation>
     </message>
     <message>
         <source>%1 is now on the %2 plan.</source>

@@ -196,7 +196,7 @@ void TenantsDialog::show(Snapshot snapshot)
         const QString current = combo->currentData().toString();
         combo->clear();
         for (const auto &p : std::as_const(snapshot.plans)) {
-            combo->addItem(tr("%1 (%2 webhooks, %3 requests a minute)")
+            combo->addItem(tr("%1 (webhooks: %2; requests a minute: %3)")
                                .arg(p.name, TenantModel::limitText(p.webhookQuota), TenantModel::limitText(p.requestsPerMinute)),
                            p.name);
         }
