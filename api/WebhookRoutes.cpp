@@ -36,16 +36,6 @@ QJsonObject shaped(const Collection &c, const QJsonObject &webhook)
     return c.wrapped ? QJsonObject{{QStringLiteral("webhook"), webhook}} : webhook;
 }
 
-template <typename T>
-bool refused(const Found<T> &found, ApiReply &reply)
-{
-    if (const auto *r = std::get_if<ApiReply>(&found)) {
-        reply = *r;
-        return true;
-    }
-    return false;
-}
-
 std::optional<bool> boolParameter(const QString &text)
 {
     if (text == u"true" || text == u"1")
@@ -91,9 +81,8 @@ ApiReply create(ApiContext &ctx, const ApiCall &call, const Collection &c)
     if (auto refusal = WebhookBody::apply(body, draft, WebhookBody::Mode::Create))
         return *refusal;
     auto tenant = actingTenant(ctx, call, draft.tenantId);
-    ApiReply reply;
-    if (refused(tenant, reply))
-        return reply;
+    if (const auto *refusal = std::get_if<ApiReply>(&tenant))
+        return *refusal;
     draft.tenantId = std::get<QString>(tenant);
     auto created = WebhookService(ctx.db()).create(draft);
     if (!created)
@@ -102,25 +91,17 @@ ApiReply create(ApiContext &ctx, const ApiCall &call, const Collection &c)
     return ApiReply::json(201, shaped(c, WebhookBody::toJson(*created, true)));
 }
 
-ApiReply show(ApiContext &ctx, const ApiCall &call, const Collection &c)
+ApiReply show(ApiContext &, const ApiCall &, const Collection &c, const Webhook &webhook)
 {
-    auto found = visibleWebhook(ctx, call, call.param(QStringLiteral("id")));
-    ApiReply reply;
-    if (refused(found, reply))
-        return reply;
-    return ApiReply::json(200, shaped(c, WebhookBody::toJson(std::get<Webhook>(found), false)));
+    return ApiReply::json(200, shaped(c, WebhookBody::toJson(webhook, false)));
 }
 
-ApiReply update(ApiContext &ctx, const ApiCall &call, const Collection &c)
+ApiReply update(ApiContext &ctx, const ApiCall &call, const Collection &c, const Webhook &webhook)
 {
-    auto found = visibleWebhook(ctx, call, call.param(QStringLiteral("id")));
-    ApiReply reply;
-    if (refused(found, reply))
-        return reply;
     QJsonObject body;
     if (auto refusal = call.readObject(body))
         return *refusal;
-    Webhook w = std::get<Webhook>(found);
+    Webhook w = webhook;
     if (auto refusal = WebhookBody::apply(body, w, WebhookBody::Mode::Update))
         return *refusal;
     auto updated = WebhookService(ctx.db()).update(w);
@@ -129,23 +110,15 @@ ApiReply update(ApiContext &ctx, const ApiCall &call, const Collection &c)
     return ApiReply::json(200, shaped(c, WebhookBody::toJson(*updated, false)));
 }
 
-ApiReply remove(ApiContext &ctx, const ApiCall &call, const Collection &)
+ApiReply remove(ApiContext &ctx, const ApiCall &, const Collection &, const Webhook &webhook)
 {
-    auto found = visibleWebhook(ctx, call, call.param(QStringLiteral("id")));
-    ApiReply reply;
-    if (refused(found, reply))
-        return reply;
-    if (auto s = WebhookService(ctx.db()).remove(std::get<Webhook>(found).id); !s)
+    if (auto s = WebhookService(ctx.db()).remove(webhook.id); !s)
         return ApiReply::fromError(s.error());
     return ApiReply::noContent();
 }
 
-ApiReply rotate(ApiContext &ctx, const ApiCall &call, const Collection &)
+ApiReply rotate(ApiContext &ctx, const ApiCall &call, const Collection &, const Webhook &webhook)
 {
-    auto found = visibleWebhook(ctx, call, call.param(QStringLiteral("id")));
-    ApiReply reply;
-    if (refused(found, reply))
-        return reply;
     QJsonObject body;
     if (auto refusal = call.readObject(body, true))
         return *refusal;
@@ -159,40 +132,32 @@ ApiReply rotate(ApiContext &ctx, const ApiCall &call, const Collection &)
                                    QStringLiteral("graceSeconds"));
         grace = int(v.toInteger());
     }
-    auto rotation = WebhookService(ctx.db()).rotateSecret(std::get<Webhook>(found).id, grace);
+    auto rotation = WebhookService(ctx.db()).rotateSecret(webhook.id, grace);
     if (!rotation)
         return ApiReply::fromError(rotation.error());
     return ApiReply::json(200, QJsonObject{
-                                   {QStringLiteral("id"), std::get<Webhook>(found).id},
+                                   {QStringLiteral("id"), webhook.id},
                                    {QStringLiteral("secret"), rotation->secret},
                                    {QStringLiteral("previousSecretExpiresAt"), isoTime(rotation->previousExpiresAt)},
                                    {QStringLiteral("retiredEarly"), rotation->retiredEarly},
                                });
 }
 
-ApiReply test(ApiContext &ctx, const ApiCall &call, const Collection &)
+ApiReply test(ApiContext &ctx, const ApiCall &, const Collection &, const Webhook &webhook)
 {
-    auto found = visibleWebhook(ctx, call, call.param(QStringLiteral("id")));
-    ApiReply reply;
-    if (refused(found, reply))
-        return reply;
-    auto delivery = EventService(ctx.db()).emitTestPing(std::get<Webhook>(found).id);
+    auto delivery = EventService(ctx.db()).emitTestPing(webhook.id);
     if (!delivery)
         return ApiReply::fromError(delivery.error());
     ctx.wakeEngine();
     return ApiReply::json(202, QJsonObject{{QStringLiteral("deliveryId"), *delivery},
-                                           {QStringLiteral("webhookId"), std::get<Webhook>(found).id},
+                                           {QStringLiteral("webhookId"), webhook.id},
                                            {QStringLiteral("status"), QStringLiteral("pending")}});
 }
 
-ApiReply deliveries(ApiContext &ctx, const ApiCall &call, const Collection &)
+ApiReply deliveries(ApiContext &ctx, const ApiCall &call, const Collection &, const Webhook &webhook)
 {
-    auto found = visibleWebhook(ctx, call, call.param(QStringLiteral("id")));
-    ApiReply reply;
-    if (refused(found, reply))
-        return reply;
     DeliveryFilter filter;
-    filter.webhookId = std::get<Webhook>(found).id;
+    filter.webhookId = webhook.id;
     const auto &q = call.query;
     for (const auto &[key, value] : q.queryItems(QUrl::FullyDecoded)) {
         if (key == u"status") {
@@ -204,8 +169,8 @@ ApiReply deliveries(ApiContext &ctx, const ApiCall &call, const Collection &)
             filter.eventType = value;
         } else if (key == u"since" || key == u"until") {
             auto t = timeParameter(key, value);
-            if (refused(t, reply))
-                return reply;
+            if (const auto *refusal = std::get_if<ApiReply>(&t))
+                return *refusal;
             (key == u"since" ? filter.since : filter.until) = std::get<QDateTime>(t);
         } else if (key == u"limit") {
             bool ok = false;
@@ -255,13 +220,22 @@ void addWebhookRoutes(Router &router, ApiContext &ctx)
 {
     router.add("GET", QStringLiteral("/api/v1/webhooks/events/available"), [&ctx](ApiCall &call) { return availableEvents(ctx, call); });
     using Handler = ApiReply (*)(ApiContext &, const ApiCall &, const Collection &);
+    using OnWebhook = ApiReply (*)(ApiContext &, const ApiCall &, const Collection &, const Webhook &);
     const struct {
         const char *method;
         const char *suffix;
         Handler handler;
-    } routes[] = {
+    } collectionRoutes[] = {
         {"GET", "", list},
         {"POST", "", create},
+    };
+    // The routes of one webhook: each handler gets it only when the key sees
+    // its tenant; otherwise the same 404 as for an id that does not exist.
+    const struct {
+        const char *method;
+        const char *suffix;
+        OnWebhook handler;
+    } webhookRoutes[] = {
         {"GET", "/{id}", show},
         {"PUT", "/{id}", update},
         {"PATCH", "/{id}", update},
@@ -271,9 +245,15 @@ void addWebhookRoutes(Router &router, ApiContext &ctx)
         {"GET", "/{id}/deliveries", deliveries},
     };
     for (const auto &c : collections()) {
-        for (const auto &r : routes) {
-            router.add(r.method, c.path + QLatin1String(r.suffix),
-                       [&ctx, c, handler = r.handler](ApiCall &call) { return handler(ctx, call, c); });
+        for (const auto &r : collectionRoutes)
+            router.add(r.method, c.path + QLatin1String(r.suffix), [&ctx, c, handler = r.handler](ApiCall &call) { return handler(ctx, call, c); });
+        for (const auto &r : webhookRoutes) {
+            router.add(r.method, c.path + QLatin1String(r.suffix), [&ctx, c, handler = r.handler](ApiCall &call) {
+                auto found = visibleWebhook(ctx, call, call.param(QStringLiteral("id")));
+                if (const auto *refusal = std::get_if<ApiReply>(&found))
+                    return *refusal;
+                return handler(ctx, call, c, std::get<Webhook>(found));
+            });
         }
     }
 }

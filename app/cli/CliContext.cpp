@@ -228,4 +228,28 @@ Result<QByteArray> readBody(const QCommandLineParser &parser, const QString &tex
     return textOrFile(u'@' + parser.value(fileOption));
 }
 
+void addEngineOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default: the number of cores)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("concurrency"), QStringLiteral("Requests in flight per worker (default 32)."), QStringLiteral("N")});
+}
+
+Result<EngineOptions> engineOptions(const QCommandLineParser &parser)
+{
+    EngineOptions options;
+    if (parser.isSet(QStringLiteral("workers"))) {
+        auto n = intOption(parser, QStringLiteral("workers"), 1, 64);
+        if (!n)
+            return n.error();
+        options.workers = *n;
+    }
+    if (parser.isSet(QStringLiteral("concurrency"))) {
+        auto n = intOption(parser, QStringLiteral("concurrency"), 1, 1024);
+        if (!n)
+            return n.error();
+        options.concurrency = *n;
+    }
+    return options;
+}
+
 } // namespace hookline::cli

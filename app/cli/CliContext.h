@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/EngineOptions.h"
 #include "service/Installation.h"
 #include "util/Result.h"
 
@@ -64,6 +65,10 @@ QString formatTable(const QList<QStringList> &rows);
 Result<int> intOption(const QCommandLineParser &parser, const QString &name, int min, int max);
 Result<double> doubleOption(const QCommandLineParser &parser, const QString &name, double min, double max);
 Result<QByteArray> readBody(const QCommandLineParser &parser, const QString &textOption, const QString &fileOption);
+// --workers and --concurrency, for the commands that run the engine (deliver, serve).
+void addEngineOptions(QCommandLineParser &parser);
+Result<EngineOptions> engineOptions(const QCommandLineParser &parser);
+
 // "@file" or "@-" reads a file or standard input; anything else is the text itself.
 Result<QByteArray> textOrFile(const QString &value);
 

@@ -22,29 +22,18 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
     p.addOption({QStringLiteral("until-idle"), QStringLiteral("Return once nothing is pending, delivering or retrying.")});
-    p.addOption({QStringLiteral("workers"), QStringLiteral("Worker threads (default: the number of cores)."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("concurrency"), QStringLiteral("Requests in flight per worker (default 32)."), QStringLiteral("N")});
+    addEngineOptions(p);
     if (!ctx.parse(p, args, QStringLiteral("deliver [--until-idle] [--workers N] [--concurrency N]")))
         return Usage;
-    EngineOptions options;
-    if (p.isSet(QStringLiteral("workers"))) {
-        auto n = intOption(p, QStringLiteral("workers"), 1, 64);
-        if (!n)
-            return ctx.fail(n.error());
-        options.workers = *n;
-    }
-    if (p.isSet(QStringLiteral("concurrency"))) {
-        auto n = intOption(p, QStringLiteral("concurrency"), 1, 1024);
-        if (!n)
-            return ctx.fail(n.error());
-        options.concurrency = *n;
-    }
+    auto options = engineOptions(p);
+    if (!options)
+        return ctx.fail(options.error());
     auto installation = ctx.installation();
     if (!installation)
         return Failure;
     const bool untilIdle = p.isSet(QStringLiteral("until-idle"));
 
-    DeliveryEngine engine(installation->database(), options);
+    DeliveryEngine engine(installation->database(), *options);
     StopSignals signals_;
     QElapsedTimer clock;
     clock.start();

@@ -55,7 +55,7 @@ int serveCommand(CliContext &ctx, const QStringList &args)
     p.addOption({QStringLiteral("listen"), QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."), QStringLiteral("HOST:PORT"),
                  QStringLiteral("127.0.0.1:8787")});
     p.addOption({QStringLiteral("no-engine"), QStringLiteral("Serve the API only; another process delivers.")});
-    p.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default: the number of cores)."), QStringLiteral("N")});
+    addEngineOptions(p);
     p.addOption({QStringLiteral("tls-cert"), QStringLiteral("PEM certificate (chain) to serve HTTPS with."), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("tls-key"), QStringLiteral("PEM private key of --tls-cert (unencrypted)."), QStringLiteral("FILE")});
     if (!ctx.parse(p, args, QStringLiteral("serve [--listen HOST:PORT] [--no-engine] [--workers N] [--tls-cert FILE --tls-key FILE]"),
@@ -67,13 +67,9 @@ int serveCommand(CliContext &ctx, const QStringList &args)
         return ctx.fail(listen.error());
     if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key")))
         return ctx.usage(QStringLiteral("--tls-cert and --tls-key go together"));
-    EngineOptions options;
-    if (p.isSet(QStringLiteral("workers"))) {
-        auto n = intOption(p, QStringLiteral("workers"), 1, 64);
-        if (!n)
-            return ctx.fail(n.error());
-        options.workers = *n;
-    }
+    auto options = engineOptions(p);
+    if (!options)
+        return ctx.fail(options.error());
     auto installation = ctx.installation();
     if (!installation)
         return Failure;
@@ -81,7 +77,7 @@ int serveCommand(CliContext &ctx, const QStringList &args)
 
     std::unique_ptr<DeliveryEngine> engine;
     if (!p.isSet(QStringLiteral("no-engine"))) {
-        engine = std::make_unique<DeliveryEngine>(installation->database(), options);
+        engine = std::make_unique<DeliveryEngine>(installation->database(), *options);
         QObject::connect(engine.get(), &DeliveryEngine::failure, [&](const QString &message) { ctx.fail(message); });
     }
     api::ApiServer server(installation, engine.get());
