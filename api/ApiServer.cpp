@@ -28,7 +28,10 @@ namespace {
 // the HTTP server connects its own reader.
 class GuardedTcpServer final : public QTcpServer {
 public:
-    GuardedTcpServer(ConnectionGuard::Limits limits, QObject *parent) : QTcpServer(parent), m_limits(limits) {}
+    GuardedTcpServer(ConnectionGuard::Limits limits, ConnectionSweep &sweep, QObject *parent)
+        : QTcpServer(parent), m_limits(limits), m_sweep(sweep)
+    {
+    }
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -42,12 +45,13 @@ protected:
             delete socket;
             return;
         }
-        new ConnectionGuard(socket, m_limits);
+        new ConnectionGuard(socket, m_limits, m_sweep);
         addPendingConnection(socket);
     }
 
 private:
     ConnectionGuard::Limits m_limits;
+    ConnectionSweep &m_sweep;
 };
 
 QByteArray methodName(QHttpServerRequest::Method method)
@@ -118,6 +122,9 @@ ApiServer::~ApiServer()
 {
     if (m_context.ingestBatcher)
         m_context.ingestBatcher->flush();
+    // The listening servers own the client sockets, and those their guards,
+    // which leave the sweep (a member) as they go: before the members do.
+    qDeleteAll(servers());
 }
 
 Status ApiServer::useTls(const QString &certificateFile, const QString &keyFile)
@@ -161,10 +168,10 @@ Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
         ssl->setSslConfiguration(config);
         ssl->setHandshakeTimeout(m_limits.requestMs);
         connect(ssl, &QSslServer::startedEncryptionHandshake, this,
-                [limits = m_limits](QSslSocket *socket) { new ConnectionGuard(socket, limits); });
+                [this](QSslSocket *socket) { new ConnectionGuard(socket, m_limits, m_sweep); });
         server = ssl;
     } else {
-        server = new GuardedTcpServer(m_limits, this);
+        server = new GuardedTcpServer(m_limits, m_sweep, this);
     }
     // Bursts of new connections (a load balancer, a benchmark) queue in the
     // kernel instead of being refused.

@@ -71,6 +71,7 @@ private:
     static constexpr qint64 kKnownKeyMs = 1000;
     QHash<QString, KnownKey> m_knownKeys;
 
+    ConnectionSweep m_sweep;
     ApiContext m_context;
     Router m_router;
     RateLimiter m_rates;

@@ -11,17 +11,54 @@ constexpr qint64 kMaxHeadBytes = 64 * 1024;
 constexpr int kDrainMs = 2000;
 }
 
-ConnectionGuard::ConnectionGuard(QTcpSocket *socket, Limits limits)
-    : QObject(socket), m_socket(socket), m_limits(limits)
+ConnectionSweep::ConnectionSweep(QObject *parent) : QObject(parent)
+{
+    m_timer.setInterval(kIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &ConnectionSweep::sweep);
+}
+
+void ConnectionSweep::add(ConnectionGuard *guard)
+{
+    m_guards.insert(guard);
+    if (!m_timer.isActive())
+        m_timer.start();
+}
+
+void ConnectionSweep::remove(ConnectionGuard *guard)
+{
+    m_guards.remove(guard);
+    if (m_guards.isEmpty())
+        m_timer.stop();
+}
+
+void ConnectionSweep::sweep()
+{
+    // A guard may close its socket here, which deletes it later, not now.
+    const auto guards = m_guards;
+    for (auto *guard : guards)
+        guard->checkDeadline();
+}
+
+ConnectionGuard::ConnectionGuard(QTcpSocket *socket, Limits limits, ConnectionSweep &sweep)
+    : QObject(socket), m_socket(socket), m_limits(limits), m_sweep(sweep), m_deadline(limits.idleMs)
 {
     setObjectName(QStringLiteral("hookline-connection-guard"));
     m_socket->setReadBufferSize(m_limits.maxBodyBytes + kMaxHeadBytes);
-    m_timer.setSingleShot(true);
     // Connected before the HTTP server's own handler (the guard is made when
     // the socket is): the head is looked at before the server parses it.
     connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
-    connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
-    m_timer.start(m_limits.idleMs);
+    m_sweep.add(this);
+}
+
+ConnectionGuard::~ConnectionGuard()
+{
+    m_sweep.remove(this);
+}
+
+void ConnectionGuard::checkDeadline()
+{
+    if (m_deadline.hasExpired())
+        onTimeout();
 }
 
 ConnectionGuard *ConnectionGuard::of(QTcpSocket *socket)
@@ -33,7 +70,7 @@ void ConnectionGuard::requestDone()
 {
     m_reading = false;
     m_headChecked = false;
-    m_timer.start(m_limits.idleMs);
+    m_deadline.setRemainingTime(m_limits.idleMs);
 }
 
 void ConnectionGuard::sendAnswer(quint64 number, QByteArray bytes, bool close)
@@ -60,7 +97,7 @@ void ConnectionGuard::onReadyRead()
     }
     if (!m_reading) {
         m_reading = true;
-        m_timer.start(m_limits.requestMs);
+        m_deadline.setRemainingTime(m_limits.requestMs);
     }
     if (m_headChecked)
         return;
@@ -88,6 +125,7 @@ void ConnectionGuard::onReadyRead()
 void ConnectionGuard::onTimeout()
 {
     if (m_refused) {
+        m_deadline = QDeadlineTimer::Forever;
         m_socket->abort(); // the client had its answer and the time to read it
         return;
     }
@@ -95,6 +133,7 @@ void ConnectionGuard::onTimeout()
         qCInfo(lcApi).noquote() << "closing a connection whose request did not arrive within" << m_limits.requestMs << "ms";
         refuse("408 Request Timeout", "request_timeout", "the request did not arrive in time");
     } else {
+        m_deadline = QDeadlineTimer::Forever;
         m_socket->disconnectFromHost(); // idle keep-alive connection
     }
 }
@@ -106,7 +145,7 @@ void ConnectionGuard::refuse(QByteArrayView status, const QByteArray &code, cons
     m_socket->write("HTTP/1.1 " + status.toByteArray() + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     // The client gets a moment to finish sending and read the answer; then the connection goes.
-    m_timer.start(kDrainMs);
+    m_deadline.setRemainingTime(kDrainMs);
 }
 
 } // namespace hookline::api

@@ -1,13 +1,36 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDeadlineTimer>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 class QTcpSocket;
 
 namespace hookline::api {
+
+class ConnectionGuard;
+
+// One timer for every connection of a server: it looks at their deadlines
+// four times a second, instead of each connection restarting a timer of its
+// own twice per request.
+class ConnectionSweep final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ConnectionSweep)
+public:
+    static constexpr int kIntervalMs = 250;
+    explicit ConnectionSweep(QObject *parent = nullptr);
+    void add(ConnectionGuard *guard);
+    void remove(ConnectionGuard *guard);
+    int size() const { return int(m_guards.size()); }
+
+private:
+    void sweep();
+    QTimer m_timer;
+    QSet<ConnectionGuard *> m_guards;
+};
 
 // Keeps one client connection from holding the server: a request must arrive
 // whole within `requestMs` of its first byte (a slow or half-sent request is
@@ -25,7 +48,8 @@ public:
         int requestMs = 10000;
         int idleMs = 30000;
     };
-    ConnectionGuard(QTcpSocket *socket, Limits limits);
+    ConnectionGuard(QTcpSocket *socket, Limits limits, ConnectionSweep &sweep);
+    ~ConnectionGuard() override;
 
     static ConnectionGuard *of(QTcpSocket *socket);
     // The server answered a request: the connection is idle again.
@@ -37,6 +61,9 @@ public:
     quint64 reserveAnswer() { return m_nextAnswer++; }
     void sendAnswer(quint64 number, QByteArray bytes, bool close);
 
+    // Called by the sweep: acts when the current deadline has passed.
+    void checkDeadline();
+
 private:
     void onReadyRead();
     void onTimeout();
@@ -44,7 +71,8 @@ private:
 
     QTcpSocket *m_socket;
     Limits m_limits;
-    QTimer m_timer;
+    ConnectionSweep &m_sweep;
+    QDeadlineTimer m_deadline;
     bool m_reading = false;  // between a request's first byte and its answer
     bool m_headChecked = false;
     bool m_refused = false;
