@@ -98,6 +98,8 @@ private Q_SLOTS:
     void servesHttpsWithTheGivenCertificate();
     void requestLogNamesTheKeyNeverTheSecret();
     void changesAreAuditedAsTheKey();
+    void metricsNeedAnAdminKeyOffLoopback();
+    void databaseFailureIs500WithoutItsDetails();
 
 private:
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
@@ -772,6 +774,34 @@ void TestApi::changesAreAuditedAsTheKey()
         QCOMPARE(e.actor, u"api key "_s + (*key)->id);
     // The process's own actor is back once the request is answered.
     QVERIFY(!AuditLog::actor().startsWith(u"api key"_s));
+}
+
+void TestApi::metricsNeedAnAdminKeyOffLoopback()
+{
+    startServer();
+    m_server->context().loopbackOnly = false; // as when listening on 0.0.0.0
+    QCOMPARE(call("GET", u"/api/v1/metrics"_s, {}, {}, {}).status, 401);
+    QCOMPARE(call("GET", u"/api/v1/metrics"_s, {}, {}, u"acme"_s).status, 404);
+    QCOMPARE(call("GET", u"/api/v1/metrics"_s, {}, {}, u"admin"_s).status, 200);
+    QCOMPARE(call("GET", u"/api/v1/health"_s, {}, {}, {}).status, 200); // health stays open
+}
+
+void TestApi::databaseFailureIs500WithoutItsDetails()
+{
+    startServer();
+    const QByteArray before = databaseDigest();
+    // The server thread's own connection refuses writes from now on.
+    QSqlQuery pragma(m_installation->connection());
+    QVERIFY(pragma.exec(u"PRAGMA query_only = ON"_s));
+    const QByteArray body = R"({"url": "http://127.0.0.1:9/a", "events": ["lead.created"]})";
+    const auto a = call("POST", u"/api/v1/webhooks"_s, body);
+    QVERIFY(pragma.exec(u"PRAGMA query_only = OFF"_s));
+    QCOMPARE(a.status, 500);
+    QCOMPARE(a.errorCode(), u"internal"_s);
+    for (const char *detail : {"query_only", "SQL", "sqlite", "readonly", "webhooks", ".db"})
+        QVERIFY2(!a.body.contains(detail), a.body);
+    QCOMPARE(databaseDigest(), before);
+    QCOMPARE(call("POST", u"/api/v1/webhooks"_s, body).status, 201);
 }
 
 QTEST_GUILESS_MAIN(TestApi)
