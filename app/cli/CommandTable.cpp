@@ -59,7 +59,11 @@ QString line(const CommandLine &l)
     const auto usage = QString::fromLatin1(l.usage);
     if (!*l.what)
         return QStringLiteral("  ") + usage;
-    return QStringLiteral("  %1%2").arg(usage.leftJustified(47), QString::fromUtf8(l.what));
+    // A synopsis too long for its column puts the description on a line of its own.
+    constexpr int kColumn = 47;
+    if (usage.size() >= kColumn)
+        return QStringLiteral("  %1\n  %2%3").arg(usage, QString(kColumn, u' '), QString::fromUtf8(l.what));
+    return QStringLiteral("  %1%2").arg(usage.leftJustified(kColumn), QString::fromUtf8(l.what));
 }
 } // namespace
 
