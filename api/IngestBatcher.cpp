@@ -44,10 +44,15 @@ void IngestBatcher::flush()
         target = m_submitted;
         if (m_written == target && m_finished.isEmpty())
             return;
+        m_flushing = true;
     }
     // The writer is scheduled whenever something waits; a drain of our own,
     // queued behind it, returns once that has been written.
     QMetaObject::invokeMethod(m_writer, &IngestWriter::drain, Qt::BlockingQueuedConnection);
+    {
+        QMutexLocker lock(&m_mutex);
+        m_flushing = false;
+    }
     answerFinished();
 }
 

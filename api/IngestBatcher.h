@@ -53,6 +53,7 @@ private:
     QList<Item> m_waiting;
     QList<Finished> m_finished;
     bool m_writerScheduled = false;
+    bool m_flushing = false; // flush() waits: no gathering
     quint64 m_submitted = 0;
     quint64 m_written = 0;
 };

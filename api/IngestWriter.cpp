@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QMutexLocker>
+#include <QThread>
 
 namespace hookline::api {
 
@@ -20,7 +21,15 @@ void IngestWriter::drain()
     for (;;) {
         QList<IngestBatcher::Item> group;
         {
+            // A few requests waiting: let more join them for a moment. A
+            // commit costs the same for one request as for fifty, and this
+            // thread shares the CPU with the one that reads the requests.
             QMutexLocker lock(&m_batcher.m_mutex);
+            if (m_batcher.m_waiting.size() < kGatherRequests && !m_batcher.m_flushing) {
+                lock.unlock();
+                QThread::usleep(kGatherMicroseconds);
+                lock.relock();
+            }
             group.swap(m_batcher.m_waiting);
             if (group.isEmpty()) {
                 m_batcher.m_writerScheduled = false;

@@ -16,6 +16,9 @@ class IngestWriter final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IngestWriter)
 public:
+    static constexpr qsizetype kGatherRequests = 32;
+    static constexpr unsigned long kGatherMicroseconds = 1000;
+
     IngestWriter(IngestBatcher &batcher, std::shared_ptr<Installation> installation);
     ~IngestWriter() override;
 

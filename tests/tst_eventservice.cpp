@@ -12,6 +12,7 @@
 
 #include <QRegularExpression>
 #include <QSqlError>
+#include <QRandomGenerator>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -58,6 +59,8 @@ private Q_SLOTS:
     void matches();
     void emitMatchesActiveSubscribers();
     void starDoesNotMatchTestPing();
+    void timestampIsQtsIsoFormat_data();
+    void timestampIsQtsIsoFormat();
     void envelopeIsCanonical_data();
     void envelopeIsCanonical();
     void tenantEnvelope();
@@ -291,6 +294,31 @@ void TestEventService::starDoesNotMatchTestPing()
     QVERIFY(emitted);
     QCOMPARE(emitted->deliveries, 1);
     QCOMPARE(deliveries().first().webhookId, named);
+}
+
+void TestEventService::timestampIsQtsIsoFormat_data()
+{
+    QTest::addColumn<qint64>("ms");
+    QTest::newRow("epoch") << qint64(0);
+    QTest::newRow("now-ish") << qint64(1796146045123);
+    QTest::newRow("leap day") << QDateTime(QDate(2028, 2, 29), QTime(23, 59, 59, 999), Qt::UTC).toMSecsSinceEpoch();
+    QTest::newRow("new year") << QDateTime(QDate(2027, 1, 1), QTime(0, 0, 0, 1), Qt::UTC).toMSecsSinceEpoch();
+    QTest::newRow("before 1970") << QDateTime(QDate(1969, 7, 20), QTime(20, 17, 40, 5), Qt::UTC).toMSecsSinceEpoch();
+    QTest::newRow("year 1") << QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    QTest::newRow("year 9999") << QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC).toMSecsSinceEpoch();
+    for (int i = 0; i < 20; ++i) {
+        const qint64 ms = qint64(QRandomGenerator::global()->bounded(4102444800.0) * 1000.0);
+        QTest::addRow("random %lld", ms) << ms;
+    }
+}
+
+// The fast formatter writes exactly what Qt writes.
+void TestEventService::timestampIsQtsIsoFormat()
+{
+    QFETCH(qint64, ms);
+    const auto t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+    QCOMPARE(EventService::isoTimestamp(t), t.toString(Qt::ISODateWithMs).toLatin1());
+    QCOMPARE(EventService::isoTimestamp(t.toLocalTime()), t.toString(Qt::ISODateWithMs).toLatin1());
 }
 
 void TestEventService::envelopeIsCanonical_data()

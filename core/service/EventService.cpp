@@ -21,6 +21,8 @@
 #include <QFileDevice>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 
 namespace hookline {
 
@@ -63,6 +65,26 @@ bool EventService::matches(QStringView pattern, QStringView type)
     return pattern == type;
 }
 
+QByteArray EventService::isoTimestamp(const QDateTime &time)
+{
+    // What QDateTime::toString(Qt::ISODateWithMs) gives for a UTC time in
+    // years 0 to 9999, without its general formatter: this runs for every
+    // event ingested, and the formatter was a tenth of the writer's time.
+    using namespace std::chrono;
+    const qint64 ms = time.toMSecsSinceEpoch();
+    if (!time.isValid() || ms < -62167219200000LL || ms >= 253402300800000LL)
+        return time.toUTC().toString(Qt::ISODateWithMs).toLatin1();
+    const sys_time<milliseconds> t{milliseconds(ms)};
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{t - day};
+    char text[32];
+    const int n = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()), unsigned(ymd.month()),
+                                unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()),
+                                int(hms.subseconds().count()));
+    return QByteArray(text, n);
+}
+
 QByteArray EventService::envelope(const QString &eventId, const QString &type, const QDateTime &timestamp,
                                   const QString &tenantId, QByteArrayView data)
 {
@@ -70,8 +92,8 @@ QByteArray EventService::envelope(const QString &eventId, const QString &type, c
     // integer-like, so this is exactly JSON.stringify of the envelope.
     QByteArray out;
     out.reserve(data.size() + 128);
-    out += "{\"id\":" + CanonicalJson::quote(eventId) + ",\"event\":" + CanonicalJson::quote(type)
-           + ",\"timestamp\":" + CanonicalJson::quote(timestamp.toUTC().toString(Qt::ISODateWithMs)) + ",\"data\":";
+    out += "{\"id\":" + CanonicalJson::quote(eventId) + ",\"event\":" + CanonicalJson::quote(type) + ",\"timestamp\":\""
+           + isoTimestamp(timestamp) + "\",\"data\":";
     out += data;
     if (tenantId != u"default")
         out += ",\"tenantId\":" + CanonicalJson::quote(tenantId);
