@@ -11,32 +11,6 @@ namespace hookline::api {
 
 namespace {
 
-ApiReply invalid(const QString &field, const QString &message)
-{
-    return ApiReply::error(400, QStringLiteral("invalid"), QStringLiteral("%1: %2").arg(field, message), field);
-}
-
-std::optional<ApiReply> adminOnly(const ApiCall &call)
-{
-    if (call.principal.admin)
-        return std::nullopt;
-    return ApiReply::error(403, QStringLiteral("forbidden"), QStringLiteral("plans and tenants are managed with an admin key"));
-}
-
-// A limit: a whole number, or null for unlimited.
-std::optional<ApiReply> readLimit(const QJsonObject &body, const QString &key, int min, int max, std::optional<int> &out)
-{
-    const auto v = body.value(key);
-    if (v.isNull()) {
-        out.reset();
-        return std::nullopt;
-    }
-    if (!v.isDouble() || v.toDouble() != double(v.toInteger()) || v.toInteger() < min || v.toInteger() > max)
-        return invalid(key, QStringLiteral("must be a whole number from %1 to %2, or null for unlimited").arg(min).arg(max));
-    out = int(v.toInteger());
-    return std::nullopt;
-}
-
 std::optional<ApiReply> readPlanBody(const QJsonObject &body, Plan &plan, bool create)
 {
     for (auto it = body.begin(); it != body.end(); ++it) {
@@ -44,20 +18,20 @@ std::optional<ApiReply> readPlanBody(const QJsonObject &body, Plan &plan, bool c
         std::optional<ApiReply> refusal;
         if (key == u"name" && create) {
             if (!it.value().isString())
-                return invalid(key, QStringLiteral("must be a string"));
+                return ApiReply::invalid(key, QStringLiteral("must be a string"));
             plan.name = it.value().toString();
         } else if (key == u"webhookQuota") {
-            refusal = readLimit(body, key, 0, Plan::kMaxQuota, plan.webhookQuota);
+            refusal = readOptionalInt(body, key, 0, Plan::kMaxQuota, QStringLiteral("unlimited"), plan.webhookQuota);
         } else if (key == u"requestsPerMinute") {
-            refusal = readLimit(body, key, 1, Plan::kMaxRequestsPerMinute, plan.requestsPerMinute);
+            refusal = readOptionalInt(body, key, 1, Plan::kMaxRequestsPerMinute, QStringLiteral("unlimited"), plan.requestsPerMinute);
         } else {
-            return invalid(key, QStringLiteral("unknown field (expected %1webhookQuota, requestsPerMinute)").arg(create ? QStringLiteral("name, ") : QString()));
+            return ApiReply::invalid(key, QStringLiteral("unknown field (expected %1webhookQuota, requestsPerMinute)").arg(create ? QStringLiteral("name, ") : QString()));
         }
         if (refusal)
             return refusal;
     }
     if (create && (!body.contains(QStringLiteral("webhookQuota")) || !body.contains(QStringLiteral("requestsPerMinute"))))
-        return invalid(body.contains(QStringLiteral("webhookQuota")) ? QStringLiteral("requestsPerMinute") : QStringLiteral("webhookQuota"),
+        return ApiReply::invalid(body.contains(QStringLiteral("webhookQuota")) ? QStringLiteral("requestsPerMinute") : QStringLiteral("webhookQuota"),
                        QStringLiteral("is required (a number, or null for unlimited)"));
     return std::nullopt;
 }
@@ -75,8 +49,6 @@ ApiReply listPlans(ApiContext &ctx, const ApiCall &)
 
 ApiReply addPlan(ApiContext &ctx, const ApiCall &call)
 {
-    if (auto r = adminOnly(call))
-        return *r;
     QJsonObject body;
     if (auto r = call.readObject(body))
         return *r;
@@ -89,8 +61,6 @@ ApiReply addPlan(ApiContext &ctx, const ApiCall &call)
 
 ApiReply updatePlan(ApiContext &ctx, const ApiCall &call)
 {
-    if (auto r = adminOnly(call))
-        return *r;
     PlanService plans(ctx.db());
     auto existing = plans.get(call.param(QStringLiteral("name")));
     if (!existing)
@@ -120,8 +90,6 @@ ApiReply listTenants(ApiContext &ctx, const ApiCall &call)
 
 ApiReply addTenant(ApiContext &ctx, const ApiCall &call)
 {
-    if (auto r = adminOnly(call))
-        return *r;
     QJsonObject body;
     if (auto r = call.readObject(body))
         return *r;
@@ -131,27 +99,25 @@ ApiReply addTenant(ApiContext &ctx, const ApiCall &call)
         if ((it.key() == u"id" || it.key() == u"plan") && it.value().isString())
             (it.key() == u"id" ? id : plan) = it.value().toString();
         else
-            return invalid(it.key(), QStringLiteral("unknown field or not a string (expected id, plan)"));
+            return ApiReply::invalid(it.key(), QStringLiteral("unknown field or not a string (expected id, plan)"));
     }
     if (id.isEmpty())
-        return invalid(QStringLiteral("id"), QStringLiteral("is required"));
+        return ApiReply::invalid(QStringLiteral("id"), QStringLiteral("is required"));
     auto tenant = TenantService(ctx.db()).create(id, plan);
     return tenant ? ApiReply::json(201, toJson(*tenant)) : ApiReply::fromError(tenant.error());
 }
 
 ApiReply setTenantPlan(ApiContext &ctx, const ApiCall &call)
 {
-    if (auto r = adminOnly(call))
-        return *r;
     QJsonObject body;
     if (auto r = call.readObject(body))
         return *r;
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (it.key() != u"plan" || !it.value().isString())
-            return invalid(it.key(), QStringLiteral("unknown field or not a string (expected plan)"));
+            return ApiReply::invalid(it.key(), QStringLiteral("unknown field or not a string (expected plan)"));
     }
     if (!body.contains(QStringLiteral("plan")))
-        return invalid(QStringLiteral("plan"), QStringLiteral("is required"));
+        return ApiReply::invalid(QStringLiteral("plan"), QStringLiteral("is required"));
     auto tenant = TenantService(ctx.db()).setPlan(call.param(QStringLiteral("id")), body.value(QStringLiteral("plan")).toString());
     return tenant ? ApiReply::json(200, toJson(*tenant)) : ApiReply::fromError(tenant.error());
 }
@@ -161,11 +127,12 @@ ApiReply setTenantPlan(ApiContext &ctx, const ApiCall &call)
 void addAdminRoutes(Router &router, ApiContext &ctx)
 {
     router.add("GET", QStringLiteral("/api/v1/plans"), [&ctx](ApiCall &call) { return listPlans(ctx, call); });
-    router.add("POST", QStringLiteral("/api/v1/plans"), [&ctx](ApiCall &call) { return addPlan(ctx, call); });
-    router.add("PATCH", QStringLiteral("/api/v1/plans/{name}"), [&ctx](ApiCall &call) { return updatePlan(ctx, call); });
+    // Plans and tenants are the installation's: changed with an admin key only.
+    router.add("POST", QStringLiteral("/api/v1/plans"), [&ctx](ApiCall &call) { return addPlan(ctx, call); }, Router::Access::Admin);
+    router.add("PATCH", QStringLiteral("/api/v1/plans/{name}"), [&ctx](ApiCall &call) { return updatePlan(ctx, call); }, Router::Access::Admin);
     router.add("GET", QStringLiteral("/api/v1/tenants"), [&ctx](ApiCall &call) { return listTenants(ctx, call); });
-    router.add("POST", QStringLiteral("/api/v1/tenants"), [&ctx](ApiCall &call) { return addTenant(ctx, call); });
-    router.add("PATCH", QStringLiteral("/api/v1/tenants/{id}"), [&ctx](ApiCall &call) { return setTenantPlan(ctx, call); });
+    router.add("POST", QStringLiteral("/api/v1/tenants"), [&ctx](ApiCall &call) { return addTenant(ctx, call); }, Router::Access::Admin);
+    router.add("PATCH", QStringLiteral("/api/v1/tenants/{id}"), [&ctx](ApiCall &call) { return setTenantPlan(ctx, call); }, Router::Access::Admin);
 }
 
 } // namespace hookline::api

@@ -73,6 +73,11 @@ ApiReply ApiReply::notFound(const QString &what)
     return error(404, QStringLiteral("not_found"), what);
 }
 
+ApiReply ApiReply::invalid(const QString &field, const QString &message)
+{
+    return error(400, QStringLiteral("invalid"), field.isEmpty() ? message : QStringLiteral("%1: %2").arg(field, message), field);
+}
+
 ApiReply &ApiReply::withHeader(QByteArray name, QByteArray value)
 {
     headers.append({std::move(name), std::move(value)});

@@ -31,6 +31,8 @@ struct ApiReply final {
     // A database or internal error says nothing of its internals.
     static ApiReply fromError(const Error &error);
     static ApiReply notFound(const QString &what);
+    // 400 "invalid", the message prefixed with the field ("events: must be an array").
+    static ApiReply invalid(const QString &field, const QString &message);
 
     ApiReply &withHeader(QByteArray name, QByteArray value);
 };

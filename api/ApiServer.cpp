@@ -220,10 +220,9 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     pending->close = call.header("connection").compare("close", Qt::CaseInsensitive) == 0;
     call.respond = [this, pending](ApiReply reply) { complete(*pending, std::move(reply)); };
 
-    QString route;
     ApiReply reply;
     try {
-        reply = answer(call, &route);
+        reply = answer(call);
     } catch (const std::exception &e) {
         qCCritical(lcApi).noquote() << "handler failed:" << e.what();
         reply = ApiReply::fromError(Error{Error::Code::Internal, QString::fromUtf8(e.what()), {}});
@@ -261,7 +260,7 @@ void ApiServer::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
         socket->write(serialize(ApiReply::notFound(QStringLiteral("no such resource")), false));
 }
 
-ApiReply ApiServer::answer(ApiCall &call, QString *routeForLog)
+ApiReply ApiServer::answer(ApiCall &call)
 {
     if (call.body.size() > m_limits.maxBodyBytes)
         return ApiReply::error(413, QStringLiteral("too_large"), QStringLiteral("the request body is over the 1 MB limit"));
@@ -273,19 +272,23 @@ ApiReply ApiServer::answer(ApiCall &call, QString *routeForLog)
                                QStringLiteral("%1 is not allowed here; allowed: %2").arg(QString::fromLatin1(call.method), QString::fromLatin1(match.allowed.join(", "))))
             .withHeader("Allow", match.allowed.join(", "));
     }
-    *routeForLog = match.route->pattern;
     call.params = match.params;
 
-    const bool keyNeeded = match.route->access == Router::Access::Key
-        || (match.route->access == Router::Access::MetricsRule && !m_context.loopbackOnly);
+    const auto access = match.route->access;
+    const bool keyNeeded = access == Router::Access::Key || access == Router::Access::Admin
+        || (access == Router::Access::MetricsRule && !m_context.loopbackOnly);
     RateLimiter::Decision rate;
     if (keyNeeded) {
         bool ok = false;
         auto refusal = authenticate(call, &ok);
         if (!ok)
             return refusal;
-        if (match.route->access == Router::Access::MetricsRule && !call.principal.admin)
+        if (access == Router::Access::MetricsRule && !call.principal.admin)
             return ApiReply::notFound(QStringLiteral("no such resource: %1").arg(call.path));
+        if (access == Router::Access::Admin && !call.principal.admin)
+            return ApiReply::error(403, QStringLiteral("forbidden"),
+                                   QStringLiteral("%1 %2 needs an admin key: it changes the whole installation, not one tenant")
+                                       .arg(QString::fromLatin1(call.method), match.route->pattern));
         rate = m_rates.take(call.principal.keyId, call.principal.requestsPerMinute);
         if (!rate.allowed) {
             return ApiReply::error(429, QStringLiteral("rate_limited"),

@@ -42,7 +42,7 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    ApiReply answer(ApiCall &call, QString *routeForLog);
+    ApiReply answer(ApiCall &call);
     ApiReply authenticate(ApiCall &call, bool *ok);
     struct PendingAnswer {
         QPointer<QTcpSocket> socket;

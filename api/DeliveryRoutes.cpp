@@ -57,12 +57,11 @@ ApiReply replay(ApiContext &ctx, const ApiCall &call)
                 return *r;
             filter.since = std::get<QDateTime>(t);
         } else {
-            return ApiReply::error(400, QStringLiteral("invalid"),
-                                   QStringLiteral("%1: unknown field or wrong type (expected webhookId, status: succeeded|failed, since: ISO time)").arg(key), key);
+            return ApiReply::invalid(key, QStringLiteral("unknown field or wrong type (expected webhookId, status: succeeded|failed, since: ISO time)"));
         }
     }
     if (filter.webhookId.isEmpty())
-        return ApiReply::error(400, QStringLiteral("invalid"), QStringLiteral("webhookId: is required"), QStringLiteral("webhookId"));
+        return ApiReply::invalid(QStringLiteral("webhookId"), QStringLiteral("is required"));
     auto found = visibleWebhook(ctx, call, filter.webhookId);
     if (auto *r = std::get_if<ApiReply>(&found))
         return *r;

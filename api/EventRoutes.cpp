@@ -15,11 +15,6 @@ namespace hookline::api {
 
 namespace {
 
-ApiReply invalid(const QString &field, const QString &message)
-{
-    return ApiReply::error(400, QStringLiteral("invalid"), field.isEmpty() ? message : QStringLiteral("%1: %2").arg(field, message), field);
-}
-
 // One event of the body: {"event": TYPE, "data": {…}, "id": KEY?}. Read from
 // canonical text, so that `data` keeps its key order byte for byte.
 std::optional<ApiReply> readEvent(const QList<JsonSlices::Member> &members, const QString &at, EventService::Incoming &out, bool topLevel)
@@ -29,23 +24,23 @@ std::optional<ApiReply> readEvent(const QList<JsonSlices::Member> &members, cons
         if (key == u"event") {
             const auto type = JsonSlices::string(value);
             if (!type)
-                return invalid(field, QStringLiteral("must be an event type name"));
+                return ApiReply::invalid(field, QStringLiteral("must be an event type name"));
             out.type = *type;
         } else if (key == u"data") {
             if (!value.startsWith('{'))
-                return invalid(field, QStringLiteral("must be a JSON object"));
+                return ApiReply::invalid(field, QStringLiteral("must be a JSON object"));
             out.data = value;
         } else if (key == u"id") {
             const auto id = JsonSlices::string(value);
             if (!id || id->isEmpty() || id->size() > 255)
-                return invalid(field, QStringLiteral("must be a string of 1 to 255 characters"));
+                return ApiReply::invalid(field, QStringLiteral("must be a string of 1 to 255 characters"));
             out.key = *id;
         } else if (!(topLevel && (key == u"tenantId" || key == u"tenant"))) {
-            return invalid(field, QStringLiteral("unknown field (expected event, data, id)"));
+            return ApiReply::invalid(field, QStringLiteral("unknown field (expected event, data, id)"));
         }
     }
     if (out.type.isEmpty())
-        return invalid(at.isEmpty() ? QStringLiteral("event") : at + QStringLiteral(".event"), QStringLiteral("is required"));
+        return ApiReply::invalid(at.isEmpty() ? QStringLiteral("event") : at + QStringLiteral(".event"), QStringLiteral("is required"));
     if (out.data.isNull())
         out.data = "{}";
     return std::nullopt;
@@ -114,7 +109,7 @@ ApiReply ingest(ApiContext &ctx, const ApiCall &call)
     if (const auto t = JsonSlices::member(members, u"tenantId").value_or(JsonSlices::member(members, u"tenant").value_or(QByteArray())); !t.isEmpty()) {
         const auto name = JsonSlices::string(t);
         if (!name)
-            return refuse(invalid(QStringLiteral("tenantId"), QStringLiteral("must be a string")));
+            return refuse(ApiReply::invalid(QStringLiteral("tenantId"), QStringLiteral("must be a string")));
         tenant = *name;
     }
     auto acting = actingTenant(ctx, call, tenant);
@@ -126,21 +121,21 @@ ApiReply ingest(ApiContext &ctx, const ApiCall &call)
     if (batch) {
         for (const auto &[key, value] : members) {
             if (key != u"events" && key != u"tenantId" && key != u"tenant")
-                return refuse(invalid(key, QStringLiteral("unknown field beside \"events\"")));
+                return refuse(ApiReply::invalid(key, QStringLiteral("unknown field beside \"events\"")));
         }
         const auto items = JsonSlices::elements(*batch);
         if (!batch->startsWith('[') || !items)
-            return refuse(invalid(QStringLiteral("events"), QStringLiteral("must be an array of events")));
+            return refuse(ApiReply::invalid(QStringLiteral("events"), QStringLiteral("must be an array of events")));
         if (items->isEmpty())
-            return refuse(invalid(QStringLiteral("events"), QStringLiteral("holds no event")));
+            return refuse(ApiReply::invalid(QStringLiteral("events"), QStringLiteral("holds no event")));
         if (items->size() > EventService::kMaxEventsPerRequest)
-            return refuse(invalid(QStringLiteral("events"),
+            return refuse(ApiReply::invalid(QStringLiteral("events"),
                                   QStringLiteral("holds %1 events; at most %2 per request").arg(items->size()).arg(EventService::kMaxEventsPerRequest)));
         for (qsizetype i = 0; i < items->size(); ++i) {
             const QString at = QStringLiteral("events[%1]").arg(i);
             const auto fields = items->at(i).startsWith('{') ? JsonSlices::members(items->at(i)) : std::nullopt;
             if (!fields)
-                return refuse(invalid(at, QStringLiteral("must be an object {\"event\", \"data\"}")));
+                return refuse(ApiReply::invalid(at, QStringLiteral("must be an object {\"event\", \"data\"}")));
             EventService::Incoming e;
             if (auto r = readEvent(*fields, at, e, false))
                 return refuse(*r);
@@ -155,7 +150,7 @@ ApiReply ingest(ApiContext &ctx, const ApiCall &call)
 
     const QString key = QString::fromUtf8(call.header("idempotency-key")).trimmed();
     if (key.size() > 255)
-        return refuse(invalid(QStringLiteral("Idempotency-Key"), QStringLiteral("must be at most 255 characters")));
+        return refuse(ApiReply::invalid(QStringLiteral("Idempotency-Key"), QStringLiteral("must be at most 255 characters")));
     const QByteArray hash = QCryptographicHash::hash(*canonical, QCryptographicHash::Sha256).toHex();
     QStringList types;
     for (const auto &e : std::as_const(events))
@@ -181,9 +176,6 @@ ApiReply eventTypes(ApiContext &ctx, const ApiCall &)
 
 ApiReply addEventType(ApiContext &ctx, const ApiCall &call)
 {
-    // The catalog is the installation's, shared by every tenant.
-    if (!call.principal.admin)
-        return ApiReply::error(403, QStringLiteral("forbidden"), QStringLiteral("the event catalog is changed with an admin key"));
     QJsonObject body;
     if (auto refusal = call.readObject(body))
         return *refusal;
@@ -198,10 +190,10 @@ ApiReply addEventType(ApiContext &ctx, const ApiCall &call)
         else if (key == u"samplePayload" && v.isObject())
             t.samplePayload = QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact);
         else
-            return invalid(key, QStringLiteral("unknown field or wrong type (expected name, group, description: strings; samplePayload: object)"));
+            return ApiReply::invalid(key, QStringLiteral("unknown field or wrong type (expected name, group, description: strings; samplePayload: object)"));
     }
     if (t.name.isEmpty())
-        return invalid(QStringLiteral("name"), QStringLiteral("is required"));
+        return ApiReply::invalid(QStringLiteral("name"), QStringLiteral("is required"));
     CatalogService catalog(ctx.db());
     auto existing = catalog.list();
     if (!existing)
@@ -228,7 +220,8 @@ void addEventRoutes(Router &router, ApiContext &ctx)
 {
     router.add("POST", QStringLiteral("/api/v1/events"), [&ctx](ApiCall &call) { return ingest(ctx, call); });
     router.add("GET", QStringLiteral("/api/v1/event-types"), [&ctx](ApiCall &call) { return eventTypes(ctx, call); });
-    router.add("POST", QStringLiteral("/api/v1/event-types"), [&ctx](ApiCall &call) { return addEventType(ctx, call); });
+    // The catalog is the installation's, shared by every tenant: an admin key changes it.
+    router.add("POST", QStringLiteral("/api/v1/event-types"), [&ctx](ApiCall &call) { return addEventType(ctx, call); }, Router::Access::Admin);
 }
 
 } // namespace hookline::api

@@ -45,9 +45,22 @@ Found<QDateTime> timeParameter(const QString &field, const QString &text)
 {
     const auto t = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!t.isValid())
-        return ApiReply::error(400, QStringLiteral("invalid"),
-                               QStringLiteral("%1: \"%2\" is not an ISO 8601 time such as 2025-01-15T10:30:00Z").arg(field, text), field);
+        return ApiReply::invalid(field, QStringLiteral("\"%1\" is not an ISO 8601 time such as 2025-01-15T10:30:00Z").arg(text));
     return t;
+}
+
+std::optional<ApiReply> readOptionalInt(const QJsonObject &object, const QString &key, int min, int max, const QString &nullMeans,
+                                        std::optional<int> &out)
+{
+    const auto v = object.value(key);
+    if (v.isNull()) {
+        out.reset();
+        return std::nullopt;
+    }
+    if (!v.isDouble() || v.toDouble() != double(v.toInteger()) || v.toInteger() < min || v.toInteger() > max)
+        return ApiReply::invalid(key, QStringLiteral("must be a whole number from %1 to %2, or null (%3)").arg(min).arg(max).arg(nullMeans));
+    out = int(v.toInteger());
+    return std::nullopt;
 }
 
 QJsonObject deliveryJson(const Delivery &d)

@@ -7,6 +7,8 @@
 #include "model/Webhook.h"
 
 #include <QDateTime>
+#include <QJsonObject>
+#include <optional>
 #include <variant>
 
 namespace hookline::api {
@@ -28,6 +30,11 @@ Found<QString> actingTenant(const ApiContext &context, const ApiCall &call, cons
 
 // "2025-01-15T10:30:00Z" (or with an offset, or milliseconds); 400 naming `field` otherwise.
 Found<QDateTime> timeParameter(const QString &field, const QString &text);
+
+// A member that is a whole number from `min` to `max`, or null (`nullMeans`
+// says what null stands for: "unlimited", "the installation's setting").
+std::optional<ApiReply> readOptionalInt(const QJsonObject &object, const QString &key, int min, int max, const QString &nullMeans,
+                                        std::optional<int> &out);
 
 // A delivery as the API answers it: the CLI's shape and the Audit Trail's
 // names (timestamp, duration, success, retryAt).

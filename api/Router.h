@@ -17,7 +17,9 @@ namespace hookline::api {
 class Router final {
 public:
     using Handler = std::function<ApiReply(ApiCall &)>;
-    enum class Access { Key, Open, MetricsRule };
+    // Key: any valid key; Admin: an admin key (403 for a tenant's); Open: no
+    // key; MetricsRule: no key on loopback, an admin key elsewhere.
+    enum class Access { Key, Admin, Open, MetricsRule };
 
     struct Route {
         QByteArray method;

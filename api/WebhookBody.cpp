@@ -1,5 +1,7 @@
 #include "WebhookBody.h"
 
+#include "RouteHelpers.h"
+
 #include "model/ModelJson.h"
 #include "signing/Secret.h"
 
@@ -10,11 +12,6 @@ namespace hookline::api {
 
 namespace {
 
-ApiReply invalid(const QString &field, const QString &message)
-{
-    return ApiReply::error(400, QStringLiteral("invalid"), QStringLiteral("%1: %2").arg(field, message), field);
-}
-
 std::optional<ApiReply> readString(const QJsonObject &o, const QString &key, QString &out, bool nullClears = false)
 {
     const auto v = o.value(key);
@@ -23,23 +20,8 @@ std::optional<ApiReply> readString(const QJsonObject &o, const QString &key, QSt
         return std::nullopt;
     }
     if (!v.isString())
-        return invalid(key, QStringLiteral("must be a string"));
+        return ApiReply::invalid(key, QStringLiteral("must be a string"));
     out = v.toString();
-    return std::nullopt;
-}
-
-std::optional<ApiReply> readOptionalInt(const QJsonObject &o, const QString &key, std::optional<int> &out)
-{
-    const auto v = o.value(key);
-    if (v.isNull()) {
-        out.reset();
-        return std::nullopt;
-    }
-    if (!v.isDouble() || v.toDouble() != double(v.toInteger()))
-        return invalid(key, QStringLiteral("must be a whole number or null"));
-    if (v.toInteger() < 0 || v.toInteger() > 1000000000)
-        return invalid(key, QStringLiteral("must be between 0 and 1000000000"));
-    out = int(v.toInteger());
     return std::nullopt;
 }
 
@@ -47,7 +29,7 @@ std::optional<ApiReply> readRetry(const QJsonValue &value, RetryPolicy &retry)
 {
     const QString field = QStringLiteral("retryPolicy");
     if (!value.isObject())
-        return invalid(field, QStringLiteral("must be an object"));
+        return ApiReply::invalid(field, QStringLiteral("must be an object"));
     const auto o = value.toObject();
     for (auto it = o.begin(); it != o.end(); ++it) {
         const QString key = it.key();
@@ -55,30 +37,30 @@ std::optional<ApiReply> readRetry(const QJsonValue &value, RetryPolicy &retry)
         const auto v = it.value();
         if (key == u"maxRetries" || key == u"autoDisableAfter") {
             if (!v.isDouble() || v.toDouble() != double(v.toInteger()) || v.toInteger() < 0 || v.toInteger() > 1000000)
-                return invalid(path, QStringLiteral("must be a whole number from 0"));
+                return ApiReply::invalid(path, QStringLiteral("must be a whole number from 0"));
             (key == u"maxRetries" ? retry.maxRetries : retry.autoDisableAfter) = int(v.toInteger());
             if (key == u"maxRetries")
                 retry.schedule.clear();
         } else if (key == u"retryDelaySeconds" || key == u"jitter") {
             if (!v.isDouble())
-                return invalid(path, QStringLiteral("must be a number"));
+                return ApiReply::invalid(path, QStringLiteral("must be a number"));
             (key == u"jitter" ? retry.jitter : retry.retryDelaySeconds) = v.toDouble();
         } else if (key == u"backoffStrategy") {
             const auto strategy = backoffFromName(v.toString());
             if (!v.isString() || !strategy)
-                return invalid(path, QStringLiteral("must be \"exponential\" or \"fixed\""));
+                return ApiReply::invalid(path, QStringLiteral("must be \"exponential\" or \"fixed\""));
             retry.backoff = *strategy;
         } else if (key == u"schedule") {
             if (!v.isArray() && !v.isNull())
-                return invalid(path, QStringLiteral("must be an array of seconds"));
+                return ApiReply::invalid(path, QStringLiteral("must be an array of seconds"));
             retry.schedule.clear();
             for (const auto &d : v.toArray()) {
                 if (!d.isDouble())
-                    return invalid(path, QStringLiteral("must be an array of seconds"));
+                    return ApiReply::invalid(path, QStringLiteral("must be an array of seconds"));
                 retry.schedule << d.toDouble();
             }
         } else {
-            return invalid(path, QStringLiteral("unknown field (expected maxRetries, retryDelaySeconds, backoffStrategy, schedule, jitter, autoDisableAfter)"));
+            return ApiReply::invalid(path, QStringLiteral("unknown field (expected maxRetries, retryDelaySeconds, backoffStrategy, schedule, jitter, autoDisableAfter)"));
         }
     }
     return std::nullopt;
@@ -92,17 +74,17 @@ std::optional<ApiReply> readHeaders(const QJsonValue &value, QList<CustomHeader>
         const auto o = value.toObject();
         for (auto it = o.begin(); it != o.end(); ++it) {
             if (!it.value().isString())
-                return invalid(field + u'.' + it.key(), QStringLiteral("must be a string"));
+                return ApiReply::invalid(field + u'.' + it.key(), QStringLiteral("must be a string"));
             out << CustomHeader{it.key(), it.value().toString()};
         }
         return std::nullopt;
     }
     if (!value.isArray())
-        return invalid(field, QStringLiteral("must be [{\"name\", \"value\"}] or {\"Name\": \"value\"}"));
+        return ApiReply::invalid(field, QStringLiteral("must be [{\"name\", \"value\"}] or {\"Name\": \"value\"}"));
     for (const auto &h : value.toArray()) {
         const auto o = h.toObject();
         if (!h.isObject() || !o.value(QStringLiteral("name")).isString() || !o.value(QStringLiteral("value")).isString())
-            return invalid(field, QStringLiteral("each header must be {\"name\": string, \"value\": string}"));
+            return ApiReply::invalid(field, QStringLiteral("each header must be {\"name\": string, \"value\": string}"));
         out << CustomHeader{o.value(QStringLiteral("name")).toString(), o.value(QStringLiteral("value")).toString()};
     }
     return std::nullopt;
@@ -130,7 +112,7 @@ std::optional<ApiReply> WebhookBody::apply(const QJsonObject &body, Webhook &w, 
                 present << QLatin1String(n);
         }
         if (present.size() > 1)
-            return invalid(present.constLast(), QStringLiteral("give only one of %1").arg(present.join(QStringLiteral(", "))));
+            return ApiReply::invalid(present.constLast(), QStringLiteral("give only one of %1").arg(present.join(QStringLiteral(", "))));
         return std::nullopt;
     };
     if (auto r = both({"active", "is_active", "enabled", "status"}))
@@ -153,11 +135,11 @@ std::optional<ApiReply> WebhookBody::apply(const QJsonObject &body, Webhook &w, 
             refusal = readString(body, key, w.description, true);
         } else if (key == u"events") {
             if (!v.isArray())
-                return invalid(key, QStringLiteral("must be an array of event type names"));
+                return ApiReply::invalid(key, QStringLiteral("must be an array of event type names"));
             w.events.clear();
             for (const auto &e : v.toArray()) {
                 if (!e.isString())
-                    return invalid(key, QStringLiteral("must be an array of event type names"));
+                    return ApiReply::invalid(key, QStringLiteral("must be an array of event type names"));
                 w.events << e.toString();
             }
         } else if (key == u"eventType") {
@@ -166,49 +148,49 @@ std::optional<ApiReply> WebhookBody::apply(const QJsonObject &body, Webhook &w, 
             w.events = QStringList{type};
         } else if (key == u"active" || key == u"is_active" || key == u"enabled") {
             if (!v.isBool())
-                return invalid(key, QStringLiteral("must be true or false"));
+                return ApiReply::invalid(key, QStringLiteral("must be true or false"));
             w.active = v.toBool();
         } else if (key == u"status") {
             const QString s = v.toString().toUpper();
             if (s != u"ACTIVE" && s != u"INACTIVE")
-                return invalid(key, QStringLiteral("must be \"ACTIVE\" or \"INACTIVE\""));
+                return ApiReply::invalid(key, QStringLiteral("must be \"ACTIVE\" or \"INACTIVE\""));
             w.active = s == u"ACTIVE";
         } else if (key == u"tenant" || key == u"tenantId") {
             if (mode == Mode::Update && v.toString() != w.tenantId)
-                return invalid(key, QStringLiteral("a webhook stays with its tenant"));
+                return ApiReply::invalid(key, QStringLiteral("a webhook stays with its tenant"));
             refusal = readString(body, key, w.tenantId);
         } else if (key == u"scheme") {
             const auto scheme = schemeFromName(v.toString());
             if (!v.isString() || !scheme)
-                return invalid(key, QStringLiteral("must be one of %1").arg(schemeNames().join(QStringLiteral(", "))));
+                return ApiReply::invalid(key, QStringLiteral("must be one of %1").arg(schemeNames().join(QStringLiteral(", "))));
             w.scheme = *scheme;
         } else if (key == u"secret") {
             if (mode == Mode::Create) {
                 refusal = readString(body, key, w.secret);
             } else if (v.toString() != w.secret && v.toString() != Secret::mask(w.secret)) {
-                return invalid(key, QStringLiteral("a secret changes only by rotation: POST /api/v1/webhooks/{id}/rotate-secret"));
+                return ApiReply::invalid(key, QStringLiteral("a secret changes only by rotation: POST /api/v1/webhooks/{id}/rotate-secret"));
             }
         } else if (key == u"headers") {
             refusal = readHeaders(v, w.headers);
         } else if (key == u"retryPolicy") {
             refusal = readRetry(v, w.retry);
         } else if (key == u"retention") {
-            refusal = readOptionalInt(body, key, w.retention);
+            refusal = readOptionalInt(body, key, 0, 1000000000, QStringLiteral("the installation's setting"), w.retention);
         } else if (key == u"maxInFlight") {
-            refusal = readOptionalInt(body, key, w.maxInFlight);
+            refusal = readOptionalInt(body, key, 0, 1000000000, QStringLiteral("the installation's setting"), w.maxInFlight);
         } else if (key == u"transform") {
             refusal = readString(body, key, w.transform, true);
         } else if (!readOnlyFields().contains(key)) {
-            return invalid(key, QStringLiteral("unknown field"));
+            return ApiReply::invalid(key, QStringLiteral("unknown field"));
         }
         if (refusal)
             return refusal;
     }
     if (mode == Mode::Create) {
         if (!body.contains(QStringLiteral("url")))
-            return invalid(QStringLiteral("url"), QStringLiteral("is required"));
+            return ApiReply::invalid(QStringLiteral("url"), QStringLiteral("is required"));
         if (!body.contains(QStringLiteral("events")) && !body.contains(QStringLiteral("eventType")))
-            return invalid(QStringLiteral("events"), QStringLiteral("is required (an array of event types, or eventType)"));
+            return ApiReply::invalid(QStringLiteral("events"), QStringLiteral("is required (an array of event types, or eventType)"));
     }
     return std::nullopt;
 }

@@ -57,7 +57,7 @@ ApiReply list(ApiContext &ctx, const ApiCall &call, const Collection &)
             continue;
         active = boolParameter(call.query.queryItemValue(key));
         if (!active)
-            return ApiReply::error(400, QStringLiteral("invalid"), QStringLiteral("%1: must be true or false").arg(key), key);
+            return ApiReply::invalid(key, QStringLiteral("must be true or false"));
     }
     auto webhooks = WebhookService(ctx.db()).list(tenant);
     if (!webhooks)
@@ -125,11 +125,10 @@ ApiReply rotate(ApiContext &ctx, const ApiCall &call, const Collection &, const 
     std::optional<int> grace;
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (it.key() != u"graceSeconds")
-            return ApiReply::error(400, QStringLiteral("invalid"), QStringLiteral("%1: unknown field (expected graceSeconds)").arg(it.key()), it.key());
+            return ApiReply::invalid(it.key(), QStringLiteral("unknown field (expected graceSeconds)"));
         const auto v = it.value();
         if (!v.isDouble() || v.toDouble() != double(v.toInteger()) || v.toInteger() < 0 || v.toInteger() > 30 * 24 * 3600)
-            return ApiReply::error(400, QStringLiteral("invalid"), QStringLiteral("graceSeconds: must be a whole number of seconds from 0 to 2592000"),
-                                   QStringLiteral("graceSeconds"));
+            return ApiReply::invalid(QStringLiteral("graceSeconds"), QStringLiteral("must be a whole number of seconds from 0 to 2592000"));
         grace = int(v.toInteger());
     }
     auto rotation = WebhookService(ctx.db()).rotateSecret(webhook.id, grace);
@@ -163,8 +162,7 @@ ApiReply deliveries(ApiContext &ctx, const ApiCall &call, const Collection &, co
         if (key == u"status") {
             filter.status = deliveryStatusFromName(value);
             if (!filter.status)
-                return ApiReply::error(400, QStringLiteral("invalid"),
-                                       QStringLiteral("status: must be one of %1").arg(deliveryStatusNames().join(QStringLiteral(", "))), key);
+                return ApiReply::invalid(key, QStringLiteral("must be one of %1").arg(deliveryStatusNames().join(QStringLiteral(", "))));
         } else if (key == u"event") {
             filter.eventType = value;
         } else if (key == u"since" || key == u"until") {
@@ -176,19 +174,18 @@ ApiReply deliveries(ApiContext &ctx, const ApiCall &call, const Collection &, co
             bool ok = false;
             filter.limit = value.toInt(&ok);
             if (!ok || filter.limit < 1 || filter.limit > 1000)
-                return ApiReply::error(400, QStringLiteral("invalid"), QStringLiteral("limit: must be a whole number from 1 to 1000"), key);
+                return ApiReply::invalid(key, QStringLiteral("must be a whole number from 1 to 1000"));
         } else if (key == u"cursor") {
             filter.after = value;
         } else {
-            return ApiReply::error(400, QStringLiteral("invalid"),
-                                   QStringLiteral("%1: unknown parameter (expected status, event, since, until, limit, cursor)").arg(key), key);
+            return ApiReply::invalid(key, QStringLiteral("unknown parameter (expected status, event, since, until, limit, cursor)"));
         }
     }
     if (!filter.after.isEmpty()) {
         // A cursor is a delivery of this webhook; anything else is refused, not read as "from the start".
         auto at = visibleDelivery(ctx, call, filter.after);
         if (std::holds_alternative<ApiReply>(at) || std::get<Delivery>(at).webhookId != filter.webhookId)
-            return ApiReply::error(400, QStringLiteral("invalid"), QStringLiteral("cursor: not a cursor of this list"), QStringLiteral("cursor"));
+            return ApiReply::invalid(QStringLiteral("cursor"), QStringLiteral("not a cursor of this list"));
     }
     auto page = DeliveryService(ctx.db()).list(filter);
     if (!page)

@@ -18,8 +18,8 @@ ChangeWatch::~ChangeWatch() = default;
 bool ChangeWatch::changed()
 {
     const auto version = m_query ? sql::dataVersion(*m_query) : std::nullopt;
-    const bool changed = m_first || !version || version != m_version;
-    m_first = false;
+    // Before the first look m_version is empty: that counts as a change.
+    const bool changed = !version || version != m_version;
     m_version = version;
     return changed;
 }

@@ -23,7 +23,6 @@ private:
     QSqlDatabase m_db;
     std::unique_ptr<QSqlQuery> m_query; // PRAGMA data_version, prepared once (SQLite)
     std::optional<qint64> m_version;
-    bool m_first = true;
 };
 
 } // namespace hookline

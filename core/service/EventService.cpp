@@ -236,12 +236,6 @@ std::atomic<qint64> g_lastForgetMs{0};
 
 } // namespace
 
-Result<EventService::Recorded> EventService::record(const QString &tenantId, const QList<Incoming> &events, const QString &requestKey,
-                                                    const QByteArray &requestHash)
-{
-    return recordMany({Request{tenantId, events, requestKey, requestHash}}).takeFirst();
-}
-
 Result<QList<EventService::Prepared>> EventService::prepareRequest(const Request &request)
 {
     const auto &events = request.events;

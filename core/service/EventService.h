@@ -29,13 +29,12 @@ public:
     ~EventService();
     Q_DISABLE_COPY_MOVE(EventService)
 
-    // For a long-lived instance (the REST API's): the catalog, tenants and
-    // subscriptions read for one call serve the next ones too, until the
-    // database says another connection changed something (ChangeWatch) or
-    // the owner, having changed them through this connection, calls
-    // forgetCaches(). Without it every call reads them afresh.
+    // For a long-lived instance with a connection of its own (the REST
+    // API's writer thread): the catalog, tenants and subscriptions read for
+    // one call serve the next ones too, until the database says another
+    // connection changed something (ChangeWatch). Without it every call reads
+    // them afresh.
     void keepCachesBetweenCalls();
-    void forgetCaches();
 
     struct Emitted {
         QString eventId;
@@ -50,10 +49,6 @@ public:
 
     // `data` is JSON text of an object.
     Result<Emitted> emitEvent(const QString &tenantId, const QString &type, QByteArrayView data);
-    // JSON Lines, one {"event": TYPE, "data": {…}, "tenant": T} a line, read
-    // as it comes: memory holds `chunkSize` events at a time whatever the
-    // size of the file, and the whole file lands in one transaction or not at
-    // all (an error names its line, and nothing is written).
     // Events of one tenant as the REST API receives them: `data` is a JSON
     // object's text; `key` (may be empty) is the event's own id, an
     // idempotency key for that event alone.
@@ -66,19 +61,16 @@ public:
         QList<Emitted> events; // in the order given
         bool replayed = false; // the whole request was answered before
     };
-    // Records the events and all their deliveries in one transaction: every
-    // one or none, so an answer means they are all committed. With a
+    // Records requests of events and all their deliveries in one transaction
+    // (the REST API's group commit), one answer per request, in order: an
+    // answer means its events are committed. A request refused on its own
+    // (bad input, a reused key) changes nothing and leaves the others be; a
+    // database error fails them all, and none is written. With a
     // `requestKey` (an Idempotency-Key), the same key within
     // kIdempotencyWindowSeconds answers the first answer again and records
     // nothing; reused for a request with another `requestHash` it is refused
     // (Conflict). An event whose `key` was seen in the window is answered as
     // it was then, not recorded again.
-    Result<Recorded> record(const QString &tenantId, const QList<Incoming> &events, const QString &requestKey = {},
-                            const QByteArray &requestHash = {});
-    // Several requests in one transaction (the REST API's group commit):
-    // one answer per request, in order. A request refused on its own (bad
-    // input, a reused key) changes nothing and leaves the others be; a
-    // database error fails them all, and none is written.
     struct Request {
         QString tenantId;
         QList<Incoming> events;
@@ -89,6 +81,10 @@ public:
     static constexpr int kIdempotencyWindowSeconds = 24 * 3600;
     static constexpr int kMaxEventsPerRequest = 1000;
 
+    // JSON Lines, one {"event": TYPE, "data": {…}, "tenant": T} a line, read
+    // as it comes: memory holds `chunkSize` events at a time whatever the
+    // size of the file, and the whole file lands in one transaction or not at
+    // all (an error names its line, and nothing is written).
     Result<BatchResult> emitBatch(QIODevice &jsonLines, int chunkSize = 1000);
     Result<BatchResult> emitBatch(QByteArrayView jsonLines, int chunkSize = 1000);
     // A delivery to one webhook only, whatever it subscribes to (test pings).
@@ -117,6 +113,7 @@ private:
     Result<Prepared> prepare(const QString &tenantId, const QString &type, QByteArrayView data);
     Result<int> write(const QList<Prepared> &events);     // in a transaction of its own
     Result<int> writeRows(const QList<Prepared> &events); // in the caller's
+    void forgetCaches();
     void refreshCaches();
     EventStore &store();
     Result<QList<Prepared>> prepareRequest(const Request &request);

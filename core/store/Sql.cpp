@@ -18,16 +18,6 @@ bool isPostgres(const QSqlDatabase &db)
     return db.driverName() == u"QPSQL";
 }
 
-std::optional<qint64> dataVersion(const QSqlDatabase &db)
-{
-    if (isPostgres(db))
-        return std::nullopt;
-    QSqlQuery q(db);
-    if (!q.prepare(QStringLiteral("PRAGMA data_version")))
-        return std::nullopt;
-    return dataVersion(q);
-}
-
 std::optional<qint64> dataVersion(QSqlQuery &prepared)
 {
     if (!prepared.exec() || !prepared.next())

@@ -1,13 +1,13 @@
 #pragma once
 
-#include <optional>
-
 #include "util/Result.h"
 
 #include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QVariant>
+
+#include <optional>
 
 namespace hookline::sql {
 
@@ -37,11 +37,9 @@ inline QVariant text(const QString &s) { return s.isNull() ? QVariant(QStringLit
 QDateTime dateOrNull(const QVariant &value);  // invalid when NULL
 
 // A transaction that rolls back unless committed: every change is all or nothing.
-// SQLite's PRAGMA data_version: changes when another connection commits
-// (not when this one does). nullopt on PostgreSQL, which has no such thing.
-std::optional<qint64> dataVersion(const QSqlDatabase &db);
-// The same with a statement the caller keeps: asked on every request, the
-// PRAGMA is prepared once.
+// SQLite's PRAGMA data_version, run with a statement the caller prepared
+// once (it is asked often): it changes when another connection commits, not
+// when this one does. PostgreSQL has no such thing.
 std::optional<qint64> dataVersion(QSqlQuery &prepared);
 
 class Transaction final {
