@@ -233,6 +233,40 @@ int apiKeyCommand(CliContext &ctx, const QStringList &args)
     return Success;
 }
 
+namespace {
+
+QString limitText(const std::optional<int> &limit)
+{
+    return limit ? QString::number(*limit) : QStringLiteral("unlimited");
+}
+
+// A tenant with its plan's limits, when the plan is known (null: unlimited).
+QJsonObject tenantJson(const Tenant &tenant, const Plan *plan)
+{
+    QJsonObject o = toJson(tenant);
+    if (plan) {
+        const auto limits = toJson(*plan);
+        o.insert(QStringLiteral("webhookQuota"), limits.value(QStringLiteral("webhookQuota")));
+        o.insert(QStringLiteral("requestsPerMinute"), limits.value(QStringLiteral("requestsPerMinute")));
+    }
+    return o;
+}
+
+// "unlimited" or a whole number in [min, max].
+Result<std::optional<int>> limitOption(const QCommandLineParser &p, const QString &name, int min, int max)
+{
+    const QString text = p.value(name).trimmed();
+    if (text.compare(u"unlimited", Qt::CaseInsensitive) == 0)
+        return std::optional<int>();
+    bool ok = false;
+    const int n = text.toInt(&ok);
+    if (!ok || n < min || n > max)
+        return Error::validation(u"--"_s + name, QStringLiteral("\"%1\" is not a number from %2 to %3, or unlimited").arg(text).arg(min).arg(max));
+    return std::optional<int>(n);
+}
+
+} // namespace
+
 int tenantCommand(CliContext &ctx, const QStringList &args)
 {
     const QString sub = args.value(0);
@@ -249,8 +283,10 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
             return ctx.usage(QStringLiteral("give one tenant id"));
         if (sub == u"set-plan" && !p.isSet(QStringLiteral("plan")))
             return ctx.usage(QStringLiteral("--plan is required"));
-        if (p.isSet(QStringLiteral("plan")) && !Plan::isValidName(p.value(QStringLiteral("plan"))))
-            return ctx.fail(Error::validation(QStringLiteral("--plan"), QStringLiteral("\"%1\" is not a plan name (letters, digits, '_', '-')").arg(p.value(QStringLiteral("plan")))));
+        if (p.isSet(QStringLiteral("plan"))) {
+            if (auto s = PlanService::validateName(p.value(QStringLiteral("plan")), QStringLiteral("--plan")); !s)
+                return ctx.fail(s.error());
+        }
     }
     auto db = ctx.database();
     if (!db.isValid())
@@ -263,19 +299,14 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
         auto plans = PlanService(db).list();
         if (!plans)
             return ctx.fail(plans.error());
-        const auto limitText = [](const std::optional<int> &v) { return v ? QString::number(*v) : QStringLiteral("unlimited"); };
         QJsonArray json;
         QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("PLAN"), QStringLiteral("WEBHOOK QUOTA"), QStringLiteral("REQUESTS/MIN")}};
         for (const auto &t : std::as_const(*all)) {
-            const auto plan = std::find_if(plans->cbegin(), plans->cend(), [&t](const Plan &p) { return p.name == t.plan; });
-            QJsonObject o = toJson(t);
-            if (plan != plans->cend()) {
-                o.insert(QStringLiteral("webhookQuota"), toJson(*plan).value(QStringLiteral("webhookQuota")));
-                o.insert(QStringLiteral("requestsPerMinute"), toJson(*plan).value(QStringLiteral("requestsPerMinute")));
-            }
-            json.append(o);
-            rows << QStringList{t.id, t.plan, plan != plans->cend() ? limitText(plan->webhookQuota) : QStringLiteral("?"),
-                                plan != plans->cend() ? limitText(plan->requestsPerMinute) : QStringLiteral("?")};
+            const auto found = std::find_if(plans->cbegin(), plans->cend(), [&t](const Plan &p) { return p.name == t.plan; });
+            const Plan *plan = found != plans->cend() ? &*found : nullptr;
+            json.append(tenantJson(t, plan));
+            rows << QStringList{t.id, t.plan, plan ? limitText(plan->webhookQuota) : QStringLiteral("?"),
+                                plan ? limitText(plan->requestsPerMinute) : QStringLiteral("?")};
         }
         if (ctx.jsonOutput())
             ctx.printJson(json);
@@ -290,27 +321,10 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
     auto limits = tenants.planOf(tenant->id);
     if (!limits)
         return ctx.fail(limits.error());
-    QJsonObject o = toJson(*tenant);
-    o.insert(QStringLiteral("webhookQuota"), toJson(*limits).value(QStringLiteral("webhookQuota")));
-    o.insert(QStringLiteral("requestsPerMinute"), toJson(*limits).value(QStringLiteral("requestsPerMinute")));
-    ctx.printJson(o);
+    ctx.printJson(tenantJson(*tenant, &*limits));
     return Success;
 }
 
-namespace {
-// "unlimited" or a whole number in [min, max].
-Result<std::optional<int>> limitOption(const QCommandLineParser &p, const QString &name, int min, int max)
-{
-    const QString text = p.value(name).trimmed();
-    if (text.compare(u"unlimited", Qt::CaseInsensitive) == 0)
-        return std::optional<int>();
-    bool ok = false;
-    const int n = text.toInt(&ok);
-    if (!ok || n < min || n > max)
-        return Error::validation(u"--"_s + name, QStringLiteral("\"%1\" is not a number from %2 to %3, or unlimited").arg(text).arg(min).arg(max));
-    return std::optional<int>(n);
-}
-} // namespace
 
 int planCommand(CliContext &ctx, const QStringList &args)
 {
@@ -330,8 +344,8 @@ int planCommand(CliContext &ctx, const QStringList &args)
     Plan plan;
     if (sub != u"list") {
         plan.name = positional.first();
-        if (!Plan::isValidName(plan.name))
-            return ctx.fail(Error::validation(QStringLiteral("name"), QStringLiteral("\"%1\" is not a plan name (letters, digits, '_', '-'; at most 32)").arg(plan.name)));
+        if (auto s = PlanService::validateName(plan.name); !s)
+            return ctx.fail(s.error());
         for (const auto &[option, target, min, max] : {std::tuple{u"webhooks"_s, &plan.webhookQuota, 0, Plan::kMaxQuota},
                                                         std::tuple{u"requests-per-minute"_s, &plan.requestsPerMinute, 1, Plan::kMaxRequestsPerMinute}}) {
             if (!p.isSet(option))
@@ -350,7 +364,6 @@ int planCommand(CliContext &ctx, const QStringList &args)
         auto all = plans.list();
         if (!all)
             return ctx.fail(all.error());
-        const auto limitText = [](const std::optional<int> &v) { return v ? QString::number(*v) : QStringLiteral("unlimited"); };
         QJsonArray json;
         QList<QStringList> rows{{QStringLiteral("PLAN"), QStringLiteral("WEBHOOK QUOTA"), QStringLiteral("REQUESTS/MIN"), QStringLiteral("BUILT IN")}};
         for (const auto &pl : std::as_const(*all)) {

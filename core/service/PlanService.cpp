@@ -37,10 +37,17 @@ Result<Plan> PlanService::get(const QString &name) const
     return **found;
 }
 
+Status PlanService::validateName(const QString &name, const QString &field)
+{
+    if (!Plan::isValidName(name))
+        return Error::validation(field, tr("\"%1\" is not a valid plan name (letters, digits, '_', '-'; at most 32)").arg(name));
+    return Ok{};
+}
+
 Status PlanService::validate(const Plan &plan)
 {
-    if (!Plan::isValidName(plan.name))
-        return Error::validation(QStringLiteral("name"), tr("\"%1\" is not a valid plan name (letters, digits, '_', '-'; at most 32)").arg(plan.name));
+    if (auto s = validateName(plan.name); !s)
+        return s;
     if (plan.webhookQuota && (*plan.webhookQuota < 0 || *plan.webhookQuota > Plan::kMaxQuota))
         return Error::validation(QStringLiteral("webhookQuota"), tr("must be from 0 to %1, or unlimited").arg(Plan::kMaxQuota));
     if (plan.requestsPerMinute && (*plan.requestsPerMinute < 1 || *plan.requestsPerMinute > Plan::kMaxRequestsPerMinute))

@@ -21,6 +21,8 @@ public:
     Result<Plan> add(Plan plan);
     // Changes a plan's limits; the built-in plans keep the seeds' figures.
     Result<Plan> update(const Plan &plan);
+    // A name a plan could have, checked without the database (`field` names the input).
+    static Status validateName(const QString &name, const QString &field = QStringLiteral("name"));
 
 private:
     static Status validate(const Plan &plan);
