@@ -78,9 +78,14 @@ Result<Plan> TenantService::planOf(const QString &id) const
     auto tenant = get(id);
     if (!tenant)
         return tenant.error();
-    auto plan = PlanService(m_db).get(tenant->plan);
+    return planOf(*tenant);
+}
+
+Result<Plan> TenantService::planOf(const Tenant &tenant) const
+{
+    auto plan = PlanService(m_db).get(tenant.plan);
     if (!plan && plan.error().code == Error::Code::NotFound)
-        return Error::database(tr("tenant %1 is on the plan \"%2\", which is not in the database").arg(id, tenant->plan));
+        return Error::database(tr("tenant %1 is on the plan \"%2\", which is not in the database").arg(tenant.id, tenant.plan));
     return plan;
 }
 

@@ -19,6 +19,7 @@ public:
     Result<Tenant> setPlan(const QString &id, const QString &plan);
     // The tenant's plan, for its quota and request rate.
     Result<Plan> planOf(const QString &id) const;
+    Result<Plan> planOf(const Tenant &tenant) const; // a tenant already read
     Result<Tenant> get(const QString &id) const;
     Result<QList<Tenant>> list() const;
 

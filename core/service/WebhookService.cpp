@@ -41,7 +41,7 @@ Status WebhookService::checkQuota(const QString &tenantId) const
         return tenant.error();
     if (!*tenant)
         return Error::validation(QStringLiteral("tenant"), tr("no tenant \"%1\"").arg(tenantId));
-    auto plan = TenantService(m_db).planOf(tenantId);
+    auto plan = TenantService(m_db).planOf(**tenant);
     if (!plan)
         return plan.error();
     if (!plan->webhookQuota)
