@@ -220,10 +220,10 @@ QString TenantsDialog::selectedTenant() const
     return rows.isEmpty() ? QString() : m_tenants->tenantAt(m_tenantProxy->mapToSource(rows.first()).row());
 }
 
-QString TenantsDialog::selectedKeyId() const
+const ApiKey *TenantsDialog::selectedKey() const
 {
     const auto rows = m_keyTable->selectionModel()->selectedRows();
-    return rows.isEmpty() ? QString() : rows.first().data(ApiKeyModel::IdRole).toString();
+    return rows.isEmpty() ? nullptr : m_keys->keyAt(m_keyProxy->mapToSource(rows.first()).row());
 }
 
 void TenantsDialog::updateButtons()
@@ -234,13 +234,7 @@ void TenantsDialog::updateButtons()
     m_changePlan->setEnabled(row >= 0 && m_plan->currentData().toString() != currentPlan);
     m_addTenant->setEnabled(Tenant::isValidId(m_newTenant->text()) && m_tenants->rowOf(m_newTenant->text()) < 0);
     m_createKey->setEnabled(m_admin->isChecked() || !tenant.isEmpty());
-    const ApiKey *key = nullptr;
-    if (const auto id = selectedKeyId(); !id.isEmpty()) {
-        for (int i = 0; i < m_keys->rowCount(); ++i) {
-            if (m_keys->keyAt(i)->id == id)
-                key = m_keys->keyAt(i);
-        }
-    }
+    const ApiKey *key = selectedKey();
     m_revoke->setEnabled(key && !key->isRevoked());
 }
 
@@ -304,9 +298,11 @@ void TenantsDialog::createKey()
 
 void TenantsDialog::revokeKey()
 {
-    const QString id = selectedKeyId();
-    const auto rows = m_keyTable->selectionModel()->selectedRows();
-    const QString name = rows.isEmpty() ? id : rows.first().siblingAtColumn(ApiKeyModel::Name).data().toString();
+    const ApiKey *key = selectedKey();
+    if (!key)
+        return;
+    const QString id = key->id;
+    const QString name = m_keyTable->selectionModel()->selectedRows().first().siblingAtColumn(ApiKeyModel::Name).data().toString();
     const auto answer = QMessageBox::question(this, tr("Revoke the key?"),
                                               tr("Revoke the API key \"%1\"? Every request made with it is refused from now on; "
                                                  "a running server stops taking it within a second.").arg(name),

@@ -42,7 +42,7 @@ private:
     void load();
     void show(Snapshot snapshot);
     QString selectedTenant() const;
-    QString selectedKeyId() const;
+    const ApiKey *selectedKey() const; // in the model: valid until it loads again
     void updateButtons();
     void changePlan();
     void addTenant();

@@ -19,8 +19,6 @@ QVariant ApiKeyModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_keys.size())
         return {};
     const auto &k = m_keys.at(index.row());
-    if (role == IdRole)
-        return k.id;
     if (role != Qt::DisplayRole && role != RawDataRole && role != Qt::AccessibleTextRole)
         return {};
     switch (Column(index.column())) {

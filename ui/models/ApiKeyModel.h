@@ -14,7 +14,7 @@ class ApiKeyModel final : public QAbstractTableModel {
 
 public:
     enum Column { Name, Tenant, Hint, Created, State, ColumnCount };
-    enum Role { RawDataRole = Qt::UserRole + 1, IdRole }; // Created: the QDateTime; IdRole: the key's id
+    enum Role { RawDataRole = Qt::UserRole + 1 }; // Created: the QDateTime; State: 1 when revoked
 
     explicit ApiKeyModel(QObject *parent = nullptr) : QAbstractTableModel(parent) {}
 
