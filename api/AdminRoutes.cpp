@@ -25,14 +25,15 @@ std::optional<ApiReply> readPlanBody(const QJsonObject &body, Plan &plan, bool c
         } else if (key == u"requestsPerMinute") {
             refusal = readOptionalInt(body, key, 1, Plan::kMaxRequestsPerMinute, QStringLiteral("unlimited"), plan.requestsPerMinute);
         } else {
-            return ApiReply::invalid(key, QStringLiteral("unknown field (expected %1webhookQuota, requestsPerMinute)").arg(create ? QStringLiteral("name, ") : QString()));
+            return ApiReply::invalid(
+                key, QStringLiteral("unknown field (expected %1webhookQuota, requestsPerMinute)").arg(create ? QStringLiteral("name, ") : QString()));
         }
         if (refusal)
             return refusal;
     }
     if (create && (!body.contains(QStringLiteral("webhookQuota")) || !body.contains(QStringLiteral("requestsPerMinute"))))
         return ApiReply::invalid(body.contains(QStringLiteral("webhookQuota")) ? QStringLiteral("requestsPerMinute") : QStringLiteral("webhookQuota"),
-                       QStringLiteral("is required (a number, or null for unlimited)"));
+                                 QStringLiteral("is required (a number, or null for unlimited)"));
     return std::nullopt;
 }
 
@@ -128,11 +129,15 @@ void addAdminRoutes(Router &router, ApiContext &ctx)
 {
     router.add("GET", QStringLiteral("/api/v1/plans"), [&ctx](ApiCall &call) { return listPlans(ctx, call); });
     // Plans and tenants are the installation's: changed with an admin key only.
-    router.add("POST", QStringLiteral("/api/v1/plans"), [&ctx](ApiCall &call) { return addPlan(ctx, call); }, Router::Access::Admin);
-    router.add("PATCH", QStringLiteral("/api/v1/plans/{name}"), [&ctx](ApiCall &call) { return updatePlan(ctx, call); }, Router::Access::Admin);
+    router.add(
+        "POST", QStringLiteral("/api/v1/plans"), [&ctx](ApiCall &call) { return addPlan(ctx, call); }, Router::Access::Admin);
+    router.add(
+        "PATCH", QStringLiteral("/api/v1/plans/{name}"), [&ctx](ApiCall &call) { return updatePlan(ctx, call); }, Router::Access::Admin);
     router.add("GET", QStringLiteral("/api/v1/tenants"), [&ctx](ApiCall &call) { return listTenants(ctx, call); });
-    router.add("POST", QStringLiteral("/api/v1/tenants"), [&ctx](ApiCall &call) { return addTenant(ctx, call); }, Router::Access::Admin);
-    router.add("PATCH", QStringLiteral("/api/v1/tenants/{id}"), [&ctx](ApiCall &call) { return setTenantPlan(ctx, call); }, Router::Access::Admin);
+    router.add(
+        "POST", QStringLiteral("/api/v1/tenants"), [&ctx](ApiCall &call) { return addTenant(ctx, call); }, Router::Access::Admin);
+    router.add(
+        "PATCH", QStringLiteral("/api/v1/tenants/{id}"), [&ctx](ApiCall &call) { return setTenantPlan(ctx, call); }, Router::Access::Admin);
 }
 
 } // namespace hookline::api

@@ -17,11 +17,11 @@ namespace hookline::api {
 
 // Counted by the handlers, read by /metrics. The server runs on one thread.
 struct IngestCounters final {
-    qint64 requests = 0;      // POST /events answered 202
-    qint64 events = 0;        // events accepted
-    qint64 deliveries = 0;    // deliveries they made
-    qint64 refused = 0;       // POST /events answered 4xx
-    qint64 replayed = 0;      // answered again for an idempotency key
+    qint64 requests = 0;   // POST /events answered 202
+    qint64 events = 0;     // events accepted
+    qint64 deliveries = 0; // deliveries they made
+    qint64 refused = 0;    // POST /events answered 4xx
+    qint64 replayed = 0;   // answered again for an idempotency key
 };
 
 // What every handler shares: the installation (through the server thread's
@@ -31,9 +31,9 @@ struct ApiContext final {
     DeliveryEngine *engine = nullptr; // null with --no-engine
     bool loopbackOnly = true;         // /metrics needs no key only then
     IngestCounters ingest;
-    DeliveryMetrics deliveries;       // fed by the engine's updates
+    DeliveryMetrics deliveries; // fed by the engine's updates
     std::unique_ptr<IngestBatcher> ingestBatcher;
-    quint64 generation = 0;           // bumped by changedThroughThisConnection()
+    quint64 generation = 0; // bumped by changedThroughThisConnection()
 
     QSqlDatabase db() const { return installation->connection(); }
     // The ingest path: group commits on a writer thread (IngestBatcher).

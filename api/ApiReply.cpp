@@ -1,12 +1,11 @@
 #include "ApiReply.h"
 
+#include "ApiLog.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include "ApiLog.h"
 
 namespace hookline::api {
-
 
 ApiReply ApiReply::json(int status, const QJsonValue &value)
 {
@@ -59,8 +58,7 @@ ApiReply ApiReply::fromError(const Error &e)
     case Error::Code::TooLarge: return error(413, QStringLiteral("too_large"), e.message, e.field);
     case Error::Code::Database:
     case Error::Code::Io:
-    case Error::Code::Internal:
-        break;
+    case Error::Code::Internal: break;
     }
     // The message may name files, tables or SQL: it goes to the log, and the
     // client learns only that the server failed.

@@ -29,7 +29,9 @@ namespace {
 class GuardedTcpServer final : public QTcpServer {
 public:
     GuardedTcpServer(ConnectionGuard::Limits limits, ConnectionSweep &sweep, QObject *parent)
-        : QTcpServer(parent), m_limits(limits), m_sweep(sweep)
+        : QTcpServer(parent)
+        , m_limits(limits)
+        , m_sweep(sweep)
     {
     }
 
@@ -167,8 +169,7 @@ Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
         auto *ssl = new QSslServer(this);
         ssl->setSslConfiguration(config);
         ssl->setHandshakeTimeout(m_limits.requestMs);
-        connect(ssl, &QSslServer::startedEncryptionHandshake, this,
-                [this](QSslSocket *socket) { new ConnectionGuard(socket, m_limits, m_sweep); });
+        connect(ssl, &QSslServer::startedEncryptionHandshake, this, [this](QSslSocket *socket) { new ConnectionGuard(socket, m_limits, m_sweep); });
         server = ssl;
     } else {
         server = new GuardedTcpServer(m_limits, m_sweep, this);
@@ -179,7 +180,8 @@ Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
     if (!server->listen(address, port)) {
         const auto why = server->errorString();
         delete server;
-        return Error{Error::Code::Io, QStringLiteral("cannot listen on %1 port %2: %3").arg(address.toString()).arg(port).arg(why), QStringLiteral("--listen")};
+        return Error{Error::Code::Io, QStringLiteral("cannot listen on %1 port %2: %3").arg(address.toString()).arg(port).arg(why),
+                     QStringLiteral("--listen")};
     }
     m_context.loopbackOnly = address.isLoopback();
     bind(server);
@@ -269,14 +271,15 @@ ApiReply ApiServer::answer(ApiCall &call)
         if (match.allowed.isEmpty())
             return ApiReply::notFound(QStringLiteral("no such resource: %1").arg(call.path));
         return ApiReply::error(405, QStringLiteral("method_not_allowed"),
-                               QStringLiteral("%1 is not allowed here; allowed: %2").arg(QString::fromLatin1(call.method), QString::fromLatin1(match.allowed.join(", "))))
+                               QStringLiteral("%1 is not allowed here; allowed: %2")
+                                   .arg(QString::fromLatin1(call.method), QString::fromLatin1(match.allowed.join(", "))))
             .withHeader("Allow", match.allowed.join(", "));
     }
     call.params = match.params;
 
     const auto access = match.route->access;
-    const bool keyNeeded = access == Router::Access::Key || access == Router::Access::Admin
-        || (access == Router::Access::MetricsRule && !m_context.loopbackOnly);
+    const bool keyNeeded
+        = access == Router::Access::Key || access == Router::Access::Admin || (access == Router::Access::MetricsRule && !m_context.loopbackOnly);
     RateLimiter::Decision rate;
     if (keyNeeded) {
         bool ok = false;
@@ -291,8 +294,9 @@ ApiReply ApiServer::answer(ApiCall &call)
                                        .arg(QString::fromLatin1(call.method), match.route->pattern));
         rate = m_rates.take(call.principal.keyId, call.principal.requestsPerMinute);
         if (!rate.allowed) {
-            return ApiReply::error(429, QStringLiteral("rate_limited"),
-                                   QStringLiteral("this key may make %1 requests a minute; try again in %2 s").arg(rate.limit).arg(rate.retryAfterSeconds))
+            return ApiReply::error(
+                       429, QStringLiteral("rate_limited"),
+                       QStringLiteral("this key may make %1 requests a minute; try again in %2 s").arg(rate.limit).arg(rate.retryAfterSeconds))
                 .withHeader("Retry-After", QByteArray::number(rate.retryAfterSeconds))
                 .withHeader("X-RateLimit-Limit", QByteArray::number(rate.limit))
                 .withHeader("X-RateLimit-Remaining", "0")
@@ -327,7 +331,8 @@ ApiReply ApiServer::authenticate(ApiCall &call, bool *ok)
     *ok = false;
     const QString text = keyOf(call);
     if (text.isEmpty())
-        return ApiReply::error(401, QStringLiteral("unauthorized"), QStringLiteral("an API key is needed: Authorization: Bearer KEY or X-API-Key: KEY"))
+        return ApiReply::error(401, QStringLiteral("unauthorized"),
+                               QStringLiteral("an API key is needed: Authorization: Bearer KEY or X-API-Key: KEY"))
             .withHeader("WWW-Authenticate", "Bearer");
     const auto db = m_context.db();
     const qint64 now = Clock::monotonicMs();

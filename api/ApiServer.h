@@ -7,11 +7,11 @@
 #include "util/Result.h"
 
 #include <QAbstractHttpServer>
+#include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QPointer>
 #include <QTcpSocket>
-#include <QCoreApplication>
-#include <QHostAddress>
 #include <memory>
 
 namespace hookline::api {

@@ -9,9 +9,10 @@ namespace hookline::api {
 namespace {
 constexpr qint64 kMaxHeadBytes = 64 * 1024;
 constexpr int kDrainMs = 2000;
-}
+} // namespace
 
-ConnectionSweep::ConnectionSweep(QObject *parent) : QObject(parent)
+ConnectionSweep::ConnectionSweep(QObject *parent)
+    : QObject(parent)
 {
     m_timer.setInterval(kIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &ConnectionSweep::sweep);
@@ -40,7 +41,11 @@ void ConnectionSweep::sweep()
 }
 
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, Limits limits, ConnectionSweep &sweep)
-    : QObject(socket), m_socket(socket), m_limits(limits), m_sweep(sweep), m_deadline(limits.idleMs)
+    : QObject(socket)
+    , m_socket(socket)
+    , m_limits(limits)
+    , m_sweep(sweep)
+    , m_deadline(limits.idleMs)
 {
     setObjectName(QStringLiteral("hookline-connection-guard"));
     m_socket->setReadBufferSize(m_limits.maxBodyBytes + kMaxHeadBytes);
@@ -142,8 +147,8 @@ void ConnectionGuard::refuse(QByteArrayView status, const QByteArray &code, cons
 {
     m_refused = true;
     const QByteArray body = "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}";
-    m_socket->write("HTTP/1.1 " + status.toByteArray() + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    m_socket->write("HTTP/1.1 " + status.toByteArray() + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
+                    + "\r\nConnection: close\r\n\r\n" + body);
     // The client gets a moment to finish sending and read the answer; then the connection goes.
     m_deadline.setRemainingTime(kDrainMs);
 }

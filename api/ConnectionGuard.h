@@ -73,7 +73,7 @@ private:
     Limits m_limits;
     ConnectionSweep &m_sweep;
     QDeadlineTimer m_deadline;
-    bool m_reading = false;  // between a request's first byte and its answer
+    bool m_reading = false; // between a request's first byte and its answer
     bool m_headChecked = false;
     bool m_refused = false;
     quint64 m_nextAnswer = 0;

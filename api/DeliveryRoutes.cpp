@@ -57,7 +57,8 @@ ApiReply replay(ApiContext &ctx, const ApiCall &call)
                 return *r;
             filter.since = std::get<QDateTime>(t);
         } else {
-            return ApiReply::invalid(key, QStringLiteral("unknown field or wrong type (expected webhookId, status: succeeded|failed, since: ISO time)"));
+            return ApiReply::invalid(key,
+                                     QStringLiteral("unknown field or wrong type (expected webhookId, status: succeeded|failed, since: ISO time)"));
         }
     }
     if (filter.webhookId.isEmpty())
@@ -69,8 +70,8 @@ ApiReply replay(ApiContext &ctx, const ApiCall &call)
     if (!ids)
         return ApiReply::fromError(ids.error());
     ctx.wakeEngine();
-    return ApiReply::json(202, QJsonObject{{QStringLiteral("replayed"), int(ids->size())},
-                                           {QStringLiteral("deliveryIds"), QJsonArray::fromStringList(*ids)}});
+    return ApiReply::json(
+        202, QJsonObject{{QStringLiteral("replayed"), int(ids->size())}, {QStringLiteral("deliveryIds"), QJsonArray::fromStringList(*ids)}});
 }
 
 } // namespace

@@ -1,11 +1,11 @@
 #include "RouteHelpers.h"
 #include "Router.h"
 #include "Routes.h"
-#include "json/CanonicalJson.h"
-#include "json/JsonSlices.h"
 #include "model/ModelJson.h"
 #include "service/CatalogService.h"
 #include "service/EventService.h"
+#include "json/CanonicalJson.h"
+#include "json/JsonSlices.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -58,9 +58,8 @@ ApiReply answer(ApiContext &ctx, const Result<EventService::Recorded> &recorded,
         const auto &e = recorded->events.at(i);
         deliveries += e.deliveries;
         if (batch)
-            answers.append(QJsonObject{{QStringLiteral("id"), e.eventId},
-                                       {QStringLiteral("event"), types.value(i)},
-                                       {QStringLiteral("deliveries"), e.deliveries}});
+            answers.append(QJsonObject{
+                {QStringLiteral("id"), e.eventId}, {QStringLiteral("event"), types.value(i)}, {QStringLiteral("deliveries"), e.deliveries}});
     }
     ++ctx.ingest.requests;
     if (recorded->replayed) {
@@ -78,8 +77,9 @@ ApiReply answer(ApiContext &ctx, const Result<EventService::Recorded> &recorded,
         // The common case, written as text: the same bytes QJsonDocument
         // would give ({"deliveries","event","id"}, keys sorted), without the tree.
         const auto &e = recorded->events.constFirst();
-        reply = ApiReply::text(202, "{\"deliveries\":" + QByteArray::number(e.deliveries) + ",\"event\":" + CanonicalJson::quote(types.value(0))
-                                        + ",\"id\":" + CanonicalJson::quote(e.eventId) + '}',
+        reply = ApiReply::text(202,
+                               "{\"deliveries\":" + QByteArray::number(e.deliveries) + ",\"event\":" + CanonicalJson::quote(types.value(0))
+                                   + ",\"id\":" + CanonicalJson::quote(e.eventId) + '}',
                                "application/json");
     }
     if (recorded->replayed)
@@ -100,13 +100,15 @@ ApiReply ingest(ApiContext &ctx, const ApiCall &call)
     const auto canonical = CanonicalJson::canonicalizeObject(call.body, &error);
     if (!canonical) {
         if (call.body.trimmed().isEmpty())
-            return refuse(ApiReply::error(400, QStringLiteral("invalid_json"), QStringLiteral("the request has no body; a JSON object was expected")));
+            return refuse(
+                ApiReply::error(400, QStringLiteral("invalid_json"), QStringLiteral("the request has no body; a JSON object was expected")));
         return refuse(ApiReply::error(400, QStringLiteral("invalid_json"), QStringLiteral("malformed JSON: %1").arg(error.message)));
     }
     const auto members = *JsonSlices::members(*canonical);
 
     QString tenant;
-    if (const auto t = JsonSlices::member(members, u"tenantId").value_or(JsonSlices::member(members, u"tenant").value_or(QByteArray())); !t.isEmpty()) {
+    if (const auto t = JsonSlices::member(members, u"tenantId").value_or(JsonSlices::member(members, u"tenant").value_or(QByteArray()));
+        !t.isEmpty()) {
         const auto name = JsonSlices::string(t);
         if (!name)
             return refuse(ApiReply::invalid(QStringLiteral("tenantId"), QStringLiteral("must be a string")));
@@ -129,8 +131,9 @@ ApiReply ingest(ApiContext &ctx, const ApiCall &call)
         if (items->isEmpty())
             return refuse(ApiReply::invalid(QStringLiteral("events"), QStringLiteral("holds no event")));
         if (items->size() > EventService::kMaxEventsPerRequest)
-            return refuse(ApiReply::invalid(QStringLiteral("events"),
-                                  QStringLiteral("holds %1 events; at most %2 per request").arg(items->size()).arg(EventService::kMaxEventsPerRequest)));
+            return refuse(ApiReply::invalid(
+                QStringLiteral("events"),
+                QStringLiteral("holds %1 events; at most %2 per request").arg(items->size()).arg(EventService::kMaxEventsPerRequest)));
         for (qsizetype i = 0; i < items->size(); ++i) {
             const QString at = QStringLiteral("events[%1]").arg(i);
             const auto fields = items->at(i).startsWith('{') ? JsonSlices::members(items->at(i)) : std::nullopt;
@@ -190,7 +193,8 @@ ApiReply addEventType(ApiContext &ctx, const ApiCall &call)
         else if (key == u"samplePayload" && v.isObject())
             t.samplePayload = QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact);
         else
-            return ApiReply::invalid(key, QStringLiteral("unknown field or wrong type (expected name, group, description: strings; samplePayload: object)"));
+            return ApiReply::invalid(
+                key, QStringLiteral("unknown field or wrong type (expected name, group, description: strings; samplePayload: object)"));
     }
     if (t.name.isEmpty())
         return ApiReply::invalid(QStringLiteral("name"), QStringLiteral("is required"));
@@ -200,7 +204,8 @@ ApiReply addEventType(ApiContext &ctx, const ApiCall &call)
         return ApiReply::fromError(existing.error());
     for (const auto &e : std::as_const(*existing)) {
         if (e.name == t.name)
-            return ApiReply::error(409, QStringLiteral("conflict"), QStringLiteral("the event type \"%1\" exists already").arg(t.name), QStringLiteral("name"));
+            return ApiReply::error(409, QStringLiteral("conflict"), QStringLiteral("the event type \"%1\" exists already").arg(t.name),
+                                   QStringLiteral("name"));
     }
     if (auto s = catalog.save(t); !s)
         return ApiReply::fromError(s.error());
@@ -221,7 +226,8 @@ void addEventRoutes(Router &router, ApiContext &ctx)
     router.add("POST", QStringLiteral("/api/v1/events"), [&ctx](ApiCall &call) { return ingest(ctx, call); });
     router.add("GET", QStringLiteral("/api/v1/event-types"), [&ctx](ApiCall &call) { return eventTypes(ctx, call); });
     // The catalog is the installation's, shared by every tenant: an admin key changes it.
-    router.add("POST", QStringLiteral("/api/v1/event-types"), [&ctx](ApiCall &call) { return addEventType(ctx, call); }, Router::Access::Admin);
+    router.add(
+        "POST", QStringLiteral("/api/v1/event-types"), [&ctx](ApiCall &call) { return addEventType(ctx, call); }, Router::Access::Admin);
 }
 
 } // namespace hookline::api

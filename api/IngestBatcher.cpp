@@ -6,7 +6,8 @@
 
 namespace hookline::api {
 
-IngestBatcher::IngestBatcher(std::shared_ptr<Installation> installation, QObject *parent) : QObject(parent)
+IngestBatcher::IngestBatcher(std::shared_ptr<Installation> installation, QObject *parent)
+    : QObject(parent)
 {
     m_thread.setObjectName(QStringLiteral("hookline-ingest"));
     m_writer = new IngestWriter(*this, std::move(installation));

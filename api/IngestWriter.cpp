@@ -10,7 +10,8 @@
 namespace hookline::api {
 
 IngestWriter::IngestWriter(IngestBatcher &batcher, std::shared_ptr<Installation> installation)
-    : m_batcher(batcher), m_installation(std::move(installation))
+    : m_batcher(batcher)
+    , m_installation(std::move(installation))
 {
 }
 

@@ -8,7 +8,7 @@ namespace hookline::api {
 // tenant; an admin key sees them all.
 struct Principal final {
     QString keyId;
-    QString tenantId;   // the key's tenant ("default" for an admin key)
+    QString tenantId; // the key's tenant ("default" for an admin key)
     bool admin = false;
     int requestsPerMinute = 0; // the plan's rate for this key; 0 = unlimited
 

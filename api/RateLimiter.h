@@ -12,9 +12,9 @@ class RateLimiter final {
 public:
     struct Decision {
         bool allowed = true;
-        int limit = 0;          // requests per minute; 0 = unlimited
+        int limit = 0; // requests per minute; 0 = unlimited
         int remaining = 0;
-        int resetSeconds = 0;   // until the bucket is full again
+        int resetSeconds = 0;      // until the bucket is full again
         int retryAfterSeconds = 0; // until one request is allowed, when refused
     };
 

@@ -32,9 +32,9 @@ public:
     void add(QByteArray method, const QString &pattern, Handler handler, Access access = Access::Key);
 
     struct Match {
-        const Route *route = nullptr;    // null: no route for this method
+        const Route *route = nullptr; // null: no route for this method
         QHash<QString, QString> params;
-        QList<QByteArray> allowed;       // the path's methods, when the path exists
+        QList<QByteArray> allowed; // the path's methods, when the path exists
     };
     Match match(QByteArrayView method, const QString &path) const;
 

@@ -60,7 +60,8 @@ std::optional<ApiReply> readRetry(const QJsonValue &value, RetryPolicy &retry)
                 retry.schedule << d.toDouble();
             }
         } else {
-            return ApiReply::invalid(path, QStringLiteral("unknown field (expected maxRetries, retryDelaySeconds, backoffStrategy, schedule, jitter, autoDisableAfter)"));
+            return ApiReply::invalid(
+                path, QStringLiteral("unknown field (expected maxRetries, retryDelaySeconds, backoffStrategy, schedule, jitter, autoDisableAfter)"));
         }
     }
     return std::nullopt;
@@ -94,9 +95,9 @@ std::optional<ApiReply> readHeaders(const QJsonValue &value, QList<CustomHeader>
 const QSet<QString> &readOnlyFields()
 {
     static const QSet<QString> fields{
-        QStringLiteral("id"), QStringLiteral("createdAt"), QStringLiteral("created_at"), QStringLiteral("updatedAt"),
-        QStringLiteral("updated_at"), QStringLiteral("previousSecrets"), QStringLiteral("consecutiveFailures"),
-        QStringLiteral("disabledReason"), QStringLiteral("disabledAt")};
+        QStringLiteral("id"),         QStringLiteral("createdAt"),       QStringLiteral("created_at"),          QStringLiteral("updatedAt"),
+        QStringLiteral("updated_at"), QStringLiteral("previousSecrets"), QStringLiteral("consecutiveFailures"), QStringLiteral("disabledReason"),
+        QStringLiteral("disabledAt")};
     return fields;
 }
 

@@ -194,8 +194,8 @@ ApiReply deliveries(ApiContext &ctx, const ApiCall &call, const Collection &, co
     for (const auto &d : std::as_const(*page))
         out.append(deliveryJson(d));
     const bool more = page->size() == filter.limit;
-    return ApiReply::json(200, QJsonObject{{QStringLiteral("deliveries"), out},
-                                           {QStringLiteral("next"), more ? QJsonValue(page->constLast().id) : QJsonValue()}});
+    return ApiReply::json(
+        200, QJsonObject{{QStringLiteral("deliveries"), out}, {QStringLiteral("next"), more ? QJsonValue(page->constLast().id) : QJsonValue()}});
 }
 
 ApiReply availableEvents(ApiContext &ctx, const ApiCall &)

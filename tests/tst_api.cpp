@@ -5,8 +5,8 @@
 // refused requests that change nothing, slow and idle clients, and an event
 // that goes all the way to a loopback receiver that verifies its signature.
 #include "ManualClock.h"
-#include "TestDatabase.h"
 #include "TestCertificates.h"
+#include "TestDatabase.h"
 #include "TestReceiver.h"
 
 #include "ApiServer.h"
@@ -26,10 +26,10 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
-#include <QSslConfiguration>
-#include <QSslError>
 #include <QSqlQuery>
 #include <QSqlRecord>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -171,8 +171,8 @@ QString TestApi::newKey(const QString &tenant, bool admin)
     return created->text;
 }
 
-Answer TestApi::call(const QByteArray &method, const QString &path, const QByteArray &body,
-                     const QList<std::pair<QByteArray, QByteArray>> &headers, const QString &key)
+Answer TestApi::call(const QByteArray &method, const QString &path, const QByteArray &body, const QList<std::pair<QByteArray, QByteArray>> &headers,
+                     const QString &key)
 {
     if (!m_server)
         startServer();
@@ -330,7 +330,9 @@ void TestApi::seedRequestsWorkUnchanged()
         const auto json = a.json();
         const auto expect = c.value(u"expect"_s).toObject();
         for (auto it = expect.begin(); it != expect.end(); ++it)
-            QVERIFY2(at(json, it.key()) == it.value(), qPrintable(seed + u": "_s + it.key() + u" is "_s + QString::fromUtf8(QJsonDocument(QJsonArray{at(json, it.key())}).toJson(QJsonDocument::Compact))));
+            QVERIFY2(at(json, it.key()) == it.value(),
+                     qPrintable(seed + u": "_s + it.key() + u" is "_s
+                                + QString::fromUtf8(QJsonDocument(QJsonArray{at(json, it.key())}).toJson(QJsonDocument::Compact))));
         for (const auto &field : c.value(u"present"_s).toArray())
             QVERIFY2(!at(json, field.toString()).isUndefined(), qPrintable(seed + u": no "_s + field.toString()));
         if (c.contains(u"secret"_s)) {
@@ -347,6 +349,7 @@ void TestApi::seedRequestsWorkUnchanged()
     }
 }
 
+// clang-format off
 void TestApi::refusedRequestsChangeNothing_data()
 {
     QTest::addColumn<QByteArray>("method");
@@ -390,6 +393,7 @@ void TestApi::refusedRequestsChangeNothing_data()
     QTest::newRow("catalog with a tenant key") << QByteArray("POST") << u"/api/v1/event-types"_s << json << QByteArray(R"({"name": "x.y"})") << 403
                                                << u"forbidden"_s << QString();
 }
+// clang-format on
 
 void TestApi::refusedRequestsChangeNothing()
 {
@@ -572,7 +576,8 @@ void TestApi::deliveriesPageWithACursor()
     QString cursor;
     int pages = 0;
     do {
-        const auto page = call("GET", u"/api/v1/webhooks/%1/deliveries?limit=3%2"_s.arg(id, cursor.isEmpty() ? QString() : u"&cursor="_s + cursor)).json();
+        const auto page
+            = call("GET", u"/api/v1/webhooks/%1/deliveries?limit=3%2"_s.arg(id, cursor.isEmpty() ? QString() : u"&cursor="_s + cursor)).json();
         for (const auto &d : page.value(u"deliveries"_s).toArray())
             seen << d.toObject().value(u"id"_s).toString();
         cursor = page.value(u"next"_s).toString();
@@ -609,7 +614,13 @@ void TestApi::ingestedEventIsDeliveredAndVerifies()
     QVERIFY2(got.body.contains(R"("data":{"z":1,"a":{"b":[1,2]}})"), got.body);
     // And the history says so.
     const QString deliveryId = call("GET", u"/api/v1/webhooks/%1/deliveries"_s.arg(made.json().value(u"id"_s).toString()))
-                                   .json().value(u"deliveries"_s).toArray().at(0).toObject().value(u"id"_s).toString();
+                                   .json()
+                                   .value(u"deliveries"_s)
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value(u"id"_s)
+                                   .toString();
     QTRY_COMPARE_WITH_TIMEOUT(call("GET", u"/api/v1/deliveries/"_s + deliveryId).json().value(u"status"_s).toString(), u"succeeded"_s, 10000);
     const auto detail = call("GET", u"/api/v1/deliveries/"_s + deliveryId).json();
     QCOMPARE(detail.value(u"attemptList"_s).toArray().size(), 1);
@@ -641,7 +652,8 @@ void TestApi::tooLargeIsRefusedBeforeTheBodyIsRead()
     QVERIFY(socket.waitForConnected(5000));
     // Only the head is sent: the answer comes without waiting for 5 MB.
     socket.write("POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n"
-                 "Authorization: Bearer " + m_keys.value(u"default"_s).toLatin1() + "\r\n\r\n{\"event\":");
+                 "Authorization: Bearer "
+                 + m_keys.value(u"default"_s).toLatin1() + "\r\n\r\n{\"event\":");
     QByteArray answer;
     QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n{"), 5000);
     QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer);
@@ -684,14 +696,16 @@ void TestApi::idleConnectionsDoNotStopOthers()
         idle.push_back(std::make_unique<QTcpSocket>());
         idle.back()->connectToHost(QHostAddress::LocalHost, m_port);
     }
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(idle.cbegin(), idle.cend(), [](const auto &s) { return s->state() == QAbstractSocket::ConnectedState; }), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(idle.cbegin(), idle.cend(), [](const auto &s) { return s->state() == QAbstractSocket::ConnectedState; }),
+                             10000);
     QElapsedTimer timer;
     timer.start();
     for (int i = 0; i < 20; ++i)
         QCOMPARE(call("GET", u"/api/v1/health"_s, {}, {}, {}).status, 200);
     QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
     // The idle ones are closed by the server after its idle timeout (5 s here).
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(idle.cbegin(), idle.cend(), [](const auto &s) { return s->state() == QAbstractSocket::UnconnectedState; }), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(idle.cbegin(), idle.cend(), [](const auto &s) { return s->state() == QAbstractSocket::UnconnectedState; }),
+                             15000);
 }
 
 void TestApi::servesHttpsWithTheGivenCertificate()
@@ -707,7 +721,7 @@ void TestApi::servesHttpsWithTheGivenCertificate()
     }
     api::ApiServer https(m_installation, nullptr);
     QVERIFY(!https.useTls(m_dir->filePath(u"missing.pem"_s), key)); // a clear refusal, not a server without TLS
-    QVERIFY(!https.useTls(key, cert));                               // swapped
+    QVERIFY(!https.useTls(key, cert));                              // swapped
     QVERIFY(https.useTls(cert, key));
     auto port = https.listen(QHostAddress::LocalHost, 0);
     QVERIFY(port);
@@ -741,7 +755,8 @@ void TestApi::requestLogNamesTheKeyNeverTheSecret()
     const auto previous = qInstallMessageHandler(captureApiLog);
     const QByteArray body = R"({"url": "http://127.0.0.1:9/a", "events": ["lead.created"], "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})";
     const auto made = call("POST", u"/api/v1/webhooks"_s, body, {}, u"acme"_s);
-    const auto sent = call("POST", u"/api/v1/events?x=private"_s, R"({"event": "lead.created", "data": {"email": "ada@example.com"}})", {}, u"acme"_s);
+    const auto sent
+        = call("POST", u"/api/v1/events?x=private"_s, R"({"event": "lead.created", "data": {"email": "ada@example.com"}})", {}, u"acme"_s);
     call("GET", u"/api/v1/webhooks"_s, {}, {}, u"hlk_notakey"_s);
     qInstallMessageHandler(previous);
     QCOMPARE(made.status, 201);
@@ -749,11 +764,13 @@ void TestApi::requestLogNamesTheKeyNeverTheSecret()
     QCOMPARE(g_apiLog.size(), 3);
     auto key = ApiKeyService(m_installation->connection()).authenticate(m_keys.value(u"acme"_s));
     QVERIFY(key && *key);
-    QVERIFY2(g_apiLog.at(0).startsWith(u"POST /api/v1/webhooks 201 "_s) && g_apiLog.at(0).endsWith(u" acme "_s + (*key)->id), qPrintable(g_apiLog.at(0)));
+    QVERIFY2(g_apiLog.at(0).startsWith(u"POST /api/v1/webhooks 201 "_s) && g_apiLog.at(0).endsWith(u" acme "_s + (*key)->id),
+             qPrintable(g_apiLog.at(0)));
     QVERIFY2(g_apiLog.at(1).startsWith(u"POST /api/v1/events 202 "_s), qPrintable(g_apiLog.at(1)));
     QVERIFY2(g_apiLog.at(2).startsWith(u"GET /api/v1/webhooks 401 "_s) && g_apiLog.at(2).endsWith(u" - -"_s), qPrintable(g_apiLog.at(2)));
     const QString all = g_apiLog.join(u'\n');
-    for (const QString &secret : {m_keys.value(u"acme"_s), u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s, u"ada@example.com"_s, u"private"_s, u"hlk_"_s})
+    for (const QString &secret :
+         {m_keys.value(u"acme"_s), u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s, u"ada@example.com"_s, u"private"_s, u"hlk_"_s})
         QVERIFY2(!all.contains(secret), qPrintable(secret));
 }
 

@@ -118,18 +118,10 @@ void TestApiKeys::wrongOrRevokedKeysDoNot()
         QVERIFY(keys.revoke(made->key.id)); // twice: nothing more happens
         QVERIFY(keys.list()->first().isRevoked());
         break;
-    case 1:
-        presented[20] = presented[20] == u'A' ? u'B' : u'A';
-        break;
-    case 2:
-        presented = presented.mid(4);
-        break;
-    case 3:
-        presented.clear();
-        break;
-    case 4:
-        presented += QString(500, u'x');
-        break;
+    case 1: presented[20] = presented[20] == u'A' ? u'B' : u'A'; break;
+    case 2: presented = presented.mid(4); break;
+    case 3: presented.clear(); break;
+    case 4: presented += QString(500, u'x'); break;
     }
     auto who = keys.authenticate(presented);
     QVERIFY(who);

@@ -59,8 +59,8 @@ QJsonArray loadArray(const char *file)
 
 struct Case final {
     QString name;
-    QByteArray input;  // the bytes we canonicalize
-    QString jsInput;   // the same text as a JavaScript receiver decodes it
+    QByteArray input; // the bytes we canonicalize
+    QString jsInput;  // the same text as a JavaScript receiver decodes it
     bool valid = false;
     QByteArray output; // Node's JSON.stringify(JSON.parse(input)), UTF-8
     QString nodeError;
@@ -139,7 +139,10 @@ double fromBits(quint64 bits)
 // several spellings, strings with every kind of escape and lone surrogates.
 class RandomJson final {
 public:
-    explicit RandomJson(quint64 seed) : m_rng(seed) {}
+    explicit RandomJson(quint64 seed)
+        : m_rng(seed)
+    {
+    }
 
     QByteArray document()
     {
@@ -184,9 +187,11 @@ private:
         case 0: add("true"); break;
         case 1: add("false"); break;
         case 2: add("null"); break;
-        case 3: case 4: number(); break;
+        case 3:
+        case 4: number(); break;
         case 5: string(); break;
-        case 6: case 7: object(depth); break;
+        case 6:
+        case 7: object(depth); break;
         default: array(depth); break;
         }
     }
@@ -229,10 +234,11 @@ private:
 
     void key()
     {
-        static const char *const keys[] = {
-            "\"a\"", "\"b\"", "\"id\"", "\"\"", "\"__proto__\"", "\"constructor\"", "\"0\"", "\"1\"", "\"2\"", "\"10\"",
-            "\"99\"", "\"01\"", "\"-1\"", "\"-0\"", "\"1.0\"", "\"1e3\"", "\" 1\"", "\"4294967294\"", "\"4294967295\"",
-            "\"4294967296\"", "\"\\u0031\"", "\"\\u0061\"", "\"\xc3\xa9\"", "\"\\ud800\"", "\"length\""};
+        static const char *const keys[]
+            = {"\"a\"",       "\"b\"",        "\"id\"",      "\"\"",           "\"__proto__\"",  "\"constructor\"", "\"0\"",
+               "\"1\"",       "\"2\"",        "\"10\"",      "\"99\"",         "\"01\"",         "\"-1\"",          "\"-0\"",
+               "\"1.0\"",     "\"1e3\"",      "\" 1\"",      "\"4294967294\"", "\"4294967295\"", "\"4294967296\"",  "\"\\u0031\"",
+               "\"\\u0061\"", "\"\xc3\xa9\"", "\"\\ud800\"", "\"length\""};
         if (pick(3) == 0) {
             string();
         } else if (pick(4) == 0) {
@@ -246,12 +252,8 @@ private:
     {
         char buf[400];
         switch (pick(5)) {
-        case 0:
-            m_text += QByteArray::number(qint64(m_rng() % 2000001) - 1000000);
-            return;
-        case 1:
-            m_text += QByteArray::number(qint64(m_rng()));
-            return;
+        case 0: m_text += QByteArray::number(qint64(m_rng() % 2000001) - 1000000); return;
+        case 1: m_text += QByteArray::number(qint64(m_rng())); return;
         case 2: { // long random mantissa with an exponent: exercises correct rounding
             QByteArray t = pick(2) ? "-" : "";
             t += char('1' + pick(9));
@@ -263,8 +265,7 @@ private:
             m_text += t;
             return;
         }
-        default:
-            break;
+        default: break;
         }
         double d;
         do
@@ -296,16 +297,42 @@ private:
 
     void string()
     {
-        static const char *const pieces[] = {
-            "a", "Z", " ", "/", "'", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0000", "\\u001f",
-            "\\u007F", "\\u00e9", "\\u2028", "\\uFFFF", "\\ud83d\\ude00", "\\uD83D\\uDE00", "\\ud800", "\\udfff",
-            "\\udc00\\ud800", "\xc3\xa9", "\xe2\x80\xa8", "\xe6\x97\xa5", "\xf0\x9f\x98\x80", "\xef\xbb\xbf", "\x7f"};
+        static const char *const pieces[] = {"a",
+                                             "Z",
+                                             " ",
+                                             "/",
+                                             "'",
+                                             "\\\"",
+                                             "\\\\",
+                                             "\\/",
+                                             "\\b",
+                                             "\\f",
+                                             "\\n",
+                                             "\\r",
+                                             "\\t",
+                                             "\\u0000",
+                                             "\\u001f",
+                                             "\\u007F",
+                                             "\\u00e9",
+                                             "\\u2028",
+                                             "\\uFFFF",
+                                             "\\ud83d\\ude00",
+                                             "\\uD83D\\uDE00",
+                                             "\\ud800",
+                                             "\\udfff",
+                                             "\\udc00\\ud800",
+                                             "\xc3\xa9",
+                                             "\xe2\x80\xa8",
+                                             "\xe6\x97\xa5",
+                                             "\xf0\x9f\x98\x80",
+                                             "\xef\xbb\xbf",
+                                             "\x7f"};
         m_text += '"';
         for (int i = 0, n = pick(10); i < n; ++i)
             add(pieces[pick(int(std::size(pieces)))]);
         if (pick(8) == 0) { // a random \u escape, surrogates included
-            const char esc[7] = {'\\', 'u', "0123456789abcdef"[pick(16)], "0123456789ABCDEF"[pick(16)],
-                                 "0123456789abcdef"[pick(16)], "0123456789abcdef"[pick(16)], 0};
+            const char esc[7] = {
+                '\\', 'u', "0123456789abcdef"[pick(16)], "0123456789ABCDEF"[pick(16)], "0123456789abcdef"[pick(16)], "0123456789abcdef"[pick(16)], 0};
             add(esc);
         }
         m_text += '"';
@@ -404,7 +431,7 @@ void TestCanonicalJson::canonicalize()
     JsonParseError error;
     const std::optional<QByteArray> ours = CanonicalJson::canonicalize(c.input, &error);
     QVERIFY2(ours, qPrintable(error.message));
-    QCOMPARE(*ours, c.output); // Node, recorded
+    QCOMPARE(*ours, c.output);                          // Node, recorded
     QCOMPARE(CanonicalJson::canonicalize(*ours), ours); // canonical output is a fixed point
 
     const JsResult v4 = stringifyParse(c.jsInput);
@@ -494,8 +521,7 @@ void TestCanonicalJson::depthLimit()
     const QByteArray objects512 = QByteArray("{\"a\":").repeated(511) + "{}" + QByteArray(511, '}');
     QCOMPARE(CanonicalJson::canonicalize(objects512), objects512);
 
-    const QList<QByteArray> tooDeep = {QByteArray(513, '[') + QByteArray(513, ']'),
-                                       QByteArray("{\"a\":").repeated(512) + "{}" + QByteArray(512, '}'),
+    const QList<QByteArray> tooDeep = {QByteArray(513, '[') + QByteArray(513, ']'), QByteArray("{\"a\":").repeated(512) + "{}" + QByteArray(512, '}'),
                                        QByteArray("[{\"a\":").repeated(300) + QByteArray("}]").repeated(300)};
     for (const QByteArray &deep : tooDeep) {
         JsonParseError error;
@@ -533,6 +559,7 @@ void TestCanonicalJson::canonicalizeObject()
     }
 }
 
+// clang-format off
 void TestCanonicalJson::formatNumber_data()
 {
     QTest::addColumn<double>("value");
@@ -544,12 +571,13 @@ void TestCanonicalJson::formatNumber_data()
             << fromBits(bits.toULongLong(nullptr, 16)) << o[u"output"].toString().toLatin1();
     }
 }
+// clang-format on
 
 void TestCanonicalJson::formatNumber()
 {
     QFETCH(double, value);
     QFETCH(QByteArray, expected);
-    QCOMPARE(CanonicalJson::formatNumber(value), expected);                            // Node, recorded
+    QCOMPARE(CanonicalJson::formatNumber(value), expected);                              // Node, recorded
     QCOMPARE(callJs(m_stringify, QJSValue(value)).value, QString::fromLatin1(expected)); // V4, live
 }
 
@@ -626,7 +654,8 @@ void TestCanonicalJson::randomRoundTrip()
         const QString oursText = QString::fromUtf8(*ours);
         if (v4.threw || (v4.value != oursText && v4.value != withRawSurrogates(oursText))) {
             QFAIL(qPrintable(QStringLiteral("document %1 differs\ninput:     %2\nours:      %3\nQJSEngine: %4")
-                                 .arg(documents).arg(QString::fromUtf8(text), oursText, v4.value)));
+                                 .arg(documents)
+                                 .arg(QString::fromUtf8(text), oursText, v4.value)));
         }
         QCOMPARE(CanonicalJson::canonicalize(*ours), ours);
 
@@ -645,12 +674,14 @@ void TestCanonicalJson::largePayload()
     for (int i = 0; text.size() < 4'000'000; ++i) {
         if (i)
             text += ",\n";
-        text += QStringLiteral(
-                    R"({"id":"evt_%1","type":"invoice.paid","created":%2,"data":{"amount":%3,"currency":"eur","tax":0.19,)"
-                    R"("customer":{"name":"Müller & Söhne \u00c4G","email":"billing+%1@example.com"},)"
-                    R"("lines":[{"sku":"PRO","qty":%4,"price":433.3333333333333},{"sku":"ADD","qty":1,"price":0.1}],)"
-                    R"("custom":{"%4":"x","note":"line\nbreak \"quoted\" 日本","1":true}}})")
-                    .arg(i).arg(1717171717 + i).arg(i * 12.34).arg(i % 50)
+        text += QStringLiteral(R"({"id":"evt_%1","type":"invoice.paid","created":%2,"data":{"amount":%3,"currency":"eur","tax":0.19,)"
+                               R"("customer":{"name":"Müller & Söhne \u00c4G","email":"billing+%1@example.com"},)"
+                               R"("lines":[{"sku":"PRO","qty":%4,"price":433.3333333333333},{"sku":"ADD","qty":1,"price":0.1}],)"
+                               R"("custom":{"%4":"x","note":"line\nbreak \"quoted\" 日本","1":true}}})")
+                    .arg(i)
+                    .arg(1717171717 + i)
+                    .arg(i * 12.34)
+                    .arg(i % 50)
                     .toUtf8();
     }
     text += "]";

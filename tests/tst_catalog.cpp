@@ -1,10 +1,10 @@
 // Tests for core/service/CatalogService: the built-in catalogs, import
 // (merge, all or nothing), export round trips, and save/remove.
 
-#include "json/CanonicalJson.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
 #include "store/Database.h"
+#include "json/CanonicalJson.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -43,7 +43,7 @@ QStringList describeTypes(const QList<EventType> &types, bool withCatalog = fals
         if (t.name == EventType::testEventName())
             continue;
         out << u"%1 | %2 | %3 | %4%5"_s.arg(t.name, t.group, t.description, QString::fromUtf8(t.samplePayload),
-                                         withCatalog ? u" | "_s + t.catalog : QString());
+                                            withCatalog ? u" | "_s + t.catalog : QString());
     }
     return out;
 }
@@ -313,13 +313,15 @@ void TestCatalog::importMerges()
     EventType sameType = original->at(1);
     QCOMPARE(sameType.name, u"lead.updated"_s);
     const QByteArray file = "{\"eventTypes\": [\n"
-                            "{\"name\": \"lead.created\", \"description\": " + CanonicalJson::quote(updatedType.description)
-                            + ", \"samplePayload\": " + updatedType.samplePayload + "},\n"
-                            "{\"name\": \"lead.updated\", \"group\": \"lead\", \"description\": " + CanonicalJson::quote(sameType.description)
-                            + ", \"samplePayload\": " + sameType.samplePayload + "},\n"
-                            "{\"name\": \"lead.archived\", \"description\": \"A lead was archived.\", \"samplePayload\": {\"lead_id\": 7}},\n"
-                            "{\"name\": \"file.uploaded\", \"description\": \"changed payload\", \"samplePayload\": {\"file_id\": 1}}\n"
-                            "]}";
+                            "{\"name\": \"lead.created\", \"description\": "
+                            + CanonicalJson::quote(updatedType.description) + ", \"samplePayload\": " + updatedType.samplePayload
+                            + "},\n"
+                              "{\"name\": \"lead.updated\", \"group\": \"lead\", \"description\": "
+                            + CanonicalJson::quote(sameType.description) + ", \"samplePayload\": " + sameType.samplePayload
+                            + "},\n"
+                              "{\"name\": \"lead.archived\", \"description\": \"A lead was archived.\", \"samplePayload\": {\"lead_id\": 7}},\n"
+                              "{\"name\": \"file.uploaded\", \"description\": \"changed payload\", \"samplePayload\": {\"file_id\": 1}}\n"
+                              "]}";
     auto report = service.importFile(file);
     QVERIFY2(report, qPrintable(failure(report)));
     QCOMPARE(report->added, QStringList{u"lead.archived"_s});
@@ -363,7 +365,7 @@ void TestCatalog::importFromFile()
     QVERIFY2(parsed, qPrintable(failure(parsed)));
     QCOMPARE(parsed->size(), 3);
     QCOMPARE(parsed->at(0).catalog, u"shop"_s); // the file's "catalog" wins over the default
-    QCOMPARE(parsed->at(1).group, u"order"_s);   // derived when absent
+    QCOMPARE(parsed->at(1).group, u"order"_s);  // derived when absent
     QCOMPARE(parsed->at(1).samplePayload, QByteArray("{}"));
     QCOMPARE(parsed->at(2).group, u"customer"_s);
 
@@ -377,12 +379,14 @@ void TestCatalog::importFromFile()
     for (const auto &t : *list) {
         if (t.name == u"order.placed") {
             // JSON.stringify order: integer-like keys ascending, then the others as written.
-            QCOMPARE(t.samplePayload, QByteArray(R"({"2":"two","10":"ten","z":1,"a":2,"m":{"y":true,"b":null,"list":[3,2,1]},"price":1.5,"note":"café 😀"})"));
+            QCOMPARE(t.samplePayload,
+                     QByteArray(R"({"2":"two","10":"ten","z":1,"a":2,"m":{"y":true,"b":null,"list":[3,2,1]},"price":1.5,"note":"café 😀"})"));
             QCOMPARE(t.catalog, u"shop"_s);
         }
     }
 }
 
+// clang-format off
 void TestCatalog::malformedRefusedWhole_data()
 {
     QTest::addColumn<QByteArray>("file");
@@ -443,6 +447,7 @@ void TestCatalog::malformedRefusedWhole_data()
     QTest::newRow("valid entries then a bad payload")
         << catalogWith(R"({"name": "lead.extra"}, {"name": "lead.more", "samplePayload": [0]})") << u"eventTypes[1]"_s;
 }
+// clang-format on
 
 void TestCatalog::malformedRefusedWhole()
 {
@@ -466,6 +471,7 @@ void TestCatalog::malformedRefusedWhole()
     QCOMPARE(snapshot(conn), before);
 }
 
+// clang-format off
 void TestCatalog::keyOrderPreserved_data()
 {
     QTest::addColumn<QByteArray>("payload");
@@ -479,6 +485,7 @@ void TestCatalog::keyOrderPreserved_data()
     QTest::newRow("duplicate keys: last value, first place") << QByteArray(R"({"k":1,"j":2,"k":3})")
                                                              << QByteArray(R"({"k":3,"j":2})");
 }
+// clang-format on
 
 void TestCatalog::keyOrderPreserved()
 {

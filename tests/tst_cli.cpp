@@ -20,12 +20,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QTcpServer>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QSet>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 #include <csignal>
@@ -63,8 +63,8 @@ struct Run {
     QJsonArray array() const { return json().array(); }
     QString describe() const
     {
-        return u"exit %1%2\n--- stdout:\n%3\n--- stderr:\n%4"_s.arg(exitCode)
-            .arg(finished ? QString() : u" (did not finish)"_s, QString::fromUtf8(out.left(2000)), QString::fromUtf8(err.left(2000)));
+        return u"exit %1%2\n--- stdout:\n%3\n--- stderr:\n%4"_s.arg(exitCode).arg(
+            finished ? QString() : u" (did not finish)"_s, QString::fromUtf8(out.left(2000)), QString::fromUtf8(err.left(2000)));
     }
 };
 
@@ -104,7 +104,7 @@ QStringList idsOf(const QJsonArray &array, const QString &key = u"id"_s)
 #define CLI_OK(expr) \
     do { \
         const Run &ok_ = (expr); \
-        QVERIFY2(ok_.finished && ok_.exitCode == 0 && ok_.err.isEmpty(), qPrintable(ok_.describe())); \
+        QVERIFY2(ok_.exitCode == 0 && ok_.finished && ok_.err.isEmpty(), qPrintable(ok_.describe())); \
     } while (false)
 
 class TestCli : public QObject {
@@ -121,9 +121,9 @@ private:
 
     QTemporaryDir m_dir;
     QString m_cli;
-    QString m_fixtureDb;       // for the refusals: default settings, one webhook, tenant acme
+    QString m_fixtureDb; // for the refusals: default settings, one webhook, tenant acme
     QString m_fixtureWebhook;
-    QString m_neverCreated;    // HOOKLINE_DB of every child that gets --db: must stay absent
+    QString m_neverCreated; // HOOKLINE_DB of every child that gets --db: must stay absent
 
 private Q_SLOTS:
     void initTestCase();
@@ -231,18 +231,15 @@ void TestCli::initTestCase()
     QVERIFY(writeFile(path(u"hello.txt"_s), kGithubBody.toUtf8()));
     // 1.1 MB of event data: a valid object, too large for a delivery.
     QVERIFY(writeFile(path(u"big.json"_s), "{\"blob\":\"" + QByteArray(1100 * 1024, 'x') + "\"}"));
-    QVERIFY(writeFile(path(u"batch-bad-json.jsonl"_s),
-                      "{\"event\":\"lead.created\",\"data\":{\"n\":1}}\n"
-                      "{\"event\":\"lead.created\",\"data\":{\"n\":2}}\n"
-                      "{\"event\":\"lead.created\",\"data\":{\"n\":3}\n"
-                      "{\"event\":\"lead.created\",\"data\":{\"n\":4}}\n"));
-    QVERIFY(writeFile(path(u"batch-unknown-type.jsonl"_s),
-                      "{\"event\":\"lead.created\",\"data\":{}}\n"
-                      "{\"event\":\"no.such_type\",\"data\":{}}\n"));
-    QVERIFY(writeFile(path(u"batch-array-data.jsonl"_s),
-                      "{\"event\":\"lead.created\",\"data\":{}}\n\n"
-                      "{\"event\":\"lead.created\",\"data\":{}}\n"
-                      "{\"event\":\"lead.created\",\"data\":[1]}\n"));
+    QVERIFY(writeFile(path(u"batch-bad-json.jsonl"_s), "{\"event\":\"lead.created\",\"data\":{\"n\":1}}\n"
+                                                       "{\"event\":\"lead.created\",\"data\":{\"n\":2}}\n"
+                                                       "{\"event\":\"lead.created\",\"data\":{\"n\":3}\n"
+                                                       "{\"event\":\"lead.created\",\"data\":{\"n\":4}}\n"));
+    QVERIFY(writeFile(path(u"batch-unknown-type.jsonl"_s), "{\"event\":\"lead.created\",\"data\":{}}\n"
+                                                           "{\"event\":\"no.such_type\",\"data\":{}}\n"));
+    QVERIFY(writeFile(path(u"batch-array-data.jsonl"_s), "{\"event\":\"lead.created\",\"data\":{}}\n\n"
+                                                         "{\"event\":\"lead.created\",\"data\":{}}\n"
+                                                         "{\"event\":\"lead.created\",\"data\":[1]}\n"));
     QVERIFY(writeFile(path(u"batch-empty.jsonl"_s), "\n\n"));
     QVERIFY(writeFile(path(u"catalog-bad-json.json"_s), "{\"format\": \"hookline-catalog/1\", \"eventTypes\": [\n  {\"name\": \"a.b\",]\n}\n"));
     QVERIFY(writeFile(path(u"catalog-bad-name.json"_s),
@@ -253,8 +250,8 @@ void TestCli::initTestCase()
     // no private addresses), tenant acme on PRO, one webhook, one event.
     m_fixtureDb = path(u"fixture.db"_s);
     CLI_OK(run({u"--db"_s, m_fixtureDb, u"tenant"_s, u"add"_s, u"acme"_s, u"--plan"_s, u"PRO"_s}));
-    const auto w = addWebhook(m_fixtureDb, {u"--url"_s, u"https://hooks.example.com/fixture"_s, u"--events"_s, u"lead.*"_s,
-                                            u"--schedule"_s, u"60,300"_s, u"--header"_s, u"X-Api-Key: abc"_s});
+    const auto w = addWebhook(m_fixtureDb, {u"--url"_s, u"https://hooks.example.com/fixture"_s, u"--events"_s, u"lead.*"_s, u"--schedule"_s,
+                                            u"60,300"_s, u"--header"_s, u"X-Api-Key: abc"_s});
     m_fixtureWebhook = w.value(u"id"_s).toString();
     QVERIFY(m_fixtureWebhook.startsWith(u"wh_"_s));
     CLI_OK(run({u"--db"_s, m_fixtureDb, u"emit"_s, u"lead.created"_s, u"--data"_s, uR"({"n":1})"_s}));
@@ -328,6 +325,7 @@ void TestCli::everyCommandInTheHelpRuns()
     QVERIFY(!QFile::exists(db));
 }
 
+// clang-format off
 void TestCli::helpListsEveryScheme_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -338,6 +336,7 @@ void TestCli::helpListsEveryScheme_data()
     QTest::newRow("webhook add --help") << QStringList{u"webhook"_s, u"add"_s, u"--help"_s} << false;
     QTest::newRow("webhook update --help") << QStringList{u"webhook"_s, u"update"_s, u"--help"_s} << false;
 }
+// clang-format on
 
 // The help's scheme names and descriptions come from the scheme table.
 void TestCli::helpListsEveryScheme()
@@ -363,6 +362,7 @@ void TestCli::helpListsEveryScheme()
 
 // ---------------------------------------------------------------- sign / verify
 
+// clang-format off
 void TestCli::signVectors_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -384,6 +384,7 @@ void TestCli::signVectors_data()
     QTest::newRow("github vector, --body-file - (stdin)") << (gh + QStringList{u"--body-file"_s, u"-"_s}) << kGithubBody.toUtf8()
                                                           << u"X-Hub-Signature-256"_s << kGithubSig;
 }
+// clang-format on
 
 void TestCli::signVectors()
 {
@@ -402,8 +403,8 @@ void TestCli::signVectors()
         QVERIFY(headers.contains(u"webhook-id"_s));
         QVERIFY(headers.contains(u"webhook-timestamp"_s));
         const auto signedContent = doc.object().value(u"signedContent"_s).toString();
-        const QString content = headers.value(u"webhook-id"_s).toString() + u'.' + headers.value(u"webhook-timestamp"_s).toString()
-            + u'.' + (expected == kStdSig1 ? kStdBody1 : kStdBody2);
+        const QString content = headers.value(u"webhook-id"_s).toString() + u'.' + headers.value(u"webhook-timestamp"_s).toString() + u'.'
+                                + (expected == kStdSig1 ? kStdBody1 : kStdBody2);
         QCOMPARE(signedContent, content);
     } else {
         QCOMPARE(headers.size(), 1);
@@ -556,8 +557,8 @@ void TestCli::webhookAddEachScheme()
         CLI_OK(run({u"--db"_s, db, u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
     }
     // The plain form, every retry option left to its default.
-    const auto r = run({u"--db"_s, db, u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/x"_s, u"--events"_s,
-                        u"lead.created,dossier.*"_s, u"--scheme"_s, scheme});
+    const auto r = run({u"--db"_s, db, u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/x"_s, u"--events"_s, u"lead.created,dossier.*"_s,
+                        u"--scheme"_s, scheme});
     CLI_OK(r);
     const auto w = r.object();
     const auto id = w.value(u"id"_s).toString();
@@ -596,8 +597,8 @@ void TestCli::webhookAddWithReceiversOwnSecret()
     const auto db = path(u"own-secret.db"_s);
     CLI_OK(run({u"--db"_s, db, u"settings"_s, u"set"_s, u"allowInsecureUrls"_s, u"true"_s}));
     CLI_OK(run({u"--db"_s, db, u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
-    const auto r = run({u"--db"_s, db, u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/gh"_s, u"--events"_s,
-                        u"lead.created"_s, u"--scheme"_s, u"github"_s, u"--secret"_s, kGithubSecret});
+    const auto r = run({u"--db"_s, db, u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/gh"_s, u"--events"_s, u"lead.created"_s,
+                        u"--scheme"_s, u"github"_s, u"--secret"_s, kGithubSecret});
     CLI_OK(r);
     const auto id = r.object().value(u"id"_s).toString();
     const auto s = run({u"--db"_s, db, u"webhook"_s, u"show"_s, id, u"--json"_s, u"--reveal-secret"_s});
@@ -607,8 +608,8 @@ void TestCli::webhookAddWithReceiversOwnSecret()
     CLI_OK(signature);
     QVERIFY2(signature.out.contains(kGithubSig.toUtf8()), qPrintable(signature.describe()));
     // Still refused: a secret that cannot be typed back.
-    const auto bad = run({u"--db"_s, db, u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/gh"_s, u"--events"_s,
-                          u"lead.created"_s, u"--scheme"_s, u"github"_s, u"--secret"_s, u"line one\nline two"_s});
+    const auto bad = run({u"--db"_s, db, u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/gh"_s, u"--events"_s, u"lead.created"_s,
+                          u"--scheme"_s, u"github"_s, u"--secret"_s, u"line one\nline two"_s});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("control character"), qPrintable(bad.describe()));
 }
@@ -622,8 +623,8 @@ void TestCli::pruneOnDemand()
     CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowInsecureUrls"_s, u"true"_s}));
     CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
     // Nothing listens on port 9: every delivery fails at once, and is finished.
-    const auto w = addWebhook(db, {u"--url"_s, u"http://127.0.0.1:9/hook"_s, u"--events"_s, u"lead.created"_s,
-                                   u"--max-retries"_s, u"0"_s, u"--auto-disable-after"_s, u"0"_s});
+    const auto w = addWebhook(db, {u"--url"_s, u"http://127.0.0.1:9/hook"_s, u"--events"_s, u"lead.created"_s, u"--max-retries"_s, u"0"_s,
+                                   u"--auto-disable-after"_s, u"0"_s});
     QFile batch(path(u"prune.jsonl"_s));
     QVERIFY(batch.open(QIODevice::WriteOnly));
     for (int i = 0; i < 20; ++i)
@@ -666,8 +667,9 @@ void TestCli::webhookLifecycle()
 
     // An explicit schedule here (the defaults are covered by webhookAddEachScheme), so
     // that update, rotate-secret and delete get tested whatever happens to the defaults.
-    r = run(D + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/x"_s, u"--events"_s, u"lead.created"_s,
-                            u"--name"_s, u"Leads"_s, u"--header"_s, u"X-Api-Key: k1"_s, u"--schedule"_s, u"60,300,1800,7200"_s});
+    r = run(D
+            + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/x"_s, u"--events"_s, u"lead.created"_s, u"--name"_s, u"Leads"_s,
+                          u"--header"_s, u"X-Api-Key: k1"_s, u"--schedule"_s, u"60,300,1800,7200"_s});
     CLI_OK(r);
     const auto id = r.object().value(u"id"_s).toString();
     const auto oldSecret = r.object().value(u"secret"_s).toString();
@@ -750,8 +752,7 @@ void TestCli::webhookLifecycle()
     QVERIFY(r.array().isEmpty());
 
     // Back to the default retry policy: "--schedule none" clears the schedule.
-    r = run(D + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/y"_s, u"--events"_s, u"*"_s,
-                            u"--schedule"_s, u"60,300"_s});
+    r = run(D + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"http://127.0.0.1:9/y"_s, u"--events"_s, u"*"_s, u"--schedule"_s, u"60,300"_s});
     CLI_OK(r);
     const auto second = r.object().value(u"id"_s).toString();
     r = run(D + QStringList{u"--json"_s, u"webhook"_s, u"update"_s, second, u"--schedule"_s, u"none"_s, u"--max-retries"_s, u"3"_s});
@@ -769,8 +770,8 @@ void TestCli::eventTypesListExportImport()
     CLI_OK(r);
     const auto original = r.array();
     const auto names = idsOf(original, u"name"_s);
-    for (const auto &n : {u"lead.created"_s, u"dossier.created"_s, u"kpi.threshold_reached"_s, u"organisation.created"_s,
-                          u"alert.triggered"_s, u"webhook.test"_s})
+    for (const auto &n :
+         {u"lead.created"_s, u"dossier.created"_s, u"kpi.threshold_reached"_s, u"organisation.created"_s, u"alert.triggered"_s, u"webhook.test"_s})
         QVERIFY2(names.contains(n), qPrintable(n));
     QCOMPARE(QSet<QString>(names.cbegin(), names.cend()).size(), names.size());
     r = run({u"--db"_s, db, u"event-types"_s, u"list"_s, u"--json"_s, u"--group"_s, u"lead"_s});
@@ -868,11 +869,13 @@ void TestCli::deliverStopsCleanlyOnSignal()
             n += it.next().captured(1).toInt();
         return n;
     };
-    QVERIFY(QTest::qWaitFor([&] {
-        p.waitForReadyRead(100);
-        err += p.readAllStandardError();
-        return recorded() >= 3;
-    }, 20000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            p.waitForReadyRead(100);
+            err += p.readAllStandardError();
+            return recorded() >= 3;
+        },
+        20000));
     ::kill(pid_t(p.processId()), signal);
     QVERIFY(p.waitForFinished(15000));
     QCOMPARE(p.exitStatus(), QProcess::NormalExit);
@@ -906,11 +909,13 @@ void TestCli::serveLosesNoAcceptedEventOnSigterm()
     p.start(m_cli, D + QStringList{u"serve"_s, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port)});
     QVERIFY(p.waitForStarted(30000));
     QByteArray err;
-    QVERIFY(QTest::qWaitFor([&] {
-        p.waitForReadyRead(100);
-        err += p.readAllStandardError();
-        return err.contains("serving http://127.0.0.1");
-    }, 20000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            p.waitForReadyRead(100);
+            err += p.readAllStandardError();
+            return err.contains("serving http://127.0.0.1");
+        },
+        20000));
 
     // 16 clients post events one after the other; SIGTERM comes in the middle.
     QNetworkAccessManager client;
@@ -963,8 +968,7 @@ void TestCli::emitAndDeliveries()
     CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
     CLI_OK(run(D + QStringList{u"tenant"_s, u"add"_s, u"acme"_s, u"--plan"_s, u"SCALE"_s}));
     const auto add = [&](const QString &events, const QStringList &more) {
-        return addWebhook(db, QStringList{u"--url"_s, u"http://127.0.0.1:9/hook"_s, u"--events"_s, events} + more)
-            .value(u"id"_s).toString();
+        return addWebhook(db, QStringList{u"--url"_s, u"http://127.0.0.1:9/hook"_s, u"--events"_s, events} + more).value(u"id"_s).toString();
     };
     // Retry options given explicitly here; the defaults are covered by webhookAddEachScheme.
     const auto exact = add(u"lead.created"_s, {u"--schedule"_s, u"60,300,1800,7200"_s});
@@ -1052,8 +1056,8 @@ void TestCli::emitAndDeliveries()
     QByteArray batch;
     for (int i = 0; i < 3000; ++i) {
         switch (i % 3) {
-        case 0: batch += "{\"event\":\"lead.created\",\"data\":{\"i\":" + QByteArray::number(i) + "}}\n"; break;           // 3
-        case 1: batch += "{\"data\":{\"i\":" + QByteArray::number(i) + "},\"event\":\"dossier.created\"}\n"; break;        // 2
+        case 0: batch += "{\"event\":\"lead.created\",\"data\":{\"i\":" + QByteArray::number(i) + "}}\n"; break;               // 3
+        case 1: batch += "{\"data\":{\"i\":" + QByteArray::number(i) + "},\"event\":\"dossier.created\"}\n"; break;            // 2
         default: batch += "{\"event\":\"lead.created\",\"tenant\":\"acme\",\"data\":{\"i\":" + QByteArray::number(i) + "}}\n"; // 1
         }
     }
@@ -1128,14 +1132,15 @@ void TestCli::tenantsAndQuota()
     QVERIFY(r.array().at(1).toObject().value(u"webhookQuota"_s).isNull());
 
     for (int i = 0; i < 5; ++i) {
-        const auto w = addWebhook(db, {u"--url"_s, u"https://hooks.example.com/%1"_s.arg(i), u"--events"_s, u"*"_s, u"--tenant"_s, u"acme"_s,
-                                       u"--schedule"_s, u"60"_s});
+        const auto w = addWebhook(
+            db, {u"--url"_s, u"https://hooks.example.com/%1"_s.arg(i), u"--events"_s, u"*"_s, u"--tenant"_s, u"acme"_s, u"--schedule"_s, u"60"_s});
         QCOMPARE(w.value(u"tenant"_s).toString(), u"acme"_s);
     }
     // The sixth is refused, says why, and changes nothing.
     const auto before = dbState(db);
-    r = run(D + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"https://hooks.example.com/6"_s, u"--events"_s, u"*"_s,
-                            u"--tenant"_s, u"acme"_s, u"--schedule"_s, u"60"_s});
+    r = run(D
+            + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"https://hooks.example.com/6"_s, u"--events"_s, u"*"_s, u"--tenant"_s, u"acme"_s,
+                          u"--schedule"_s, u"60"_s});
     QVERIFY2(r.finished && r.exitCode != 0 && r.out.isEmpty() && r.err.count('\n') == 1, qPrintable(r.describe()));
     QVERIFY2(r.err.contains("PRO") && r.err.contains("5 webhooks"), qPrintable(r.describe()));
     QCOMPARE(dbState(db), before);
@@ -1157,7 +1162,8 @@ void TestCli::tenantsAndQuota()
     CLI_OK(r);
     QCOMPARE(r.object().value(u"webhookQuota"_s).toInt(), 1);
     addWebhook(db, {u"--url"_s, u"https://hooks.example.com/i1"_s, u"--events"_s, u"*"_s, u"--tenant"_s, u"initech"_s});
-    r = run(D + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"https://hooks.example.com/i2"_s, u"--events"_s, u"*"_s, u"--tenant"_s, u"initech"_s});
+    r = run(D
+            + QStringList{u"webhook"_s, u"add"_s, u"--url"_s, u"https://hooks.example.com/i2"_s, u"--events"_s, u"*"_s, u"--tenant"_s, u"initech"_s});
     QVERIFY2(r.finished && r.exitCode != 0 && r.err.contains("GOLD"), qPrintable(r.describe()));
     r = run(D + QStringList{u"plan"_s, u"update"_s, u"GOLD"_s, u"--webhooks"_s, u"3"_s});
     CLI_OK(r);
@@ -1172,6 +1178,7 @@ void TestCli::tenantsAndQuota()
 
 // ---------------------------------------------------------------- refusals
 
+// clang-format off
 void TestCli::refusesBadInput_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -1330,6 +1337,7 @@ void TestCli::refusesBadInput_data()
     row("unknown command", {u"frobnicate"_s}, 2, u"unknown command \"frobnicate\""_s);
     row("no command", {}, 2, u"Usage"_s);
 }
+// clang-format on
 
 void TestCli::refusesBadInput()
 {
@@ -1358,6 +1366,7 @@ void TestCli::refusesBadInput()
 
 // A command refused for its syntax alone does not create a database at a
 // mistyped --db path.
+// clang-format off
 void TestCli::refusalsDoNotCreateADatabase_data()
 {
     QTest::addColumn<QStringList>("args");
@@ -1380,6 +1389,7 @@ void TestCli::refusalsDoNotCreateADatabase_data()
     // Refused because of a catalog name: the new database must not be left behind half made.
     QTest::newRow("--catalogs with an unknown name") << QStringList{u"--catalogs"_s, u"crm,nosuch"_s, u"event-types"_s, u"list"_s};
 }
+// clang-format on
 
 void TestCli::refusalsDoNotCreateADatabase()
 {

@@ -66,7 +66,8 @@ QProcess *TestCrash::startDeliver(const QString &dbPath)
     env.insert(QStringLiteral("HOOKLINE_DB"), dbPath);
     p->setProcessEnvironment(env);
     p->setProgram(QStringLiteral(HOOKLINE_BIN_DIR "/hookline-cli"));
-    p->setArguments({QStringLiteral("--db"), dbPath, QStringLiteral("deliver"), QStringLiteral("--until-idle"), QStringLiteral("--workers"), QStringLiteral("2")});
+    p->setArguments({QStringLiteral("--db"), dbPath, QStringLiteral("deliver"), QStringLiteral("--until-idle"), QStringLiteral("--workers"),
+                     QStringLiteral("2")});
     p->start();
     return p;
 }
@@ -125,7 +126,9 @@ void TestCrash::killedMidRunLosesNothing()
     QVERIFY2(firstDone.wait(30000) || !firstDone.isEmpty(), "the first run neither finished nor was killed in 30 s");
     disconnect(killer);
     QVERIFY2(countAtKill > 0, qPrintable(QStringLiteral("the first run ended by itself before %1 requests (exit %2): %3")
-                                             .arg(killAt).arg(first->exitCode()).arg(QString::fromUtf8(first->readAllStandardError()))));
+                                             .arg(killAt)
+                                             .arg(first->exitCode())
+                                             .arg(QString::fromUtf8(first->readAllStandardError()))));
     QCOMPARE(first->exitStatus(), QProcess::CrashExit);
     qInfo("killed after %d requests received, %lld ms into the test", countAtKill, total.elapsed());
     // What the dead process had on the wire is read once its connections are closed.
@@ -133,9 +136,10 @@ void TestCrash::killedMidRunLosesNothing()
 
     const int succeededAfterKill = scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded'"));
     const int delivering = scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'delivering'"));
-    const int leased = scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'delivering' AND lease_until > strftime('%s','now') * 1000"));
-    qInfo("after the kill: %d succeeded, %d delivering (%d with a lease still running), %d received",
-          succeededAfterKill, delivering, leased, receiver.count());
+    const int leased
+        = scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'delivering' AND lease_until > strftime('%s','now') * 1000"));
+    qInfo("after the kill: %d succeeded, %d delivering (%d with a lease still running), %d received", succeededAfterKill, delivering, leased,
+          receiver.count());
     QVERIFY2(delivering > 0, "some deliveries must still be held by the dead process's leases");
     QCOMPARE(leased, delivering);
     QVERIFY(succeededAfterKill < deliveries);
@@ -143,8 +147,7 @@ void TestCrash::killedMidRunLosesNothing()
 
     // Each lease names the dead process (host/pid/start): the second run
     // takes them back at once instead of waiting a minute for them to run out.
-    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'delivering' AND lease_owner LIKE '%/%1/%'")
-                            .arg(killedPid)),
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE status = 'delivering' AND lease_owner LIKE '%/%1/%'").arg(killedPid)),
              delivering);
     f.database()->releaseThreadConnection(); // nothing of ours open while the second run works
     db = QSqlDatabase();
@@ -162,7 +165,8 @@ void TestCrash::killedMidRunLosesNothing()
     if (!secondDone.wait(int(left)) && secondDone.isEmpty()) {
         second->kill();
         second->waitForFinished(2000);
-        QFAIL(qPrintable(QStringLiteral("the second run did not finish in %1 ms: %2").arg(left).arg(QString::fromUtf8(second->readAllStandardError()))));
+        QFAIL(qPrintable(
+            QStringLiteral("the second run did not finish in %1 ms: %2").arg(left).arg(QString::fromUtf8(second->readAllStandardError()))));
     }
     const auto stderrText = QString::fromUtf8(second->readAllStandardError());
     QVERIFY2(second->exitStatus() == QProcess::NormalExit && second->exitCode() == 0, qPrintable(stderrText));
@@ -177,7 +181,12 @@ void TestCrash::killedMidRunLosesNothing()
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE lease_until IS NOT NULL")), 0);
     QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM attempts")), scalar(db, QStringLiteral("SELECT SUM(attempts) FROM deliveries")));
     // Every attempt row is numbered 1..attempts of its delivery, once.
-    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM deliveries d WHERE (SELECT COUNT(DISTINCT number) FROM attempts a WHERE a.delivery_id = d.id) <> d.attempts")), 0);
+    QCOMPARE(
+        scalar(
+            db,
+            QStringLiteral(
+                "SELECT COUNT(*) FROM deliveries d WHERE (SELECT COUNT(DISTINCT number) FROM attempts a WHERE a.delivery_id = d.id) <> d.attempts")),
+        0);
 
     QHash<QByteArray, int> received;
     QHash<QByteArray, QByteArray> receivedBody;
@@ -187,7 +196,8 @@ void TestCrash::killedMidRunLosesNothing()
         receivedBody.insert(id, r.body);
     }
     QSqlQuery all(db);
-    QVERIFY(all.exec(QStringLiteral("SELECT d.id, e.body, w.url FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id")));
+    QVERIFY(all.exec(
+        QStringLiteral("SELECT d.id, e.body, w.url FROM deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks w ON w.id = d.webhook_id")));
     int checked = 0;
     QStringList missing;
     QSet<QByteArray> known;
@@ -202,7 +212,8 @@ void TestCrash::killedMidRunLosesNothing()
         QCOMPARE(receivedBody.value(id), all.value(1).toString().toUtf8());
     }
     QCOMPARE(checked, deliveries);
-    QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("%1 deliveries never reached the receiver: %2").arg(missing.size()).arg(missing.mid(0, 10).join(u' '))));
+    QVERIFY2(missing.isEmpty(),
+             qPrintable(QStringLiteral("%1 deliveries never reached the receiver: %2").arg(missing.size()).arg(missing.mid(0, 10).join(u' '))));
     int duplicates = 0;
     for (auto it = received.cbegin(); it != received.cend(); ++it) {
         QVERIFY2(known.contains(it.key()), it.key().constData()); // nothing the database does not know
@@ -211,10 +222,16 @@ void TestCrash::killedMidRunLosesNothing()
             qInfo("duplicate (at least once): %s received %d times", it.key().constData(), it.value());
         }
     }
-    qInfo("%d requests for %d deliveries: %d deliveries received more than once; whole test %lld ms",
-          receiver.count(), deliveries, duplicates, total.elapsed());
+    qInfo("%d requests for %d deliveries: %d deliveries received more than once; whole test %lld ms", receiver.count(), deliveries, duplicates,
+          total.elapsed());
     QVERIFY(receiver.count() >= deliveries);
-    QCOMPARE(receiver.count(), deliveries + [&] { int extra = 0; for (int n : received) extra += n - 1; return extra; }());
+    QCOMPARE(
+        receiver.count(), deliveries + [&] {
+            int extra = 0;
+            for (int n : received)
+                extra += n - 1;
+            return extra;
+        }());
     QVERIFY(total.elapsed() < 60000);
 }
 

@@ -197,10 +197,12 @@ void TestDeliveryService::detailPayloadAndLastRequest()
     const auto id = ids.constFirst();
     // Two attempts: the first kept no body (the event's was sent), the last
     // a transformed one.
-    QVERIFY(exec(u"INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body)"
-                 " VALUES ('%1', 1, 1700000000000, 12, '[[\"content-type\",\"application/json\"]]', 500, '[]', 'no')"_s.arg(id)));
-    QVERIFY(exec(u"INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body, response_status, response_headers, response_body)"
-                 " VALUES ('%1', 2, 1700000001000, 9, '[[\"webhook-id\",\"%1\"],[\"x-two\",\"a b\"]]', 'changed', 200, '[]', 'ok')"_s.arg(id)));
+    QVERIFY(
+        exec(u"INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body)"
+             " VALUES ('%1', 1, 1700000000000, 12, '[[\"content-type\",\"application/json\"]]', 500, '[]', 'no')"_s.arg(id)));
+    QVERIFY(exec(
+        u"INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body, response_status, response_headers, response_body)"
+        " VALUES ('%1', 2, 1700000001000, 9, '[[\"webhook-id\",\"%1\"],[\"x-two\",\"a b\"]]', 'changed', 200, '[]', 'ok')"_s.arg(id)));
     DeliveryService service(conn());
 
     auto detail = service.detail(id);
@@ -350,12 +352,10 @@ void TestDeliveryService::settingsAreSavedAllOrNothing()
     QVERIFY(before);
     QCOMPARE(before->size(), Settings::known().size());
     // One good value, one bad: neither is kept.
-    auto s = settings.setValues({{QString::fromLatin1(Settings::kHeaderPrefix), u"X-Acme"_s},
-                                 {QString::fromLatin1(Settings::kRetention), u"-5"_s}});
+    auto s = settings.setValues({{QString::fromLatin1(Settings::kHeaderPrefix), u"X-Acme"_s}, {QString::fromLatin1(Settings::kRetention), u"-5"_s}});
     QVERIFY(!s);
     QCOMPARE(*settings.values(), *before);
-    QVERIFY(settings.setValues({{QString::fromLatin1(Settings::kHeaderPrefix), u"X-Acme"_s},
-                                {QString::fromLatin1(Settings::kRetention), u"500"_s}}));
+    QVERIFY(settings.setValues({{QString::fromLatin1(Settings::kHeaderPrefix), u"X-Acme"_s}, {QString::fromLatin1(Settings::kRetention), u"500"_s}}));
     QCOMPARE(settings.headerPrefix(), u"X-Acme"_s);
     QCOMPARE(settings.retention(), 500);
 }

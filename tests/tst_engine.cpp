@@ -10,7 +10,6 @@
 
 #include "engine/DeliveryEngine.h"
 #include "engine/FlowControl.h"
-#include "util/Log.h"
 #include "model/EventType.h"
 #include "service/EventService.h"
 #include "service/Settings.h"
@@ -20,6 +19,7 @@
 #include "store/DeliveryStore.h"
 #include "store/Sql.h"
 #include "util/Clock.h"
+#include "util/Log.h"
 
 #include <QElapsedTimer>
 #include <QHostInfo>
@@ -194,7 +194,11 @@ void TestEngine::wireContract()
     const auto firstCustom = std::min(r.headerIndex("X-Custom-One"), r.headerIndex("Authorization"));
     QList<QByteArray> ours{"Content-Type", "User-Agent", "X-Webhook-Event", "X-Webhook-Id", "X-Webhook-Delivery-Id", "X-Webhook-Timestamp"};
     switch (scheme) {
-    case Scheme::Standard: ours << "webhook-id" << "webhook-timestamp" << "webhook-signature"; break;
+    case Scheme::Standard:
+        ours << "webhook-id"
+             << "webhook-timestamp"
+             << "webhook-signature";
+        break;
     case Scheme::HmacHex:
     case Scheme::HmacBase64:
     case Scheme::Timestamped: ours << "X-Webhook-Signature"; break;
@@ -285,6 +289,7 @@ void TestEngine::deliveryIdStableAcrossRetries()
         QCOMPARE(attempts[i].number, i + 1);
 }
 
+// clang-format off
 void TestEngine::rotation_data()
 {
     QTest::addColumn<Scheme>("scheme");
@@ -295,6 +300,7 @@ void TestEngine::rotation_data()
     QTest::newRow("github: only the new one") << Scheme::Github << 1 << false;
     QTest::newRow("hmac-hex: only the new one") << Scheme::HmacHex << 1 << false;
 }
+// clang-format on
 
 void TestEngine::rotation()
 {
@@ -344,14 +350,9 @@ void TestEngine::rotation()
             for (const auto &e : r.header("webhook-signature").split(' '))
                 QVERIFY2(e.startsWith("v1,"), e.constData());
             break;
-        case Scheme::Stripe:
-            QVERIFY(r.header("Stripe-Signature").startsWith("t="));
-            break;
-        case Scheme::Github:
-            QVERIFY(r.header("X-Hub-Signature-256").startsWith("sha256="));
-            break;
-        default:
-            break;
+        case Scheme::Stripe: QVERIFY(r.header("Stripe-Signature").startsWith("t=")); break;
+        case Scheme::Github: QVERIFY(r.header("X-Hub-Signature-256").startsWith("sha256=")); break;
+        default: break;
         }
         QCOMPARE(entries(r), signatures);
         const auto withNew = verifies(newSecret, r);
@@ -375,6 +376,7 @@ void TestEngine::rotation()
 // ---------------------------------------------------------------------------
 // Outcome rules
 
+// clang-format off
 void TestEngine::outcomes_data()
 {
     QTest::addColumn<QList<int>>("statuses");   // the receiver's answers in order; the last one repeats
@@ -397,6 +399,7 @@ void TestEngine::outcomes_data()
         QTest::addRow("%d fails at once", s) << QList<int>{s, 200} << 3 << failed << 1;
     QTest::newRow("304 fails at once") << QList<int>{304, 200} << 3 << failed << 1;
 }
+// clang-format on
 
 void TestEngine::outcomes()
 {
@@ -843,7 +846,8 @@ void TestEngine::responseStored()
     const auto headers = QJsonDocument::fromJson(a.responseHeaders).array();
     bool sawReceiver = false;
     for (const auto &h : headers)
-        sawReceiver = sawReceiver || (h.toArray().at(0).toString().compare(u"X-Receiver", Qt::CaseInsensitive) == 0 && h.toArray().at(1).toString() == u"yes");
+        sawReceiver = sawReceiver
+                      || (h.toArray().at(0).toString().compare(u"X-Receiver", Qt::CaseInsensitive) == 0 && h.toArray().at(1).toString() == u"yes");
     QVERIFY2(sawReceiver, a.responseHeaders.constData());
     QCOMPARE(a.durationMs, 150);
     QCOMPARE(a.startedAt, started);
@@ -860,6 +864,7 @@ void TestEngine::responseStored()
     QCOMPARE(small[0].durationMs, 0);
 }
 
+// clang-format off
 void TestEngine::oversizedResponseAborted_data()
 {
     QTest::addColumn<int>("status");
@@ -881,6 +886,7 @@ void TestEngine::oversizedResponseAborted_data()
                                                    << u"the response ended after 10 of its declared 1000 bytes"_s << true;
     QTest::newRow("200, small") << 200 << 10 << qint64(-1) << int(DeliveryStatus::Succeeded) << QString() << false;
 }
+// clang-format on
 
 void TestEngine::oversizedResponseAborted()
 {
@@ -1468,9 +1474,8 @@ void TestEngine::logsDecisionsButNoSecret()
     EngineFixture f;
     QVERIFY(f.ok());
     auto &receiver = f.receiver();
-    receiver.setResponder([](const ReceivedRequest &r) {
-        return r.path.startsWith("/gone") ? ScriptedReply::ok(410, "gone") : ScriptedReply::ok(500, "down");
-    });
+    receiver.setResponder(
+        [](const ReceivedRequest &r) { return r.path.startsWith("/gone") ? ScriptedReply::ok(410, "gone") : ScriptedReply::ok(500, "down"); });
     const QString apiKey = QStringLiteral("Bearer api-key-that-must-not-leak-0123456789");
     auto d = f.draft(QStringLiteral("/hook"), Scheme::Stripe);
     d.secret = QStringLiteral("whsec_stripe_secret_that_must_not_leak");

@@ -2,17 +2,17 @@
 // outbox transaction, refusals, the 1 MB limit, batches and emitTo.
 
 #include "TestLocation.h"
-#include "json/CanonicalJson.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
 #include "service/EventService.h"
 #include "service/TenantService.h"
 #include "service/WebhookService.h"
 #include "store/Database.h"
+#include "json/CanonicalJson.h"
 
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlError>
-#include <QRandomGenerator>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -122,8 +122,8 @@ void TestEventService::init()
     m_inactive = makeWebhook({u"lead.created"_s, u"*"_s}, false);
     m_overlapping = makeWebhook({u"lead.created"_s, u"lead.*"_s, u"*"_s});
     m_acmeStar = makeWebhook({u"*"_s}, true, u"acme"_s);
-    QVERIFY(!m_exact.isEmpty() && !m_group.isEmpty() && !m_star.isEmpty() && !m_other.isEmpty() && !m_inactive.isEmpty()
-            && !m_overlapping.isEmpty() && !m_acmeStar.isEmpty());
+    QVERIFY(!m_exact.isEmpty() && !m_group.isEmpty() && !m_star.isEmpty() && !m_other.isEmpty() && !m_inactive.isEmpty() && !m_overlapping.isEmpty()
+            && !m_acmeStar.isEmpty());
 }
 
 void TestEventService::cleanup()
@@ -162,9 +162,10 @@ bool TestEventService::failInsertsWhen(const QString &name, const QString &table
     if (!test::usesPostgres()) {
         return exec(u"CREATE TRIGGER %1 BEFORE INSERT ON %2 WHEN %3 BEGIN SELECT RAISE(ABORT, '%4'); END"_s.arg(name, table, condition, message));
     }
-    return exec(u"CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF %2 THEN RAISE EXCEPTION '%3'; END IF; RETURN NEW; END $$"_s
-                    .arg(name, condition, message))
-        && exec(u"CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW EXECUTE FUNCTION %1()"_s.arg(name, table));
+    return exec(
+               u"CREATE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF %2 THEN RAISE EXCEPTION '%3'; END IF; RETURN NEW; END $$"_s.arg(
+                   name, condition, message))
+           && exec(u"CREATE TRIGGER %1 BEFORE INSERT ON %2 FOR EACH ROW EXECUTE FUNCTION %1()"_s.arg(name, table));
 }
 
 bool TestEventService::dropFailure(const QString &name, const QString &table)
@@ -191,8 +192,8 @@ QList<DeliveryRow> TestEventService::deliveries(const QString &where)
                 + (where.isEmpty() ? QString() : u" WHERE "_s + where) + u" ORDER BY webhook_id"_s))
         return out;
     while (q.next()) {
-        out << DeliveryRow{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                           q.value(4).toString(), q.value(5).toString(), q.value(6).toInt(), q.value(7).toLongLong(),
+        out << DeliveryRow{q.value(0).toString(),   q.value(1).toString(),   q.value(2).toString(),   q.value(3).toString(),
+                           q.value(4).toString(),   q.value(5).toString(),   q.value(6).toInt(),      q.value(7).toLongLong(),
                            q.value(8).toLongLong(), q.value(9).toLongLong(), q.value(10).toInt() == 1};
     }
     return out;
@@ -356,14 +357,13 @@ void TestEventService::envelopeIsCanonical()
 
     const QString timestamp = QDateTime::fromMSecsSinceEpoch(createdAt, Qt::UTC).toString(Qt::ISODateWithMs);
     QVERIFY2(kIsoMs.match(timestamp).hasMatch(), qPrintable(timestamp));
-    const QByteArray expected = "{\"id\":\"" + emitted->eventId.toLatin1() + "\",\"event\":\"lead.created\",\"timestamp\":\""
-                                + timestamp.toLatin1() + "\",\"data\":" + canonical + "}";
+    const QByteArray expected = "{\"id\":\"" + emitted->eventId.toLatin1() + "\",\"event\":\"lead.created\",\"timestamp\":\"" + timestamp.toLatin1()
+                                + "\",\"data\":" + canonical + "}";
     QCOMPARE(body, expected);
     // What a receiver re-serialises is the same bytes.
     QCOMPARE(CanonicalJson::canonicalize(body).value_or(QByteArray()), body);
     // The static helper builds the same envelope.
-    QCOMPARE(EventService::envelope(emitted->eventId, u"lead.created"_s, QDateTime::fromMSecsSinceEpoch(createdAt, Qt::UTC),
-                                    u"default"_s, canonical),
+    QCOMPARE(EventService::envelope(emitted->eventId, u"lead.created"_s, QDateTime::fromMSecsSinceEpoch(createdAt, Qt::UTC), u"default"_s, canonical),
              body);
 }
 
@@ -435,6 +435,7 @@ void TestEventService::eventAndDeliveriesInOneTransaction()
     QCOMPARE(q.value(0).toInt(), 4);
 }
 
+// clang-format off
 void TestEventService::refusalsChangeNothing_data()
 {
     QTest::addColumn<QString>("tenant");
@@ -458,6 +459,7 @@ void TestEventService::refusalsChangeNothing_data()
     QTest::newRow("data a number") << u"default"_s << u"lead.created"_s << QByteArray("42") << u"data"_s << QStringList{u"object"_s};
     QTest::newRow("data null") << u"default"_s << u"lead.created"_s << QByteArray("null") << u"data"_s << QStringList{u"object"_s};
 }
+// clang-format on
 
 void TestEventService::refusalsChangeNothing()
 {
@@ -502,8 +504,7 @@ void TestEventService::bodySizeBoundary()
     const QString type = u"lead.created"_s;
     // The envelope around {"blob":"…"}: an id is always evt_ + 22 characters and
     // a timestamp always 24, so only the blob decides the size.
-    const auto shell = EventService::envelope(u"evt_"_s + QString(22, u'0'), type, QDateTime::currentDateTimeUtc(), tenant,
-                                              R"({"blob":""})");
+    const auto shell = EventService::envelope(u"evt_"_s + QString(22, u'0'), type, QDateTime::currentDateTimeUtc(), tenant, R"({"blob":""})");
     const qsizetype blob = bodySize - shell.size();
     QVERIFY(blob > 0);
     const QByteArray data = "{\"blob\":\"" + QByteArray(blob, 'x') + "\"}";

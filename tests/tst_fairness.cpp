@@ -59,6 +59,7 @@ private Q_SLOTS:
     void jobsThatCannotStartGoBackToTheQueue();
 };
 
+// clang-format off
 void TestFairness::limitHoldsAtTheReceiver_data()
 {
     QTest::addColumn<QString>("setting");      // installation setting to lower, or empty
@@ -70,6 +71,7 @@ void TestFairness::limitHoldsAtTheReceiver_data()
     QTest::newRow("two webhooks, each its own") << QString() << 2 << 2 << 4;
     QTest::newRow("two webhooks, one host limit") << u"maxInFlightPerHost"_s << 0 << 2 << 3;
 }
+// clang-format on
 
 void TestFairness::limitHoldsAtTheReceiver()
 {
@@ -115,9 +117,7 @@ void TestFairness::hungReceiverHoldsOnlyItsShare()
     TestReceiver other;
     QVERIFY(other.listen());
     other.setDefaultReply(ScriptedReply::hang());
-    f.receiver().setResponder([](const ReceivedRequest &r) {
-        return r.path == "/sick" ? ScriptedReply::hang() : ScriptedReply::ok();
-    });
+    f.receiver().setResponder([](const ReceivedRequest &r) { return r.path == "/sick" ? ScriptedReply::hang() : ScriptedReply::ok(); });
     REQUIRE_WEBHOOK(sick, f.create(sameHost ? f.draft(u"/sick"_s) : EngineFixture::draftFor(other.url(u"/sick"_s))));
     REQUIRE_WEBHOOK(healthy, f.create(f.draft(u"/ok"_s)));
     // Both get every event, and the engine's one worker has four slots: a hung
@@ -178,9 +178,7 @@ void TestFairness::unansweredRequestGivesItsSlotUp()
 {
     EngineFixture f;
     QVERIFY(f.ok());
-    f.receiver().setResponder([](const ReceivedRequest &r) {
-        return r.path == "/sick" ? ScriptedReply::hang() : ScriptedReply::ok();
-    });
+    f.receiver().setResponder([](const ReceivedRequest &r) { return r.path == "/sick" ? ScriptedReply::hang() : ScriptedReply::ok(); });
     REQUIRE_WEBHOOK(sick, f.create(f.draft(u"/sick"_s)));
     REQUIRE_WEBHOOK(healthy, f.create(f.draft(u"/ok"_s)));
     const auto ids = emitMany(f, {sick.id, healthy.id}, 5);
@@ -211,9 +209,7 @@ void TestFairness::jobsThatCannotStartGoBackToTheQueue()
 {
     EngineFixture f;
     QVERIFY(f.ok());
-    f.receiver().setResponder([](const ReceivedRequest &r) {
-        return r.path == "/sick" ? ScriptedReply::hang() : ScriptedReply::ok();
-    });
+    f.receiver().setResponder([](const ReceivedRequest &r) { return r.path == "/sick" ? ScriptedReply::hang() : ScriptedReply::ok(); });
     auto sickDraft = f.draft(u"/sick"_s);
     sickDraft.maxInFlight = 1;
     REQUIRE_WEBHOOK(sick, f.create(sickDraft));

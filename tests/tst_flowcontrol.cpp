@@ -112,8 +112,8 @@ void TestFlowControl::timeoutClosesToTheSlowShareUntilAnAnswer()
     for (int i = 0; i < 40; ++i)
         flow.answered(u"w"_s, 1, kSlowMs);
     QCOMPARE(flow.window(u"w"_s), 42);
-    QVERIFY(flow.timedOut(u"w"_s));      // enters the slow lane
-    QVERIFY(!flow.timedOut(u"w"_s));     // already there
+    QVERIFY(flow.timedOut(u"w"_s));  // enters the slow lane
+    QVERIFY(!flow.timedOut(u"w"_s)); // already there
     QVERIFY(flow.isSlow(u"w"_s));
     QCOMPARE(flow.window(u"w"_s), FlowControl::kSlowLaneShare);
     QCOMPARE(takes(flow, u"w"_s), FlowControl::kSlowLaneShare);
@@ -164,7 +164,7 @@ void TestFlowControl::hostLimitCountsEveryWebhookOfTheHost()
     flow.taken(u"a2"_s);
     QCOMPARE(takes(flow, u"a2"_s), 0);
     QCOMPARE(takes(flow, u"a1"_s), 0);
-    QCOMPARE(takes(flow, u"b"_s), 5);  // another host is not held back
+    QCOMPARE(takes(flow, u"b"_s), 5); // another host is not held back
 }
 
 void TestFlowControl::planSharesOneClaimBetweenWebhooks()

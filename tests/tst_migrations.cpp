@@ -93,7 +93,10 @@ FileState stateOf(const QString &path)
 QString describe(const FileState &s)
 {
     return u"sha256=%1 size=%2 wal=%3 shm=%4 journal=%5"_s.arg(QString::fromLatin1(s.sha256.toHex()))
-        .arg(s.size).arg(s.wal).arg(s.shm).arg(s.journal);
+        .arg(s.size)
+        .arg(s.wal)
+        .arg(s.shm)
+        .arg(s.journal);
 }
 
 } // namespace
@@ -158,8 +161,8 @@ void TestMigrations::freshDatabase()
     QCOMPARE(scalar(conn, u"PRAGMA foreign_keys"_s).toInt(), 1);
     // The foreign keys are enforced, not just declared.
     QVERIFY(!QSqlQuery(conn).exec(u"INSERT INTO webhooks (id, tenant_id, name, url, scheme, max_retries, retry_delay_seconds, backoff,"
-                        " auto_disable_after, created_at, updated_at) VALUES ('wh_x', 'nobody', 'n', 'https://example.com',"
-                        " 'standard', 3, 5, 'exponential', 5, 0, 0)"_s));
+                                  " auto_disable_after, created_at, updated_at) VALUES ('wh_x', 'nobody', 'n', 'https://example.com',"
+                                  " 'standard', 3, 5, 'exponential', 5, 0, 0)"_s));
 
     auto tenant = TenantService(conn).get(u"default"_s);
     QVERIFY2(tenant, qPrintable(tenant ? QString() : tenant.error().message));
@@ -179,9 +182,8 @@ void TestMigrations::freshDatabase()
     // A fresh database has no catalog yet beyond the test ping.
     QCOMPARE(scalar(conn, u"SELECT COUNT(*) FROM event_types"_s).toInt(), 1);
 
-    for (const auto &table : {u"tenants"_s, u"event_types"_s, u"webhooks"_s, u"webhook_subscriptions"_s, u"webhook_headers"_s,
-                              u"webhook_secrets"_s, u"settings"_s, u"events"_s, u"deliveries"_s, u"attempts"_s,
-                              u"api_keys"_s, u"schema_migrations"_s})
+    for (const auto &table : {u"tenants"_s, u"event_types"_s, u"webhooks"_s, u"webhook_subscriptions"_s, u"webhook_headers"_s, u"webhook_secrets"_s,
+                              u"settings"_s, u"events"_s, u"deliveries"_s, u"attempts"_s, u"api_keys"_s, u"schema_migrations"_s})
         QVERIFY2(hasObject(conn, u"table"_s, table), qPrintable(table));
 }
 
@@ -426,8 +428,7 @@ void TestMigrations::migrationErrorNamesTheCause()
     QVERIFY(exec(conn, u"CREATE TABLE attempts (x INTEGER)"_s));
     auto s = Migrations::migrate(conn);
     QVERIFY(!s);
-    QVERIFY2(s.error().message.contains(u"attempts"_s) && s.error().message.contains(u"already exists"_s),
-             qPrintable(s.error().message));
+    QVERIFY2(s.error().message.contains(u"attempts"_s) && s.error().message.contains(u"already exists"_s), qPrintable(s.error().message));
 }
 
 void TestMigrations::migrateTwiceIsNoOp()

@@ -115,8 +115,10 @@ void TestOpenApi::routesAndDocumentAgree()
     }
     const auto undocumented = QSet<QString>(routes).subtract(documented);
     const auto missing = QSet<QString>(documented).subtract(routes);
-    QVERIFY2(undocumented.isEmpty(), qPrintable(u"routes the document does not describe: "_s + QStringList(undocumented.cbegin(), undocumented.cend()).join(u", "_s)));
-    QVERIFY2(missing.isEmpty(), qPrintable(u"documented operations the server does not have: "_s + QStringList(missing.cbegin(), missing.cend()).join(u", "_s)));
+    QVERIFY2(undocumented.isEmpty(),
+             qPrintable(u"routes the document does not describe: "_s + QStringList(undocumented.cbegin(), undocumented.cend()).join(u", "_s)));
+    QVERIFY2(missing.isEmpty(),
+             qPrintable(u"documented operations the server does not have: "_s + QStringList(missing.cbegin(), missing.cend()).join(u", "_s)));
     QCOMPARE(routes.size(), m_server->router().routes().size()); // no route twice
 }
 
@@ -181,7 +183,8 @@ void TestOpenApi::documentedOperationsWork()
             body.replace(exampleWebhook.toUtf8(), webhookOf.value(u"/api/v1/webhooks"_s).toUtf8());
             body.replace(exampleDelivery.toUtf8(), deliveryId.toUtf8());
         } else {
-            QVERIFY2(!op.spec.contains(u"requestBody"_s), qPrintable(QString::fromLatin1(op.method) + u' ' + op.path + u" documents a body without an example"_s));
+            QVERIFY2(!op.spec.contains(u"requestBody"_s),
+                     qPrintable(QString::fromLatin1(op.method) + u' ' + op.path + u" documents a body without an example"_s));
         }
         int expected = 0;
         const auto responses = op.spec.value(u"responses"_s).toObject();

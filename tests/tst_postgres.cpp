@@ -8,16 +8,16 @@
 
 #include "AppContext.h"
 #include "dialogs/SettingsDialog.h"
-#include "util/Keychain.h"
 #include "engine/DeliveryEngine.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
 #include "service/EventService.h"
+#include "service/Installation.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
-#include "service/Installation.h"
 #include "store/Database.h"
 #include "store/DeliveryStore.h"
+#include "util/Keychain.h"
 
 #include <QDialogButtonBox>
 #include <QElapsedTimer>
@@ -26,10 +26,10 @@
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSettings>
-#include <QUrl>
-#include <QStandardPaths>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QUrl>
 #include <QtTest>
 
 using namespace hookline;
@@ -262,7 +262,7 @@ void TestPostgres::notifyWakesAnotherEngine()
     options.idlePollMs = 30000;
     auto &engine = f.start(options);
     QSignalSpy idle(&engine, &DeliveryEngine::idle); // queued from the keeper: not yet delivered
-    QVERIFY(idle.wait(5000)); // claimed nothing, now asleep until the poll (its wake timer is armed before idle)
+    QVERIFY(idle.wait(5000));                        // claimed nothing, now asleep until the poll (its wake timer is armed before idle)
 
     QElapsedTimer clock;
     clock.start();
@@ -298,6 +298,7 @@ public:
 };
 } // namespace
 
+// clang-format off
 void TestPostgres::settingsDialogKeepsPostgresUrl_data()
 {
     QTest::addColumn<QString>("entered");   // "@server" stands for the test server's URL, "@server:pw" for it with a password
@@ -311,6 +312,7 @@ void TestPostgres::settingsDialogKeepsPostgresUrl_data()
     QTest::newRow("nobody listening") << u"postgresql://hookline:s3cret@127.0.0.1:1/db?connect_timeout=2"_s << false << false << u"cannot open"_s;
     QTest::newRow("another scheme") << u"mysql://hookline@127.0.0.1/db"_s << false << false << u"postgresql:// URL"_s;
 }
+// clang-format on
 
 void TestPostgres::settingsDialogKeepsPostgresUrl()
 {

@@ -29,7 +29,10 @@ int mode(const QString &path)
 // Sets the process umask for the life of one test: the files must not care.
 class UmaskScope final {
 public:
-    explicit UmaskScope(mode_t mask) : m_old(::umask(mask)) {}
+    explicit UmaskScope(mode_t mask)
+        : m_old(::umask(mask))
+    {
+    }
     ~UmaskScope() { ::umask(m_old); }
     Q_DISABLE_COPY_MOVE(UmaskScope)
 
@@ -77,8 +80,8 @@ void TestPrivateFiles::existingFolderLeftAlone()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
-                                                  | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther));
+    QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
+                                                  | QFile::ReadOther | QFile::ExeOther));
     QVERIFY(PrivateFiles::makeDirectory(dir.path()));
     QCOMPARE(mode(dir.path()), 0755); // a folder the user chose (say /srv/hookline) is theirs to set
 }

@@ -24,16 +24,20 @@ namespace {
 // repeats); counts the lookups.
 class ScriptedResolver final {
 public:
-    explicit ScriptedResolver(QHash<QString, QList<QHostAddress>> answers) : m_answers(std::move(answers))
+    explicit ScriptedResolver(QHash<QString, QList<QHostAddress>> answers)
+        : m_answers(std::move(answers))
     {
         HostGuard::setResolver([this](const QString &host, QObject *context, auto done) {
             const int n = m_asked[host]++;
             const auto list = m_answers.value(host);
             const auto answer = list.isEmpty() ? QHostAddress() : list.value(std::min<int>(n, int(list.size()) - 1));
             // Answered later, as a real lookup is.
-            QMetaObject::invokeMethod(context, [done, answer] {
-                done(answer.isNull() ? QList<QHostAddress>{} : QList<QHostAddress>{answer}, answer.isNull() ? u"no such name"_s : QString());
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                context,
+                [done, answer] {
+                    done(answer.isNull() ? QList<QHostAddress>{} : QList<QHostAddress>{answer}, answer.isNull() ? u"no such name"_s : QString());
+                },
+                Qt::QueuedConnection);
         });
     }
     ~ScriptedResolver() { HostGuard::setResolver({}); }

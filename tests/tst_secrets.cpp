@@ -62,7 +62,11 @@ int mode(const QString &path)
 // Sets an environment variable for one scope.
 class EnvScope final {
 public:
-    EnvScope(const char *name, const QByteArray &value) : m_name(name) { qputenv(name, value); }
+    EnvScope(const char *name, const QByteArray &value)
+        : m_name(name)
+    {
+        qputenv(name, value);
+    }
     ~EnvScope() { qunsetenv(m_name); }
     Q_DISABLE_COPY_MOVE(EnvScope)
 
@@ -141,24 +145,16 @@ void TestSecrets::boxRefusesWhatItDidNotSeal()
     auto sealed = box->seal(u"whsec_secret"_s, "row/1");
     std::optional<QString> opened;
     switch (what) {
-    case 0:
-        opened = other->open(sealed, "row/1");
-        break;
-    case 1:
-        opened = box->open(sealed, "row/2");
-        break;
+    case 0: opened = other->open(sealed, "row/1"); break;
+    case 1: opened = box->open(sealed, "row/2"); break;
     case 2: {
         auto raw = QByteArray::fromBase64(sealed.mid(3).toLatin1());
         raw[raw.size() / 2] = char(raw[raw.size() / 2] ^ 1);
         opened = box->open(QString(u"v1:"_s + QString::fromLatin1(raw.toBase64())), "row/1");
         break;
     }
-    case 3:
-        opened = box->open(sealed.left(sealed.size() - 8), "row/1");
-        break;
-    case 4:
-        opened = box->open(u"whsec_secret"_s, "row/1");
-        break;
+    case 3: opened = box->open(sealed.left(sealed.size() - 8), "row/1"); break;
+    case 4: opened = box->open(u"whsec_secret"_s, "row/1"); break;
     }
     QVERIFY(!opened);
 }

@@ -39,8 +39,7 @@ constexpr QByteArrayView kStdSig1 = "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE
 // Public vector #2, 18-byte key.
 constexpr QStringView kStdSecret2 = u"whsec_plJ3nmyCDGBKInavdOK15jsl";
 
-const QList<Scheme> kAllSchemes = {Scheme::Standard, Scheme::HmacHex,  Scheme::HmacBase64,
-                                   Scheme::Timestamped, Scheme::Github, Scheme::Stripe};
+const QList<Scheme> kAllSchemes = {Scheme::Standard, Scheme::HmacHex, Scheme::HmacBase64, Scheme::Timestamped, Scheme::Github, Scheme::Stripe};
 const QList<QByteArray> kPrefixes = {"X-Webhook", "X-FinSight", "X-Audit-Trail"};
 
 // A secret every scheme accepts (standard needs base64 after whsec_).
@@ -187,8 +186,7 @@ private Q_SLOTS:
 
 void TestSigning::schemes()
 {
-    const QStringList expected = {u"standard"_s,    u"hmac-hex"_s, u"hmac-base64"_s,
-                                  u"timestamped"_s, u"github"_s,   u"stripe"_s};
+    const QStringList expected = {u"standard"_s, u"hmac-hex"_s, u"hmac-base64"_s, u"timestamped"_s, u"github"_s, u"stripe"_s};
     QCOMPARE(schemeNames(), expected);
     for (const Scheme s : kAllSchemes) {
         QCOMPARE(label(schemeFromName(schemeName(s))), schemeName(s));
@@ -365,6 +363,7 @@ void TestSigning::descriptorRoundTrip()
     QVERIFY(!Verifier::verify(stranger, v).valid);
 }
 
+// clang-format off
 void TestSigning::descriptorDetect_data()
 {
     QTest::addColumn<int>("index");
@@ -380,6 +379,7 @@ void TestSigning::descriptorDetect_data()
         }
     }
 }
+// clang-format on
 
 // Detection finds each scheme from the headers it sends, whatever the prefix,
 // and with the names lowercased as HTTP/2 delivers them.
@@ -406,11 +406,9 @@ void TestSigning::descriptorDetect()
 void TestSigning::hmacReference()
 {
     // RFC 4231, test case 2.
-    QCOMPARE(hmacSha256("Jefe", "what do ya want for nothing?").toHex(),
-             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    QCOMPARE(hmacSha256("Jefe", "what do ya want for nothing?").toHex(), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     // Empty key and message (Node: createHmac("sha256", "").update("")).
-    QCOMPARE(hmacSha256(QByteArrayView(), QByteArrayView()).toHex(),
-             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+    QCOMPARE(hmacSha256(QByteArrayView(), QByteArrayView()).toHex(), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
     QCOMPARE(hmacSha256("k", "d").size(), 32);
 }
 
@@ -438,6 +436,7 @@ void TestSigning::constantTimeEquals()
     QCOMPARE(hookline::constantTimeEquals(b, a), equal);
 }
 
+// clang-format off
 void TestSigning::vectors_data()
 {
     QTest::addColumn<Scheme>("scheme");
@@ -529,6 +528,7 @@ void TestSigning::vectors_data()
                        "t=1700000000,v1=b7d179b7afbc3af58c2f8c8a86195560ccd11f4c43c18d9c39573fcc5004a80f"
                        ",v1=941c2568e604f04181f684ebef07343638f1df8d28eb3bad6e4377b8e63db468"}};
 }
+// clang-format on
 
 void TestSigning::vectors()
 {
@@ -679,6 +679,7 @@ void TestSigning::tamper()
     QVERIFY(r.expected != r.given || what == u"timestamp" || what == u"id" || what == u"body");
 }
 
+// clang-format off
 void TestSigning::missingHeader_data()
 {
     QTest::addColumn<Scheme>("scheme");
@@ -704,6 +705,7 @@ void TestSigning::missingHeader_data()
     QTest::newRow("hmac-hex") << Scheme::HmacHex << QByteArray("X-FinSight") << QByteArray("X-FinSight-Signature")
                               << u"missing header X-FinSight-Signature"_s;
 }
+// clang-format on
 
 void TestSigning::missingHeader()
 {
@@ -726,6 +728,7 @@ void TestSigning::missingHeader()
     QCOMPARE(r.reason, reason);
 }
 
+// clang-format off
 void TestSigning::tolerance_data()
 {
     QTest::addColumn<Scheme>("scheme");
@@ -755,6 +758,7 @@ void TestSigning::tolerance_data()
         QTest::newRow(rowName(s, "no timestamp").constData())
             << s << qint64(10'000'000) << 300 << true << u"signature valid"_s;
 }
+// clang-format on
 
 void TestSigning::tolerance()
 {
@@ -784,9 +788,7 @@ void TestSigning::tolerance()
 void TestSigning::toleranceReasonText()
 {
     VerifyRequest v;
-    v.headers = {{"webhook-id", kStdId1.toByteArray()},
-                 {"webhook-timestamp", "1614265330"},
-                 {"webhook-signature", "v1," + kStdSig1.toByteArray()}};
+    v.headers = {{"webhook-id", kStdId1.toByteArray()}, {"webhook-timestamp", "1614265330"}, {"webhook-signature", "v1," + kStdSig1.toByteArray()}};
     v.body = kStdBody1.toByteArray();
     v.now = kStdTs1 + 312;
     VerifyResult r = Verifier::verify(kStdSecret1.toString(), v);
@@ -805,6 +807,7 @@ void TestSigning::toleranceReasonText()
     QVERIFY2(r.reason.contains(u"in the future") && r.reason.contains(u"milliseconds"), qPrintable(r.reason));
 }
 
+// clang-format off
 void TestSigning::rotationMultiKey_data()
 {
     QTest::addColumn<Scheme>("scheme");
@@ -820,6 +823,7 @@ void TestSigning::rotationMultiKey_data()
                             << QStringList{u"whsec_test_stripe_secret"_s, u"whsec_older_stripe_secret"_s}
                             << u"whsec_someone_else"_s;
 }
+// clang-format on
 
 void TestSigning::rotationMultiKey()
 {
@@ -885,6 +889,7 @@ void TestSigning::rotationSingleKey()
     QCOMPARE(r.reason, u"signature mismatch"_s);
 }
 
+// clang-format off
 void TestSigning::detect_data()
 {
     QTest::addColumn<HeaderList>("headers");
@@ -937,6 +942,7 @@ void TestSigning::detect_data()
     QTest::newRow("bare -Signature name") << HeaderList{{"-Signature", hex}} << u"(none)"_s
                                           << u"no signature header"_s;
 }
+// clang-format on
 
 void TestSigning::detect()
 {
@@ -951,6 +957,7 @@ void TestSigning::detect()
     QVERIFY(Verifier::detect(headers) == schemeFromName(scheme)); // `why` is optional
 }
 
+// clang-format off
 void TestSigning::verifyForgiving_data()
 {
     // Receivers and debugging users mangle headers in harmless ways; none of
@@ -984,6 +991,7 @@ void TestSigning::verifyForgiving_data()
                        "t=1700000000, v0=deadbeef, v1=b7d179b7afbc3af58c2f8c8a86195560ccd11f4c43c18d9c39573fcc5004a80f, x=y"}}
         << u"whsec_test_stripe_secret"_s << kBody.toByteArray() << std::optional<Scheme>();
 }
+// clang-format on
 
 void TestSigning::verifyForgiving()
 {
@@ -1001,6 +1009,7 @@ void TestSigning::verifyForgiving()
     QVERIFY2(r.valid, qPrintable(r.reason));
 }
 
+// clang-format off
 void TestSigning::verifyMalformed_data()
 {
     QTest::addColumn<HeaderList>("headers");
@@ -1033,6 +1042,7 @@ void TestSigning::verifyMalformed_data()
     QTest::newRow("wrong-length hex") << HeaderList{{"X-Hub-Signature-256", "sha256=abcd"}} << u"k"_s
                                       << u"signature mismatch"_s;
 }
+// clang-format on
 
 void TestSigning::verifyMalformed()
 {
@@ -1090,6 +1100,7 @@ void TestSigning::secretGenerate()
         QVERIFY(Signer::sign(s, {a}, makeRequest()).ok());
 }
 
+// clang-format off
 void TestSigning::standardKey_data()
 {
     QTest::addColumn<QString>("secret");
@@ -1113,6 +1124,7 @@ void TestSigning::standardKey_data()
     QTest::newRow("only padding") << u"whsec_===="_s << QByteArray() << u"not valid base64"_s;
     QTest::newRow("non-ASCII") << u"whsec_YWJj\u00e9A=="_s << QByteArray() << u"non-ASCII"_s;
 }
+// clang-format on
 
 void TestSigning::standardKey()
 {
@@ -1136,6 +1148,7 @@ void TestSigning::standardKey()
     }
 }
 
+// clang-format off
 void TestSigning::mask_data()
 {
     QTest::addColumn<QString>("secret");
@@ -1150,6 +1163,7 @@ void TestSigning::mask_data()
     QTest::newRow("surrogate pair at the cut")
         << u"0123456789abcde\U0001F511xyz"_s << dots + u"xyz"_s;
 }
+// clang-format on
 
 void TestSigning::mask()
 {
@@ -1165,6 +1179,7 @@ void TestSigning::mask()
         QVERIFY2(!masked.contains(body.sliced(i, 5)), qPrintable(body.sliced(i, 5)));
 }
 
+// clang-format off
 void TestSigning::signErrors_data()
 {
     QTest::addColumn<Scheme>("scheme");
@@ -1202,6 +1217,7 @@ void TestSigning::signErrors_data()
     QTest::newRow("prefix with CRLF") << Scheme::HmacBase64 << ok << QByteArray() << kTs
                                       << QByteArray("X\r\nEvil") << u"not a valid header name"_s;
 }
+// clang-format on
 
 void TestSigning::signErrors()
 {

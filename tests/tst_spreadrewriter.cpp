@@ -54,6 +54,7 @@ private Q_SLOTS:
     void rewrittenIsStable();
 };
 
+// clang-format off
 void TestSpreadRewriter::sameResultAsNode_data()
 {
     QTest::addColumn<QString>("script");
@@ -146,6 +147,7 @@ return {...d, b: 3};)js")
     QTest::newRow("getter in the first group then a spread") << QStringLiteral(R"js(return {get x() { return 1; }, ...{x: 2}};)js")
         << QByteArray(R"js({"x":2})js");
 }
+// clang-format on
 
 void TestSpreadRewriter::sameResultAsNode()
 {
@@ -160,6 +162,7 @@ void TestSpreadRewriter::sameResultAsNode()
     QCOMPARE(got, node);
 }
 
+// clang-format off
 void TestSpreadRewriter::documentedShapes_data()
 {
     QTest::addColumn<QString>("script");
@@ -169,6 +172,7 @@ void TestSpreadRewriter::documentedShapes_data()
     QTest::newRow("literal then spread") << QStringLiteral("return {x: 1, ...a};") << QStringLiteral("return __hooklineSpread({x: 1}, a);");
     QTest::newRow("nested") << QStringLiteral("return {o: {...a}};") << QStringLiteral("return {o: __hooklineSpread({}, a)};");
 }
+// clang-format on
 
 void TestSpreadRewriter::documentedShapes()
 {
@@ -215,6 +219,7 @@ void TestSpreadRewriter::arraysAndCallsUntouched()
     QCOMPARE(runInQjs(*rewritten), QByteArray(R"({"a":["a","b","c"],"m":5,"f":["a","b"]})"));
 }
 
+// clang-format off
 void TestSpreadRewriter::errors_data()
 {
     QTest::addColumn<QString>("script");
@@ -230,6 +235,7 @@ void TestSpreadRewriter::errors_data()
     QTest::newRow("mismatched bracket") << QStringLiteral("return {...payload, a: (1};") << QStringLiteral("unbalanced '}'");
     QTest::newRow("stray closing paren") << QStringLiteral("return {...payload});") << QStringLiteral("unbalanced ')'");
 }
+// clang-format on
 
 void TestSpreadRewriter::errors()
 {

@@ -73,6 +73,7 @@ void TestTls::trustedThroughTheExtraCa()
     QCOMPARE(tls.count(), 1);
 }
 
+// clang-format off
 void TestTls::handshakeFailureKeepsEveryError_data()
 {
     QTest::addColumn<QStringList>("names");
@@ -89,6 +90,7 @@ void TestTls::handshakeFailureKeepsEveryError_data()
         << QStringList{u"receiver.example"_s} << true << true
         << QStringList{u"expired"_s, u"the certificate is for receiver.example, not for 127.0.0.1"_s};
 }
+// clang-format on
 
 void TestTls::handshakeFailureKeepsEveryError()
 {

@@ -26,9 +26,9 @@ qint64 peakRss()
     return -1;
 }
 
-const QByteArray kEnvelope = QByteArrayLiteral(
-    R"({"id":"evt_1","event":"lead.created","timestamp":"2026-01-01T10:00:00.000Z","data":{"name":"Ada","n":42}})");
-}
+const QByteArray kEnvelope
+    = QByteArrayLiteral(R"({"id":"evt_1","event":"lead.created","timestamp":"2026-01-01T10:00:00.000Z","data":{"name":"Ada","n":42}})");
+} // namespace
 
 class TestTransformer : public QObject {
     Q_OBJECT
@@ -55,6 +55,7 @@ private Q_SLOTS:
     void check();
 };
 
+// clang-format off
 void TestTransformer::canonicalBody_data()
 {
     QTest::addColumn<QString>("script");
@@ -72,6 +73,7 @@ void TestTransformer::canonicalBody_data()
     QTest::newRow("reshape") << QStringLiteral("return {type: payload.event, who: payload.data.name, at: payload.timestamp};")
                              << QByteArray(R"({"type":"lead.created","who":"Ada","at":"2026-01-01T10:00:00.000Z"})");
 }
+// clang-format on
 
 void TestTransformer::canonicalBody()
 {
@@ -230,10 +232,12 @@ void TestTransformer::mustReturnObject()
 void TestTransformer::sandbox()
 {
     Transformer t;
-    const auto out = t.apply(QStringLiteral("k"), QStringLiteral(
-        "return {require: typeof require, xhr: typeof XMLHttpRequest, fetch: typeof fetch, console: typeof console,"
-        " qt: typeof Qt, print: typeof print, importScripts: typeof importScripts, setTimeout: typeof setTimeout,"
-        " process: typeof process};"), kEnvelope);
+    const auto out
+        = t.apply(QStringLiteral("k"),
+                  QStringLiteral("return {require: typeof require, xhr: typeof XMLHttpRequest, fetch: typeof fetch, console: typeof console,"
+                                 " qt: typeof Qt, print: typeof print, importScripts: typeof importScripts, setTimeout: typeof setTimeout,"
+                                 " process: typeof process};"),
+                  kEnvelope);
     QVERIFY2(out.ok(), qPrintable(out.error));
     QCOMPARE(out.body, QByteArray(R"({"require":"undefined","xhr":"undefined","fetch":"undefined","console":"undefined",)"
                                   R"("qt":"undefined","print":"undefined","importScripts":"undefined","setTimeout":"undefined",)"
@@ -244,6 +248,7 @@ void TestTransformer::sandbox()
     QVERIFY2(call.error.contains(QStringLiteral("require")), qPrintable(call.error));
 }
 
+// clang-format off
 void TestTransformer::syntaxErrorLine_data()
 {
     QTest::addColumn<QString>("script");
@@ -254,6 +259,7 @@ void TestTransformer::syntaxErrorLine_data()
     QTest::newRow("after a multi-line spread literal") << QStringLiteral("const x = {\n  ...payload,\n  a: 1\n};\n\nconst c = ;\nreturn x;") << 6;
     QTest::newRow("after a leading comment, with a spread") << QStringLiteral("// my transformation\nconst x = {...payload};\nconst c = ;\nreturn x;") << 3;
 }
+// clang-format on
 
 void TestTransformer::syntaxErrorLine()
 {
@@ -301,11 +307,12 @@ void TestTransformer::scriptsDoNotLeakIntoEachOther()
     // One Transformer (one QJSEngine) serves every webhook of a worker thread.
     // One webhook's script must not change what another webhook sends.
     Transformer t;
-    const auto evil = t.apply(QStringLiteral("wh_a@1"), QStringLiteral(
-        "JSON.parse = function () { return {hijacked: true}; };\n"
-        "Object.assign = function () { return {hijacked: true}; };\n"
-        "leaked = 'from webhook a';\n"
-        "return {a: 1};"), kEnvelope);
+    const auto evil = t.apply(QStringLiteral("wh_a@1"),
+                              QStringLiteral("JSON.parse = function () { return {hijacked: true}; };\n"
+                                             "Object.assign = function () { return {hijacked: true}; };\n"
+                                             "leaked = 'from webhook a';\n"
+                                             "return {a: 1};"),
+                              kEnvelope);
     QVERIFY2(evil.ok(), qPrintable(evil.error));
     const auto other = t.apply(QStringLiteral("wh_b@1"), QStringLiteral("return {...payload, seen: typeof leaked};"), kEnvelope);
     QVERIFY2(other.ok(), qPrintable(other.error));
@@ -315,6 +322,7 @@ void TestTransformer::scriptsDoNotLeakIntoEachOther()
     QCOMPARE(other.body, expected);
 }
 
+// clang-format off
 void TestTransformer::check_data()
 {
     QTest::addColumn<QString>("script");
@@ -327,6 +335,7 @@ void TestTransformer::check_data()
     QTest::newRow("unterminated string") << QStringLiteral("return {a: 'x};") << QStringLiteral("cannot read the script: unterminated string");
     QTest::newRow("unbalanced with spread") << QStringLiteral("return {...payload;") << QStringLiteral("cannot read the script: unclosed '{'");
 }
+// clang-format on
 
 void TestTransformer::check()
 {

@@ -4,7 +4,6 @@
 // and Tab reaches the search box, the webhook list and the detail tabs.
 // Failures list every offender with its class, object name and parents.
 
-#include "support/WindowFixture.h"
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "dialogs/AboutDialog.h"
@@ -18,10 +17,13 @@
 #include "service/Settings.h"
 #include "service/WebhookService.h"
 #include "store/Sql.h"
+#include "support/WindowFixture.h"
 #include "widgets/EventTypeTree.h"
 #include "widgets/HistoryView.h"
 #include "widgets/WebhookForm.h"
 
+#include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QAccessible>
 #include <QAction>
 #include <QApplication>
@@ -29,19 +31,17 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
-#include <QAbstractItemView>
-#include <QAbstractButton>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabBar>
-#include <QTreeWidget>
 #include <QTabWidget>
-#include <QTableWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QtTest>
 
 #include <memory>
@@ -76,10 +76,8 @@ bool isInteractive(QAccessible::Role role)
     case QAccessible::ButtonDropGrid:
     case QAccessible::MenuItem:
     case QAccessible::HotkeyField:
-    case QAccessible::Link:
-        return true;
-    default:
-        return false;
+    case QAccessible::Link: return true;
+    default: return false;
     }
 }
 
@@ -313,11 +311,17 @@ void TestUiAccessibility::initTestCase()
 
         // A few finished deliveries with one attempt each, for the history and the attempt dialog.
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        QVERIFY(sql::exec(db, u"INSERT INTO events (id, tenant_id, type, created_at, body) VALUES ('evt_a11y', 'default', 'lead.created', %1, '{\"type\":\"lead.created\"}')"_s.arg(now), u"event"));
+        QVERIFY(sql::exec(
+            db,
+            u"INSERT INTO events (id, tenant_id, type, created_at, body) VALUES ('evt_a11y', 'default', 'lead.created', %1, '{\"type\":\"lead.created\"}')"_s
+                .arg(now),
+            u"event"));
         for (int i = 0; i < 3; ++i) {
             const auto id = u"msg_a11y_%1"_s.arg(i);
-            auto q = sql::prepare(db, u"INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts, created_at, updated_at, last_status_code, last_duration_ms)"
-                                      " VALUES (?, 'evt_a11y', ?, 'default', 'lead.created', ?, 1, ?, ?, ?, 15)"_s);
+            auto q = sql::prepare(
+                db,
+                u"INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts, created_at, updated_at, last_status_code, last_duration_ms)"
+                " VALUES (?, 'evt_a11y', ?, 'default', 'lead.created', ?, 1, ?, ?, ?, 15)"_s);
             q.addBindValue(id);
             q.addBindValue(m_first);
             q.addBindValue(i == 1 ? u"failed"_s : u"succeeded"_s);
@@ -325,8 +329,10 @@ void TestUiAccessibility::initTestCase()
             q.addBindValue(now - 60000 + i * 1000);
             q.addBindValue(i == 1 ? 500 : 200);
             QVERIFY(sql::exec(q, u"delivery"));
-            auto at = sql::prepare(db, u"INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body)"
-                                       " VALUES (?, 1, ?, 15, '[[\"content-type\",\"application/json\"]]', ?, '[]', 'ok')"_s);
+            auto at = sql::prepare(
+                db,
+                u"INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body)"
+                " VALUES (?, 1, ?, 15, '[[\"content-type\",\"application/json\"]]', ?, '[]', 'ok')"_s);
             at.addBindValue(id);
             at.addBindValue(now - 60000 + i * 1000);
             at.addBindValue(i == 1 ? 500 : 200);
@@ -388,12 +394,13 @@ void TestUiAccessibility::mainWindowControlsAreNamed()
     named.removeDuplicates();
     if (qEnvironmentVariableIsSet("HOOKLINE_A11Y_DUMP"))
         qInfo().noquote() << named.join(u"\n"_s);
-    for (const auto &expected : {u"EditableText:Search webhooks"_s, u"Table:Webhooks"_s, u"PageTab:Settings"_s, u"PageTab:History"_s,
-                                 u"EditableText:URL"_s, u"CheckBox:lead.created"_s, u"CheckBox:Group lead, all its events"_s, u"Table:Custom headers"_s, u"List:Retry timeline"_s,
-                                 u"Button:Save webhook"_s, u"EditableText:Signing secret"_s, u"Button:Copy secret"_s,
-                                 u"Table:Delivery history"_s, u"ComboBox:Status filter"_s, u"ComboBox:Chart range"_s,
-                                 u"Button:New webhook"_s, u"MenuItem:File"_s})
-            QVERIFY2(named.contains(expected), qPrintable(u"the walk did not see %1; it saw %2 named controls: %3"_s.arg(expected).arg(named.size()).arg(named.join(u", "_s))));
+    for (const auto &expected :
+         {u"EditableText:Search webhooks"_s, u"Table:Webhooks"_s, u"PageTab:Settings"_s, u"PageTab:History"_s, u"EditableText:URL"_s,
+          u"CheckBox:lead.created"_s, u"CheckBox:Group lead, all its events"_s, u"Table:Custom headers"_s, u"List:Retry timeline"_s,
+          u"Button:Save webhook"_s, u"EditableText:Signing secret"_s, u"Button:Copy secret"_s, u"Table:Delivery history"_s,
+          u"ComboBox:Status filter"_s, u"ComboBox:Chart range"_s, u"Button:New webhook"_s, u"MenuItem:File"_s})
+        QVERIFY2(named.contains(expected),
+                 qPrintable(u"the walk did not see %1; it saw %2 named controls: %3"_s.arg(expected).arg(named.size()).arg(named.join(u", "_s))));
 
     offenders.removeDuplicates();
     if (!offenders.isEmpty())
@@ -426,7 +433,8 @@ void TestUiAccessibility::labelsReadTheirText()
                 purposes << label->accessibleDescription();
             if (!label->accessibleDescription().isEmpty() && label->isVisible() && !label->text().isEmpty()) {
                 if (label->textFormat() == Qt::PlainText && spoken != label->text())
-                    offenders << u"%1 (%2) reads \"%3\" instead of \"%4\""_s.arg(describeObject(label), label->accessibleDescription(), spoken, label->text());
+                    offenders << u"%1 (%2) reads \"%3\" instead of \"%4\""_s.arg(describeObject(label), label->accessibleDescription(), spoken,
+                                                                                 label->text());
             }
         }
     }
@@ -454,7 +462,8 @@ void TestUiAccessibility::menuActionsReachableFromKeyboard()
             if (a->isSeparator())
                 continue;
             if (a->shortcut().isEmpty() && !hasMnemonic(a->text()))
-                offenders << u"action \"%1\" (%2) in menu \"%3\" has neither a shortcut nor a mnemonic"_s.arg(a->text(), a->objectName(), menuAction->text());
+                offenders << u"action \"%1\" (%2) in menu \"%3\" has neither a shortcut nor a mnemonic"_s.arg(a->text(), a->objectName(),
+                                                                                                              menuAction->text());
         }
     }
     // Mnemonics of one menu must differ, or the letter does not choose.
@@ -543,9 +552,9 @@ void TestUiAccessibility::tabReachesMainControls()
             if (v->tabKeyNavigation())
                 trapping << describeObject(v) + u" (parents: "_s + parentChain(v) + u')';
         }
-        qWarning().noquote() << u"Tab order from the search box:\n  "_s + path.join(u"\n  "_s)
-                                    + u"\nWidgets keeping Tab to themselves:\n  "_s + stuck.join(u"\n  "_s)
-                                    + u"\nItem views in the window with tabKeyNavigation on:\n  "_s + trapping.join(u"\n  "_s);
+        qWarning().noquote() << u"Tab order from the search box:\n  "_s + path.join(u"\n  "_s) + u"\nWidgets keeping Tab to themselves:\n  "_s
+                                    + stuck.join(u"\n  "_s) + u"\nItem views in the window with tabKeyNavigation on:\n  "_s
+                                    + trapping.join(u"\n  "_s);
     }
     QVERIFY2(reachedView, "Tab from the search box never reached the webhook table");
     QVERIFY2(stuck.isEmpty(), qPrintable(u"Tab is caught inside: "_s + stuck.join(u"; "_s)));
@@ -591,7 +600,8 @@ void TestUiAccessibility::checkDialog(QDialog *dialog, const std::function<bool(
     dialog->close();
     if (!offenders.isEmpty())
         qWarning().noquote() << u"Unnamed controls in %1:\n  "_s.arg(describeObject(dialog)) + offenders.join(u"\n  "_s);
-    QVERIFY2(offenders.isEmpty(), qPrintable(u"%1: %2 visible control(s) without an accessible name (listed above)"_s.arg(describeObject(dialog)).arg(offenders.size())));
+    QVERIFY2(offenders.isEmpty(),
+             qPrintable(u"%1: %2 visible control(s) without an accessible name (listed above)"_s.arg(describeObject(dialog)).arg(offenders.size())));
 }
 
 void TestUiAccessibility::settingsDialogControlsAreNamed()
@@ -719,8 +729,11 @@ void TestUiAccessibility::dialogsKeyboard()
     }
     for (auto it = visits.cbegin(); it != visits.cend() && tabStops > 1; ++it) {
         if (it.value() > 3)
-            problems << u"Tab is caught in %1 (%2 presses; tabKeyNavigation %3)"_s.arg(describeObject(it.key())).arg(it.value())
-                            .arg(qobject_cast<QAbstractItemView *>(it.key()) && qobject_cast<QAbstractItemView *>(it.key())->tabKeyNavigation() ? u"on"_s : u"off"_s);
+            problems << u"Tab is caught in %1 (%2 presses; tabKeyNavigation %3)"_s.arg(describeObject(it.key()))
+                            .arg(it.value())
+                            .arg(qobject_cast<QAbstractItemView *>(it.key()) && qobject_cast<QAbstractItemView *>(it.key())->tabKeyNavigation()
+                                     ? u"on"_s
+                                     : u"off"_s);
     }
     if (!cycled && tabStops > 1)
         problems << u"Tab never came back round to %1"_s.arg(describeObject(start));
@@ -732,13 +745,12 @@ void TestUiAccessibility::dialogsKeyboard()
                 ca = i;
         }
         if (ca < 0 || ca + 1 >= order.size() || order.at(ca + 1)->accessibleName() != u"Browse for CA certificates"_s)
-            problems << u"Tab after \"Extra CA certificates\" goes to %1, not to its \"Browse…\" button beside it"_s
-                            .arg(ca >= 0 && ca + 1 < order.size() ? describeObject(order.at(ca + 1)) : u"(nothing)"_s);
+            problems << u"Tab after \"Extra CA certificates\" goes to %1, not to its \"Browse…\" button beside it"_s.arg(
+                ca >= 0 && ca + 1 < order.size() ? describeObject(order.at(ca + 1)) : u"(nothing)"_s);
     }
     dialog->close();
     if (!problems.isEmpty())
-        qWarning().noquote() << u"%1 from the keyboard:\n  "_s.arg(which) + problems.join(u"\n  "_s)
-                                    + u"\n  Tab order: "_s + path.join(u" -> "_s);
+        qWarning().noquote() << u"%1 from the keyboard:\n  "_s.arg(which) + problems.join(u"\n  "_s) + u"\n  Tab order: "_s + path.join(u" -> "_s);
     QVERIFY2(problems.isEmpty(), qPrintable(u"%1: %2 keyboard problem(s) (listed above)"_s.arg(which).arg(problems.size())));
 }
 

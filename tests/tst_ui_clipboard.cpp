@@ -3,13 +3,13 @@
 // only while the clipboard still holds it; the panel masks the secret until
 // revealed and copies it through Clipboard.
 
-#include "support/WindowFixture.h"
-#include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "Clipboard.h"
 #include "service/CatalogService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
+#include "support/WidgetLookup.h"
+#include "support/WindowFixture.h"
 #include "widgets/SecretPanel.h"
 
 #include <QApplication>
@@ -36,7 +36,10 @@ namespace {
 constexpr int kTimeout = 10000;
 const QString kHint = QString::fromLatin1(Clipboard::kPasswordManagerHint);
 
-QClipboard *clipboard() { return QGuiApplication::clipboard(); }
+QClipboard *clipboard()
+{
+    return QGuiApplication::clipboard();
+}
 
 } // namespace
 
@@ -347,8 +350,11 @@ void TestUiClipboard::panelRotationSurvivesReload()
     // The reload, as the window does it.
     Result<Webhook> reloaded = Error::database(u"not loaded"_s);
     QEventLoop loop;
-    m_app.context().db().run<Result<Webhook>>([id = m_webhook.id](QSqlDatabase db) { return WebhookService(db).get(id); }, this,
-                                         [&](Result<Webhook> w) { reloaded = std::move(w); loop.quit(); });
+    const auto job = [id = m_webhook.id](QSqlDatabase db) { return WebhookService(db).get(id); };
+    m_app.context().db().run<Result<Webhook>>(job, this, [&](Result<Webhook> w) {
+        reloaded = std::move(w);
+        loop.quit();
+    });
     loop.exec();
     QVERIFY(reloaded);
     QCOMPARE(reloaded->secret, fresh);

@@ -3,14 +3,14 @@
 // saving through the executor), the event checkbox tree (tristate groups,
 // group.* patterns, "All events") and the retry timeline preview.
 
-#include "support/WindowFixture.h"
-#include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "model/EventType.h"
 #include "service/CatalogService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
 #include "signing/SchemeDescriptor.h"
+#include "support/WidgetLookup.h"
+#include "support/WindowFixture.h"
 #include "widgets/EventTypeTree.h"
 #include "widgets/HeadersEditor.h"
 #include "widgets/RetryTimeline.h"
@@ -129,8 +129,11 @@ Webhook TestUiForm::createWebhook(Webhook w)
 {
     Result<Webhook> created = Error::database(u"not run"_s);
     QEventLoop loop;
-    m_app.context().db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).create(w); }, this,
-                                         [&](Result<Webhook> r) { created = std::move(r); loop.quit(); });
+    const auto job = [w](QSqlDatabase db) { return WebhookService(db).create(w); };
+    m_app.context().db().run<Result<Webhook>>(job, this, [&](Result<Webhook> r) {
+        created = std::move(r);
+        loop.quit();
+    });
     QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
     loop.exec();
     if (!created)
@@ -146,7 +149,8 @@ static QStringList visibleProblems(WebhookForm *form)
     QStringList out;
     for (auto *label : form->findChildren<QLabel *>()) {
         if (label->isVisibleTo(form) && !label->text().isEmpty()
-            && (label->accessibleDescription().endsWith(u"problem"_s) || label == form->urlHint()) && label->text().startsWith(u"✗"_s) == (label == form->urlHint()))
+            && (label->accessibleDescription().endsWith(u"problem"_s) || label == form->urlHint())
+            && label->text().startsWith(u"✗"_s) == (label == form->urlHint()))
             out << label->text();
     }
     return out;
@@ -289,6 +293,7 @@ void TestUiForm::catalogReloadKeepsUnsavedSelection()
     QVERIFY(!form->isDirty());
 }
 
+// clang-format off
 void TestUiForm::urlHintExplains_data()
 {
     QTest::addColumn<QString>("url");
@@ -316,6 +321,7 @@ void TestUiForm::urlHintExplains_data()
     QTest::newRow("credentials") << u"https://user:pw@example.com/in"_s << false << false << false << QStringList{u"password"_s};
     QTest::newRow("fragment") << u"https://example.com/in#x"_s << false << false << false << QStringList{u"fragment"_s};
 }
+// clang-format on
 
 void TestUiForm::urlHintExplains()
 {
@@ -402,8 +408,7 @@ void TestUiForm::reservedHeaderFlaggedInline()
         QVERIFY(label->isVisible());
         QCOMPARE(label->text(), editor->problem());
         QVERIFY(!form->problem().isEmpty());
-        QVERIFY2(form->problem().contains(name, Qt::CaseInsensitive) || form->problem().contains(u"header"_s),
-                 qPrintable(form->problem()));
+        QVERIFY2(form->problem().contains(name, Qt::CaseInsensitive) || form->problem().contains(u"header"_s), qPrintable(form->problem()));
         // Renamed to something acceptable: all clear again.
         table->item(0, 0)->setText(u"X-Custom-Ok"_s);
     }
@@ -509,11 +514,12 @@ void TestUiForm::loadedWebhookIsNotDirty()
     auto form = makeForm(m_validation);
     form->setWebhook(stored);
     const auto shown = form->webhook();
-    QVERIFY2(!form->isDirty(),
-             qPrintable(u"freshly loaded webhook reported dirty: events %1 -> %2, jitter %3 -> %4, delay %5 -> %6"_s
-                            .arg(stored.events.join(u','), shown.events.join(u','))
-                            .arg(stored.retry.jitter).arg(shown.retry.jitter)
-                            .arg(stored.retry.retryDelaySeconds).arg(shown.retry.retryDelaySeconds)));
+    QVERIFY2(!form->isDirty(), qPrintable(u"freshly loaded webhook reported dirty: events %1 -> %2, jitter %3 -> %4, delay %5 -> %6"_s
+                                              .arg(stored.events.join(u','), shown.events.join(u','))
+                                              .arg(stored.retry.jitter)
+                                              .arg(shown.retry.jitter)
+                                              .arg(stored.retry.retryDelaySeconds)
+                                              .arg(shown.retry.retryDelaySeconds)));
     QVERIFY(!form->saveButton()->isEnabled());
 }
 
@@ -554,7 +560,11 @@ void TestUiForm::saveCreatesWebhook()
             auto l = WebhookService(db).list();
             return l ? *l : QList<Webhook>{};
         },
-        this, [&](QList<Webhook> l) { list = l; loop.quit(); });
+        this,
+        [&](QList<Webhook> l) {
+            list = l;
+            loop.quit();
+        });
     QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
     loop.exec();
     const auto it = std::find_if(list.cbegin(), list.cend(), [&](const Webhook &w) { return w.id == id; });

@@ -11,9 +11,9 @@
 #include <QAccessible>
 #include <QApplication>
 #include <QLineEdit>
-#include <QVBoxLayout>
 #include <QSignalSpy>
 #include <QTranslator>
+#include <QVBoxLayout>
 #include <QtTest>
 
 #include <cmath>
@@ -107,6 +107,7 @@ void TestUiFormats::relative()
     QCOMPARE(TimeText::relative(now.addDays(-40), now), TimeText::absolute(now.addDays(-40)));
 }
 
+// clang-format off
 void TestUiFormats::englishPlurals_data()
 {
     QTest::addColumn<QByteArray>("context");
@@ -123,6 +124,7 @@ void TestUiFormats::englishPlurals_data()
     QTest::newRow("attempts 1") << "hookline::AttemptDialog"_ba << "%1 of event %2 (%3) to %4 — %5 after %n attempts"_ba << 1
                                 << u"%1 of event %2 (%3) to %4 — %5 after 1 attempt"_s;
 }
+// clang-format on
 
 void TestUiFormats::englishPlurals()
 {

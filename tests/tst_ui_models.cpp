@@ -23,13 +23,13 @@
 #include <QHeaderView>
 #include <QIcon>
 #include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -41,12 +41,18 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kCountA = 5000;  // webhook "Alpha Orders": lead.created / lead.updated, every 10th failed
-constexpr int kCountB = 4000;  // webhook "Beta Dossiers": dossier.created, all succeeded
+constexpr int kCountA = 5000; // webhook "Alpha Orders": lead.created / lead.updated, every 10th failed
+constexpr int kCountB = 4000; // webhook "Beta Dossiers": dossier.created, all succeeded
 constexpr int kTimeout = 10000;
 
-QString idA(int i) { return u"msg_a_%1"_s.arg(i, 6, 10, QLatin1Char('0')); }
-QString idB(int j) { return u"msg_b_%1"_s.arg(j, 6, 10, QLatin1Char('0')); }
+QString idA(int i)
+{
+    return u"msg_a_%1"_s.arg(i, 6, 10, QLatin1Char('0'));
+}
+QString idB(int j)
+{
+    return u"msg_b_%1"_s.arg(j, 6, 10, QLatin1Char('0'));
+}
 
 // One delivery to insert with SQL (fast, in one transaction).
 struct Row {
@@ -63,11 +69,14 @@ bool insertRows(QSqlDatabase db, const QList<Row> &rows)
     sql::Transaction tx(db);
     if (!tx.begin())
         return false;
-    auto e = sql::prepare(db, u"INSERT OR IGNORE INTO events (id, tenant_id, type, created_at, body) VALUES ('evt_ui', 'default', 'lead.created', 0, '{}')"_s);
+    auto e = sql::prepare(
+        db, u"INSERT OR IGNORE INTO events (id, tenant_id, type, created_at, body) VALUES ('evt_ui', 'default', 'lead.created', 0, '{}')"_s);
     if (!sql::exec(e, u"event"))
         return false;
-    auto q = sql::prepare(db, u"INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts, created_at, updated_at, last_status_code, last_duration_ms)"
-                              " VALUES (?, 'evt_ui', ?, 'default', ?, ?, 1, ?, ?, ?, 12)"_s);
+    auto q = sql::prepare(
+        db,
+        u"INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts, created_at, updated_at, last_status_code, last_duration_ms)"
+        " VALUES (?, 'evt_ui', ?, 'default', ?, ?, 1, ?, ?, ?, 12)"_s);
     for (const auto &r : rows) {
         q.addBindValue(r.id);
         q.addBindValue(r.webhookId);
@@ -181,8 +190,8 @@ void TestUiModels::initTestCase()
         QList<std::pair<qint64, QString>> all;
         for (int i = 0; i < kCountA; ++i) {
             const qint64 t = m_base + qint64(i) * 1000;
-            rows.append({idA(i), m_alpha, i % 2 == 0 ? u"lead.created"_s : u"lead.updated"_s,
-                         i % 10 == 0 ? u"failed"_s : u"succeeded"_s, t, i % 10 == 0 ? 500 : 200});
+            rows.append({idA(i), m_alpha, i % 2 == 0 ? u"lead.created"_s : u"lead.updated"_s, i % 10 == 0 ? u"failed"_s : u"succeeded"_s, t,
+                         i % 10 == 0 ? 500 : 200});
             all.append({t, idA(i)});
         }
         for (int j = 0; j < kCountB; ++j) {
@@ -246,6 +255,7 @@ void TestUiModels::auditModelUnderTester()
     QCOMPARE(model.rowCount(), 0);
 }
 
+// clang-format off
 void TestUiModels::auditChangesInWords_data()
 {
     QTest::addColumn<QJsonObject>("changes");
@@ -260,6 +270,7 @@ void TestUiModels::auditChangesInWords_data()
                                           << u"active: yes → no; retention: 5 → (default)"_s;
     QTest::newRow("plain values") << QJsonObject{{u"graceSeconds"_s, 60}} << u"graceSeconds: 60"_s;
 }
+// clang-format on
 
 void TestUiModels::auditChangesInWords()
 {
@@ -346,7 +357,8 @@ void TestUiModels::webhookListColumnsAndRoles()
         QVERIFY(gamma);
         gamma->active = false;
         QVERIFY(WebhookService(db).update(*gamma));
-        auto q = sql::prepare(db, u"UPDATE webhooks SET active = 0, disabled_reason = '5 deliveries in a row failed', disabled_at = ? WHERE id = ?"_s);
+        auto q
+            = sql::prepare(db, u"UPDATE webhooks SET active = 0, disabled_reason = '5 deliveries in a row failed', disabled_at = ? WHERE id = ?"_s);
         q.addBindValue(QDateTime::currentMSecsSinceEpoch());
         q.addBindValue(m_beta);
         QVERIFY(sql::exec(q, u"disable"));
@@ -437,11 +449,11 @@ void TestUiModels::webhookListProxyFilter()
             out << proxy.data(proxy.index(r, 0), WebhookListModel::IdRole).toString();
         return out;
     };
-    proxy.setFilterFixedString(u"beta"_s);           // name, any case
+    proxy.setFilterFixedString(u"beta"_s); // name, any case
     QCOMPARE(ids(), QStringList{m_beta});
-    proxy.setFilterFixedString(u"/GAMMA"_s);         // URL column
+    proxy.setFilterFixedString(u"/GAMMA"_s); // URL column
     QCOMPARE(ids(), QStringList{m_gamma});
-    proxy.setFilterFixedString(u"127.0.0.1"_s);      // every URL
+    proxy.setFilterFixedString(u"127.0.0.1"_s); // every URL
     QCOMPARE(proxy.rowCount(), 3);
     proxy.setFilterFixedString(u"no such webhook"_s);
     QCOMPARE(proxy.rowCount(), 0);
@@ -481,7 +493,8 @@ void TestUiModels::historyUnderTester()
     child.start(QCoreApplication::applicationFilePath(), {u"historyUnderTesterChild:"_s + scenario});
     QVERIFY(child.waitForFinished(60000));
     const auto output = QString::fromUtf8(child.readAll());
-    const bool ok = child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0 && output.contains(u"PASS   : TestUiModels::historyUnderTesterChild"_s);
+    const bool ok
+        = child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0 && output.contains(u"PASS   : TestUiModels::historyUnderTesterChild"_s);
     if (!ok) {
         QStringList relevant;
         for (const auto &line : output.split(u'\n')) {
@@ -491,7 +504,8 @@ void TestUiModels::historyUnderTester()
         }
         qWarning().noquote() << u"child output (%1):\n"_s.arg(scenario) << relevant.mid(0, 40).join(u'\n');
     }
-    QVERIFY2(ok, qPrintable(u"DeliveryHistoryModel fails QAbstractItemModelTester (Fatal) in scenario \"%1\"; see the child output above"_s.arg(scenario)));
+    QVERIFY2(ok, qPrintable(
+                     u"DeliveryHistoryModel fails QAbstractItemModelTester (Fatal) in scenario \"%1\"; see the child output above"_s.arg(scenario)));
 }
 
 void TestUiModels::historyUnderTesterChild_data()
@@ -672,8 +686,13 @@ void TestUiModels::historyScrollToEndLoadsOnlyNeededPages()
     for (const auto &args : std::as_const(pages))
         loaded.insert(args.at(0).toInt());
     const int lastPage = (kCountA - 1) / DeliveryHistoryModel::kPageSize;
-    qInfo("scroll to the end: pages loaded %s in %lld ms",
-          qPrintable([&] { QStringList s; for (int p : loaded) s << QString::number(p); return s.join(u','); }()), scrollMs);
+    qInfo("scroll to the end: pages loaded %s in %lld ms", qPrintable([&] {
+              QStringList s;
+              for (int p : loaded)
+                  s << QString::number(p);
+              return s.join(u',');
+          }()),
+          scrollMs);
     // The visible rows at the end lie in the last page (maybe the one before): nothing in between was read.
     for (int p : std::as_const(loaded))
         QVERIFY2(p >= lastPage - 1, qPrintable(u"page %1 was loaded while scrolling to the end"_s.arg(p)));
@@ -716,6 +735,7 @@ void TestUiModels::historyCacheIsBounded()
     QVERIFY(model.loadedPageCount() <= DeliveryHistoryModel::kMaxPages);
 }
 
+// clang-format off
 void TestUiModels::historyFilters_data()
 {
     QTest::addColumn<int>("which");   // 0 all webhooks, 1 Alpha, 2 Beta
@@ -739,6 +759,7 @@ void TestUiModels::historyFilters_data()
     QTest::newRow("all since") << 0 << -1 << QString() << 4500 << -1 << 500 << idA(4999);
     QTest::newRow("all until") << 0 << -1 << QString() << -1 << 10 << 20 << idB(9);
 }
+// clang-format on
 
 void TestUiModels::historyFilters()
 {
@@ -955,7 +976,7 @@ void TestUiModels::webhookListAppliesUpdates()
     QCOMPARE(alpha->activity.lastStatus, std::optional<DeliveryStatus>(DeliveryStatus::Failed));
     QCOMPARE(alpha->activity.lastStatusCode, std::optional<int>(502));
     QCOMPARE(changed.size(), 3);
-    QCOMPARE(loaded.size(), 1); // nothing read again
+    QCOMPARE(loaded.size(), 1);                                        // nothing read again
     QCOMPARE(model.rowFor(m_beta)->activity.succeeded, betaSucceeded); // another webhook's row stays
 }
 
@@ -969,9 +990,8 @@ void TestUiModels::historyPageAskedDuringRemoval()
     DeliveryHistoryModel model(*f->context);
     QVERIFY(showOnly(model, m_alpha, kCountA));
     QVERIFY(!model.isLoaded(kCountA - 1));
-    connect(&model, &QAbstractItemModel::rowsAboutToBeRemoved, this, [&model](const QModelIndex &, int start) {
-        model.data(model.index(start - 1, 0));
-    });
+    connect(&model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [&model](const QModelIndex &, int start) { model.data(model.index(start - 1, 0)); });
 
     // Retention prunes Alpha's five oldest (i = 0..4).
     auto db = f->db->connection();
@@ -1034,7 +1054,8 @@ void TestUiModels::executorClosesItsConnection()
     QVERIFY2(g_foreignConnectionWarnings == 0,
              qPrintable(u"%1 of %2 executors ended without closing their thread's connection "
                         "(\"QSqlDatabasePrivate::database: requested database does not belong to the calling thread\" "
-                        "from ~Database)"_s.arg(g_foreignConnectionWarnings).arg(rounds)));
+                        "from ~Database)"_s.arg(g_foreignConnectionWarnings)
+                            .arg(rounds)));
 }
 
 // Work handed to the executor just before it is destroyed (the form's Save in
@@ -1074,7 +1095,9 @@ void TestUiModels::executorFinishesQueuedWork()
     }
     QVERIFY2(lostFresh == 0 && lostRunning == 0,
              qPrintable(u"writes queued just before ~ServiceExecutor were never done: %1 of %2 on a new executor, "
-                        "%3 of %2 on one already running"_s.arg(lostFresh).arg(rounds / 2).arg(lostRunning)));
+                        "%3 of %2 on one already running"_s.arg(lostFresh)
+                            .arg(rounds / 2)
+                            .arg(lostRunning)));
 }
 
 QTEST_MAIN(TestUiModels)

@@ -3,16 +3,13 @@
 // receiver, a rotation, the history, and the dialogs. Each test is one defect
 // that user met; each fails on the window as it was before its fix.
 
-#include "support/WindowFixture.h"
-#include "support/TestReceiver.h"
-#include "support/WidgetLookup.h"
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "Translations.h"
 #include "dialogs/AuditDialog.h"
 #include "dialogs/NewKeyDialog.h"
-#include "dialogs/TenantsDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "dialogs/TenantsDialog.h"
 #include "engine/DeliveryEngine.h"
 #include "models/AuditModel.h"
 #include "models/DeliveryHistoryModel.h"
@@ -21,6 +18,9 @@
 #include "service/AuditLog.h"
 #include "service/TenantService.h"
 #include "service/WebhookService.h"
+#include "support/TestReceiver.h"
+#include "support/WidgetLookup.h"
+#include "support/WindowFixture.h"
 #include "widgets/DurationEdit.h"
 #include "widgets/EmptyStatePane.h"
 #include "widgets/EventTypeTree.h"
@@ -33,6 +33,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -41,10 +42,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QClipboard>
 #include <QPushButton>
-#include <QSqlQuery>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -113,11 +113,11 @@ QString TestUiWindow::createByService(const QString &name, const QString &path)
     w.name = name;
     w.url = m_receiver.url(path);
     w.events = {u"lead.*"_s};
-    m_app.context().db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).create(w); }, this,
-                                         [&](Result<Webhook> r) {
-                                             id = r ? r->id : QString();
-                                             loop.quit();
-                                         });
+    const auto job = [w](QSqlDatabase db) { return WebhookService(db).create(w); };
+    m_app.context().db().run<Result<Webhook>>(job, this, [&](Result<Webhook> r) {
+        id = r ? r->id : QString();
+        loop.quit();
+    });
     QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
     loop.exec();
     m_app.context().notifyWebhooksChanged();
@@ -204,7 +204,7 @@ void TestUiWindow::pingResultIsReadAndTiedToItsWebhook()
     auto *label = m_window->testResult()->label();
     QTRY_VERIFY_WITH_TIMEOUT(label->text().startsWith(u"✓"_s), kTimeout);
     const auto first = label->text();
-    QVERIFY2(first.contains(u"127.0.0.1"_s) && first.contains(u"HTTP 200"_s), qPrintable(first)); // the name defaults to the host
+    QVERIFY2(first.contains(u"127.0.0.1"_s) && first.contains(u"HTTP 200"_s), qPrintable(first));             // the name defaults to the host
     QVERIFY2(QRegularExpression(u"\\d{4}.*\\d+:\\d\\d:\\d\\d"_s).match(first).hasMatch(), qPrintable(first)); // when, with seconds
     QCOMPARE(spoken(label), first);
     QVERIFY(label->accessibleName().isEmpty());
@@ -475,7 +475,8 @@ void TestUiWindow::selectionAloneShowsTheWebhook()
     QVERIFY2(view->model()->rowCount() >= 2, qPrintable(QString::number(view->model()->rowCount())));
     const auto other = view->model()->index(view->currentIndex().row() == 0 ? 1 : 0, 0);
     const auto otherId = other.data(WebhookListModel::IdRole).toString();
-    QVERIFY2(!otherId.isEmpty() && otherId != m_first, qPrintable(u"row %1 of %2: \"%3\""_s.arg(other.row()).arg(view->model()->rowCount()).arg(otherId)));
+    QVERIFY2(!otherId.isEmpty() && otherId != m_first,
+             qPrintable(u"row %1 of %2: \"%3\""_s.arg(other.row()).arg(view->model()->rowCount()).arg(otherId)));
     auto *table = QAccessible::queryAccessibleInterface(view)->tableInterface();
     QVERIFY(table);
     table->selectRow(other.row());
@@ -541,7 +542,9 @@ void TestUiWindow::listColumnsFitAndDoNotWrap()
     // "Last delivery" fits what it shows.
     const auto text = view->model()->index(0, WebhookListModel::LastDelivery).data().toString();
     QVERIFY2(view->fontMetrics().horizontalAdvance(text) <= view->columnWidth(WebhookListModel::LastDelivery),
-             qPrintable(u"\"%1\" is %2 px, its column %3 px"_s.arg(text).arg(view->fontMetrics().horizontalAdvance(text)).arg(view->columnWidth(WebhookListModel::LastDelivery))));
+             qPrintable(u"\"%1\" is %2 px, its column %3 px"_s.arg(text)
+                            .arg(view->fontMetrics().horizontalAdvance(text))
+                            .arg(view->columnWidth(WebhookListModel::LastDelivery))));
 }
 
 // No widget carries a colour of its own in a style sheet: colours come from

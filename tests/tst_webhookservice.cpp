@@ -3,20 +3,20 @@
 
 #include "ManualClock.h"
 #include "TestLocation.h"
-#include "store/DeliveryStore.h"
-#include "store/TenantStore.h"
 #include "model/Plan.h"
 #include "model/Webhook.h"
 #include "service/CatalogService.h"
 #include "service/EventService.h"
-#include "service/Settings.h"
 #include "service/PlanService.h"
+#include "service/Settings.h"
 #include "service/TenantService.h"
 #include "service/WebhookService.h"
 #include "service/WebhookValidator.h"
 #include "signing/Secret.h"
 #include "signing/Signer.h"
 #include "store/Database.h"
+#include "store/DeliveryStore.h"
+#include "store/TenantStore.h"
 #include "util/Clock.h"
 
 #include <QSqlError>
@@ -60,12 +60,27 @@ QString failure(const Result<T> &r)
 // Everything of a webhook, to check that a refused change left it as it was.
 QString snapshot(const Webhook &w)
 {
-    QStringList parts{w.id, w.tenantId, w.name, w.url, w.description, schemeName(w.scheme), QString::number(w.active),
-                      w.events.join(u','), QString::number(w.retry.maxRetries), QString::number(w.retry.retryDelaySeconds),
-                      backoffName(w.retry.backoff), QString::number(w.retry.jitter), QString::number(w.retry.autoDisableAfter),
-                      w.retention ? QString::number(*w.retention) : u"-"_s, w.transform, w.secret,
-                      QString::number(w.secrets.size()), w.createdAt.toString(Qt::ISODateWithMs),
-                      w.updatedAt.toString(Qt::ISODateWithMs), w.disabledReason, QString::number(w.consecutiveFailures)};
+    QStringList parts{w.id,
+                      w.tenantId,
+                      w.name,
+                      w.url,
+                      w.description,
+                      schemeName(w.scheme),
+                      QString::number(w.active),
+                      w.events.join(u','),
+                      QString::number(w.retry.maxRetries),
+                      QString::number(w.retry.retryDelaySeconds),
+                      backoffName(w.retry.backoff),
+                      QString::number(w.retry.jitter),
+                      QString::number(w.retry.autoDisableAfter),
+                      w.retention ? QString::number(*w.retention) : u"-"_s,
+                      w.transform,
+                      w.secret,
+                      QString::number(w.secrets.size()),
+                      w.createdAt.toString(Qt::ISODateWithMs),
+                      w.updatedAt.toString(Qt::ISODateWithMs),
+                      w.disabledReason,
+                      QString::number(w.consecutiveFailures)};
     for (double d : w.retry.schedule)
         parts << QString::number(d);
     for (const auto &h : w.headers)
@@ -87,7 +102,7 @@ struct ValidationSettings {
 struct Case {
     const char *name;
     std::function<void(Webhook &)> change;
-    QString field;          // empty = accepted
+    QString field; // empty = accepted
     ValidationSettings settings = {};
 };
 
@@ -239,7 +254,11 @@ const QList<Case> &validationCases()
         {"header prefix X-FinSight-Timestamp", header(u"X-FinSight-Timestamp"_s), u"headers"_s, finsight},
         {"header prefix still reserves webhook-signature", header(u"webhook-signature"_s), u"headers"_s, finsight},
         {"header prefix frees X-Webhook-Signature", header(u"X-Webhook-Signature"_s), QString(), finsight},
-        {"header duplicate", [](Webhook &w) { w.headers = {{u"X-Api-Key"_s, u"a"_s}, {u"x-api-key"_s, u"b"_s}}; }, u"headers"_s},
+        {"header duplicate",
+         [](Webhook &w) {
+             w.headers = {{u"X-Api-Key"_s, u"a"_s}, {u"x-api-key"_s, u"b"_s}};
+         },
+         u"headers"_s},
         {"header value CR", header(u"X-Api-Key"_s, u"abc\rdef"_s), u"headers"_s},
         {"header value LF", header(u"X-Api-Key"_s, u"abc\nInjected: yes"_s), u"headers"_s},
         {"header value CRLF", header(u"X-Api-Key"_s, u"abc\r\nInjected: yes"_s), u"headers"_s},
@@ -261,13 +280,48 @@ const QList<Case> &validationCases()
         {"delay infinite", [](Webhook &w) { w.retry.retryDelaySeconds = kInf; }, u"retryDelaySeconds"_s},
         {"delay fraction", [](Webhook &w) { w.retry.retryDelaySeconds = 0.25; }, QString()},
         {"delay one week", [](Webhook &w) { w.retry.retryDelaySeconds = kWeek; }, QString()},
-        {"schedule negative entry", [](Webhook &w) { w.retry.schedule = {60, -1}; w.retry.maxRetries = 2; }, u"schedule"_s},
-        {"schedule entry too large", [](Webhook &w) { w.retry.schedule = {kWeek + 1}; w.retry.maxRetries = 1; }, u"schedule"_s},
-        {"schedule entry NaN", [](Webhook &w) { w.retry.schedule = {kNaN}; w.retry.maxRetries = 1; }, u"schedule"_s},
-        {"schedule too long", [](Webhook &w) { w.retry.schedule = QList<double>(26, 1.0); w.retry.maxRetries = 25; }, u"schedule"_s},
-        {"schedule shorter than maxRetries", [](Webhook &w) { w.retry.schedule = {60, 300}; w.retry.maxRetries = 3; }, u"maxRetries"_s},
-        {"schedule longer than maxRetries", [](Webhook &w) { w.retry.schedule = {60, 300, 1800, 7200}; w.retry.maxRetries = 3; }, u"maxRetries"_s},
-        {"schedule seed 002", [](Webhook &w) { w.retry.schedule = {60, 300, 1800, 7200}; w.retry.maxRetries = 4; }, QString()},
+        {"schedule negative entry",
+         [](Webhook &w) {
+             w.retry.schedule = {60, -1};
+             w.retry.maxRetries = 2;
+         },
+         u"schedule"_s},
+        {"schedule entry too large",
+         [](Webhook &w) {
+             w.retry.schedule = {kWeek + 1};
+             w.retry.maxRetries = 1;
+         },
+         u"schedule"_s},
+        {"schedule entry NaN",
+         [](Webhook &w) {
+             w.retry.schedule = {kNaN};
+             w.retry.maxRetries = 1;
+         },
+         u"schedule"_s},
+        {"schedule too long",
+         [](Webhook &w) {
+             w.retry.schedule = QList<double>(26, 1.0);
+             w.retry.maxRetries = 25;
+         },
+         u"schedule"_s},
+        {"schedule shorter than maxRetries",
+         [](Webhook &w) {
+             w.retry.schedule = {60, 300};
+             w.retry.maxRetries = 3;
+         },
+         u"maxRetries"_s},
+        {"schedule longer than maxRetries",
+         [](Webhook &w) {
+             w.retry.schedule = {60, 300, 1800, 7200};
+             w.retry.maxRetries = 3;
+         },
+         u"maxRetries"_s},
+        {"schedule seed 002",
+         [](Webhook &w) {
+             w.retry.schedule = {60, 300, 1800, 7200};
+             w.retry.maxRetries = 4;
+         },
+         QString()},
         {"jitter negative", [](Webhook &w) { w.retry.jitter = -0.1; }, u"jitter"_s},
         {"jitter above one", [](Webhook &w) { w.retry.jitter = 1.01; }, u"jitter"_s},
         {"jitter NaN", [](Webhook &w) { w.retry.jitter = kNaN; }, u"jitter"_s},
@@ -389,8 +443,7 @@ int TestWebhookService::count(const QString &table)
 
 int TestWebhookService::rowsOfWebhooks()
 {
-    return count(u"webhooks"_s) + count(u"webhook_subscriptions"_s) + count(u"webhook_headers"_s)
-           + count(u"webhook_secrets"_s);
+    return count(u"webhooks"_s) + count(u"webhook_subscriptions"_s) + count(u"webhook_headers"_s) + count(u"webhook_secrets"_s);
 }
 
 void TestWebhookService::setSettings(const ValidationSettings &s)

@@ -2,7 +2,6 @@
 
 #include "engine/DeliveryEngine.h"
 
-
 namespace hookline {
 
 AppContext::AppContext(std::shared_ptr<Installation> installation, int workers, QObject *parent)

@@ -3,17 +3,17 @@
 #include "AppContext.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/AuditDialog.h"
-#include "dialogs/TenantsDialog.h"
 #include "dialogs/CatalogDialog.h"
 #include "dialogs/SendEventDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "dialogs/TenantsDialog.h"
 #include "engine/DeliveryEngine.h"
 #include "models/DeliveryHistoryModel.h"
 #include "models/WebhookListModel.h"
 #include "service/CatalogService.h"
+#include "service/DeliveryService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
-#include "service/DeliveryService.h"
 #include "widgets/DeliveryChart.h"
 #include "widgets/EmptyStatePane.h"
 #include "widgets/HistoryView.h"
@@ -112,7 +112,8 @@ void MainWindow::buildActions()
         auto *a = new QAction(text, this);
         a->setObjectName(name);
         a->setShortcut(shortcut);
-        a->setToolTip(QString(text).remove(u'&').remove(QStringLiteral("…")) + (shortcut.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(shortcut.toString(QKeySequence::NativeText))));
+        a->setToolTip(QString(text).remove(u'&').remove(QStringLiteral("…"))
+                      + (shortcut.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(shortcut.toString(QKeySequence::NativeText))));
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
@@ -131,14 +132,13 @@ void MainWindow::buildActions()
     // Dialogs open window-modal without a nested event loop (open(), not
     // exec()): the action returns at once, so an assistive client that
     // triggered it gets its answer, and the dialog reports through finished.
-    auto *sendAct = make(QStringLiteral("send"), tr("Send &event…"), QKeySequence(tr("Ctrl+E")), [this] {
-        openDialog(new SendEventDialog(m_context, this));
-    });
-    auto *catalogAct = make(QStringLiteral("catalog"), tr("Event &catalog…"), QKeySequence(tr("Ctrl+K")), [this] {
-        openDialog(new CatalogDialog(m_context, this));
-    });
+    auto *sendAct
+        = make(QStringLiteral("send"), tr("Send &event…"), QKeySequence(tr("Ctrl+E")), [this] { openDialog(new SendEventDialog(m_context, this)); });
+    auto *catalogAct = make(QStringLiteral("catalog"), tr("Event &catalog…"), QKeySequence(tr("Ctrl+K")),
+                            [this] { openDialog(new CatalogDialog(m_context, this)); });
     auto *auditAct = make(QStringLiteral("audit"), tr("&Audit log…"), QKeySequence(), [this] { openDialog(new AuditDialog(m_context, this)); });
-    auto *tenantsAct = make(QStringLiteral("tenants"), tr("&Tenants and API keys…"), QKeySequence(), [this] { openDialog(new TenantsDialog(m_context, this)); });
+    auto *tenantsAct
+        = make(QStringLiteral("tenants"), tr("&Tenants and API keys…"), QKeySequence(), [this] { openDialog(new TenantsDialog(m_context, this)); });
     auto *settingsAct = make(QStringLiteral("settings"), tr("&Settings…"), QKeySequence::Preferences, [this] {
         auto *dialog = openDialog(new SettingsDialog(m_context, this));
         connect(dialog, &QDialog::accepted, this, &MainWindow::loadCatalog);
@@ -282,7 +282,8 @@ void MainWindow::loadCatalog()
             c.graceSeconds = Settings(db).rotationGraceSeconds();
             return c;
         },
-        this, [this](Catalog c) {
+        this,
+        [this](Catalog c) {
             m_form->setValidationContext(c.validation);
             m_form->setCatalog(c.types);
             m_secret->setGraceSeconds(c.graceSeconds);
@@ -310,8 +311,7 @@ bool MainWindow::confirmLeavingForm()
 {
     if (!m_form->isDirty())
         return true;
-    const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
-                                              tr("The webhook has changes that are not saved. Save them?"),
+    const auto answer = QMessageBox::question(this, tr("Unsaved changes"), tr("The webhook has changes that are not saved. Save them?"),
                                               QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
     if (answer == QMessageBox::Cancel)
         return false;
@@ -345,13 +345,13 @@ void MainWindow::currentChanged()
         return;
     m_history->setWebhook(id);
     m_chart->setWebhook(id);
-    m_context.db().run<Result<Webhook>>([id](QSqlDatabase db) { return WebhookService(db).get(id); }, this,
-                                        [this, id](Result<Webhook> w) {
-                                            if (!w || id != m_shownId)
-                                                return;
-                                            m_form->setWebhook(*w);
-                                            m_secret->setWebhook(*w);
-                                        });
+    const auto job = [id](QSqlDatabase db) { return WebhookService(db).get(id); };
+    m_context.db().run<Result<Webhook>>(job, this, [this, id](Result<Webhook> w) {
+        if (!w || id != m_shownId)
+            return;
+        m_form->setWebhook(*w);
+        m_secret->setWebhook(*w);
+    });
 }
 
 void MainWindow::updateActions()
@@ -372,10 +372,11 @@ void MainWindow::refreshEngineStatus()
             auto n = DeliveryService(db).unfinishedCount();
             return n ? *n : -1;
         },
-        this, [this, paused, running](int depth) {
+        this,
+        [this, paused, running](int depth) {
             const auto state = !running ? tr("Engine stopped") : (paused ? tr("Engine paused") : tr("Engine running"));
             m_engineStatus->setText(depth < 0 ? tr("%1 — queue unknown (database unreachable)").arg(state)
-                                                    : tr("%1 — %n deliveries queued", nullptr, depth).arg(state));
+                                              : tr("%1 — %n deliveries queued", nullptr, depth).arg(state));
         });
 }
 
@@ -430,9 +431,11 @@ void MainWindow::deleteWebhook()
     const auto id = row->webhook.id;
     if (QMessageBox::warning(this, tr("Delete webhook"),
                              tr("Delete “%1” and its whole delivery history? This cannot be undone.").arg(row->webhook.name),
-                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
+        != QMessageBox::Yes)
         return;
-    m_context.db().run<Status>([id](QSqlDatabase db) { return WebhookService(db).remove(id); }, this, [this](Status s) {
+    const auto job = [id](QSqlDatabase db) { return WebhookService(db).remove(id); };
+    m_context.db().run<Status>(job, this, [this](Status s) {
         if (!s)
             QMessageBox::warning(this, tr("Delete webhook"), s.error().message);
         m_form->setWebhook(Webhook{});
@@ -448,7 +451,8 @@ void MainWindow::toggleActive()
         return;
     Webhook w = row->webhook;
     w.active = !w.active;
-    m_context.db().run<Result<Webhook>>([w](QSqlDatabase db) { return WebhookService(db).update(w); }, this, [this](Result<Webhook> r) {
+    const auto job = [w](QSqlDatabase db) { return WebhookService(db).update(w); };
+    m_context.db().run<Result<Webhook>>(job, this, [this](Result<Webhook> r) {
         if (!r)
             QMessageBox::warning(this, tr("Webhook"), r.error().message);
         m_context.notifyWebhooksChanged();

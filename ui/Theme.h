@@ -19,7 +19,7 @@ public:
 
     static bool isDark(const QPalette &palette);
     static QColor color(Tone tone, const QPalette &palette);
-    static QColor color(Tone tone);                  // for the application's palette
+    static QColor color(Tone tone); // for the application's palette
     static QColor errorBackground(const QPalette &palette);
     // Sets a widget's text colour (a label's, say) to the tone; Normal restores it.
     static void setTone(QWidget *widget, Tone tone);

@@ -5,8 +5,8 @@
 #include "service/ApiKeyService.h"
 #include "service/AuditLog.h"
 #include "service/Installation.h"
-#include "service/Settings.h"
 #include "service/PlanService.h"
+#include "service/Settings.h"
 #include "service/TenantService.h"
 
 #include <QJsonArray>
@@ -83,8 +83,8 @@ int secretsCommand(CliContext &ctx, const QStringList &args)
 {
     const QString sub = args.value(0);
     QCommandLineParser p;
-    p.addOption({QStringLiteral("print-new-key"),
-                 QStringLiteral("With the key in HOOKLINE_MASTER_KEY: print the new key (base64) for you to put there.")});
+    p.addOption(
+        {QStringLiteral("print-new-key"), QStringLiteral("With the key in HOOKLINE_MASTER_KEY: print the new key (base64) for you to put there.")});
     if (!ctx.parse(p, args.mid(1), QStringLiteral("secrets status | rekey [--print-new-key]"),
                    QStringLiteral("Webhook secrets are stored encrypted (AES-256-GCM) under a master key kept outside the database:\n"
                                   "HOOKLINE_MASTER_KEY (base64 of 32 bytes), else the system keychain (the window), else a key\n"
@@ -98,9 +98,8 @@ int secretsCommand(CliContext &ctx, const QStringList &args)
         return Failure;
     auto show = [&ctx](const Installation::KeyInfo &key, const QString &what) {
         if (ctx.jsonOutput())
-            ctx.printJson(QJsonObject{{QStringLiteral("source"), key.source},
-                                      {QStringLiteral("where"), key.where},
-                                      {QStringLiteral("fingerprint"), key.fingerprint}});
+            ctx.printJson(QJsonObject{
+                {QStringLiteral("source"), key.source}, {QStringLiteral("where"), key.where}, {QStringLiteral("fingerprint"), key.fingerprint}});
         else
             ctx.print(QStringLiteral("%1: %2 (%3), fingerprint %4").arg(what, key.where, key.source, key.fingerprint));
     };
@@ -125,7 +124,8 @@ int auditCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
     p.addOption({QStringLiteral("since"), QStringLiteral("Only changes at or after this ISO 8601 time."), QStringLiteral("ISO_TIME")});
-    p.addOption({QStringLiteral("object"), QStringLiteral("Only changes to this object (a webhook id, a setting, a tenant, a delivery id)."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("object"), QStringLiteral("Only changes to this object (a webhook id, a setting, a tenant, a delivery id)."),
+                 QStringLiteral("ID")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many, newest first (default 100)."), QStringLiteral("N")});
     if (!ctx.parse(p, args, QStringLiteral("audit [--since ISO_TIME] [--object ID] [--limit N]"),
                    QStringLiteral("Every administrative change: who (the OS user and the front end), when, to what, old and new values.\n"
@@ -138,7 +138,9 @@ int auditCommand(CliContext &ctx, const QStringList &args)
     if (p.isSet(QStringLiteral("since"))) {
         filter.since = QDateTime::fromString(p.value(QStringLiteral("since")), Qt::ISODateWithMs);
         if (!filter.since.isValid())
-            return ctx.fail(Error::validation(QStringLiteral("--since"), QStringLiteral("\"%1\" is not an ISO 8601 time such as 2026-01-01T10:00:00Z").arg(p.value(QStringLiteral("since")))));
+            return ctx.fail(Error::validation(
+                QStringLiteral("--since"),
+                QStringLiteral("\"%1\" is not an ISO 8601 time such as 2026-01-01T10:00:00Z").arg(p.value(QStringLiteral("since")))));
     }
     if (p.isSet(QStringLiteral("limit"))) {
         auto n = intOption(p, QStringLiteral("limit"), 1, 100000);
@@ -155,16 +157,16 @@ int auditCommand(CliContext &ctx, const QStringList &args)
     if (ctx.jsonOutput()) {
         QJsonArray out;
         for (const auto &e : std::as_const(*entries))
-            out << QJsonObject{{QStringLiteral("at"), isoTime(e.at)},          {QStringLiteral("actor"), e.actor},
-                               {QStringLiteral("action"), e.action},           {QStringLiteral("objectType"), e.objectType},
-                               {QStringLiteral("objectId"), e.objectId},       {QStringLiteral("changes"), e.changes}};
+            out << QJsonObject{{QStringLiteral("at"), isoTime(e.at)},    {QStringLiteral("actor"), e.actor},
+                               {QStringLiteral("action"), e.action},     {QStringLiteral("objectType"), e.objectType},
+                               {QStringLiteral("objectId"), e.objectId}, {QStringLiteral("changes"), e.changes}};
         ctx.printJson(out);
         return Success;
     }
-    QList<QStringList> rows{{QStringLiteral("AT"), QStringLiteral("ACTOR"), QStringLiteral("ACTION"), QStringLiteral("OBJECT"), QStringLiteral("CHANGES")}};
+    QList<QStringList> rows{
+        {QStringLiteral("AT"), QStringLiteral("ACTOR"), QStringLiteral("ACTION"), QStringLiteral("OBJECT"), QStringLiteral("CHANGES")}};
     for (const auto &e : std::as_const(*entries))
-        rows << QStringList{isoTime(e.at), e.actor, e.action, e.objectId,
-                            QString::fromUtf8(QJsonDocument(e.changes).toJson(QJsonDocument::Compact))};
+        rows << QStringList{isoTime(e.at), e.actor, e.action, e.objectId, QString::fromUtf8(QJsonDocument(e.changes).toJson(QJsonDocument::Compact))};
     ctx.print(formatTable(rows));
     return Success;
 }
@@ -183,7 +185,8 @@ int apiKeyCommand(CliContext &ctx, const QStringList &args)
     if (sub != u"create" && sub != u"list" && sub != u"revoke")
         return ctx.usage(QStringLiteral("apikey needs a sub-command: create, list, revoke"));
     if (positional.size() != (sub == u"revoke" ? 1 : 0))
-        return ctx.usage(sub == u"revoke" ? QStringLiteral("apikey revoke takes the key's id") : QStringLiteral("apikey %1 takes no arguments").arg(sub));
+        return ctx.usage(sub == u"revoke" ? QStringLiteral("apikey revoke takes the key's id")
+                                          : QStringLiteral("apikey %1 takes no arguments").arg(sub));
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
@@ -227,7 +230,11 @@ int apiKeyCommand(CliContext &ctx, const QStringList &args)
     QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("TENANT"), QStringLiteral("NAME"), QStringLiteral("KEY"), QStringLiteral("CREATED"),
                              QStringLiteral("REVOKED")}};
     for (const auto &k : std::as_const(*all))
-        rows << QStringList{k.id, k.admin ? QStringLiteral("(admin)") : k.tenantId, k.name, k.hint, isoTime(k.createdAt),
+        rows << QStringList{k.id,
+                            k.admin ? QStringLiteral("(admin)") : k.tenantId,
+                            k.name,
+                            k.hint,
+                            isoTime(k.createdAt),
                             k.revokedAt ? isoTime(*k.revokedAt) : QString()};
     ctx.print(formatTable(rows));
     return Success;
@@ -325,14 +332,15 @@ int tenantCommand(CliContext &ctx, const QStringList &args)
     return Success;
 }
 
-
 int planCommand(CliContext &ctx, const QStringList &args)
 {
     const QString sub = args.value(0);
     QCommandLineParser p;
     p.addOption({QStringLiteral("webhooks"), QStringLiteral("Webhooks a tenant on this plan may have, or \"unlimited\"."), QStringLiteral("N")});
     p.addOption({QStringLiteral("requests-per-minute"), QStringLiteral("API requests a minute per key, or \"unlimited\"."), QStringLiteral("N")});
-    if (!ctx.parse(p, args.mid(1), QStringLiteral("plan list | add NAME --webhooks N --requests-per-minute N | update NAME [--webhooks N] [--requests-per-minute N]")))
+    if (!ctx.parse(
+            p, args.mid(1),
+            QStringLiteral("plan list | add NAME --webhooks N --requests-per-minute N | update NAME [--webhooks N] [--requests-per-minute N]")))
         return Usage;
     const auto positional = p.positionalArguments();
     if (sub != u"list" && sub != u"add" && sub != u"update")
@@ -346,8 +354,9 @@ int planCommand(CliContext &ctx, const QStringList &args)
         plan.name = positional.first();
         if (auto s = PlanService::validateName(plan.name); !s)
             return ctx.fail(s.error());
-        for (const auto &[option, target, min, max] : {std::tuple{u"webhooks"_s, &plan.webhookQuota, 0, Plan::kMaxQuota},
-                                                        std::tuple{u"requests-per-minute"_s, &plan.requestsPerMinute, 1, Plan::kMaxRequestsPerMinute}}) {
+        for (const auto &[option, target, min, max] :
+             {std::tuple{u"webhooks"_s, &plan.webhookQuota, 0, Plan::kMaxQuota},
+              std::tuple{u"requests-per-minute"_s, &plan.requestsPerMinute, 1, Plan::kMaxRequestsPerMinute}}) {
             if (!p.isSet(option))
                 continue;
             auto v = limitOption(p, option, min, max);
@@ -365,7 +374,8 @@ int planCommand(CliContext &ctx, const QStringList &args)
         if (!all)
             return ctx.fail(all.error());
         QJsonArray json;
-        QList<QStringList> rows{{QStringLiteral("PLAN"), QStringLiteral("WEBHOOK QUOTA"), QStringLiteral("REQUESTS/MIN"), QStringLiteral("BUILT IN")}};
+        QList<QStringList> rows{
+            {QStringLiteral("PLAN"), QStringLiteral("WEBHOOK QUOTA"), QStringLiteral("REQUESTS/MIN"), QStringLiteral("BUILT IN")}};
         for (const auto &pl : std::as_const(*all)) {
             json.append(toJson(pl));
             rows << QStringList{pl.name, limitText(pl.webhookQuota), limitText(pl.requestsPerMinute), pl.builtin ? QStringLiteral("yes") : QString()};

@@ -57,7 +57,8 @@ int import(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
     p.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Catalog JSON file, or a built-in catalog name with --builtin."));
-    p.addOption({QStringLiteral("builtin"), QStringLiteral("Import built-in catalogs by name (finance-dashboard, crm, audit-trail, lead-crm, case-tool).")});
+    p.addOption(
+        {QStringLiteral("builtin"), QStringLiteral("Import built-in catalogs by name (finance-dashboard, crm, audit-trail, lead-crm, case-tool).")});
     if (!ctx.parse(p, args, QStringLiteral("event-types import FILE | --builtin NAME...")))
         return Usage;
     const auto positional = p.positionalArguments();
@@ -97,7 +98,8 @@ int import(CliContext &ctx, const QStringList &args)
 int exportCatalog(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addOption({{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE")});
+    p.addOption(
+        {{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Write to FILE instead of standard output."), QStringLiteral("FILE")});
     if (!ctx.parse(p, args, QStringLiteral("event-types export [-o FILE]")))
         return Usage;
     auto db = ctx.database();

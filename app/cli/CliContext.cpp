@@ -16,11 +16,17 @@
 namespace hookline::cli {
 
 namespace {
-const QCommandLineOption kDbOption(QStringLiteral("db"), QStringLiteral("Database: a SQLite file or a postgresql://user:password@host:port/dbname URL (default: $HOOKLINE_DB, else hookline.db in the user's data folder)."), QStringLiteral("PATH|URL"));
+const QCommandLineOption kDbOption(
+    QStringLiteral("db"),
+    QStringLiteral(
+        "Database: a SQLite file or a postgresql://user:password@host:port/dbname URL (default: $HOOKLINE_DB, else hookline.db in the user's data folder)."),
+    QStringLiteral("PATH|URL"));
 const QCommandLineOption kJsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
 const QCommandLineOption kVerboseOption({QStringLiteral("v"), QStringLiteral("verbose")},
                                         QStringLiteral("Log what the engine decides (hookline.* at debug level) to stderr."));
-const QCommandLineOption kCatalogsOption(QStringLiteral("catalogs"), QStringLiteral("Catalogs a new database starts with: comma-separated names, \"all\" (default) or \"none\"."), QStringLiteral("LIST"));
+const QCommandLineOption kCatalogsOption(QStringLiteral("catalogs"),
+                                         QStringLiteral("Catalogs a new database starts with: comma-separated names, \"all\" (default) or \"none\"."),
+                                         QStringLiteral("LIST"));
 const QCommandLineOption kHelpOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
 
 void writeOut(FILE *stream, const QByteArray &text)
@@ -191,7 +197,8 @@ Result<int> intOption(const QCommandLineParser &parser, const QString &name, int
     const auto text = parser.value(name);
     const int v = text.toInt(&ok);
     if (!ok || v < min || v > max)
-        return Error::validation(QStringLiteral("--") + name, QStringLiteral("expected a whole number from %1 to %2, got \"%3\"").arg(min).arg(max).arg(text));
+        return Error::validation(QStringLiteral("--") + name,
+                                 QStringLiteral("expected a whole number from %1 to %2, got \"%3\"").arg(min).arg(max).arg(text));
     return v;
 }
 
@@ -201,7 +208,8 @@ Result<double> doubleOption(const QCommandLineParser &parser, const QString &nam
     const auto text = parser.value(name);
     const double v = text.toDouble(&ok);
     if (!ok || !(v >= min && v <= max))
-        return Error::validation(QStringLiteral("--") + name, QStringLiteral("expected a number from %1 to %2, got \"%3\"").arg(min).arg(max).arg(text));
+        return Error::validation(QStringLiteral("--") + name,
+                                 QStringLiteral("expected a number from %1 to %2, got \"%3\"").arg(min).arg(max).arg(text));
     return v;
 }
 

@@ -10,6 +10,8 @@ const QList<Command> &CommandTable::commands()
 {
     // In the order of the help; a group's lines may come from several commands
     // ("webhook test" is listed with the delivery commands).
+    // One row per line, as the table is read.
+    // clang-format off
     static const QList<Command> table{
         {"webhook", true, webhookCommand,
          {{"Webhooks", "webhook add --url URL --events a,b [options]", "create a webhook (prints it, with its secret)"},
@@ -41,6 +43,7 @@ const QList<Command> &CommandTable::commands()
         {"secrets", true, secretsCommand,
          {{"Installation", "secrets status | rekey [--print-new-key]", "the master key webhook secrets are encrypted with"}}},
     };
+    // clang-format on
     return table;
 }
 
@@ -88,8 +91,7 @@ QString CommandTable::help()
             }
         }
     }
-    out << QString()
-        << QStringLiteral("Signing schemes: %1 (sign --help describes each).").arg(schemeNames().join(QStringLiteral(", ")))
+    out << QString() << QStringLiteral("Signing schemes: %1 (sign --help describes each).").arg(schemeNames().join(QStringLiteral(", ")))
         << QStringLiteral("Global options: --db PATH (default $HOOKLINE_DB, else the user's data folder), --json, -v (log the")
         << QStringLiteral("engine's decisions to stderr; or QT_LOGGING_RULES=\"hookline.*.debug=true\"),")
         << QStringLiteral("--catalogs LIST (catalogs of a new database: all, none, or names). COMMAND --help for details.");

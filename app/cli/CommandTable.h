@@ -12,14 +12,14 @@ class CliContext;
 // help describes it. The dispatch in main() and every help text are read
 // from here, so a command cannot exist without its help or the reverse.
 struct CommandLine final {
-    const char *group;  // the heading it is listed under ("Webhooks")
-    const char *usage;  // "webhook add --url URL --events a,b [options]"
-    const char *what;   // "create a webhook (prints it, with its secret)"
+    const char *group; // the heading it is listed under ("Webhooks")
+    const char *usage; // "webhook add --url URL --events a,b [options]"
+    const char *what;  // "create a webhook (prints it, with its secret)"
 };
 
 struct Command final {
-    const char *word;   // "webhook"
-    bool subCommands;   // the next word picks the action ("webhook add")
+    const char *word; // "webhook"
+    bool subCommands; // the next word picks the action ("webhook add")
     int (*run)(CliContext &ctx, const QStringList &args);
     QList<CommandLine> lines;
 };

@@ -1,11 +1,11 @@
 #include "CliContext.h"
 #include "Commands.h"
-#include "model/ModelJson.h"
 #include "StopSignals.h"
+#include "model/ModelJson.h"
 
 #include "engine/DeliveryEngine.h"
-#include "service/EventService.h"
 #include "service/DeliveryService.h"
+#include "service/EventService.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -53,9 +53,8 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
     QObject::connect(&engine, &DeliveryEngine::failure, [&](const QString &message) {
         ctx.fail(message); // reported; the worker retries the write
     });
-    QObject::connect(&engine, &DeliveryEngine::webhookDeactivated, [&](const QString &id) {
-        ctx.fail(QStringLiteral("webhook %1 was deactivated (see webhook show %1)").arg(id));
-    });
+    QObject::connect(&engine, &DeliveryEngine::webhookDeactivated,
+                     [&](const QString &id) { ctx.fail(QStringLiteral("webhook %1 was deactivated (see webhook show %1)").arg(id)); });
     QObject::connect(&engine, &DeliveryEngine::stopped, qApp, &QCoreApplication::quit);
     // SIGTERM and SIGINT ask for a clean stop: what is claimed goes back to
     // the queue, and the exit code is 0, as a service manager expects.
@@ -151,9 +150,11 @@ int webhookTestCommand(CliContext &ctx, const QStringList &args)
         ctx.printJson(json);
     } else {
         ctx.print(QStringLiteral("%1 %2 in %3 ms%4\n%5")
-                      .arg(deliveryStatusName(delivery->status), attempt.responseStatus ? QStringLiteral("HTTP %1").arg(*attempt.responseStatus) : QStringLiteral("no response"))
+                      .arg(deliveryStatusName(delivery->status),
+                           attempt.responseStatus ? QStringLiteral("HTTP %1").arg(*attempt.responseStatus) : QStringLiteral("no response"))
                       .arg(attempt.durationMs)
-                      .arg(attempt.error.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(attempt.error), QString::fromUtf8(attempt.responseBody.left(500))));
+                      .arg(attempt.error.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(attempt.error),
+                           QString::fromUtf8(attempt.responseBody.left(500))));
     }
     return delivery->status == DeliveryStatus::Succeeded ? Success : Failure;
 }
@@ -175,13 +176,16 @@ int replayCommand(CliContext &ctx, const QStringList &args)
     if (p.isSet(QStringLiteral("status"))) {
         status = deliveryStatusFromName(p.value(QStringLiteral("status")));
         if (!status || !isFinal(*status))
-            return ctx.fail(Error::validation(QStringLiteral("--status"), QStringLiteral("expected failed or succeeded, got \"%1\"").arg(p.value(QStringLiteral("status")))));
+            return ctx.fail(Error::validation(QStringLiteral("--status"),
+                                              QStringLiteral("expected failed or succeeded, got \"%1\"").arg(p.value(QStringLiteral("status")))));
     }
     QDateTime since;
     if (p.isSet(QStringLiteral("since"))) {
         since = QDateTime::fromString(p.value(QStringLiteral("since")), Qt::ISODateWithMs);
         if (!since.isValid())
-            return ctx.fail(Error::validation(QStringLiteral("--since"), QStringLiteral("\"%1\" is not an ISO 8601 time such as 2026-01-01T10:00:00Z").arg(p.value(QStringLiteral("since")))));
+            return ctx.fail(Error::validation(
+                QStringLiteral("--since"),
+                QStringLiteral("\"%1\" is not an ISO 8601 time such as 2026-01-01T10:00:00Z").arg(p.value(QStringLiteral("since")))));
     }
     auto db = ctx.database();
     if (!db.isValid())

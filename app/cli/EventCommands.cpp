@@ -2,11 +2,11 @@
 #include "Commands.h"
 #include "model/ModelJson.h"
 
-#include "service/EventService.h"
 #include "service/DeliveryService.h"
+#include "service/EventService.h"
 
-#include <QJsonArray>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace hookline::cli {
@@ -17,7 +17,8 @@ int emitCommand(CliContext &ctx, const QStringList &args)
     p.addPositionalArgument(QStringLiteral("type"), QStringLiteral("Event type, e.g. lead.created."));
     p.addOption({QStringLiteral("data"), QStringLiteral("Event data: a JSON object, @FILE or @- for standard input."), QStringLiteral("JSON")});
     p.addOption({QStringLiteral("tenant"), QStringLiteral("Tenant (default: default)."), QStringLiteral("TENANT")});
-    p.addOption({QStringLiteral("batch"), QStringLiteral("JSON Lines file of {\"event\", \"data\", \"tenant\"}, one event a line."), QStringLiteral("FILE")});
+    p.addOption(
+        {QStringLiteral("batch"), QStringLiteral("JSON Lines file of {\"event\", \"data\", \"tenant\"}, one event a line."), QStringLiteral("FILE")});
     if (!ctx.parse(p, args, QStringLiteral("emit TYPE --data JSON|@FILE [--tenant T]  |  emit --batch FILE")))
         return Usage;
     const auto positional = p.positionalArguments();
@@ -65,7 +66,8 @@ int deliveriesCommand(CliContext &ctx, const QStringList &args)
     p.addOption({QStringLiteral("status"), QStringLiteral("pending, delivering, retrying, succeeded or failed."), QStringLiteral("STATUS")});
     p.addOption({QStringLiteral("event"), QStringLiteral("Only this event type."), QStringLiteral("TYPE")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most N (default 50)."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("after"), QStringLiteral("Only deliveries older than this one: the next page after the last id printed."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("after"), QStringLiteral("Only deliveries older than this one: the next page after the last id printed."),
+                 QStringLiteral("ID")});
     p.addOption({QStringLiteral("attempts"), QStringLiteral("Include every attempt of each delivery.")});
     if (!ctx.parse(p, args, QStringLiteral("deliveries [--webhook ID] [--status S] [--event TYPE] [--limit N] [--after ID] [--attempts] [--json]")))
         return Usage;
@@ -76,7 +78,9 @@ int deliveriesCommand(CliContext &ctx, const QStringList &args)
     if (p.isSet(QStringLiteral("status"))) {
         filter.status = deliveryStatusFromName(p.value(QStringLiteral("status")));
         if (!filter.status)
-            return ctx.fail(Error::validation(QStringLiteral("--status"), QStringLiteral("\"%1\" is not one of %2").arg(p.value(QStringLiteral("status")), deliveryStatusNames().join(QStringLiteral(", ")))));
+            return ctx.fail(Error::validation(
+                QStringLiteral("--status"),
+                QStringLiteral("\"%1\" is not one of %2").arg(p.value(QStringLiteral("status")), deliveryStatusNames().join(QStringLiteral(", ")))));
     }
     if (p.isSet(QStringLiteral("limit"))) {
         auto limit = intOption(p, QStringLiteral("limit"), 1, 1000000);
@@ -113,16 +117,28 @@ int deliveriesCommand(CliContext &ctx, const QStringList &args)
     QList<QStringList> table{{QStringLiteral("ID"), QStringLiteral("STATUS"), QStringLiteral("EVENT"), QStringLiteral("WEBHOOK"),
                               QStringLiteral("ATTEMPTS"), QStringLiteral("CODE"), QStringLiteral("CREATED"), QStringLiteral("ERROR")}};
     for (const auto &d : std::as_const(*rows)) {
-        table << QStringList{d.id, deliveryStatusName(d.status), d.eventType, d.webhookId, QString::number(d.attempts),
-                             d.lastStatusCode ? QString::number(*d.lastStatusCode) : QStringLiteral("-"), isoTime(d.createdAt), d.lastError};
+        table << QStringList{d.id,
+                             deliveryStatusName(d.status),
+                             d.eventType,
+                             d.webhookId,
+                             QString::number(d.attempts),
+                             d.lastStatusCode ? QString::number(*d.lastStatusCode) : QStringLiteral("-"),
+                             isoTime(d.createdAt),
+                             d.lastError};
         if (!withAttempts)
             continue;
         auto attempts = deliveries.attempts(d.id);
         if (!attempts)
             return ctx.fail(attempts.error());
         for (const auto &a : std::as_const(*attempts)) {
-            table << QStringList{QStringLiteral("  #%1").arg(a.number), a.responseStatus ? QString::number(*a.responseStatus) : QStringLiteral("-"),
-                                 QStringLiteral("%1 ms").arg(a.durationMs), QString(), QString(), QString(), isoTime(a.startedAt), a.error};
+            table << QStringList{QStringLiteral("  #%1").arg(a.number),
+                                 a.responseStatus ? QString::number(*a.responseStatus) : QStringLiteral("-"),
+                                 QStringLiteral("%1 ms").arg(a.durationMs),
+                                 QString(),
+                                 QString(),
+                                 QString(),
+                                 isoTime(a.startedAt),
+                                 a.error};
         }
     }
     ctx.print(rows->isEmpty() ? QStringLiteral("no deliveries") : formatTable(table));

@@ -103,7 +103,8 @@ int serveCommand(CliContext &ctx, const QStringList &args)
         QObject::connect(engine.get(), &DeliveryEngine::stopped, qApp, &QCoreApplication::quit);
         engine->start();
     }
-    const QString host = listen->first.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + listen->first.toString() + u']' : listen->first.toString();
+    const QString host
+        = listen->first.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + listen->first.toString() + u']' : listen->first.toString();
     ctx.note(QStringLiteral("serving %1://%2:%3/api/v1 (%4)")
                  .arg(p.isSet(QStringLiteral("tls-cert")) ? QStringLiteral("https") : QStringLiteral("http"), host)
                  .arg(*port)

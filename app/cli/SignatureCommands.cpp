@@ -27,7 +27,8 @@ Result<Scheme> schemeOption(const QCommandLineParser &p)
     const auto name = p.value(QStringLiteral("scheme"));
     const auto scheme = schemeFromName(name);
     if (!scheme)
-        return Error::validation(QStringLiteral("--scheme"), QStringLiteral("\"%1\" is not one of %2").arg(name, schemeNames().join(QStringLiteral(", "))));
+        return Error::validation(QStringLiteral("--scheme"),
+                                 QStringLiteral("\"%1\" is not one of %2").arg(name, schemeNames().join(QStringLiteral(", "))));
     return *scheme;
 }
 
@@ -72,7 +73,8 @@ int signCommand(CliContext &ctx, const QStringList &args)
     p.addOption({QStringLiteral("id"), QStringLiteral("Message id (default: a new msg_ id)."), QStringLiteral("ID")});
     p.addOption({QStringLiteral("timestamp"), QStringLiteral("Unix seconds (default: now)."), QStringLiteral("UNIX")});
     addBodyOptions(p);
-    if (!ctx.parse(p, args, QStringLiteral("sign --scheme S --secret SECRET [--id ID] [--timestamp UNIX] (--body TEXT | --body-file F)"), schemeNotes()))
+    if (!ctx.parse(p, args, QStringLiteral("sign --scheme S --secret SECRET [--id ID] [--timestamp UNIX] (--body TEXT | --body-file F)"),
+                   schemeNotes()))
         return Usage;
     if (!p.isSet(QStringLiteral("scheme")) || !p.isSet(QStringLiteral("secret")))
         return ctx.usage(QStringLiteral("--scheme and --secret are required"));
@@ -91,7 +93,8 @@ int signCommand(CliContext &ctx, const QStringList &args)
         bool ok = false;
         request.timestamp = p.value(QStringLiteral("timestamp")).toLongLong(&ok);
         if (!ok || request.timestamp <= 0)
-            return ctx.fail(Error::validation(QStringLiteral("--timestamp"), QStringLiteral("expected unix seconds, got \"%1\"").arg(p.value(QStringLiteral("timestamp")))));
+            return ctx.fail(Error::validation(QStringLiteral("--timestamp"),
+                                              QStringLiteral("expected unix seconds, got \"%1\"").arg(p.value(QStringLiteral("timestamp")))));
     }
     const auto result = Signer::sign(*scheme, p.values(QStringLiteral("secret")), request);
     if (!result.ok())
@@ -108,11 +111,17 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
     QCommandLineParser p;
     p.addOption({QStringLiteral("secret"), QStringLiteral("The webhook's secret."), QStringLiteral("SECRET")});
     p.addOption({QStringLiteral("header"), QStringLiteral("A received header, 'Name: value' (repeatable)."), QStringLiteral("H")});
-    p.addOption({QStringLiteral("scheme"), QStringLiteral("Scheme: %1 (default: detected from the headers).").arg(schemeNames().join(QStringLiteral(", "))), QStringLiteral("S")});
-    p.addOption({QStringLiteral("tolerance"), QStringLiteral("Accepted timestamp age either way, in seconds (default 300)."), QStringLiteral("SECONDS")});
+    p.addOption({QStringLiteral("scheme"),
+                 QStringLiteral("Scheme: %1 (default: detected from the headers).").arg(schemeNames().join(QStringLiteral(", "))),
+                 QStringLiteral("S")});
+    p.addOption(
+        {QStringLiteral("tolerance"), QStringLiteral("Accepted timestamp age either way, in seconds (default 300)."), QStringLiteral("SECONDS")});
     p.addOption({QStringLiteral("now"), QStringLiteral("Check as if the time were UNIX seconds."), QStringLiteral("UNIX")});
     addBodyOptions(p);
-    if (!ctx.parse(p, args, QStringLiteral("verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S] [--tolerance SECONDS]"), schemeNotes()))
+    if (!ctx.parse(
+            p, args,
+            QStringLiteral("verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S] [--tolerance SECONDS]"),
+            schemeNotes()))
         return Usage;
     if (!p.isSet(QStringLiteral("secret")))
         return ctx.usage(QStringLiteral("--secret is required"));
@@ -139,7 +148,8 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
         bool ok = false;
         request.now = p.value(QStringLiteral("now")).toLongLong(&ok);
         if (!ok || request.now <= 0)
-            return ctx.fail(Error::validation(QStringLiteral("--now"), QStringLiteral("expected unix seconds, got \"%1\"").arg(p.value(QStringLiteral("now")))));
+            return ctx.fail(
+                Error::validation(QStringLiteral("--now"), QStringLiteral("expected unix seconds, got \"%1\"").arg(p.value(QStringLiteral("now")))));
     }
     auto body = readBody(p, QStringLiteral("body"), QStringLiteral("body-file"));
     if (!body)
@@ -157,8 +167,9 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
                                   {QStringLiteral("given"), QString::fromUtf8(r.given)}});
     } else {
         ctx.print(QStringLiteral("%1 (%2)\nscheme:          %3\nsigned content:  %4\nexpected:        %5\ngiven:           %6")
-                      .arg(r.valid ? QStringLiteral("VALID") : QStringLiteral("INVALID"), r.reason, scheme.isEmpty() ? QStringLiteral("unknown") : scheme,
-                           QString::fromUtf8(r.signedContent), QString::fromUtf8(r.expected), QString::fromUtf8(r.given)));
+                      .arg(r.valid ? QStringLiteral("VALID") : QStringLiteral("INVALID"), r.reason,
+                           scheme.isEmpty() ? QStringLiteral("unknown") : scheme, QString::fromUtf8(r.signedContent), QString::fromUtf8(r.expected),
+                           QString::fromUtf8(r.given)));
     }
     return r.valid ? Success : Failure;
 }

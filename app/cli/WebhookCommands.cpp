@@ -13,10 +13,10 @@ namespace hookline::cli {
 
 namespace {
 
-const QString kAddSynopsis = QStringLiteral(
-    "webhook add --url URL --events a,b [--name N] [--description D] [--scheme S] [--secret S] [--header K:V]... "
-    "[--max-retries N] [--retry-delay SECONDS] [--backoff exponential|fixed] [--schedule S1,S2,...] [--jitter F] "
-    "[--auto-disable-after N] [--retention N] [--max-in-flight N] [--transform JS|@FILE] [--inactive] [--tenant T]");
+const QString kAddSynopsis
+    = QStringLiteral("webhook add --url URL --events a,b [--name N] [--description D] [--scheme S] [--secret S] [--header K:V]... "
+                     "[--max-retries N] [--retry-delay SECONDS] [--backoff exponential|fixed] [--schedule S1,S2,...] [--jitter F] "
+                     "[--auto-disable-after N] [--retention N] [--max-in-flight N] [--transform JS|@FILE] [--inactive] [--tenant T]");
 
 void addWebhookOptions(QCommandLineParser &p, bool update)
 {
@@ -27,7 +27,8 @@ void addWebhookOptions(QCommandLineParser &p, bool update)
     value("events", "Event types: names, group.* or *, comma-separated.", "LIST");
     value("name", "Display name (default: the URL's host).", "NAME");
     value("description", "Free text.", "TEXT");
-    p.addOption({QStringLiteral("scheme"), QStringLiteral("Signing scheme: %1 (sign --help describes them).").arg(schemeNames().join(QStringLiteral(", "))),
+    p.addOption({QStringLiteral("scheme"),
+                 QStringLiteral("Signing scheme: %1 (sign --help describes them).").arg(schemeNames().join(QStringLiteral(", "))),
                  QStringLiteral("SCHEME")});
     value("header", "Custom header NAME:VALUE (repeatable; on update, replaces them all).", "K:V");
     value("max-retries", "Retries after the first attempt (default 3).", "N");
@@ -80,7 +81,8 @@ Status applyOptions(const QCommandLineParser &p, Webhook &w, bool update)
     if (set("scheme")) {
         const auto scheme = schemeFromName(val("scheme"));
         if (!scheme)
-            return Error::validation(QStringLiteral("scheme"), QStringLiteral("\"%1\" is not one of %2").arg(val("scheme"), schemeNames().join(QStringLiteral(", "))));
+            return Error::validation(QStringLiteral("scheme"),
+                                     QStringLiteral("\"%1\" is not one of %2").arg(val("scheme"), schemeNames().join(QStringLiteral(", "))));
         w.scheme = *scheme;
     }
     if (!update && set("secret"))
@@ -243,7 +245,8 @@ int list(CliContext &ctx, const QStringList &args)
     QList<QStringList> rows{{QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("STATUS"), QStringLiteral("SCHEME"),
                              QStringLiteral("TENANT"), QStringLiteral("EVENTS"), QStringLiteral("URL")}};
     for (const auto &w : std::as_const(*all)) {
-        const auto status = w.active ? QStringLiteral("active") : (w.disabledReason.isEmpty() ? QStringLiteral("inactive") : QStringLiteral("auto-disabled"));
+        const auto status
+            = w.active ? QStringLiteral("active") : (w.disabledReason.isEmpty() ? QStringLiteral("inactive") : QStringLiteral("auto-disabled"));
         rows << QStringList{w.id, w.name, status, schemeName(w.scheme), w.tenantId, w.events.join(u','), w.url};
     }
     ctx.print(all->isEmpty() ? QStringLiteral("no webhooks") : formatTable(rows));
@@ -287,15 +290,20 @@ int show(CliContext &ctx, const QStringList &args)
     const bool reveal = p.isSet(QStringLiteral("reveal-secret"));
     for (const auto &s : std::as_const(w->secrets)) {
         if (s.expiresAt)
-            line(QStringLiteral("previous secret"), QStringLiteral("%1 signs until %2").arg(reveal ? s.secret : Secret::mask(s.secret), isoTime(*s.expiresAt)));
+            line(QStringLiteral("previous secret"),
+                 QStringLiteral("%1 signs until %2").arg(reveal ? s.secret : Secret::mask(s.secret), isoTime(*s.expiresAt)));
     }
     for (const auto &h : std::as_const(w->headers))
         line(QStringLiteral("header"), h.name + QStringLiteral(": ") + h.value);
     const auto &r = w->retry;
     if (r.schedule.isEmpty())
-        line(QStringLiteral("retries"), QStringLiteral("%1, %2 from %3 s, jitter %4").arg(r.maxRetries).arg(backoffName(r.backoff)).arg(r.retryDelaySeconds).arg(r.jitter));
+        line(QStringLiteral("retries"),
+             QStringLiteral("%1, %2 from %3 s, jitter %4").arg(r.maxRetries).arg(backoffName(r.backoff)).arg(r.retryDelaySeconds).arg(r.jitter));
     else
-        line(QStringLiteral("retries"), QStringLiteral("schedule %1 s, jitter %2").arg(json[QStringLiteral("retryPolicy")][QStringLiteral("schedule")].toVariant().toStringList().join(u',')).arg(r.jitter));
+        line(QStringLiteral("retries"),
+             QStringLiteral("schedule %1 s, jitter %2")
+                 .arg(json[QStringLiteral("retryPolicy")][QStringLiteral("schedule")].toVariant().toStringList().join(u','))
+                 .arg(r.jitter));
     line(QStringLiteral("auto-disable after"), r.autoDisableAfter ? QString::number(r.autoDisableAfter) : QStringLiteral("never"));
     line(QStringLiteral("retention"), w->retention ? QString::number(*w->retention) : QStringLiteral("installation default"));
     line(QStringLiteral("max in flight"), w->maxInFlight ? QString::number(*w->maxInFlight) : QStringLiteral("installation default"));
@@ -328,7 +336,8 @@ int remove(CliContext &ctx, const QStringList &args)
 int rotate(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addOption({QStringLiteral("grace"), QStringLiteral("Seconds the old secret keeps signing (default: the rotationGraceSeconds setting, 24 h)."), QStringLiteral("SECONDS")});
+    p.addOption({QStringLiteral("grace"), QStringLiteral("Seconds the old secret keeps signing (default: the rotationGraceSeconds setting, 24 h)."),
+                 QStringLiteral("SECONDS")});
     const auto parsed = ctx.parseWebhookId(p, args, QStringLiteral("webhook rotate-secret ID [--grace SECONDS]"));
     if (!parsed)
         return Usage;
@@ -378,8 +387,9 @@ int webhookCommand(CliContext &ctx, const QStringList &args)
         return rotate(ctx, rest);
     if (sub == u"test")
         return webhookTestCommand(ctx, rest);
-    return ctx.usage(sub.isEmpty() ? QStringLiteral("webhook needs a sub-command: add, list, show, update, delete, rotate-secret, test")
-                                   : QStringLiteral("unknown webhook sub-command \"%1\" (add, list, show, update, delete, rotate-secret, test)").arg(sub));
+    return ctx.usage(sub.isEmpty()
+                         ? QStringLiteral("webhook needs a sub-command: add, list, show, update, delete, rotate-secret, test")
+                         : QStringLiteral("unknown webhook sub-command \"%1\" (add, list, show, update, delete, rotate-secret, test)").arg(sub));
 }
 
 } // namespace hookline::cli

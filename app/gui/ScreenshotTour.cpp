@@ -73,7 +73,8 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, AppContext &context, QString 
         [this] { m_window.history()->view()->selectRow(0); },
         [this] { shoot(&m_window, QStringLiteral("history")); },
         [this] {
-            const auto id = m_window.history()->model()->data(m_window.history()->model()->index(0, 0), DeliveryHistoryModel::DeliveryIdRole).toString();
+            const auto id
+                = m_window.history()->model()->data(m_window.history()->model()->index(0, 0), DeliveryHistoryModel::DeliveryIdRole).toString();
             auto *dialog = new AttemptDialog(m_context, id, &m_window);
             dialog->setObjectName(QStringLiteral("tourAttemptDialog"));
             dialog->show();

@@ -29,11 +29,16 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("Hookline: outgoing webhooks, signed, delivered and kept."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("db"), QStringLiteral("Database: a SQLite file or a postgresql:// URL (default: $HOOKLINE_DB, the Settings dialog's choice, else the user's data folder)."), QStringLiteral("PATH|URL")});
+    parser.addOption(
+        {QStringLiteral("db"),
+         QStringLiteral(
+             "Database: a SQLite file or a postgresql:// URL (default: $HOOKLINE_DB, the Settings dialog's choice, else the user's data folder)."),
+         QStringLiteral("PATH|URL")});
     parser.addOption({QStringLiteral("lang"), QStringLiteral("Interface language, e.g. en or fr (default: the system's)."), QStringLiteral("LANG")});
     parser.addOption({QStringLiteral("screenshots"), QStringLiteral("Write PNGs of every screen to DIR, then quit."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default 2)."), QStringLiteral("N")});
-    parser.addOption({QStringLiteral("palette"), QStringLiteral("dark or light, whatever the desktop uses (default: the desktop's)."), QStringLiteral("dark|light")});
+    parser.addOption({QStringLiteral("palette"), QStringLiteral("dark or light, whatever the desktop uses (default: the desktop's)."),
+                      QStringLiteral("dark|light")});
     parser.process(app);
     const auto palette = parser.value(QStringLiteral("palette"));
     if (!palette.isEmpty() && palette != u"dark" && palette != u"light") {

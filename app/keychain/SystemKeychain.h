@@ -27,7 +27,10 @@ public:
     Status remove(const QString &account) override;
 
 private:
-    explicit SystemKeychain(int timeoutMs) : m_timeoutMs(timeoutMs) {}
+    explicit SystemKeychain(int timeoutMs)
+        : m_timeoutMs(timeoutMs)
+    {
+    }
     int m_timeoutMs;
 };
 

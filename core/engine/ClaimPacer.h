@@ -45,7 +45,7 @@ private:
     qint64 m_windowStartMs = -1; // none since idle()
     int m_current = 0;
     int m_previous = 0;
-    bool m_measured = false;     // one whole window has passed since idle()
+    bool m_measured = false; // one whole window has passed since idle()
 };
 
 } // namespace hookline

@@ -64,16 +64,24 @@ void DeliveryEngine::start()
     // (run on the keeper's thread, then one queued call to that worker only).
     m_keeper->setWorkerCount(int(m_workers.size()));
     const auto workers = m_workers;
-    connect(m_keeper, &QueueKeeper::jobsFor, m_keeper, [workers](int i, const QList<DeliveryJob> &jobs, bool forced) {
-        auto *w = workers.value(i);
-        if (w)
-            QMetaObject::invokeMethod(w, [w, jobs, forced] { w->accept(jobs, forced); }, Qt::QueuedConnection);
-    }, Qt::DirectConnection);
-    connect(m_keeper, &QueueKeeper::recordedFor, m_keeper, [workers](int i, const QStringList &failed, const QStringList &deactivated) {
-        auto *w = workers.value(i);
-        if (w)
-            QMetaObject::invokeMethod(w, [w, failed, deactivated] { w->recorded(failed, deactivated); }, Qt::QueuedConnection);
-    }, Qt::DirectConnection);
+    connect(
+        m_keeper, &QueueKeeper::jobsFor, m_keeper,
+        [workers](int i, const QList<DeliveryJob> &jobs, bool forced) {
+            auto *w = workers.value(i);
+            if (w)
+                QMetaObject::invokeMethod(
+                    w, [w, jobs, forced] { w->accept(jobs, forced); }, Qt::QueuedConnection);
+        },
+        Qt::DirectConnection);
+    connect(
+        m_keeper, &QueueKeeper::recordedFor, m_keeper,
+        [workers](int i, const QStringList &failed, const QStringList &deactivated) {
+            auto *w = workers.value(i);
+            if (w)
+                QMetaObject::invokeMethod(
+                    w, [w, failed, deactivated] { w->recorded(failed, deactivated); }, Qt::QueuedConnection);
+        },
+        Qt::DirectConnection);
     for (auto *t : std::as_const(m_threads))
         t->start();
     if (m_paused)
@@ -140,10 +148,12 @@ void DeliveryEngine::setPaused(bool paused)
     m_paused = paused;
     if (m_keeper) {
         auto *keeper = m_keeper;
-        QMetaObject::invokeMethod(keeper, [keeper, paused] { keeper->setPaused(paused); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            keeper, [keeper, paused] { keeper->setPaused(paused); }, Qt::QueuedConnection);
     }
     for (auto *w : std::as_const(m_workers))
-        QMetaObject::invokeMethod(w, [w, paused] { w->setPaused(paused); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            w, [w, paused] { w->setPaused(paused); }, Qt::QueuedConnection);
 }
 
 void DeliveryEngine::deliverNow(const QString &deliveryId)
@@ -151,7 +161,8 @@ void DeliveryEngine::deliverNow(const QString &deliveryId)
     if (!m_keeper)
         return;
     auto *keeper = m_keeper;
-    QMetaObject::invokeMethod(keeper, [keeper, deliveryId] { keeper->deliverNow(deliveryId); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        keeper, [keeper, deliveryId] { keeper->deliverNow(deliveryId); }, Qt::QueuedConnection);
 }
 
 } // namespace hookline

@@ -30,9 +30,9 @@ public:
     ~DeliveryEngine() override; // stops and joins the threads
 
     void start();
-    void stop();                 // asynchronous: stopped() follows
+    void stop(); // asynchronous: stopped() follows
     void stopAndWait();
-    void wake();                 // new deliveries were written in this process
+    void wake(); // new deliveries were written in this process
     void setPaused(bool paused);
     bool isRunning() const { return m_running; }
     bool isPaused() const { return m_paused; }
@@ -43,7 +43,7 @@ public:
 
 Q_SIGNALS:
     void stopped();
-    void idle();           // nothing due and nothing left unrecorded: a hint to check for the end
+    void idle(); // nothing due and nothing left unrecorded: a hint to check for the end
     // Attempts committed together, one signal per transaction of the keeper.
     void deliveriesUpdated(const hookline::DeliveryUpdates &updates);
     // deliverNow() could not take the delivery: gone, or being delivered elsewhere.

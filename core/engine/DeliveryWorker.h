@@ -2,9 +2,9 @@
 
 #include "engine/ClaimPacer.h"
 #include "engine/EngineOptions.h"
-#include "model/Webhook.h"
 #include "model/AttemptOutcome.h"
 #include "model/DeliveryJob.h"
+#include "model/Webhook.h"
 
 #include <QHash>
 #include <QObject>
@@ -103,8 +103,8 @@ private:
     void refreshInstallation();
     struct CachedWebhook {
         std::shared_ptr<const Webhook> webhook;
-        QUrl url;              // parsed once
-        qint64 readAtMs = 0;   // Clock::monotonicMs()
+        QUrl url;            // parsed once
+        qint64 readAtMs = 0; // Clock::monotonicMs()
     };
     const CachedWebhook *webhook(const QString &id);
     void maybeFinishStop();
@@ -127,20 +127,20 @@ private:
     // HTTP/1.1 connections per manager, and a receiver that takes seconds to
     // answer would otherwise hold the ones its host's other webhooks need.
     QNetworkAccessManager *m_slowNam = nullptr;
-    int m_holdingSlots = 0;             // of m_inFlight, those holding a slot
+    int m_holdingSlots = 0; // of m_inFlight, those holding a slot
     HostGuard *m_guard = nullptr;
     std::unique_ptr<Transformer> m_transformer;
     QTimer *m_drainTimer = nullptr;
-    QTimer *m_deadlineTimer = nullptr;   // one sweep for every request's total deadline
+    QTimer *m_deadlineTimer = nullptr; // one sweep for every request's total deadline
 
     struct Ready {
         DeliveryJob job;
         qint64 sinceMs = 0; // Clock::monotonicMs() when it arrived
     };
-    std::deque<Ready> m_ready;           // claimed for this worker, not yet sent
+    std::deque<Ready> m_ready; // claimed for this worker, not yet sent
     ClaimPacer m_pacer;
-    int m_readySlow = 0;                 // of those, for the slow lane (they need no slot)
-    int m_requested = 0;                 // asked of the keeper, not yet given
+    int m_readySlow = 0; // of those, for the slow lane (they need no slot)
+    int m_requested = 0; // asked of the keeper, not yet given
     QHash<QNetworkReply *, std::shared_ptr<InFlight>> m_inFlight;
     int m_preparing = 0;             // taken from m_ready, not yet on the wire (DNS, transformation)
     QList<AttemptOutcome> m_results; // finished, not yet handed to the keeper

@@ -47,7 +47,10 @@ public:
     // what this claim took already. Nothing is recorded until taken().
     class Plan final {
     public:
-        explicit Plan(const FlowControl &flow) : m_flow(flow) {}
+        explicit Plan(const FlowControl &flow)
+            : m_flow(flow)
+        {
+        }
         // One more for this webhook, if its window and its host allow.
         bool take(const QString &webhookId);
 
@@ -89,15 +92,15 @@ private:
         int window = kInitialWindow;
         int inFlight = 0;
         bool slow = false;
-        bool timingOut = false;   // its last request ran out of time
+        bool timingOut = false; // its last request ran out of time
     };
     int limitOf(const State &s) const;
-    int allowed(const State &s) const;   // what its window, limit and lane allow
+    int allowed(const State &s) const; // what its window, limit and lane allow
     State &state(const QString &webhookId);
 
     Limits m_limits;
     QHash<QString, State> m_webhooks;
-    QHash<QString, int> m_hosts;         // in flight per host
+    QHash<QString, int> m_hosts; // in flight per host
 };
 
 } // namespace hookline

@@ -11,7 +11,7 @@ namespace hookline {
 namespace {
 constexpr qint64 kCacheMs = 60'000;
 constexpr qint64 kErrorCacheMs = 5'000;
-}
+} // namespace
 
 QString HostGuard::refusalFor(const QString &host, const QList<QHostAddress> &addresses)
 {
@@ -54,9 +54,8 @@ void HostGuard::answer(const Entry &entry, const QString &host, bool allowPrivat
 void HostGuard::check(const QUrl &url, bool allowPrivate, Callback callback)
 {
     const QString host = url.host();
-    const auto refuse = [&](const QString &why) {
-        callback(QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, why), {}, {});
-    };
+    const auto refuse
+        = [&](const QString &why) { callback(QStringLiteral("refused: %1 is a %2 address (allowPrivateAddresses is off)").arg(host, why), {}, {}); };
     if (const QHostAddress literal(host); !literal.isNull()) {
         if (const auto why = allowPrivate ? std::nullopt : AddressPolicy::whyForbidden(literal))
             refuse(*why);

@@ -25,7 +25,10 @@ class HostGuard final : public QObject {
     Q_DISABLE_COPY_MOVE(HostGuard)
 
 public:
-    explicit HostGuard(QObject *parent = nullptr) : QObject(parent) {}
+    explicit HostGuard(QObject *parent = nullptr)
+        : QObject(parent)
+    {
+    }
 
     // refusal: why the host may not be reached (no retry); dnsError: the
     // lookup failed (retried like any network error). Both empty: go ahead,
@@ -35,8 +38,8 @@ public:
 
     // How names are resolved: QHostInfo unless a test installs its own
     // (answers as a list of addresses, or an error text). For the whole process.
-    using Resolver = std::function<void(const QString &host, QObject *context,
-                                        std::function<void(const QList<QHostAddress> &, const QString &error)> done)>;
+    using Resolver
+        = std::function<void(const QString &host, QObject *context, std::function<void(const QList<QHostAddress> &, const QString &error)> done)>;
     static void setResolver(Resolver resolver);
 
     static QString refusalFor(const QString &host, const QList<QHostAddress> &addresses);

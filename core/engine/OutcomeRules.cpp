@@ -43,8 +43,8 @@ std::optional<double> OutcomeRules::retryAfterSeconds(const QByteArray &raw, con
         text = text.mid(space + 1).trimmed(); // asctime: "Sun Nov  6 08:49:37 1994"
     QDateTime when;
     const QLocale c = QLocale::c();
-    for (const auto &format : {QStringLiteral("dd MMM yyyy hh:mm:ss 'GMT'"), QStringLiteral("dd-MMM-yy hh:mm:ss 'GMT'"),
-                               QStringLiteral("MMM d hh:mm:ss yyyy")}) {
+    for (const auto &format :
+         {QStringLiteral("dd MMM yyyy hh:mm:ss 'GMT'"), QStringLiteral("dd-MMM-yy hh:mm:ss 'GMT'"), QStringLiteral("MMM d hh:mm:ss yyyy")}) {
         when = c.toDateTime(text, format);
         if (when.isValid()) {
             when.setTimeSpec(Qt::UTC);

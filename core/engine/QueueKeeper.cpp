@@ -19,10 +19,10 @@ namespace hookline {
 namespace {
 constexpr qint64 kLeaseRecoveryIntervalMs = 5000;
 constexpr int kPruneBatch = 1000;
-constexpr qint64 kPruneRecheckMs = 5000;   // a webhook with room is looked at again after this anyway (new emits)
+constexpr qint64 kPruneRecheckMs = 5000; // a webhook with room is looked at again after this anyway (new emits)
 constexpr qint64 kVacuumIntervalMs = 60'000;
 constexpr qint64 kFinishPruneBudgetMs = 2000; // how long a stop may spend on retention
-constexpr int kMaxClaim = 512; // per transaction: keeps each write short
+constexpr int kMaxClaim = 512;                // per transaction: keeps each write short
 
 // Whether `interval` ms have passed on the clock's monotonic time since `last` (never: yes).
 bool due(const std::optional<qint64> &last, qint64 interval)
@@ -327,15 +327,15 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
     updates.reserve(results.size());
     for (const auto &o : results) {
         // Ids, status, code and error only: never bodies, headers or signatures.
-        qCDebug(lcEngine).noquote() << o.deliveryId << "of" << o.webhookId << "attempt" << o.attempt.number << "->"
-                                    << deliveryStatusName(o.status)
+        qCDebug(lcEngine).noquote() << o.deliveryId << "of" << o.webhookId << "attempt" << o.attempt.number << "->" << deliveryStatusName(o.status)
                                     << (o.attempt.responseStatus ? QStringLiteral("HTTP %1").arg(*o.attempt.responseStatus) : o.attempt.error)
-                                    << (o.status == DeliveryStatus::Retrying ? QStringLiteral("next at ") + o.nextAttemptAt.toString(Qt::ISODateWithMs) : QString());
+                                    << (o.status == DeliveryStatus::Retrying
+                                            ? QStringLiteral("next at ") + o.nextAttemptAt.toString(Qt::ISODateWithMs)
+                                            : QString());
         if (o.effect == AttemptOutcome::WebhookEffect::Gone)
             qCWarning(lcEngine).noquote() << "webhook" << o.webhookId << "answered 410 Gone: it is deactivated";
         m_leased.remove(o.deliveryId); // released in record(), when it came back
-        if (isFinal(o.status) && !o.webhookId.isEmpty())
-        {
+        if (isFinal(o.status) && !o.webhookId.isEmpty()) {
             m_toPrune.insert(o.webhookId);
             ++m_pruneState[o.webhookId].finishedSince;
         }

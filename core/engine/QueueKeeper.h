@@ -121,13 +121,13 @@ private:
     std::shared_ptr<Database> m_database;
     EngineOptions m_options;
     int m_workerCount = 0;
-    QList<int> m_demand;               // per worker: jobs asked for and not yet given
-    int m_nextWorker = 0;              // where the next distribution starts (fairness)
+    QList<int> m_demand;  // per worker: jobs asked for and not yet given
+    int m_nextWorker = 0; // where the next distribution starts (fairness)
 
     std::optional<DeliveryQueue> m_queue;
-    QTimer *m_wakeTimer = nullptr;     // next due time, or the poll for other processes
+    QTimer *m_wakeTimer = nullptr; // next due time, or the poll for other processes
     QTimer *m_flushTimer = nullptr;
-    QTimer *m_pruneTimer = nullptr;    // the next pruning round, when one was due and too soon
+    QTimer *m_pruneTimer = nullptr; // the next pruning round, when one was due and too soon
     QList<AttemptOutcome> m_results;
     // Per worker, the webhooks of final failures in m_results: told back after
     // the commit, with the webhooks it deactivated (see DeliveryWorker::recorded).
@@ -140,12 +140,12 @@ private:
     QHash<QString, Lease> m_leased;
     FlowControl m_flow;
     qint64 m_slowAfterMs = 2000;
-    bool m_routesStale = true;         // a webhook unknown to m_flow was seen
-    bool m_limited = false;            // the last claim left due work for lack of room
-    QSet<QString> m_toPrune;           // webhooks whose retention is to be checked
+    bool m_routesStale = true; // a webhook unknown to m_flow was seen
+    bool m_limited = false;    // the last claim left due work for lack of room
+    QSet<QString> m_toPrune;   // webhooks whose retention is to be checked
     struct PruneState {
-        int room = 0;                  // deliveries it may still gain before any is beyond its retention
-        int finishedSince = 0;         // finished since it was last checked
+        int room = 0;          // deliveries it may still gain before any is beyond its retention
+        int finishedSince = 0; // finished since it was last checked
         std::optional<qint64> checkedMs;
     };
     QHash<QString, PruneState> m_pruneState;
@@ -160,7 +160,7 @@ private:
     std::optional<qint64> m_routesReadMs;
     int m_timeoutMs = 10'000;
     bool m_pumpScheduled = false;
-    bool m_drained = false;            // the last claim took everything that was due
+    bool m_drained = false; // the last claim took everything that was due
     bool m_paused = false;
     bool m_serving = false;
 };

@@ -11,8 +11,8 @@ QByteArray RequestBuilder::userAgent()
     return QByteArrayLiteral("Hookline-Webhooks/" HOOKLINE_VERSION);
 }
 
-OutgoingRequest RequestBuilder::build(const Webhook &webhook, const QString &deliveryId, const QString &eventType,
-                                      const QByteArray &body, const QDateTime &now, const QByteArray &prefix)
+OutgoingRequest RequestBuilder::build(const Webhook &webhook, const QString &deliveryId, const QString &eventType, const QByteArray &body,
+                                      const QDateTime &now, const QByteArray &prefix)
 {
     return build(webhook, QUrl(webhook.url), deliveryId, eventType, body, now, prefix);
 }
@@ -71,7 +71,8 @@ QByteArray RequestBuilder::headersToJson(const HeaderList &headers)
     for (qsizetype i = 0; i < headers.size(); ++i) {
         if (i)
             out += ',';
-        out += '[' + CanonicalJson::quote(QString::fromUtf8(headers[i].first)) + ',' + CanonicalJson::quote(QString::fromUtf8(headers[i].second)) + ']';
+        out += '[' + CanonicalJson::quote(QString::fromUtf8(headers[i].first)) + ',' + CanonicalJson::quote(QString::fromUtf8(headers[i].second))
+               + ']';
     }
     out += ']';
     return out;

@@ -3,8 +3,8 @@
 #include <QList>
 #include <QStringList>
 
-#include <algorithm>
 #include <QSet>
+#include <algorithm>
 
 namespace hookline {
 
@@ -14,14 +14,14 @@ constexpr char kSpreadHelperName[] = "__hooklineSpread";
 // Spread *defines* own data properties (CreateDataProperty); Object.assign
 // would *assign* them, calling setters such as __proto__ and accessors of the
 // target. Keys come from Object.keys: own, enumerable, in property order.
-constexpr char kSpreadHelper[] =
-    "function __hooklineSpread(target) {"
-    " for (var i = 1; i < arguments.length; i++) {"
-    " var source = arguments[i]; if (source === null || source === undefined) continue;"
-    " source = Object(source); var keys = Object.keys(source);"
-    " for (var k = 0; k < keys.length; k++)"
-    " Object.defineProperty(target, keys[k], {value: source[keys[k]], writable: true, enumerable: true, configurable: true});"
-    " } return target; }";
+constexpr char kSpreadHelper[]
+    = "function __hooklineSpread(target) {"
+      " for (var i = 1; i < arguments.length; i++) {"
+      " var source = arguments[i]; if (source === null || source === undefined) continue;"
+      " source = Object(source); var keys = Object.keys(source);"
+      " for (var k = 0; k < keys.length; k++)"
+      " Object.defineProperty(target, keys[k], {value: source[keys[k]], writable: true, enumerable: true, configurable: true});"
+      " } return target; }";
 
 enum class Kind { Identifier, Number, String, Template, Regex, Punct };
 
@@ -44,16 +44,18 @@ bool isIdentPart(QChar c)
 // Keywords after which a '/' starts a regular expression and a '{' an object literal.
 const QSet<QString> &expressionKeywords()
 {
-    static const QSet<QString> words{QStringLiteral("return"), QStringLiteral("typeof"), QStringLiteral("void"),
-                                     QStringLiteral("delete"), QStringLiteral("in"), QStringLiteral("of"),
-                                     QStringLiteral("new"), QStringLiteral("yield"), QStringLiteral("await"),
-                                     QStringLiteral("case"), QStringLiteral("throw"), QStringLiteral("instanceof")};
+    static const QSet<QString> words{QStringLiteral("return"), QStringLiteral("typeof"), QStringLiteral("void"),  QStringLiteral("delete"),
+                                     QStringLiteral("in"),     QStringLiteral("of"),     QStringLiteral("new"),   QStringLiteral("yield"),
+                                     QStringLiteral("await"),  QStringLiteral("case"),   QStringLiteral("throw"), QStringLiteral("instanceof")};
     return words;
 }
 
 class Tokenizer {
 public:
-    explicit Tokenizer(const QString &s) : m_s(s) {}
+    explicit Tokenizer(const QString &s)
+        : m_s(s)
+    {
+    }
 
     std::optional<QList<Token>> run(QString *error)
     {
@@ -194,7 +196,11 @@ private:
 
 class Rewriter {
 public:
-    Rewriter(const QString &s, QList<Token> tokens) : m_s(s), m_tokens(std::move(tokens)) {}
+    Rewriter(const QString &s, QList<Token> tokens)
+        : m_s(s)
+        , m_tokens(std::move(tokens))
+    {
+    }
 
     std::optional<QString> run(QString *error)
     {

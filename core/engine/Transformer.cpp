@@ -184,7 +184,9 @@ Transformer::Output Transformer::apply(const QString &cacheKey, const QString &s
     if (result.isError())
         return {{}, QStringLiteral("transformation: %1").arg(result.toString())};
     if (!result.isObject() || result.isArray())
-        return {{}, QStringLiteral("transformation: must return an object, returned %1").arg(result.isUndefined() ? QStringLiteral("nothing") : result.toString().left(80))};
+        return {{},
+                QStringLiteral("transformation: must return an object, returned %1")
+                    .arg(result.isUndefined() ? QStringLiteral("nothing") : result.toString().left(80))};
     const auto text = box->stringify.call({result});
     if (text.isError() || !text.isString())
         return {{}, QStringLiteral("transformation: the returned object cannot be serialised: %1").arg(text.toString())};

@@ -31,8 +31,8 @@ public:
     Q_DISABLE_COPY_MOVE(Transformer)
 
     struct Output {
-        QByteArray body;   // canonical JSON
-        QString error;     // the script's error, a time-out, or a bad return value
+        QByteArray body; // canonical JSON
+        QString error;   // the script's error, a time-out, or a bad return value
         bool ok() const { return error.isEmpty(); }
     };
 
@@ -51,8 +51,8 @@ private:
     Sandbox *sandbox(const QString &cacheKey, const QString &script, QString *error);
 
     QHash<QString, Sandbox *> m_sandboxes;
-    QList<QString> m_sandboxOrder;   // least recently created first
-    QJSEngine *m_running = nullptr;  // the engine the watchdog may interrupt
+    QList<QString> m_sandboxOrder;  // least recently created first
+    QJSEngine *m_running = nullptr; // the engine the watchdog may interrupt
     static constexpr int kMaxSandboxes = 32;
 
     std::mutex m_mutex;
@@ -61,7 +61,7 @@ private:
     bool m_armed = false;
     enum class Stop { None, Time, Memory };
     Stop m_stopped = Stop::None;
-    qint64 m_baselineRss = 0;  // the process's resident bytes when the script started
+    qint64 m_baselineRss = 0; // the process's resident bytes when the script started
     std::chrono::steady_clock::time_point m_deadline;
     std::thread m_watchdog;
 };

@@ -33,16 +33,22 @@ constexpr std::array<bool, 256> kPlainAscii = [] {
     return t;
 }();
 
-bool isDigit(uchar c) { return c >= '0' && c <= '9'; }
-bool isJsonWhitespace(uchar c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
+bool isDigit(uchar c)
+{
+    return c >= '0' && c <= '9';
+}
+bool isJsonWhitespace(uchar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // A growable byte buffer written through a raw pointer: QByteArray::append()
 // per byte would pay for a detach check and a size update every time.
 class Output final {
 public:
     explicit Output(qsizetype capacity)
-        : m_buf(std::max<qsizetype>(capacity, 32), Qt::Uninitialized), m_data(m_buf.data())
+        : m_buf(std::max<qsizetype>(capacity, 32), Qt::Uninitialized)
+        , m_data(m_buf.data())
     {
     }
 
@@ -261,10 +267,10 @@ qint64 arrayIndexOf(const char *s, qsizetype len)
 class Parser final {
 public:
     explicit Parser(QByteArrayView text)
-        : m_begin(reinterpret_cast<const uchar *>(text.data())),
-          m_p(m_begin),
-          m_end(m_begin + text.size()),
-          m_out(text.size() + 16)
+        : m_begin(reinterpret_cast<const uchar *>(text.data()))
+        , m_p(m_begin)
+        , m_end(m_begin + text.size())
+        , m_out(text.size() + 16)
     {
     }
 
@@ -298,8 +304,7 @@ public:
             }
         }
         e.column = int(m_errorAt - lineStart) + 1;
-        e.message = QStringLiteral("%1 at line %2, column %3 (offset %4)")
-                        .arg(m_errorWhat).arg(e.line).arg(e.column).arg(e.offset);
+        e.message = QStringLiteral("%1 at line %2, column %3 (offset %4)").arg(m_errorWhat).arg(e.line).arg(e.column).arg(e.offset);
         if (!m_errorHint.isEmpty())
             e.message += QStringLiteral(": ") + m_errorHint;
         return e;
@@ -310,9 +315,9 @@ private:
         qsizetype keyStart; // output offset of the key's opening quote
         qsizetype keyEnd;   // just past its closing quote; the value starts after the ':'
         qsizetype valueEnd;
-        qint64 index;       // array index, or -1
-        int winner;         // member (relative index) whose value this key ends up with
-        bool dropped;       // a later duplicate of an earlier key
+        qint64 index; // array index, or -1
+        int winner;   // member (relative index) whose value this key ends up with
+        bool dropped; // a later duplicate of an earlier key
     };
 
     static QString describeByte(uchar c)
@@ -332,9 +337,9 @@ private:
         if (at >= m_end)
             return failWith(m_end, QStringLiteral("unexpected end of input"), hint);
         const uchar c = *at;
-        const QString what = c >= 0x80 ? QStringLiteral("unexpected byte 0x%1").arg(uint(c), 2, 16, QLatin1Char('0'))
-            : (c < 0x20 || c == 0x7f) ? QStringLiteral("unexpected %1").arg(describeByte(c))
-                                      : QStringLiteral("unexpected character %1").arg(describeByte(c));
+        const QString what = c >= 0x80                 ? QStringLiteral("unexpected byte 0x%1").arg(uint(c), 2, 16, QLatin1Char('0'))
+                             : (c < 0x20 || c == 0x7f) ? QStringLiteral("unexpected %1").arg(describeByte(c))
+                                                       : QStringLiteral("unexpected character %1").arg(describeByte(c));
         return failWith(at, what, hint);
     }
 
@@ -363,11 +368,18 @@ private:
         case 't': return parseLiteral("true", 4);
         case 'f': return parseLiteral("false", 5);
         case 'n': return parseLiteral("null", 4);
-        case '-': case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
-            return parseNumber();
-        default:
-            return fail(m_p, QStringLiteral("expected a value (object, array, string, number, true, false or null)"));
+        case '-':
+        case '0':
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7':
+        case '8':
+        case '9': return parseNumber();
+        default: return fail(m_p, QStringLiteral("expected a value (object, array, string, number, true, false or null)"));
         }
     }
 
@@ -375,8 +387,7 @@ private:
     {
         if (depth < kMaxDepth)
             return true;
-        return failWith(m_p, QStringLiteral("nesting too deep"),
-                        QStringLiteral("arrays and objects may nest at most %1 levels").arg(kMaxDepth));
+        return failWith(m_p, QStringLiteral("nesting too deep"), QStringLiteral("arrays and objects may nest at most %1 levels").arg(kMaxDepth));
     }
 
     bool parseObject(int depth)
@@ -437,10 +448,7 @@ private:
         return true;
     }
 
-    std::string_view keyOf(const Member &m) const
-    {
-        return {m_out.data() + m.keyStart, size_t(m.keyEnd - m.keyStart)};
-    }
+    std::string_view keyOf(const Member &m) const { return {m_out.data() + m.keyStart, size_t(m.keyEnd - m.keyStart)}; }
 
     // JSON.parse creates the members with CreateDataProperty in source order
     // (InternalizeJSONProperty / ECMA-262 §25.5.1): a repeated key overwrites
@@ -698,7 +706,8 @@ private:
             return fail(p + 1, QStringLiteral("unterminated string"));
         const uchar c = p[1];
         switch (c) {
-        case '"': case '\\': putEscapedAscii(m_out, c); break;
+        case '"':
+        case '\\': putEscapedAscii(m_out, c); break;
         case '/': m_out.put('/'); break;
         case 'b': putEscapedAscii(m_out, '\b'); break;
         case 'f': putEscapedAscii(m_out, '\f'); break;
@@ -733,8 +742,7 @@ private:
             }
             return true;
         }
-        default:
-            return fail(p + 1, QStringLiteral("invalid escape sequence (valid are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"));
+        default: return fail(p + 1, QStringLiteral("invalid escape sequence (valid are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"));
         }
         p += 2;
         return true;

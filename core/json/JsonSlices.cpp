@@ -85,8 +85,7 @@ std::optional<QString> JsonSlices::string(QByteArrayView s)
             i += 4;
             break;
         }
-        default:
-            return std::nullopt;
+        default: return std::nullopt;
         }
     }
     flush();

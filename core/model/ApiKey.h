@@ -11,11 +11,11 @@ namespace hookline {
 // every tenant. Only its SHA-256 is stored; the key itself ("hlk_" + 43
 // base64url characters) is shown once, when it is made.
 struct ApiKey final {
-    QString id;            // "key_…": what logs and the audit name
-    QString tenantId;      // empty for an admin key
+    QString id;       // "key_…": what logs and the audit name
+    QString tenantId; // empty for an admin key
     QString name;
     bool admin = false;
-    QString hint;          // "hlk_AbCd…": enough to recognise it, not to use it
+    QString hint; // "hlk_AbCd…": enough to recognise it, not to use it
     QDateTime createdAt;
     std::optional<QDateTime> revokedAt;
 

@@ -14,13 +14,13 @@ struct AttemptOutcome final {
 
     QString deliveryId;
     QString webhookId;
-    bool attempted = true;        // false: decided without sending (inactive webhook)
-    bool timedOut = false;        // no answer within the deadline (the engine's flow control reads it)
-    Attempt attempt;              // number, times, request and response
+    bool attempted = true; // false: decided without sending (inactive webhook)
+    bool timedOut = false; // no answer within the deadline (the engine's flow control reads it)
+    Attempt attempt;       // number, times, request and response
     DeliveryStatus status = DeliveryStatus::Failed;
-    QDateTime nextAttemptAt;      // for retrying
+    QDateTime nextAttemptAt; // for retrying
     WebhookEffect effect = WebhookEffect::None;
-    QString reason;               // for a deactivation
+    QString reason; // for a deactivation
 };
 
 } // namespace hookline

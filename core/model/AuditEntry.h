@@ -12,16 +12,16 @@ namespace hookline {
 struct AuditEntry final {
     qint64 id = 0;
     QDateTime at;
-    QString actor;       // "alice (cli)", "alice (window)"; later an API key id
-    QString action;      // "webhook.created", "secret.rotated", "settings.changed", …
-    QString objectType;  // "webhook", "setting", "tenant", "event-types", "delivery"
+    QString actor;      // "alice (cli)", "alice (window)"; later an API key id
+    QString action;     // "webhook.created", "secret.rotated", "settings.changed", …
+    QString objectType; // "webhook", "setting", "tenant", "event-types", "delivery"
     QString objectId;
     QJsonObject changes;
 };
 
 struct AuditFilter final {
-    QDateTime since;     // invalid: from the start
-    QString objectId;    // empty: every object
+    QDateTime since;  // invalid: from the start
+    QString objectId; // empty: every object
     int limit = 100;
 };
 

@@ -15,7 +15,7 @@ namespace hookline {
 // One event to one webhook. Its id is stable across retries (the
 // <P>-Delivery-Id and Standard Webhooks' webhook-id headers).
 struct Delivery final {
-    QString id;        // msg_…
+    QString id; // msg_…
     QString eventId;
     QString webhookId;
     QString eventType;
@@ -37,11 +37,11 @@ struct Attempt final {
     int number = 0;
     QDateTime startedAt;
     qint64 durationMs = 0;
-    QByteArray requestHeaders;   // JSON array of [name, value]
+    QByteArray requestHeaders; // JSON array of [name, value]
     QByteArray requestBody;
     std::optional<int> responseStatus;
-    QByteArray responseHeaders;  // JSON array of [name, value]
-    QByteArray responseBody;     // truncated to 64 KB
+    QByteArray responseHeaders; // JSON array of [name, value]
+    QByteArray responseBody;    // truncated to 64 KB
     QString error;
 };
 

@@ -10,11 +10,11 @@ namespace hookline {
 
 // What the webhook list shows beside each webhook.
 struct WebhookActivity final {
-    QString lastDeliveryId;   // the newest delivery, whose state lastStatus is
+    QString lastDeliveryId; // the newest delivery, whose state lastStatus is
     QDateTime lastAt;
     std::optional<DeliveryStatus> lastStatus;
     std::optional<int> lastStatusCode;
-    int succeeded = 0;   // finished in the window
+    int succeeded = 0; // finished in the window
     int failed = 0;
 };
 

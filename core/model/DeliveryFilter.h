@@ -14,8 +14,8 @@ struct DeliveryFilter final {
     QString webhookId;
     std::optional<DeliveryStatus> status;
     QString eventType;
-    QDateTime since;   // created at or after
-    QDateTime until;   // created before
+    QDateTime since; // created at or after
+    QDateTime until; // created before
     int limit = 50;
     // Random access for the window's table, which knows the count and jumps.
     int offset = 0;

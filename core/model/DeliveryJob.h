@@ -13,10 +13,10 @@ struct DeliveryJob final {
     QString eventId;
     QString eventType;
     QString tenantId;
-    int attempts = 0;    // made so far
-    int retryBase = 0;   // attempts made before the latest replay
+    int attempts = 0;      // made so far
+    int retryBase = 0;     // attempts made before the latest replay
     bool slowLane = false; // its receiver is slow: sent over the worker's slow-lane connections
-    QByteArray body;     // the event's canonical envelope
+    QByteArray body;       // the event's canonical envelope
 };
 
 } // namespace hookline

@@ -12,6 +12,9 @@ enum class DeliveryStatus { Pending, Delivering, Retrying, Succeeded, Failed };
 QString deliveryStatusName(DeliveryStatus status);
 std::optional<DeliveryStatus> deliveryStatusFromName(QStringView name);
 QStringList deliveryStatusNames();
-inline bool isFinal(DeliveryStatus s) { return s == DeliveryStatus::Succeeded || s == DeliveryStatus::Failed; }
+inline bool isFinal(DeliveryStatus s)
+{
+    return s == DeliveryStatus::Succeeded || s == DeliveryStatus::Failed;
+}
 
 } // namespace hookline

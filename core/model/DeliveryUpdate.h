@@ -17,8 +17,8 @@ struct DeliveryUpdate final {
     QString deliveryId;
     QString webhookId;
     DeliveryStatus status = DeliveryStatus::Pending;
-    std::optional<int> attempts;        // the count after this attempt; unchanged when nothing was sent
-    QDateTime nextAttemptAt;            // when retrying
+    std::optional<int> attempts; // the count after this attempt; unchanged when nothing was sent
+    QDateTime nextAttemptAt;     // when retrying
     QDateTime updatedAt;
     std::optional<int> lastStatusCode;
     QString lastError;

@@ -9,7 +9,7 @@ namespace hookline {
 // One occurrence of an event type. `body` is the canonical envelope that every
 // delivery of it sends (a transformation may reshape it per webhook).
 struct Event final {
-    QString id;        // evt_…
+    QString id; // evt_…
     QString tenantId;
     QString type;
     QDateTime createdAt;

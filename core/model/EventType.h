@@ -6,11 +6,11 @@
 namespace hookline {
 
 struct EventType final {
-    QString name;          // "lead.created"
-    QString group;         // "lead": the part before the first dot
+    QString name;  // "lead.created"
+    QString group; // "lead": the part before the first dot
     QString description;
     QByteArray samplePayload; // canonical JSON object: the `data` of a sample event
-    QString catalog;       // which catalog brought it ("crm", "custom", ...)
+    QString catalog;          // which catalog brought it ("crm", "custom", ...)
 
     bool operator==(const EventType &) const = default;
 

@@ -21,8 +21,8 @@ struct RetryPolicy final {
     double retryDelaySeconds = 5.0;
     BackoffStrategy backoff = BackoffStrategy::Exponential;
     QList<double> schedule;
-    double jitter = 0.0;        // ± this fraction of each delay, 0..1
-    int autoDisableAfter = 5;   // deliveries failed in a row before the webhook is deactivated; 0 = never
+    double jitter = 0.0;      // ± this fraction of each delay, 0..1
+    int autoDisableAfter = 5; // deliveries failed in a row before the webhook is deactivated; 0 = never
 
     int retryCount() const { return schedule.isEmpty() ? maxRetries : int(schedule.size()); }
 

@@ -40,17 +40,17 @@ struct Webhook final {
     QString description;
     Scheme scheme = Scheme::Standard;
     bool active = true;
-    QStringList events;               // exact names, "group.*" or "*"
+    QStringList events; // exact names, "group.*" or "*"
     QList<CustomHeader> headers;
     RetryPolicy retry;
-    std::optional<int> retention;     // newest deliveries kept; unset = installation setting
-    std::optional<int> maxInFlight;   // requests in flight at once; unset = installation setting
-    QString transform;                // body of a JavaScript function of `payload`; empty = none
-    QString secret;                   // the current secret
-    QList<WebhookSecret> secrets;     // every secret, newest first (rotation history)
+    std::optional<int> retention;   // newest deliveries kept; unset = installation setting
+    std::optional<int> maxInFlight; // requests in flight at once; unset = installation setting
+    QString transform;              // body of a JavaScript function of `payload`; empty = none
+    QString secret;                 // the current secret
+    QList<WebhookSecret> secrets;   // every secret, newest first (rotation history)
     QDateTime createdAt;
     QDateTime updatedAt;
-    QString disabledReason;           // set when the engine deactivated it
+    QString disabledReason; // set when the engine deactivated it
     QDateTime disabledAt;
     int consecutiveFailures = 0;
 

@@ -39,8 +39,7 @@ Result<QList<QSslCertificate>> CaCertificates::read(const QString &path)
     const auto labels = pemLabels(data);
     const auto keys = labels.filter(QStringLiteral("PRIVATE KEY"));
     if (!keys.isEmpty())
-        return refuse(tr("holds a private key (%1), which has no place in a CA file; give a file of CA certificates only")
-                          .arg(keys.first()));
+        return refuse(tr("holds a private key (%1), which has no place in a CA file; give a file of CA certificates only").arg(keys.first()));
     const auto certificates = QSslCertificate::fromData(data, QSsl::Pem);
     if (!certificates.isEmpty() && !certificates.first().isNull())
         return certificates;

@@ -55,9 +55,9 @@ Result<ApiKeyService::Created> ApiKeyService::create(const QString &tenantId, co
         return s.error();
     if (auto s = ApiKeyStore(m_db).insert(out.key, sha256(out.text)); !s)
         return s.error();
-    if (auto s = AuditLog(m_db).record(QStringLiteral("apikey.created"), QStringLiteral("apikey"), out.key.id,
-                                       QJsonObject{{QStringLiteral("tenant"), admin ? QStringLiteral("(all: admin)") : tenantId},
-                                                   {QStringLiteral("name"), out.key.name}});
+    if (auto s = AuditLog(m_db).record(
+            QStringLiteral("apikey.created"), QStringLiteral("apikey"), out.key.id,
+            QJsonObject{{QStringLiteral("tenant"), admin ? QStringLiteral("(all: admin)") : tenantId}, {QStringLiteral("name"), out.key.name}});
         !s)
         return s.error();
     if (auto s = tx.commit(); !s)

@@ -20,7 +20,10 @@ class ApiKeyService final {
 public:
     static constexpr QStringView kPrefix = u"hlk_";
 
-    explicit ApiKeyService(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit ApiKeyService(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     struct Created {
         ApiKey key;

@@ -51,7 +51,8 @@ QJsonObject fields(const Webhook &w)
         {QStringLiteral("headers"), headers},
         {QStringLiteral("maxRetries"), w.retry.maxRetries},
         {QStringLiteral("retryDelaySeconds"), w.retry.retryDelaySeconds},
-        {QStringLiteral("schedule"), [&w] {
+        {QStringLiteral("schedule"),
+         [&w] {
              QJsonArray a;
              for (double d : w.retry.schedule)
                  a << d;
@@ -72,7 +73,8 @@ void AuditLog::setChannel(const QString &channel)
     g_channel = channel;
 }
 
-AuditLog::ActingAs::ActingAs(const QString &actor) : m_previous(t_actor)
+AuditLog::ActingAs::ActingAs(const QString &actor)
+    : m_previous(t_actor)
 {
     t_actor = actor;
 }

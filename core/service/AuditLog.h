@@ -23,7 +23,10 @@ struct Webhook;
 class AuditLog final {
     Q_DECLARE_TR_FUNCTIONS(hookline::AuditLog)
 public:
-    explicit AuditLog(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit AuditLog(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     // Which front end acts in this process ("cli", "window"); set once at start.
     static void setChannel(const QString &channel);

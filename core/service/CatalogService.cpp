@@ -1,10 +1,10 @@
 #include "CatalogService.h"
 
-#include "json/CanonicalJson.h"
-#include "json/JsonSlices.h"
 #include "service/AuditLog.h"
 #include "store/EventTypeStore.h"
 #include "store/Sql.h"
+#include "json/CanonicalJson.h"
+#include "json/JsonSlices.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,9 +26,11 @@ Error malformed(const QString &why)
 Status CatalogService::validate(const EventType &t)
 {
     if (!EventType::isValidName(t.name))
-        return Error::validation(QStringLiteral("name"), tr("\"%1\" is not a valid event type name (lowercase words separated by dots, like lead.created)").arg(t.name));
+        return Error::validation(QStringLiteral("name"),
+                                 tr("\"%1\" is not a valid event type name (lowercase words separated by dots, like lead.created)").arg(t.name));
     if (t.group != EventType::groupOf(t.name))
-        return Error::validation(QStringLiteral("group"), tr("\"%1\" must be \"%2\", the part of %3 before the first dot").arg(t.group, EventType::groupOf(t.name), t.name));
+        return Error::validation(QStringLiteral("group"),
+                                 tr("\"%1\" must be \"%2\", the part of %3 before the first dot").arg(t.group, EventType::groupOf(t.name), t.name));
     if (t.description.size() > 1000)
         return Error::validation(QStringLiteral("description"), tr("of %1 is longer than 1000 characters").arg(t.name));
     JsonParseError error;
@@ -119,8 +121,8 @@ QByteArray CatalogService::serialize(const QList<EventType> &types, const QStrin
 {
     // Written by hand rather than through QJsonDocument, which would sort the
     // keys of every sample payload: an export must import back unchanged.
-    QByteArray out = "{\n  \"format\": " + CanonicalJson::quote(kFormat) + ",\n  \"catalog\": " + CanonicalJson::quote(catalog)
-                     + ",\n  \"eventTypes\": [";
+    QByteArray out
+        = "{\n  \"format\": " + CanonicalJson::quote(kFormat) + ",\n  \"catalog\": " + CanonicalJson::quote(catalog) + ",\n  \"eventTypes\": [";
     for (qsizetype i = 0; i < types.size(); ++i) {
         const auto &t = types.at(i);
         out += (i ? ",\n    {" : "\n    {");
@@ -144,7 +146,8 @@ Result<QList<EventType>> CatalogService::builtinCatalog(const QString &name)
 {
     QFile file(QStringLiteral(":/catalogs/%1.json").arg(name));
     if (!file.open(QIODevice::ReadOnly))
-        return Error::validation(QStringLiteral("catalog"), tr("no built-in catalog \"%1\" (known: %2)").arg(name, builtinCatalogs().join(QStringLiteral(", "))));
+        return Error::validation(QStringLiteral("catalog"),
+                                 tr("no built-in catalog \"%1\" (known: %2)").arg(name, builtinCatalogs().join(QStringLiteral(", "))));
     return parse(file.readAll(), name);
 }
 

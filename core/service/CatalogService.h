@@ -16,7 +16,10 @@ namespace hookline {
 class CatalogService final {
     Q_DECLARE_TR_FUNCTIONS(hookline::CatalogService)
 public:
-    explicit CatalogService(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit CatalogService(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     struct ImportReport {
         QStringList added;
@@ -41,7 +44,7 @@ public:
     Status initializeNewDatabase(const QStringList &names);
 
     Result<QList<EventType>> list() const;
-    Status save(const EventType &type);   // validated add or edit
+    Status save(const EventType &type); // validated add or edit
     Status remove(const QString &name);
 
     static Status validate(const EventType &type);

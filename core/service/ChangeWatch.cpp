@@ -4,7 +4,8 @@
 
 namespace hookline {
 
-ChangeWatch::ChangeWatch(QSqlDatabase db) : m_db(std::move(db))
+ChangeWatch::ChangeWatch(QSqlDatabase db)
+    : m_db(std::move(db))
 {
     if (!sql::isPostgres(m_db)) {
         m_query = std::make_unique<QSqlQuery>(m_db);

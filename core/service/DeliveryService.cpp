@@ -155,8 +155,8 @@ Status DeliveryService::retryNow(const QString &deliveryId)
 Result<QStringList> DeliveryService::replay(const ReplayFilter &filter)
 {
     if (filter.status && !isFinal(*filter.status))
-        return Error::validation(QStringLiteral("status"), tr("only finished deliveries are replayed: succeeded or failed, not %1")
-                                                               .arg(deliveryStatusName(*filter.status)));
+        return Error::validation(QStringLiteral("status"),
+                                 tr("only finished deliveries are replayed: succeeded or failed, not %1").arg(deliveryStatusName(*filter.status)));
     if (auto w = WebhookService(m_db).get(filter.webhookId); !w)
         return w.error();
     sql::Transaction tx(m_db);

@@ -21,9 +21,9 @@ namespace hookline {
 // A delivery with everything its detail view shows.
 struct DeliveryDetail final {
     Delivery delivery;
-    std::optional<Event> event;   // gone once retention pruned it
-    QString url;                  // the webhook's URL now (empty when the webhook is gone)
-    QList<Attempt> attempts;      // oldest first
+    std::optional<Event> event; // gone once retention pruned it
+    QString url;                // the webhook's URL now (empty when the webhook is gone)
+    QList<Attempt> attempts;    // oldest first
 };
 
 // One attempt's request as it went on the wire, to send it again by hand
@@ -37,8 +37,8 @@ struct SentRequest final {
 // Which finished deliveries of a webhook a bulk replay queues again.
 struct ReplayFilter final {
     QString webhookId;
-    std::optional<DeliveryStatus> status;   // succeeded or failed; both when empty
-    QDateTime since;                        // created at or after
+    std::optional<DeliveryStatus> status; // succeeded or failed; both when empty
+    QDateTime since;                      // created at or after
 };
 
 // What `prune` did: deliveries removed, webhooks looked at, and the size of
@@ -55,7 +55,10 @@ struct PruneReport final {
 class DeliveryService final {
     Q_DECLARE_TR_FUNCTIONS(hookline::DeliveryService)
 public:
-    explicit DeliveryService(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit DeliveryService(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     // A page of the history. The next page of a walk is the same filter with
     // `after` set to the last id of this page.

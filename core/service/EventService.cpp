@@ -2,8 +2,6 @@
 
 #include "service/ChangeWatch.h"
 
-#include "json/CanonicalJson.h"
-#include "json/JsonSlices.h"
 #include "model/EventType.h"
 #include "store/EventStore.h"
 #include "store/EventTypeStore.h"
@@ -13,12 +11,14 @@
 #include "store/WebhookStore.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
+#include "json/CanonicalJson.h"
+#include "json/JsonSlices.h"
 
 #include <QBuffer>
+#include <QFileDevice>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QFileDevice>
 
 #include <atomic>
 #include <chrono>
@@ -34,7 +34,10 @@ QString sizeText(qsizetype bytes)
 }
 } // namespace
 
-EventService::EventService(QSqlDatabase db) : m_db(std::move(db)) {}
+EventService::EventService(QSqlDatabase db)
+    : m_db(std::move(db))
+{
+}
 
 EventService::~EventService() = default;
 
@@ -79,21 +82,20 @@ QByteArray EventService::isoTimestamp(const QDateTime &time)
     const year_month_day ymd{day};
     const hh_mm_ss hms{t - day};
     char text[32];
-    const int n = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()), unsigned(ymd.month()),
-                                unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()),
-                                int(hms.subseconds().count()));
+    const int n = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
+                                int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()), int(hms.subseconds().count()));
     return QByteArray(text, n);
 }
 
-QByteArray EventService::envelope(const QString &eventId, const QString &type, const QDateTime &timestamp,
-                                  const QString &tenantId, QByteArrayView data)
+QByteArray EventService::envelope(const QString &eventId, const QString &type, const QDateTime &timestamp, const QString &tenantId,
+                                  QByteArrayView data)
 {
     // Built as text: the data is already canonical, and these keys are not
     // integer-like, so this is exactly JSON.stringify of the envelope.
     QByteArray out;
     out.reserve(data.size() + 128);
-    out += "{\"id\":" + CanonicalJson::quote(eventId) + ",\"event\":" + CanonicalJson::quote(type) + ",\"timestamp\":\""
-           + isoTimestamp(timestamp) + "\",\"data\":";
+    out += "{\"id\":" + CanonicalJson::quote(eventId) + ",\"event\":" + CanonicalJson::quote(type) + ",\"timestamp\":\"" + isoTimestamp(timestamp)
+           + "\",\"data\":";
     out += data;
     if (tenantId != u"default")
         out += ",\"tenantId\":" + CanonicalJson::quote(tenantId);
@@ -129,8 +131,8 @@ Result<EventService::Prepared> EventService::prepare(const QString &tenantId, co
         return Error::validation(QStringLiteral("data"), tr("invalid JSON: %1").arg(error.message));
     // The envelope adds the id, type, timestamp and tenant around the data;
     // ids and timestamps have a fixed length, so an empty one measures it.
-    const qsizetype bodySize = canonical->size() - 2
-        + envelope(QStringLiteral("evt_0000000000000000000000"), type, Clock::now(), tenantId, "{}").size();
+    const qsizetype bodySize
+        = canonical->size() - 2 + envelope(QStringLiteral("evt_0000000000000000000000"), type, Clock::now(), tenantId, "{}").size();
     if (bodySize > kMaxBodyBytes)
         return Error{Error::Code::TooLarge, tr("the event body would be %1, over the 1 MB limit").arg(sizeText(bodySize)), QStringLiteral("data")};
     return Prepared{tenantId, type, std::move(*canonical)};
@@ -166,8 +168,7 @@ Result<int> EventService::writeRows(const QList<Prepared> &events)
         QList<Delivery> rows;
         const auto &subs = m_subscriptions[p.tenantId];
         for (auto it = subs.cbegin(); it != subs.cend(); ++it) {
-            const bool wanted = std::any_of(it.value().cbegin(), it.value().cend(),
-                                            [&](const QString &pattern) { return matches(pattern, p.type); });
+            const bool wanted = std::any_of(it.value().cbegin(), it.value().cend(), [&](const QString &pattern) { return matches(pattern, p.type); });
             if (!wanted)
                 continue;
             Delivery d;
@@ -271,7 +272,8 @@ Result<EventService::Recorded> EventService::writeRequest(const Request &request
             return kept.error();
         if (*kept) {
             if ((*kept)->requestHash != request.requestHash)
-                return Error{Error::Code::Conflict, tr("the idempotency key \"%1\" was used for another request in the last 24 hours").arg(request.requestKey),
+                return Error{Error::Code::Conflict,
+                             tr("the idempotency key \"%1\" was used for another request in the last 24 hours").arg(request.requestKey),
                              QStringLiteral("Idempotency-Key")};
             return Recorded{fromKeptAnswer((*kept)->answer), true};
         }
@@ -410,9 +412,7 @@ Result<EventService::BatchResult> EventService::emitBatch(QIODevice &in, int chu
     int lineNumber = 0;
     while (!in.atEnd()) {
         ++lineNumber;
-        const auto at = [&](const QString &why) {
-            return Error::validation(QStringLiteral("batch"), tr("line %1: %2").arg(lineNumber).arg(why));
-        };
+        const auto at = [&](const QString &why) { return Error::validation(QStringLiteral("batch"), tr("line %1: %2").arg(lineNumber).arg(why)); };
         // Into one buffer kept for every line: a fresh one of the maximum size
         // per line cost a map and unmap of memory each time.
         const qint64 n = in.readLine(buffer.data(), buffer.size());

@@ -97,8 +97,8 @@ public:
     // when the tenant is not "default". `data` must be canonical.
     // "2026-12-01T17:47:25.123Z", as QDateTime::toString(Qt::ISODateWithMs) writes a UTC time.
     static QByteArray isoTimestamp(const QDateTime &time);
-    static QByteArray envelope(const QString &eventId, const QString &type, const QDateTime &timestamp,
-                               const QString &tenantId, QByteArrayView canonicalData);
+    static QByteArray envelope(const QString &eventId, const QString &type, const QDateTime &timestamp, const QString &tenantId,
+                               QByteArrayView canonicalData);
 
     static bool matches(QStringView pattern, QStringView type);
 

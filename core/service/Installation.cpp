@@ -25,7 +25,8 @@ Result<std::shared_ptr<Installation>> Installation::open(const QString &location
     const QStringList known = CatalogService::builtinCatalogs();
     for (const auto &name : catalogs) {
         if (!known.contains(name))
-            return Error::validation(QStringLiteral("catalogs"), tr("no built-in catalog \"%1\" (known: %2)").arg(name, known.join(QStringLiteral(", "))));
+            return Error::validation(QStringLiteral("catalogs"),
+                                     tr("no built-in catalog \"%1\" (known: %2)").arg(name, known.join(QStringLiteral(", "))));
     }
     auto opened = Database::open(location);
     if (!opened)

@@ -48,9 +48,9 @@ public:
     bool isPostgres() const;
     // Where the master key of the webhook secrets comes from.
     struct KeyInfo {
-        QString source;       // "a key file", "the system keychain", "the environment variable HOOKLINE_MASTER_KEY"
+        QString source; // "a key file", "the system keychain", "the environment variable HOOKLINE_MASTER_KEY"
         QString where;
-        QString fingerprint;  // names the key without revealing it
+        QString fingerprint; // names the key without revealing it
     };
     KeyInfo keyInfo() const;
     // Re-encrypts every secret under a new master key (Database::rekey).

@@ -14,7 +14,10 @@ namespace hookline {
 class PlanService final {
     Q_DECLARE_TR_FUNCTIONS(hookline::PlanService)
 public:
-    explicit PlanService(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit PlanService(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Result<QList<Plan>> list() const;
     Result<Plan> get(const QString &name) const; // any case

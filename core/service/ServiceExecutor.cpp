@@ -19,17 +19,21 @@ ServiceExecutor::~ServiceExecutor()
     auto *thread = &m_thread;
     // Queued behind the work already posted (a last save on quit must land),
     // and on the executor's thread, which owns the connection.
-    QMetaObject::invokeMethod(m_worker, [installation, thread] {
-        installation->releaseThreadConnection();
-        thread->quit();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [installation, thread] {
+            installation->releaseThreadConnection();
+            thread->quit();
+        },
+        Qt::QueuedConnection);
     m_thread.wait();
 }
 
 void ServiceExecutor::post(std::function<void(QSqlDatabase)> job)
 {
     auto installation = m_installation;
-    QMetaObject::invokeMethod(m_worker, [job = std::move(job), installation] { job(installation->connection()); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [job = std::move(job), installation] { job(installation->connection()); }, Qt::QueuedConnection);
 }
 
 } // namespace hookline

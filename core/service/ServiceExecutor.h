@@ -33,15 +33,21 @@ public:
     {
         QPointer<QObject> guard(context);
         auto installation = m_installation;
-        QMetaObject::invokeMethod(m_worker, [job = std::move(job), done = std::move(done), guard, installation]() mutable {
-            T result = job(installation->connection());
-            if (!guard)
-                return;
-            QMetaObject::invokeMethod(guard.data(), [guard, done = std::move(done), result = std::move(result)]() mutable {
-                if (guard)
-                    done(std::move(result));
-            }, Qt::QueuedConnection);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker,
+            [job = std::move(job), done = std::move(done), guard, installation]() mutable {
+                T result = job(installation->connection());
+                if (!guard)
+                    return;
+                QMetaObject::invokeMethod(
+                    guard.data(),
+                    [guard, done = std::move(done), result = std::move(result)]() mutable {
+                        if (guard)
+                            done(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     }
 
     // Work with no answer (writes whose outcome nobody waits for).

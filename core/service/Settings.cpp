@@ -59,7 +59,9 @@ Error unknownKey(const QString &key)
     QStringList names;
     for (const auto &i : Settings::known())
         names << i.key;
-    return Error::validation(QStringLiteral("key"), QCoreApplication::translate("hookline::Settings", "unknown setting \"%1\" (known: %2)").arg(key, names.join(QStringLiteral(", "))));
+    return Error::validation(
+        QStringLiteral("key"),
+        QCoreApplication::translate("hookline::Settings", "unknown setting \"%1\" (known: %2)").arg(key, names.join(QStringLiteral(", "))));
 }
 } // namespace
 
@@ -222,15 +224,45 @@ QString Settings::text(const char *key) const
     return findInfo(QString::fromLatin1(key))->defaultValue;
 }
 
-QString Settings::headerPrefix() const { return text(kHeaderPrefix); }
-bool Settings::allowInsecureUrls() const { return parseBool(text(kAllowInsecureUrls)).value_or(false); }
-bool Settings::allowPrivateAddresses() const { return parseBool(text(kAllowPrivateAddresses)).value_or(false); }
-int Settings::retention() const { return text(kRetention).toInt(); }
-double Settings::requestTimeoutSeconds() const { return text(kRequestTimeoutSeconds).toDouble(); }
-int Settings::rotationGraceSeconds() const { return text(kRotationGraceSeconds).toInt(); }
-QString Settings::extraCaCertificates() const { return text(kExtraCaCertificates); }
-int Settings::maxInFlightPerWebhook() const { return text(kMaxInFlightPerWebhook).toInt(); }
-int Settings::maxInFlightPerHost() const { return text(kMaxInFlightPerHost).toInt(); }
-double Settings::slowAnswerSeconds() const { return text(kSlowAnswerSeconds).toDouble(); }
+QString Settings::headerPrefix() const
+{
+    return text(kHeaderPrefix);
+}
+bool Settings::allowInsecureUrls() const
+{
+    return parseBool(text(kAllowInsecureUrls)).value_or(false);
+}
+bool Settings::allowPrivateAddresses() const
+{
+    return parseBool(text(kAllowPrivateAddresses)).value_or(false);
+}
+int Settings::retention() const
+{
+    return text(kRetention).toInt();
+}
+double Settings::requestTimeoutSeconds() const
+{
+    return text(kRequestTimeoutSeconds).toDouble();
+}
+int Settings::rotationGraceSeconds() const
+{
+    return text(kRotationGraceSeconds).toInt();
+}
+QString Settings::extraCaCertificates() const
+{
+    return text(kExtraCaCertificates);
+}
+int Settings::maxInFlightPerWebhook() const
+{
+    return text(kMaxInFlightPerWebhook).toInt();
+}
+int Settings::maxInFlightPerHost() const
+{
+    return text(kMaxInFlightPerHost).toInt();
+}
+double Settings::slowAnswerSeconds() const
+{
+    return text(kSlowAnswerSeconds).toDouble();
+}
 
 } // namespace hookline

@@ -22,7 +22,10 @@ public:
         QString description;
     };
 
-    explicit Settings(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit Settings(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     static const QList<Info> &known();
 

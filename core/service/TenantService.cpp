@@ -13,7 +13,8 @@ namespace hookline {
 Result<Tenant> TenantService::create(const QString &id, const QString &planName)
 {
     if (!Tenant::isValidId(id))
-        return Error::validation(QStringLiteral("tenant"), tr("\"%1\" is not a valid tenant id (letters, digits, '.', '_', '-'; at most 64)").arg(id));
+        return Error::validation(QStringLiteral("tenant"),
+                                 tr("\"%1\" is not a valid tenant id (letters, digits, '.', '_', '-'; at most 64)").arg(id));
     auto plan = PlanService(m_db).get(planName);
     if (!plan)
         return plan.error();

@@ -12,7 +12,10 @@ namespace hookline {
 class TenantService final {
     Q_DECLARE_TR_FUNCTIONS(hookline::TenantService)
 public:
-    explicit TenantService(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit TenantService(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     // `plan` names an existing plan, in any case (PlanService).
     Result<Tenant> create(const QString &id, const QString &plan);

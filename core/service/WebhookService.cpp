@@ -2,8 +2,8 @@
 
 #include "model/Plan.h"
 #include "service/AuditLog.h"
-#include "service/TenantService.h"
 #include "service/Settings.h"
+#include "service/TenantService.h"
 #include "signing/Secret.h"
 #include "store/EventTypeStore.h"
 #include "store/Sql.h"
@@ -130,7 +130,9 @@ Result<Webhook> WebhookService::update(Webhook w)
     AuditLog audit(m_db);
     if (changed.contains(QStringLiteral("active"))) {
         changed.remove(QStringLiteral("active"));
-        if (auto s = audit.record(w.active ? QStringLiteral("webhook.activated") : QStringLiteral("webhook.deactivated"), QStringLiteral("webhook"), w.id); !s)
+        if (auto s
+            = audit.record(w.active ? QStringLiteral("webhook.activated") : QStringLiteral("webhook.deactivated"), QStringLiteral("webhook"), w.id);
+            !s)
             return s.error();
     }
     if (!changed.isEmpty()) {
@@ -180,8 +182,7 @@ Result<WebhookService::Rotation> WebhookService::rotateSecret(const QString &id,
         return retired.error();
     rotation.retiredEarly = *retired;
     if (auto s = AuditLog(m_db).record(QStringLiteral("secret.rotated"), QStringLiteral("webhook"), id,
-                                       QJsonObject{{QStringLiteral("graceSeconds"), grace},
-                                                   {QStringLiteral("retiredEarly"), rotation.retiredEarly}});
+                                       QJsonObject{{QStringLiteral("graceSeconds"), grace}, {QStringLiteral("retiredEarly"), rotation.retiredEarly}});
         !s)
         return s.error();
     if (auto s = tx.commit(); !s)

@@ -18,7 +18,10 @@ namespace hookline {
 class WebhookService final {
     Q_DECLARE_TR_FUNCTIONS(hookline::WebhookService)
 public:
-    explicit WebhookService(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit WebhookService(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Result<Webhook> create(Webhook draft);
     // Replaces the stored webhook with `changed` (same id); secrets are kept.

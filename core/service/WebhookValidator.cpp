@@ -28,12 +28,12 @@ bool inRange(double v, double lo, double hi)
 QStringList WebhookValidator::reservedHeaders(const QString &p)
 {
     // The headers of every scheme, whichever one this webhook uses.
-    return QStringList{QStringLiteral("Content-Type"), QStringLiteral("Content-Length"), QStringLiteral("Content-Encoding"),
-                       QStringLiteral("Transfer-Encoding"), QStringLiteral("Connection"), QStringLiteral("Host"),
-                       QStringLiteral("User-Agent"), QStringLiteral("Expect"), QStringLiteral("Upgrade"),
-                       p + QStringLiteral("-Event"), p + QStringLiteral("-Id"), p + QStringLiteral("-Delivery-Id"),
+    return QStringList{QStringLiteral("Content-Type"),      QStringLiteral("Content-Length"), QStringLiteral("Content-Encoding"),
+                       QStringLiteral("Transfer-Encoding"), QStringLiteral("Connection"),     QStringLiteral("Host"),
+                       QStringLiteral("User-Agent"),        QStringLiteral("Expect"),         QStringLiteral("Upgrade"),
+                       p + QStringLiteral("-Event"),        p + QStringLiteral("-Id"),        p + QStringLiteral("-Delivery-Id"),
                        p + QStringLiteral("-Timestamp")}
-        + SchemeDescriptor::headerNames(p);
+           + SchemeDescriptor::headerNames(p);
 }
 
 bool WebhookValidator::isHeaderToken(QStringView name)
@@ -55,9 +55,8 @@ Status WebhookValidator::validateUrl(const QString &text) const
     const auto scheme = parts.scheme.toLower();
     if (!parts.hasSeparator || (scheme != u"https" && scheme != u"http")) {
         static const QRegularExpression schemeName(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]{0,30}$"));
-        const auto got = parts.hasSeparator && schemeName.match(parts.scheme).hasMatch()
-            ? tr(" (got \"%1://\")").arg(parts.scheme)
-            : tr(" (it has no scheme)");
+        const auto got
+            = parts.hasSeparator && schemeName.match(parts.scheme).hasMatch() ? tr(" (got \"%1://\")").arg(parts.scheme) : tr(" (it has no scheme)");
         // Say what this installation takes, not a rule it does not apply.
         return invalid("url", (m_context.allowInsecureUrls ? tr("must start with https:// or http://") : tr("must start with https://")) + got);
     }
@@ -135,7 +134,8 @@ Status WebhookValidator::validateRetry(const RetryPolicy &r)
     if (r.maxRetries < 0 || r.maxRetries > RetryPolicy::kMaxRetries)
         return invalid("maxRetries", tr("must be between 0 and %1").arg(RetryPolicy::kMaxRetries));
     if (!inRange(r.retryDelaySeconds, RetryPolicy::kMinDelaySeconds, RetryPolicy::kMaxDelaySeconds))
-        return invalid("retryDelaySeconds", tr("must be between %1 and %2 seconds").arg(RetryPolicy::kMinDelaySeconds).arg(RetryPolicy::kMaxDelaySeconds));
+        return invalid("retryDelaySeconds",
+                       tr("must be between %1 and %2 seconds").arg(RetryPolicy::kMinDelaySeconds).arg(RetryPolicy::kMaxDelaySeconds));
     if (r.schedule.size() > RetryPolicy::kMaxRetries)
         return invalid("schedule", tr("at most %1 entries").arg(RetryPolicy::kMaxRetries));
     for (double d : r.schedule) {
@@ -143,7 +143,8 @@ Status WebhookValidator::validateRetry(const RetryPolicy &r)
             return invalid("schedule", tr("every delay must be between 0 and %1 seconds").arg(RetryPolicy::kMaxDelaySeconds));
     }
     if (!r.schedule.isEmpty() && r.maxRetries != r.schedule.size())
-        return invalid("maxRetries", tr("is %1 but the schedule has %2 entries: with a schedule, one retry per entry").arg(r.maxRetries).arg(r.schedule.size()));
+        return invalid("maxRetries",
+                       tr("is %1 but the schedule has %2 entries: with a schedule, one retry per entry").arg(r.maxRetries).arg(r.schedule.size()));
     if (!inRange(r.jitter, 0, 1))
         return invalid("jitter", tr("must be a fraction between 0 and 1"));
     if (r.autoDisableAfter < 0 || r.autoDisableAfter > RetryPolicy::kMaxAutoDisableAfter)

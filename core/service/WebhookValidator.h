@@ -15,14 +15,17 @@ class WebhookValidator final {
     Q_DECLARE_TR_FUNCTIONS(hookline::WebhookValidator)
 public:
     struct Context {
-        QSet<QString> eventTypes;     // names in the catalog
-        QSet<QString> groups;         // their groups
+        QSet<QString> eventTypes; // names in the catalog
+        QSet<QString> groups;     // their groups
         QString headerPrefix = QStringLiteral("X-Webhook");
         bool allowInsecureUrls = false;
         bool allowPrivateAddresses = false;
     };
 
-    explicit WebhookValidator(Context context) : m_context(std::move(context)) {}
+    explicit WebhookValidator(Context context)
+        : m_context(std::move(context))
+    {
+    }
 
     // Also normalises what has one right form (subscriptions de-duplicated).
     Status validate(Webhook &webhook) const;

@@ -18,8 +18,7 @@ QByteArray hmacSha256(QByteArrayView key, QByteArrayView data)
 
     QByteArray digest(EVP_MAX_MD_SIZE, Qt::Uninitialized);
     unsigned int length = 0;
-    if (!HMAC(EVP_sha256(), keyPtr, int(key.size()), dataPtr, size_t(data.size()),
-              reinterpret_cast<unsigned char *>(digest.data()), &length)) {
+    if (!HMAC(EVP_sha256(), keyPtr, int(key.size()), dataPtr, size_t(data.size()), reinterpret_cast<unsigned char *>(digest.data()), &length)) {
         return QByteArray();
     }
     digest.truncate(qsizetype(length));

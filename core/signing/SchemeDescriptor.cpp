@@ -30,9 +30,9 @@ constexpr std::array kSchemes{
         .signature = {.encoding = SignatureEncoding::Base64, .tag = "v1,", .separator = ' ', .entryName = "v1, entry"},
         .superseded = {},
         .label = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "Standard Webhooks (webhook-signature)"),
-        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor",
-                                  "webhook-id, webhook-timestamp and webhook-signature: v1,<base64> of id.timestamp.body "
-                                  "for each current secret, keyed with the base64 after whsec_"),
+        .help
+        = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "webhook-id, webhook-timestamp and webhook-signature: v1,<base64> of id.timestamp.body "
+                                                          "for each current secret, keyed with the base64 after whsec_"),
     },
     SchemeDescriptor{
         .scheme = Scheme::HmacHex,
@@ -43,9 +43,8 @@ constexpr std::array kSchemes{
         .signature = {.encoding = SignatureEncoding::Hex},
         .superseded = {},
         .label = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "HMAC-SHA256, hex (<P>-Signature)"),
-        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor",
-                                  "<P>-Signature: hex HMAC-SHA256 of the body, keyed with the secret as text; "
-                                  "only the newest secret signs"),
+        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "<P>-Signature: hex HMAC-SHA256 of the body, keyed with the secret as text; "
+                                                                "only the newest secret signs"),
     },
     SchemeDescriptor{
         .scheme = Scheme::HmacBase64,
@@ -56,9 +55,8 @@ constexpr std::array kSchemes{
         .signature = {.encoding = SignatureEncoding::Base64},
         .superseded = {},
         .label = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "HMAC-SHA256, base64 (<P>-Signature)"),
-        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor",
-                                  "<P>-Signature: base64 HMAC-SHA256 of the body, keyed with the secret as text; "
-                                  "only the newest secret signs"),
+        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "<P>-Signature: base64 HMAC-SHA256 of the body, keyed with the secret as text; "
+                                                                "only the newest secret signs"),
     },
     SchemeDescriptor{
         .scheme = Scheme::Timestamped,
@@ -69,9 +67,8 @@ constexpr std::array kSchemes{
         .signature = {.encoding = SignatureEncoding::Hex, .tag = "sha256="},
         .superseded = {},
         .label = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "Timestamped, sha256= (<P>-Signature, <P>-Timestamp)"),
-        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor",
-                                  "<P>-Signature: sha256=<hex> of timestamp.body, beside <P>-Timestamp; keyed with the "
-                                  "secret as text; only the newest secret signs"),
+        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "<P>-Signature: sha256=<hex> of timestamp.body, beside <P>-Timestamp; keyed with the "
+                                                                "secret as text; only the newest secret signs"),
     },
     SchemeDescriptor{
         .scheme = Scheme::Github,
@@ -82,9 +79,8 @@ constexpr std::array kSchemes{
         .signature = {.encoding = SignatureEncoding::Hex, .tag = "sha256="},
         .superseded = {.name = "X-Hub-Signature", .what = "SHA-1"},
         .label = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "GitHub (X-Hub-Signature-256)"),
-        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor",
-                                  "X-Hub-Signature-256: sha256=<hex> of the body, keyed with the secret as text; "
-                                  "only the newest secret signs"),
+        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "X-Hub-Signature-256: sha256=<hex> of the body, keyed with the secret as text; "
+                                                                "only the newest secret signs"),
     },
     SchemeDescriptor{
         .scheme = Scheme::Stripe,
@@ -94,16 +90,11 @@ constexpr std::array kSchemes{
         // copied; they are never base64-decoded.
         .key = SecretKey::Text,
         .headers = {{{Signature, "Stripe-Signature"}}},
-        .signature = {.encoding = SignatureEncoding::Hex,
-                      .tag = "v1=",
-                      .separator = ',',
-                      .timestampTag = "t=",
-                      .entryName = "v1= signature"},
+        .signature = {.encoding = SignatureEncoding::Hex, .tag = "v1=", .separator = ',', .timestampTag = "t=", .entryName = "v1= signature"},
         .superseded = {},
         .label = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "Stripe (Stripe-Signature)"),
-        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor",
-                                  "Stripe-Signature: t=<timestamp>,v1=<hex> of timestamp.body for each current "
-                                  "secret, keyed with the whole whsec_ secret as text"),
+        .help = QT_TRANSLATE_NOOP("hookline::SchemeDescriptor", "Stripe-Signature: t=<timestamp>,v1=<hex> of timestamp.body for each current "
+                                                                "secret, keyed with the whole whsec_ secret as text"),
     },
 };
 
@@ -132,8 +123,7 @@ bool SchemeDescriptor::usesPrefix() const
 
 const SchemeHeader &SchemeDescriptor::signatureHeader() const
 {
-    const auto found = std::find_if(headers.cbegin(), headers.cend(),
-                                    [](const SchemeHeader &h) { return h.carries == Signature; });
+    const auto found = std::find_if(headers.cbegin(), headers.cend(), [](const SchemeHeader &h) { return h.carries == Signature; });
     // Every entry has one (tst_signing checks the table).
     Q_ASSERT(found != headers.cend());
     return *found;
@@ -143,12 +133,9 @@ QByteArray SchemeDescriptor::signedContent(const QByteArray &messageId, qint64 t
 {
     const QByteArray ts = QByteArray::number(timestamp);
     switch (content) {
-    case SignedContent::IdTimestampBody:
-        return messageId + '.' + ts + '.' + body;
-    case SignedContent::TimestampBody:
-        return ts + '.' + body;
-    case SignedContent::Body:
-        return body;
+    case SignedContent::IdTimestampBody: return messageId + '.' + ts + '.' + body;
+    case SignedContent::TimestampBody: return ts + '.' + body;
+    case SignedContent::Body: return body;
     }
     return body;
 }
@@ -156,10 +143,8 @@ QByteArray SchemeDescriptor::signedContent(const QByteArray &messageId, qint64 t
 std::optional<QByteArray> SchemeDescriptor::hmacKey(QStringView secret, QString *error) const
 {
     switch (key) {
-    case SecretKey::WhsecBase64:
-        return Secret::standardKey(secret, error);
-    case SecretKey::Text:
-        return secret.toUtf8();
+    case SecretKey::WhsecBase64: return Secret::standardKey(secret, error);
+    case SecretKey::Text: return secret.toUtf8();
     }
     return std::nullopt;
 }

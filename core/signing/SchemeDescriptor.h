@@ -19,8 +19,8 @@ enum class SignedContent { Body, TimestampBody, IdTimestampBody };
 
 // How a secret becomes the HMAC key.
 enum class SecretKey {
-    Text,         // its UTF-8 bytes, exactly as the receiver copied it
-    WhsecBase64,  // the base64 after "whsec_" decoded (Secret::standardKey)
+    Text,        // its UTF-8 bytes, exactly as the receiver copied it
+    WhsecBase64, // the base64 after "whsec_" decoded (Secret::standardKey)
 };
 
 // How each raw 32-byte digest is written.
@@ -30,9 +30,9 @@ enum class SignatureEncoding { Hex, Base64 };
 struct SchemeHeader final {
     enum class Carries { Nothing, MessageId, Timestamp, Signature };
 
-    Carries carries = Carries::Nothing;  // Nothing marks an unused slot
-    QByteArrayView name = {};            // the whole name, or what follows <P>
-    bool afterPrefix = false;            // "<P>" + name, <P> being the header prefix
+    Carries carries = Carries::Nothing; // Nothing marks an unused slot
+    QByteArrayView name = {};           // the whole name, or what follows <P>
+    bool afterPrefix = false;           // "<P>" + name, <P> being the header prefix
 
     bool isUsed() const { return carries != Carries::Nothing; }
     // `prefix` comes without its trailing '-'; fixed names ignore it.
@@ -42,21 +42,21 @@ struct SchemeHeader final {
 // The value of the signature header: entries of `tag` + encoded digest.
 struct SignatureFormat final {
     SignatureEncoding encoding = SignatureEncoding::Hex;
-    QByteArrayView tag = {};           // before each signature: "sha256=", "v1,", "v1=" or nothing
+    QByteArrayView tag = {}; // before each signature: "sha256=", "v1,", "v1=" or nothing
     // Between the entries of a header with room for one signature per
     // current secret (' ', ','). 0: room for one signature, so only the
     // newest secret signs.
     char separator = 0;
-    QByteArrayView timestampTag = {};  // an entry "<tag><ts>" ahead of the signatures ("t="); empty: none
-    QByteArrayView entryName = {};     // how a reason names a signature entry of a list ("v1, entry")
+    QByteArrayView timestampTag = {}; // an entry "<tag><ts>" ahead of the signatures ("t="); empty: none
+    QByteArrayView entryName = {};    // how a reason names a signature entry of a list ("v1, entry")
 };
 
 // A header an older version of the scheme sent. It is never read as a
 // "<P>-Signature", and a reason names it when the scheme's own header is
 // missing, since that is the usual cause.
 struct SupersededHeader final {
-    QByteArrayView name = {};  // "X-Hub-Signature"
-    QByteArrayView what = {};  // "SHA-1"
+    QByteArrayView name = {}; // "X-Hub-Signature"
+    QByteArrayView what = {}; // "SHA-1"
 };
 
 // What a signing scheme is, as data: one entry per Scheme in the table of
@@ -73,11 +73,11 @@ struct SchemeDescriptor final {
     QStringView name;
     SignedContent content;
     SecretKey key;
-    std::array<SchemeHeader, 3> headers;  // in the order they are sent; exactly one carries the signature
+    std::array<SchemeHeader, 3> headers; // in the order they are sent; exactly one carries the signature
     SignatureFormat signature;
     SupersededHeader superseded;
-    const char *label;  // the picker's text, English
-    const char *help;   // one line for the CLI's help and the picker's tooltip, English
+    const char *label; // the picker's text, English
+    const char *help;  // one line for the CLI's help and the picker's tooltip, English
 
     // The timestamp and the message id are signed exactly when a header (or
     // the signature's timestamp entry) carries them to the receiver.

@@ -57,8 +57,7 @@ std::optional<QByteArray> Secret::standardKey(QStringView secret, QString *error
         if (c.unicode() > 0x7f)
             return fail(QT_TRANSLATE_NOOP("hookline::Secret", "the secret contains non-ASCII characters, so it is not base64"));
     }
-    auto decoded = QByteArray::fromBase64Encoding(encoded.toLatin1(),
-                                                  QByteArray::AbortOnBase64DecodingErrors);
+    auto decoded = QByteArray::fromBase64Encoding(encoded.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (decoded.decodingStatus != QByteArray::Base64DecodingStatus::Ok)
         return fail(QT_TRANSLATE_NOOP("hookline::Secret", "the secret is not valid base64 (the standard scheme decodes the part after whsec_)"));
     // A base64 length of 1 mod 4 cannot come from any byte string (Qt would

@@ -60,12 +60,12 @@ QString SecretBox::seal(QStringView plain, QByteArrayView associated) const
     CipherContext c;
     int len = 0;
     ok = ok && c.ctx && EVP_EncryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1
-        && EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1
-        && EVP_EncryptInit_ex(c.ctx, nullptr, nullptr, m_key, nonce) == 1
-        && EVP_EncryptUpdate(c.ctx, nullptr, &len, reinterpret_cast<const unsigned char *>(associated.data()), int(associated.size())) == 1
-        && EVP_EncryptUpdate(c.ctx, cipher, &len, reinterpret_cast<const unsigned char *>(text.constData()), int(text.size())) == 1
-        && EVP_EncryptFinal_ex(c.ctx, cipher + len, &len) == 1
-        && EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, cipher + text.size()) == 1;
+         && EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1
+         && EVP_EncryptInit_ex(c.ctx, nullptr, nullptr, m_key, nonce) == 1
+         && EVP_EncryptUpdate(c.ctx, nullptr, &len, reinterpret_cast<const unsigned char *>(associated.data()), int(associated.size())) == 1
+         && EVP_EncryptUpdate(c.ctx, cipher, &len, reinterpret_cast<const unsigned char *>(text.constData()), int(text.size())) == 1
+         && EVP_EncryptFinal_ex(c.ctx, cipher + len, &len) == 1
+         && EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, cipher + text.size()) == 1;
     OPENSSL_cleanse(text.data(), size_t(text.size()));
     if (!ok)
         return {};
@@ -88,13 +88,14 @@ std::optional<QString> SecretBox::open(QStringView sealed, QByteArrayView associ
     int len = 0;
     int last = 0;
     // The tag is checked by the final call: a wrong key, row or byte fails there.
-    const bool ok = c.ctx && EVP_DecryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1
-        && EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1
-        && EVP_DecryptInit_ex(c.ctx, nullptr, nullptr, m_key, nonce) == 1
-        && EVP_DecryptUpdate(c.ctx, nullptr, &len, reinterpret_cast<const unsigned char *>(associated.data()), int(associated.size())) == 1
-        && EVP_DecryptUpdate(c.ctx, out, &len, cipher, cipherBytes) == 1
-        && EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_TAG, kTagBytes, const_cast<unsigned char *>(cipher + cipherBytes)) == 1
-        && EVP_DecryptFinal_ex(c.ctx, out + len, &last) == 1;
+    const bool ok
+        = c.ctx && EVP_DecryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1
+          && EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1
+          && EVP_DecryptInit_ex(c.ctx, nullptr, nullptr, m_key, nonce) == 1
+          && EVP_DecryptUpdate(c.ctx, nullptr, &len, reinterpret_cast<const unsigned char *>(associated.data()), int(associated.size())) == 1
+          && EVP_DecryptUpdate(c.ctx, out, &len, cipher, cipherBytes) == 1
+          && EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_TAG, kTagBytes, const_cast<unsigned char *>(cipher + cipherBytes)) == 1
+          && EVP_DecryptFinal_ex(c.ctx, out + len, &last) == 1;
     if (!ok) {
         OPENSSL_cleanse(plain.data(), size_t(plain.size()));
         return std::nullopt;

@@ -17,11 +17,22 @@ bool isTokenChar(char c)
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
+    default: return false;
     }
 }
 
@@ -124,9 +135,7 @@ SignResult Signer::sign(Scheme scheme, const QStringList &secrets, const SignReq
     for (qsizetype i = 0; i < signing.size(); ++i) {
         const QString &secret = signing.at(i);
         // Say which secret is bad (by position, never by quoting it).
-        const QString which = signing.size() > 1
-            ? QStringLiteral("secret %1 of %2: ").arg(i + 1).arg(signing.size())
-            : QString();
+        const QString which = signing.size() > 1 ? QStringLiteral("secret %1 of %2: ").arg(i + 1).arg(signing.size()) : QString();
         if (secret.isEmpty())
             return fail(which + QStringLiteral("the secret is empty"));
 
@@ -143,17 +152,10 @@ SignResult Signer::sign(Scheme scheme, const QStringList &secrets, const SignReq
     const QByteArray ts = QByteArray::number(request.timestamp);
     for (const SchemeHeader &h : d->headers) {
         switch (h.carries) {
-        case SchemeHeader::Carries::Nothing:
-            break;
-        case SchemeHeader::Carries::MessageId:
-            result.headers.append({h.resolved(prefix), request.messageId});
-            break;
-        case SchemeHeader::Carries::Timestamp:
-            result.headers.append({h.resolved(prefix), ts});
-            break;
-        case SchemeHeader::Carries::Signature:
-            result.headers.append({h.resolved(prefix), signatureValue(d->signature, digests, ts)});
-            break;
+        case SchemeHeader::Carries::Nothing: break;
+        case SchemeHeader::Carries::MessageId: result.headers.append({h.resolved(prefix), request.messageId}); break;
+        case SchemeHeader::Carries::Timestamp: result.headers.append({h.resolved(prefix), ts}); break;
+        case SchemeHeader::Carries::Signature: result.headers.append({h.resolved(prefix), signatureValue(d->signature, digests, ts)}); break;
         }
     }
     return result;

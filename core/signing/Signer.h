@@ -15,18 +15,18 @@ namespace hookline {
 using HeaderList = QList<std::pair<QByteArray, QByteArray>>;
 
 struct SignRequest final {
-    QByteArray messageId;   // required by the schemes that sign it (standard); ignored by the others
-    qint64 timestamp = 0;   // unix seconds; required (> 0) by the schemes that sign it
-    QByteArray body;        // the exact bytes that go on the wire
+    QByteArray messageId; // required by the schemes that sign it (standard); ignored by the others
+    qint64 timestamp = 0; // unix seconds; required (> 0) by the schemes that sign it
+    QByteArray body;      // the exact bytes that go on the wire
     // <P> of the schemes' "<P>-Signature" / "<P>-Timestamp" headers (hmac-hex,
     // hmac-base64, timestamped). A trailing '-' is tolerated ("X-FinSight-").
     QByteArray headerPrefix = QByteArrayLiteral("X-Webhook");
 };
 
 struct SignResult final {
-    HeaderList headers;        // the signature headers to add to the request
-    QByteArray signedContent;  // what was HMACed, for the delivery log's "debug" view
-    QString error;             // empty on success; never contains a secret
+    HeaderList headers;       // the signature headers to add to the request
+    QByteArray signedContent; // what was HMACed, for the delivery log's "debug" view
+    QString error;            // empty on success; never contains a secret
     bool ok() const { return error.isEmpty(); }
 };
 

@@ -44,7 +44,7 @@ bool isFixedSchemeHeader(QByteArrayView name)
 }
 
 struct PrefixedHeader final {
-    QByteArray prefix;   // as spelled in the received header
+    QByteArray prefix; // as spelled in the received header
     QByteArray name;
     QByteArray value;
 };
@@ -75,8 +75,7 @@ QByteArray normalizedPrefix(QByteArrayView prefix)
 // The "<P><suffix>" header to verify: the configured prefix's if present,
 // otherwise the first other one, because users paste headers from receivers
 // configured with a different prefix (X-FinSight, X-Audit-Trail, ...).
-std::optional<PrefixedHeader> findPrefixedHeader(const HeaderList &headers, QByteArrayView preferred,
-                                                 QByteArrayView suffix)
+std::optional<PrefixedHeader> findPrefixedHeader(const HeaderList &headers, QByteArrayView preferred, QByteArrayView suffix)
 {
     const QByteArray prefix = normalizedPrefix(preferred);
     const QByteArray preferredName = prefix + suffix.toByteArray();
@@ -113,8 +112,7 @@ bool isBase64Sha256(QByteArrayView value)
     if (value.size() != 44 || value.back() != '=')
         return false;
     for (const char c : value.first(43)) {
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-              || c == '/'))
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'))
             return false;
     }
     return true;
@@ -168,8 +166,7 @@ QString shapeText(const SignatureFormat &format)
 {
     if (!format.tag.isEmpty())
         return QStringLiteral("a ") + QString::fromLatin1(format.tag) + QStringLiteral(" value");
-    return format.encoding == SignatureEncoding::Base64 ? QStringLiteral("44 base64 characters")
-                                                        : QStringLiteral("64 hex characters");
+    return format.encoding == SignatureEncoding::Base64 ? QStringLiteral("44 base64 characters") : QStringLiteral("64 hex characters");
 }
 
 // A signature as compared. Hex compares case-insensitively and with or
@@ -180,7 +177,7 @@ QByteArray comparable(SignatureEncoding encoding, const QByteArray &signature)
 }
 
 struct Entries final {
-    QList<QByteArray> signatures;   // comparable()
+    QList<QByteArray> signatures; // comparable()
     std::optional<QByteArray> timestamp;
 };
 
@@ -266,16 +263,15 @@ std::optional<Scheme> Verifier::detect(const HeaderList &headers, QString *why)
                     continue;
                 QByteArray missing;
                 for (const SchemeHeader &other : d.headers) {
-                    if (other.isUsed() && other.carries != SchemeHeader::Carries::Signature
-                        && !findHeader(headers, other.resolved(h.prefix))) {
+                    if (other.isUsed() && other.carries != SchemeHeader::Carries::Signature && !findHeader(headers, other.resolved(h.prefix))) {
                         missing = other.resolved(h.prefix);
                         break;
                     }
                 }
                 if (missing.isEmpty())
                     return d.scheme;
-                problem = name + QStringLiteral(" has ") + shapeText(f) + QStringLiteral(" but there is no ")
-                    + QString::fromLatin1(missing) + QStringLiteral(" header");
+                problem = name + QStringLiteral(" has ") + shapeText(f) + QStringLiteral(" but there is no ") + QString::fromLatin1(missing)
+                          + QStringLiteral(" header");
             }
             lastProblem = problem.isEmpty() ? name + u' ' + noneOf(shapes) : problem;
         }
@@ -286,8 +282,8 @@ std::optional<Scheme> Verifier::detect(const HeaderList &headers, QString *why)
     for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
         if (!d.superseded.name.isEmpty() && findHeader(headers, d.superseded.name)) {
             return explain(QStringLiteral("only %1 (%2) is present; the %3 scheme uses %4")
-                               .arg(QString::fromLatin1(d.superseded.name), QString::fromLatin1(d.superseded.what),
-                                    d.name.toString(), QString::fromLatin1(d.signatureHeader().name)));
+                               .arg(QString::fromLatin1(d.superseded.name), QString::fromLatin1(d.superseded.what), d.name.toString(),
+                                    QString::fromLatin1(d.signatureHeader().name)));
         }
     }
     QStringList expected;
@@ -324,9 +320,9 @@ VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &reques
 
     SignRequest signRequest;
     signRequest.body = request.body;
-    QByteArray prefix = normalizedPrefix(request.headerPrefix);  // <P> of the scheme's "<P>-…" headers, as received
-    QByteArray timestampText;        // for timestamped schemes
-    QString timestampSource;         // where timestampText came from, for reasons
+    QByteArray prefix = normalizedPrefix(request.headerPrefix); // <P> of the scheme's "<P>-…" headers, as received
+    QByteArray timestampText;                                   // for timestamped schemes
+    QString timestampSource;                                    // where timestampText came from, for reasons
 
     // The signature header first, then the others the scheme sends.
     const SchemeHeader &signature = d->signatureHeader();
@@ -372,25 +368,23 @@ VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &reques
     const Entries entries = readEntries(format, *given);
     if (!format.timestampTag.isEmpty()) {
         if (!entries.timestamp) {
-            return fail(QString::fromLatin1(signatureHeader) + QStringLiteral(" has no ")
-                        + QString::fromLatin1(format.timestampTag) + QStringLiteral(" timestamp"));
+            return fail(QString::fromLatin1(signatureHeader) + QStringLiteral(" has no ") + QString::fromLatin1(format.timestampTag)
+                        + QStringLiteral(" timestamp"));
         }
         timestampText = *entries.timestamp;
-        timestampSource = QStringLiteral("the ") + QString::fromLatin1(format.timestampTag)
-            + QStringLiteral(" value of ") + QString::fromLatin1(signatureHeader);
+        timestampSource
+            = QStringLiteral("the ") + QString::fromLatin1(format.timestampTag) + QStringLiteral(" value of ") + QString::fromLatin1(signatureHeader);
     }
-    const QList<QByteArray> &candidates = entries.signatures;   // given signatures, comparable()
+    const QList<QByteArray> &candidates = entries.signatures; // given signatures, comparable()
     if (candidates.isEmpty()) {
-        return fail(QString::fromLatin1(signatureHeader) + QStringLiteral(" has no ")
-                    + QString::fromLatin1(format.entryName));
+        return fail(QString::fromLatin1(signatureHeader) + QStringLiteral(" has no ") + QString::fromLatin1(format.entryName));
     }
 
     std::optional<qint64> timestamp;
     if (d->usesTimestamp()) {
         timestamp = parseTimestamp(timestampText);
         if (!timestamp) {
-            return fail(timestampSource + u' ' + quoted(timestampText)
-                        + QStringLiteral(" is not a unix timestamp in seconds"));
+            return fail(timestampSource + u' ' + quoted(timestampText) + QStringLiteral(" is not a unix timestamp in seconds"));
         }
         signRequest.timestamp = *timestamp;
     }
@@ -417,11 +411,10 @@ VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &reques
         const qint64 age = now - *timestamp;
         const qint64 tolerance = request.toleranceSeconds;
         if (age > tolerance) {
-            timestampProblem = QStringLiteral("timestamp %1 is %2 s old, beyond the %3 s tolerance")
-                                   .arg(*timestamp).arg(age).arg(tolerance);
+            timestampProblem = QStringLiteral("timestamp %1 is %2 s old, beyond the %3 s tolerance").arg(*timestamp).arg(age).arg(tolerance);
         } else if (-age > tolerance) {
-            timestampProblem = QStringLiteral("timestamp %1 is %2 s in the future, beyond the %3 s tolerance")
-                                   .arg(*timestamp).arg(-age).arg(tolerance);
+            timestampProblem
+                = QStringLiteral("timestamp %1 is %2 s in the future, beyond the %3 s tolerance").arg(*timestamp).arg(-age).arg(tolerance);
             // A 13-digit value is almost always milliseconds.
             if (*timestamp > 100'000'000'000LL)
                 timestampProblem += QStringLiteral(" (it looks like milliseconds, not seconds)");
@@ -432,8 +425,7 @@ VerifyResult Verifier::verify(const QString &secret, const VerifyRequest &reques
         // Say whether the signature would otherwise pass: that tells a clock
         // problem apart from a secret problem.
         return fail(timestampProblem
-                    + (matched ? QStringLiteral("; the signature itself matches")
-                               : QStringLiteral("; the signature does not match either")));
+                    + (matched ? QStringLiteral("; the signature itself matches") : QStringLiteral("; the signature does not match either")));
     }
     if (!matched) {
         QString reason = QStringLiteral("signature mismatch");

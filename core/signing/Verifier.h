@@ -11,14 +11,14 @@
 namespace hookline {
 
 struct VerifyRequest final {
-    HeaderList headers;     // as received; names are matched case-insensitively
-    QByteArray body;        // the exact bytes received
+    HeaderList headers; // as received; names are matched case-insensitively
+    QByteArray body;    // the exact bytes received
     // Preferred <P> for the schemes with "<P>-…" headers. If no
     // "<P>-Signature" header exists, any other "*-Signature" header is used, so
     // a pasted X-FinSight-Signature verifies without configuring the prefix.
     QByteArray headerPrefix = QByteArrayLiteral("X-Webhook");
-    std::optional<Scheme> scheme;   // unset: Verifier::detect() picks it
-    qint64 now = 0;                 // unix seconds; 0 -> current time
+    std::optional<Scheme> scheme; // unset: Verifier::detect() picks it
+    qint64 now = 0;               // unix seconds; 0 -> current time
     // Allowed |now - timestamp| for the schemes that sign one, checked
     // both ways: too old is a replay, too new is a skewed or forged clock.
     // A negative value disables the check (e.g. re-verifying an old delivery
@@ -28,11 +28,11 @@ struct VerifyRequest final {
 
 struct VerifyResult final {
     bool valid = false;
-    std::optional<Scheme> scheme;   // the scheme used (given or detected)
-    QByteArray signedContent;       // what we HMACed, when we got that far
-    QByteArray expected;            // the full header value we would send, e.g. "v1,<b64>"
-    QByteArray given;               // the signature header value found
-    QString reason;                 // a human sentence; "signature valid" when valid
+    std::optional<Scheme> scheme; // the scheme used (given or detected)
+    QByteArray signedContent;     // what we HMACed, when we got that far
+    QByteArray expected;          // the full header value we would send, e.g. "v1,<b64>"
+    QByteArray given;             // the signature header value found
+    QString reason;               // a human sentence; "signature valid" when valid
 };
 
 // Checks a received webhook against a secret, the receiving side of Signer

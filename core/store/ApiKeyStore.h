@@ -16,7 +16,10 @@ namespace hookline {
 class ApiKeyStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::ApiKeyStore)
 public:
-    explicit ApiKeyStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit ApiKeyStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Status insert(const ApiKey &key, const QByteArray &sha256);
     Result<QList<ApiKey>> list() const;

@@ -55,9 +55,9 @@ Result<QList<AuditEntry>> AuditStore::list(const AuditFilter &filter) const
 
 Status AuditStore::prune(const QString &objectType, const QString &objectId, int keep)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
-        "DELETE FROM audit_log WHERE object_type = :type AND object_id = :id AND id NOT IN"
-        " (SELECT id FROM audit_log WHERE object_type = :type AND object_id = :id ORDER BY id DESC LIMIT :keep)"));
+    auto q = sql::prepare(m_db,
+                          QStringLiteral("DELETE FROM audit_log WHERE object_type = :type AND object_id = :id AND id NOT IN"
+                                         " (SELECT id FROM audit_log WHERE object_type = :type AND object_id = :id ORDER BY id DESC LIMIT :keep)"));
     q.bindValue(QStringLiteral(":type"), objectType);
     q.bindValue(QStringLiteral(":id"), objectId);
     q.bindValue(QStringLiteral(":keep"), std::max(1, keep));

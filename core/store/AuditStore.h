@@ -14,7 +14,10 @@ namespace hookline {
 class AuditStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::AuditStore)
 public:
-    explicit AuditStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit AuditStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Status append(const AuditEntry &entry);
     // Newest first.

@@ -10,10 +10,10 @@
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSqlError>
 #include <QStandardPaths>
-#include <QRegularExpression>
 #include <QThread>
 #include <QUrl>
 #include <QUrlQuery>
@@ -95,7 +95,7 @@ Result<std::shared_ptr<Database>> Database::openUnmigrated(const QString &locati
 bool Database::isPostgresUrl(const QString &location)
 {
     return location.startsWith(QLatin1StringView("postgresql://"), Qt::CaseInsensitive)
-        || location.startsWith(QLatin1StringView("postgres://"), Qt::CaseInsensitive);
+           || location.startsWith(QLatin1StringView("postgres://"), Qt::CaseInsensitive);
 }
 
 QString Database::displayLocation() const
@@ -126,8 +126,8 @@ Result<Database::PostgresTarget> Database::parsePostgresUrl(const QString &locat
     t.database = url.path().mid(1);
     if (t.database.isEmpty() || t.database.contains(u'/'))
         return invalid(tr("no database name after the host"));
-    static const QStringList passThrough{QStringLiteral("sslmode"), QStringLiteral("sslrootcert"), QStringLiteral("sslcert"),
-                                         QStringLiteral("sslkey"), QStringLiteral("connect_timeout"), QStringLiteral("application_name")};
+    static const QStringList passThrough{QStringLiteral("sslmode"), QStringLiteral("sslrootcert"),     QStringLiteral("sslcert"),
+                                         QStringLiteral("sslkey"),  QStringLiteral("connect_timeout"), QStringLiteral("application_name")};
     QStringList options;
     const QUrlQuery query(url);
     for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
@@ -282,15 +282,16 @@ Result<Database::KeyInfo> Database::rekey(QByteArray *newKeyOut)
     // Committed: from here on only the new key opens the secrets.
     if (!fromEnvironment) {
         if (auto s = MasterKey::promote(**current, m_location); !s)
-            return Error{Error::Code::Io, tr("the secrets are encrypted under the new key, but it could not replace the old one: %1; "
-                                             "it is kept beside it, and the next start finishes the change")
-                                              .arg(s.error().message),
+            return Error{Error::Code::Io,
+                         tr("the secrets are encrypted under the new key, but it could not replace the old one: %1; "
+                            "it is kept beside it, and the next start finishes the change")
+                             .arg(s.error().message),
                          {}};
     } else {
         *newKeyOut = next.key.toBase64();
     }
-    qCInfo(lcStore).noquote() << tr("%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)", nullptr, *resealed)
-                                    .arg(box->fingerprint());
+    qCInfo(lcStore).noquote()
+        << tr("%n webhook secret(s) re-encrypted under a new master key (fingerprint %1)", nullptr, *resealed).arg(box->fingerprint());
     return install(std::move(box), next);
 }
 
@@ -378,7 +379,8 @@ Status Database::unlockSecrets()
     if (*row) {
         const auto &[fingerprint, probe] = **row;
         if (!*found)
-            return fail(tr("the webhook secrets are encrypted, and their master key was not found; looked in: %1").arg(MasterKey::lookedIn(m_location)));
+            return fail(
+                tr("the webhook secrets are encrypted, and their master key was not found; looked in: %1").arg(MasterKey::lookedIn(m_location)));
         if (auto box = openingProbe((*found)->key, probe)) {
             install(std::move(box), **found);
             return Ok{};
@@ -453,8 +455,8 @@ Status Database::unlockSecrets()
     if (*sealed > 0 && !m_postgres)
         (void)sql::exec(db, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"), tr("writing the log back"));
     if (*sealed > 0)
-        qCInfo(lcStore).noquote() << tr("%n webhook secret(s) of %1 encrypted under the master key from %2", nullptr, *sealed)
-                                        .arg(displayLocation(), key.where);
+        qCInfo(lcStore).noquote()
+            << tr("%n webhook secret(s) of %1 encrypted under the master key from %2", nullptr, *sealed).arg(displayLocation(), key.where);
     install(std::move(box), key);
     return Ok{};
 }
@@ -498,8 +500,8 @@ Result<QSqlDatabase> Database::openPostgres(const QString &name)
     if (!t.schema.isEmpty()) {
         // One schema per installation (or per test): created on first use.
         // The name was checked to be a plain identifier.
-        for (const auto &statement : {QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(t.schema),
-                                      QStringLiteral("SET search_path TO %1").arg(t.schema)}) {
+        for (const auto &statement :
+             {QStringLiteral("CREATE SCHEMA IF NOT EXISTS %1").arg(t.schema), QStringLiteral("SET search_path TO %1").arg(t.schema)}) {
             if (auto s = sql::exec(db, statement, tr("choosing the schema")); !s)
                 return s.error();
         }

@@ -68,8 +68,8 @@ public:
     static std::shared_ptr<const SecretBox> secretBoxOf(const QSqlDatabase &connection);
     // Where the master key came from, for Settings.
     struct KeyInfo {
-        QString source;       // MasterKey::sourceName
-        QString where;        // the variable, the keychain entry, the key file's path
+        QString source; // MasterKey::sourceName
+        QString where;  // the variable, the keychain entry, the key file's path
         QString fingerprint;
     };
     KeyInfo keyInfo() const;
@@ -92,8 +92,8 @@ private:
         QString user;
         QString password;
         QString database;
-        QString schema;        // empty: the server's default search_path
-        QString options;       // libpq keywords for QPSQL (sslmode, connect_timeout, …)
+        QString schema;  // empty: the server's default search_path
+        QString options; // libpq keywords for QPSQL (sslmode, connect_timeout, …)
     };
     static Result<PostgresTarget> parsePostgresUrl(const QString &location);
 
@@ -121,7 +121,7 @@ private:
     std::optional<PostgresTarget> m_postgres;
     QString m_namePrefix;
     bool m_createdSchema = false;
-    QString m_openError;          // why the last connection could not be opened
+    QString m_openError; // why the last connection could not be opened
     QMutex m_mutex;
     QMutex m_writeTurn;
     QHash<Qt::HANDLE, QString> m_connections;

@@ -36,10 +36,10 @@ const QString kReturning = QStringLiteral(" RETURNING id, webhook_id, event_id, 
 // A leased delivery given back (its lease run out or taken back, a clean
 // stop): due again in its place in line, since a claim leaves
 // next_attempt_at as it was. Binds :now.
-const QString kBackInLine = QStringLiteral(
-    "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
-    " lease_until = NULL, lease_owner = NULL, next_attempt_at = COALESCE(next_attempt_at, :now), updated_at = :now"
-    " WHERE status = 'delivering' AND ");
+const QString kBackInLine
+    = QStringLiteral("UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END,"
+                     " lease_until = NULL, lease_owner = NULL, next_attempt_at = COALESCE(next_attempt_at, :now), updated_at = :now"
+                     " WHERE status = 'delivering' AND ");
 } // namespace
 
 QSqlQuery &DeliveryQueue::statement(const QString &text)
@@ -90,11 +90,11 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     // PostgreSQL: several engines (other processes, other machines) claim at
     // once; each skips the rows another is claiming instead of waiting.
     const bool postgres = sql::isPostgres(m_db);
-    const QString text = QStringLiteral(
-        "SELECT id, webhook_id FROM deliveries%1 WHERE status IN ('pending','retrying') AND next_attempt_at <= ?%2"
-        " ORDER BY next_attempt_at LIMIT ?%3").arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
-                                                  skip.isEmpty() ? QString() : QStringLiteral(" AND webhook_id NOT IN (%1)").arg(placeholders(skip.size())),
-                                                  postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
+    const QString text = QStringLiteral("SELECT id, webhook_id FROM deliveries%1 WHERE status IN ('pending','retrying') AND next_attempt_at <= ?%2"
+                                        " ORDER BY next_attempt_at LIMIT ?%3")
+                             .arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
+                                  skip.isEmpty() ? QString() : QStringLiteral(" AND webhook_id NOT IN (%1)").arg(placeholders(skip.size())),
+                                  postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
     // The common statement is kept prepared; one with a list of webhooks to
     // skip changes with the list.
     QSqlQuery scratch;
@@ -109,8 +109,8 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     due.addBindValue(mayTake ? limit * 2 : limit);
     if (auto s = sql::exec(due, tr("reading due deliveries")); !s)
         return s.error();
-    QStringList webhooks;                 // in order of their first due delivery
-    QHash<QString, QStringList> waiting;  // per webhook, its due deliveries in order
+    QStringList webhooks;                // in order of their first due delivery
+    QHash<QString, QStringList> waiting; // per webhook, its due deliveries in order
     while (due.next()) {
         const auto webhook = due.value(1).toString();
         auto it = waiting.find(webhook);
@@ -144,9 +144,10 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     qsizetype width = 8;
     while (width < chosen.size())
         width *= 2;
-    auto &take = statement(QStringLiteral(
-        "UPDATE deliveries SET status = 'delivering', lease_until = ?, lease_owner = ?, updated_at = ?"
-        " WHERE id IN (%1)").arg(placeholders(width)) + kReturning);
+    auto &take = statement(QStringLiteral("UPDATE deliveries SET status = 'delivering', lease_until = ?, lease_owner = ?, updated_at = ?"
+                                          " WHERE id IN (%1)")
+                               .arg(placeholders(width))
+                           + kReturning);
     take.addBindValue(sql::toMs(leaseUntil));
     take.addBindValue(sql::text(m_leaseOwner));
     take.addBindValue(sql::toMs(now));
@@ -172,9 +173,9 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
 
 Result<std::optional<DeliveryJob>> DeliveryQueue::claimOne(const QString &deliveryId, const QDateTime &leaseUntil)
 {
-    auto &q = statement(QStringLiteral(
-        "UPDATE deliveries SET status = 'delivering', lease_until = :lease, lease_owner = :owner, updated_at = :now"
-        " WHERE id = :id AND status <> 'delivering'") + kReturning);
+    auto &q = statement(QStringLiteral("UPDATE deliveries SET status = 'delivering', lease_until = :lease, lease_owner = :owner, updated_at = :now"
+                                       " WHERE id = :id AND status <> 'delivering'")
+                        + kReturning);
     q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
     q.bindValue(QStringLiteral(":owner"), sql::text(m_leaseOwner));
     q.bindValue(QStringLiteral(":now"), Clock::nowMs());
@@ -218,12 +219,11 @@ Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
 
 Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes, const QDateTime &now)
 {
-    auto &attempt = statement(QStringLiteral(
-        "INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body,"
-        " response_status, response_headers, response_body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    auto &delivery = statement(QStringLiteral(
-        "UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL, lease_owner = NULL,"
-        " updated_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? WHERE id = ?"));
+    auto &attempt = statement(QStringLiteral("INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body,"
+                                             " response_status, response_headers, response_body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    auto &delivery = statement(
+        QStringLiteral("UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL, lease_owner = NULL,"
+                       " updated_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? WHERE id = ?"));
     const QVariant nullInt(QMetaType(QMetaType::Int));
     const QVariant nullBytes(QMetaType(QMetaType::QByteArray));
     QStringList deactivated;
@@ -246,7 +246,8 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
         }
         delivery.addBindValue(deliveryStatusName(o.status));
         delivery.addBindValue(o.attempted ? 1 : 0);
-        delivery.addBindValue(sql::optionalMs(o.status == DeliveryStatus::Retrying || o.status == DeliveryStatus::Pending ? o.nextAttemptAt : QDateTime()));
+        delivery.addBindValue(
+            sql::optionalMs(o.status == DeliveryStatus::Retrying || o.status == DeliveryStatus::Pending ? o.nextAttemptAt : QDateTime()));
         delivery.addBindValue(sql::toMs(now));
         delivery.addBindValue(a.responseStatus ? QVariant(*a.responseStatus) : nullInt);
         delivery.addBindValue(sql::text(a.error));
@@ -322,9 +323,9 @@ Result<int> DeliveryQueue::unfinishedCount()
 
 Result<int> DeliveryQueue::replay(const QStringList &deliveryIds, const QDateTime &now)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
-        "UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, retry_base = attempts,"
-        " next_attempt_at = ?, lease_until = NULL, lease_owner = NULL, updated_at = ? WHERE id = ? AND status <> 'delivering'"));
+    auto q = sql::prepare(
+        m_db, QStringLiteral("UPDATE deliveries SET status = CASE WHEN attempts = 0 THEN 'pending' ELSE 'retrying' END, retry_base = attempts,"
+                             " next_attempt_at = ?, lease_until = NULL, lease_owner = NULL, updated_at = ? WHERE id = ? AND status <> 'delivering'"));
     int n = 0;
     for (const auto &id : deliveryIds) {
         q.addBindValue(sql::toMs(now));
@@ -368,8 +369,8 @@ Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhook
     // The keep-th newest delivery, by creation time and then id (the order of
     // the history pages): everything before it may go. A batch emit gives
     // thousands the same millisecond, so the id breaks the tie.
-    auto &cutoff = statement(QStringLiteral(
-        "SELECT created_at, id FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?"));
+    auto &cutoff
+        = statement(QStringLiteral("SELECT created_at, id FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?"));
     cutoff.addBindValue(webhookId);
     cutoff.addBindValue(keep - 1);
     if (auto s = sql::exec(cutoff, tr("finding the retention cut-off")); !s)
@@ -388,9 +389,9 @@ Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhook
         count.finish();
         return Pruned{0, std::max(0, keep - total)};
     }
-    auto &victims = statement(QStringLiteral(
-        "SELECT id, event_id FROM deliveries WHERE webhook_id = ? AND created_at <= ? AND (created_at < ? OR id < ?)"
-        " AND status IN ('succeeded','failed') LIMIT ?"));
+    auto &victims
+        = statement(QStringLiteral("SELECT id, event_id FROM deliveries WHERE webhook_id = ? AND created_at <= ? AND (created_at < ? OR id < ?)"
+                                   " AND status IN ('succeeded','failed') LIMIT ?"));
     victims.addBindValue(webhookId);
     victims.addBindValue(oldestKept);
     victims.addBindValue(oldestKept);
@@ -411,17 +412,18 @@ Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhook
     // in another one may have made a victim pending meanwhile; it stays.
     // (SQLite's planner takes the status index for that test, at 30 times
     // the cost: it is left out where it cannot matter.)
-    auto del = sql::prepare(m_db, QStringLiteral("DELETE FROM deliveries WHERE id IN (%1)%2")
-                                      .arg(placeholders(ids.size()),
-                                           sql::isPostgres(m_db) ? QStringLiteral(" AND status IN ('succeeded','failed')") : QString()));
+    auto del = sql::prepare(
+        m_db, QStringLiteral("DELETE FROM deliveries WHERE id IN (%1)%2")
+                  .arg(placeholders(ids.size()), sql::isPostgres(m_db) ? QStringLiteral(" AND status IN ('succeeded','failed')") : QString()));
     for (const auto &id : std::as_const(ids))
         del.addBindValue(id);
     if (auto s = sql::exec(del, tr("deleting old deliveries")); !s)
         return s.error();
     const int removed = del.numRowsAffected();
     events.removeDuplicates();
-    auto orphans = sql::prepare(m_db, QStringLiteral(
-        "DELETE FROM events WHERE id IN (%1) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)").arg(placeholders(events.size())));
+    auto orphans = sql::prepare(
+        m_db, QStringLiteral("DELETE FROM events WHERE id IN (%1) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)")
+                  .arg(placeholders(events.size())));
     for (const auto &id : std::as_const(events))
         orphans.addBindValue(id);
     if (auto s = sql::exec(orphans, tr("deleting events without deliveries")); !s)

@@ -10,8 +10,8 @@
 #include <QDateTime>
 #include <QHash>
 #include <QList>
-#include <QSqlQuery>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStringList>
 
 #include <functional>
@@ -24,7 +24,10 @@ namespace hookline {
 class DeliveryQueue final {
     Q_DECLARE_TR_FUNCTIONS(hookline::DeliveryQueue)
 public:
-    explicit DeliveryQueue(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit DeliveryQueue(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     // Who the leases this queue takes are held by (engine/LeaseOwner.h).
     void setLeaseOwner(const QString &owner) { m_leaseOwner = owner; }

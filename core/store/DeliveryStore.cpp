@@ -6,9 +6,8 @@
 namespace hookline {
 
 namespace {
-const QString kColumns = QStringLiteral(
-    "id, event_id, webhook_id, event_type, tenant_id, status, attempts, next_attempt_at, created_at, updated_at,"
-    " last_status_code, last_error, last_duration_ms");
+const QString kColumns = QStringLiteral("id, event_id, webhook_id, event_type, tenant_id, status, attempts, next_attempt_at, created_at, updated_at,"
+                                        " last_status_code, last_error, last_duration_ms");
 
 // An unknown status is an error that names the row, not "pending".
 Result<Delivery> fromRow(const QSqlQuery &q)
@@ -130,9 +129,9 @@ Result<std::optional<Delivery>> DeliveryStore::find(const QString &id) const
 
 Result<QList<Attempt>> DeliveryStore::attempts(const QString &deliveryId) const
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
-        "SELECT id, delivery_id, number, started_at, duration_ms, request_headers, request_body, response_status,"
-        " response_headers, response_body, error FROM attempts WHERE delivery_id = ? ORDER BY number"));
+    auto q
+        = sql::prepare(m_db, QStringLiteral("SELECT id, delivery_id, number, started_at, duration_ms, request_headers, request_body, response_status,"
+                                            " response_headers, response_body, error FROM attempts WHERE delivery_id = ? ORDER BY number"));
     q.addBindValue(deliveryId);
     if (auto s = sql::exec(q, tr("reading attempts")); !s)
         return s.error();
@@ -166,7 +165,8 @@ Result<DeliveryStore::QueueFigures> DeliveryStore::queueFigures(const QDateTime 
         if (const auto status = deliveryStatusFromName(q.value(0).toString()))
             out.byStatus.append({*status, q.value(1).toLongLong()});
     }
-    auto due = sql::prepare(m_db, QStringLiteral("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending','retrying') AND next_attempt_at <= ?"));
+    auto due = sql::prepare(
+        m_db, QStringLiteral("SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending','retrying') AND next_attempt_at <= ?"));
     due.addBindValue(sql::toMs(now));
     if (auto s = sql::exec(due, tr("finding the oldest due delivery")); !s)
         return s.error();
@@ -178,8 +178,9 @@ Result<DeliveryStore::QueueFigures> DeliveryStore::queueFigures(const QDateTime 
 Result<WebhookActivity> DeliveryStore::activity(const QString &webhookId, const QDateTime &since) const
 {
     WebhookActivity out;
-    auto last = sql::prepare(m_db, QStringLiteral(
-        "SELECT updated_at, status, last_status_code, id FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1"));
+    auto last = sql::prepare(
+        m_db,
+        QStringLiteral("SELECT updated_at, status, last_status_code, id FROM deliveries WHERE webhook_id = ? ORDER BY created_at DESC LIMIT 1"));
     last.addBindValue(webhookId);
     if (auto s = sql::exec(last, tr("reading the last delivery")); !s)
         return s.error();
@@ -188,13 +189,16 @@ Result<WebhookActivity> DeliveryStore::activity(const QString &webhookId, const 
         out.lastDeliveryId = last.value(3).toString();
         out.lastStatus = deliveryStatusFromName(last.value(1).toString());
         if (!out.lastStatus)
-            return Error::database(tr("a delivery of webhook %1 has the unknown status \"%2\" in the database").arg(webhookId, last.value(1).toString()));
+            return Error::database(
+                tr("a delivery of webhook %1 has the unknown status \"%2\" in the database").arg(webhookId, last.value(1).toString()));
         if (!last.value(2).isNull())
             out.lastStatusCode = last.value(2).toInt();
     }
     last.finish();
-    auto counts = sql::prepare(m_db, QStringLiteral(
-        "SELECT status, COUNT(*) FROM deliveries WHERE webhook_id = ? AND created_at >= ? AND status IN ('succeeded','failed') GROUP BY status"));
+    auto counts = sql::prepare(
+        m_db,
+        QStringLiteral(
+            "SELECT status, COUNT(*) FROM deliveries WHERE webhook_id = ? AND created_at >= ? AND status IN ('succeeded','failed') GROUP BY status"));
     counts.addBindValue(webhookId);
     counts.addBindValue(sql::toMs(since));
     if (auto s = sql::exec(counts, tr("counting recent deliveries")); !s)
@@ -208,9 +212,9 @@ Result<QList<DeliveryBucket>> DeliveryStore::histogram(const QString &webhookId,
 {
     const qint64 bucketMs = qint64(bucketSeconds) * 1000;
     const qint64 start = sql::toMs(since) / bucketMs * bucketMs;
-    auto q = sql::prepare(m_db, QStringLiteral(
-        "SELECT (created_at - ?) / ? AS bucket, status, COUNT(*) FROM deliveries WHERE created_at >= ?%1"
-        " AND status IN ('succeeded','failed') GROUP BY bucket, status").arg(webhookId.isEmpty() ? QString() : QStringLiteral(" AND webhook_id = ?")));
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT (created_at - ?) / ? AS bucket, status, COUNT(*) FROM deliveries WHERE created_at >= ?%1"
+                                               " AND status IN ('succeeded','failed') GROUP BY bucket, status")
+                                    .arg(webhookId.isEmpty() ? QString() : QStringLiteral(" AND webhook_id = ?")));
     q.addBindValue(start);
     q.addBindValue(bucketMs);
     q.addBindValue(start);

@@ -17,7 +17,10 @@ namespace hookline {
 class DeliveryStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::DeliveryStore)
 public:
-    explicit DeliveryStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit DeliveryStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Result<QList<Delivery>> list(const DeliveryFilter &filter) const;
     Result<int> count(const DeliveryFilter &filter) const;

@@ -6,9 +6,8 @@ namespace hookline {
 
 Result<QHash<QString, QStringList>> EventStore::activeSubscriptions(const QString &tenantId) const
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
-        "SELECT w.id, s.pattern FROM webhooks w JOIN webhook_subscriptions s ON s.webhook_id = w.id"
-        " WHERE w.tenant_id = ? AND w.active = 1 ORDER BY w.created_at, w.id, s.position"));
+    auto q = sql::prepare(m_db, QStringLiteral("SELECT w.id, s.pattern FROM webhooks w JOIN webhook_subscriptions s ON s.webhook_id = w.id"
+                                               " WHERE w.tenant_id = ? AND w.active = 1 ORDER BY w.created_at, w.id, s.position"));
     q.addBindValue(tenantId);
     if (auto s = sql::exec(q, tr("reading subscriptions")); !s)
         return s.error();
@@ -22,11 +21,10 @@ Status EventStore::insert(const Event &event, const QList<Delivery> &deliveries)
 {
     // Prepared once and reused: a batch emit inserts thousands of rows.
     if (!m_insertEvent) {
-        m_insertEvent = sql::prepare(m_db, QStringLiteral(
-            "INSERT INTO events (id, tenant_id, type, created_at, body) VALUES (?, ?, ?, ?, ?)"));
-        m_insertDelivery = sql::prepare(m_db, QStringLiteral(
-            "INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts,"
-            " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"));
+        m_insertEvent = sql::prepare(m_db, QStringLiteral("INSERT INTO events (id, tenant_id, type, created_at, body) VALUES (?, ?, ?, ?, ?)"));
+        m_insertDelivery
+            = sql::prepare(m_db, QStringLiteral("INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts,"
+                                                " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"));
     }
     auto &e = *m_insertEvent;
     e.addBindValue(event.id);
@@ -63,8 +61,8 @@ Result<std::optional<Event>> EventStore::find(const QString &id) const
         return s.error();
     if (!q.next())
         return std::optional<Event>();
-    return std::optional<Event>(Event{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                                      sql::fromMs(q.value(3).toLongLong()), q.value(4).toString().toUtf8()});
+    return std::optional<Event>(Event{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), sql::fromMs(q.value(3).toLongLong()),
+                                      q.value(4).toString().toUtf8()});
 }
 
 } // namespace hookline

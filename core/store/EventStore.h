@@ -20,7 +20,10 @@ namespace hookline {
 class EventStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::EventStore)
 public:
-    explicit EventStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit EventStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     // Active webhooks of a tenant and the patterns each subscribes to.
     Result<QHash<QString, QStringList>> activeSubscriptions(const QString &tenantId) const;

@@ -44,11 +44,11 @@ Result<std::optional<EventType>> EventTypeStore::find(const QString &name) const
 
 Status EventTypeStore::upsert(const EventType &type)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
-        "INSERT INTO event_types (name, group_name, description, sample_payload, catalog, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (name) DO UPDATE SET group_name = excluded.group_name, description = excluded.description,"
-        " sample_payload = excluded.sample_payload, catalog = excluded.catalog, updated_at = excluded.updated_at"));
+    auto q = sql::prepare(m_db,
+                          QStringLiteral("INSERT INTO event_types (name, group_name, description, sample_payload, catalog, updated_at)"
+                                         " VALUES (?, ?, ?, ?, ?, ?)"
+                                         " ON CONFLICT (name) DO UPDATE SET group_name = excluded.group_name, description = excluded.description,"
+                                         " sample_payload = excluded.sample_payload, catalog = excluded.catalog, updated_at = excluded.updated_at"));
     q.addBindValue(type.name);
     q.addBindValue(type.group);
     q.addBindValue(sql::text(type.description));

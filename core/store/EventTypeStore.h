@@ -14,7 +14,10 @@ namespace hookline {
 class EventTypeStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::EventTypeStore)
 public:
-    explicit EventTypeStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit EventTypeStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Result<QList<EventType>> list() const; // by name
     Result<std::optional<EventType>> find(const QString &name) const;

@@ -6,7 +6,8 @@ namespace hookline {
 
 Result<std::optional<IdempotencyStore::Kept>> IdempotencyStore::find(const QString &tenantId, const QString &key, const QDateTime &since) const
 {
-    auto q = sql::prepare(m_db, QStringLiteral("SELECT request_hash, answer FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND created_at >= ?"));
+    auto q
+        = sql::prepare(m_db, QStringLiteral("SELECT request_hash, answer FROM idempotency_keys WHERE tenant_id = ? AND key = ? AND created_at >= ?"));
     q.addBindValue(tenantId);
     q.addBindValue(key);
     q.addBindValue(sql::toMs(since));
@@ -25,7 +26,8 @@ Status IdempotencyStore::keep(const QString &tenantId, const QString &key, const
     del.addBindValue(key);
     if (auto s = sql::exec(del, tr("replacing an idempotency key")); !s)
         return s;
-    auto q = sql::prepare(m_db, QStringLiteral("INSERT INTO idempotency_keys (tenant_id, key, request_hash, answer, created_at) VALUES (?, ?, ?, ?, ?)"));
+    auto q = sql::prepare(m_db,
+                          QStringLiteral("INSERT INTO idempotency_keys (tenant_id, key, request_hash, answer, created_at) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(tenantId);
     q.addBindValue(key);
     q.addBindValue(sql::text(QString::fromLatin1(kept.requestHash))); // empty, not NULL, for an event's own key

@@ -14,7 +14,10 @@ namespace hookline {
 class IdempotencyStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::IdempotencyStore)
 public:
-    explicit IdempotencyStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit IdempotencyStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     struct Kept {
         QByteArray requestHash;

@@ -117,7 +117,8 @@ Status writeKeychainKey(Keychain &keychain, const QString &account, const QByteA
 Error unchangeableSource()
 {
     return Error{Error::Code::Validation,
-                 MasterKey::tr("the master key comes from %1, which Hookline cannot change").arg(QLatin1StringView(MasterKey::kEnvironment)), {}};
+                 MasterKey::tr("the master key comes from %1, which Hookline cannot change").arg(QLatin1StringView(MasterKey::kEnvironment)),
+                 {}};
 }
 
 Error noKeychain()
@@ -175,10 +176,14 @@ QString MasterKey::keyFilePath(const QString &location)
     // One key per server, database and schema, in the user's data folder.
     const QUrl url(location);
     const auto schema = QUrlQuery(url).queryItemValue(QStringLiteral("schema"));
-    QString name = QStringLiteral("%1-%2-%3-%4").arg(url.host()).arg(url.port(5432)).arg(url.path().mid(1), schema.isEmpty() ? QStringLiteral("public") : schema);
+    QString name = QStringLiteral("%1-%2-%3-%4")
+                       .arg(url.host())
+                       .arg(url.port(5432))
+                       .arg(url.path().mid(1), schema.isEmpty() ? QStringLiteral("public") : schema);
     static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
     name.replace(unsafe, QStringLiteral("_"));
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("keys/postgresql-") + name + QStringLiteral(".key"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("keys/postgresql-") + name + QStringLiteral(".key"));
 }
 
 QString MasterKey::account(const QString &location)
@@ -193,7 +198,9 @@ Result<std::optional<MasterKey::Found>> MasterKey::find(const QString &location)
         auto key = decodeKey(text);
         wipe(text);
         if (!key)
-            return Error{Error::Code::Validation, tr("%1 is set but does not hold a master key (expected base64 of 32 bytes)").arg(QLatin1StringView(kEnvironment)), {}};
+            return Error{Error::Code::Validation,
+                         tr("%1 is set but does not hold a master key (expected base64 of 32 bytes)").arg(QLatin1StringView(kEnvironment)),
+                         {}};
         return std::optional<Found>(Found{std::move(*key), Source::Environment, QString::fromLatin1(kEnvironment)});
     }
     if (auto k = installedKeychain()) {
@@ -217,8 +224,8 @@ Result<MasterKey::Found> MasterKey::create(const QString &location)
             return Found{std::move(key), Source::Keychain, tr("entry \"%1\"").arg(account(location))};
         // A keychain that answers reads but refuses a new entry (locked, no
         // collection, a prompt nobody answers): the key file serves instead.
-        qCWarning(lcStore).noquote() << tr("%1 did not take the new master key (%2); it goes in a key file instead")
-                                            .arg(k->name(), written.error().message);
+        qCWarning(lcStore).noquote()
+            << tr("%1 did not take the new master key (%2); it goes in a key file instead").arg(k->name(), written.error().message);
     }
     const auto path = keyFilePath(location);
     if (auto s = writeKeyFile(path, key, false); !s) {
@@ -231,14 +238,12 @@ Result<MasterKey::Found> MasterKey::create(const QString &location)
 Status MasterKey::stage(const Found &current, const QByteArray &newKey, const QString &location)
 {
     switch (current.source) {
-    case Source::Environment:
-        return unchangeableSource();
+    case Source::Environment: return unchangeableSource();
     case Source::Keychain:
         if (auto k = installedKeychain())
             return writeKeychainKey(*k, account(location) + QLatin1StringView(kStagedSuffix), newKey);
         return noKeychain();
-    case Source::KeyFile:
-        return writeKeyFile(current.where + QLatin1StringView(kStagedSuffix), newKey, true);
+    case Source::KeyFile: return writeKeyFile(current.where + QLatin1StringView(kStagedSuffix), newKey, true);
     }
     return Ok{};
 }
@@ -309,12 +314,9 @@ QString MasterKey::lookedIn(const QString &location)
 QString MasterKey::sourceName(Source source)
 {
     switch (source) {
-    case Source::Environment:
-        return tr("the environment variable %1").arg(QLatin1StringView(kEnvironment));
-    case Source::Keychain:
-        return tr("the system keychain");
-    case Source::KeyFile:
-        return tr("a key file");
+    case Source::Environment: return tr("the environment variable %1").arg(QLatin1StringView(kEnvironment));
+    case Source::Keychain: return tr("the system keychain");
+    case Source::KeyFile: return tr("a key file");
     }
     return {};
 }

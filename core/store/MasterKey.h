@@ -27,12 +27,17 @@ public:
 
     enum class Source { Environment, Keychain, KeyFile };
     struct Found {
-        QByteArray key;   // 32 bytes, wiped (OPENSSL_cleanse) when this goes
+        QByteArray key; // 32 bytes, wiped (OPENSSL_cleanse) when this goes
         Source source = Source::KeyFile;
-        QString where;    // for people: "HOOKLINE_MASTER_KEY", the key file's path, the keychain entry
+        QString where; // for people: "HOOKLINE_MASTER_KEY", the key file's path, the keychain entry
 
         Found() = default;
-        Found(QByteArray k, Source s, QString w) : key(std::move(k)), source(s), where(std::move(w)) {}
+        Found(QByteArray k, Source s, QString w)
+            : key(std::move(k))
+            , source(s)
+            , where(std::move(w))
+        {
+        }
         Found(Found &&) = default;
         Found &operator=(Found &&) = default;
         Found(const Found &) = delete;

@@ -19,6 +19,8 @@ struct Migration {
 // Never edit a migration that has shipped: add a new one.
 const QList<Migration> &migrations()
 {
+    // One row per line, as the table is read.
+    // clang-format off
     static const QList<Migration> list{
         {1, "tenants, event types, webhooks, settings", {
             QStringLiteral("CREATE TABLE tenants ("
@@ -220,6 +222,7 @@ const QList<Migration> &migrations()
             QStringLiteral("UPDATE tenants SET plan = 'UNLIMITED' WHERE id = 'default' AND plan = 'ENTERPRISE'"),
         }},
     };
+    // clang-format on
     return list;
 }
 
@@ -269,8 +272,9 @@ Status apply(const QSqlDatabase &db, const Migration &m)
             !s)
             return s;
     }
-    if (auto s = sql::exec(db, forDialect(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                                             " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")),
+    if (auto s = sql::exec(db,
+                           forDialect(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                                         " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")),
                            QCoreApplication::translate("hookline::Migrations", "creating the migration table"));
         !s)
         return s;
@@ -338,7 +342,8 @@ Status Migrations::migrate(const QSqlDatabase &db, int target)
         return Error{Error::Code::Conflict,
                      tr("the database has schema version %1 but this Hookline knows versions up to %2: "
                         "it was written by a newer Hookline; upgrade Hookline to open it (the file was left untouched)")
-                         .arg(*current).arg(latestVersion()),
+                         .arg(*current)
+                         .arg(latestVersion()),
                      {}};
     }
     if (*current >= target)
@@ -351,7 +356,9 @@ Status Migrations::migrate(const QSqlDatabase &db, int target)
         const int n = tables.next() ? tables.value(0).toInt() : 0;
         tables.finish();
         if (n > 0)
-            return Error{Error::Code::Conflict, tr("the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched"), {}};
+            return Error{Error::Code::Conflict,
+                         tr("the file holds tables but is not a Hookline database (no schema_migrations table); it was left untouched"),
+                         {}};
     }
     for (const auto &m : migrations()) {
         if (m.version <= *current || m.version > target)

@@ -33,8 +33,9 @@ Result<std::optional<Plan>> PlanStore::find(const QString &name) const
 Result<QList<Plan>> PlanStore::list() const
 {
     // Smallest first, unlimited last: the order a person compares them in.
-    auto q = sql::prepare(m_db, QLatin1StringView(kColumns)
-                                    + QStringLiteral(" ORDER BY webhook_quota IS NULL, webhook_quota, requests_per_minute IS NULL, requests_per_minute, name"));
+    auto q = sql::prepare(
+        m_db, QLatin1StringView(kColumns)
+                  + QStringLiteral(" ORDER BY webhook_quota IS NULL, webhook_quota, requests_per_minute IS NULL, requests_per_minute, name"));
     if (auto s = sql::exec(q, tr("listing plans")); !s)
         return s.error();
     QList<Plan> out;
@@ -45,7 +46,8 @@ Result<QList<Plan>> PlanStore::list() const
 
 Status PlanStore::insert(const Plan &plan)
 {
-    auto q = sql::prepare(m_db, QStringLiteral("INSERT INTO plans (name, webhook_quota, requests_per_minute, builtin, created_at) VALUES (?, ?, ?, ?, ?)"));
+    auto q = sql::prepare(m_db,
+                          QStringLiteral("INSERT INTO plans (name, webhook_quota, requests_per_minute, builtin, created_at) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(plan.name);
     q.addBindValue(limitValue(plan.webhookQuota));
     q.addBindValue(limitValue(plan.requestsPerMinute));

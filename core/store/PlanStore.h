@@ -13,7 +13,10 @@ namespace hookline {
 class PlanStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::PlanStore)
 public:
-    explicit PlanStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit PlanStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
     Result<std::optional<Plan>> find(const QString &name) const;
     Result<QList<Plan>> list() const;
     Status insert(const Plan &plan);

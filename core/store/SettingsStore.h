@@ -15,7 +15,10 @@ namespace hookline {
 class SettingsStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::SettingsStore)
 public:
-    explicit SettingsStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit SettingsStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Result<std::optional<QString>> value(const QString &key) const;
     Result<QMap<QString, QString>> all() const;

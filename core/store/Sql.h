@@ -29,12 +29,21 @@ QSqlQuery prepare(const QSqlDatabase &db, const QString &statement);
 
 // Timestamps are stored as INTEGER milliseconds since the epoch, UTC: compact,
 // sortable, and identical in SQLite and PostgreSQL.
-inline qint64 toMs(const QDateTime &t) { return t.toMSecsSinceEpoch(); }
-inline QDateTime fromMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }
+inline qint64 toMs(const QDateTime &t)
+{
+    return t.toMSecsSinceEpoch();
+}
+inline QDateTime fromMs(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
 QVariant optionalMs(const QDateTime &t);
 // A null QString binds as SQL NULL; text columns are NOT NULL, so bind "" instead.
-inline QVariant text(const QString &s) { return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s); }      // NULL when invalid
-QDateTime dateOrNull(const QVariant &value);  // invalid when NULL
+inline QVariant text(const QString &s)
+{
+    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
+} // NULL when invalid
+QDateTime dateOrNull(const QVariant &value); // invalid when NULL
 
 // A transaction that rolls back unless committed: every change is all or nothing.
 // SQLite's PRAGMA data_version, run with a statement the caller prepared

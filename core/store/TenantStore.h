@@ -14,7 +14,10 @@ namespace hookline {
 class TenantStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::TenantStore)
 public:
-    explicit TenantStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit TenantStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Result<std::optional<Tenant>> find(const QString &id) const;
     Result<QList<Tenant>> list() const;

@@ -7,10 +7,9 @@
 namespace hookline {
 
 namespace {
-const QString kSelect = QStringLiteral(
-    "SELECT id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds, backoff,"
-    " schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
-    " disabled_at, created_at, updated_at, max_in_flight FROM webhooks");
+const QString kSelect = QStringLiteral("SELECT id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds, backoff,"
+                                       " schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
+                                       " disabled_at, created_at, updated_at, max_in_flight FROM webhooks");
 
 QString scheduleToText(const QList<double> &schedule)
 {
@@ -47,7 +46,8 @@ Result<Webhook> fromRow(const QSqlQuery &q)
     w.retry.retryDelaySeconds = q.value(8).toDouble();
     const auto backoff = backoffFromName(q.value(9).toString());
     if (!backoff)
-        return Error::database(WebhookStore::tr("webhook %1 has the unknown backoff strategy \"%2\" in the database").arg(w.id, q.value(9).toString()));
+        return Error::database(
+            WebhookStore::tr("webhook %1 has the unknown backoff strategy \"%2\" in the database").arg(w.id, q.value(9).toString()));
     w.retry.backoff = *backoff;
     w.retry.schedule = scheduleFromText(q.value(10).toString());
     w.retry.jitter = q.value(11).toDouble();
@@ -107,7 +107,8 @@ Status WebhookStore::loadChildren(Webhook &w) const
     while (headers.next())
         w.headers << CustomHeader{headers.value(0).toString(), headers.value(1).toString()};
 
-    auto secrets = sql::prepare(m_db, QStringLiteral("SELECT id, secret, created_at, expires_at FROM webhook_secrets WHERE webhook_id = ? ORDER BY id DESC"));
+    auto secrets
+        = sql::prepare(m_db, QStringLiteral("SELECT id, secret, created_at, expires_at FROM webhook_secrets WHERE webhook_id = ? ORDER BY id DESC"));
     secrets.addBindValue(w.id);
     if (auto s = sql::exec(secrets, tr("reading secrets")); !s)
         return s;
@@ -223,12 +224,12 @@ Result<QList<WebhookStore::Route>> WebhookStore::routes() const
 
 Status WebhookStore::insert(const Webhook &w)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
-        "INSERT INTO webhooks (id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds,"
-        " backoff, schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
-        " disabled_at, created_at, updated_at, max_in_flight) VALUES (:id, :tenant, :name, :url, :description, :scheme, :active,"
-        " :max_retries, :delay, :backoff, :schedule, :jitter, :auto_disable, :retention, :transform, :failures,"
-        " :disabled_reason, :disabled_at, :created, :updated, :max_in_flight)"));
+    auto q = sql::prepare(
+        m_db, QStringLiteral("INSERT INTO webhooks (id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds,"
+                             " backoff, schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
+                             " disabled_at, created_at, updated_at, max_in_flight) VALUES (:id, :tenant, :name, :url, :description, :scheme, :active,"
+                             " :max_retries, :delay, :backoff, :schedule, :jitter, :auto_disable, :retention, :transform, :failures,"
+                             " :disabled_reason, :disabled_at, :created, :updated, :max_in_flight)"));
     bindColumns(q, w);
     if (auto s = sql::exec(q, tr("creating a webhook")); !s)
         return s;
@@ -239,12 +240,13 @@ Status WebhookStore::insert(const Webhook &w)
 
 Status WebhookStore::update(const Webhook &w)
 {
-    auto q = sql::prepare(m_db, QStringLiteral(
-        "UPDATE webhooks SET tenant_id = :tenant, name = :name, url = :url, description = :description, scheme = :scheme,"
-        " active = :active, max_retries = :max_retries, retry_delay_seconds = :delay, backoff = :backoff,"
-        " schedule = :schedule, jitter = :jitter, auto_disable_after = :auto_disable, retention = :retention,"
-        " transform = :transform, consecutive_failures = :failures, disabled_reason = :disabled_reason,"
-        " disabled_at = :disabled_at, created_at = :created, updated_at = :updated, max_in_flight = :max_in_flight WHERE id = :id"));
+    auto q = sql::prepare(
+        m_db,
+        QStringLiteral("UPDATE webhooks SET tenant_id = :tenant, name = :name, url = :url, description = :description, scheme = :scheme,"
+                       " active = :active, max_retries = :max_retries, retry_delay_seconds = :delay, backoff = :backoff,"
+                       " schedule = :schedule, jitter = :jitter, auto_disable_after = :auto_disable, retention = :retention,"
+                       " transform = :transform, consecutive_failures = :failures, disabled_reason = :disabled_reason,"
+                       " disabled_at = :disabled_at, created_at = :created, updated_at = :updated, max_in_flight = :max_in_flight WHERE id = :id"));
     bindColumns(q, w);
     if (auto s = sql::exec(q, tr("updating a webhook")); !s)
         return s;
@@ -288,9 +290,10 @@ Result<int> WebhookStore::rotateSecret(const QString &id, const QString &secret,
 {
     // Only the current secret gets the grace period; older rotated ones keep
     // their own (earlier) expiry, or end now if theirs would outlive it.
-    auto expire = sql::prepare(m_db, QStringLiteral(
-        "UPDATE webhook_secrets SET expires_at = CASE WHEN expires_at IS NULL THEN :grace"
-        " WHEN expires_at < :grace THEN expires_at ELSE :grace END WHERE webhook_id = :id AND (expires_at IS NULL OR expires_at > :now)"));
+    auto expire = sql::prepare(
+        m_db, QStringLiteral(
+                  "UPDATE webhook_secrets SET expires_at = CASE WHEN expires_at IS NULL THEN :grace"
+                  " WHEN expires_at < :grace THEN expires_at ELSE :grace END WHERE webhook_id = :id AND (expires_at IS NULL OR expires_at > :now)"));
     expire.bindValue(QStringLiteral(":grace"), sql::toMs(oldExpiresAt));
     expire.bindValue(QStringLiteral(":id"), id);
     expire.bindValue(QStringLiteral(":now"), sql::toMs(now));
@@ -298,9 +301,9 @@ Result<int> WebhookStore::rotateSecret(const QString &id, const QString &secret,
         return s.error();
     // Every secret still signing is a previous one now: the newest few keep
     // their grace, the rest retire at once.
-    auto retire = sql::prepare(m_db, QStringLiteral(
-        "UPDATE webhook_secrets SET expires_at = :now WHERE webhook_id = :id AND expires_at > :now AND id NOT IN"
-        " (SELECT id FROM webhook_secrets WHERE webhook_id = :id AND expires_at > :now ORDER BY id DESC LIMIT :keep)"));
+    auto retire = sql::prepare(
+        m_db, QStringLiteral("UPDATE webhook_secrets SET expires_at = :now WHERE webhook_id = :id AND expires_at > :now AND id NOT IN"
+                             " (SELECT id FROM webhook_secrets WHERE webhook_id = :id AND expires_at > :now ORDER BY id DESC LIMIT :keep)"));
     retire.bindValue(QStringLiteral(":now"), sql::toMs(now));
     retire.bindValue(QStringLiteral(":id"), id);
     retire.bindValue(QStringLiteral(":keep"), Webhook::kMaxPreviousSecrets);

@@ -17,7 +17,10 @@ namespace hookline {
 class WebhookStore final {
     Q_DECLARE_TR_FUNCTIONS(hookline::WebhookStore)
 public:
-    explicit WebhookStore(QSqlDatabase db) : m_db(std::move(db)) {}
+    explicit WebhookStore(QSqlDatabase db)
+        : m_db(std::move(db))
+    {
+    }
 
     Result<std::optional<Webhook>> find(const QString &id) const;
     // Every webhook, or a tenant's; by creation time.
@@ -33,8 +36,8 @@ public:
     };
     Result<QList<Route>> routes() const;
 
-    Status insert(const Webhook &webhook);              // including its current secret
-    Status update(const Webhook &webhook);              // not the secrets
+    Status insert(const Webhook &webhook); // including its current secret
+    Status update(const Webhook &webhook); // not the secrets
     Status remove(const QString &id);
     // Adds `secret` as current; the previous current one expires at `oldExpiresAt`.
     // Returns how many rotated secrets stopped signing early (Webhook::kMaxPreviousSecrets).

@@ -86,9 +86,7 @@ std::optional<QString> UrlText::problem(const QString &text)
         const QChar c = text.at(i);
         if (c.isSpace() || c.unicode() < 0x20 || c.unicode() == 0x7f) {
             // Where, not what surrounds it: the surroundings may be a password.
-            return tr("contains %1 at character %2; a URL has none (write a space in a path or query as %20)")
-                .arg(describe(c))
-                .arg(i + 1);
+            return tr("contains %1 at character %2; a URL has none (write a space in a path or query as %20)").arg(describe(c)).arg(i + 1);
         }
     }
     if (!p.hasSeparator)
@@ -99,12 +97,14 @@ std::optional<QString> UrlText::problem(const QString &text)
         bool ok = false;
         const int port = p.port.toInt(&ok);
         if (!ok || port < 1 || port > 65535 || !p.port.front().isDigit())
-            return mayQuote ? tr("has a port, \"%1\", that is not a number from 1 to 65535").arg(p.port) : tr("has a port that is not a number from 1 to 65535");
+            return mayQuote ? tr("has a port, \"%1\", that is not a number from 1 to 65535").arg(p.port)
+                            : tr("has a port that is not a number from 1 to 65535");
     }
     QUrl host;
     host.setHost(p.host, QUrl::StrictMode);
     if (!host.isValid() || host.host().isEmpty())
-        return mayQuote ? tr("has a host, \"%1\", that is not a valid host name or address").arg(p.host) : tr("has a host that is not a valid host name or address");
+        return mayQuote ? tr("has a host, \"%1\", that is not a valid host name or address").arg(p.host)
+                        : tr("has a host that is not a valid host name or address");
     for (qsizetype i = 0; i < p.rest.size(); ++i) {
         const QChar c = p.rest.at(i);
         if (c == u'%' && !(i + 2 < p.rest.size() && isHex(p.rest.at(i + 1)) && isHex(p.rest.at(i + 2))))

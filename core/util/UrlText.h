@@ -16,12 +16,12 @@ class UrlText final {
     Q_DECLARE_TR_FUNCTIONS(hookline::UrlText)
 public:
     struct Parts {
-        QString scheme;       // before "://"; empty when there is no "://"
+        QString scheme; // before "://"; empty when there is no "://"
         bool hasSeparator = false;
-        QString userInfo;     // before the last '@' of the authority
-        QString host;         // without [] for an IPv6 literal
-        QString port;         // as typed; empty when absent
-        QString rest;         // path, query and fragment, from the first '/', '?' or '#'
+        QString userInfo; // before the last '@' of the authority
+        QString host;     // without [] for an IPv6 literal
+        QString port;     // as typed; empty when absent
+        QString rest;     // path, query and fragment, from the first '/', '?' or '#'
     };
 
     static Parts split(const QString &text);

@@ -5,9 +5,9 @@
 #include "AppContext.h"
 #include "models/DeliveryHistoryModel.h"
 #include "service/CatalogService.h"
+#include "service/Installation.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
-#include "service/Installation.h"
 #include "store/Database.h"
 #include "store/DeliveryStore.h"
 #include "store/Sql.h"
@@ -83,11 +83,15 @@ int main(int argc, char *argv[])
     {
         sql::Transaction tx(db);
         (void)tx.begin();
-        auto e = sql::prepare(db, QStringLiteral("INSERT INTO events (id, tenant_id, type, created_at, body) VALUES ('evt_bench', 'default', 'lead.created', 0, '{}')"));
+        auto e = sql::prepare(
+            db,
+            QStringLiteral("INSERT INTO events (id, tenant_id, type, created_at, body) VALUES ('evt_bench', 'default', 'lead.created', 0, '{}')"));
         (void)sql::exec(e, u"event");
-        auto q = sql::prepare(db, QStringLiteral(
-            "INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts, created_at, updated_at, last_status_code, last_duration_ms)"
-            " VALUES (?, 'evt_bench', ?, 'default', 'lead.created', ?, 1, ?, ?, ?, 12)"));
+        auto q = sql::prepare(
+            db,
+            QStringLiteral(
+                "INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts, created_at, updated_at, last_status_code, last_duration_ms)"
+                " VALUES (?, 'evt_bench', ?, 'default', 'lead.created', ?, 1, ?, ?, ?, 12)"));
         const qint64 start = QDateTime::currentMSecsSinceEpoch() - qint64(n) * 50;
         for (int i = 0; i < n; ++i) {
             q.addBindValue(QStringLiteral("msg_%1").arg(i, 10, 10, QLatin1Char('0')));

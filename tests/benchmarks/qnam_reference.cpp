@@ -78,7 +78,11 @@ class Sender final : public QObject {
     Q_OBJECT
 
 public:
-    Sender(Shared *shared, int concurrency) : m_shared(shared), m_concurrency(concurrency) {}
+    Sender(Shared *shared, int concurrency)
+        : m_shared(shared)
+        , m_concurrency(concurrency)
+    {
+    }
 
 public Q_SLOTS:
     void start()
@@ -180,12 +184,15 @@ int main(int argc, char *argv[])
     p.addOption({QStringLiteral("bodies"), QStringLiteral("File with one body a line."), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("url"), QStringLiteral("Receiver URL (repeatable: requests go round them)."), QStringLiteral("URL")});
     p.addOption({QStringLiteral("repeat"), QStringLiteral("Requests per body (default: the number of urls)."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads, each with its own QNetworkAccessManager (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
-    p.addOption({QStringLiteral("concurrency"), QStringLiteral("Requests in flight per thread (default 32)."), QStringLiteral("N"), QStringLiteral("32")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads, each with its own QNetworkAccessManager (default 2)."), QStringLiteral("N"),
+                 QStringLiteral("2")});
+    p.addOption(
+        {QStringLiteral("concurrency"), QStringLiteral("Requests in flight per thread (default 32)."), QStringLiteral("N"), QStringLiteral("32")});
     p.addOption({QStringLiteral("ca"), QStringLiteral("Extra CA certificates (PEM) to trust."), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("secret"), QStringLiteral("Signing secret (whsec_...)."), QStringLiteral("SECRET"),
                  QStringLiteral("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")});
-    p.addOption({QStringLiteral("header-prefix"), QStringLiteral("Header prefix (default X-Webhook)."), QStringLiteral("P"), QStringLiteral("X-Webhook")});
+    p.addOption(
+        {QStringLiteral("header-prefix"), QStringLiteral("Header prefix (default X-Webhook)."), QStringLiteral("P"), QStringLiteral("X-Webhook")});
     p.process(app);
 
     const auto fail = [](const QString &why) {
@@ -236,10 +243,13 @@ int main(int argc, char *argv[])
         auto sender = std::make_unique<Sender>(&shared, concurrency);
         sender->moveToThread(thread.get());
         QObject::connect(thread.get(), &QThread::started, sender.get(), &Sender::start);
-        QObject::connect(sender.get(), &Sender::done, &app, [&running] {
-            if (--running == 0)
-                QCoreApplication::quit();
-        }, Qt::QueuedConnection);
+        QObject::connect(
+            sender.get(), &Sender::done, &app,
+            [&running] {
+                if (--running == 0)
+                    QCoreApplication::quit();
+            },
+            Qt::QueuedConnection);
         thread->start();
         threadList.push_back(std::move(thread));
         senders.push_back(std::move(sender));
@@ -248,14 +258,15 @@ int main(int argc, char *argv[])
     const double seconds = clock.nsecsElapsed() / 1e9;
     for (std::size_t i = 0; i < threadList.size(); ++i) {
         // The sender (and its QNetworkAccessManager) dies in its own thread.
-        QMetaObject::invokeMethod(senders[i].get(), [s = senders[i].release()] { delete s; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            senders[i].get(), [s = senders[i].release()] { delete s; }, Qt::BlockingQueuedConnection);
         threadList[i]->quit();
         threadList[i]->wait();
     }
     const qint64 done = shared.succeeded + shared.failed;
-    std::printf("{\"requests\":%lld,\"succeeded\":%lld,\"failed\":%lld,\"seconds\":%.3f,\"perSecond\":%.1f}\n",
-                static_cast<long long>(done), static_cast<long long>(shared.succeeded.load()),
-                static_cast<long long>(shared.failed.load()), seconds, seconds > 0 ? double(done) / seconds : 0.0);
+    std::printf("{\"requests\":%lld,\"succeeded\":%lld,\"failed\":%lld,\"seconds\":%.3f,\"perSecond\":%.1f}\n", static_cast<long long>(done),
+                static_cast<long long>(shared.succeeded.load()), static_cast<long long>(shared.failed.load()), seconds,
+                seconds > 0 ? double(done) / seconds : 0.0);
     return shared.failed == 0 && done == shared.total ? 0 : 1;
 }
 

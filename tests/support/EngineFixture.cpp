@@ -198,23 +198,25 @@ int EngineFixture::scalar(const QString &sql, const QVariantList &values) const
 
 bool EngineFixture::finish(const QStringList &ids, int timeoutMs)
 {
-    return QTest::qWaitFor([&] {
-        std::optional<QDateTime> next;
-        for (const auto &id : ids) {
-            const auto d = delivery(id);
-            if (d && isFinal(d->status))
-                continue;
-            // Pending or on the wire: the engine is working, time stays.
-            if (!d || d->status != DeliveryStatus::Retrying || d->nextAttemptAt <= Clock::now())
-                return false;
-            if (!next || d->nextAttemptAt < *next)
-                next = d->nextAttemptAt;
-        }
-        if (!next)
-            return true;
-        m_clock.advanceTo(*next);
-        return false;
-    }, timeoutMs);
+    return QTest::qWaitFor(
+        [&] {
+            std::optional<QDateTime> next;
+            for (const auto &id : ids) {
+                const auto d = delivery(id);
+                if (d && isFinal(d->status))
+                    continue;
+                // Pending or on the wire: the engine is working, time stays.
+                if (!d || d->status != DeliveryStatus::Retrying || d->nextAttemptAt <= Clock::now())
+                    return false;
+                if (!next || d->nextAttemptAt < *next)
+                    next = d->nextAttemptAt;
+            }
+            if (!next)
+                return true;
+            m_clock.advanceTo(*next);
+            return false;
+        },
+        timeoutMs);
 }
 
 } // namespace hookline::test

@@ -64,8 +64,7 @@ public:
 
     // Emits one event for tenant "default" and wakes the engine; its id, or
     // empty (with a warning).
-    QString emitEvent(const QString &type = QStringLiteral("lead.created"),
-                      const QByteArray &data = QByteArrayLiteral(R"({"name":"Ada","n":1})"));
+    QString emitEvent(const QString &type = QStringLiteral("lead.created"), const QByteArray &data = QByteArrayLiteral(R"({"name":"Ada","n":1})"));
     // Emits one lead.created event; the id of its delivery to `webhookId`.
     QString emitFor(const QString &webhookId);
     QString deliveryId(const QString &eventId, const QString &webhookId) const;
@@ -101,7 +100,7 @@ inline QString lastError(const Result<Webhook> &r)
 } // namespace hookline::test
 
 // Creates a webhook or fails the test with the reason.
-#define REQUIRE_WEBHOOK(var, expr)                                                   \
-    const auto var##Result = (expr);                                                 \
-    QVERIFY2(var##Result.ok(), qPrintable(hookline::test::lastError(var##Result)));  \
+#define REQUIRE_WEBHOOK(var, expr) \
+    const auto var##Result = (expr); \
+    QVERIFY2(var##Result.ok(), qPrintable(hookline::test::lastError(var##Result))); \
     const hookline::Webhook var = *var##Result

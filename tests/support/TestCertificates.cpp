@@ -58,8 +58,8 @@ void addExtension(X509 *cert, X509 *issuer, int nid, const QByteArray &value)
     }
 }
 
-TestCertificate make(const QString &commonName, const QStringList &names, bool authority, const TestCertificate *issuer,
-                     qint64 fromSecs, qint64 untilSecs)
+TestCertificate make(const QString &commonName, const QStringList &names, bool authority, const TestCertificate *issuer, qint64 fromSecs,
+                     qint64 untilSecs)
 {
     static long serial = 1000;
     auto key = newKey();

@@ -25,8 +25,7 @@ public:
     // goes in the subject alternative names as what it is), valid from
     // `fromSecs` to `untilSecs` relative to now, signed by `issuer` (or by
     // itself when `issuer` is null).
-    static TestCertificate server(const QStringList &names, const TestCertificate *issuer, qint64 fromSecs = -3600,
-                                  qint64 untilSecs = 24 * 3600);
+    static TestCertificate server(const QStringList &names, const TestCertificate *issuer, qint64 fromSecs = -3600, qint64 untilSecs = 24 * 3600);
 };
 
 } // namespace hookline::test

@@ -27,7 +27,7 @@ inline QString databaseLocation(const QTemporaryDir &dir)
         qFatal("HOOKLINE_TEST_POSTGRES names %s, which cannot be read: is the postgres fixture running?", qPrintable(file.fileName()));
     static QAtomicInteger<int> counter;
     return QString::fromUtf8(file.readAll().trimmed())
-        + QStringLiteral("?schema=t%1_%2").arg(QCoreApplication::applicationPid()).arg(counter.fetchAndAddRelaxed(1));
+           + QStringLiteral("?schema=t%1_%2").arg(QCoreApplication::applicationPid()).arg(counter.fetchAndAddRelaxed(1));
 }
 
 } // namespace hookline::test

@@ -214,8 +214,7 @@ void TestReceiver::onReadyRead(QTcpSocket *socket)
     if (it == m_connections.end())
         return;
     it->buffer += socket->readAll();
-    while (parseOne(*it)) {
-    }
+    while (parseOne(*it)) {}
     if (it->buffer.size() > kMaxHeadBytes + kMaxBodyBytes) {
         socket->abort();
         return;
@@ -305,8 +304,8 @@ void TestReceiver::answer(QTcpSocket *socket, int requestIndex, const ScriptedRe
         socket->deleteLater();
         return;
     }
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' '
-                      + (reply.reason.isEmpty() ? reasonPhrase(reply.status) : reply.reason) + "\r\n";
+    QByteArray head
+        = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + (reply.reason.isEmpty() ? reasonPhrase(reply.status) : reply.reason) + "\r\n";
     bool hasContentType = false;
     for (const auto &[name, value] : reply.headers) {
         head += name + ": " + value + "\r\n";
@@ -366,8 +365,7 @@ void TestReceiver::finishAnswer(QTcpSocket *socket, bool closeAfter)
     }
     it->busy = false;
     // Whatever arrived meanwhile (keep-alive: the next request on this connection).
-    while (parseOne(*it)) {
-    }
+    while (parseOne(*it)) {}
     serveNext(socket);
 }
 

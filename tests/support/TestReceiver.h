@@ -31,16 +31,16 @@ namespace hookline::test {
 using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 struct ReceivedRequest {
-    int index = 0;              // 0-based, in arrival order
-    int connection = 0;         // which TCP connection carried it (1-based)
+    int index = 0;      // 0-based, in arrival order
+    int connection = 0; // which TCP connection carried it (1-based)
     QByteArray method;
-    QByteArray path;            // the request target, e.g. "/hook?x=1"
-    QByteArray version;         // "HTTP/1.1"
-    RawHeaders headers;         // in the order received, names as sent
+    QByteArray path;    // the request target, e.g. "/hook?x=1"
+    QByteArray version; // "HTTP/1.1"
+    RawHeaders headers; // in the order received, names as sent
     QByteArray body;
-    qint64 receivedAtMs = 0;    // monotonic milliseconds since the receiver started
-    qint64 wallClockMs = 0;     // QDateTime::currentMSecsSinceEpoch() at arrival
-    qint64 answeredAtMs = -1;   // when the answer was written (same clock as receivedAtMs); -1: not (yet)
+    qint64 receivedAtMs = 0;  // monotonic milliseconds since the receiver started
+    qint64 wallClockMs = 0;   // QDateTime::currentMSecsSinceEpoch() at arrival
+    qint64 answeredAtMs = -1; // when the answer was written (same clock as receivedAtMs); -1: not (yet)
 
     // First header of that name (case-insensitive), or a null QByteArray.
     QByteArray header(const QByteArray &name) const;
@@ -52,19 +52,19 @@ struct ReceivedRequest {
 // What to do with one request.
 struct ScriptedReply {
     enum class Action {
-        Answer,   // send status, headers, body (after delayMs)
-        Hang,     // never answer; the connection stays open
-        Close,    // close the connection without answering (after delayMs)
-        Trickle,  // send the head, then the body one byte every trickleIntervalMs
+        Answer,  // send status, headers, body (after delayMs)
+        Hang,    // never answer; the connection stays open
+        Close,   // close the connection without answering (after delayMs)
+        Trickle, // send the head, then the body one byte every trickleIntervalMs
     };
     Action action = Action::Answer;
     int status = 200;
-    QByteArray reason;          // empty: a standard phrase for the status
-    RawHeaders headers;         // extra headers (Retry-After, Location, ...)
+    QByteArray reason;  // empty: a standard phrase for the status
+    RawHeaders headers; // extra headers (Retry-After, Location, ...)
     QByteArray body = QByteArrayLiteral("ok");
     int delayMs = 0;
     int trickleIntervalMs = 200;
-    bool closeAfter = false;    // "Connection: close" and close after answering
+    bool closeAfter = false; // "Connection: close" and close after answering
     // Content-Length as declared; when it is more than the body, the
     // connection closes after the body (a reply cut short). -1: the body's size.
     qint64 declaredLength = -1;
@@ -89,7 +89,7 @@ public:
     bool listen(quint16 port = 0);
     // The same over TLS (url() says https://), presenting this certificate.
     bool listenTls(const QByteArray &certificatePem, const QByteArray &keyPem, quint16 port = 0);
-    void close();                         // stops listening and drops every connection
+    void close(); // stops listening and drops every connection
     quint16 port() const;
     QString url(const QString &path = QStringLiteral("/hook")) const;
 
@@ -124,15 +124,15 @@ private:
         int id = 0;
         QPointer<QTcpSocket> socket;
         QByteArray buffer;
-        QList<int> queue;            // parsed requests waiting for their answer, in order
-        bool busy = false;           // answering the head of the queue (delay, hang, trickle)
+        QList<int> queue;  // parsed requests waiting for their answer, in order
+        bool busy = false; // answering the head of the queue (delay, hang, trickle)
         bool hung = false;
     };
 
     void onNewConnection();
     void onReadyRead(QTcpSocket *socket);
     void onDisconnected(QTcpSocket *socket);
-    bool parseOne(Connection &c);    // false when the buffer holds no full request yet
+    bool parseOne(Connection &c); // false when the buffer holds no full request yet
     void serveNext(QTcpSocket *socket);
     void answer(QTcpSocket *socket, int requestIndex, const ScriptedReply &reply);
     void finishAnswer(QTcpSocket *socket, bool closeAfter);

@@ -1,9 +1,9 @@
 #include "AttemptDialog.h"
 
 #include "AppContext.h"
+#include "CurlCommand.h"
 #include "StatusText.h"
 #include "TimeText.h"
-#include "CurlCommand.h"
 #include "service/DeliveryService.h"
 
 #include <QApplication>
@@ -92,11 +92,10 @@ AttemptDialog::AttemptDialog(AppContext &context, const QString &deliveryId, QWi
 
     m_summary->setText(tr("Loading…"));
     context.db().run<Result<DeliveryDetail>>(
-        [deliveryId](QSqlDatabase db) { return DeliveryService(db).detail(deliveryId); },
-        this, [this](Result<DeliveryDetail> loaded) {
+        [deliveryId](QSqlDatabase db) { return DeliveryService(db).detail(deliveryId); }, this,
+        [this](Result<DeliveryDetail> loaded) {
             if (!loaded) {
-                m_summary->setText(loaded.error().code == Error::Code::NotFound ? tr("This delivery no longer exists.")
-                                                                                : loaded.error().message);
+                m_summary->setText(loaded.error().code == Error::Code::NotFound ? tr("This delivery no longer exists.") : loaded.error().message);
                 return;
             }
             const auto &d = loaded->delivery;

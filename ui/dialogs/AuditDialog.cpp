@@ -73,7 +73,8 @@ void AuditDialog::load()
             filter.limit = kShown;
             return AuditLog(db).list(filter);
         },
-        this, [this](Result<QList<AuditEntry>> entries) {
+        this,
+        [this](Result<QList<AuditEntry>> entries) {
             if (!entries) {
                 m_status->setText(entries.error().message);
                 return;

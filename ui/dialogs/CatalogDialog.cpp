@@ -104,7 +104,8 @@ void CatalogDialog::reload()
             auto types = CatalogService(db).list();
             return types ? *types : QList<EventType>{};
         },
-        this, [this](QList<EventType> types) {
+        this,
+        [this](QList<EventType> types) {
             m_types = types;
             m_table->setRowCount(int(types.size()));
             for (int i = 0; i < types.size(); ++i) {
@@ -134,7 +135,8 @@ void CatalogDialog::saveType()
     t.description = m_description->text().trimmed();
     t.samplePayload = m_sample->toPlainText().toUtf8();
     t.catalog = QStringLiteral("custom");
-    m_context.db().run<Status>([t](QSqlDatabase db) { return CatalogService(db).save(t); }, this, [this, t](Status s) {
+    const auto job = [t](QSqlDatabase db) { return CatalogService(db).save(t); };
+    m_context.db().run<Status>(job, this, [this, t](Status s) {
         m_message->setText(s ? tr("%1 saved.").arg(t.name) : s.error().message);
         if (s) {
             reload();
@@ -148,7 +150,8 @@ void CatalogDialog::deleteType()
     const auto name = m_name->text().trimmed();
     if (name.isEmpty() || QMessageBox::question(this, tr("Delete event type"), tr("Delete %1 from the catalog?").arg(name)) != QMessageBox::Yes)
         return;
-    m_context.db().run<Status>([name](QSqlDatabase db) { return CatalogService(db).remove(name); }, this, [this, name](Status s) {
+    const auto job = [name](QSqlDatabase db) { return CatalogService(db).remove(name); };
+    m_context.db().run<Status>(job, this, [this, name](Status s) {
         m_message->setText(s ? tr("%1 deleted.").arg(name) : s.error().message);
         if (s) {
             reload();
@@ -186,16 +189,16 @@ void CatalogDialog::exportFile()
     const auto path = QFileDialog::getSaveFileName(this, tr("Export catalog"), QStringLiteral("catalog.json"), tr("JSON files (*.json)"));
     if (path.isEmpty())
         return;
-    m_context.db().run<Result<QByteArray>>([](QSqlDatabase db) { return CatalogService(db).exportCatalog(); }, this,
-                                           [this, path](Result<QByteArray> text) {
-                                               if (!text) {
-                                                   m_message->setText(text.error().message);
-                                                   return;
-                                               }
-                                               QSaveFile file(path);
-                                               const bool ok = file.open(QIODevice::WriteOnly) && file.write(*text) == text->size() && file.commit();
-                                               m_message->setText(ok ? tr("Exported to %1.").arg(path) : tr("Cannot write %1: %2").arg(path, file.errorString()));
-                                           });
+    const auto job = [](QSqlDatabase db) { return CatalogService(db).exportCatalog(); };
+    m_context.db().run<Result<QByteArray>>(job, this, [this, path](Result<QByteArray> text) {
+        if (!text) {
+            m_message->setText(text.error().message);
+            return;
+        }
+        QSaveFile file(path);
+        const bool ok = file.open(QIODevice::WriteOnly) && file.write(*text) == text->size() && file.commit();
+        m_message->setText(ok ? tr("Exported to %1.").arg(path) : tr("Cannot write %1: %2").arg(path, file.errorString()));
+    });
 }
 
 } // namespace hookline

@@ -12,11 +12,15 @@
 namespace hookline {
 
 NewKeyDialog::NewKeyDialog(const QString &key, const QString &whose, QWidget *parent)
-    : QDialog(parent), m_key(new QLineEdit(key, this)), m_copy(new QPushButton(tr("&Copy key"), this)), m_copied(new QLabel(this))
+    : QDialog(parent)
+    , m_key(new QLineEdit(key, this))
+    , m_copy(new QPushButton(tr("&Copy key"), this))
+    , m_copied(new QLabel(this))
 {
     setWindowTitle(tr("New API key"));
     auto *intro = new QLabel(tr("The API key for %1. It is shown this once: Hookline keeps only a hash of it. "
-                                "Copy it into the product that will call the API now.").arg(whose),
+                                "Copy it into the product that will call the API now.")
+                                 .arg(whose),
                              this);
     intro->setWordWrap(true);
     m_key->setReadOnly(true);

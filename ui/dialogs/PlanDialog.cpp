@@ -47,9 +47,8 @@ PlanDialog::PlanDialog(QWidget *parent)
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("&Add plan"));
     buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
-    connect(m_name, &QLineEdit::textChanged, this, [buttons](const QString &text) {
-        buttons->button(QDialogButtonBox::Ok)->setEnabled(Plan::isValidName(text));
-    });
+    connect(m_name, &QLineEdit::textChanged, this,
+            [buttons](const QString &text) { buttons->button(QDialogButtonBox::Ok)->setEnabled(Plan::isValidName(text)); });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);

@@ -1,9 +1,9 @@
 #include "SendEventDialog.h"
 
 #include "AppContext.h"
-#include "json/CanonicalJson.h"
 #include "service/CatalogService.h"
 #include "service/EventService.h"
+#include "json/CanonicalJson.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -65,7 +65,8 @@ SendEventDialog::SendEventDialog(AppContext &context, QWidget *parent)
             auto types = CatalogService(db).list();
             return types ? *types : QList<EventType>{};
         },
-        this, [this](QList<EventType> types) {
+        this,
+        [this](QList<EventType> types) {
             m_types = types;
             for (const auto &t : types)
                 m_type->addItem(t.name);
@@ -87,8 +88,8 @@ void SendEventDialog::send()
     const auto data = m_payload->toPlainText().toUtf8();
     m_emit->setEnabled(false);
     m_context.db().run<Result<EventService::Emitted>>(
-        [tenant, type, data](QSqlDatabase db) { return EventService(db).emitEvent(tenant, type, data); },
-        this, [this](Result<EventService::Emitted> r) {
+        [tenant, type, data](QSqlDatabase db) { return EventService(db).emitEvent(tenant, type, data); }, this,
+        [this](Result<EventService::Emitted> r) {
             m_emit->setEnabled(true);
             if (!r) {
                 m_result->setText(r.error().message);

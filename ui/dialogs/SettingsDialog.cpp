@@ -2,9 +2,9 @@
 
 #include "AppContext.h"
 #include "Theme.h"
-#include "widgets/DurationEdit.h"
-#include "service/Settings.h"
 #include "service/Installation.h"
+#include "service/Settings.h"
+#include "widgets/DurationEdit.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -56,8 +56,8 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     // Never the password: the placeholder shows the URL without it.
     m_database->setPlaceholderText(context.installation().displayLocation());
     m_database->setAccessibleName(tr("Database"));
-    m_database->setAccessibleDescription(tr("A SQLite file path or a PostgreSQL URL; empty keeps the one in use now: %1")
-                                             .arg(context.installation().displayLocation()));
+    m_database->setAccessibleDescription(
+        tr("A SQLite file path or a PostgreSQL URL; empty keeps the one in use now: %1").arg(context.installation().displayLocation()));
     m_database->setToolTip(tr("A SQLite file path, or a PostgreSQL URL such as postgresql://user@host:5432/hookline "
                               "(leave the password out to use ~/.pgpass); used from the next start"));
     // The window's language: the system's unless chosen here (or --lang), from the next start.
@@ -97,7 +97,8 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     m_caFile->setAccessibleName(tr("Extra CA certificates"));
     // Called what they say; the warning beside each is their description.
     m_insecure->setAccessibleDescription(tr("Deliveries and their signatures travel unencrypted. For development only."));
-    m_private->setAccessibleDescription(tr("Webhooks may then reach this machine and your internal network (server-side request forgery). For development only."));
+    m_private->setAccessibleDescription(
+        tr("Webhooks may then reach this machine and your internal network (server-side request forgery). For development only."));
     m_problem->setWordWrap(true);
     Theme::setTone(m_problem, Theme::Tone::Error);
     m_problem->setAccessibleDescription(tr("Settings problem")); // the text itself is the name a screen reader reads
@@ -136,7 +137,8 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     form->addRow(QString(), m_insecure);
     form->addRow(QString(), warning(tr("Deliveries and their signatures travel unencrypted. For development only.")));
     form->addRow(QString(), m_private);
-    form->addRow(QString(), warning(tr("Webhooks may then reach this machine and your internal network (server-side request forgery). For development only.")));
+    form->addRow(QString(),
+                 warning(tr("Webhooks may then reach this machine and your internal network (server-side request forgery). For development only.")));
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
@@ -150,16 +152,15 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     // Saving before the current values are read would write the empty fields.
     auto *save = buttons->button(QDialogButtonBox::Save);
     save->setEnabled(false);
-    context.db().run<Result<QMap<QString, QString>>>(
-        [](QSqlDatabase db) { return Settings(db).values(); },
-        this, [this, save](Result<QMap<QString, QString>> values) {
-            if (!values) {
-                m_problem->setText(values.error().message);
-                return;
-            }
-            load(*values);
-            save->setEnabled(true);
-        });
+    const auto job = [](QSqlDatabase db) { return Settings(db).values(); };
+    context.db().run<Result<QMap<QString, QString>>>(job, this, [this, save](Result<QMap<QString, QString>> values) {
+        if (!values) {
+            m_problem->setText(values.error().message);
+            return;
+        }
+        load(*values);
+        save->setEnabled(true);
+    });
 }
 
 void SettingsDialog::load(const QMap<QString, QString> &v)
@@ -218,7 +219,8 @@ void SettingsDialog::accept()
                 return s.error();
             return kept;
         },
-        this, [this](Result<QString> kept) {
+        this,
+        [this](Result<QString> kept) {
             if (!kept) {
                 m_problem->setText(kept.error().message);
                 return;

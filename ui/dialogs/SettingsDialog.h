@@ -33,7 +33,7 @@ private:
 
     AppContext &m_context;
     QLineEdit *m_database;
-    QLineEdit *m_masterKey;      // read-only: where the secrets' key is
+    QLineEdit *m_masterKey; // read-only: where the secrets' key is
     QComboBox *m_language;
     QLineEdit *m_prefix;
     DurationEdit *m_timeout;

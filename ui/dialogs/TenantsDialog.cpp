@@ -177,7 +177,8 @@ void TenantsDialog::load()
                 return keys.error();
             return Snapshot{std::move(*tenants), std::move(*plans), std::move(*keys)};
         },
-        this, [this](Result<Snapshot> snapshot) {
+        this,
+        [this](Result<Snapshot> snapshot) {
             if (!snapshot) {
                 report(snapshot.error().message);
                 return;
@@ -242,24 +243,24 @@ void TenantsDialog::changePlan()
 {
     const QString tenant = selectedTenant();
     const QString plan = m_plan->currentData().toString();
-    m_context.db().run<Result<Tenant>>([tenant, plan](QSqlDatabase db) { return TenantService(db).setPlan(tenant, plan); }, this,
-                                       [this](Result<Tenant> t) {
-                                           report(t ? tr("%1 is now on the %2 plan.").arg(t->id, t->plan) : t.error().message);
-                                           load();
-                                       });
+    const auto job = [tenant, plan](QSqlDatabase db) { return TenantService(db).setPlan(tenant, plan); };
+    m_context.db().run<Result<Tenant>>(job, this, [this](Result<Tenant> t) {
+        report(t ? tr("%1 is now on the %2 plan.").arg(t->id, t->plan) : t.error().message);
+        load();
+    });
 }
 
 void TenantsDialog::addTenant()
 {
     const QString id = m_newTenant->text();
     const QString plan = m_newTenantPlan->currentData().toString();
-    m_context.db().run<Result<Tenant>>([id, plan](QSqlDatabase db) { return TenantService(db).create(id, plan); }, this,
-                                       [this](Result<Tenant> t) {
-                                           if (t)
-                                               m_newTenant->clear();
-                                           report(t ? tr("Tenant %1 added, on the %2 plan.").arg(t->id, t->plan) : t.error().message);
-                                           load();
-                                       });
+    const auto job = [id, plan](QSqlDatabase db) { return TenantService(db).create(id, plan); };
+    m_context.db().run<Result<Tenant>>(job, this, [this](Result<Tenant> t) {
+        if (t)
+            m_newTenant->clear();
+        report(t ? tr("Tenant %1 added, on the %2 plan.").arg(t->id, t->plan) : t.error().message);
+        load();
+    });
 }
 
 void TenantsDialog::addPlan()
@@ -268,7 +269,8 @@ void TenantsDialog::addPlan()
     if (dialog.exec() != QDialog::Accepted)
         return;
     const Plan plan = dialog.plan();
-    m_context.db().run<Result<Plan>>([plan](QSqlDatabase db) { return PlanService(db).add(plan); }, this, [this](Result<Plan> p) {
+    const auto job = [plan](QSqlDatabase db) { return PlanService(db).add(plan); };
+    m_context.db().run<Result<Plan>>(job, this, [this](Result<Plan> p) {
         report(p ? tr("Plan %1 added.").arg(p->name) : p.error().message);
         load();
     });
@@ -305,11 +307,13 @@ void TenantsDialog::revokeKey()
     const QString name = m_keyTable->selectionModel()->selectedRows().first().siblingAtColumn(ApiKeyModel::Name).data().toString();
     const auto answer = QMessageBox::question(this, tr("Revoke the key?"),
                                               tr("Revoke the API key \"%1\"? Every request made with it is refused from now on; "
-                                                 "a running server stops taking it within a second.").arg(name),
+                                                 "a running server stops taking it within a second.")
+                                                  .arg(name),
                                               QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes)
         return;
-    m_context.db().run<Status>([id](QSqlDatabase db) { return ApiKeyService(db).revoke(id); }, this, [this, name](Status s) {
+    const auto job = [id](QSqlDatabase db) { return ApiKeyService(db).revoke(id); };
+    m_context.db().run<Status>(job, this, [this, name](Status s) {
         report(s ? tr("Key \"%1\" revoked.").arg(name) : s.error().message);
         load();
     });

@@ -16,7 +16,10 @@ public:
     enum Column { Name, Tenant, Hint, Created, State, ColumnCount };
     enum Role { RawDataRole = Qt::UserRole + 1 }; // Created: the QDateTime; State: 1 when revoked
 
-    explicit ApiKeyModel(QObject *parent = nullptr) : QAbstractTableModel(parent) {}
+    explicit ApiKeyModel(QObject *parent = nullptr)
+        : QAbstractTableModel(parent)
+    {
+    }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

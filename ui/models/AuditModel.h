@@ -16,7 +16,10 @@ public:
     enum Column { At, Actor, Action, Object, Changes, ColumnCount };
     enum Role { RawDataRole = Qt::UserRole + 1 }; // At: the QDateTime; Changes: the QJsonObject
 
-    explicit AuditModel(QObject *parent = nullptr) : QAbstractTableModel(parent) {}
+    explicit AuditModel(QObject *parent = nullptr)
+        : QAbstractTableModel(parent)
+    {
+    }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -59,47 +59,46 @@ void DeliveryHistoryModel::refresh()
     }
     m_counting = true;
     const auto filter = m_filter;
-    m_context.db().run<Result<int>>(
-        [filter](QSqlDatabase db) { return DeliveryService(db).count(filter); },
-        this, [this, filter](Result<int> counted) {
-            m_counting = false;
-            if (!counted)
-                Q_EMIT loadFailed(counted.error().message);
-            if (counted && filter == m_filter) {
-                const int count = *counted;
-                const int added = count - m_count;
-                if (added > 0) {
-                    // Newest first: what is new goes on top; the rows below
-                    // move down with their data, so nothing flickers.
-                    beginInsertRows({}, 0, added - 1);
-                    shiftCache(added, count);
-                    m_count = count;
-                    endInsertRows();
-                } else if (added < 0) {
-                    // Retention removed old rows from the bottom.
-                    beginRemoveRows({}, count, m_count - 1);
-                    shiftCache(0, count);
-                    m_count = count;
-                    endRemoveRows();
-                }
-                // Pages asked for before the move would land on the wrong rows:
-                // their answers are dropped, and whatever was asked meanwhile
-                // (views read rows while they are inserted) is asked again.
-                ++m_generation;
-                const auto asked = std::exchange(m_requested, {});
-                for (const int page : asked)
-                    requestPage(page);
-                // Rows left or joined a status filter: read again the pages
-                // most recently looked at, keeping their rows meanwhile.
-                if (std::exchange(m_rereadRecent, false)) {
-                    for (int i = std::max(0, int(m_pageOrder.size()) - 3); i < m_pageOrder.size(); ++i)
-                        requestPage(m_pageOrder.at(i));
-                }
-                Q_EMIT countChanged(m_count);
+    const auto job = [filter](QSqlDatabase db) { return DeliveryService(db).count(filter); };
+    m_context.db().run<Result<int>>(job, this, [this, filter](Result<int> counted) {
+        m_counting = false;
+        if (!counted)
+            Q_EMIT loadFailed(counted.error().message);
+        if (counted && filter == m_filter) {
+            const int count = *counted;
+            const int added = count - m_count;
+            if (added > 0) {
+                // Newest first: what is new goes on top; the rows below
+                // move down with their data, so nothing flickers.
+                beginInsertRows({}, 0, added - 1);
+                shiftCache(added, count);
+                m_count = count;
+                endInsertRows();
+            } else if (added < 0) {
+                // Retention removed old rows from the bottom.
+                beginRemoveRows({}, count, m_count - 1);
+                shiftCache(0, count);
+                m_count = count;
+                endRemoveRows();
             }
-            if (std::exchange(m_countAgain, false))
-                refresh();
-        });
+            // Pages asked for before the move would land on the wrong rows:
+            // their answers are dropped, and whatever was asked meanwhile
+            // (views read rows while they are inserted) is asked again.
+            ++m_generation;
+            const auto asked = std::exchange(m_requested, {});
+            for (const int page : asked)
+                requestPage(page);
+            // Rows left or joined a status filter: read again the pages
+            // most recently looked at, keeping their rows meanwhile.
+            if (std::exchange(m_rereadRecent, false)) {
+                for (int i = std::max(0, int(m_pageOrder.size()) - 3); i < m_pageOrder.size(); ++i)
+                    requestPage(m_pageOrder.at(i));
+            }
+            Q_EMIT countChanged(m_count);
+        }
+        if (std::exchange(m_countAgain, false))
+            refresh();
+    });
 }
 
 void DeliveryHistoryModel::applyUpdates(const DeliveryUpdates &updates)
@@ -169,7 +168,8 @@ void DeliveryHistoryModel::requestPage(int page)
                 std::reverse(rows->begin(), rows->end());
             return rows;
         },
-        this, [this, page, generation](Result<QList<Delivery>> rows) {
+        this,
+        [this, page, generation](Result<QList<Delivery>> rows) {
             if (!rows) {
                 // The rows stay "Loading…"; the view says why, and a later refresh asks again.
                 m_requested.remove(page);
@@ -308,8 +308,7 @@ QVariant DeliveryHistoryModel::data(const QModelIndex &index, int role) const
         if (role == Qt::DisplayRole || role == RawDataRole)
             return d->id;
         break;
-    default:
-        break;
+    default: break;
     }
     if (role == Qt::TextAlignmentRole && (index.column() == Attempts || index.column() == LastCode || index.column() == Duration))
         return int(Qt::AlignRight | Qt::AlignVCenter);

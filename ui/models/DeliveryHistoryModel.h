@@ -73,15 +73,15 @@ private:
     quint64 m_generation = 0; // bumps when rows shift: late pages of an older layout are dropped
     // Rows by page; a page may have holes after rows moved (new ones on top).
     QHash<int, QList<std::optional<Delivery>>> m_pages;
-    QList<int> m_pageOrder;             // least recently loaded first
-    QSet<int> m_requested;             // asked of the database, not arrived yet
-    mutable QSet<int> m_wanted;        // seen missing by data(), asked for after the paint
+    QList<int> m_pageOrder;     // least recently loaded first
+    QSet<int> m_requested;      // asked of the database, not arrived yet
+    mutable QSet<int> m_wanted; // seen missing by data(), asked for after the paint
     QTimer *m_fetch;
     QHash<QString, QString> m_webhookNames;
-    QSet<int> m_stale;                 // asked before an update landed: asked again on arrival
+    QSet<int> m_stale; // asked before an update landed: asked again on arrival
     bool m_counting = false;
     bool m_countAgain = false;
-    bool m_rereadRecent = false;       // after the count, read the last pages looked at again
+    bool m_rereadRecent = false; // after the count, read the last pages looked at again
 };
 
 } // namespace hookline

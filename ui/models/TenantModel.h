@@ -17,7 +17,10 @@ public:
     enum Column { Id, PlanName, WebhookQuota, RequestsPerMinute, ColumnCount };
     enum Role { RawDataRole = Qt::UserRole + 1 }; // the limits as numbers (-1: unlimited), the id as text
 
-    explicit TenantModel(QObject *parent = nullptr) : QAbstractTableModel(parent) {}
+    explicit TenantModel(QObject *parent = nullptr)
+        : QAbstractTableModel(parent)
+    {
+    }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

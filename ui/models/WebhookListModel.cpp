@@ -81,7 +81,8 @@ QVariant WebhookListModel::data(const QModelIndex &index, int role) const
         if (role == Qt::ForegroundRole)
             return Theme::color(w.active ? Theme::Tone::Success : (w.disabledReason.isEmpty() ? Theme::Tone::Muted : Theme::Tone::Error));
         if (role == Qt::DecorationRole) {
-            const auto icon = w.active ? QStyle::SP_DialogApplyButton : (w.disabledReason.isEmpty() ? QStyle::SP_MediaPause : QStyle::SP_MessageBoxWarning);
+            const auto icon
+                = w.active ? QStyle::SP_DialogApplyButton : (w.disabledReason.isEmpty() ? QStyle::SP_MediaPause : QStyle::SP_MessageBoxWarning);
             return QApplication::style()->standardIcon(icon);
         }
         if (role == Qt::ToolTipRole && !w.disabledReason.isEmpty())
@@ -115,8 +116,7 @@ QVariant WebhookListModel::data(const QModelIndex &index, int role) const
         if (role == Qt::TextAlignmentRole)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    default:
-        break;
+    default: break;
     }
     return {};
 }
@@ -156,7 +156,8 @@ void WebhookListModel::reload()
             }
             return rows;
         },
-        this, [this](QList<Row> rows) {
+        this,
+        [this](QList<Row> rows) {
             m_loading = false;
             apply(std::move(rows));
             Q_EMIT loaded();

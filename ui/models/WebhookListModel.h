@@ -1,8 +1,8 @@
 #pragma once
 
-#include "model/Webhook.h"
 #include "model/DeliveryActivity.h"
 #include "model/DeliveryUpdate.h"
+#include "model/Webhook.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -15,8 +15,8 @@
 #include <QLabel>
 #include <QLocale>
 #include <QStackedBarSeries>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 namespace hookline {
 
@@ -74,7 +74,8 @@ void DeliveryChart::reload()
             auto buckets = DeliveryService(db).histogram(id, since, bucket);
             return buckets ? *buckets : QList<DeliveryBucket>{};
         },
-        this, [this, bucket](QList<DeliveryBucket> buckets) {
+        this,
+        [this, bucket](QList<DeliveryBucket> buckets) {
             m_loading = false;
             // Asked again meanwhile: show this answer, then read the newer one.
             if (std::exchange(m_reloadAgain, false))
@@ -123,8 +124,9 @@ void DeliveryChart::reload()
                 ok += b.succeeded;
                 bad += b.failed;
             }
-            m_view->setAccessibleDescription(bucket == 3600 ? tr("Last 24 hours: %1 succeeded, %2 failed; the busiest hour had %3.").arg(ok).arg(bad).arg(peak)
-                                                            : tr("Last 30 days: %1 succeeded, %2 failed; the busiest day had %3.").arg(ok).arg(bad).arg(peak));
+            m_view->setAccessibleDescription(bucket == 3600
+                                                 ? tr("Last 24 hours: %1 succeeded, %2 failed; the busiest hour had %3.").arg(ok).arg(bad).arg(peak)
+                                                 : tr("Last 30 days: %1 succeeded, %2 failed; the busiest day had %3.").arg(ok).arg(bad).arg(peak));
             auto *old = m_view->chart();
             m_view->setChart(chart);
             delete old;

@@ -1,12 +1,12 @@
 #include "HistoryView.h"
 
 #include "AppContext.h"
-#include "engine/DeliveryEngine.h"
-#include "StatusText.h"
 #include "CurlCommand.h"
+#include "StatusText.h"
 #include "Theme.h"
 #include "TimeText.h"
 #include "dialogs/AttemptDialog.h"
+#include "engine/DeliveryEngine.h"
 #include "models/DeliveryHistoryModel.h"
 #include "service/DeliveryService.h"
 
@@ -73,7 +73,8 @@ HistoryView::HistoryView(AppContext &context, QWidget *parent)
     m_view->setWordWrap(false);
     m_view->setColumnWidth(DeliveryHistoryModel::Status, m_view->fontMetrics().horizontalAdvance(StatusText::label(DeliveryStatus::Retrying)) + 48);
     m_view->setColumnWidth(DeliveryHistoryModel::Event, 170);
-    m_view->setColumnWidth(DeliveryHistoryModel::Created, m_view->fontMetrics().horizontalAdvance(TimeText::absolute(QDateTime::currentDateTime())) + 24);
+    m_view->setColumnWidth(DeliveryHistoryModel::Created,
+                           m_view->fontMetrics().horizontalAdvance(TimeText::absolute(QDateTime::currentDateTime())) + 24);
     // Ids are for the curious: hidden until asked for (right-click the header).
     m_view->setColumnHidden(DeliveryHistoryModel::Id, true);
     auto *header = m_view->horizontalHeader();
@@ -250,19 +251,18 @@ void HistoryView::retryNow()
     const auto id = currentDeliveryId();
     if (id.isEmpty())
         return;
-    m_context.db().run<Status>(
-        [id](QSqlDatabase db) { return DeliveryService(db).retryNow(id); },
-        this, [this, id](Status s) {
-            if (!s && s.error().code == Error::Code::Conflict)
-                m_message->setText(tr("This delivery is being delivered right now."));
-            else if (!s)
-                m_message->setText(s.error().message);
-            else
-                m_message->setText(tr("Queued again: it is sent as soon as a worker is free."));
-            // The message follows the delivery until its attempt is recorded.
-            m_retried = s ? id : QString();
-            m_context.notifyEventsEmitted();
-        });
+    const auto job = [id](QSqlDatabase db) { return DeliveryService(db).retryNow(id); };
+    m_context.db().run<Status>(job, this, [this, id](Status s) {
+        if (!s && s.error().code == Error::Code::Conflict)
+            m_message->setText(tr("This delivery is being delivered right now."));
+        else if (!s)
+            m_message->setText(s.error().message);
+        else
+            m_message->setText(tr("Queued again: it is sent as soon as a worker is free."));
+        // The message follows the delivery until its attempt is recorded.
+        m_retried = s ? id : QString();
+        m_context.notifyEventsEmitted();
+    });
 }
 
 void HistoryView::copyCurl()
@@ -271,8 +271,8 @@ void HistoryView::copyCurl()
     if (id.isEmpty())
         return;
     m_context.db().run<Result<SentRequest>>(
-        [id](QSqlDatabase db) { return DeliveryService(db).lastRequest(id); },
-        this, [this](Result<SentRequest> request) {
+        [id](QSqlDatabase db) { return DeliveryService(db).lastRequest(id); }, this,
+        [this](Result<SentRequest> request) {
             if (!request) {
                 m_message->setText(request.error().code == Error::Code::NotFound ? tr("No attempt to copy yet.") : request.error().message);
                 return;
@@ -287,16 +287,15 @@ void HistoryView::copyPayload()
     const auto id = currentDeliveryId();
     if (id.isEmpty())
         return;
-    m_context.db().run<Result<QByteArray>>(
-        [id](QSqlDatabase db) { return DeliveryService(db).payload(id); },
-        this, [this](Result<QByteArray> body) {
-            if (!body) {
-                m_message->setText(body.error().message);
-                return;
-            }
-            QGuiApplication::clipboard()->setText(QString::fromUtf8(*body));
-            m_message->setText(tr("Payload copied."));
-        });
+    const auto job = [id](QSqlDatabase db) { return DeliveryService(db).payload(id); };
+    m_context.db().run<Result<QByteArray>>(job, this, [this](Result<QByteArray> body) {
+        if (!body) {
+            m_message->setText(body.error().message);
+            return;
+        }
+        QGuiApplication::clipboard()->setText(QString::fromUtf8(*body));
+        m_message->setText(tr("Payload copied."));
+    });
 }
 
 } // namespace hookline

@@ -21,10 +21,10 @@ public:
     void setPolicy(const RetryPolicy &policy);
 
     struct Step {
-        QString label;       // "Attempt 1", "Retry 2", "Gives up", "Auto-disable"
-        double atSeconds;    // since the event, without jitter
-        double minSeconds;   // earliest with jitter
-        double maxSeconds;   // latest with jitter
+        QString label;     // "Attempt 1", "Retry 2", "Gives up", "Auto-disable"
+        double atSeconds;  // since the event, without jitter
+        double minSeconds; // earliest with jitter
+        double maxSeconds; // latest with jitter
     };
     static QList<Step> steps(const RetryPolicy &policy);
     static QString duration(double seconds);

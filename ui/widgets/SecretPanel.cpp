@@ -8,8 +8,8 @@
 #include "widgets/RetryTimeline.h"
 
 #include <QFormLayout>
-#include <QHideEvent>
 #include <QHBoxLayout>
+#include <QHideEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -139,28 +139,28 @@ void SecretPanel::hideEvent(QHideEvent *event)
 void SecretPanel::recordAccess(bool copied)
 {
     const auto id = m_webhook.id;
-    m_context.db().run<Status>([id, copied](QSqlDatabase db) { return AuditLog(db).recordSecretAccess(id, copied); }, this,
-                               [this](Status s) {
-                                   if (!s)
-                                       m_status->setText(s.error().message);
-                               });
+    const auto job = [id, copied](QSqlDatabase db) { return AuditLog(db).recordSecretAccess(id, copied); };
+    m_context.db().run<Status>(job, this, [this](Status s) {
+        if (!s)
+            m_status->setText(s.error().message);
+    });
 }
 
 void SecretPanel::copy()
 {
     Clipboard::instance()->setSecret(m_webhook.secret);
     recordAccess(true);
-    m_status->setText(tr("Copied. The clipboard is cleared in %n seconds unless you copy something else.", nullptr,
-                               Clipboard::instance()->clearDelayMs() / 1000));
+    m_status->setText(
+        tr("Copied. The clipboard is cleared in %n seconds unless you copy something else.", nullptr, Clipboard::instance()->clearDelayMs() / 1000));
 }
 
 void SecretPanel::rotate()
 {
-    const auto answer = QMessageBox::question(
-        this, tr("Rotate secret"),
-        tr("Issue a new secret for “%1”?\n\nThe current secret keeps signing beside the new one for %2, so receivers can "
-           "switch over. The new secret is shown and copied to the clipboard.")
-            .arg(m_webhook.name, RetryTimeline::duration(m_graceSeconds)));
+    const auto answer
+        = QMessageBox::question(this, tr("Rotate secret"),
+                                tr("Issue a new secret for “%1”?\n\nThe current secret keeps signing beside the new one for %2, so receivers can "
+                                   "switch over. The new secret is shown and copied to the clipboard.")
+                                    .arg(m_webhook.name, RetryTimeline::duration(m_graceSeconds)));
     if (answer == QMessageBox::Yes)
         rotateConfirmed();
 }
@@ -185,7 +185,8 @@ void SecretPanel::rotateConfirmed()
                 return webhook.error();
             return Rotated{std::move(*webhook), rotation->retiredEarly};
         },
-        this, [this](Result<Rotated> done) {
+        this,
+        [this](Result<Rotated> done) {
             m_rotate->setEnabled(true);
             if (!done) {
                 m_status->setText(done.error().message);
@@ -201,9 +202,9 @@ void SecretPanel::rotateConfirmed()
                                   nullptr, Clipboard::instance()->clearDelayMs() / 1000);
             if (done->retiredEarly > 0)
                 m_rotationNotice += u' '
-                    + tr("%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.", nullptr,
-                         done->retiredEarly)
-                          .arg(Webhook::kMaxPreviousSecrets);
+                                    + tr("%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.", nullptr,
+                                         done->retiredEarly)
+                                          .arg(Webhook::kMaxPreviousSecrets);
             m_status->setText(m_rotationNotice);
             m_context.notifyWebhooksChanged();
             Q_EMIT rotated(result->id);

@@ -4,8 +4,8 @@
 #include "Theme.h"
 #include "TimeText.h"
 #include "engine/DeliveryEngine.h"
-#include "service/EventService.h"
 #include "service/DeliveryService.h"
+#include "service/EventService.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -74,7 +74,7 @@ void TestResultBar::display()
     const auto it = m_results.constFind(m_webhookId);
     if (m_webhookId.isEmpty() || it == m_results.cend()) {
         m_label->setText(m_webhookId.isEmpty() ? QString()
-                                                     : tr("Send test ping (Ctrl+T) checks that the receiver answers and accepts the signature."));
+                                               : tr("Send test ping (Ctrl+T) checks that the receiver answers and accepts the signature."));
         Theme::setTone(m_label, Theme::Tone::Muted);
         m_details->setEnabled(false);
         return;
@@ -94,16 +94,15 @@ void TestResultBar::test(const QString &webhookId, const QString &name)
     m_names.insert(webhookId, name);
     const auto asked = QDateTime::currentDateTimeUtc();
     record(webhookId, {tr("Sending a test ping to “%1”…").arg(name), {}, false, false});
-    m_context.db().run<Result<QString>>(
-        [webhookId](QSqlDatabase db) { return EventService(db).emitTestPing(webhookId); },
-        this, [this, webhookId, asked](Result<QString> id) {
-            if (!id) {
-                recordNotSent(webhookId, asked, id.error().message);
-                return;
-            }
-            m_pending.insert(*id, {webhookId, asked});
-            m_context.engine().deliverNow(*id);
-        });
+    const auto job = [webhookId](QSqlDatabase db) { return EventService(db).emitTestPing(webhookId); };
+    m_context.db().run<Result<QString>>(job, this, [this, webhookId, asked](Result<QString> id) {
+        if (!id) {
+            recordNotSent(webhookId, asked, id.error().message);
+            return;
+        }
+        m_pending.insert(*id, {webhookId, asked});
+        m_context.engine().deliverNow(*id);
+    });
 }
 
 void TestResultBar::showResult(const QString &deliveryId)
@@ -116,7 +115,8 @@ void TestResultBar::showResult(const QString &deliveryId)
             auto attempts = DeliveryService(db).attempts(deliveryId);
             return attempts ? *attempts : QList<Attempt>{};
         },
-        this, [this, deliveryId, webhookId, asked](QList<Attempt> attempts) {
+        this,
+        [this, deliveryId, webhookId, asked](QList<Attempt> attempts) {
             const auto name = m_names.value(webhookId);
             if (attempts.isEmpty()) {
                 record(webhookId, {tr("✗ Test ping to “%1” at %2 was not sent.").arg(name, TimeText::absolute(asked)), {}, false, true});
@@ -126,18 +126,22 @@ void TestResultBar::showResult(const QString &deliveryId)
             const bool ok = a.responseStatus && *a.responseStatus >= 200 && *a.responseStatus < 300;
             const auto status = a.responseStatus ? tr("HTTP %1").arg(*a.responseStatus) : tr("no response");
             const auto excerpt = QString::fromUtf8(a.responseBody.left(160)).simplified();
-            const auto text = tr("%1 Test ping to “%2” at %3: %4 in %5 ms%6%7")
-                                  .arg(ok ? tr("✓ Succeeded.") : tr("✗ Failed."), name, TimeText::absolute(a.startedAt.isValid() ? a.startedAt : asked), status)
-                                  .arg(a.durationMs)
-                                  // The error adds to the status ("timed out"), unless it only repeats it.
-                                  .arg(a.error.isEmpty() || a.error == QStringLiteral("HTTP %1").arg(a.responseStatus.value_or(0))
-                                           ? QString() : QStringLiteral(" (%1)").arg(a.error),
-                                       excerpt.isEmpty() ? QString() : tr(", response: “%1”").arg(excerpt));
+            const auto text
+                = tr("%1 Test ping to “%2” at %3: %4 in %5 ms%6%7")
+                      .arg(ok ? tr("✓ Succeeded.") : tr("✗ Failed."), name, TimeText::absolute(a.startedAt.isValid() ? a.startedAt : asked), status)
+                      .arg(a.durationMs)
+                      // The error adds to the status ("timed out"), unless it only repeats it.
+                      .arg(a.error.isEmpty() || a.error == QStringLiteral("HTTP %1").arg(a.responseStatus.value_or(0))
+                               ? QString()
+                               : QStringLiteral(" (%1)").arg(a.error),
+                           excerpt.isEmpty() ? QString() : tr(", response: “%1”").arg(excerpt));
             // 401 and 403 are what a receiver answers to a signature it cannot verify.
             const bool refused = a.responseStatus && (*a.responseStatus == 401 || *a.responseStatus == 403);
-            record(webhookId, {refused ? text + u' ' + tr("The receiver refused it: check that it has the current secret and verifies this webhook's signing scheme.")
-                                       : text,
-                               deliveryId, ok, !ok});
+            record(webhookId,
+                   {refused ? text + u' '
+                                  + tr("The receiver refused it: check that it has the current secret and verifies this webhook's signing scheme.")
+                            : text,
+                    deliveryId, ok, !ok});
             m_context.notifyEventsEmitted();
             Q_EMIT finished(deliveryId, ok);
         });

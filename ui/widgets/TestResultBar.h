@@ -51,13 +51,13 @@ private:
     QLabel *m_label;
     QPushButton *m_details;
     QString m_webhookId;
-    QHash<QString, QString> m_names;     // webhook id -> name, for the texts
-    QHash<QString, Shown> m_results;     // webhook id -> its last ping
+    QHash<QString, QString> m_names; // webhook id -> name, for the texts
+    QHash<QString, Shown> m_results; // webhook id -> its last ping
     struct Pending {
         QString webhookId;
         QDateTime askedAt;
     };
-    QHash<QString, Pending> m_pending;   // delivery id -> the ping on its way
+    QHash<QString, Pending> m_pending; // delivery id -> the ping on its way
 };
 
 } // namespace hookline

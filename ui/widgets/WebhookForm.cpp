@@ -2,8 +2,8 @@
 
 #include "AppContext.h"
 #include "Theme.h"
-#include "net/AddressPolicy.h"
 #include "engine/Transformer.h"
+#include "net/AddressPolicy.h"
 #include "service/EventService.h"
 #include "service/WebhookService.h"
 #include "signing/SchemeDescriptor.h"
@@ -18,8 +18,8 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QHash>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -101,8 +101,7 @@ void WebhookForm::buildUi()
     m_scheme = named(new QComboBox, tr("Signing scheme"), tr("How deliveries are signed; pick what the receiver verifies"));
     for (const SchemeDescriptor &d : SchemeDescriptor::all()) {
         m_scheme->addItem(QCoreApplication::translate(SchemeDescriptor::kTranslationContext, d.label), d.name.toString());
-        m_scheme->setItemData(m_scheme->count() - 1, QCoreApplication::translate(SchemeDescriptor::kTranslationContext, d.help),
-                              Qt::ToolTipRole);
+        m_scheme->setItemData(m_scheme->count() - 1, QCoreApplication::translate(SchemeDescriptor::kTranslationContext, d.help), Qt::ToolTipRole);
     }
     m_active = named(new QCheckBox(tr("Active")), tr("Active"), tr("Inactive webhooks receive nothing"));
     m_tenant = named(new QLineEdit, tr("Tenant"));
@@ -151,23 +150,29 @@ void WebhookForm::buildUi()
     m_strategy = named(new QComboBox, tr("Backoff strategy"));
     m_strategy->addItems({tr("Exponential (delay × 2ⁿ)"), tr("Fixed delay"), tr("Explicit schedule")});
     m_schedule = named(new QLineEdit, tr("Retry schedule"), tr("Delays in seconds between attempts, comma-separated, e.g. 60, 300, 1800, 7200"));
-    m_jitter = named(new QDoubleSpinBox, tr("Jitter"), tr("Spread each delay randomly by up to this share, so that retries do not arrive all at once"));
+    m_jitter
+        = named(new QDoubleSpinBox, tr("Jitter"), tr("Spread each delay randomly by up to this share, so that retries do not arrive all at once"));
     m_jitter->setRange(0, 100);
     m_jitter->setSuffix(QStringLiteral(" %"));
     m_autoDisable = named(new QSpinBox, tr("Auto-disable after"), tr("Deactivate the webhook after this many deliveries in a row fail; 0 never"));
     m_autoDisable->setRange(0, RetryPolicy::kMaxAutoDisableAfter);
     m_autoDisable->setSpecialValueText(tr("Never"));
-    m_retention = named(new QSpinBox, tr("Deliveries kept"), tr("Newest deliveries kept in the history of this webhook; 0 uses the installation's setting"));
+    m_retention
+        = named(new QSpinBox, tr("Deliveries kept"), tr("Newest deliveries kept in the history of this webhook; 0 uses the installation's setting"));
     m_retention->setRange(0, 10000000);
     m_retention->setSpecialValueText(tr("Installation default"));
     m_maxInFlight = named(new QSpinBox, tr("Parallel requests"),
                           tr("How many requests the engine may have in flight to this webhook at once; 0 uses the installation's setting"));
     m_maxInFlight->setRange(0, WebhookValidator::kMaxInFlight);
     m_maxInFlight->setSpecialValueText(tr("Installation default"));
-    const QList<QPair<QString, QWidget *>> rows{
-        {tr("Ma&x retries:"), m_maxRetries}, {tr("De&lay:"), m_delay}, {tr("&Backoff:"), m_strategy},
-        {tr("Schedule:"), m_schedule}, {tr("&Jitter:"), m_jitter}, {tr("Aut&o-disable after:"), m_autoDisable},
-        {tr("&Keep deliveries:"), m_retention}, {tr("Parallel re&quests:"), m_maxInFlight}};
+    const QList<QPair<QString, QWidget *>> rows{{tr("Ma&x retries:"), m_maxRetries},
+                                                {tr("De&lay:"), m_delay},
+                                                {tr("&Backoff:"), m_strategy},
+                                                {tr("Schedule:"), m_schedule},
+                                                {tr("&Jitter:"), m_jitter},
+                                                {tr("Aut&o-disable after:"), m_autoDisable},
+                                                {tr("&Keep deliveries:"), m_retention},
+                                                {tr("Parallel re&quests:"), m_maxInFlight}};
     for (const auto &[text, widget] : rows) {
         auto *label = new QLabel(text);
         label->setBuddy(widget);
@@ -186,7 +191,8 @@ void WebhookForm::buildUi()
 
     auto *transform = new QGroupBox(tr("Transformation"));
     auto *transformLayout = new QVBoxLayout(transform);
-    auto *transformLabel = new QLabel(tr("JavaScript body of a function of payload that returns the object to send (e&mpty: send the event as it is):"));
+    auto *transformLabel
+        = new QLabel(tr("JavaScript body of a function of payload that returns the object to send (e&mpty: send the event as it is):"));
     transformLabel->setWordWrap(true);
     m_transform = named(new QPlainTextEdit, tr("Transformation script"));
     m_transform->setPlaceholderText(QStringLiteral("return {\n  ...payload,\n  custom_field: 'value'\n};"));
@@ -194,7 +200,8 @@ void WebhookForm::buildUi()
     m_transform->setMinimumHeight(90);
     transformLabel->setBuddy(m_transform);
     m_previewType = named(new QComboBox, tr("Preview event type"));
-    m_previewButton = named(new QPushButton(tr("Preview")), tr("Preview transformation"), tr("Run the script on the sample payload of the chosen event type"));
+    m_previewButton
+        = named(new QPushButton(tr("Preview")), tr("Preview transformation"), tr("Run the script on the sample payload of the chosen event type"));
     m_previewOutput = named(new QPlainTextEdit, tr("Preview result"));
     m_previewOutput->setReadOnly(true);
     m_previewOutput->setMaximumHeight(110);
@@ -314,7 +321,8 @@ void WebhookForm::setWebhook(const Webhook &w)
     m_headers->setHeaders(w.headers);
     m_maxRetries->setValue(w.retry.retryCount());
     m_delay->setSeconds(w.retry.retryDelaySeconds);
-    m_strategy->setCurrentIndex(!w.retry.schedule.isEmpty() ? ScheduleStrategy : (w.retry.backoff == BackoffStrategy::Fixed ? FixedStrategy : ExponentialStrategy));
+    m_strategy->setCurrentIndex(!w.retry.schedule.isEmpty() ? ScheduleStrategy
+                                                            : (w.retry.backoff == BackoffStrategy::Fixed ? FixedStrategy : ExponentialStrategy));
     QStringList schedule;
     for (double d : w.retry.schedule)
         schedule << QString::number(d);
@@ -374,9 +382,9 @@ bool WebhookForm::isDirty() const
     // tree orders subscriptions its own way, and neither is an edit.
     const auto now = webhook();
     const auto &o = m_shown;
-    return now.name != o.name || now.url != o.url || now.description != o.description || now.scheme != o.scheme
-           || now.active != o.active || now.tenantId != o.tenantId || !sameSubscriptions(now.events, o.events) || now.headers != o.headers
-           || now.retry != o.retry || now.retention != o.retention || now.maxInFlight != o.maxInFlight || now.transform != o.transform;
+    return now.name != o.name || now.url != o.url || now.description != o.description || now.scheme != o.scheme || now.active != o.active
+           || now.tenantId != o.tenantId || !sameSubscriptions(now.events, o.events) || now.headers != o.headers || now.retry != o.retry
+           || now.retention != o.retention || now.maxInFlight != o.maxInFlight || now.transform != o.transform;
 }
 
 namespace {
@@ -467,8 +475,8 @@ WebhookForm::Section WebhookForm::sectionOf(const QString &field)
         return Section::Headers;
     if (field == u"transform")
         return Section::Transform;
-    if (field == u"maxRetries" || field == u"retryDelaySeconds" || field == u"schedule" || field == u"jitter"
-        || field == u"autoDisableAfter" || field == u"retention" || field == u"maxInFlight")
+    if (field == u"maxRetries" || field == u"retryDelaySeconds" || field == u"schedule" || field == u"jitter" || field == u"autoDisableAfter"
+        || field == u"retention" || field == u"maxInFlight")
         return Section::Retries;
     return Section::General;
 }
@@ -609,8 +617,8 @@ void WebhookForm::save()
     const auto w = webhook();
     const bool creating = isNew();
     m_context.db().run<Result<Webhook>>(
-        [w, creating](QSqlDatabase db) { return creating ? WebhookService(db).create(w) : WebhookService(db).update(w); },
-        this, [this](Result<Webhook> result) {
+        [w, creating](QSqlDatabase db) { return creating ? WebhookService(db).create(w) : WebhookService(db).update(w); }, this,
+        [this](Result<Webhook> result) {
             m_saving = false;
             if (!result) {
                 m_saveError = tr("Not saved: %1").arg(result.error().message);

@@ -34,7 +34,7 @@ public:
 
     void setWebhook(const Webhook &webhook);
     void newWebhook();
-    Webhook webhook() const;     // the form's values over the loaded webhook
+    Webhook webhook() const; // the form's values over the loaded webhook
     bool isDirty() const;
     bool isNew() const { return m_original.id.isEmpty(); }
     // The first problem, or empty when the form can be saved.
@@ -81,7 +81,7 @@ private:
 
     AppContext &m_context;
     Webhook m_original;
-    Webhook m_shown;       // the form's values right after loading m_original
+    Webhook m_shown; // the form's values right after loading m_original
     QList<EventType> m_catalog;
     WebhookValidator::Context m_validation;
     bool m_loading = false;
