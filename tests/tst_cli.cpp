@@ -24,12 +24,18 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTcpServer>
 #include <QTemporaryDir>
 
 #include <csignal>
+#include <cstring>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -151,6 +157,7 @@ private Q_SLOTS:
     void deliverStopsCleanlyOnSignal_data();
     void deliverStopsCleanlyOnSignal();
     void serveLosesNoAcceptedEventOnSigterm();
+    void serveTellsSystemdItIsReadyAndStopping();
     void settingsGetSetList();
     void tenantsAndQuota();
 
@@ -311,7 +318,7 @@ void TestCli::everyCommandInTheHelpRuns()
     CLI_OK(top);
     QStringList words;
     for (const auto &line : QString::fromUtf8(top.out).split(u'\n')) {
-        if (line.startsWith(u"  "_s) && !line.startsWith(u"   "_s))
+        if (line.startsWith(u"  "_s) && !line.startsWith(u"   "_s) && !line.startsWith(u"  -"_s)) // not a global option
             words << line.trimmed().section(u' ', 0, 0);
     }
     words.removeDuplicates();
@@ -1075,6 +1082,65 @@ void TestCli::emitAndDeliveries()
 }
 
 // ---------------------------------------------------------------- settings and tenants
+
+// The systemd unit is Type=notify: serve says READY=1 once it listens (here
+// where HOOKLINE_LISTEN says, as the unit's environment file sets it) and
+// STOPPING=1 on SIGTERM, over $NOTIFY_SOCKET, as sd_notify would.
+void TestCli::serveTellsSystemdItIsReadyAndStopping()
+{
+    const auto db = path(u"serve-notify.db"_s);
+    const QByteArray socketPath = QFile::encodeName(path(u"notify.sock"_s));
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    QVERIFY(fd >= 0);
+    const auto closeSocket = qScopeGuard([fd] { ::close(fd); });
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    QVERIFY(std::size_t(socketPath.size()) < sizeof(address.sun_path));
+    std::memcpy(address.sun_path, socketPath.constData(), std::size_t(socketPath.size()));
+    QCOMPARE(::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)), 0);
+    const auto receive = [fd](int timeoutMs) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, timeoutMs) != 1)
+            return QByteArray();
+        char buffer[256];
+        const auto n = ::recv(fd, buffer, sizeof(buffer), 0);
+        return n > 0 ? QByteArray(buffer, int(n)) : QByteArray();
+    };
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    auto env = baseEnvironment();
+    env.insert(u"NOTIFY_SOCKET"_s, QString::fromLocal8Bit(socketPath));
+    env.insert(u"HOOKLINE_LISTEN"_s, u"127.0.0.1:%1"_s.arg(port));
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(m_cli, {u"--db"_s, db, u"serve"_s, u"--no-engine"_s});
+    QVERIFY(p.waitForStarted(30000));
+    const auto stop = qScopeGuard([&p] {
+        p.kill();
+        p.waitForFinished(5000);
+    });
+    QByteArray ready;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            ready = receive(50);
+            return !ready.isEmpty() || p.state() == QProcess::NotRunning;
+        },
+        20000));
+    QCOMPARE(ready, QByteArray("READY=1"));
+    // Ready means listening, on the address from the environment.
+    QNetworkAccessManager nam;
+    std::unique_ptr<QNetworkReply> health(nam.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1/api/v1/health"_s.arg(port)))));
+    QVERIFY(QTest::qWaitFor([&] { return health->isFinished(); }, 10000));
+    QCOMPARE(health->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QCOMPARE(receive(10000), QByteArray("STOPPING=1"));
+    QVERIFY(p.waitForFinished(20000));
+    QCOMPARE(p.exitCode(), 0);
+}
 
 void TestCli::settingsGetSetList()
 {

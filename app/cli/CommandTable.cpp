@@ -1,6 +1,9 @@
 #include "CommandTable.h"
 
+#include "CliContext.h"
 #include "Commands.h"
+
+#include "ManPage.h"
 
 #include "signing/Scheme.h"
 
@@ -47,6 +50,19 @@ const QList<Command> &CommandTable::commands()
     return table;
 }
 
+const QList<GlobalOption> &CommandTable::globalOptions()
+{
+    static const QList<GlobalOption> options{
+        {"--db PATH", "the database: a SQLite file or a postgresql:// URL (default $HOOKLINE_DB, else the user's data folder)"},
+        {"--json", "print results as JSON"},
+        {"-v, --verbose", "log the engine's decisions to stderr (or QT_LOGGING_RULES=\"hookline.*.debug=true\")"},
+        {"--catalogs LIST", "the event catalogs a new database starts with: all (default), none, or names"},
+        {"-h, --help", "this help (help --man writes it as a man page); COMMAND --help describes a command's options"},
+        {"--version", "the version"},
+    };
+    return options;
+}
+
 const Command *CommandTable::find(const QString &word)
 {
     for (const auto &c : commands()) {
@@ -68,19 +84,25 @@ QString line(const CommandLine &l)
         return QStringLiteral("  %1\n  %2%3").arg(usage, QString(kColumn, u' '), QString::fromUtf8(l.what));
     return QStringLiteral("  %1%2").arg(usage.leftJustified(kColumn), QString::fromUtf8(l.what));
 }
-} // namespace
 
-QString CommandTable::help()
+// The order a new user needs them in; a group not listed here comes last.
+QStringList groupsInOrder()
 {
-    // The order a new user needs them in; a group not listed here comes last.
     QStringList groups{QStringLiteral("Webhooks"), QStringLiteral("Events"), QStringLiteral("Delivery"), QStringLiteral("Signatures"),
                        QStringLiteral("Installation")};
-    for (const auto &c : commands()) {
+    for (const auto &c : CommandTable::commands()) {
         for (const auto &l : c.lines) {
             if (!groups.contains(QLatin1StringView(l.group)))
                 groups << QString::fromLatin1(l.group);
         }
     }
+    return groups;
+}
+} // namespace
+
+QString CommandTable::help()
+{
+    const QStringList groups = groupsInOrder();
     QStringList out{QStringLiteral("Usage: hookline-cli [--db PATH] [--json] COMMAND ..."), QString()};
     for (const auto &g : std::as_const(groups)) {
         out << g;
@@ -91,10 +113,10 @@ QString CommandTable::help()
             }
         }
     }
-    out << QString() << QStringLiteral("Signing schemes: %1 (sign --help describes each).").arg(schemeNames().join(QStringLiteral(", ")))
-        << QStringLiteral("Global options: --db PATH (default $HOOKLINE_DB, else the user's data folder), --json, -v (log the")
-        << QStringLiteral("engine's decisions to stderr; or QT_LOGGING_RULES=\"hookline.*.debug=true\"),")
-        << QStringLiteral("--catalogs LIST (catalogs of a new database: all, none, or names). COMMAND --help for details.");
+    out << QString() << QStringLiteral("Global options");
+    for (const auto &o : globalOptions())
+        out << line({"", o.name, o.what});
+    out << QString() << QStringLiteral("Signing schemes: %1 (sign --help describes each).").arg(schemeNames().join(QStringLiteral(", ")));
     return out.join(u'\n') + u'\n';
 }
 
@@ -105,6 +127,46 @@ QString CommandTable::help(const Command &command)
         out << line(l);
     out << QString() << QStringLiteral("hookline-cli %1 SUB-COMMAND --help for the options of each.").arg(QString::fromLatin1(command.word));
     return out.join(u'\n');
+}
+
+} // namespace hookline::cli
+
+namespace hookline::cli {
+
+QString CommandTable::manPage()
+{
+    ManPage page(QStringLiteral("hookline-cli"), 1, QStringLiteral("manage and run Hookline's outgoing webhooks from the command line"));
+    page.section(QStringLiteral("Synopsis"));
+    page.paragraph(QStringLiteral("hookline-cli [--db PATH] [--json] [-v] COMMAND [ARGUMENTS...]"));
+    page.section(QStringLiteral("Description"));
+    page.paragraph(QStringLiteral("hookline-cli manages the webhooks of a Hookline installation, records events, runs the delivery engine and "
+                                  "the REST API (serve), and signs or verifies webhook requests. It works on the same database as the "
+                                  "hookline window: a SQLite file or a PostgreSQL server. Every COMMAND answers --help with its options."));
+    for (const auto &g : groupsInOrder()) {
+        page.section(g);
+        for (const auto &c : commands()) {
+            for (const auto &l : c.lines) {
+                if (g == QLatin1StringView(l.group))
+                    page.item(QString::fromLatin1(l.usage), QString::fromUtf8(l.what));
+            }
+        }
+    }
+    page.section(QStringLiteral("Global options"));
+    for (const auto &o : globalOptions())
+        page.item(QString::fromLatin1(o.name), QString::fromUtf8(o.what));
+    page.section(QStringLiteral("Signing schemes"));
+    page.paragraph(schemeNames().join(QStringLiteral(", ")) + QStringLiteral(". hookline-cli sign --help describes each."));
+    page.environment();
+    page.section(QStringLiteral("Exit status"));
+    page.item(QString::number(Success), QStringLiteral("success"));
+    page.item(QString::number(Failure), QStringLiteral("the command failed (the reason is on standard error)"));
+    page.item(QString::number(Usage), QStringLiteral("the command line was wrong"));
+    page.section(QStringLiteral("Example"));
+    page.example({QStringLiteral("hookline-cli webhook add --name CRM --url https://crm.example.com/hooks --events 'lead.*'"),
+                  QStringLiteral("hookline-cli emit lead.created --data '{\"id\": 42}'"), QStringLiteral("hookline-cli deliver --until-idle")});
+    page.section(QStringLiteral("See also"));
+    page.paragraph(QStringLiteral("hookline(1)"));
+    return page.toRoff();
 }
 
 } // namespace hookline::cli

@@ -17,6 +17,12 @@ struct CommandLine final {
     const char *what;  // "create a webhook (prints it, with its secret)"
 };
 
+// An option every command accepts, before or after the command word.
+struct GlobalOption final {
+    const char *name; // "--db PATH"
+    const char *what;
+};
+
 struct Command final {
     const char *word; // "webhook"
     bool subCommands; // the next word picks the action ("webhook add")
@@ -30,10 +36,13 @@ public:
 
     static const QList<Command> &commands();
     static const Command *find(const QString &word);
+    static const QList<GlobalOption> &globalOptions();
     // The whole help: the usage line, each group's lines, the global options.
     static QString help();
     // The lines of the help that describe one command word, under its own usage line.
     static QString help(const Command &command);
+    // hookline-cli(1), in roff: the same commands, groups and options as help().
+    static QString manPage();
 };
 
 } // namespace hookline::cli

@@ -1,5 +1,6 @@
 #include "CliContext.h"
 #include "Commands.h"
+#include "ServiceManager.h"
 #include "StopSignals.h"
 
 #include "ApiServer.h"
@@ -15,11 +16,10 @@ namespace hookline::cli {
 namespace {
 
 // "127.0.0.1:8787", "[::1]:8787", "0.0.0.0:80", ":8787" (every address).
-Result<std::pair<QHostAddress, quint16>> parseListen(const QString &text)
+Result<std::pair<QHostAddress, quint16>> parseListen(const QString &text, const QString &from)
 {
-    const auto bad = [&text] {
-        return Error::validation(QStringLiteral("--listen"), QStringLiteral("\"%1\" is not HOST:PORT (e.g. 127.0.0.1:8787 or [::1]:8787)").arg(text));
-    };
+    const auto bad
+        = [&text, &from] { return Error::validation(from, QStringLiteral("\"%1\" is not HOST:PORT (e.g. 127.0.0.1:8787 or [::1]:8787)").arg(text)); };
     const qsizetype colon = text.lastIndexOf(u':');
     if (colon < 0)
         return bad();
@@ -52,8 +52,8 @@ void raiseFileLimit()
 int serveCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addOption({QStringLiteral("listen"), QStringLiteral("Address and port to listen on (default 127.0.0.1:8787)."), QStringLiteral("HOST:PORT"),
-                 QStringLiteral("127.0.0.1:8787")});
+    p.addOption({QStringLiteral("listen"), QStringLiteral("Address and port to listen on (default $HOOKLINE_LISTEN, else 127.0.0.1:8787)."),
+                 QStringLiteral("HOST:PORT")});
     p.addOption({QStringLiteral("no-engine"), QStringLiteral("Serve the API only; another process delivers.")});
     addEngineOptions(p);
     p.addOption({QStringLiteral("tls-cert"), QStringLiteral("PEM certificate (chain) to serve HTTPS with."), QStringLiteral("FILE")});
@@ -62,7 +62,12 @@ int serveCommand(CliContext &ctx, const QStringList &args)
                    QStringLiteral("Keys: hookline-cli apikey create. SIGTERM or Ctrl-C stops cleanly: no new connection is accepted,\n"
                                   "the requests already read are answered, and claimed deliveries go back to the queue.")))
         return Usage;
-    auto listen = parseListen(p.value(QStringLiteral("listen")));
+    // The systemd unit sets the address in its environment file.
+    const QString fromEnvironment = qEnvironmentVariable("HOOKLINE_LISTEN");
+    const bool fromOption = p.isSet(QStringLiteral("listen")) || fromEnvironment.isEmpty();
+    auto listen = fromOption ? parseListen(p.isSet(QStringLiteral("listen")) ? p.value(QStringLiteral("listen")) : QStringLiteral("127.0.0.1:8787"),
+                                           QStringLiteral("--listen"))
+                             : parseListen(fromEnvironment, QStringLiteral("HOOKLINE_LISTEN"));
     if (!listen)
         return ctx.fail(listen.error());
     if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key")))
@@ -93,6 +98,7 @@ int serveCommand(CliContext &ctx, const QStringList &args)
     QObject::connect(&signals_, &StopSignals::stopRequested, &server, [&](int) {
         // Requests are answered one at a time on this thread: none is half
         // answered here. What was accepted (202) is committed already.
+        ServiceManager::notify(QByteArrayLiteral("STOPPING=1"));
         server.stopListening();
         if (engine)
             engine->stop();
@@ -109,6 +115,8 @@ int serveCommand(CliContext &ctx, const QStringList &args)
                  .arg(p.isSet(QStringLiteral("tls-cert")) ? QStringLiteral("https") : QStringLiteral("http"), host)
                  .arg(*port)
                  .arg(engine ? QStringLiteral("with the delivery engine") : QStringLiteral("without the engine")));
+    // Listening and (unless --no-engine) delivering: a Type=notify unit is up.
+    ServiceManager::notify(QByteArrayLiteral("READY=1"));
     QCoreApplication::exec();
     return Success;
 }

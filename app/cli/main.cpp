@@ -39,6 +39,10 @@ int main(int argc, char *argv[])
     QStringList rest = all.mid(i + 1);
     rest = global + rest; // sub-command parsers accept the global options too
     const bool askedForHelp = command == u"help" || global.contains(QStringLiteral("--help")) || global.contains(QStringLiteral("-h"));
+    if (command == u"help" && rest.contains(QStringLiteral("--man"))) {
+        std::fputs(CommandTable::manPage().toUtf8().constData(), stdout); // packaging builds hookline-cli.1 from this
+        return Success;
+    }
     if (command.isEmpty() || askedForHelp) {
         // Help that was asked for goes to stdout; help shown because a command is missing is an error.
         std::fputs(CommandTable::help().toLocal8Bit().constData(), askedForHelp ? stdout : stderr);

@@ -1,5 +1,7 @@
 // hookline: the desktop administration application.
 #include "AppContext.h"
+#include "AppIcon.h"
+#include "GuiOptions.h"
 #include "MainWindow.h"
 #include "ScreenshotTour.h"
 #include "SystemKeychain.h"
@@ -15,30 +17,32 @@
 #include <QMessageBox>
 #include <QSettings>
 
+#include <cstdio>
+#include <cstring>
+
 using namespace hookline;
 
 int main(int argc, char *argv[])
 {
+    // Before QApplication: packaging writes hookline.1 where there is no display.
+    if (argc == 2 && std::strcmp(argv[1], "--man") == 0) {
+        std::fputs(GuiOptions::manPage().toUtf8().constData(), stdout);
+        return 0;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("hookline"));
     QApplication::setApplicationDisplayName(QStringLiteral("Hookline"));
     QApplication::setApplicationVersion(QStringLiteral(HOOKLINE_VERSION));
+    // The desktop matches the window to its .desktop file (menu entry, icon, taskbar grouping) by this id.
+    QGuiApplication::setDesktopFileName(QStringLiteral(HOOKLINE_APP_ID));
+    QApplication::setWindowIcon(AppIcon::icon());
     AuditLog::setChannel(QStringLiteral("window"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Hookline: outgoing webhooks, signed, delivered and kept."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption(
-        {QStringLiteral("db"),
-         QStringLiteral(
-             "Database: a SQLite file or a postgresql:// URL (default: $HOOKLINE_DB, the Settings dialog's choice, else the user's data folder)."),
-         QStringLiteral("PATH|URL")});
-    parser.addOption({QStringLiteral("lang"), QStringLiteral("Interface language, e.g. en or fr (default: the system's)."), QStringLiteral("LANG")});
-    parser.addOption({QStringLiteral("screenshots"), QStringLiteral("Write PNGs of every screen to DIR, then quit."), QStringLiteral("DIR")});
-    parser.addOption({QStringLiteral("workers"), QStringLiteral("Delivery worker threads (default 2)."), QStringLiteral("N")});
-    parser.addOption({QStringLiteral("palette"), QStringLiteral("dark or light, whatever the desktop uses (default: the desktop's)."),
-                      QStringLiteral("dark|light")});
+    GuiOptions::addTo(parser);
     parser.process(app);
     const auto palette = parser.value(QStringLiteral("palette"));
     if (!palette.isEmpty() && palette != u"dark" && palette != u"light") {

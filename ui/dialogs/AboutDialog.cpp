@@ -1,6 +1,9 @@
 #include "AboutDialog.h"
 
+#include "AppIcon.h"
+
 #include <QDialogButtonBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QSslSocket>
 #include <QVBoxLayout>
@@ -26,8 +29,15 @@ AboutDialog::AboutDialog(QWidget *parent)
                            QSslSocket::sslLibraryVersionString()));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *icon = new QLabel(this);
+    icon->setPixmap(AppIcon::icon().pixmap(64, 64));
+    icon->setAlignment(Qt::AlignTop);
+    icon->setAccessibleName(tr("Hookline icon"));
+    auto *row = new QHBoxLayout;
+    row->addWidget(icon);
+    row->addWidget(text, 1);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(text);
+    layout->addLayout(row);
     layout->addWidget(buttons);
     resize(520, 320);
 }
