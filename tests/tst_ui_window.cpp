@@ -6,6 +6,7 @@
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "Translations.h"
+#include "TrayIcon.h"
 #include "dialogs/AuditDialog.h"
 #include "dialogs/NewKeyDialog.h"
 #include "dialogs/SettingsDialog.h"
@@ -43,9 +44,12 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScopeGuard>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -102,6 +106,7 @@ private Q_SLOTS:
     void listColumnsFitAndDoNotWrap();
     void coloursComeFromTheTheme();
     void settingsShowDurations();
+    void closesForRealWithoutATray();
     void historySaysWhenItCannotRead(); // last: it spoils the database
 };
 
@@ -575,6 +580,25 @@ void TestUiWindow::settingsShowDurations()
     QCOMPARE(timeout->text(), u"10 seconds"_s);
     QCOMPARE(dialog->values().value(u"rotationGraceSeconds"_s), u"86400"_s);
     dialog->reject();
+}
+
+// "Close to the tray" on a desktop without one would lose the window with
+// the engine still running: the window closes for real instead.
+void TestUiWindow::closesForRealWithoutATray()
+{
+    QSettings().setValue(QString::fromLatin1(TrayIcon::kCloseToTrayKey), true);
+    const auto reset = qScopeGuard([] { QSettings().remove(QString::fromLatin1(TrayIcon::kCloseToTrayKey)); });
+    MainWindow other(m_app.context());
+    other.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&other));
+    QVERIFY(other.trayIcon());
+    QCOMPARE(other.trayIcon()->isVisible(), QSystemTrayIcon::isSystemTrayAvailable());
+    if (QSystemTrayIcon::isSystemTrayAvailable())
+        QSKIP("this desktop has a tray: the window would hide in it");
+    QVERIFY(!other.trayIcon()->keepsRunningOnClose());
+    QVERIFY(other.close());
+    QVERIFY(!other.isVisible());
+    QVERIFY(m_app.context().engine().isRunning());
 }
 
 // A history the database cannot give (here a status this version does not

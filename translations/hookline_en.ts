@@ -194,6 +194,10 @@
         <source>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Outgoing webhooks: signed, delivered, retried, and kept in a history you can browse.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on %3) and %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt is used under the GNU Lesser General Public License v3 (Qt Charts and Qt HTTP Server under the GNU GPL v3). OpenSSL 3 is used under the Apache License 2.0. SQLite is in the public domain.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Hookline icon</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::AddressPolicy</name>
@@ -2595,6 +2599,18 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>Master ke&amp;y:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Keep delivering in the &amp;tray when the window is closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closing the window hides it in the notification area; the engine goes on delivering.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This desktop has no notification area.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsStore</name>
@@ -2887,6 +2903,33 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>The receiver refused it: check that it has the current secret and verifies this webhook&apos;s signing scheme.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TrayIcon</name>
+    <message>
+        <source>&amp;Open Hookline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hookline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hookline: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hookline keeps delivering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The window is closed; deliveries go on. Open it again or quit from this icon.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3403,15 +3446,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
         <translation>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
         <translation>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
         </translation>
     </message>
     <message>

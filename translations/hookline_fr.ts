@@ -194,6 +194,10 @@
         <source>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Outgoing webhooks: signed, delivered, retried, and kept in a history you can browse.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running on %3) and %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt is used under the GNU Lesser General Public License v3 (Qt Charts and Qt HTTP Server under the GNU GPL v3). OpenSSL 3 is used under the Apache License 2.0. SQLite is in the public domain.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Hookline %1&lt;/h2&gt;&lt;p&gt;Webhooks sortants&#xa0;: signés, livrés, relancés et conservés dans un historique consultable.&lt;/p&gt;&lt;p&gt;Compilé avec Qt %2 (exécuté avec Qt %3) et %4.&lt;/p&gt;&lt;h3&gt;Licences&lt;/h3&gt;&lt;p&gt;Qt est utilisé sous la GNU Lesser General Public License v3 (Qt Charts et Qt HTTP Server sous la GNU GPL v3). OpenSSL 3 est utilisé sous l’Apache License 2.0. SQLite est dans le domaine public.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Hookline icon</source>
+        <translation>Icône de Hookline</translation>
+    </message>
 </context>
 <context>
     <name>hookline::AddressPolicy</name>
@@ -2604,6 +2608,18 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>Master ke&amp;y:</source>
         <translation>Clé &amp;maîtresse&#xa0;:</translation>
     </message>
+    <message>
+        <source>Keep delivering in the &amp;tray when the window is closed</source>
+        <translation>Continuer les livraisons dans la zone de &amp;notification quand la fenêtre est fermée</translation>
+    </message>
+    <message>
+        <source>Closing the window hides it in the notification area; the engine goes on delivering.</source>
+        <translation>Fermer la fenêtre la range dans la zone de notification&#xa0;; le moteur continue ses livraisons.</translation>
+    </message>
+    <message>
+        <source>This desktop has no notification area.</source>
+        <translation>Ce bureau n’a pas de zone de notification.</translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsStore</name>
@@ -2897,6 +2913,33 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>The receiver refused it: check that it has the current secret and verifies this webhook&apos;s signing scheme.</source>
         <translation>Le destinataire l’a refusé&#xa0;: vérifiez qu’il dispose du secret actuel et qu’il vérifie le schéma de signature de ce webhook.</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TrayIcon</name>
+    <message>
+        <source>&amp;Open Hookline</source>
+        <translation>&amp;Ouvrir Hookline</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>Hookline</source>
+        <translation>Hookline</translation>
+    </message>
+    <message>
+        <source>Hookline: %1</source>
+        <translation>Hookline&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Hookline keeps delivering</source>
+        <translation>Hookline continue ses livraisons</translation>
+    </message>
+    <message>
+        <source>The window is closed; deliveries go on. Open it again or quit from this icon.</source>
+        <translation>La fenêtre est fermée&#xa0;; les livraisons continuent. Rouvrez-la ou quittez depuis cette icône.</translation>
     </message>
 </context>
 <context>

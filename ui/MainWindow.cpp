@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AppContext.h"
+#include "TrayIcon.h"
 #include "dialogs/AboutDialog.h"
 #include "dialogs/AuditDialog.h"
 #include "dialogs/CatalogDialog.h"
@@ -23,6 +24,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QCoreApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -91,6 +93,9 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
 
+    m_tray = new TrayIcon(this, action(QStringLiteral("pause")), this);
+    connect(m_tray, &TrayIcon::quitRequested, this, &MainWindow::quit);
+
     auto *status = new QTimer(this);
     connect(status, &QTimer::timeout, this, &MainWindow::refreshEngineStatus);
     status->start(2000);
@@ -148,7 +153,7 @@ void MainWindow::buildActions()
         m_tabs->setCurrentWidget(m_history);
     });
     auto *aboutAct = make(QStringLiteral("about"), tr("&About Hookline"), QKeySequence(), [this] { openDialog(new AboutDialog(this)); });
-    auto *quitAct = make(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, &QWidget::close);
+    auto *quitAct = make(QStringLiteral("quit"), tr("&Quit"), QKeySequence::Quit, &MainWindow::quit);
     if (settingsAct->shortcut().isEmpty())
         settingsAct->setShortcut(QKeySequence(tr("Ctrl+,")));
 
@@ -377,6 +382,7 @@ void MainWindow::refreshEngineStatus()
             const auto state = !running ? tr("Engine stopped") : (paused ? tr("Engine paused") : tr("Engine running"));
             m_engineStatus->setText(depth < 0 ? tr("%1 — queue unknown (database unreachable)").arg(state)
                                               : tr("%1 — %n deliveries queued", nullptr, depth).arg(state));
+            m_tray->setStatus(m_engineStatus->text());
         });
 }
 
@@ -493,8 +499,25 @@ void MainWindow::refresh()
     refreshEngineStatus();
 }
 
+void MainWindow::quit()
+{
+    // Quit means quit, even when closing the window would only hide it in the tray.
+    m_quitting = true;
+    show(); // a question about unsaved changes needs the window
+    if (close())
+        QCoreApplication::quit();
+    m_quitting = false;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Into the tray: nothing is lost (the form keeps its edits), the engine goes on.
+    if (!m_quitting && m_tray->keepsRunningOnClose()) {
+        hide();
+        m_tray->noteHidden();
+        event->ignore();
+        return;
+    }
     if (!confirmLeavingForm()) {
         event->ignore();
         return;

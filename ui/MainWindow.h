@@ -18,6 +18,7 @@ class AppContext;
 class DeliveryChart;
 class EmptyStatePane;
 class HistoryView;
+class TrayIcon;
 class SecretPanel;
 class TestResultBar;
 class WebhookForm;
@@ -44,6 +45,7 @@ public:
     EmptyStatePane *emptyState() const { return m_empty; }
     bool showsEmptyState() const;
     QAction *action(const QString &name) const;
+    TrayIcon *trayIcon() const { return m_tray; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -56,6 +58,7 @@ private:
     void loadCatalog();
     void updateActions();
     void refreshEngineStatus();
+    void quit();
 
     void newWebhook();
     void duplicateWebhook();
@@ -84,6 +87,8 @@ private:
     QLabel *m_engineStatus = nullptr;
     QString m_shownId;
     bool m_switching = false;
+    TrayIcon *m_tray = nullptr;
+    bool m_quitting = false; // Quit from the tray: close for real, not into the tray
 };
 
 } // namespace hookline

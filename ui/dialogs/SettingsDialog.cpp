@@ -2,6 +2,7 @@
 
 #include "AppContext.h"
 #include "Theme.h"
+#include "TrayIcon.h"
 #include "service/Installation.h"
 #include "service/Settings.h"
 #include "widgets/DurationEdit.h"
@@ -18,6 +19,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QSystemTrayIcon>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -39,6 +41,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     , m_database(new QLineEdit(this))
     , m_masterKey(new QLineEdit(this))
     , m_language(new QComboBox(this))
+    , m_closeToTray(new QCheckBox(tr("Keep delivering in the &tray when the window is closed"), this))
     , m_prefix(new QLineEdit(this))
     , m_timeout(new DurationEdit(this))
     , m_retention(new QSpinBox(this))
@@ -76,6 +79,12 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     m_language->setCurrentIndex(std::max(0, m_language->findData(QSettings().value(QStringLiteral("language")).toString())));
     m_language->setAccessibleName(tr("Language"));
     m_language->setToolTip(tr("Used from the next start"));
+    // A window closed into a tray that does not exist could not be opened again.
+    m_closeToTray->setChecked(QSettings().value(QString::fromLatin1(TrayIcon::kCloseToTrayKey), false).toBool());
+    m_closeToTray->setEnabled(QSystemTrayIcon::isSystemTrayAvailable());
+    m_closeToTray->setAccessibleDescription(QSystemTrayIcon::isSystemTrayAvailable()
+                                                ? tr("Closing the window hides it in the notification area; the engine goes on delivering.")
+                                                : tr("This desktop has no notification area."));
     m_prefix->setAccessibleName(tr("Header prefix"));
     m_timeout->setRange(0.1, 300);
     m_timeout->setAccessibleName(tr("Request timeout"));
@@ -124,6 +133,7 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     row(tr("&Database:"), m_database);
     row(tr("Master ke&y:"), m_masterKey);
     row(tr("La&nguage:"), m_language);
+    form->addRow(QString(), m_closeToTray);
     row(tr("Header &prefix:"), m_prefix);
     row(tr("Request &timeout:"), m_timeout);
     row(tr("&Keep deliveries:"), m_retention);
@@ -227,6 +237,7 @@ void SettingsDialog::accept()
             }
             QSettings().setValue(QStringLiteral("database"), *kept);
             QSettings().setValue(QStringLiteral("language"), m_language->currentData().toString());
+            QSettings().setValue(QString::fromLatin1(TrayIcon::kCloseToTrayKey), m_closeToTray->isChecked());
             QDialog::accept();
         });
 }

@@ -35,6 +35,7 @@ private:
     QLineEdit *m_database;
     QLineEdit *m_masterKey; // read-only: where the secrets' key is
     QComboBox *m_language;
+    QCheckBox *m_closeToTray;
     QLineEdit *m_prefix;
     DurationEdit *m_timeout;
     QSpinBox *m_retention;
