@@ -158,6 +158,7 @@ private Q_SLOTS:
     void deliverStopsCleanlyOnSignal();
     void serveLosesNoAcceptedEventOnSigterm();
     void serveTellsSystemdItIsReadyAndStopping();
+    void backupAndRestore();
     void settingsGetSetList();
     void tenantsAndQuota();
 
@@ -1142,6 +1143,35 @@ void TestCli::serveTellsSystemdItIsReadyAndStopping()
     QCOMPARE(p.exitCode(), 0);
 }
 
+// backup FILE and restore FILE as an operator runs them: a webhook deleted
+// after the backup is back after the restore, and the JSON report lists the
+// tables with their rows.
+void TestCli::backupAndRestore()
+{
+    const auto db = path(u"backup-source.db"_s);
+    const QStringList D{u"--db"_s, db};
+    const auto id = addWebhook(db, {u"--url"_s, u"https://hooks.example.com/backup"_s, u"--events"_s, u"lead.created"_s}).value(u"id"_s).toString();
+    QVERIFY(!id.isEmpty());
+    const auto file = path(u"backup-copy.db"_s);
+    auto r = run(D + QStringList{u"backup"_s, file, u"--json"_s});
+    CLI_OK(r);
+    const auto tables = r.object().value(u"tables"_s).toArray();
+    QVERIFY(!tables.isEmpty());
+    bool sawWebhooks = false;
+    for (const auto &t : tables) {
+        if (t.toObject().value(u"table"_s).toString() == u"webhooks") {
+            QCOMPARE(t.toObject().value(u"rows"_s).toInt(), 1);
+            sawWebhooks = true;
+        }
+    }
+    QVERIFY(sawWebhooks);
+    CLI_OK(run(D + QStringList{u"webhook"_s, u"delete"_s, id}));
+    CLI_OK(run(D + QStringList{u"restore"_s, file}));
+    r = run(D + QStringList{u"webhook"_s, u"list"_s, u"--json"_s});
+    CLI_OK(r);
+    QCOMPARE(idsOf(r.array()), QStringList{id});
+}
+
 void TestCli::settingsGetSetList()
 {
     const QStringList D{u"--db"_s, path(u"settings.db"_s)};
@@ -1398,6 +1428,16 @@ void TestCli::refusesBadInput_data()
     row("verify: bad --tolerance", {u"verify"_s, u"--secret"_s, kGithubSecret, u"--body"_s, kGithubBody, u"--header"_s, u"X-Hub-Signature-256: "_s + kGithubSig,
                                     u"--tolerance"_s, u"5m"_s}, 1, u"--tolerance"_s);
     row("verify: missing --secret", {u"verify"_s, u"--body"_s, u"x"_s}, 2, u"--secret is required"_s);
+
+    // whole-database moves
+    row("backup: no file", {u"backup"_s}, 2, u"give one FILE"_s);
+    row("backup: over an existing file", {u"backup"_s, u"%DIR%/big.json"_s}, 1, u"exists already"_s);
+    row("restore: no file", {u"restore"_s}, 2, u"give one FILE"_s);
+    row("restore: missing file", {u"restore"_s, u"%DIR%/no-such-backup.db"_s}, 1, u"does not exist"_s);
+    row("restore: not a database", {u"restore"_s, u"%DIR%/big.json"_s}, 1, u"not a SQLite database"_s);
+    row("db: no sub-command", {u"db"_s}, 2, u"db needs a sub-command"_s);
+    row("db copy: no --to", {u"db"_s, u"copy"_s}, 2, u"needs --to"_s);
+    row("db copy: not PostgreSQL", {u"db"_s, u"copy"_s, u"--to"_s, u"%DIR%/other.db"_s}, 1, u"expected a postgresql:// URL"_s);
 
     // the command line itself
     row("unknown command", {u"frobnicate"_s}, 2, u"unknown command \"frobnicate\""_s);

@@ -11,7 +11,7 @@
 #include "EngineFixture.h"
 #include "TestReceiver.h"
 
-#include "engine/LeaseOwner.h"
+#include "util/LeaseOwner.h"
 #include "service/EventService.h"
 #include "service/WebhookService.h"
 #include "store/Database.h"

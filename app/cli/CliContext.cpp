@@ -125,6 +125,11 @@ QSqlDatabase CliContext::database()
     return m_installation->connection();
 }
 
+QString CliContext::location() const
+{
+    return m_dbLocation.isEmpty() ? Installation::defaultLocation() : m_dbLocation;
+}
+
 std::shared_ptr<Installation> CliContext::installation()
 {
     return database().isValid() ? m_installation : nullptr;

@@ -48,6 +48,8 @@ public:
     void note(const QString &text) const;
 
     QString program() const { return m_program; }
+    // The database this command works on (--db, else HOOKLINE_DB, else the default), before it is opened.
+    QString location() const;
 
 private:
     QString m_program;

@@ -24,5 +24,8 @@ int serveCommand(CliContext &ctx, const QStringList &args);
 int webhookTestCommand(CliContext &ctx, const QStringList &args);
 int replayCommand(CliContext &ctx, const QStringList &args);
 int pruneCommand(CliContext &ctx, const QStringList &args);
+int backupCommand(CliContext &ctx, const QStringList &args);
+int restoreCommand(CliContext &ctx, const QStringList &args);
+int dbCommand(CliContext &ctx, const QStringList &args);
 
 } // namespace hookline::cli

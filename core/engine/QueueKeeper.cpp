@@ -1,6 +1,6 @@
 #include "QueueKeeper.h"
 
-#include "engine/LeaseOwner.h"
+#include "util/LeaseOwner.h"
 
 #include "util/Clock.h"
 #include "util/Log.h"

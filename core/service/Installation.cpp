@@ -1,9 +1,14 @@
 #include "Installation.h"
 
+#include "service/AuditLog.h"
 #include "service/CatalogService.h"
 #include "store/Database.h"
+#include "store/DatabaseTransfer.h"
 #include "store/MasterKey.h"
+#include "util/Log.h"
 
+#include <QFileInfo>
+#include <QJsonObject>
 #include <QUrl>
 
 namespace hookline {
@@ -78,6 +83,50 @@ QString Installation::displayLocation() const
 bool Installation::isPostgres() const
 {
     return m_database->isPostgres();
+}
+
+namespace {
+// The move itself is done and checked; a missing audit row is said, not fatal.
+void audit(const Status &recorded)
+{
+    if (!recorded)
+        qCWarning(lcService).noquote() << "the audit row of a database move was not written:" << recorded.error().message;
+}
+} // namespace
+
+Result<TransferReport> Installation::backup(const QString &file)
+{
+    auto report = DatabaseTransfer::backup(*m_database, file);
+    if (report)
+        audit(AuditLog(connection()).record(QStringLiteral("database.backup"), QStringLiteral("database"), report->location));
+    return report;
+}
+
+Result<TransferReport> Installation::restore(const QString &file)
+{
+    auto report = DatabaseTransfer::restore(*m_database, file);
+    if (report) {
+        audit(AuditLog(connection())
+                  .record(QStringLiteral("database.restore"), QStringLiteral("database"), m_database->displayLocation(),
+                          QJsonObject{{QStringLiteral("from"), QFileInfo(file).absoluteFilePath()}}));
+    }
+    return report;
+}
+
+Result<TransferReport> Installation::copyTo(const QString &url)
+{
+    auto report = DatabaseTransfer::copyToPostgres(*m_database, url);
+    if (report) {
+        audit(AuditLog(connection())
+                  .record(QStringLiteral("database.copy"), QStringLiteral("database"), m_database->displayLocation(),
+                          QJsonObject{{QStringLiteral("to"), report->location}}));
+    }
+    return report;
+}
+
+Result<TransferReport> Installation::inspect(const QString &file)
+{
+    return DatabaseTransfer::inspect(file);
 }
 
 Installation::KeyInfo Installation::keyInfo() const

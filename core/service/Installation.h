@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/TransferReport.h"
 #include "util/Keychain.h"
 #include "util/Result.h"
 
@@ -57,6 +58,18 @@ public:
     // With the key in HOOKLINE_MASTER_KEY, `newKeyOut` must be given: it
     // receives the new key (base64) to put in the variable.
     Result<KeyInfo> rekey(QByteArray *newKeyOut = nullptr);
+    // A consistent copy of this (SQLite) database while it is in use, into
+    // the new file `file`; checked and audited.
+    Result<TransferReport> backup(const QString &file);
+    // A backup's rows in place of this database's, in one transaction, after
+    // checking it (DatabaseTransfer::restore); audited in the restored data.
+    Result<TransferReport> restore(const QString &file);
+    // Everything into the empty PostgreSQL schema at `url`, in one
+    // transaction, checked table by table; the master key goes along.
+    Result<TransferReport> copyTo(const QString &url);
+    // What a backup file holds, read-only.
+    static Result<TransferReport> inspect(const QString &file);
+
     // The system keychain that holds master keys (and PostgreSQL passwords
     // given in the window), for the whole process (the desktop
     // application's); install before open(). keychain() is null without one.

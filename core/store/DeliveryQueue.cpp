@@ -81,6 +81,15 @@ Result<int> DeliveryQueue::takeBackLeases(const QString &owner, const QDateTime 
     return q.numRowsAffected();
 }
 
+Result<int> DeliveryQueue::takeBackAllLeases(const QDateTime &now)
+{
+    auto &q = statement(kBackInLine + QStringLiteral("1 = 1"));
+    q.bindValue(QStringLiteral(":now"), sql::toMs(now));
+    if (auto s = sql::exec(q, tr("putting claimed deliveries back in line")); !s)
+        return s.error();
+    return q.numRowsAffected();
+}
+
 Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now, const QDateTime &leaseUntil, const QStringList &skip,
                                                 const MayTake &mayTake)
 {

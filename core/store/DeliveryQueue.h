@@ -29,7 +29,7 @@ public:
     {
     }
 
-    // Who the leases this queue takes are held by (engine/LeaseOwner.h).
+    // Who the leases this queue takes are held by (util/LeaseOwner.h).
     void setLeaseOwner(const QString &owner) { m_leaseOwner = owner; }
     // Deliveries given back (a lease run out or taken back, a clean stop)
     // are due again where they were in line: a claim leaves next_attempt_at
@@ -39,6 +39,9 @@ public:
     // The holders of the leases running now, and taking back all of one's.
     Result<QStringList> leaseOwners();
     Result<int> takeBackLeases(const QString &owner, const QDateTime &now);
+    // Every lease, whoever holds it: data put back or copied elsewhere, where
+    // no engine works on it yet.
+    Result<int> takeBackAllLeases(const QDateTime &now);
     // Takes up to `limit` due deliveries and leases them until `leaseUntil`:
     // the earliest due first, one webhook after the other (round-robin), each
     // as long as `mayTake(webhookId)` allows. The webhooks in `skip` (at

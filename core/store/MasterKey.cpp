@@ -218,6 +218,11 @@ Result<MasterKey::Found> MasterKey::create(const QString &location)
     QByteArray key = SecretBox::generateKey();
     if (key.isEmpty())
         return Error{Error::Code::Internal, tr("the system's random number generator failed; no master key was made"), {}};
+    return keep(location, std::move(key));
+}
+
+Result<MasterKey::Found> MasterKey::keep(const QString &location, QByteArray key)
+{
     if (auto k = installedKeychain()) {
         auto written = writeKeychainKey(*k, account(location), key);
         if (written)

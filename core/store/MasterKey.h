@@ -57,6 +57,9 @@ public:
     static Result<std::optional<Found>> find(const QString &location);
     // A new key in the keychain (when there is one) or a new key file.
     static Result<Found> create(const QString &location);
+    // `key` (another installation's) kept for `location` the same way:
+    // a database copied elsewhere opens with the key its secrets were sealed with.
+    static Result<Found> keep(const QString &location, QByteArray key);
     // Every place looked, and what was there: for the error that says no key was found.
     static QString lookedIn(const QString &location);
 

@@ -151,7 +151,7 @@ const QList<Migration> &migrations()
             QStringLiteral("ALTER TABLE webhooks ADD COLUMN max_in_flight INTEGER"),
         }},
         {6, "lease owners", {
-            // Who holds a delivery's lease (engine/LeaseOwner.h): a restarted
+            // Who holds a delivery's lease (util/LeaseOwner.h): a restarted
             // engine takes back a dead process's leases without waiting.
             QStringLiteral("ALTER TABLE deliveries ADD COLUMN lease_owner TEXT"),
         }},
@@ -257,34 +257,17 @@ Result<bool> hasMigrationTable(const QSqlDatabase &db)
     return found;
 }
 
-Status apply(const QSqlDatabase &db, const Migration &m)
+Status createMigrationTable(const QSqlDatabase &db)
 {
-    sql::Transaction tx(db);
-    if (auto s = tx.begin(); !s)
-        return s;
-    // Created with the first version, in the same transaction: a failed first
-    // migration leaves the file as it was.
-    if (sql::isPostgres(db)) {
-        // Two processes opening a new database at once: one migrates, the
-        // other waits here and then finds the version applied.
-        if (auto s = sql::exec(db, QStringLiteral("SELECT pg_advisory_xact_lock(7465636)"),
-                               QCoreApplication::translate("hookline::Migrations", "waiting for another migration"));
-            !s)
-            return s;
-    }
-    if (auto s = sql::exec(db,
-                           forDialect(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                                         " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")),
-                           QCoreApplication::translate("hookline::Migrations", "creating the migration table"));
-        !s)
-        return s;
-    auto applied = sql::prepare(db, QStringLiteral("SELECT 1 FROM schema_migrations WHERE version = ?"));
-    applied.addBindValue(m.version);
-    if (auto s = sql::exec(applied, QCoreApplication::translate("hookline::Migrations", "reading the schema version")); !s)
-        return s;
-    if (applied.next())
-        return Ok{}; // another process applied it meanwhile
-    applied.finish();
+    return sql::exec(db,
+                     forDialect(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                                   " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)")),
+                     QCoreApplication::translate("hookline::Migrations", "creating the migration table"));
+}
+
+// The statements of `m` and its row in schema_migrations, inside the caller's transaction.
+Status applyStatements(const QSqlDatabase &db, const Migration &m)
+{
     const auto now = Clock::nowMs();
     const auto what = QCoreApplication::translate("hookline::Migrations", "applying schema version %1").arg(m.version);
     for (const auto &statement : m.statements) {
@@ -306,10 +289,50 @@ Status apply(const QSqlDatabase &db, const Migration &m)
     record.addBindValue(now);
     if (auto s = sql::exec(record, what); !s)
         return s;
+    return Ok{};
+}
+
+Status apply(const QSqlDatabase &db, const Migration &m)
+{
+    sql::Transaction tx(db);
+    if (auto s = tx.begin(); !s)
+        return s;
+    // Created with the first version, in the same transaction: a failed first
+    // migration leaves the file as it was.
+    if (sql::isPostgres(db)) {
+        // Two processes opening a new database at once: one migrates, the
+        // other waits here and then finds the version applied.
+        if (auto s = sql::exec(db, QStringLiteral("SELECT pg_advisory_xact_lock(7465636)"),
+                               QCoreApplication::translate("hookline::Migrations", "waiting for another migration"));
+            !s)
+            return s;
+    }
+    if (auto s = createMigrationTable(db); !s)
+        return s;
+    auto applied = sql::prepare(db, QStringLiteral("SELECT 1 FROM schema_migrations WHERE version = ?"));
+    applied.addBindValue(m.version);
+    if (auto s = sql::exec(applied, QCoreApplication::translate("hookline::Migrations", "reading the schema version")); !s)
+        return s;
+    if (applied.next())
+        return Ok{}; // another process applied it meanwhile
+    applied.finish();
+    if (auto s = applyStatements(db, m); !s)
+        return s;
     return tx.commit();
 }
 
 } // namespace
+
+Status Migrations::createWithin(const QSqlDatabase &db)
+{
+    if (auto s = createMigrationTable(db); !s)
+        return s;
+    for (const auto &m : migrations()) {
+        if (auto s = applyStatements(db, m); !s)
+            return s;
+    }
+    return Ok{};
+}
 
 int Migrations::latestVersion()
 {

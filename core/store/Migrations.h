@@ -16,6 +16,9 @@ public:
     Migrations() = delete;
 
     static int latestVersion();
+    // The whole schema at the latest version, in the caller's transaction (a
+    // copy into an empty PostgreSQL schema: all or nothing, DDL included).
+    static Status createWithin(const QSqlDatabase &db);
     // The version recorded in the database (0 for an empty one), without writing.
     static Result<int> currentVersion(const QSqlDatabase &db);
     // Upgrades to `target` (default: the latest). A database newer than this
