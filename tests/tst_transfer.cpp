@@ -108,7 +108,9 @@ std::shared_ptr<Installation> TestTransfer::populated(const QString &file, int e
     auto db = installation->connection();
     Settings settings(db);
     if (!settings.setValue(QString::fromLatin1(Settings::kAllowInsecureUrls), u"true"_s)
-        || !settings.setValue(QString::fromLatin1(Settings::kAllowPrivateAddresses), u"true"_s))
+        || !settings.setValue(QString::fromLatin1(Settings::kAllowPrivateAddresses), u"true"_s)
+        // Every delivery kept: the counts below do not depend on when retention ran.
+        || !settings.setValue(QString::fromLatin1(Settings::kRetention), u"100000"_s))
         return nullptr;
     exec(db, u"INSERT INTO event_types (name, group_name, description, sample_payload, catalog, builtin, updated_at)"
              " VALUES ('lead.created', 'lead', '', '{}', 'custom', 0, 0)"_s);

@@ -135,17 +135,11 @@ QString CommandTable::help(const Command &command)
     return out.join(u'\n');
 }
 
-} // namespace hookline::cli
-
-namespace hookline::cli {
-
 QString CommandTable::manPage()
 {
     ManPage page(QStringLiteral("hookline-cli"), 1, QStringLiteral("manage and run Hookline's outgoing webhooks from the command line"));
-    page.section(QStringLiteral("Synopsis"));
-    page.paragraph(QStringLiteral("hookline-cli [--db PATH] [--json] [-v] COMMAND [ARGUMENTS...]"));
-    page.section(QStringLiteral("Description"));
-    page.paragraph(QStringLiteral("hookline-cli manages the webhooks of a Hookline installation, records events, runs the delivery engine and "
+    page.introduce(QStringLiteral("hookline-cli [--db PATH] [--json] [-v] COMMAND [ARGUMENTS...]"),
+                   QStringLiteral("hookline-cli manages the webhooks of a Hookline installation, records events, runs the delivery engine and "
                                   "the REST API (serve), and signs or verifies webhook requests. It works on the same database as the "
                                   "hookline window: a SQLite file or a PostgreSQL server. Every COMMAND answers --help with its options."));
     for (const auto &g : groupsInOrder()) {

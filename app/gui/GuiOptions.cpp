@@ -32,10 +32,8 @@ void GuiOptions::addTo(QCommandLineParser &parser)
 QString GuiOptions::manPage()
 {
     ManPage page(QStringLiteral("hookline"), 1, QStringLiteral("administer outgoing webhooks and their deliveries"));
-    page.section(QStringLiteral("Synopsis"));
-    page.paragraph(QStringLiteral("hookline [OPTIONS]"));
-    page.section(QStringLiteral("Description"));
-    page.paragraph(QStringLiteral("hookline is the desktop window of Hookline: it configures webhooks (URL, events, signing scheme, retries), "
+    page.introduce(QStringLiteral("hookline [OPTIONS]"),
+                   QStringLiteral("hookline is the desktop window of Hookline: it configures webhooks (URL, events, signing scheme, retries), "
                                   "shows each webhook's delivery history and charts, sends test pings, rotates secrets and copies them to the "
                                   "clipboard, and runs the delivery engine while it is open. Network and database work never block the window."));
     page.paragraph(QStringLiteral("The same database can be used by hookline-cli(1), for scripts and for the headless server."));

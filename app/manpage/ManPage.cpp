@@ -12,6 +12,14 @@ ManPage::ManPage(const QString &name, int section, const QString &summary)
             << QStringLiteral(".SH NAME") << QStringLiteral("%1 \\- %2").arg(escape(name), escape(summary));
 }
 
+void ManPage::introduce(const QString &synopsis, const QString &description)
+{
+    section(QStringLiteral("Synopsis"));
+    paragraph(synopsis);
+    section(QStringLiteral("Description"));
+    paragraph(description);
+}
+
 void ManPage::section(const QString &title)
 {
     m_lines << QStringLiteral(".SH ") + escape(title.toUpper());

@@ -12,6 +12,8 @@ public:
     // name "hookline-cli", section 1, summary for the NAME line.
     ManPage(const QString &name, int section, const QString &summary);
 
+    // SYNOPSIS and DESCRIPTION, the two sections every page starts with.
+    void introduce(const QString &synopsis, const QString &description);
     void section(const QString &title);
     void paragraph(const QString &text);
     // A tagged item: the term in bold (an option or a synopsis), then its text.
