@@ -159,6 +159,7 @@ private Q_SLOTS:
     void serveLosesNoAcceptedEventOnSigterm();
     void serveTellsSystemdItIsReadyAndStopping();
     void backupAndRestore();
+    void verifyNamesTheMistake();
     void settingsGetSetList();
     void tenantsAndQuota();
 
@@ -1172,6 +1173,40 @@ void TestCli::backupAndRestore()
     QCOMPARE(idsOf(r.array()), QStringList{id});
 }
 
+// verify --webhook tries the webhook's secrets, current first, and names
+// the mistake that explains a signature: here a body re-serialised on the
+// way, then a request signed before the secret was rotated.
+void TestCli::verifyNamesTheMistake()
+{
+    const auto db = path(u"verify-webhook.db"_s);
+    const QStringList D{u"--db"_s, db};
+    const auto created = addWebhook(db, {u"--url"_s, u"https://hooks.example.com/verify"_s, u"--events"_s, u"lead.created"_s});
+    const auto id = created.value(u"id"_s).toString();
+    const auto secret = created.value(u"secret"_s).toString();
+    QVERIFY(secret.startsWith(u"whsec_"_s));
+    const QString body = uR"({"a":1,"b":[1,2]})"_s;
+    auto r = run({u"--json"_s, u"sign"_s, u"--scheme"_s, u"standard"_s, u"--secret"_s, secret, u"--body"_s, body});
+    CLI_OK(r);
+    QStringList headerArgs;
+    const auto headers = r.object().value(u"headers"_s).toObject();
+    for (auto it = headers.begin(); it != headers.end(); ++it)
+        headerArgs << u"--header"_s << it.key() + u": "_s + it.value().toString();
+
+    r = run(D + QStringList{u"--json"_s, u"verify"_s, u"--webhook"_s, id, u"--body"_s, u"{\n  \"a\": 1,\n  \"b\": [1, 2]\n}"_s} + headerArgs);
+    QVERIFY2(r.finished && r.exitCode == 1, qPrintable(r.describe()));
+    QCOMPARE(r.object().value(u"valid"_s).toBool(), false);
+    const auto findings = r.object().value(u"findings"_s).toArray();
+    QCOMPARE(findings.size(), 1);
+    QCOMPARE(findings.at(0).toObject().value(u"kind"_s).toString(), u"body-reserialised"_s);
+    QVERIFY(!r.out.contains(secret.toUtf8()));
+
+    CLI_OK(run(D + QStringList{u"webhook"_s, u"rotate-secret"_s, id}));
+    r = run(D + QStringList{u"--json"_s, u"verify"_s, u"--webhook"_s, id, u"--body"_s, body} + headerArgs);
+    CLI_OK(r);
+    QCOMPARE(r.object().value(u"secretIndex"_s).toInt(), 1);
+    QCOMPARE(r.object().value(u"findings"_s).toArray().at(0).toObject().value(u"kind"_s).toString(), u"previous-secret"_s);
+}
+
 void TestCli::settingsGetSetList()
 {
     const QStringList D{u"--db"_s, path(u"settings.db"_s)};
@@ -1427,7 +1462,7 @@ void TestCli::refusesBadInput_data()
                               u"--now"_s, u"soon"_s}, 1, u"--now"_s);
     row("verify: bad --tolerance", {u"verify"_s, u"--secret"_s, kGithubSecret, u"--body"_s, kGithubBody, u"--header"_s, u"X-Hub-Signature-256: "_s + kGithubSig,
                                     u"--tolerance"_s, u"5m"_s}, 1, u"--tolerance"_s);
-    row("verify: missing --secret", {u"verify"_s, u"--body"_s, u"x"_s}, 2, u"--secret is required"_s);
+    row("verify: missing --secret", {u"verify"_s, u"--body"_s, u"x"_s}, 2, u"--secret is required (or --webhook ID)"_s);
 
     // whole-database moves
     row("backup: no file", {u"backup"_s}, 2, u"give one FILE"_s);

@@ -34,7 +34,7 @@ const QList<Command> &CommandTable::commands()
         {"sign", false, signCommand,
          {{"Signatures", "sign --scheme S --secret SECRET (--body TEXT | --body-file F) [--id ID] [--timestamp UNIX]", ""}}},
         {"verify", false, verifyCommand,
-         {{"Signatures", "verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S]", ""}}},
+         {{"Signatures", "verify (--secret S... | --webhook ID) --header 'Name: value'... (--body TEXT | --body-file F)", "verify, and name the usual mistakes"}}},
         {"settings", true, settingsCommand, {{"Installation", "settings list | get KEY | set KEY VALUE | reset KEY", ""}}},
         {"tenant", true, tenantCommand, {{"Installation", "tenant list | add ID [--plan PLAN] | set-plan ID --plan PLAN", ""}}},
         {"plan", true, planCommand,

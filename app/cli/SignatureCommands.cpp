@@ -1,7 +1,10 @@
 #include "CliContext.h"
 #include "Commands.h"
 
+#include "service/Settings.h"
+#include "service/WebhookService.h"
 #include "signing/SchemeDescriptor.h"
+#include "signing/SignatureDebugger.h"
 #include "signing/Signer.h"
 #include "signing/Verifier.h"
 #include "util/Ids.h"
@@ -106,10 +109,34 @@ int signCommand(CliContext &ctx, const QStringList &args)
     return Success;
 }
 
+namespace {
+QString findingName(SignatureFinding::Kind kind)
+{
+    using K = SignatureFinding::Kind;
+    switch (kind) {
+    case K::SvixHeaderNames: return QStringLiteral("svix-header-names");
+    case K::OtherPrefix: return QStringLiteral("other-prefix");
+    case K::PreviousSecret: return QStringLiteral("previous-secret");
+    case K::OutsideTolerance: return QStringLiteral("outside-tolerance");
+    case K::BodyReserialised: return QStringLiteral("body-reserialised");
+    case K::TrailingNewline: return QStringLiteral("trailing-newline");
+    case K::WhsecAsText: return QStringLiteral("whsec-as-text");
+    case K::WhsecDecoded: return QStringLiteral("whsec-decoded");
+    case K::WrongEncoding: return QStringLiteral("wrong-encoding");
+    }
+    return {};
+}
+} // namespace
+
 int verifyCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addOption({QStringLiteral("secret"), QStringLiteral("The webhook's secret."), QStringLiteral("SECRET")});
+    p.addOption({QStringLiteral("secret"), QStringLiteral("A secret to try (repeatable: the current one first, then older ones)."),
+                 QStringLiteral("SECRET")});
+    p.addOption({QStringLiteral("webhook"),
+                 QStringLiteral("Try this webhook's current and previous secrets, with its scheme and the "
+                                "installation's header prefix."),
+                 QStringLiteral("ID")});
     p.addOption({QStringLiteral("header"), QStringLiteral("A received header, 'Name: value' (repeatable)."), QStringLiteral("H")});
     p.addOption({QStringLiteral("scheme"),
                  QStringLiteral("Scheme: %1 (default: detected from the headers).").arg(schemeNames().join(QStringLiteral(", "))),
@@ -118,60 +145,98 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
         {QStringLiteral("tolerance"), QStringLiteral("Accepted timestamp age either way, in seconds (default 300)."), QStringLiteral("SECONDS")});
     p.addOption({QStringLiteral("now"), QStringLiteral("Check as if the time were UNIX seconds."), QStringLiteral("UNIX")});
     addBodyOptions(p);
-    if (!ctx.parse(
-            p, args,
-            QStringLiteral("verify --secret SECRET --header 'Name: value'... (--body TEXT | --body-file F) [--scheme S] [--tolerance SECONDS]"),
-            schemeNotes()))
+    if (!ctx.parse(p, args,
+                   QStringLiteral("verify (--secret SECRET... | --webhook ID) --header 'Name: value'... (--body TEXT | --body-file F) "
+                                  "[--scheme S] [--tolerance SECONDS]"),
+                   QStringLiteral("When the signature does not verify, the usual mistakes are tried and named with their fix: a\n"
+                                  "re-serialised body, a trailing line break, whsec_ used as text or decoded, hex for base64, a\n"
+                                  "timestamp out of tolerance, a secret from before a rotation, another header prefix.\n\n")
+                       + schemeNotes()))
         return Usage;
-    if (!p.isSet(QStringLiteral("secret")))
-        return ctx.usage(QStringLiteral("--secret is required"));
-    VerifyRequest request;
+    if (!p.isSet(QStringLiteral("secret")) && !p.isSet(QStringLiteral("webhook")))
+        return ctx.usage(QStringLiteral("--secret is required (or --webhook ID)"));
+    SignatureCase input;
+    input.secrets = p.values(QStringLiteral("secret"));
     for (const auto &h : p.values(QStringLiteral("header"))) {
         const auto colon = h.indexOf(u':');
         if (colon <= 0)
             return ctx.fail(Error::validation(QStringLiteral("--header"), QStringLiteral("\"%1\" is not 'Name: value'").arg(h)));
-        request.headers.append({h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
+        input.headers.append({h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
     }
     if (p.isSet(QStringLiteral("scheme"))) {
         auto scheme = schemeOption(p);
         if (!scheme)
             return ctx.fail(scheme.error());
-        request.scheme = *scheme;
+        input.scheme = *scheme;
     }
     if (p.isSet(QStringLiteral("tolerance"))) {
         auto t = intOption(p, QStringLiteral("tolerance"), 0, 365 * 24 * 3600);
         if (!t)
             return ctx.fail(t.error());
-        request.toleranceSeconds = *t;
+        input.toleranceSeconds = *t;
     }
     if (p.isSet(QStringLiteral("now"))) {
         bool ok = false;
-        request.now = p.value(QStringLiteral("now")).toLongLong(&ok);
-        if (!ok || request.now <= 0)
+        input.now = p.value(QStringLiteral("now")).toLongLong(&ok);
+        if (!ok || input.now <= 0)
             return ctx.fail(
                 Error::validation(QStringLiteral("--now"), QStringLiteral("expected unix seconds, got \"%1\"").arg(p.value(QStringLiteral("now")))));
     }
     auto body = readBody(p, QStringLiteral("body"), QStringLiteral("body-file"));
     if (!body)
         return ctx.fail(body.error());
-    request.body = *body;
-    request.headerPrefix = prefixOption(p);
-    const auto r = Verifier::verify(p.value(QStringLiteral("secret")), request);
-    const auto scheme = r.scheme ? schemeName(*r.scheme) : QString();
-    if (ctx.jsonOutput()) {
-        ctx.printJson(QJsonObject{{QStringLiteral("valid"), r.valid},
-                                  {QStringLiteral("scheme"), scheme},
-                                  {QStringLiteral("reason"), r.reason},
-                                  {QStringLiteral("signedContent"), QString::fromUtf8(r.signedContent)},
-                                  {QStringLiteral("expected"), QString::fromUtf8(r.expected)},
-                                  {QStringLiteral("given"), QString::fromUtf8(r.given)}});
-    } else {
-        ctx.print(QStringLiteral("%1 (%2)\nscheme:          %3\nsigned content:  %4\nexpected:        %5\ngiven:           %6")
-                      .arg(r.valid ? QStringLiteral("VALID") : QStringLiteral("INVALID"), r.reason,
-                           scheme.isEmpty() ? QStringLiteral("unknown") : scheme, QString::fromUtf8(r.signedContent), QString::fromUtf8(r.expected),
-                           QString::fromUtf8(r.given)));
+    input.body = *body;
+    input.headerPrefix = prefixOption(p);
+    if (p.isSet(QStringLiteral("webhook"))) {
+        auto db = ctx.database();
+        if (!db.isValid())
+            return Failure;
+        auto webhook = WebhookService(db).get(p.value(QStringLiteral("webhook")));
+        if (!webhook)
+            return ctx.fail(webhook.error());
+        for (const auto &s : webhook->secrets)
+            input.secrets << s.secret;
+        if (!input.scheme)
+            input.scheme = webhook->scheme;
+        if (!p.isSet(QStringLiteral("prefix"))) {
+            auto values = Settings(db).values();
+            if (!values)
+                return ctx.fail(values.error());
+            input.headerPrefix = values->value(QString::fromLatin1(Settings::kHeaderPrefix)).toUtf8();
+        }
     }
-    return r.valid ? Success : Failure;
+    const auto d = SignatureDebugger::diagnose(input);
+    const auto scheme = d.scheme ? schemeName(*d.scheme) : QString();
+    if (ctx.jsonOutput()) {
+        QJsonArray findings;
+        for (const auto &f : d.findings) {
+            findings.append(
+                QJsonObject{{QStringLiteral("kind"), findingName(f.kind)}, {QStringLiteral("message"), f.message}, {QStringLiteral("fix"), f.fix}});
+        }
+        ctx.printJson(QJsonObject{{QStringLiteral("valid"), d.valid},
+                                  {QStringLiteral("scheme"), scheme},
+                                  {QStringLiteral("reason"), d.reason},
+                                  {QStringLiteral("signedContent"), QString::fromUtf8(d.signedContent)},
+                                  {QStringLiteral("expected"), QString::fromUtf8(d.expected)},
+                                  {QStringLiteral("given"), QString::fromUtf8(d.given)},
+                                  {QStringLiteral("firstDifference"), d.firstDifference},
+                                  {QStringLiteral("secretIndex"), d.secretIndex},
+                                  {QStringLiteral("findings"), findings}});
+        return d.valid ? Success : Failure;
+    }
+    QStringList out{QStringLiteral("%1 (%2)").arg(d.valid ? QStringLiteral("VALID") : QStringLiteral("INVALID"), d.reason),
+                    QStringLiteral("scheme:          %1").arg(scheme.isEmpty() ? QStringLiteral("unknown") : scheme),
+                    QStringLiteral("signed content:  %1").arg(QString(d.visibleContent).replace(u'\n', QStringLiteral("\n                 "))),
+                    QStringLiteral("expected:        %1").arg(QString::fromUtf8(d.expected)),
+                    QStringLiteral("given:           %1").arg(QString::fromUtf8(d.given))};
+    if (!d.valid && d.firstDifference >= 0)
+        out << QStringLiteral("                 %1^ first difference, at character %2")
+                   .arg(QString(int(d.firstDifference), u' '))
+                   .arg(d.firstDifference + 1);
+    for (const auto &f : d.findings)
+        out << QStringLiteral("mistake:         %1").arg(f.message) << QStringLiteral("fix:             %1").arg(f.fix);
+    ctx.print(out.join(u'\n'));
+    return d.valid ? Success : Failure;
 }
 
 } // namespace hookline::cli
