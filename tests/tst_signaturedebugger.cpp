@@ -181,10 +181,10 @@ void TestSignatureDebugger::visible_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("shown");
     QTest::newRow("plain") << QByteArray("msg_1.1700000000.{\"a\":1}") << u"msg_1.1700000000.{\"a\":1}"_s;
-    QTest::newRow("line feed") << QByteArray("a\nb") << u"a␊\nb"_s;
-    QTest::newRow("carriage return") << QByteArray("a\r\nb") << u"a␍␊\nb"_s;
+    QTest::newRow("line feed") << QByteArray("a\nb") << u"a↵\nb"_s;
+    QTest::newRow("carriage return") << QByteArray("a\r\nb") << u"a←↵\nb"_s;
     QTest::newRow("tab") << QByteArray("a\tb") << u"a→b"_s;
-    QTest::newRow("space at the end of a line") << QByteArray("a \nb ") << u"a·␊\nb·"_s;
+    QTest::newRow("space at the end of a line") << QByteArray("a \nb ") << u"a·↵\nb·"_s;
     QTest::newRow("space inside") << QByteArray("a b") << u"a b"_s;
     QTest::newRow("control byte") << QByteArray("a\x01"
                                                 "b")

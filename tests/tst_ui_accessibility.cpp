@@ -11,6 +11,7 @@
 #include "dialogs/CatalogDialog.h"
 #include "dialogs/SendEventDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "dialogs/SignatureDebuggerDialog.h"
 #include "models/DeliveryHistoryModel.h"
 #include "models/WebhookListModel.h"
 #include "service/CatalogService.h"
@@ -278,6 +279,7 @@ private Q_SLOTS:
     void settingsDialogControlsAreNamed();
     void sendEventDialogControlsAreNamed();
     void catalogDialogControlsAreNamed();
+    void signatureDebuggerControlsAreNamed();
     void aboutDialogControlsAreNamed();
     void attemptDialogControlsAreNamed();
     void dialogsKeyboard_data();
@@ -630,6 +632,13 @@ void TestUiAccessibility::catalogDialogControlsAreNamed()
     checkDialog(d, [d] { return d->table()->rowCount() > 0; });
 }
 
+void TestUiAccessibility::signatureDebuggerControlsAreNamed()
+{
+    auto dialog = std::make_unique<SignatureDebuggerDialog>(m_app.context(), m_window.get());
+    auto *d = dialog.get();
+    checkDialog(d, [d] { return d->webhookBox()->count() > 0; });
+}
+
 void TestUiAccessibility::aboutDialogControlsAreNamed()
 {
     auto dialog = std::make_unique<AboutDialog>(m_window.get());
@@ -648,7 +657,7 @@ void TestUiAccessibility::attemptDialogControlsAreNamed()
 void TestUiAccessibility::dialogsKeyboard_data()
 {
     QTest::addColumn<QString>("which");
-    for (const auto *name : {"SettingsDialog", "SendEventDialog", "CatalogDialog", "AboutDialog", "AttemptDialog"})
+    for (const auto *name : {"SettingsDialog", "SendEventDialog", "CatalogDialog", "SignatureDebuggerDialog", "AboutDialog", "AttemptDialog"})
         QTest::newRow(name) << QString::fromLatin1(name);
 }
 
@@ -667,6 +676,10 @@ void TestUiAccessibility::dialogsKeyboard()
         auto *d = new CatalogDialog(m_app.context(), m_window.get());
         dialog.reset(d);
         loaded = [d] { return d->table()->rowCount() > 0; };
+    } else if (which == u"SignatureDebuggerDialog"_s) {
+        auto *d = new SignatureDebuggerDialog(m_app.context(), m_window.get());
+        dialog.reset(d);
+        loaded = [d] { return d->webhookBox()->count() > 0; };
     } else if (which == u"AboutDialog"_s) {
         dialog = std::make_unique<AboutDialog>(m_window.get());
     } else {

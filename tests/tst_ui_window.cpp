@@ -10,6 +10,7 @@
 #include "dialogs/AuditDialog.h"
 #include "dialogs/NewKeyDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "dialogs/SignatureDebuggerDialog.h"
 #include "dialogs/TenantsDialog.h"
 #include "engine/DeliveryEngine.h"
 #include "models/AuditModel.h"
@@ -19,6 +20,7 @@
 #include "service/AuditLog.h"
 #include "service/TenantService.h"
 #include "service/WebhookService.h"
+#include "signing/Signer.h"
 #include "support/TestReceiver.h"
 #include "support/WidgetLookup.h"
 #include "support/WindowFixture.h"
@@ -43,6 +45,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSettings>
@@ -107,6 +110,7 @@ private Q_SLOTS:
     void coloursComeFromTheTheme();
     void settingsShowDurations();
     void closesForRealWithoutATray();
+    void signatureDebuggerNamesTheMistake();
     void historySaysWhenItCannotRead(); // last: it spoils the database
 };
 
@@ -407,7 +411,7 @@ void TestUiWindow::tenantsDialogAddsTenantsChangesPlansAndKeys()
 void TestUiWindow::dialogsOpenWithoutBlocking_data()
 {
     QTest::addColumn<QString>("action");
-    for (const auto *name : {"settings", "send", "catalog", "audit", "tenants", "about"})
+    for (const auto *name : {"settings", "send", "catalog", "debugger", "audit", "tenants", "about"})
         QTest::newRow(name) << QString::fromLatin1(name);
 }
 
@@ -599,6 +603,48 @@ void TestUiWindow::closesForRealWithoutATray()
     QVERIFY(other.close());
     QVERIFY(!other.isVisible());
     QVERIFY(m_app.context().engine().isRunning());
+}
+
+// Tools → Signature debugger as an administrator uses it: headers and a
+// body pasted, the secret typed; the verdict is read out and the mistake
+// (a body re-serialised on the way) is named with its fix.
+void TestUiWindow::signatureDebuggerNamesTheMistake()
+{
+    m_window->action(u"debugger"_s)->trigger();
+    SignatureDebuggerDialog *dialog = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((dialog = m_window->findChild<SignatureDebuggerDialog *>()) != nullptr, kTimeout);
+    const auto close = qScopeGuard([dialog] {
+        dialog->close();
+        dialog->deleteLater();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->webhookBox()->count() > 1, kTimeout); // the webhooks made by the tests above
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{dialog->webhookBox(), dialog->secretEdit(), dialog->headersEdit(), dialog->bodyEdit(), dialog->details()})
+        QVERIFY2(!w->accessibleName().isEmpty(), qPrintable(w->objectName()));
+
+    const QString secret = u"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"_s;
+    SignRequest r;
+    r.messageId = "msg_debugger";
+    r.timestamp = QDateTime::currentSecsSinceEpoch();
+    r.body = R"({"a":1,"b":[1,2]})";
+    const auto signedHeaders = Signer::sign(Scheme::Standard, {secret}, r);
+    QStringList lines;
+    for (const auto &[name, value] : signedHeaders.headers)
+        lines << QString::fromUtf8(name + ": " + value);
+    dialog->headersEdit()->setPlainText(lines.join(u'\n'));
+    dialog->secretEdit()->setText(secret);
+
+    dialog->bodyEdit()->setPlainText(QString::fromUtf8(r.body));
+    QTest::mouseClick(dialog->checkButton(), Qt::LeftButton);
+    QCOMPARE(dialog->verdict()->text(), u"✓ The signature verifies."_s);
+
+    dialog->bodyEdit()->setPlainText(u"{\n  \"a\": 1,\n  \"b\": [1, 2]\n}"_s);
+    QTest::mouseClick(dialog->checkButton(), Qt::LeftButton);
+    QVERIFY2(dialog->verdict()->text().startsWith(u"✗ The signature does not verify"_s), qPrintable(dialog->verdict()->text()));
+    const QString details = dialog->details()->toPlainText();
+    QVERIFY2(details.contains(u"compact JSON"_s) && details.contains(u"Fix: "_s), qPrintable(details));
+    QVERIFY2(details.contains(u"{↵"_s), qPrintable(details)); // the signed content, line feeds shown
+    QVERIFY(!details.contains(secret));
 }
 
 // A history the database cannot give (here a status this version does not

@@ -925,6 +925,113 @@
     </message>
 </context>
 <context>
+    <name>hookline::DatabaseTransfer</name>
+    <message>
+        <source>looking for a running engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an engine is delivering from this database (%1 deliveries leased): stop hookline-cli deliver or serve, and the windows, first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the master key&apos;s fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the copy of %1 differs from its source (%2 rows, checksum %3; copied %4 rows, checksum %5): nothing was changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checking %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a SQLite database: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a Hookline database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backup copies a SQLite database; back up PostgreSQL with pg_dump (README.md, Backup and restore)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give the backup&apos;s file name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 exists already: a backup never overwrites a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is the database itself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>copying the database into %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>restore puts back a SQLite backup; restore PostgreSQL with pg_restore (README.md, Backup and restore)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was made by a newer Hookline (schema version %2; this one knows up to %3): restore it with that version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 records no master key, so its secrets could not be read here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1&apos;s secrets are sealed with another master key (fingerprint %2; this installation&apos;s is %3): restore it where HOOKLINE_MASTER_KEY holds that key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot copy %1 to %2 to upgrade it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>opening %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>db copy moves a SQLite installation; this one is on PostgreSQL already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a postgresql:// URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the master key of this installation was not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already has another master key (%2): the copied secrets could not be read there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>looking at the target schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not empty (%2 tables): db copy only writes into an empty schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the data was copied, but its master key could not be kept for it (%1): open it with HOOKLINE_MASTER_KEY set to this installation&apos;s key</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>hookline::DeliveryChart</name>
     <message>
         <source>&amp;All webhooks</source>
@@ -1150,6 +1257,10 @@
     </message>
     <message>
         <source>giving free pages back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>putting claimed deliveries back in line</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1871,6 +1982,10 @@
     </message>
     <message>
         <source>&amp;Tenants and API keys…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Si&amp;gnature debugger…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2628,6 +2743,285 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>removing a setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SignatureDebugger</name>
+    <message>
+        <source>The headers are Svix&apos;s (svix-id, svix-timestamp, svix-signature): the Standard Webhooks scheme under other names. They were read as webhook-*.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to fix: Svix&apos;s libraries verify Hookline&apos;s standard scheme with the same secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the receiver the current secret; during the grace period it should accept both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The headers start with %1-, this installation&apos;s with %2-.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the receiver read %1-Signature, or set the webhook&apos;s header prefix to %2 (Settings).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the clocks (NTP) on both sides, and send timestamps in seconds; a replayed delivery is refused on purpose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body ends with a line break that was not signed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the body exactly as it is (curl --data-binary @file, not -d), or paste it without the last line break.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body is not the bytes that were signed: the signature matches its compact JSON form (other spacing or line breaks). It was parsed and written again on the way.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify the raw request body, before any JSON parsing (Express: express.raw(); Flask: request.get_data()).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature was made with the whole whsec_… secret as text; this scheme keys HMAC with the bytes of the base64 after whsec_.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode the part after whsec_ from base64 and use those bytes as the key (the standardwebhooks libraries do).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature was made with the base64-decoded bytes after whsec_; this scheme keys HMAC with the secret as text, whsec_ included.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the secret&apos;s UTF-8 text as the key, exactly as shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The digest is right but written in %1; this scheme writes it in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encode the 32 bytes of HMAC-SHA256 as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>It verifies with a secret that %n rotations replaced, not with the current one.</source>
+        <translation>
+            <numerusform>It verifies with the secret the last rotation replaced, not with the current one.</numerusform>
+            <numerusform>It verifies with a secret that %n rotations replaced, not with the current one.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SignatureDebuggerDialog</name>
+    <message>
+        <source>&amp;Check signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signature debugger</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None: the secret typed below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its current and previous secrets are tried, with its signing scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The receiver&apos;s secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detect from the headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header prefix</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name: value, one header a line, as the receiver got them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body exactly as received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Load body from a file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signature check result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signature check details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Webhook:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;ecret:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sc&amp;heme:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header &amp;prefix:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>He&amp;aders:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Body:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a header: write Name: value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ The signature verifies, with a secret from before a rotation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ The signature verifies.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ The signature does not verify: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheme: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not recognised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mistake: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fix: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed content, byte for byte (↵ line feed, ← carriage return, → tab, · space at a line&apos;s end):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expected:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Given:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>^ first difference, at character %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SqliteFile</name>
+    <message>
+        <source>%1 does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a readable file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TableCopy</name>
+    <message>
+        <source>listing the tables</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the columns of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no table %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>emptying %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>writing %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the identity columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>continuing the ids of %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3446,15 +3840,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
         <translation>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
         <translation>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
         </translation>
     </message>
     <message>

@@ -932,6 +932,113 @@
     </message>
 </context>
 <context>
+    <name>hookline::DatabaseTransfer</name>
+    <message>
+        <source>looking for a running engine</source>
+        <translation>recherche d’un moteur en marche</translation>
+    </message>
+    <message>
+        <source>an engine is delivering from this database (%1 deliveries leased): stop hookline-cli deliver or serve, and the windows, first</source>
+        <translation>un moteur livre depuis cette base (%1 livraisons réservées)&#xa0;: arrêtez d’abord hookline-cli deliver ou serve, et les fenêtres</translation>
+    </message>
+    <message>
+        <source>reading the master key&apos;s fingerprint</source>
+        <translation>lecture de l’empreinte de la clé maîtresse</translation>
+    </message>
+    <message>
+        <source>the copy of %1 differs from its source (%2 rows, checksum %3; copied %4 rows, checksum %5): nothing was changed</source>
+        <translation>la copie de %1 diffère de sa source (%2 lignes, somme de contrôle %3&#xa0;; copiées&#xa0;: %4 lignes, somme de contrôle %5)&#xa0;: rien n’a été modifié</translation>
+    </message>
+    <message>
+        <source>checking %1</source>
+        <translation>vérification de %1</translation>
+    </message>
+    <message>
+        <source>%1 is not a SQLite database: %2</source>
+        <translation>%1 n’est pas une base SQLite&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: %2</source>
+        <translation>%1 est endommagé&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a Hookline database</source>
+        <translation>%1 n’est pas une base Hookline</translation>
+    </message>
+    <message>
+        <source>backup copies a SQLite database; back up PostgreSQL with pg_dump (README.md, Backup and restore)</source>
+        <translation>backup copie une base SQLite&#xa0;; sauvegardez PostgreSQL avec pg_dump (README.md, Backup and restore)</translation>
+    </message>
+    <message>
+        <source>give the backup&apos;s file name</source>
+        <translation>indiquez le nom du fichier de sauvegarde</translation>
+    </message>
+    <message>
+        <source>%1 exists already: a backup never overwrites a file</source>
+        <translation>%1 existe déjà&#xa0;: une sauvegarde n’écrase jamais un fichier</translation>
+    </message>
+    <message>
+        <source>%1 is the database itself</source>
+        <translation>%1 est la base elle-même</translation>
+    </message>
+    <message>
+        <source>copying the database into %1</source>
+        <translation>copie de la base dans %1</translation>
+    </message>
+    <message>
+        <source>restore puts back a SQLite backup; restore PostgreSQL with pg_restore (README.md, Backup and restore)</source>
+        <translation>restore remet une sauvegarde SQLite&#xa0;; restaurez PostgreSQL avec pg_restore (README.md, Backup and restore)</translation>
+    </message>
+    <message>
+        <source>%1 was made by a newer Hookline (schema version %2; this one knows up to %3): restore it with that version</source>
+        <translation>%1 a été écrit par un Hookline plus récent (schéma %2&#xa0;; celui-ci connaît jusqu’à %3)&#xa0;: restaurez-le avec cette version</translation>
+    </message>
+    <message>
+        <source>%1 records no master key, so its secrets could not be read here</source>
+        <translation>%1 n’enregistre aucune clé maîtresse&#xa0;: ses secrets ne pourraient pas être lus ici</translation>
+    </message>
+    <message>
+        <source>%1&apos;s secrets are sealed with another master key (fingerprint %2; this installation&apos;s is %3): restore it where HOOKLINE_MASTER_KEY holds that key</source>
+        <translation>les secrets de %1 sont scellés avec une autre clé maîtresse (empreinte %2&#xa0;; celle de cette installation&#xa0;: %3)&#xa0;: restaurez-le avec cette clé dans HOOKLINE_MASTER_KEY</translation>
+    </message>
+    <message>
+        <source>cannot copy %1 to %2 to upgrade it</source>
+        <translation>impossible de copier %1 vers %2 pour le mettre à jour</translation>
+    </message>
+    <message>
+        <source>opening %1</source>
+        <translation>ouverture de %1</translation>
+    </message>
+    <message>
+        <source>db copy moves a SQLite installation; this one is on PostgreSQL already</source>
+        <translation>db copy déplace une installation SQLite&#xa0;; celle-ci est déjà sur PostgreSQL</translation>
+    </message>
+    <message>
+        <source>expected a postgresql:// URL</source>
+        <translation>une URL postgresql:// est attendue</translation>
+    </message>
+    <message>
+        <source>the master key of this installation was not found</source>
+        <translation>la clé maîtresse de cette installation est introuvable</translation>
+    </message>
+    <message>
+        <source>%1 already has another master key (%2): the copied secrets could not be read there</source>
+        <translation>%1 a déjà une autre clé maîtresse (%2)&#xa0;: les secrets copiés n’y seraient pas lisibles</translation>
+    </message>
+    <message>
+        <source>looking at the target schema</source>
+        <translation>examen du schéma cible</translation>
+    </message>
+    <message>
+        <source>%1 is not empty (%2 tables): db copy only writes into an empty schema</source>
+        <translation>%1 n’est pas vide (%2 tables)&#xa0;: db copy n’écrit que dans un schéma vide</translation>
+    </message>
+    <message>
+        <source>the data was copied, but its master key could not be kept for it (%1): open it with HOOKLINE_MASTER_KEY set to this installation&apos;s key</source>
+        <translation>les données ont été copiées, mais leur clé maîtresse n’a pas pu être conservée pour elles (%1)&#xa0;: ouvrez-les avec la clé de cette installation dans HOOKLINE_MASTER_KEY</translation>
+    </message>
+</context>
+<context>
     <name>hookline::DeliveryChart</name>
     <message>
         <source>Last 24 hours</source>
@@ -1158,6 +1265,10 @@
     <message>
         <source>giving free pages back</source>
         <translation>restitution des pages libres</translation>
+    </message>
+    <message>
+        <source>putting claimed deliveries back in line</source>
+        <translation>remise en file des livraisons réservées</translation>
     </message>
 </context>
 <context>
@@ -1879,6 +1990,10 @@
     <message>
         <source>&amp;Tenants and API keys…</source>
         <translation>&amp;Locataires et clés d’API…</translation>
+    </message>
+    <message>
+        <source>Si&amp;gnature debugger…</source>
+        <translation>Débogueur de si&amp;gnatures…</translation>
     </message>
 </context>
 <context>
@@ -2638,6 +2753,285 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>removing a setting</source>
         <translation>suppression d’un paramètre</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SignatureDebugger</name>
+    <message>
+        <source>The headers are Svix&apos;s (svix-id, svix-timestamp, svix-signature): the Standard Webhooks scheme under other names. They were read as webhook-*.</source>
+        <translation>Les en-têtes sont ceux de Svix (svix-id, svix-timestamp, svix-signature)&#xa0;: le schéma Standard Webhooks sous d’autres noms. Ils ont été lus comme webhook-*.</translation>
+    </message>
+    <message>
+        <source>Nothing to fix: Svix&apos;s libraries verify Hookline&apos;s standard scheme with the same secret.</source>
+        <translation>Rien à corriger&#xa0;: les bibliothèques de Svix vérifient le schéma standard de Hookline avec le même secret.</translation>
+    </message>
+    <message>
+        <source>Give the receiver the current secret; during the grace period it should accept both.</source>
+        <translation>Donnez au destinataire le secret actuel&#xa0;; pendant le délai de grâce, il devrait accepter les deux.</translation>
+    </message>
+    <message>
+        <source>The headers start with %1-, this installation&apos;s with %2-.</source>
+        <translation>Les en-têtes commencent par %1-, ceux de cette installation par %2-.</translation>
+    </message>
+    <message>
+        <source>Make the receiver read %1-Signature, or set the webhook&apos;s header prefix to %2 (Settings).</source>
+        <translation>Faites lire %1-Signature au destinataire, ou réglez le préfixe des en-têtes sur %2 (Paramètres).</translation>
+    </message>
+    <message>
+        <source>Check the clocks (NTP) on both sides, and send timestamps in seconds; a replayed delivery is refused on purpose.</source>
+        <translation>Vérifiez les horloges (NTP) des deux côtés et envoyez les horodatages en secondes&#xa0;; une livraison rejouée est refusée exprès.</translation>
+    </message>
+    <message>
+        <source>The body ends with a line break that was not signed.</source>
+        <translation>Le corps se termine par un saut de ligne qui n’a pas été signé.</translation>
+    </message>
+    <message>
+        <source>Send the body exactly as it is (curl --data-binary @file, not -d), or paste it without the last line break.</source>
+        <translation>Envoyez le corps tel quel (curl --data-binary @fichier, pas -d), ou collez-le sans le dernier saut de ligne.</translation>
+    </message>
+    <message>
+        <source>The body is not the bytes that were signed: the signature matches its compact JSON form (other spacing or line breaks). It was parsed and written again on the way.</source>
+        <translation>Le corps n’est pas celui qui a été signé&#xa0;: la signature correspond à sa forme JSON compacte (autres espaces ou sauts de ligne). Il a été analysé puis réécrit en chemin.</translation>
+    </message>
+    <message>
+        <source>Verify the raw request body, before any JSON parsing (Express: express.raw(); Flask: request.get_data()).</source>
+        <translation>Vérifiez le corps brut de la requête, avant toute analyse JSON (Express&#xa0;: express.raw()&#xa0;; Flask&#xa0;: request.get_data()).</translation>
+    </message>
+    <message>
+        <source>The signature was made with the whole whsec_… secret as text; this scheme keys HMAC with the bytes of the base64 after whsec_.</source>
+        <translation>La signature a été faite avec tout le secret whsec_… comme texte&#xa0;; ce schéma utilise comme clé HMAC les octets du base64 qui suit whsec_.</translation>
+    </message>
+    <message>
+        <source>Decode the part after whsec_ from base64 and use those bytes as the key (the standardwebhooks libraries do).</source>
+        <translation>Décodez en base64 la partie après whsec_ et utilisez ces octets comme clé (comme les bibliothèques standardwebhooks).</translation>
+    </message>
+    <message>
+        <source>The signature was made with the base64-decoded bytes after whsec_; this scheme keys HMAC with the secret as text, whsec_ included.</source>
+        <translation>La signature a été faite avec les octets décodés du base64 après whsec_&#xa0;; ce schéma utilise le secret comme texte, whsec_ compris.</translation>
+    </message>
+    <message>
+        <source>Use the secret&apos;s UTF-8 text as the key, exactly as shown.</source>
+        <translation>Utilisez le texte UTF-8 du secret comme clé, exactement tel qu’affiché.</translation>
+    </message>
+    <message>
+        <source>The digest is right but written in %1; this scheme writes it in %2.</source>
+        <translation>L’empreinte est juste mais écrite en %1&#xa0;; ce schéma l’écrit en %2.</translation>
+    </message>
+    <message>
+        <source>Encode the 32 bytes of HMAC-SHA256 as %1.</source>
+        <translation>Encodez les 32 octets du HMAC-SHA256 en %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>It verifies with a secret that %n rotations replaced, not with the current one.</source>
+        <translation>
+            <numerusform>Elle est valide avec le secret remplacé par la dernière rotation, pas avec le secret actuel.</numerusform>
+            <numerusform>Elle est valide avec un secret remplacé il y a %n rotations, pas avec le secret actuel.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SignatureDebuggerDialog</name>
+    <message>
+        <source>&amp;Check signature</source>
+        <translation>&amp;Vérifier la signature</translation>
+    </message>
+    <message>
+        <source>Signature debugger</source>
+        <translation>Débogueur de signatures</translation>
+    </message>
+    <message>
+        <source>None: the secret typed below</source>
+        <translation>Aucun&#xa0;: le secret saisi ci-dessous</translation>
+    </message>
+    <message>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <source>Its current and previous secrets are tried, with its signing scheme</source>
+        <translation>Ses secrets actuel et précédents sont essayés, avec son schéma de signature</translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation>Secret</translation>
+    </message>
+    <message>
+        <source>The receiver&apos;s secret</source>
+        <translation>Le secret du destinataire</translation>
+    </message>
+    <message>
+        <source>Detect from the headers</source>
+        <translation>Déduire des en-têtes</translation>
+    </message>
+    <message>
+        <source>Signing scheme</source>
+        <translation>Schéma de signature</translation>
+    </message>
+    <message>
+        <source>Header prefix</source>
+        <translation>Préfixe des en-têtes</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>En-têtes</translation>
+    </message>
+    <message>
+        <source>Name: value, one header a line, as the receiver got them</source>
+        <translation>Nom&#xa0;: valeur, un en-tête par ligne, tels que reçus par le destinataire</translation>
+    </message>
+    <message>
+        <source>Body</source>
+        <translation>Corps</translation>
+    </message>
+    <message>
+        <source>The body exactly as received</source>
+        <translation>Le corps exactement tel que reçu</translation>
+    </message>
+    <message>
+        <source>&amp;Load body from a file…</source>
+        <translation>&amp;Charger le corps depuis un fichier…</translation>
+    </message>
+    <message>
+        <source>Signature check result</source>
+        <translation>Résultat de la vérification de signature</translation>
+    </message>
+    <message>
+        <source>Signature check details</source>
+        <translation>Détails de la vérification de signature</translation>
+    </message>
+    <message>
+        <source>&amp;Webhook:</source>
+        <translation>&amp;Webhook&#xa0;:</translation>
+    </message>
+    <message>
+        <source>S&amp;ecret:</source>
+        <translation>S&amp;ecret&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Sc&amp;heme:</source>
+        <translation>Sc&amp;héma&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Header &amp;prefix:</source>
+        <translation>&amp;Préfixe des en-têtes&#xa0;:</translation>
+    </message>
+    <message>
+        <source>He&amp;aders:</source>
+        <translation>En-tê&amp;tes&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Body:</source>
+        <translation>C&amp;orps&#xa0;:</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Load the body</source>
+        <translation>Charger le corps</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a header: write Name: value</source>
+        <translation>«&#xa0;%1&#xa0;» n’est pas un en-tête&#xa0;: écrivez Nom&#xa0;: valeur</translation>
+    </message>
+    <message>
+        <source>✓ The signature verifies, with a secret from before a rotation.</source>
+        <translation>✓ La signature est valide, avec un secret d’avant une rotation.</translation>
+    </message>
+    <message>
+        <source>✓ The signature verifies.</source>
+        <translation>✓ La signature est valide.</translation>
+    </message>
+    <message>
+        <source>✗ The signature does not verify: %1</source>
+        <translation>✗ La signature n’est pas valide&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Scheme: %1</source>
+        <translation>Schéma&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>not recognised</source>
+        <translation>non reconnu</translation>
+    </message>
+    <message>
+        <source>Mistake: %1</source>
+        <translation>Erreur&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Fix: %1</source>
+        <translation>Correction&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Signed content, byte for byte (↵ line feed, ← carriage return, → tab, · space at a line&apos;s end):</source>
+        <translation>Contenu signé, octet par octet (↵ saut de ligne, ← retour chariot, → tabulation, · espace en fin de ligne)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Expected:</source>
+        <translation>Attendue&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Given:</source>
+        <translation>Reçue&#xa0;:</translation>
+    </message>
+    <message>
+        <source>^ first difference, at character %1</source>
+        <translation>^ première différence, au caractère %1</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::SqliteFile</name>
+    <message>
+        <source>%1 does not exist</source>
+        <translation>%1 n’existe pas</translation>
+    </message>
+    <message>
+        <source>%1 is not a readable file</source>
+        <translation>%1 n’est pas un fichier lisible</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>impossible d’ouvrir %1&#xa0;: %2</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::TableCopy</name>
+    <message>
+        <source>listing the tables</source>
+        <translation>liste des tables</translation>
+    </message>
+    <message>
+        <source>reading the columns of %1</source>
+        <translation>lecture des colonnes de %1</translation>
+    </message>
+    <message>
+        <source>there is no table %1</source>
+        <translation>il n’y a pas de table %1</translation>
+    </message>
+    <message>
+        <source>emptying %1</source>
+        <translation>vidage de %1</translation>
+    </message>
+    <message>
+        <source>reading %1</source>
+        <translation>lecture de %1</translation>
+    </message>
+    <message>
+        <source>writing %1</source>
+        <translation>écriture de %1</translation>
+    </message>
+    <message>
+        <source>reading the identity columns</source>
+        <translation>lecture des colonnes d’identité</translation>
+    </message>
+    <message>
+        <source>continuing the ids of %1</source>
+        <translation>reprise des identifiants de %1</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,7 @@
 #include "dialogs/CatalogDialog.h"
 #include "dialogs/SendEventDialog.h"
 #include "dialogs/SettingsDialog.h"
+#include "dialogs/SignatureDebuggerDialog.h"
 #include "dialogs/TenantsDialog.h"
 #include "engine/DeliveryEngine.h"
 #include "models/DeliveryHistoryModel.h"
@@ -141,6 +142,8 @@ void MainWindow::buildActions()
         = make(QStringLiteral("send"), tr("Send &event…"), QKeySequence(tr("Ctrl+E")), [this] { openDialog(new SendEventDialog(m_context, this)); });
     auto *catalogAct = make(QStringLiteral("catalog"), tr("Event &catalog…"), QKeySequence(tr("Ctrl+K")),
                             [this] { openDialog(new CatalogDialog(m_context, this)); });
+    auto *debuggerAct = make(QStringLiteral("debugger"), tr("Si&gnature debugger…"), QKeySequence(),
+                             [this] { openDialog(new SignatureDebuggerDialog(m_context, this)); });
     auto *auditAct = make(QStringLiteral("audit"), tr("&Audit log…"), QKeySequence(), [this] { openDialog(new AuditDialog(m_context, this)); });
     auto *tenantsAct
         = make(QStringLiteral("tenants"), tr("&Tenants and API keys…"), QKeySequence(), [this] { openDialog(new TenantsDialog(m_context, this)); });
@@ -166,7 +169,7 @@ void MainWindow::buildActions()
     auto *engine = menuBar()->addMenu(tr("&Engine"));
     engine->addActions({pauseAct, sendAct});
     auto *tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addActions({catalogAct, auditAct, tenantsAct, settingsAct});
+    tools->addActions({catalogAct, debuggerAct, auditAct, tenantsAct, settingsAct});
     auto *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(aboutAct);
 

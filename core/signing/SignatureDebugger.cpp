@@ -3,8 +3,8 @@
 #include "signing/Hmac.h"
 #include "signing/SchemeDescriptor.h"
 
-#include <QStringDecoder>
 #include "json/CanonicalJson.h"
+#include <QStringDecoder>
 
 namespace hookline {
 
@@ -119,9 +119,9 @@ QString SignatureDebugger::visible(QByteArrayView bytes)
         const QChar c = text.at(i);
         const bool endOfLine = i + 1 == text.size() || text.at(i + 1) == u'\n' || text.at(i + 1) == u'\r';
         if (c == u'\n')
-            out += QStringLiteral("␊\n");
+            out += QStringLiteral("↵\n");
         else if (c == u'\r')
-            out += QStringLiteral("␍");
+            out += QStringLiteral("←");
         else if (c == u'\t')
             out += QStringLiteral("→");
         else if (c == u' ' && endOfLine)
@@ -159,10 +159,9 @@ SignatureDiagnosis SignatureDebugger::diagnose(const SignatureCase &input)
             d.valid = true;
             d.secretIndex = i;
             if (i > 0) {
-                d.findings << SignatureFinding{
-                    Kind::PreviousSecret,
-                    tr("It verifies with a secret from before a rotation (the %n-th newest), not with the current one.", nullptr, i + 1),
-                    tr("Give the receiver the current secret; during the grace period it should accept both.")};
+                d.findings << SignatureFinding{Kind::PreviousSecret,
+                                               tr("It verifies with a secret that %n rotations replaced, not with the current one.", nullptr, i),
+                                               tr("Give the receiver the current secret; during the grace period it should accept both.")};
             }
             break;
         }

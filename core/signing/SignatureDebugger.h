@@ -64,8 +64,8 @@ public:
     SignatureDebugger() = delete;
 
     static SignatureDiagnosis diagnose(const SignatureCase &input);
-    // Bytes as text with what cannot be seen made visible: "␊" for a line
-    // feed (and a new line after it), "␍", "→" for a tab, "·" for a space at
+    // Bytes as text with what cannot be seen made visible: "↵" for a line
+    // feed (and a new line after it), "←" for a carriage return, "→" for a tab, "·" for a space at
     // the end of a line, "\xNN" for other control bytes and invalid UTF-8.
     static QString visible(QByteArrayView bytes);
 };
