@@ -19,6 +19,7 @@ int auditCommand(CliContext &ctx, const QStringList &args);
 int apiKeyCommand(CliContext &ctx, const QStringList &args);
 int signCommand(CliContext &ctx, const QStringList &args);
 int verifyCommand(CliContext &ctx, const QStringList &args);
+int snippetCommand(CliContext &ctx, const QStringList &args);
 int deliverCommand(CliContext &ctx, const QStringList &args);
 int serveCommand(CliContext &ctx, const QStringList &args);
 int webhookTestCommand(CliContext &ctx, const QStringList &args);

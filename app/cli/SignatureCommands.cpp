@@ -3,6 +3,7 @@
 
 #include "service/Settings.h"
 #include "service/WebhookService.h"
+#include "signing/ReceiverSnippets.h"
 #include "signing/SchemeDescriptor.h"
 #include "signing/SignatureDebugger.h"
 #include "signing/Signer.h"
@@ -14,6 +15,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace hookline::cli {
 
@@ -237,6 +239,50 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
         out << QStringLiteral("mistake:         %1").arg(f.message) << QStringLiteral("fix:             %1").arg(f.fix);
     ctx.print(out.join(u'\n'));
     return d.valid ? Success : Failure;
+}
+
+int snippetCommand(CliContext &ctx, const QStringList &args)
+{
+    QStringList languages;
+    for (const auto l : ReceiverSnippets::languages())
+        languages << ReceiverSnippets::name(l);
+    QCommandLineParser p;
+    p.addOption({QStringLiteral("language"), QStringLiteral("One of %1.").arg(languages.join(QStringLiteral(", "))), QStringLiteral("L")});
+    p.addOption({QStringLiteral("webhook"), QStringLiteral("For this webhook's scheme and the installation's header prefix."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("scheme"), QStringLiteral("Scheme: %1.").arg(schemeNames().join(QStringLiteral(", "))), QStringLiteral("S")});
+    p.addOption({QStringLiteral("prefix"), QStringLiteral("Header prefix <P> (default X-Webhook)."), QStringLiteral("P")});
+    if (!ctx.parse(p, args, QStringLiteral("snippet (--webhook ID | --scheme S [--prefix P]) --language L"),
+                   QStringLiteral("A short receiver that verifies Hookline's deliveries; it reads the secret from WEBHOOK_SECRET.")))
+        return Usage;
+    const auto language = ReceiverSnippets::fromName(p.value(QStringLiteral("language")));
+    if (!language)
+        return ctx.usage(QStringLiteral("--language takes %1").arg(languages.join(QStringLiteral(", "))));
+    if (p.isSet(QStringLiteral("webhook")) == p.isSet(QStringLiteral("scheme")))
+        return ctx.usage(QStringLiteral("give --webhook ID or --scheme S"));
+    Scheme scheme = Scheme::Standard;
+    QByteArray prefix = prefixOption(p);
+    if (p.isSet(QStringLiteral("scheme"))) {
+        auto s = schemeOption(p);
+        if (!s)
+            return ctx.fail(s.error());
+        scheme = *s;
+    } else {
+        auto db = ctx.database();
+        if (!db.isValid())
+            return Failure;
+        auto webhook = WebhookService(db).get(p.value(QStringLiteral("webhook")));
+        if (!webhook)
+            return ctx.fail(webhook.error());
+        scheme = webhook->scheme;
+        if (!p.isSet(QStringLiteral("prefix"))) {
+            auto values = Settings(db).values();
+            if (!values)
+                return ctx.fail(values.error());
+            prefix = values->value(QString::fromLatin1(Settings::kHeaderPrefix)).toUtf8();
+        }
+    }
+    std::fputs(ReceiverSnippets::code(scheme, prefix, *language).toUtf8().constData(), stdout);
+    return Success;
 }
 
 } // namespace hookline::cli
