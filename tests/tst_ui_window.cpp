@@ -30,6 +30,7 @@
 #include "widgets/HistoryView.h"
 #include "widgets/SecretPanel.h"
 #include "widgets/TestResultBar.h"
+#include "widgets/VerificationCodeView.h"
 #include "widgets/WebhookForm.h"
 
 #include <QAccessible>
@@ -111,6 +112,7 @@ private Q_SLOTS:
     void settingsShowDurations();
     void closesForRealWithoutATray();
     void signatureDebuggerNamesTheMistake();
+    void verificationCodeFollowsTheWebhook();
     void historySaysWhenItCannotRead(); // last: it spoils the database
 };
 
@@ -645,6 +647,29 @@ void TestUiWindow::signatureDebuggerNamesTheMistake()
     QVERIFY2(details.contains(u"compact JSON"_s) && details.contains(u"Fix: "_s), qPrintable(details));
     QVERIFY2(details.contains(u"{↵"_s), qPrintable(details)); // the signed content, line feeds shown
     QVERIFY(!details.contains(secret));
+}
+
+// The secret panel's verification code is for the webhook on screen (its
+// scheme, the installation's prefix), in the language picked, and copying
+// it never copies the secret.
+void TestUiWindow::verificationCodeFollowsTheWebhook()
+{
+    const QString id = createByService(u"Code sample"_s, u"/code"_s);
+    QVERIFY(!id.isEmpty());
+    // The list reloads on its own thread first: select once it holds the new webhook.
+    QTRY_VERIFY_WITH_TIMEOUT((m_window->selectWebhook(id), m_window->currentWebhookId() == id), kTimeout);
+    auto *view = m_window->secretPanel()->verificationCode();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->secretPanel()->secretField()->text().isEmpty(), kTimeout);
+    const QString secret = m_window->secretPanel()->secretField()->text();
+    view->languageBox()->setCurrentIndex(view->languageBox()->findData(u"node"_s));
+    QVERIFY2(view->codeView()->toPlainText().contains(u"require('standardwebhooks')"_s), qPrintable(view->codeView()->toPlainText()));
+    view->languageBox()->setCurrentIndex(view->languageBox()->findData(u"python"_s));
+    const QString python = view->codeView()->toPlainText();
+    QVERIFY(python.contains(u"request.headers.get(\"webhook-signature\""_s));
+    QVERIFY(python.contains(u"os.environ[\"WEBHOOK_SECRET\"]"_s));
+    QTest::mouseClick(view->copyButton(), Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text(), python);
+    QVERIFY(!python.contains(secret));
 }
 
 // A history the database cannot give (here a status this version does not

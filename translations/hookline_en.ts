@@ -3383,6 +3383,41 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
 </context>
 <context>
+    <name>hookline::VerificationCodeView</name>
+    <message>
+        <source>Copy co&amp;de</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language of the verification code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verification code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copies the code; the secret is not in it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verification code status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verification code &amp;in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A receiver that verifies this webhook&apos;s deliveries. It reads the secret from the environment variable WEBHOOK_SECRET; the secret is never in the code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>hookline::WebhookForm</name>
     <message>
         <source>General</source>
@@ -3840,15 +3875,15 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</source>
         <translation>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</source>
         <translation>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhook, and has %3</numerusform>
-            <numerusform>tenant &quot;%1&quot; is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhook, and has %3</numerusform>
+            <numerusform>tenant "%1" is on the %2 plan, which allows %n webhooks, and has %3</numerusform>
         </translation>
     </message>
     <message>

@@ -3392,6 +3392,41 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     </message>
 </context>
 <context>
+    <name>hookline::VerificationCodeView</name>
+    <message>
+        <source>Copy co&amp;de</source>
+        <translation>Copier le co&amp;de</translation>
+    </message>
+    <message>
+        <source>Language of the verification code</source>
+        <translation>Langage du code de vérification</translation>
+    </message>
+    <message>
+        <source>Verification code</source>
+        <translation>Code de vérification</translation>
+    </message>
+    <message>
+        <source>Copies the code; the secret is not in it</source>
+        <translation>Copie le code&#xa0;; le secret n’y figure pas</translation>
+    </message>
+    <message>
+        <source>Verification code status</source>
+        <translation>État du code de vérification</translation>
+    </message>
+    <message>
+        <source>Verification code &amp;in:</source>
+        <translation>Code de vérification &amp;en&#xa0;:</translation>
+    </message>
+    <message>
+        <source>A receiver that verifies this webhook&apos;s deliveries. It reads the secret from the environment variable WEBHOOK_SECRET; the secret is never in the code.</source>
+        <translation>Un destinataire qui vérifie les livraisons de ce webhook. Il lit le secret dans la variable d’environnement WEBHOOK_SECRET&#xa0;; le secret n’est jamais dans le code.</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>Copié.</translation>
+    </message>
+</context>
+<context>
     <name>hookline::WebhookForm</name>
     <message>
         <source>General</source>

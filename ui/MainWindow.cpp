@@ -49,6 +49,7 @@ struct Catalog {
     QList<EventType> types;
     WebhookValidator::Context validation;
     int graceSeconds = 86400;
+    QString headerPrefix;
 };
 } // namespace
 
@@ -288,6 +289,7 @@ void MainWindow::loadCatalog()
             if (auto ctx = WebhookService(db).validationContext())
                 c.validation = *ctx;
             c.graceSeconds = Settings(db).rotationGraceSeconds();
+            c.headerPrefix = Settings(db).headerPrefix();
             return c;
         },
         this,
@@ -295,6 +297,7 @@ void MainWindow::loadCatalog()
             m_form->setValidationContext(c.validation);
             m_form->setCatalog(c.types);
             m_secret->setGraceSeconds(c.graceSeconds);
+            m_secret->setHeaderPrefix(c.headerPrefix);
             QStringList names;
             for (const auto &t : std::as_const(c.types))
                 names << t.name;

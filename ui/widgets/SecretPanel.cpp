@@ -6,6 +6,7 @@
 #include "service/AuditLog.h"
 #include "service/WebhookService.h"
 #include "widgets/RetryTimeline.h"
+#include "widgets/VerificationCodeView.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -29,6 +30,7 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
     , m_rotate(new QPushButton(tr("R&otate…"), this))
     , m_grace(new QLabel(this))
     , m_status(new QLabel(this))
+    , m_code(new VerificationCodeView(this))
 {
     m_secret->setReadOnly(true);
     m_secret->setEchoMode(QLineEdit::Password);
@@ -64,7 +66,8 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
     layout->addLayout(row);
     layout->addWidget(m_grace);
     layout->addWidget(m_status);
-    layout->addStretch();
+    layout->addSpacing(12);
+    layout->addWidget(m_code, 1);
 
     connect(m_reveal, &QToolButton::toggled, this, [this](bool on) {
         m_secret->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
@@ -88,8 +91,14 @@ SecretPanel::SecretPanel(AppContext &context, QWidget *parent)
     });
 }
 
+void SecretPanel::setHeaderPrefix(const QString &prefix)
+{
+    m_code->setHeaderPrefix(prefix);
+}
+
 void SecretPanel::setWebhook(const Webhook &w)
 {
+    m_code->setScheme(w.scheme);
     // The window reloads the webhook after a rotation: the new secret stays shown.
     const bool keepRotation = !m_rotatedSecret.isEmpty() && w.id == m_webhook.id && w.secret == m_rotatedSecret;
     if (!keepRotation)

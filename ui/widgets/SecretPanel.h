@@ -12,6 +12,7 @@ class QToolButton;
 namespace hookline {
 
 class AppContext;
+class VerificationCodeView;
 
 // The signing secret: masked by default, revealed on demand, copied to the
 // clipboard for 30 s, rotated with a confirmation that states the grace period.
@@ -24,11 +25,13 @@ public:
 
     void setWebhook(const Webhook &webhook);
     void setGraceSeconds(int seconds) { m_graceSeconds = seconds; }
+    void setHeaderPrefix(const QString &prefix);
 
     QLineEdit *secretField() const { return m_secret; }
     QToolButton *revealButton() const { return m_reveal; }
     QPushButton *copyButton() const { return m_copy; }
     QPushButton *rotateButton() const { return m_rotate; }
+    VerificationCodeView *verificationCode() const { return m_code; }
 
 public Q_SLOTS:
     void copy();
@@ -60,6 +63,7 @@ private:
     QPushButton *m_rotate;
     QLabel *m_grace;
     QLabel *m_status;
+    VerificationCodeView *m_code;
 };
 
 } // namespace hookline
