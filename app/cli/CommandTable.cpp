@@ -36,7 +36,7 @@ const QList<Command> &CommandTable::commands()
         {"verify", false, verifyCommand,
          {{"Signatures", "verify (--secret S... | --webhook ID) --header 'Name: value'... (--body TEXT | --body-file F)", "verify, and name the usual mistakes"}}},
         {"snippet", false, snippetCommand,
-         {{"Signatures", "snippet (--webhook ID | --scheme S) --language node|python|php", "a receiver that verifies, to copy"}}},
+         {{"Signatures", "snippet (--webhook ID | --scheme S) --language node|python|php|go|java", "a receiver that verifies, to copy"}}},
         {"settings", true, settingsCommand, {{"Installation", "settings list | get KEY | set KEY VALUE | reset KEY", ""}}},
         {"tenant", true, tenantCommand, {{"Installation", "tenant list | add ID [--plan PLAN] | set-plan ID --plan PLAN", ""}}},
         {"plan", true, planCommand,

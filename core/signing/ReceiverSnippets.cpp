@@ -298,11 +298,192 @@ http_response_code(204);
                                ? QStringLiteral("true")
                                : QStringLiteral("ctype_digit($timestamp) && abs(time() - (int) $timestamp) <= $toleranceSeconds")}});
 }
+QString go(const Facts &f)
+{
+    const bool stamped = f.content != SignedContent::Body;
+    QStringList imports{QStringLiteral("crypto/hmac"), QStringLiteral("crypto/sha256"), QStringLiteral("io"),
+                        QStringLiteral("log"),         QStringLiteral("net/http"),      QStringLiteral("os"),
+                        QStringLiteral("strings")};
+    if (f.whsecKey || !f.hex)
+        imports << QStringLiteral("encoding/base64");
+    if (f.hex)
+        imports << QStringLiteral("encoding/hex");
+    if (stamped)
+        imports << QStringLiteral("math") << QStringLiteral("strconv") << QStringLiteral("time");
+    imports.sort();
+    QString importBlock;
+    for (const auto &i : std::as_const(imports))
+        importBlock += QStringLiteral("\t\"%1\"\n").arg(i);
+    QString read;
+    if (!f.timestampHeader.isEmpty()) {
+        read += QStringLiteral("\t\ttimestamp := r.Header.Get(\"%1\")\n").arg(f.timestampHeader);
+    } else if (f.timestampInSignature) {
+        read += QStringLiteral(
+            "\t\ttimestamp := \"\"\n\t\tfor _, e := range entries {\n\t\t\tif e = strings.TrimSpace(e); strings.HasPrefix(e, \"t=\") {\n"
+            "\t\t\t\ttimestamp = e[2:]\n\t\t\t}\n\t\t}\n");
+    }
+    if (!f.idHeader.isEmpty())
+        read += QStringLiteral("\t\tid := r.Header.Get(\"%1\")\n").arg(f.idHeader);
+    const QString signedPrefix = f.content == SignedContent::IdTimestampBody
+                                     ? QStringLiteral("\t\tmac.Write([]byte(id + \".\" + timestamp + \".\"))\n")
+                                 : f.content == SignedContent::TimestampBody ? QStringLiteral("\t\tmac.Write([]byte(timestamp + \".\"))\n")
+                                                                             : QString();
+    return fill(
+        QStringLiteral(R"go(// Verifies Hookline's {{LABEL}} deliveries with Go's crypto/hmac.
+// WEBHOOK_SECRET=... PORT=3000 go run receiver.go
+package main
+
+import (
+{{IMPORTS}})
+
+const toleranceSeconds = 300
+
+func main() {
+	secret := os.Getenv("WEBHOOK_SECRET")
+{{KEY}}
+	http.HandleFunc("/webhook", func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body) // the raw bytes: a signature covers the body exactly as sent
+		if err != nil {
+			http.Error(w, "unreadable body", http.StatusBadRequest)
+			return
+		}
+		header := r.Header.Get("{{SIG}}")
+		entries := {{SPLIT}}
+{{READ}}		mac := hmac.New(sha256.New, key)
+{{PREFIX}}		mac.Write(body)
+		expected := {{ENC}}
+		match := false
+		for _, e := range entries {
+			if e = strings.TrimSpace(e); strings.HasPrefix(e, "{{TAG}}") && hmac.Equal([]byte({{LOWER}}(e[{{TAGLEN}}:])), []byte(expected)) {
+				match = true
+			}
+		}
+		if !match{{FRESH}} {
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		log.Printf("verified a delivery of %d bytes", len(body))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3000"
+	}
+	log.Fatal(http.ListenAndServe(":"+port, nil))
+}
+{{FRESHFUNC}})go"),
+        {{"LABEL", f.label},
+         {"IMPORTS", importBlock},
+         {"KEY", f.whsecKey ? QStringLiteral("\tkey, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, \"whsec_\"))\n"
+                                             "\tif err != nil {\n\t\tlog.Fatal(\"WEBHOOK_SECRET is not a whsec_ secret: \", err)\n\t}")
+                            : QStringLiteral("\tkey := []byte(secret)")},
+         {"SIG", f.signatureHeader},
+         {"SPLIT", f.separator.isEmpty() ? QStringLiteral("[]string{header}") : QStringLiteral("strings.Split(header, \"%1\")").arg(f.separator)},
+         {"READ", read},
+         {"PREFIX", signedPrefix},
+         {"ENC", f.hex ? QStringLiteral("hex.EncodeToString(mac.Sum(nil))") : QStringLiteral("base64.StdEncoding.EncodeToString(mac.Sum(nil))")},
+         {"TAG", f.tag},
+         {"TAGLEN", QString::number(f.tag.size())},
+         {"LOWER", f.hex ? QStringLiteral("strings.ToLower") : QString()},
+         {"FRESH", stamped ? QStringLiteral(" || !fresh(timestamp)") : QString()},
+         {"FRESHFUNC", stamped ? QStringLiteral("\n// A timestamp too old (a replay) or too new (a skewed clock) is refused.\n"
+                                                "func fresh(timestamp string) bool {\n"
+                                                "\tseconds, err := strconv.ParseInt(timestamp, 10, 64)\n"
+                                                "\treturn err == nil && math.Abs(float64(time.Now().Unix()-seconds)) <= toleranceSeconds\n}\n")
+                               : QString()}});
+}
+
+QString java(const Facts &f)
+{
+    const bool stamped = f.content != SignedContent::Body;
+    const QString signedPrefix = f.content == SignedContent::IdTimestampBody ? QStringLiteral("id + \".\" + timestamp + \".\"")
+                                 : f.content == SignedContent::TimestampBody ? QStringLiteral("timestamp + \".\"")
+                                                                             : QStringLiteral("\"\"");
+    QString timestamp = QStringLiteral("            String timestamp = \"\";\n");
+    if (!f.timestampHeader.isEmpty()) {
+        timestamp = QStringLiteral("            String timestamp = header(exchange, \"%1\");\n").arg(f.timestampHeader);
+    } else if (f.timestampInSignature) {
+        timestamp += QStringLiteral("            for (String e : entries) {\n                if (e.trim().startsWith(\"t=\")) {\n"
+                                    "                    timestamp = e.trim().substring(2);\n                }\n            }\n");
+    }
+    return fill(QStringLiteral(R"java(// Verifies Hookline's {{LABEL}} deliveries with Java's javax.crypto (Java 17).
+// WEBHOOK_SECRET=... PORT=3000 java Receiver.java
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+public class Receiver {
+    static final long TOLERANCE_SECONDS = 300;
+
+    static String header(HttpExchange exchange, String name) {
+        return Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst(name), "");
+    }
+
+    public static void main(String[] args) throws Exception {
+        String secret = System.getenv("WEBHOOK_SECRET");
+        byte[] key = {{KEY}};
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "3000"));
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/webhook", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes(); // the raw bytes: a signature covers the body exactly as sent
+            String[] entries = {{SPLIT}};
+{{TS}}            String id = {{ID}};
+            int status;
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                mac.update(({{PREFIX}}).getBytes(StandardCharsets.UTF_8));
+                String expected = {{ENC}};
+                boolean match = false;
+                for (String e : entries) {
+                    e = e.trim();
+                    if (e.startsWith("{{TAG}}")
+                        && MessageDigest.isEqual(e.substring({{TAGLEN}}){{LOWER}}.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+                        match = true;
+                    }
+                }
+                boolean fresh = {{FRESH}};
+                status = match && fresh ? 204 : 401;
+            } catch (Exception error) {
+                status = 500;
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+}
+)java"),
+                {{"LABEL", f.label},
+                 {"KEY", f.whsecKey ? QStringLiteral("Base64.getDecoder().decode(secret.replaceFirst(\"^whsec_\", \"\"))")
+                                    : QStringLiteral("secret.getBytes(StandardCharsets.UTF_8)")},
+                 {"SPLIT", f.separator.isEmpty() ? QStringLiteral("new String[] {header(exchange, \"%1\")}").arg(f.signatureHeader)
+                                                 : QStringLiteral("header(exchange, \"%1\").split(\"%2\")").arg(f.signatureHeader, f.separator)},
+                 {"TS", timestamp},
+                 {"ID", f.idHeader.isEmpty() ? QStringLiteral("\"\"") : QStringLiteral("header(exchange, \"%1\")").arg(f.idHeader)},
+                 {"PREFIX", signedPrefix},
+                 {"ENC", f.hex ? QStringLiteral("HexFormat.of().formatHex(mac.doFinal(body))")
+                               : QStringLiteral("Base64.getEncoder().encodeToString(mac.doFinal(body))")},
+                 {"TAG", f.tag},
+                 {"TAGLEN", QString::number(f.tag.size())},
+                 {"LOWER", f.hex ? QStringLiteral(".toLowerCase()") : QString()},
+                 {"FRESH",
+                  stamped ? QStringLiteral(
+                      "timestamp.matches(\"\\\\d+\") && Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(timestamp)) <= TOLERANCE_SECONDS")
+                          : QStringLiteral("true")}});
+}
 } // namespace
 
 QList<ReceiverSnippets::Language> ReceiverSnippets::languages()
 {
-    return {Language::Node, Language::Python, Language::Php};
+    return {Language::Node, Language::Python, Language::Php, Language::Go, Language::Java};
 }
 
 QString ReceiverSnippets::name(Language language)
@@ -311,6 +492,8 @@ QString ReceiverSnippets::name(Language language)
     case Language::Node: return QStringLiteral("node");
     case Language::Python: return QStringLiteral("python");
     case Language::Php: return QStringLiteral("php");
+    case Language::Go: return QStringLiteral("go");
+    case Language::Java: return QStringLiteral("java");
     }
     return {};
 }
@@ -321,6 +504,8 @@ QString ReceiverSnippets::title(Language language)
     case Language::Node: return QStringLiteral("Node.js (Express)");
     case Language::Python: return QStringLiteral("Python (Flask)");
     case Language::Php: return QStringLiteral("PHP");
+    case Language::Go: return QStringLiteral("Go (net/http)");
+    case Language::Java: return QStringLiteral("Java (17, com.sun.net.httpserver)");
     }
     return {};
 }
@@ -348,6 +533,8 @@ QString ReceiverSnippets::code(Scheme scheme, QByteArrayView prefix, Language la
         return node(facts);
     case Language::Python: return python(facts);
     case Language::Php: return php(facts);
+    case Language::Go: return go(facts);
+    case Language::Java: return java(facts);
     }
     return {};
 }

@@ -15,7 +15,7 @@ namespace hookline {
 // and stripe for Node). The secret is never in it: it reads WEBHOOK_SECRET.
 class ReceiverSnippets final {
 public:
-    enum class Language { Node, Python, Php };
+    enum class Language { Node, Python, Php, Go, Java };
 
     ReceiverSnippets() = delete;
 

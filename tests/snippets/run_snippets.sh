@@ -4,7 +4,8 @@
 # snippet gets a test ping (its attempt must be answered 204), the same
 # signed request with a tampered body must be refused (401) and the untouched
 # one accepted. Node uses tests/receivers/node_modules (express and the
-# scheme libraries); Python needs python3-flask, PHP php-cli.
+# scheme libraries); Python needs python3-flask, PHP php-cli, Go golang-go,
+# Java default-jdk-headless (Java 17).
 #   run_snippets.sh HOOKLINE_CLI
 set -euo pipefail
 CLI="$1"
@@ -26,11 +27,14 @@ DB="$WORK/snippets.db"
 "$CLI" --db "$DB" settings set allowPrivateAddresses true >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+wait_port() { for _ in $(seq 1 900); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 languages=(node python)
 command -v php >/dev/null && languages+=(php)
+command -v go >/dev/null && languages+=(go)
+command -v java >/dev/null && languages+=(java)
+export GOCACHE="$WORK/go-cache" GOPATH="$WORK/go-path" GO111MODULE=off
 body='{"event":"lead.created","data":{"id":42,"name":"Zoë"}}'
 checked=0
 for scheme in standard hmac-hex hmac-base64 timestamped github stripe; do
@@ -40,13 +44,22 @@ for scheme in standard hmac-hex hmac-base64 timestamped github stripe; do
                     --events 'webhook.*' --scheme "$scheme" --max-retries 0)"
         id="$(json "d['id']" <<<"$created")"
         secret="$(json "d['secret']" <<<"$created")"
-        ext=$([[ $language == node ]] && echo js || ([[ $language == python ]] && echo py || echo php))
-        file="$WORK/$scheme-$language.$ext"
+        mkdir -p "$WORK/$scheme-$language"
+        case $language in
+            node) file="$WORK/$scheme-$language/receiver.js" ;;
+            python) file="$WORK/$scheme-$language/receiver.py" ;;
+            php) file="$WORK/$scheme-$language/receiver.php" ;;
+            go) file="$WORK/$scheme-$language/receiver.go" ;;
+            java) file="$WORK/$scheme-$language/Receiver.java" ;;
+        esac
         "$CLI" snippet --scheme "$scheme" --language "$language" > "$file"
         case $language in
             node) WEBHOOK_SECRET="$secret" PORT="$port" NODE_PATH="$MODULES" node "$file" >"$file.log" 2>&1 & ;;
             python) WEBHOOK_SECRET="$secret" PORT="$port" python3 "$file" >"$file.log" 2>&1 & ;;
             php) WEBHOOK_SECRET="$secret" php -S "127.0.0.1:$port" "$file" >"$file.log" 2>&1 & ;;
+            go) go build -o "${file%.go}" "$file" || die "$scheme/go: the receiver does not build"
+                WEBHOOK_SECRET="$secret" PORT="$port" "${file%.go}" >"$file.log" 2>&1 & ;;
+            java) WEBHOOK_SECRET="$secret" PORT="$port" java "$file" >"$file.log" 2>&1 & ;;
         esac
         pids+=($!)
         wait_port "$port" || { cat "$file.log" >&2; die "$scheme/$language: the receiver did not start"; }
