@@ -160,6 +160,7 @@ private Q_SLOTS:
     void serveTellsSystemdItIsReadyAndStopping();
     void backupAndRestore();
     void verifyNamesTheMistake();
+    void inspectShowsADeliveryArrive();
     void settingsGetSetList();
     void tenantsAndQuota();
 
@@ -1205,6 +1206,51 @@ void TestCli::verifyNamesTheMistake()
     CLI_OK(r);
     QCOMPARE(r.object().value(u"secretIndex"_s).toInt(), 1);
     QCOMPARE(r.object().value(u"findings"_s).toArray().at(0).toObject().value(u"kind"_s).toString(), u"previous-secret"_s);
+}
+
+// hookline-cli inspect as an administrator uses it: a webhook pointed at
+// it, a test ping sent; the request is printed (one JSON line), verified
+// against the webhook's secrets, and answered as told (here 503).
+void TestCli::inspectShowsADeliveryArrive()
+{
+    const auto db = path(u"inspect.db"_s);
+    const QStringList D{u"--db"_s, db};
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowInsecureUrls"_s, u"true"_s}));
+    CLI_OK(run(D + QStringList{u"settings"_s, u"set"_s, u"allowPrivateAddresses"_s, u"true"_s}));
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    const auto id
+        = addWebhook(db, {u"--url"_s, u"http://127.0.0.1:%1/webhook"_s.arg(port), u"--events"_s, u"lead.created"_s, u"--max-retries"_s, u"0"_s})
+              .value(u"id"_s)
+              .toString();
+    QVERIFY(!id.isEmpty());
+    QProcess inspect;
+    inspect.setProcessEnvironment(baseEnvironment());
+    inspect.start(m_cli, D
+                             + QStringList{u"--json"_s, u"inspect"_s, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port), u"--webhook"_s, id, u"--status"_s,
+                                           u"503"_s, u"--count"_s, u"1"_s});
+    QVERIFY(inspect.waitForStarted(30000));
+    QByteArray err;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            inspect.waitForReadyRead(100);
+            err += inspect.readAllStandardError();
+            return err.contains("inspecting http://127.0.0.1");
+        },
+        20000));
+    const auto ping = run(D + QStringList{u"webhook"_s, u"test"_s, id});
+    QVERIFY2(ping.finished && ping.exitCode == 1 && ping.out.contains("HTTP 503"), qPrintable(ping.describe()));
+    QVERIFY(inspect.waitForFinished(20000));
+    QCOMPARE(inspect.exitCode(), 0);
+    const auto line = QJsonDocument::fromJson(inspect.readAllStandardOutput().trimmed()).object();
+    QCOMPARE(line.value(u"method"_s).toString(), u"POST"_s);
+    QCOMPARE(line.value(u"answeredStatus"_s).toInt(), 503);
+    QCOMPARE(line.value(u"headers"_s).toObject().value(u"X-Webhook-Event"_s).toString(), u"webhook.test"_s);
+    QCOMPARE(line.value(u"signature"_s).toObject().value(u"valid"_s).toBool(), true);
 }
 
 void TestCli::settingsGetSetList()

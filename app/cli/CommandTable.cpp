@@ -29,6 +29,8 @@ const QList<Command> &CommandTable::commands()
         {"deliver", false, deliverCommand, {{"Delivery", "deliver [--until-idle] [--workers N]", "run the delivery engine (Ctrl-C stops cleanly)"}}},
         {"serve", false, serveCommand,
          {{"Delivery", "serve [--listen HOST:PORT] [--no-engine] [--workers N] [--tls-cert F --tls-key F]", "the REST API (and the engine), headless"}}},
+        {"inspect", false, inspectCommand,
+         {{"Delivery", "inspect [--listen HOST:PORT] [--status CODE] [--delay MS] [--drop] [--webhook ID]", "a loopback receiver: watch deliveries arrive"}}},
         {"replay", false, replayCommand, {{"Delivery", "replay DELIVERY_ID | --webhook ID [--status failed] [--since ISO_TIME]", ""}}},
         {"prune", false, pruneCommand, {{"Delivery", "prune [--webhook ID] [--vacuum]", "remove deliveries beyond retention now"}}},
         {"sign", false, signCommand,

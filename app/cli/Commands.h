@@ -20,6 +20,7 @@ int apiKeyCommand(CliContext &ctx, const QStringList &args);
 int signCommand(CliContext &ctx, const QStringList &args);
 int verifyCommand(CliContext &ctx, const QStringList &args);
 int snippetCommand(CliContext &ctx, const QStringList &args);
+int inspectCommand(CliContext &ctx, const QStringList &args);
 int deliverCommand(CliContext &ctx, const QStringList &args);
 int serveCommand(CliContext &ctx, const QStringList &args);
 int webhookTestCommand(CliContext &ctx, const QStringList &args);
