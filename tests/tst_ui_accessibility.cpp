@@ -9,6 +9,7 @@
 #include "dialogs/AboutDialog.h"
 #include "dialogs/AttemptDialog.h"
 #include "dialogs/CatalogDialog.h"
+#include "dialogs/InspectorDialog.h"
 #include "dialogs/SendEventDialog.h"
 #include "dialogs/SettingsDialog.h"
 #include "dialogs/SignatureDebuggerDialog.h"
@@ -280,6 +281,7 @@ private Q_SLOTS:
     void sendEventDialogControlsAreNamed();
     void catalogDialogControlsAreNamed();
     void signatureDebuggerControlsAreNamed();
+    void inspectorControlsAreNamed();
     void aboutDialogControlsAreNamed();
     void attemptDialogControlsAreNamed();
     void dialogsKeyboard_data();
@@ -639,6 +641,13 @@ void TestUiAccessibility::signatureDebuggerControlsAreNamed()
     checkDialog(d, [d] { return d->webhookBox()->count() > 0; });
 }
 
+void TestUiAccessibility::inspectorControlsAreNamed()
+{
+    auto dialog = std::make_unique<InspectorDialog>(m_app.context(), m_window.get());
+    auto *d = dialog.get();
+    checkDialog(d, [d] { return d->webhookBox()->count() > 0; });
+}
+
 void TestUiAccessibility::aboutDialogControlsAreNamed()
 {
     auto dialog = std::make_unique<AboutDialog>(m_window.get());
@@ -657,7 +666,8 @@ void TestUiAccessibility::attemptDialogControlsAreNamed()
 void TestUiAccessibility::dialogsKeyboard_data()
 {
     QTest::addColumn<QString>("which");
-    for (const auto *name : {"SettingsDialog", "SendEventDialog", "CatalogDialog", "SignatureDebuggerDialog", "AboutDialog", "AttemptDialog"})
+    for (const auto *name :
+         {"SettingsDialog", "SendEventDialog", "CatalogDialog", "SignatureDebuggerDialog", "InspectorDialog", "AboutDialog", "AttemptDialog"})
         QTest::newRow(name) << QString::fromLatin1(name);
 }
 
@@ -678,6 +688,10 @@ void TestUiAccessibility::dialogsKeyboard()
         loaded = [d] { return d->table()->rowCount() > 0; };
     } else if (which == u"SignatureDebuggerDialog"_s) {
         auto *d = new SignatureDebuggerDialog(m_app.context(), m_window.get());
+        dialog.reset(d);
+        loaded = [d] { return d->webhookBox()->count() > 0; };
+    } else if (which == u"InspectorDialog"_s) {
+        auto *d = new InspectorDialog(m_app.context(), m_window.get());
         dialog.reset(d);
         loaded = [d] { return d->webhookBox()->count() > 0; };
     } else if (which == u"AboutDialog"_s) {

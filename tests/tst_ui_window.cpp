@@ -8,6 +8,7 @@
 #include "Translations.h"
 #include "TrayIcon.h"
 #include "dialogs/AuditDialog.h"
+#include "dialogs/InspectorDialog.h"
 #include "dialogs/NewKeyDialog.h"
 #include "dialogs/SettingsDialog.h"
 #include "dialogs/SignatureDebuggerDialog.h"
@@ -15,7 +16,9 @@
 #include "engine/DeliveryEngine.h"
 #include "models/AuditModel.h"
 #include "models/DeliveryHistoryModel.h"
+#include "models/InspectorModel.h"
 #include "models/WebhookListModel.h"
+#include "net/Inspector.h"
 #include "service/ApiKeyService.h"
 #include "service/AuditLog.h"
 #include "service/TenantService.h"
@@ -46,11 +49,14 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QSystemTrayIcon>
@@ -113,6 +119,7 @@ private Q_SLOTS:
     void closesForRealWithoutATray();
     void signatureDebuggerNamesTheMistake();
     void verificationCodeFollowsTheWebhook();
+    void requestInspectorShowsAndAnswers();
     void historySaysWhenItCannotRead(); // last: it spoils the database
 };
 
@@ -413,7 +420,7 @@ void TestUiWindow::tenantsDialogAddsTenantsChangesPlansAndKeys()
 void TestUiWindow::dialogsOpenWithoutBlocking_data()
 {
     QTest::addColumn<QString>("action");
-    for (const auto *name : {"settings", "send", "catalog", "debugger", "audit", "tenants", "about"})
+    for (const auto *name : {"settings", "send", "catalog", "debugger", "inspector", "audit", "tenants", "about"})
         QTest::newRow(name) << QString::fromLatin1(name);
 }
 
@@ -670,6 +677,64 @@ void TestUiWindow::verificationCodeFollowsTheWebhook()
     QTest::mouseClick(view->copyButton(), Qt::LeftButton);
     QCOMPARE(QGuiApplication::clipboard()->text(), python);
     QVERIFY(!python.contains(secret));
+}
+
+// Tools → Request inspector: started on a free port, it shows a signed
+// request arrive, answers it as chosen (503 with Retry-After), and checks
+// its signature against the webhook picked.
+void TestUiWindow::requestInspectorShowsAndAnswers()
+{
+    const QString id = createByService(u"Inspected"_s, u"/inspected"_s);
+    QVERIFY(!id.isEmpty());
+    Webhook webhook;
+    {
+        QEventLoop loop;
+        const auto job = [id](QSqlDatabase db) { return WebhookService(db).get(id); };
+        m_app.context().db().run<Result<Webhook>>(job, this, [&](Result<Webhook> r) {
+            if (r)
+                webhook = *r;
+            loop.quit();
+        });
+        QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    QVERIFY(!webhook.secret.isEmpty());
+
+    m_window->action(u"inspector"_s)->trigger();
+    InspectorDialog *dialog = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((dialog = m_window->findChild<InspectorDialog *>()) != nullptr, kTimeout);
+    const auto close = qScopeGuard([dialog] {
+        dialog->close();
+        dialog->deleteLater();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->webhookBox()->findData(id) > 0, kTimeout);
+    dialog->webhookBox()->setCurrentIndex(dialog->webhookBox()->findData(id));
+    dialog->findChild<QSpinBox *>()->setValue(0); // any free port
+    dialog->statusBox()->setValue(503);
+    QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+    QVERIFY(dialog->inspector()->isListening());
+    QVERIFY2(dialog->address()->text().contains(u"http://127.0.0.1:"_s), qPrintable(dialog->address()->text()));
+
+    SignRequest signing;
+    signing.messageId = "msg_inspected";
+    signing.timestamp = QDateTime::currentSecsSinceEpoch();
+    signing.body = R"({"event":"lead.created","data":{"id":7}})";
+    const auto signedHeaders = Signer::sign(webhook.scheme, {webhook.secret}, signing);
+    QNetworkRequest request{QUrl(dialog->inspector()->url())};
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    for (const auto &[name, value] : signedHeaders.headers)
+        request.setRawHeader(name, value);
+    QNetworkAccessManager nam;
+    std::unique_ptr<QNetworkReply> reply(nam.post(request, signing.body));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), kTimeout);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+    QCOMPARE(dialog->model()->rowCount(), 1);
+    QCOMPARE(dialog->model()->index(0, InspectorModel::Answered).data().toString(), u"503"_s);
+    QCOMPARE(dialog->model()->index(0, InspectorModel::Signature).data().toString(), u"valid"_s);
+    const QString details = dialog->details()->toPlainText();
+    QVERIFY2(details.startsWith(u"POST /webhook"_s) && details.contains(u"Signature: valid"_s) && details.contains(u"\"id\": 7"_s),
+             qPrintable(details));
+    QVERIFY(!details.contains(webhook.secret));
 }
 
 // A history the database cannot give (here a status this version does not

@@ -20,6 +20,7 @@ SINGULAR = {
     "%n older secret(s) stopped signing now: at most %1 previous secrets sign beside the current one.":
         "%n older secret stopped signing now: at most %1 previous secrets sign beside the current one.",
     "%n change(s).": "%n change.",
+    "Body, raw (%n bytes):": "Body, raw (%n byte):",
     "It verifies with a secret that %n rotations replaced, not with the current one.":
         "It verifies with the secret the last rotation replaced, not with the current one.",
     "seconds": "second",

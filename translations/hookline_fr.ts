@@ -1756,6 +1756,190 @@
     </message>
 </context>
 <context>
+    <name>hookline::Inspector</name>
+    <message>
+        <source>the inspector listens on loopback only (127.0.0.1 or ::1), not on %1</source>
+        <translation>l’inspecteur n’écoute qu’en boucle locale (127.0.0.1 ou ::1), pas sur %1</translation>
+    </message>
+    <message>
+        <source>cannot listen on %1:%2: %3</source>
+        <translation>impossible d’écouter sur %1:%2&#xa0;: %3</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::InspectorDialog</name>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Démarrer</translation>
+    </message>
+    <message>
+        <source>Copy &amp;URL</source>
+        <translation>Copier l’&amp;URL</translation>
+    </message>
+    <message>
+        <source>&amp;Drop the connection without answering</source>
+        <translation>&amp;Couper la connexion sans répondre</translation>
+    </message>
+    <message>
+        <source>Request inspector</source>
+        <translation>Inspecteur de requêtes</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation>un port libre</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Inspector address</source>
+        <translation>Adresse de l’inspecteur</translation>
+    </message>
+    <message>
+        <source>Not listening.</source>
+        <translation>N’écoute pas.</translation>
+    </message>
+    <message>
+        <source>Answer status</source>
+        <translation>Statut de la réponse</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>Answer delay</source>
+        <translation>Délai de la réponse</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Retry-After</source>
+        <translation>Retry-After</translation>
+    </message>
+    <message>
+        <source>No verification</source>
+        <translation>Pas de vérification</translation>
+    </message>
+    <message>
+        <source>Verify with the secrets of</source>
+        <translation>Vérifier avec les secrets de</translation>
+    </message>
+    <message>
+        <source>Requests received</source>
+        <translation>Requêtes reçues</translation>
+    </message>
+    <message>
+        <source>Request details</source>
+        <translation>Détails de la requête</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Answer &amp;with status:</source>
+        <translation>Répondre a&amp;vec le statut&#xa0;:</translation>
+    </message>
+    <message>
+        <source>A&amp;fter:</source>
+        <translation>A&amp;près&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Retry-After:</source>
+        <translation>&amp;Retry-After&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Verify with:</source>
+        <translation>Vér&amp;ifier avec&#xa0;:</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Listening on %1</source>
+        <translation>À l’écoute sur %1</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>&amp;Arrêter</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>valide</translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>non valide</translation>
+    </message>
+    <message>
+        <source>Signature: valid (%1)</source>
+        <translation>Signature&#xa0;: valide (%1)</translation>
+    </message>
+    <message>
+        <source>Signature: not valid for %1: %2</source>
+        <translation>Signature&#xa0;: non valide pour %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Mistake: %1</source>
+        <translation>Erreur&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Fix: %1</source>
+        <translation>Correction&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Body, pretty:</source>
+        <translation>Corps, mis en forme&#xa0;:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Body, raw (%n bytes):</source>
+        <translation>
+            <numerusform>Corps, brut (%n octet)&#xa0;:</numerusform>
+            <numerusform>Corps, brut (%n octets)&#xa0;:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::InspectorModel</name>
+    <message>
+        <source>dropped</source>
+        <translation>coupée</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>n°</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Reçue</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Chemin</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>Réponse</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Signature</translation>
+    </message>
+</context>
+<context>
     <name>hookline::Installation</name>
     <message>
         <source>no built-in catalog &quot;%1&quot; (known: %2)</source>
@@ -1994,6 +2178,10 @@
     <message>
         <source>Si&amp;gnature debugger…</source>
         <translation>Débogueur de si&amp;gnatures…</translation>
+    </message>
+    <message>
+        <source>&amp;Request inspector…</source>
+        <translation>Inspecteur de &amp;requêtes…</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@
 #include "dialogs/AboutDialog.h"
 #include "dialogs/AuditDialog.h"
 #include "dialogs/CatalogDialog.h"
+#include "dialogs/InspectorDialog.h"
 #include "dialogs/SendEventDialog.h"
 #include "dialogs/SettingsDialog.h"
 #include "dialogs/SignatureDebuggerDialog.h"
@@ -145,6 +146,8 @@ void MainWindow::buildActions()
                             [this] { openDialog(new CatalogDialog(m_context, this)); });
     auto *debuggerAct = make(QStringLiteral("debugger"), tr("Si&gnature debugger…"), QKeySequence(),
                              [this] { openDialog(new SignatureDebuggerDialog(m_context, this)); });
+    auto *inspectorAct
+        = make(QStringLiteral("inspector"), tr("&Request inspector…"), QKeySequence(), [this] { openDialog(new InspectorDialog(m_context, this)); });
     auto *auditAct = make(QStringLiteral("audit"), tr("&Audit log…"), QKeySequence(), [this] { openDialog(new AuditDialog(m_context, this)); });
     auto *tenantsAct
         = make(QStringLiteral("tenants"), tr("&Tenants and API keys…"), QKeySequence(), [this] { openDialog(new TenantsDialog(m_context, this)); });
@@ -170,7 +173,7 @@ void MainWindow::buildActions()
     auto *engine = menuBar()->addMenu(tr("&Engine"));
     engine->addActions({pauseAct, sendAct});
     auto *tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addActions({catalogAct, debuggerAct, auditAct, tenantsAct, settingsAct});
+    tools->addActions({catalogAct, debuggerAct, inspectorAct, auditAct, tenantsAct, settingsAct});
     auto *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(aboutAct);
 
