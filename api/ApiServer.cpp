@@ -3,6 +3,7 @@
 #include "ApiLog.h"
 #include "Routes.h"
 #include "engine/DeliveryEngine.h"
+#include "net/HttpStatusText.h"
 #include "service/ApiKeyService.h"
 #include "service/AuditLog.h"
 #include "service/TenantService.h"
@@ -69,30 +70,6 @@ QByteArray methodName(QHttpServerRequest::Method method)
     case QHttpServerRequest::Method::Connect: return "CONNECT";
     case QHttpServerRequest::Method::Trace: return "TRACE";
     default: return "UNKNOWN";
-    }
-}
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
     }
 }
 
@@ -369,7 +346,7 @@ QByteArray ApiServer::serialize(const ApiReply &reply, bool close)
     // One buffer: the head and body leave in as few packets as they can.
     QByteArray out;
     out.reserve(reply.body.size() + 256);
-    out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
+    out += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + HttpStatusText::reason(reply.status) + "\r\n";
     if (!reply.contentType.isEmpty())
         out += "Content-Type: " + reply.contentType + "\r\n";
     out += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";

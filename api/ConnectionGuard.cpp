@@ -123,7 +123,7 @@ void ConnectionGuard::onReadyRead()
         bool ok = false;
         const qint64 length = line.mid(colon + 1).trimmed().toLongLong(&ok);
         if (ok && length > m_limits.maxBodyBytes)
-            refuse("413 Payload Too Large", "too_large", "the request body is over the 1 MB limit");
+            refuse("413 Content Too Large", "too_large", "the request body is over the 1 MB limit");
     }
 }
 

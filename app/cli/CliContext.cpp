@@ -3,6 +3,8 @@
 #include "SystemKeychain.h"
 
 #include "service/CatalogService.h"
+#include "service/Settings.h"
+#include "service/WebhookService.h"
 #include "util/Log.h"
 
 #include <QFile>
@@ -123,6 +125,27 @@ QSqlDatabase CliContext::database()
     }
     m_installation = *opened;
     return m_installation->connection();
+}
+
+std::optional<WebhookSigning> webhookSigning(CliContext &ctx, const QString &webhookId)
+{
+    auto db = ctx.database();
+    if (!db.isValid())
+        return std::nullopt;
+    auto webhook = WebhookService(db).get(webhookId);
+    if (!webhook) {
+        ctx.fail(webhook.error());
+        return std::nullopt;
+    }
+    auto values = Settings(db).values();
+    if (!values) {
+        ctx.fail(values.error());
+        return std::nullopt;
+    }
+    WebhookSigning signing{{}, webhook->scheme, values->value(QString::fromLatin1(Settings::kHeaderPrefix)).toUtf8()};
+    for (const auto &s : webhook->secrets)
+        signing.secrets << s.secret;
+    return signing;
 }
 
 QString CliContext::location() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "signing/Scheme.h"
+
 #include "engine/EngineOptions.h"
 #include "service/Installation.h"
 #include "util/Result.h"
@@ -59,6 +61,16 @@ private:
     std::shared_ptr<Installation> m_installation;
     QString m_usageText;
 };
+
+// What a webhook's signatures are checked against (verify, inspect, snippet):
+// its secrets, current first, its scheme, and the installation's header prefix.
+struct WebhookSigning final {
+    QStringList secrets;
+    Scheme scheme = Scheme::Standard;
+    QByteArray headerPrefix;
+};
+// The webhook's, or nullopt after the error was printed.
+std::optional<WebhookSigning> webhookSigning(CliContext &ctx, const QString &webhookId);
 
 // Rows as aligned columns; the first row is the heading.
 QString formatTable(const QList<QStringList> &rows);

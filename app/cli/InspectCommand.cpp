@@ -5,8 +5,6 @@
 #include "StopSignals.h"
 
 #include "net/Inspector.h"
-#include "service/Settings.h"
-#include "service/WebhookService.h"
 #include "signing/SignatureDebugger.h"
 
 #include <QCommandLineParser>
@@ -84,19 +82,12 @@ int inspectCommand(CliContext &ctx, const QStringList &args)
     SignatureCase verify;
     verify.secrets = p.values(QStringLiteral("secret"));
     if (p.isSet(QStringLiteral("webhook"))) {
-        auto db = ctx.database();
-        if (!db.isValid())
+        const auto signing = webhookSigning(ctx, p.value(QStringLiteral("webhook")));
+        if (!signing)
             return Failure;
-        auto webhook = WebhookService(db).get(p.value(QStringLiteral("webhook")));
-        if (!webhook)
-            return ctx.fail(webhook.error());
-        for (const auto &s : webhook->secrets)
-            verify.secrets << s.secret;
-        verify.scheme = webhook->scheme;
-        auto values = Settings(db).values();
-        if (!values)
-            return ctx.fail(values.error());
-        verify.headerPrefix = values->value(QString::fromLatin1(Settings::kHeaderPrefix)).toUtf8();
+        verify.secrets << signing->secrets;
+        verify.scheme = signing->scheme;
+        verify.headerPrefix = signing->headerPrefix;
     }
 
     Inspector inspector;

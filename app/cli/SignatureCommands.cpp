@@ -1,8 +1,6 @@
 #include "CliContext.h"
 #include "Commands.h"
 
-#include "service/Settings.h"
-#include "service/WebhookService.h"
 #include "signing/ReceiverSnippets.h"
 #include "signing/SchemeDescriptor.h"
 #include "signing/SignatureDebugger.h"
@@ -190,22 +188,14 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
     input.body = *body;
     input.headerPrefix = prefixOption(p);
     if (p.isSet(QStringLiteral("webhook"))) {
-        auto db = ctx.database();
-        if (!db.isValid())
+        const auto signing = webhookSigning(ctx, p.value(QStringLiteral("webhook")));
+        if (!signing)
             return Failure;
-        auto webhook = WebhookService(db).get(p.value(QStringLiteral("webhook")));
-        if (!webhook)
-            return ctx.fail(webhook.error());
-        for (const auto &s : webhook->secrets)
-            input.secrets << s.secret;
+        input.secrets << signing->secrets;
         if (!input.scheme)
-            input.scheme = webhook->scheme;
-        if (!p.isSet(QStringLiteral("prefix"))) {
-            auto values = Settings(db).values();
-            if (!values)
-                return ctx.fail(values.error());
-            input.headerPrefix = values->value(QString::fromLatin1(Settings::kHeaderPrefix)).toUtf8();
-        }
+            input.scheme = signing->scheme;
+        if (!p.isSet(QStringLiteral("prefix")))
+            input.headerPrefix = signing->headerPrefix;
     }
     const auto d = SignatureDebugger::diagnose(input);
     const auto scheme = d.scheme ? schemeName(*d.scheme) : QString();
@@ -267,19 +257,12 @@ int snippetCommand(CliContext &ctx, const QStringList &args)
             return ctx.fail(s.error());
         scheme = *s;
     } else {
-        auto db = ctx.database();
-        if (!db.isValid())
+        const auto signing = webhookSigning(ctx, p.value(QStringLiteral("webhook")));
+        if (!signing)
             return Failure;
-        auto webhook = WebhookService(db).get(p.value(QStringLiteral("webhook")));
-        if (!webhook)
-            return ctx.fail(webhook.error());
-        scheme = webhook->scheme;
-        if (!p.isSet(QStringLiteral("prefix"))) {
-            auto values = Settings(db).values();
-            if (!values)
-                return ctx.fail(values.error());
-            prefix = values->value(QString::fromLatin1(Settings::kHeaderPrefix)).toUtf8();
-        }
+        scheme = signing->scheme;
+        if (!p.isSet(QStringLiteral("prefix")))
+            prefix = signing->headerPrefix;
     }
     std::fputs(ReceiverSnippets::code(scheme, prefix, *language).toUtf8().constData(), stdout);
     return Success;

@@ -1,5 +1,6 @@
 #include "Inspector.h"
 
+#include "net/HttpStatusText.h"
 #include "util/Clock.h"
 
 #include <QPointer>
@@ -10,30 +11,6 @@
 namespace hookline {
 
 namespace {
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 408: return "Request Timeout";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return status < 400 ? "OK" : "Error";
-    }
-}
-
 std::optional<QByteArray> header(const QList<std::pair<QByteArray, QByteArray>> &headers, QByteArrayView name)
 {
     for (const auto &[n, v] : headers) {
@@ -104,7 +81,7 @@ void Inspector::read(QTcpSocket *socket)
     const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
     if (headEnd < 0) {
         if (buffer.size() > kMaxHead)
-            respond(socket, 413, reasonPhrase(413), {}, true);
+            respond(socket, 413, HttpStatusText::reason(413), {}, true);
         else
             socket->setProperty("hookline.buffer", buffer);
         return;
@@ -121,17 +98,17 @@ void Inspector::read(QTcpSocket *socket)
             r.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
     }
     if (requestLine.size() != 3 || r.method.isEmpty()) {
-        respond(socket, 400, reasonPhrase(400), {}, true);
+        respond(socket, 400, HttpStatusText::reason(400), {}, true);
         return;
     }
     if (header(r.headers, "Transfer-Encoding").value_or(QByteArray()).contains("chunked")) {
-        respond(socket, 411, reasonPhrase(411), {}, true);
+        respond(socket, 411, HttpStatusText::reason(411), {}, true);
         return;
     }
     bool ok = true;
     const qint64 length = header(r.headers, "Content-Length").value_or(QByteArray("0")).toLongLong(&ok);
     if (!ok || length < 0 || length > kMaxBody) {
-        respond(socket, 413, reasonPhrase(413), {}, true);
+        respond(socket, 413, HttpStatusText::reason(413), {}, true);
         return;
     }
     if (buffer.size() < headEnd + 4 + length) {
@@ -160,7 +137,7 @@ void Inspector::read(QTcpSocket *socket)
             guarded->abort();
             return;
         }
-        respond(guarded, answer.status, reasonPhrase(answer.status), answer, closeAfter);
+        respond(guarded, answer.status, HttpStatusText::reason(answer.status), answer, closeAfter);
         guarded->setProperty("hookline.busy", false);
         if (guarded->state() == QAbstractSocket::ConnectedState)
             read(guarded); // a pipelined request may be waiting
