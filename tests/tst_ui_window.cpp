@@ -4,6 +4,7 @@
 // that user met; each fails on the window as it was before its fix.
 
 #include "AppContext.h"
+#include "CurlCommand.h"
 #include "MainWindow.h"
 #include "Translations.h"
 #include "TrayIcon.h"
@@ -21,6 +22,7 @@
 #include "net/Inspector.h"
 #include "service/ApiKeyService.h"
 #include "service/AuditLog.h"
+#include "service/DeliveryService.h"
 #include "service/TenantService.h"
 #include "service/WebhookService.h"
 #include "signing/Signer.h"
@@ -52,6 +54,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSettings>
@@ -120,6 +123,7 @@ private Q_SLOTS:
     void signatureDebuggerNamesTheMistake();
     void verificationCodeFollowsTheWebhook();
     void requestInspectorShowsAndAnswers();
+    void copyAsCurlSendsTheSameBytes();
     void historySaysWhenItCannotRead(); // last: it spoils the database
 };
 
@@ -735,6 +739,49 @@ void TestUiWindow::requestInspectorShowsAndAnswers()
     QVERIFY2(details.startsWith(u"POST /webhook"_s) && details.contains(u"Signature: valid"_s) && details.contains(u"\"id\": 7"_s),
              qPrintable(details));
     QVERIFY(!details.contains(webhook.secret));
+}
+
+// "Copy as curl" reproduces the attempt byte for byte: the command, run by
+// a shell, sends the receiver the same body and the same signature headers
+// as the engine did.
+void TestUiWindow::copyAsCurlSendsTheSameBytes()
+{
+    if (QStandardPaths::findExecutable(u"curl"_s).isEmpty())
+        QSKIP("curl is not installed");
+    const QString id = createByService(u"Curl copy"_s, u"/curl"_s);
+    QVERIFY(!id.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT((m_window->selectWebhook(id), m_window->currentWebhookId() == id), kTimeout);
+    pingAndWait(id);
+    const auto sent = m_receiver.requests(QByteArrayLiteral("/curl"));
+    QCOMPARE(sent.size(), 1);
+    const auto &original = sent.constFirst();
+    const QString deliveryId = QString::fromLatin1(original.header("webhook-id"));
+    QVERIFY(deliveryId.startsWith(u"msg_"_s));
+
+    SentRequest request;
+    {
+        QEventLoop loop;
+        const auto job = [deliveryId](QSqlDatabase db) { return DeliveryService(db).lastRequest(deliveryId); };
+        m_app.context().db().run<Result<SentRequest>>(job, this, [&](Result<SentRequest> r) {
+            if (r)
+                request = *r;
+            loop.quit();
+        });
+        QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    QVERIFY(!request.url.isEmpty());
+    const QString command = CurlCommand::build(request.url, request.headers, request.body);
+    QProcess shell;
+    shell.start(u"sh"_s, {u"-c"_s, command});
+    QVERIFY(shell.waitForStarted(kTimeout));
+    QTRY_VERIFY_WITH_TIMEOUT(m_receiver.count(QByteArrayLiteral("/curl")) == 2, kTimeout); // the receiver answers on this thread
+    QTRY_VERIFY_WITH_TIMEOUT(shell.state() == QProcess::NotRunning, kTimeout); // curl waits for the answer: no blocking wait here
+    QCOMPARE(shell.exitCode(), 0);
+    const auto &again = m_receiver.requests(QByteArrayLiteral("/curl")).constLast();
+    QCOMPARE(again.body, original.body);
+    for (const QByteArray name : {"webhook-id", "webhook-timestamp", "webhook-signature", "Content-Type", "X-Webhook-Event", "User-Agent"})
+        QCOMPARE(again.header(name), original.header(name));
 }
 
 // A history the database cannot give (here a status this version does not
