@@ -52,14 +52,14 @@ Status putLeasesBack(const QSqlDatabase &db)
     return Ok{};
 }
 
-Result<QList<TableFigures>> figuresOf(const QSqlDatabase &db, const QStringList &tables, const QString &schema = {})
+Result<QList<TableFigures>> figuresOf(const QSqlDatabase &db, const QStringList &tables)
 {
     QList<TableFigures> out;
     for (const auto &t : tables) {
         auto columns = TableCopy::columns(db, t);
         if (!columns)
             return columns.error();
-        auto f = TableCopy::figures(db, t, *columns, schema);
+        auto f = TableCopy::figures(db, t, *columns);
         if (!f)
             return f.error();
         out << *f;
@@ -81,44 +81,75 @@ Result<QString> sealedWith(const QSqlDatabase &db)
     return q.next() ? q.value(0).toString() : QString();
 }
 
-Error mismatch(const QString &table, const TableFigures &expected, const TableFigures &found)
+// Every table's figures in `target`, each checked against the same table in
+// `source` (of its attached `sourceSchema`, when given), read by the target's
+// columns: the proof that a copy holds exactly its source's rows.
+Result<QList<TableFigures>> matchingFigures(const QSqlDatabase &source, const QString &sourceSchema, const QSqlDatabase &target,
+                                            const QStringList &tables)
 {
-    return Error::database(DatabaseTransfer::tr("the copy of %1 differs from its source (%2 rows, checksum %3; copied %4 rows, checksum %5): "
-                                                "nothing was changed")
-                               .arg(table)
-                               .arg(expected.rows)
-                               .arg(QString::fromLatin1(expected.checksum.left(16)))
-                               .arg(found.rows)
-                               .arg(QString::fromLatin1(found.checksum.left(16))));
+    QList<TableFigures> out;
+    for (const auto &t : tables) {
+        auto columns = TableCopy::columns(target, t);
+        if (!columns)
+            return columns.error();
+        auto expected = TableCopy::figures(source, t, *columns, sourceSchema);
+        if (!expected)
+            return expected.error();
+        auto copied = TableCopy::figures(target, t, *columns);
+        if (!copied)
+            return copied.error();
+        if (*expected != *copied)
+            return Error::database(DatabaseTransfer::tr("the copy of %1 differs from its source (%2 rows, checksum %3; copied %4 rows, "
+                                                        "checksum %5): nothing was changed")
+                                       .arg(t)
+                                       .arg(expected->rows)
+                                       .arg(QString::fromLatin1(expected->checksum.left(16)))
+                                       .arg(copied->rows)
+                                       .arg(QString::fromLatin1(copied->checksum.left(16))));
+        out << *copied;
+    }
+    return out;
 }
-} // namespace
 
-Result<TransferReport> DatabaseTransfer::inspect(const QString &file)
+// What a SQLite file is, read-only: intact, a Hookline database, its schema
+// version and the key its secrets are sealed with; its tables' figures too
+// when asked (they read every row).
+Result<TransferReport> examine(const QString &file, bool withFigures)
 {
     auto opened = SqliteFile::open(file, SqliteFile::Mode::ReadOnly);
     if (!opened)
         return opened.error();
     const auto db = (*opened)->db();
     auto check = sql::prepare(db, QStringLiteral("PRAGMA integrity_check"));
-    if (auto s = sql::exec(check, tr("checking %1").arg(file)); !s)
-        return Error::validation(QStringLiteral("file"), tr("%1 is not a SQLite database: %2").arg(file, s.error().message));
+    if (auto s = sql::exec(check, DatabaseTransfer::tr("checking %1").arg(file)); !s)
+        return Error::validation(QStringLiteral("file"), DatabaseTransfer::tr("%1 is not a SQLite database: %2").arg(file, s.error().message));
     const QString verdict = check.next() ? check.value(0).toString() : QString();
     check.finish();
     if (verdict != u"ok")
-        return Error::validation(QStringLiteral("file"), tr("%1 is damaged: %2").arg(file, verdict));
+        return Error::validation(QStringLiteral("file"), DatabaseTransfer::tr("%1 is damaged: %2").arg(file, verdict));
     auto version = Migrations::currentVersion(db);
     if (!version || *version == 0)
-        return Error::validation(QStringLiteral("file"), tr("%1 is not a Hookline database").arg(file));
-    auto tables = TableCopy::tables(db);
-    if (!tables)
-        return tables.error();
-    auto figures = figuresOf(db, *tables);
-    if (!figures)
-        return figures.error();
+        return Error::validation(QStringLiteral("file"), DatabaseTransfer::tr("%1 is not a Hookline database").arg(file));
     auto fingerprint = sealedWith(db);
     if (!fingerprint)
         return fingerprint.error();
-    return TransferReport{QFileInfo(file).absoluteFilePath(), *version, *figures, *fingerprint};
+    TransferReport report{QFileInfo(file).absoluteFilePath(), *version, {}, *fingerprint};
+    if (withFigures) {
+        auto tables = TableCopy::tables(db);
+        if (!tables)
+            return tables.error();
+        auto figures = figuresOf(db, *tables);
+        if (!figures)
+            return figures.error();
+        report.tables = *figures;
+    }
+    return report;
+}
+} // namespace
+
+Result<TransferReport> DatabaseTransfer::inspect(const QString &file)
+{
+    return examine(file, true);
 }
 
 Result<TransferReport> DatabaseTransfer::backup(Database &database, const QString &file)
@@ -131,8 +162,6 @@ Result<TransferReport> DatabaseTransfer::backup(Database &database, const QStrin
     const QString path = QFileInfo(file).absoluteFilePath();
     if (QFileInfo::exists(path))
         return Error::validation(QStringLiteral("file"), tr("%1 exists already: a backup never overwrites a file").arg(path));
-    if (path == QFileInfo(database.location()).absoluteFilePath())
-        return Error::validation(QStringLiteral("file"), tr("%1 is the database itself").arg(path));
     // Made empty and private first: VACUUM INTO fills an empty file, and the
     // backup holds everything but the master key.
     if (auto s = PrivateFiles::createFile(path); !s)
@@ -155,7 +184,8 @@ Result<TransferReport> DatabaseTransfer::restore(Database &database, const QStri
     if (database.isPostgres())
         return Error::validation(QStringLiteral("database"),
                                  tr("restore puts back a SQLite backup; restore PostgreSQL with pg_restore (README.md, Backup and restore)"));
-    auto found = inspect(file);
+    // Its figures are read once, below, against the rows put in place.
+    auto found = examine(file, false);
     if (!found)
         return found.error();
     const int latest = Migrations::latestVersion();
@@ -223,16 +253,9 @@ Result<TransferReport> DatabaseTransfer::restore(Database &database, const QStri
             if (auto s = TableCopy::copyAttached(db, QStringLiteral("restored"), t); !s)
                 return s.error();
         }
-        auto expected = figuresOf(db, *tables, QStringLiteral("restored"));
-        if (!expected)
-            return expected.error();
-        auto copied = figuresOf(db, *tables);
+        auto copied = matchingFigures(db, QStringLiteral("restored"), db, *tables);
         if (!copied)
             return copied.error();
-        for (qsizetype i = 0; i < tables->size(); ++i) {
-            if (expected->at(i) != copied->at(i))
-                return mismatch(tables->at(i), expected->at(i), copied->at(i));
-        }
         if (auto s = putLeasesBack(db); !s)
             return s.error();
         if (auto s = tx.commit(); !s)
@@ -304,20 +327,10 @@ Result<TransferReport> DatabaseTransfer::copyToPostgres(Database &database, cons
         }
         if (auto s = TableCopy::continueIdentities(tdb, *tables); !s)
             return s.error();
-        for (const auto &t : std::as_const(*tables)) {
-            auto columns = TableCopy::columns(tdb, t);
-            if (!columns)
-                return columns.error();
-            auto expected = TableCopy::figures(source, t, *columns);
-            if (!expected)
-                return expected.error();
-            auto copied = TableCopy::figures(tdb, t, *columns);
-            if (!copied)
-                return copied.error();
-            if (*expected != *copied)
-                return mismatch(t, *expected, *copied);
-            report.tables << *copied;
-        }
+        auto copied = matchingFigures(source, QString(), tdb, *tables);
+        if (!copied)
+            return copied.error();
+        report.tables = *copied;
         if (auto s = putLeasesBack(tdb); !s)
             return s.error();
         if (auto s = tx.commit(); !s)
