@@ -148,6 +148,26 @@ std::optional<WebhookSigning> webhookSigning(CliContext &ctx, const QString &web
     return signing;
 }
 
+Result<std::pair<QHostAddress, quint16>> listenAddress(const QString &text, const QString &from, const QHostAddress &emptyHost)
+{
+    const auto bad
+        = [&text, &from] { return Error::validation(from, QStringLiteral("\"%1\" is not HOST:PORT (e.g. 127.0.0.1:8787 or [::1]:8787)").arg(text)); };
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon < 0)
+        return bad();
+    QString host = text.first(colon);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535)
+        return bad();
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    const QHostAddress address = host.isEmpty() ? emptyHost : QHostAddress(host);
+    if (address.isNull())
+        return bad();
+    return std::pair{address, quint16(port)};
+}
+
 QString CliContext::location() const
 {
     return m_dbLocation.isEmpty() ? Installation::defaultLocation() : m_dbLocation;

@@ -1,13 +1,13 @@
 #pragma once
 
-#include "signing/Scheme.h"
-
 #include "engine/EngineOptions.h"
 #include "service/Installation.h"
+#include "signing/Scheme.h"
 #include "util/Result.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QHostAddress>
 #include <QJsonValue>
 #include <QSqlDatabase>
 #include <QStringList>
@@ -71,6 +71,11 @@ struct WebhookSigning final {
 };
 // The webhook's, or nullopt after the error was printed.
 std::optional<WebhookSigning> webhookSigning(CliContext &ctx, const QString &webhookId);
+
+// A listening address, "127.0.0.1:8787", "[::1]:8787" or ":8787" (no host:
+// `emptyHost`); `from` names the option or variable in the error.
+Result<std::pair<QHostAddress, quint16>> listenAddress(const QString &text, const QString &from,
+                                                       const QHostAddress &emptyHost = QHostAddress(QHostAddress::Any));
 
 // Rows as aligned columns; the first row is the heading.
 QString formatTable(const QList<QStringList> &rows);

@@ -16,22 +16,6 @@
 
 namespace hookline::cli {
 
-namespace {
-Result<std::pair<QHostAddress, quint16>> loopbackAddress(const QString &text)
-{
-    const qsizetype colon = text.lastIndexOf(u':');
-    QString host = text.left(colon);
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    bool ok = false;
-    const uint port = text.mid(colon + 1).toUInt(&ok);
-    const QHostAddress address(host.isEmpty() ? QStringLiteral("127.0.0.1") : host);
-    if (colon < 0 || !ok || port > 65535 || address.isNull())
-        return Error::validation(QStringLiteral("--listen"), QStringLiteral("\"%1\" is not HOST:PORT (e.g. 127.0.0.1:8788)").arg(text));
-    return std::pair{address, quint16(port)};
-}
-} // namespace
-
 int inspectCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
@@ -49,7 +33,8 @@ int inspectCommand(CliContext &ctx, const QStringList &args)
                    QStringLiteral("Point a webhook at the address printed, then watch each delivery arrive: headers, body, and whether\n"
                                   "its signature verifies. --json prints one JSON object a line. Ctrl-C stops.")))
         return Usage;
-    auto listen = loopbackAddress(p.isSet(QStringLiteral("listen")) ? p.value(QStringLiteral("listen")) : QStringLiteral("127.0.0.1:8788"));
+    auto listen = listenAddress(p.isSet(QStringLiteral("listen")) ? p.value(QStringLiteral("listen")) : QStringLiteral("127.0.0.1:8788"),
+                                QStringLiteral("--listen"), QHostAddress(QHostAddress::LocalHost));
     if (!listen)
         return ctx.fail(listen.error());
     InspectorAnswer answer;

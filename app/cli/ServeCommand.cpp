@@ -15,27 +15,6 @@ namespace hookline::cli {
 
 namespace {
 
-// "127.0.0.1:8787", "[::1]:8787", "0.0.0.0:80", ":8787" (every address).
-Result<std::pair<QHostAddress, quint16>> parseListen(const QString &text, const QString &from)
-{
-    const auto bad
-        = [&text, &from] { return Error::validation(from, QStringLiteral("\"%1\" is not HOST:PORT (e.g. 127.0.0.1:8787 or [::1]:8787)").arg(text)); };
-    const qsizetype colon = text.lastIndexOf(u':');
-    if (colon < 0)
-        return bad();
-    QString host = text.first(colon);
-    bool ok = false;
-    const uint port = text.mid(colon + 1).toUInt(&ok);
-    if (!ok || port > 65535)
-        return bad();
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    QHostAddress address = host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(host);
-    if (address.isNull())
-        return bad();
-    return std::pair{address, quint16(port)};
-}
-
 // Every client connection is a file descriptor: the soft limit (often 1 024)
 // is raised to the hard one, so a thousand idle clients do not lock out the rest.
 void raiseFileLimit()
@@ -65,9 +44,9 @@ int serveCommand(CliContext &ctx, const QStringList &args)
     // The systemd unit sets the address in its environment file.
     const QString fromEnvironment = qEnvironmentVariable("HOOKLINE_LISTEN");
     const bool fromOption = p.isSet(QStringLiteral("listen")) || fromEnvironment.isEmpty();
-    auto listen = fromOption ? parseListen(p.isSet(QStringLiteral("listen")) ? p.value(QStringLiteral("listen")) : QStringLiteral("127.0.0.1:8787"),
-                                           QStringLiteral("--listen"))
-                             : parseListen(fromEnvironment, QStringLiteral("HOOKLINE_LISTEN"));
+    auto listen = fromOption ? listenAddress(p.isSet(QStringLiteral("listen")) ? p.value(QStringLiteral("listen")) : QStringLiteral("127.0.0.1:8787"),
+                                             QStringLiteral("--listen"))
+                             : listenAddress(fromEnvironment, QStringLiteral("HOOKLINE_LISTEN"));
     if (!listen)
         return ctx.fail(listen.error());
     if (p.isSet(QStringLiteral("tls-cert")) != p.isSet(QStringLiteral("tls-key")))
