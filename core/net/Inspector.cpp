@@ -68,22 +68,28 @@ void Inspector::accept()
     while (auto *socket = m_server->nextPendingConnection()) {
         socket->setParent(this);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        m_connections.insert(socket, {});
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+            m_connections.remove(socket);
+            socket->deleteLater();
+        });
     }
 }
 
 void Inspector::read(QTcpSocket *socket)
 {
     // One request at a time per connection: the next is read once this one is answered.
-    if (socket->property("hookline.busy").toBool())
+    auto connection = m_connections.find(socket);
+    if (connection == m_connections.end() || connection->busy)
         return;
-    QByteArray buffer = socket->property("hookline.buffer").toByteArray() + socket->readAll();
+    QByteArray buffer = connection->buffer + socket->readAll();
+    connection->buffer.clear();
     const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
     if (headEnd < 0) {
         if (buffer.size() > kMaxHead)
-            respond(socket, 413, HttpStatusText::reason(413), {}, true);
+            refuse(socket, 413);
         else
-            socket->setProperty("hookline.buffer", buffer);
+            connection->buffer = buffer;
         return;
     }
     const QList<QByteArray> lines = buffer.left(headEnd).split('\n');
@@ -98,25 +104,25 @@ void Inspector::read(QTcpSocket *socket)
             r.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
     }
     if (requestLine.size() != 3 || r.method.isEmpty()) {
-        respond(socket, 400, HttpStatusText::reason(400), {}, true);
+        refuse(socket, 400);
         return;
     }
     if (header(r.headers, "Transfer-Encoding").value_or(QByteArray()).contains("chunked")) {
-        respond(socket, 411, HttpStatusText::reason(411), {}, true);
+        refuse(socket, 411);
         return;
     }
     bool ok = true;
     const qint64 length = header(r.headers, "Content-Length").value_or(QByteArray("0")).toLongLong(&ok);
     if (!ok || length < 0 || length > kMaxBody) {
-        respond(socket, 413, HttpStatusText::reason(413), {}, true);
+        refuse(socket, 413);
         return;
     }
     if (buffer.size() < headEnd + 4 + length) {
-        socket->setProperty("hookline.buffer", buffer);
+        connection->buffer = buffer;
         return; // the rest of the body is on its way
     }
     r.body = buffer.mid(headEnd + 4, length);
-    socket->setProperty("hookline.buffer", buffer.mid(headEnd + 4 + length));
+    connection->buffer = buffer.mid(headEnd + 4 + length);
     r.index = ++m_count;
     r.receivedAt = Clock::now();
     r.peer = QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
@@ -128,7 +134,7 @@ void Inspector::read(QTcpSocket *socket)
     Q_EMIT requestReceived(r);
 
     const bool closeAfter = header(r.headers, "Connection").value_or(QByteArray()).compare("close", Qt::CaseInsensitive) == 0;
-    socket->setProperty("hookline.busy", true);
+    connection->busy = true; // `connection` is not kept: the hash may change before the answer
     QPointer<QTcpSocket> guarded(socket);
     QTimer::singleShot(std::max(0, answer.delayMs), this, [this, guarded, answer, closeAfter] {
         if (!guarded)
@@ -137,16 +143,25 @@ void Inspector::read(QTcpSocket *socket)
             guarded->abort();
             return;
         }
-        respond(guarded, answer.status, HttpStatusText::reason(answer.status), answer, closeAfter);
-        guarded->setProperty("hookline.busy", false);
+        respond(guarded, answer, closeAfter);
+        if (auto it = m_connections.find(guarded); it != m_connections.end())
+            it->busy = false;
         if (guarded->state() == QAbstractSocket::ConnectedState)
             read(guarded); // a pipelined request may be waiting
     });
 }
 
-void Inspector::respond(QTcpSocket *socket, int status, const QByteArray &reason, const InspectorAnswer &answer, bool close)
+void Inspector::refuse(QTcpSocket *socket, int status)
 {
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n";
+    InspectorAnswer refusal;
+    refusal.status = status;
+    respond(socket, refusal, true);
+}
+
+void Inspector::respond(QTcpSocket *socket, const InspectorAnswer &answer, bool close)
+{
+    const int status = answer.status;
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + HttpStatusText::reason(status) + "\r\n";
     if (answer.retryAfterSeconds)
         out += "Retry-After: " + QByteArray::number(*answer.retryAfterSeconds) + "\r\n";
     if (status != 204 && status != 304)

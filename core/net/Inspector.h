@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -70,12 +71,19 @@ Q_SIGNALS:
     void requestReceived(const hookline::InspectedRequest &request);
 
 private:
-    struct Connection;
+    // What is read of a connection's next request, and whether one of its
+    // requests waits for its (delayed) answer: requests are answered in order.
+    struct Connection {
+        QByteArray buffer;
+        bool busy = false;
+    };
     void accept();
     void read(QTcpSocket *socket);
-    void respond(QTcpSocket *socket, int status, const QByteArray &reason, const InspectorAnswer &answer, bool close);
+    void refuse(QTcpSocket *socket, int status); // and close
+    void respond(QTcpSocket *socket, const InspectorAnswer &answer, bool close);
 
     QTcpServer *m_server;
+    QHash<QTcpSocket *, Connection> m_connections;
     InspectorAnswer m_answer;
     QList<InspectedRequest> m_requests;
     int m_count = 0;
