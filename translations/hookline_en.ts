@@ -971,10 +971,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 is the database itself</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>copying the database into %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1851,10 +1847,6 @@
     </message>
     <message>
         <source>&amp;Verify with:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3100,10 +3092,6 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>&amp;Body:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

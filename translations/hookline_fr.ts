@@ -978,10 +978,6 @@
         <translation>%1 existe déjà&#xa0;: une sauvegarde n’écrase jamais un fichier</translation>
     </message>
     <message>
-        <source>%1 is the database itself</source>
-        <translation>%1 est la base elle-même</translation>
-    </message>
-    <message>
         <source>copying the database into %1</source>
         <translation>copie de la base dans %1</translation>
     </message>
@@ -1859,10 +1855,6 @@
     <message>
         <source>&amp;Verify with:</source>
         <translation>Vér&amp;ifier avec&#xa0;:</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Listening on %1</source>
@@ -3110,10 +3102,6 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>&amp;Body:</source>
         <translation>C&amp;orps&#xa0;:</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Load the body</source>

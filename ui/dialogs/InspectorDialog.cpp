@@ -1,11 +1,10 @@
 #include "InspectorDialog.h"
 
 #include "AppContext.h"
+#include "SigningSetup.h"
 #include "Theme.h"
 #include "models/InspectorModel.h"
 #include "net/Inspector.h"
-#include "service/Settings.h"
-#include "service/WebhookService.h"
 #include "signing/SignatureDebugger.h"
 
 #include <QCheckBox>
@@ -124,14 +123,11 @@ InspectorDialog::InspectorDialog(AppContext &context, QWidget *parent)
     connect(m_inspector, &Inspector::requestReceived, this, &InspectorDialog::received);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &InspectorDialog::showSelected);
 
-    // The webhooks to verify with, read off the window's thread.
-    const auto job = [](QSqlDatabase db) { return WebhookService(db).list(); };
-    m_context.db().run<Result<QList<Webhook>>>(job, this, [this](Result<QList<Webhook>> webhooks) {
-        if (!webhooks)
+    SigningSetup::load(m_context, this, [this](Result<SigningSetup> loaded) {
+        if (!loaded)
             return;
-        m_webhooks = *webhooks;
-        for (const auto &w : std::as_const(m_webhooks))
-            m_webhook->addItem(tr("%1 (%2)").arg(w.name, w.id), w.id);
+        m_setup = *loaded;
+        m_setup.addTo(m_webhook);
         Q_EMIT webhooksLoaded();
     });
 }
@@ -176,14 +172,12 @@ void InspectorDialog::applyAnswer()
 void InspectorDialog::received(const InspectedRequest &request)
 {
     InspectorModel::Row row{request, QString(), QString()};
-    if (const int index = m_webhook->currentIndex(); index > 0) {
-        const Webhook &w = m_webhooks.at(index - 1);
+    if (const Webhook *webhook = m_setup.chosen(m_webhook)) {
+        const Webhook &w = *webhook;
         SignatureCase c;
         c.headers = request.headers;
         c.body = request.body;
-        c.scheme = w.scheme;
-        for (const auto &s : w.secrets)
-            c.secrets << s.secret;
+        m_setup.use(w, c);
         const auto d = SignatureDebugger::diagnose(c);
         row.verdict = d.valid ? tr("valid") : tr("invalid");
         QStringList lines{d.valid ? tr("Signature: valid (%1)").arg(w.name) : tr("Signature: not valid for %1: %2").arg(w.name, d.reason)};

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/Webhook.h"
+#include "SigningSetup.h"
 
 #include <QDialog>
 #include <QList>
@@ -54,7 +54,7 @@ private:
     void showSelected();
 
     AppContext &m_context;
-    QList<Webhook> m_webhooks;
+    SigningSetup m_setup;
     Inspector *m_inspector;
     InspectorModel *m_model;
     QSortFilterProxyModel *m_proxy;

@@ -1,9 +1,8 @@
 #include "SignatureDebuggerDialog.h"
 
 #include "AppContext.h"
+#include "SigningSetup.h"
 #include "Theme.h"
-#include "service/Settings.h"
-#include "service/WebhookService.h"
 #include "signing/SchemeDescriptor.h"
 #include "signing/SignatureDebugger.h"
 
@@ -64,10 +63,8 @@ SignatureDebuggerDialog::SignatureDebuggerDialog(AppContext &context, QWidget *p
     connect(m_webhook, &QComboBox::currentIndexChanged, this, [this](int index) {
         // A picked webhook brings its own secrets and scheme.
         m_secret->setEnabled(index <= 0);
-        if (index > 0) {
-            const auto &w = m_webhooks.at(index - 1);
-            m_scheme->setCurrentIndex(std::max(0, m_scheme->findData(schemeName(w.scheme))));
-        }
+        if (const Webhook *w = m_setup.chosen(m_webhook))
+            m_scheme->setCurrentIndex(std::max(0, m_scheme->findData(schemeName(w->scheme))));
     });
     m_verdict->setWordWrap(true);
     m_verdict->setAccessibleDescription(tr("Signature check result"));
@@ -99,31 +96,16 @@ SignatureDebuggerDialog::SignatureDebuggerDialog(AppContext &context, QWidget *p
     layout->addWidget(buttons);
     resize(860, 760);
 
-    // The webhooks and the installation's prefix, read off the window's thread.
-    struct Loaded {
-        QList<Webhook> webhooks;
-        QString prefix;
-    };
-    const auto job = [](QSqlDatabase db) -> Result<Loaded> {
-        auto webhooks = WebhookService(db).list();
-        if (!webhooks)
-            return webhooks.error();
-        auto values = Settings(db).values();
-        if (!values)
-            return values.error();
-        return Loaded{*webhooks, values->value(QString::fromLatin1(Settings::kHeaderPrefix))};
-    };
-    m_context.db().run<Result<Loaded>>(job, this, [this](Result<Loaded> loaded) {
+    SigningSetup::load(m_context, this, [this](Result<SigningSetup> loaded) {
         if (!loaded) {
             m_verdict->setText(loaded.error().message);
             Theme::setTone(m_verdict, Theme::Tone::Error);
             return;
         }
-        m_webhooks = loaded->webhooks;
-        for (const auto &w : std::as_const(m_webhooks))
-            m_webhook->addItem(tr("%1 (%2)").arg(w.name, w.id), w.id);
-        if (!loaded->prefix.isEmpty())
-            m_prefix->setText(loaded->prefix);
+        m_setup = *loaded;
+        m_setup.addTo(m_webhook);
+        if (!m_setup.headerPrefix.isEmpty())
+            m_prefix->setText(m_setup.headerPrefix);
         Q_EMIT webhooksLoaded();
     });
 }
@@ -161,12 +143,10 @@ void SignatureDebuggerDialog::check()
     input.headerPrefix = m_prefix->text().trimmed().toUtf8();
     if (const auto scheme = m_scheme->currentData().toString(); !scheme.isEmpty())
         input.scheme = schemeFromName(scheme);
-    if (const int index = m_webhook->currentIndex(); index > 0) {
-        for (const auto &s : m_webhooks.at(index - 1).secrets)
-            input.secrets << s.secret;
-    } else {
+    if (const Webhook *w = m_setup.chosen(m_webhook))
+        input.secrets = SigningSetup::secrets(*w);
+    else
         input.secrets << m_secret->text();
-    }
     const auto d = SignatureDebugger::diagnose(input);
 
     m_verdict->setText(

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/Webhook.h"
+#include "SigningSetup.h"
 
 #include <QDialog>
 #include <QList>
@@ -44,7 +44,7 @@ private:
     void loadBody();
 
     AppContext &m_context;
-    QList<Webhook> m_webhooks;
+    SigningSetup m_setup;
     QComboBox *m_webhook;
     QLineEdit *m_secret;
     QComboBox *m_scheme;
