@@ -158,10 +158,10 @@ int verifyCommand(CliContext &ctx, const QStringList &args)
     SignatureCase input;
     input.secrets = p.values(QStringLiteral("secret"));
     for (const auto &h : p.values(QStringLiteral("header"))) {
-        const auto colon = h.indexOf(u':');
-        if (colon <= 0)
+        const auto header = SignatureDebugger::headerFromLine(h);
+        if (!header)
             return ctx.fail(Error::validation(QStringLiteral("--header"), QStringLiteral("\"%1\" is not 'Name: value'").arg(h)));
-        input.headers.append({h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
+        input.headers.append(*header);
     }
     if (p.isSet(QStringLiteral("scheme"))) {
         auto scheme = schemeOption(p);

@@ -136,6 +136,14 @@ QString SignatureDebugger::visible(QByteArrayView bytes)
     return out;
 }
 
+std::optional<std::pair<QByteArray, QByteArray>> SignatureDebugger::headerFromLine(QStringView line)
+{
+    const auto colon = line.indexOf(u':');
+    if (colon <= 0)
+        return std::nullopt;
+    return std::pair{line.left(colon).trimmed().toUtf8(), line.mid(colon + 1).trimmed().toUtf8()};
+}
+
 SignatureDiagnosis SignatureDebugger::diagnose(const SignatureCase &input)
 {
     SignatureDiagnosis d;

@@ -64,6 +64,9 @@ public:
     SignatureDebugger() = delete;
 
     static SignatureDiagnosis diagnose(const SignatureCase &input);
+    // One pasted or typed header, "Name: value" (both trimmed); nullopt
+    // when there is no name before a colon.
+    static std::optional<std::pair<QByteArray, QByteArray>> headerFromLine(QStringView line);
     // Bytes as text with what cannot be seen made visible: "↵" for a line
     // feed (and a new line after it), "←" for a carriage return, "→" for a tab, "·" for a space at
     // the end of a line, "\xNN" for other control bytes and invalid UTF-8.

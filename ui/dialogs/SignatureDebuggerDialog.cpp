@@ -128,16 +128,16 @@ void SignatureDebuggerDialog::check()
 {
     SignatureCase input;
     for (const QString &line : m_headers->toPlainText().split(u'\n')) {
-        const auto colon = line.indexOf(u':');
         if (line.trimmed().isEmpty())
             continue;
-        if (colon <= 0) {
+        const auto header = SignatureDebugger::headerFromLine(line);
+        if (!header) {
             m_verdict->setText(tr("\"%1\" is not a header: write Name: value").arg(line.trimmed()));
             Theme::setTone(m_verdict, Theme::Tone::Error);
             m_details->clear();
             return;
         }
-        input.headers.append({line.left(colon).trimmed().toUtf8(), line.mid(colon + 1).trimmed().toUtf8()});
+        input.headers.append(*header);
     }
     input.body = m_body->toPlainText().toUtf8();
     input.headerPrefix = m_prefix->text().trimmed().toUtf8();
