@@ -318,13 +318,16 @@ void TestTransfer::restoreUpgradesAnOlderBackup()
     const QString file = path(u"upgrade-older.db"_s);
     QVERIFY(installation->backup(file));
     {
-        // Back to the schema before the last migration (plans as data): what
-        // a backup made by the release before it holds.
+        // Back to the schema before the last two migrations (plans as data,
+        // operational alerts): what a backup made by an older release holds.
         QSqlDatabase old = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"older"_s);
         old.setDatabaseName(file);
         QVERIFY(old.open());
+        QVERIFY(exec(old, u"DROP TABLE alerts"_s));
+        QVERIFY(exec(old, u"ALTER TABLE webhooks DROP COLUMN failing_since"_s));
+        QVERIFY(exec(old, u"DELETE FROM event_types WHERE name LIKE 'hookline.%'"_s));
         QVERIFY(exec(old, u"DROP TABLE plans"_s));
-        QVERIFY(exec(old, u"DELETE FROM schema_migrations WHERE version = 11"_s));
+        QVERIFY(exec(old, u"DELETE FROM schema_migrations WHERE version >= 11"_s));
         old.close();
         old = QSqlDatabase();
         QSqlDatabase::removeDatabase(u"older"_s);

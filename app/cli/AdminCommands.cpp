@@ -123,11 +123,12 @@ int secretsCommand(CliContext &ctx, const QStringList &args)
 int auditCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser p;
-    p.addOption({QStringLiteral("since"), QStringLiteral("Only changes at or after this ISO 8601 time."), QStringLiteral("ISO_TIME")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("Only changes at or after this time: ISO 8601, or an age such as 2h or 7d."),
+                 QStringLiteral("WHEN")});
     p.addOption({QStringLiteral("object"), QStringLiteral("Only changes to this object (a webhook id, a setting, a tenant, a delivery id)."),
                  QStringLiteral("ID")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most this many, newest first (default 100)."), QStringLiteral("N")});
-    if (!ctx.parse(p, args, QStringLiteral("audit [--since ISO_TIME] [--object ID] [--limit N]"),
+    if (!ctx.parse(p, args, QStringLiteral("audit [--since WHEN] [--object ID] [--limit N]"),
                    QStringLiteral("Every administrative change: who (the OS user and the front end), when, to what, old and new values.\n"
                                   "Secrets are never in it: a rotation, a reveal or a copy is recorded, not the secret.")))
         return Usage;
@@ -135,13 +136,10 @@ int auditCommand(CliContext &ctx, const QStringList &args)
         return ctx.usage(QStringLiteral("audit takes no arguments"));
     AuditFilter filter;
     filter.objectId = p.value(QStringLiteral("object"));
-    if (p.isSet(QStringLiteral("since"))) {
-        filter.since = QDateTime::fromString(p.value(QStringLiteral("since")), Qt::ISODateWithMs);
-        if (!filter.since.isValid())
-            return ctx.fail(Error::validation(
-                QStringLiteral("--since"),
-                QStringLiteral("\"%1\" is not an ISO 8601 time such as 2026-01-01T10:00:00Z").arg(p.value(QStringLiteral("since")))));
-    }
+    const auto since = sinceOption(p);
+    if (!since)
+        return ctx.fail(since.error());
+    filter.since = *since;
     if (p.isSet(QStringLiteral("limit"))) {
         auto n = intOption(p, QStringLiteral("limit"), 1, 100000);
         if (!n)

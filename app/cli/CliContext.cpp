@@ -5,12 +5,14 @@
 #include "service/CatalogService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
+#include "util/Clock.h"
 #include "util/Log.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTextStream>
 
 #include <cstdio>
@@ -271,6 +273,26 @@ Result<QByteArray> textOrFile(const QString &value)
     if (!opened)
         return Error{Error::Code::Io, QStringLiteral("cannot read %1: %2").arg(path, file.errorString()), {}};
     return file.readAll();
+}
+
+Result<QDateTime> sinceOption(const QCommandLineParser &parser, const QString &name)
+{
+    if (!parser.isSet(name))
+        return QDateTime();
+    const auto text = parser.value(name).trimmed();
+    static const QRegularExpression age(QStringLiteral("^(\\d{1,9})\\s*(s|m|min|h|d)$"));
+    if (const auto m = age.match(text); m.hasMatch()) {
+        const qint64 n = m.captured(1).toLongLong();
+        const auto unit = m.captured(2);
+        const qint64 seconds = n * (unit == u"s" ? 1 : unit == u"h" ? 3600 : unit == u"d" ? 86400 : 60);
+        return Clock::now().addSecs(-seconds);
+    }
+    const auto time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid())
+        return Error::validation(
+            QStringLiteral("--") + name,
+            QStringLiteral("\"%1\" is neither an ISO 8601 time such as 2026-01-01T10:00:00Z nor an age such as 30m, 2h or 7d").arg(text));
+    return time;
 }
 
 Result<QByteArray> readBody(const QCommandLineParser &parser, const QString &textOption, const QString &fileOption)

@@ -83,6 +83,9 @@ QString formatTable(const QList<QStringList> &rows);
 // Option values, with a clear message when they do not parse.
 Result<int> intOption(const QCommandLineParser &parser, const QString &name, int min, int max);
 Result<double> doubleOption(const QCommandLineParser &parser, const QString &name, double min, double max);
+// --since: an ISO 8601 time (2026-01-01T10:00:00Z) or an age back from now
+// (90s, 30m, 2h, 7d); an invalid QDateTime when the option is not set.
+Result<QDateTime> sinceOption(const QCommandLineParser &parser, const QString &name = QStringLiteral("since"));
 Result<QByteArray> readBody(const QCommandLineParser &parser, const QString &textOption, const QString &fileOption);
 // --workers and --concurrency, for the commands that run the engine (deliver, serve).
 void addEngineOptions(QCommandLineParser &parser);

@@ -16,6 +16,7 @@ int tenantCommand(CliContext &ctx, const QStringList &args);
 int planCommand(CliContext &ctx, const QStringList &args);
 int secretsCommand(CliContext &ctx, const QStringList &args);
 int auditCommand(CliContext &ctx, const QStringList &args);
+int alertsCommand(CliContext &ctx, const QStringList &args);
 int apiKeyCommand(CliContext &ctx, const QStringList &args);
 int signCommand(CliContext &ctx, const QStringList &args);
 int verifyCommand(CliContext &ctx, const QStringList &args);

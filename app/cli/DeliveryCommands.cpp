@@ -165,7 +165,8 @@ int replayCommand(CliContext &ctx, const QStringList &args)
     p.addPositionalArgument(QStringLiteral("delivery"), QStringLiteral("Delivery id."));
     p.addOption({QStringLiteral("webhook"), QStringLiteral("Replay this webhook's finished deliveries."), QStringLiteral("ID")});
     p.addOption({QStringLiteral("status"), QStringLiteral("Only deliveries that ended so (failed or succeeded)."), QStringLiteral("STATUS")});
-    p.addOption({QStringLiteral("since"), QStringLiteral("Only deliveries created at or after this ISO 8601 time."), QStringLiteral("ISO_TIME")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("Only deliveries created at or after this time: ISO 8601, or an age such as 2h or 7d."),
+                 QStringLiteral("WHEN")});
     if (!ctx.parse(p, args, QStringLiteral("replay DELIVERY_ID | replay --webhook ID [--status failed] [--since ISO_TIME]")))
         return Usage;
     const auto positional = p.positionalArguments();
@@ -179,21 +180,16 @@ int replayCommand(CliContext &ctx, const QStringList &args)
             return ctx.fail(Error::validation(QStringLiteral("--status"),
                                               QStringLiteral("expected failed or succeeded, got \"%1\"").arg(p.value(QStringLiteral("status")))));
     }
-    QDateTime since;
-    if (p.isSet(QStringLiteral("since"))) {
-        since = QDateTime::fromString(p.value(QStringLiteral("since")), Qt::ISODateWithMs);
-        if (!since.isValid())
-            return ctx.fail(Error::validation(
-                QStringLiteral("--since"),
-                QStringLiteral("\"%1\" is not an ISO 8601 time such as 2026-01-01T10:00:00Z").arg(p.value(QStringLiteral("since")))));
-    }
+    const auto since = sinceOption(p);
+    if (!since)
+        return ctx.fail(since.error());
     auto db = ctx.database();
     if (!db.isValid())
         return Failure;
     DeliveryService deliveries(db);
     QStringList ids;
     if (byWebhook) {
-        auto queued = deliveries.replay({p.value(QStringLiteral("webhook")), status, since});
+        auto queued = deliveries.replay({p.value(QStringLiteral("webhook")), status, *since});
         if (!queued)
             return ctx.fail(queued.error());
         ids = *queued;

@@ -44,6 +44,7 @@ void DeliveryEngine::start()
     connect(m_keeper, &QueueKeeper::deliveriesUpdated, this, &DeliveryEngine::deliveriesUpdated);
     connect(m_keeper, &QueueKeeper::deliveryRefused, this, &DeliveryEngine::deliveryRefused);
     connect(m_keeper, &QueueKeeper::webhookDeactivated, this, &DeliveryEngine::webhookDeactivated);
+    connect(m_keeper, &QueueKeeper::alertsRaised, this, &DeliveryEngine::alertsRaised);
     connect(m_keeper, &QueueKeeper::laneChanged, this, &DeliveryEngine::webhookLaneChanged);
     connect(m_keeper, &QueueKeeper::failure, this, &DeliveryEngine::failure);
     for (int i = 0; i < m_options.workers; ++i) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/EngineOptions.h"
+#include "model/Alert.h"
 #include "model/DeliveryUpdate.h"
 
 #include <QList>
@@ -49,6 +50,8 @@ Q_SIGNALS:
     // deliverNow() could not take the delivery: gone, or being delivered elsewhere.
     void deliveryRefused(const QString &deliveryId, const QString &why);
     void webhookDeactivated(const QString &webhookId);
+    // A webhook started failing, was deactivated or delivers again (engine/AlertWatch.h).
+    void alertsRaised(const hookline::Alerts &alerts);
     // Its receiver is slow (slow lane, smaller share) or answers in time again.
     void webhookLaneChanged(const QString &webhookId, bool slow);
     void failure(const QString &message);

@@ -62,6 +62,7 @@ void QueueKeeper::start()
     auto db = m_database->connection();
     m_queue.emplace(db);
     m_queue->setLeaseOwner(LeaseOwner::self());
+    m_alerts.emplace(db);
     if (sql::isPostgres(db)) {
         // Other processes and machines emit too: their NOTIFY wakes this
         // engine at once instead of at the next idle poll.
@@ -99,6 +100,8 @@ void QueueKeeper::refreshSettings()
     m_slowAfterMs = qint64(settings.slowAnswerSeconds() * 1000);
     m_retentionDefault = settings.retention();
     m_flow.setLimits({settings.maxInFlightPerWebhook(), settings.maxInFlightPerHost()});
+    if (m_alerts)
+        m_alerts->setRules({settings.alertFailuresInRow(), settings.alertSuccessRatePercent(), settings.alertEventsWebhook()});
     m_settingsReadMs = Clock::monotonicMs();
     m_routesStale = true; // a webhook's URL or its own limit may have changed too
 }
@@ -263,6 +266,7 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
     m_lastTransactionMs = Clock::monotonicMs();
     QList<DeliveryJob> jobs;
     QStringList deactivated;
+    Alerts alerts;
     int recovered = 0;
     {
         QMutexLocker turn(&m_database->writeTurn());
@@ -275,6 +279,12 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
                 deactivated = *recorded;
             else
                 ok = recorded.error();
+            if (ok) {
+                if (auto raised = m_alerts->check(m_results, deactivated, now); raised)
+                    alerts = std::move(*raised);
+                else
+                    ok = raised.error();
+            }
         }
         if (ok && claimLimit > 0 && due(m_lastLeaseRecoveryMs, kLeaseRecoveryIntervalMs)) {
             m_lastLeaseRecoveryMs = Clock::monotonicMs();
@@ -287,6 +297,10 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
                     ok = taken.error();
                 else
                     recovered += *taken;
+            }
+            if (ok) {
+                if (auto pruned = m_alerts->prune(now); !pruned)
+                    ok = pruned.error();
             }
         }
         if (ok && claimLimit > 0) {
@@ -314,6 +328,7 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
         if (!ok) {
             qCWarning(lcStore) << "engine transaction failed, to be tried again:" << ok.error().message;
             Q_EMIT failure(ok.error().message);
+            m_alerts->forget();
             return std::nullopt; // the results stay, for the next try
         }
     }
@@ -367,6 +382,10 @@ std::optional<QList<DeliveryJob>> QueueKeeper::transact(int claimLimit)
     for (const auto &id : std::as_const(deactivated)) {
         qCWarning(lcEngine).noquote() << "webhook" << id << "deactivated by its failures";
         Q_EMIT webhookDeactivated(id);
+    }
+    if (!alerts.isEmpty()) {
+        Q_EMIT alertsRaised(alerts);
+        schedulePump(); // an operational event may be due now
     }
     return jobs;
 }
@@ -612,6 +631,7 @@ void QueueKeeper::finish()
     m_flushTimer->stop();
     m_pruneTimer->stop();
     m_queue.reset();
+    m_alerts.reset();
     m_database->releaseThreadConnection();
     Q_EMIT stopped();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/AlertWatch.h"
 #include "engine/EngineOptions.h"
 #include "engine/FlowControl.h"
 #include "model/DeliveryUpdate.h"
@@ -75,6 +76,9 @@ Q_SIGNALS:
     // deliverNow() could not take this delivery (gone, or another process has it).
     void deliveryRefused(const QString &deliveryId, const QString &why);
     void webhookDeactivated(const QString &webhookId);
+    // A webhook's health changed (engine/AlertWatch.h), committed with the
+    // attempts that changed it.
+    void alertsRaised(const hookline::Alerts &alerts);
     // The webhook's receiver is slow (its requests take the slow lane, with a
     // smaller share) or answers in time again.
     void laneChanged(const QString &webhookId, bool slow);
@@ -125,6 +129,7 @@ private:
     int m_nextWorker = 0; // where the next distribution starts (fairness)
 
     std::optional<DeliveryQueue> m_queue;
+    std::optional<AlertWatch> m_alerts;
     QTimer *m_wakeTimer = nullptr; // next due time, or the poll for other processes
     QTimer *m_flushTimer = nullptr;
     QTimer *m_pruneTimer = nullptr; // the next pruning round, when one was due and too soon

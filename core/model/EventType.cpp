@@ -16,4 +16,15 @@ bool EventType::isValidName(QStringView name)
     return name.size() <= 128 && re.match(name).hasMatch();
 }
 
+QStringList EventType::ownEventNames()
+{
+    return {testEventName(), QStringLiteral("hookline.webhook.disabled"), QStringLiteral("hookline.webhook.failing"),
+            QStringLiteral("hookline.webhook.recovered")};
+}
+
+bool EventType::isOwn(QStringView name)
+{
+    return name == testEventName() || isOperational(name);
+}
+
 } // namespace hookline

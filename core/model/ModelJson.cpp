@@ -72,6 +72,8 @@ QJsonObject toJson(const Webhook &w, SecretView view)
         o.insert(QStringLiteral("disabledReason"), w.disabledReason);
         o.insert(QStringLiteral("disabledAt"), isoTime(w.disabledAt));
     }
+    if (w.failingSince.isValid())
+        o.insert(QStringLiteral("failingSince"), isoTime(w.failingSince));
     return o;
 }
 

@@ -53,6 +53,7 @@ struct Webhook final {
     QString disabledReason; // set when the engine deactivated it
     QDateTime disabledAt;
     int consecutiveFailures = 0;
+    QDateTime failingSince; // an open "failing" incident (model/Alert.h); set by the engine only
 
     // Secrets that sign a delivery sent at `now`: the current one first, then
     // the newest kMaxPreviousSecrets rotated ones still inside their grace

@@ -109,7 +109,7 @@ Result<QList<EventType>> CatalogService::parse(QByteArrayView json, const QStrin
             return malformed(QStringLiteral("%1: %2").arg(where, s.error().message));
         if (names.contains(t.name))
             return malformed(tr("%1: %2 is listed twice").arg(where, t.name));
-        if (t.name == EventType::testEventName())
+        if (EventType::isOwn(t.name))
             return malformed(tr("%1: %2 is built into Hookline and cannot be imported").arg(where, t.name));
         names << t.name;
         out << t;
@@ -240,7 +240,7 @@ Result<QByteArray> CatalogService::exportCatalog() const
         return types.error();
     QList<EventType> exported;
     for (const auto &t : std::as_const(*types)) {
-        if (t.name != EventType::testEventName())
+        if (!EventType::isOwn(t.name))
             exported << t;
     }
     return serialize(exported);
@@ -263,14 +263,14 @@ Status CatalogService::save(const EventType &type)
         t.group = EventType::groupOf(t.name);
     if (auto s = validate(t); !s)
         return s;
-    if (t.name == EventType::testEventName())
+    if (EventType::isOwn(t.name))
         return Error::validation(QStringLiteral("name"), tr("%1 is built into Hookline").arg(t.name));
     return EventTypeStore(m_db).upsert(t);
 }
 
 Status CatalogService::remove(const QString &name)
 {
-    if (name == EventType::testEventName())
+    if (EventType::isOwn(name))
         return Error::validation(QStringLiteral("name"), tr("%1 is built into Hookline and cannot be deleted").arg(name));
     auto existing = EventTypeStore(m_db).find(name);
     if (!existing)

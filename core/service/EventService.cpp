@@ -114,6 +114,9 @@ Result<EventService::Prepared> EventService::prepare(const QString &tenantId, co
     }
     if (!m_knownTypes.contains(type))
         return Error::validation(QStringLiteral("event"), tr("unknown event type \"%1\" (see event-types list)").arg(type));
+    // A forged "webhook failing" would reach the administrators' own webhook.
+    if (EventType::isOperational(type))
+        return Error::validation(QStringLiteral("event"), tr("%1 is an operational event: only Hookline sends it").arg(type));
     if (!m_knownTenants.contains(tenantId)) {
         auto tenant = TenantStore(m_db).find(tenantId);
         if (!tenant)

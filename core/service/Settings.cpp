@@ -4,6 +4,7 @@
 #include "service/AuditLog.h"
 #include "store/SettingsStore.h"
 #include "store/Sql.h"
+#include "store/WebhookStore.h"
 
 #include <QFileInfo>
 #include <QJsonObject>
@@ -52,6 +53,10 @@ Bounds boundsOf(const QString &key)
         return {1, 100000};
     if (key == QLatin1StringView(Settings::kSlowAnswerSeconds))
         return {0.1, 300};
+    if (key == QLatin1StringView(Settings::kAlertFailuresInRow))
+        return {0, 100000};
+    if (key == QLatin1StringView(Settings::kAlertSuccessRatePercent))
+        return {0, 100};
     return {0, 0};
 }
 Error unknownKey(const QString &key)
@@ -88,6 +93,12 @@ const QList<Settings::Info> &Settings::known()
          QStringLiteral("requests one engine has in flight to one host (scheme, name and port) at most, all its webhooks together")},
         {QString::fromLatin1(kSlowAnswerSeconds), Type::Double, QStringLiteral("2"),
          QStringLiteral("a webhook that takes longer than this to answer moves to the slow lane: its own connections and a smaller share")},
+        {QString::fromLatin1(kAlertFailuresInRow), Type::Int, QStringLiteral("3"),
+         QStringLiteral("alert when this many deliveries in a row to one webhook end failed (0: never)")},
+        {QString::fromLatin1(kAlertSuccessRatePercent), Type::Int, QStringLiteral("50"),
+         QStringLiteral("alert when less than this share of a webhook's attempts in the last hour succeeded, counted from 10 attempts (0: never)")},
+        {QString::fromLatin1(kAlertEventsWebhook), Type::WebhookId, QString(),
+         QStringLiteral("webhook id that receives the operational events hookline.webhook.disabled, .failing and .recovered (empty: none)")},
     };
     return list;
 }
@@ -116,6 +127,19 @@ Result<QString> Settings::normalized(const Info &info, const QString &value) con
         if (!prefix.match(value).hasMatch())
             return bad(tr("must be a header name of letters, digits and dashes, like X-Webhook"));
         return value;
+    }
+    case Type::WebhookId: {
+        const auto id = value.trimmed();
+        if (id.isEmpty())
+            return id;
+        auto found = WebhookStore(m_db).find(id);
+        if (!found)
+            return found.error();
+        // One deleted since it was chosen stays until changed: saving the
+        // other settings must not fail for it (the engine says it is missing).
+        if (const auto stored = this->value(info.key); !*found && (!stored || *stored != id))
+            return bad(tr("there is no webhook %1").arg(id));
+        return id;
     }
     case Type::Path: {
         if (value.isEmpty())
@@ -263,6 +287,18 @@ int Settings::maxInFlightPerHost() const
 double Settings::slowAnswerSeconds() const
 {
     return text(kSlowAnswerSeconds).toDouble();
+}
+int Settings::alertFailuresInRow() const
+{
+    return text(kAlertFailuresInRow).toInt();
+}
+int Settings::alertSuccessRatePercent() const
+{
+    return text(kAlertSuccessRatePercent).toInt();
+}
+QString Settings::alertEventsWebhook() const
+{
+    return text(kAlertEventsWebhook);
 }
 
 } // namespace hookline

@@ -14,7 +14,7 @@ namespace hookline {
 class Settings final {
     Q_DECLARE_TR_FUNCTIONS(hookline::Settings)
 public:
-    enum class Type { Bool, Int, Double, String, Path };
+    enum class Type { Bool, Int, Double, String, Path, WebhookId };
     struct Info {
         QString key;
         Type type;
@@ -50,6 +50,9 @@ public:
     int maxInFlightPerWebhook() const;
     int maxInFlightPerHost() const;
     double slowAnswerSeconds() const;
+    int alertFailuresInRow() const;
+    int alertSuccessRatePercent() const;
+    QString alertEventsWebhook() const;
 
     static constexpr auto kHeaderPrefix = "headerPrefix";
     static constexpr auto kAllowInsecureUrls = "allowInsecureUrls";
@@ -61,6 +64,9 @@ public:
     static constexpr auto kMaxInFlightPerWebhook = "maxInFlightPerWebhook";
     static constexpr auto kMaxInFlightPerHost = "maxInFlightPerHost";
     static constexpr auto kSlowAnswerSeconds = "slowAnswerSeconds";
+    static constexpr auto kAlertFailuresInRow = "alertFailuresInRow";
+    static constexpr auto kAlertSuccessRatePercent = "alertSuccessRatePercent";
+    static constexpr auto kAlertEventsWebhook = "alertEventsWebhook";
 
 private:
     // setValue() inside the caller's transaction: the value and its audit row.

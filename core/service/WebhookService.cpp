@@ -5,6 +5,7 @@
 #include "service/Settings.h"
 #include "service/TenantService.h"
 #include "signing/Secret.h"
+#include "store/AlertStore.h"
 #include "store/EventTypeStore.h"
 #include "store/Sql.h"
 #include "store/TenantStore.h"
@@ -124,6 +125,17 @@ Result<Webhook> WebhookService::update(Webhook w)
     }
     if (auto s = WebhookStore(m_db).update(w); !s)
         return s.error();
+    // Turned back on after the engine deactivated it: that incident closes.
+    if (w.active && !existing->active && (!existing->disabledReason.isEmpty() || existing->failingSince.isValid())) {
+        Alert reenabled;
+        reenabled.webhookId = w.id;
+        reenabled.tenantId = w.tenantId;
+        reenabled.kind = Alert::Kind::Reenabled;
+        reenabled.detail = QStringLiteral("turned back on by %1").arg(AuditLog::actor());
+        reenabled.createdAt = w.updatedAt;
+        if (auto s = AlertStore(m_db).raise(reenabled); !s)
+            return s.error();
+    }
     // Turning it on or off is an action of its own in the log; the other
     // fields that changed, with their old and new values.
     auto changed = AuditLog::changes(*existing, w);

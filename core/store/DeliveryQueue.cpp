@@ -9,15 +9,6 @@
 namespace hookline {
 
 namespace {
-QString placeholders(qsizetype n)
-{
-    QString out;
-    out.reserve(n * 2);
-    for (qsizetype i = 0; i < n; ++i)
-        out += i ? QStringLiteral(",?") : QStringLiteral("?");
-    return out;
-}
-
 DeliveryJob jobFromRow(const QSqlQuery &q)
 {
     DeliveryJob j;
@@ -102,7 +93,7 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     const QString text = QStringLiteral("SELECT id, webhook_id FROM deliveries%1 WHERE status IN ('pending','retrying') AND next_attempt_at <= ?%2"
                                         " ORDER BY next_attempt_at LIMIT ?%3")
                              .arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
-                                  skip.isEmpty() ? QString() : QStringLiteral(" AND webhook_id NOT IN (%1)").arg(placeholders(skip.size())),
+                                  skip.isEmpty() ? QString() : QStringLiteral(" AND webhook_id NOT IN (%1)").arg(sql::placeholders(skip.size())),
                                   postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
     // The common statement is kept prepared; one with a list of webhooks to
     // skip changes with the list.
@@ -155,7 +146,7 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
         width *= 2;
     auto &take = statement(QStringLiteral("UPDATE deliveries SET status = 'delivering', lease_until = ?, lease_owner = ?, updated_at = ?"
                                           " WHERE id IN (%1)")
-                               .arg(placeholders(width))
+                               .arg(sql::placeholders(width))
                            + kReturning);
     take.addBindValue(sql::toMs(leaseUntil));
     take.addBindValue(sql::text(m_leaseOwner));
@@ -213,7 +204,7 @@ Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
         if (!ids.contains(j.eventId))
             ids << j.eventId;
     }
-    auto &q = statement(QStringLiteral("SELECT id, body FROM events WHERE id IN (%1)").arg(placeholders(ids.size())));
+    auto &q = statement(QStringLiteral("SELECT id, body FROM events WHERE id IN (%1)").arg(sql::placeholders(ids.size())));
     for (const auto &id : std::as_const(ids))
         q.addBindValue(id);
     if (auto s = sql::exec(q, tr("reading event bodies")); !s)
@@ -423,7 +414,7 @@ Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhook
     // the cost: it is left out where it cannot matter.)
     auto del = sql::prepare(
         m_db, QStringLiteral("DELETE FROM deliveries WHERE id IN (%1)%2")
-                  .arg(placeholders(ids.size()), sql::isPostgres(m_db) ? QStringLiteral(" AND status IN ('succeeded','failed')") : QString()));
+                  .arg(sql::placeholders(ids.size()), sql::isPostgres(m_db) ? QStringLiteral(" AND status IN ('succeeded','failed')") : QString()));
     for (const auto &id : std::as_const(ids))
         del.addBindValue(id);
     if (auto s = sql::exec(del, tr("deleting old deliveries")); !s)
@@ -432,7 +423,7 @@ Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhook
     events.removeDuplicates();
     auto orphans = sql::prepare(
         m_db, QStringLiteral("DELETE FROM events WHERE id IN (%1) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id)")
-                  .arg(placeholders(events.size())));
+                  .arg(sql::placeholders(events.size())));
     for (const auto &id : std::as_const(events))
         orphans.addBindValue(id);
     if (auto s = sql::exec(orphans, tr("deleting events without deliveries")); !s)

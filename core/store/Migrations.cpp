@@ -221,6 +221,29 @@ const QList<Migration> &migrations()
             // are a wall for a single-company installation.
             QStringLiteral("UPDATE tenants SET plan = 'UNLIMITED' WHERE id = 'default' AND plan = 'ENTERPRISE'"),
         }},
+        {12, "operational alerts", {
+            // Set while a webhook is failing (an open incident), by the engine only.
+            QStringLiteral("ALTER TABLE webhooks ADD COLUMN failing_since INTEGER"),
+            QStringLiteral("CREATE TABLE alerts ("
+                           " id INTEGER PRIMARY KEY,"
+                           " webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,"
+                           " tenant_id TEXT NOT NULL,"
+                           " kind TEXT NOT NULL CHECK (kind IN ('failing','disabled','gone','recovered','reenabled')),"
+                           " detail TEXT NOT NULL DEFAULT '',"
+                           " delivery_id TEXT,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX alerts_time ON alerts (created_at)"),
+            QStringLiteral("CREATE INDEX alerts_webhook ON alerts (webhook_id, id)"),
+            // The operational events (setting alertEventsWebhook): in the
+            // catalog so that the admin webhook can subscribe to them by name.
+            QStringLiteral("INSERT INTO event_types (name, group_name, description, sample_payload, catalog, builtin, updated_at) VALUES"
+                           " ('hookline.webhook.failing', 'hookline', 'A webhook started failing: deliveries in a row failed, or its success rate fell under the threshold.',"
+                           " '{\"alert\":{\"at\":\"2026-01-01T10:00:00.000Z\",\"detail\":\"3 deliveries in a row failed (the last: HTTP 500)\",\"id\":1,\"kind\":\"failing\"},\"webhook\":{\"id\":\"wh_0\",\"name\":\"Shop\",\"tenantId\":\"default\"}}', 'hookline', 1, :now),"
+                           " ('hookline.webhook.disabled', 'hookline', 'A webhook was deactivated: after its failures, or by a 410 Gone.',"
+                           " '{\"alert\":{\"at\":\"2026-01-01T10:00:00.000Z\",\"detail\":\"the receiver answered 410 Gone\",\"id\":2,\"kind\":\"gone\"},\"webhook\":{\"id\":\"wh_0\",\"name\":\"Shop\",\"tenantId\":\"default\"}}', 'hookline', 1, :now),"
+                           " ('hookline.webhook.recovered', 'hookline', 'A failing webhook delivered again.',"
+                           " '{\"alert\":{\"at\":\"2026-01-01T10:00:00.000Z\",\"detail\":\"delivered again after failing since 2026-01-01T09:00:00.000Z\",\"id\":3,\"kind\":\"recovered\"},\"webhook\":{\"id\":\"wh_0\",\"name\":\"Shop\",\"tenantId\":\"default\"}}', 'hookline', 1, :now)"),
+        }},
     };
     // clang-format on
     return list;

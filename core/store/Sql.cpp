@@ -126,4 +126,13 @@ void Transaction::rollback()
     }
 }
 
+QString placeholders(qsizetype n)
+{
+    QString out;
+    out.reserve(n * 2);
+    for (qsizetype i = 0; i < n; ++i)
+        out += i ? QStringLiteral(",?") : QStringLiteral("?");
+    return out;
+}
+
 } // namespace hookline::sql

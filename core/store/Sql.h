@@ -26,6 +26,8 @@ Status exec(QSqlQuery &query, QStringView what);
 Status exec(const QSqlDatabase &db, const QString &statement, QStringView what);
 // Prepares a statement; forward-only, since we never scroll back.
 QSqlQuery prepare(const QSqlDatabase &db, const QString &statement);
+// "?,?,…": n placeholders for an IN list.
+QString placeholders(qsizetype n);
 
 // Timestamps are stored as INTEGER milliseconds since the epoch, UTC: compact,
 // sortable, and identical in SQLite and PostgreSQL.

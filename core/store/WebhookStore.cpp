@@ -9,7 +9,7 @@ namespace hookline {
 namespace {
 const QString kSelect = QStringLiteral("SELECT id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds, backoff,"
                                        " schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
-                                       " disabled_at, created_at, updated_at, max_in_flight FROM webhooks");
+                                       " disabled_at, created_at, updated_at, max_in_flight, failing_since FROM webhooks");
 
 QString scheduleToText(const QList<double> &schedule)
 {
@@ -62,6 +62,7 @@ Result<Webhook> fromRow(const QSqlQuery &q)
     w.updatedAt = sql::fromMs(q.value(19).toLongLong());
     if (!q.value(20).isNull())
         w.maxInFlight = q.value(20).toInt();
+    w.failingSince = sql::dateOrNull(q.value(21));
     return w;
 }
 
