@@ -393,7 +393,9 @@ void TestUiModels::webhookListColumnsAndRoles()
         QString text;
         int raw;
     };
-    const QList<Expect> expected{{m_alpha, u"Active"_s, 0}, {m_gamma, u"Inactive"_s, 1}, {m_beta, u"Auto-disabled"_s, 2}};
+    const QList<Expect> expected{{m_alpha, u"Active"_s, int(WebhookListModel::Health::Active)},
+                                 {m_gamma, u"Inactive"_s, int(WebhookListModel::Health::Inactive)},
+                                 {m_beta, u"Auto-disabled"_s, int(WebhookListModel::Health::AutoDisabled)}};
     QSet<qint64> icons;
     for (const auto &e : expected) {
         const auto index = at(e.id, WebhookListModel::Status);

@@ -3,12 +3,14 @@
 // receiver, a rotation, the history, and the dialogs. Each test is one defect
 // that user met; each fails on the window as it was before its fix.
 
+#include "AlertFeed.h"
 #include "AppContext.h"
 #include "CurlCommand.h"
 #include "MainWindow.h"
 #include "Translations.h"
 #include "TrayIcon.h"
 #include "dialogs/AuditDialog.h"
+#include "widgets/AlertBanner.h"
 #include "dialogs/InspectorDialog.h"
 #include "dialogs/NewKeyDialog.h"
 #include "dialogs/SettingsDialog.h"
@@ -23,6 +25,7 @@
 #include "service/ApiKeyService.h"
 #include "service/AuditLog.h"
 #include "service/DeliveryService.h"
+#include "service/EventService.h"
 #include "service/TenantService.h"
 #include "service/WebhookService.h"
 #include "signing/Signer.h"
@@ -61,6 +64,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSqlQuery>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
@@ -124,6 +128,7 @@ private Q_SLOTS:
     void verificationCodeFollowsTheWebhook();
     void requestInspectorShowsAndAnswers();
     void copyAsCurlSendsTheSameBytes();
+    void autoDisabledWebhookIsOneNotificationWithWhatToDo();
     void historySaysWhenItCannotRead(); // last: it spoils the database
 };
 
@@ -786,6 +791,80 @@ void TestUiWindow::copyAsCurlSendsTheSameBytes()
 
 // A history the database cannot give (here a status this version does not
 // know) is said in the view, not shown as an empty page.
+// A receiver that fails until the engine deactivates its webhook: the
+// window says so once (one notification, whatever number of deliveries
+// failed), marks it in the list, and the banner above its details offers
+// the failures and turning it back on.
+void TestUiWindow::autoDisabledWebhookIsOneNotificationWithWhatToDo()
+{
+    m_receiver.setResponder([](const test::ReceivedRequest &r) { return test::ScriptedReply::ok(r.path == "/broken" ? 500 : 200); });
+    const auto restore = qScopeGuard([this] { m_receiver.setResponder([](const test::ReceivedRequest &) { return test::ScriptedReply::ok(); }); });
+    QSignalSpy notified(m_window->trayIcon(), &TrayIcon::notified);
+    QString id;
+    {
+        Webhook w;
+        w.name = u"Broken receiver"_s;
+        w.url = m_receiver.url(u"/broken"_s);
+        w.events = {u"dossier.created"_s}; // no other webhook of this test takes it
+        w.retry.maxRetries = 0;
+        w.retry.autoDisableAfter = 3;
+        QEventLoop loop;
+        const auto job = [w](QSqlDatabase db) {
+            auto created = WebhookService(db).create(w);
+            if (!created)
+                return QString();
+            EventService events(db);
+            for (int i = 0; i < 6; ++i) {
+                const QByteArray data = "{\"n\":" + QByteArray::number(i) + '}';
+                if (!events.emitEvent(u"default"_s, u"dossier.created"_s, data))
+                    return QString();
+            }
+            return created->id;
+        };
+        m_app.context().db().run<QString>(job, this, [&](const QString &created) {
+            id = created;
+            loop.quit();
+        });
+        QTimer::singleShot(kTimeout, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    QVERIFY(!id.isEmpty());
+    m_app.context().notifyWebhooksChanged();
+    m_app.context().notifyEventsEmitted();
+    QTRY_VERIFY_WITH_TIMEOUT(notified.count() >= 1, 15000);
+    QCOMPARE(notified.at(0).at(0).toString(), u"Webhook “Broken receiver” was deactivated"_s);
+    QVERIFY2(notified.at(0).at(1).toString().contains(u"3 deliveries in a row failed"_s), qPrintable(notified.at(0).at(1).toString()));
+    // The status bar says it too (a window without a tray icon).
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(u"Broken receiver"_s), qPrintable(m_window->statusBar()->currentMessage()));
+    // In the list: words, not only a colour.
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->webhookModel()->index(m_window->webhookModel()->indexFor(id).row(), WebhookListModel::Status).data().toString(),
+                              u"Auto-disabled"_s, kTimeout);
+    // The feed reads again (a poll, another process's alerts): nothing new, nothing said twice.
+    QTest::qWait(AlertFeed::kPollMs + 500);
+    QCOMPARE(notified.count(), 1);
+
+    m_window->selectWebhook(id);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentWebhookId(), id, kTimeout);
+    auto *banner = m_window->alertBanner();
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), kTimeout);
+    QVERIFY2(banner->label()->text().contains(u"deactivated"_s), qPrintable(banner->label()->text()));
+    QCOMPARE(banner->label()->accessibleName(), banner->label()->text());
+    QVERIFY(banner->reenableButton()->isVisible());
+    QVERIFY(banner->showFailuresButton()->focusPolicy() & Qt::TabFocus);
+    banner->showFailuresButton()->click();
+    QCOMPARE(m_window->tabs()->currentWidget(), m_window->history());
+    auto *status = test::byAccessibleName<QComboBox>(m_window->history(), u"Status filter"_s);
+    QVERIFY(status);
+    QCOMPARE(status->currentData().toString(), u"failed"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->history()->model()->rowCount(), 6, kTimeout); // three sent, three not (inactive)
+    banner->reenableButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->webhookModel()->index(m_window->webhookModel()->indexFor(id).row(), WebhookListModel::Status).data().toString(),
+                              u"Active"_s, kTimeout);
+    QCOMPARE(notified.count(), 1); // turning it back on is the administrator's own doing: no notification
+    status->setCurrentIndex(0);
+}
+
 void TestUiWindow::historySaysWhenItCannotRead()
 {
     m_window->selectWebhook(m_first);

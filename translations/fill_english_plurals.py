@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 SINGULAR = {
+    "%1 and %n more": "%1 and %n more",
+    "%n webhooks need attention": "%n webhook needs attention",
+    "%n webhooks deliver again": "%n webhook delivers again",
     "%n min ago": "%n min ago",
     "%n h ago": "%n h ago",
     "%n days ago": "%n day ago",

@@ -271,6 +271,134 @@
     </message>
 </context>
 <context>
+    <name>hookline::AlertBanner</name>
+    <message>
+        <source>Show &amp;failures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-&amp;enable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shows this webhook&apos;s deliveries that failed, or that wait to be retried</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Turns the webhook back on; its failures are counted afresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This webhook is failing since %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It keeps being retried; you will be told when it delivers again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engine deactivated this webhook %1: %2. New events make no deliveries for it until it is re-enabled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AlertNotifier</name>
+    <message numerus="yes">
+        <source>%1 and %n more</source>
+        <translation>
+            <numerusform>%1 and %n more</numerusform>
+            <numerusform>%1 and %n more</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Webhook “%1” is failing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook “%1” was deactivated: its receiver is gone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook “%1” was deactivated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n webhooks need attention</source>
+        <translation>
+            <numerusform>%n webhook needs attention</numerusform>
+            <numerusform>%n webhooks need attention</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Webhook “%1” delivers again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n webhooks deliver again</source>
+        <translation>
+            <numerusform>%n webhook delivers again</numerusform>
+            <numerusform>%n webhooks deliver again</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AlertService</name>
+    <message>
+        <source>the limit must be between 1 and %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AlertStore</name>
+    <message>
+        <source>reading the health of webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading the failing webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting a webhook&apos;s attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading a webhook&apos;s alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording an alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording a webhook&apos;s health</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>alert %1 has the unknown kind &quot;%2&quot; in the database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>removing old alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AlertWatch</name>
+    <message>
+        <source>could not write the operational event&apos;s data</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>hookline::ApiKeyModel</name>
     <message>
         <source>(no name)</source>
@@ -1484,6 +1612,10 @@
     </message>
     <message>
         <source>the idempotency key &quot;%1&quot; was used for another request in the last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is an operational event: only Hookline sends it</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2711,6 +2843,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>must be a header name of letters, digits and dashes, like X-Webhook</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>there is no webhook %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsDialog</name>
@@ -2904,6 +3040,58 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>This desktop has no notification area.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert after failed deliveries in a row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tell when this many deliveries in a row to one webhook ended failed (0: never)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alert under this success rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tell when less than this share of a webhook&apos;s attempts in the last hour succeeded, counted from 10 attempts (0: never)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send operational events to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This webhook receives hookline.webhook.failing, .disabled and .recovered, signed like any delivery; never about itself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed deliveries in a &amp;row:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Success rate &amp;under:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operational &amp;events to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (not found)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4039,6 +4227,14 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>No delivery finished in the last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failing since %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -271,6 +271,134 @@
     </message>
 </context>
 <context>
+    <name>hookline::AlertBanner</name>
+    <message>
+        <source>Show &amp;failures</source>
+        <translation>Afficher les é&amp;checs</translation>
+    </message>
+    <message>
+        <source>Re-&amp;enable</source>
+        <translation>Ré&amp;activer</translation>
+    </message>
+    <message>
+        <source>Webhook alert</source>
+        <translation>Alerte du webhook</translation>
+    </message>
+    <message>
+        <source>Shows this webhook&apos;s deliveries that failed, or that wait to be retried</source>
+        <translation>Affiche les livraisons de ce webhook qui ont échoué, ou qui attendent une nouvelle tentative</translation>
+    </message>
+    <message>
+        <source>Turns the webhook back on; its failures are counted afresh</source>
+        <translation>Réactive le webhook&#xa0;; ses échecs sont recomptés depuis zéro</translation>
+    </message>
+    <message>
+        <source>This webhook is failing since %1.</source>
+        <translation>Ce webhook échoue depuis le %1.</translation>
+    </message>
+    <message>
+        <source>It keeps being retried; you will be told when it delivers again.</source>
+        <translation>Les nouvelles tentatives continuent&#xa0;; vous serez prévenu quand il livrera de nouveau.</translation>
+    </message>
+    <message>
+        <source>The engine deactivated this webhook %1: %2. New events make no deliveries for it until it is re-enabled.</source>
+        <translation>Le moteur a désactivé ce webhook le %1&#xa0;: %2. Les nouveaux événements ne lui font aucune livraison tant qu’il n’est pas réactivé.</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AlertNotifier</name>
+    <message numerus="yes">
+        <source>%1 and %n more</source>
+        <translation>
+            <numerusform>%1 et %n autre</numerusform>
+            <numerusform>%1 et %n autres</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Webhook “%1” is failing</source>
+        <translation>Le webhook «&#xa0;%1&#xa0;» échoue</translation>
+    </message>
+    <message>
+        <source>Webhook “%1” was deactivated: its receiver is gone</source>
+        <translation>Le webhook «&#xa0;%1&#xa0;» a été désactivé&#xa0;: son destinataire n’existe plus</translation>
+    </message>
+    <message>
+        <source>Webhook “%1” was deactivated</source>
+        <translation>Le webhook «&#xa0;%1&#xa0;» a été désactivé</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n webhooks need attention</source>
+        <translation>
+            <numerusform>%n webhook demande votre attention</numerusform>
+            <numerusform>%n webhooks demandent votre attention</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Webhook “%1” delivers again</source>
+        <translation>Le webhook «&#xa0;%1&#xa0;» livre de nouveau</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n webhooks deliver again</source>
+        <translation>
+            <numerusform>%n webhook livre de nouveau</numerusform>
+            <numerusform>%n webhooks livrent de nouveau</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AlertService</name>
+    <message>
+        <source>the limit must be between 1 and %1</source>
+        <translation>la limite doit être comprise entre 1 et %1</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AlertStore</name>
+    <message>
+        <source>reading the health of webhooks</source>
+        <translation>lecture de l’état de santé des webhooks</translation>
+    </message>
+    <message>
+        <source>reading the failing webhooks</source>
+        <translation>lecture des webhooks en échec</translation>
+    </message>
+    <message>
+        <source>counting a webhook&apos;s attempts</source>
+        <translation>décompte des tentatives d’un webhook</translation>
+    </message>
+    <message>
+        <source>reading a webhook&apos;s alerts</source>
+        <translation>lecture des alertes d’un webhook</translation>
+    </message>
+    <message>
+        <source>recording an alert</source>
+        <translation>enregistrement d’une alerte</translation>
+    </message>
+    <message>
+        <source>recording a webhook&apos;s health</source>
+        <translation>enregistrement de l’état de santé d’un webhook</translation>
+    </message>
+    <message>
+        <source>reading alerts</source>
+        <translation>lecture des alertes</translation>
+    </message>
+    <message>
+        <source>alert %1 has the unknown kind &quot;%2&quot; in the database</source>
+        <translation>l’alerte %1 a le type inconnu «&#xa0;%2&#xa0;» dans la base de données</translation>
+    </message>
+    <message>
+        <source>removing old alerts</source>
+        <translation>suppression des anciennes alertes</translation>
+    </message>
+</context>
+<context>
+    <name>hookline::AlertWatch</name>
+    <message>
+        <source>could not write the operational event&apos;s data</source>
+        <translation>impossible d’écrire les données de l’événement opérationnel</translation>
+    </message>
+</context>
+<context>
     <name>hookline::ApiKeyModel</name>
     <message>
         <source>(no name)</source>
@@ -1492,6 +1620,10 @@
     <message>
         <source>the idempotency key &quot;%1&quot; was used for another request in the last 24 hours</source>
         <translation>la clé d’idempotence «&#xa0;%1&#xa0;» a servi à une autre requête dans les dernières 24 heures</translation>
+    </message>
+    <message>
+        <source>%1 is an operational event: only Hookline sends it</source>
+        <translation>%1 est un événement opérationnel&#xa0;: seul Hookline l’envoie</translation>
     </message>
 </context>
 <context>
@@ -2720,6 +2852,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>must be a header name of letters, digits and dashes, like X-Webhook</source>
         <translation>doit être un nom d’en-tête fait de lettres, de chiffres et de tirets, comme X-Webhook</translation>
     </message>
+    <message>
+        <source>there is no webhook %1</source>
+        <translation>il n’existe aucun webhook %1</translation>
+    </message>
 </context>
 <context>
     <name>hookline::SettingsDialog</name>
@@ -2914,6 +3050,58 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>This desktop has no notification area.</source>
         <translation>Ce bureau n’a pas de zone de notification.</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Jamais</translation>
+    </message>
+    <message>
+        <source>Alert after failed deliveries in a row</source>
+        <translation>Alerte après des livraisons échouées d’affilée</translation>
+    </message>
+    <message>
+        <source>Tell when this many deliveries in a row to one webhook ended failed (0: never)</source>
+        <translation>Prévenir quand ce nombre de livraisons d’affilée vers un même webhook ont échoué (0&#xa0;: jamais)</translation>
+    </message>
+    <message>
+        <source>Alert under this success rate</source>
+        <translation>Alerte sous ce taux de réussite</translation>
+    </message>
+    <message>
+        <source>Tell when less than this share of a webhook&apos;s attempts in the last hour succeeded, counted from 10 attempts (0: never)</source>
+        <translation>Prévenir quand moins de cette part des tentatives d’un webhook ont réussi au cours de la dernière heure, à partir de 10 tentatives (0&#xa0;: jamais)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Aucun</translation>
+    </message>
+    <message>
+        <source>Send operational events to</source>
+        <translation>Envoyer les événements opérationnels à</translation>
+    </message>
+    <message>
+        <source>This webhook receives hookline.webhook.failing, .disabled and .recovered, signed like any delivery; never about itself</source>
+        <translation>Ce webhook reçoit hookline.webhook.failing, .disabled et .recovered, signés comme toute livraison&#xa0;; jamais à son propre sujet</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alertes</translation>
+    </message>
+    <message>
+        <source>Failed deliveries in a &amp;row:</source>
+        <translation>Livraisons échouées d’a&amp;ffilée&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Success rate &amp;under:</source>
+        <translation>Taux de réussite so&amp;us&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Operational &amp;events to:</source>
+        <translation>Événements o&amp;pérationnels vers&#xa0;:</translation>
+    </message>
+    <message>
+        <source>%1 (not found)</source>
+        <translation>%1 (introuvable)</translation>
     </message>
 </context>
 <context>
@@ -4049,6 +4237,14 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>No delivery finished in the last 24 hours</source>
         <translation>Aucune livraison terminée au cours des dernières 24 heures</translation>
+    </message>
+    <message>
+        <source>Failing</source>
+        <translation>En échec</translation>
+    </message>
+    <message>
+        <source>Failing since %1</source>
+        <translation>En échec depuis le %1</translation>
     </message>
 </context>
 <context>

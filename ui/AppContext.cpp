@@ -1,5 +1,7 @@
 #include "AppContext.h"
 
+#include "AlertFeed.h"
+
 #include "engine/DeliveryEngine.h"
 
 namespace hookline {
@@ -13,6 +15,12 @@ AppContext::AppContext(std::shared_ptr<Installation> installation, int workers, 
     m_engine = std::make_unique<DeliveryEngine>(installation->database(), options);
     connect(m_engine.get(), &DeliveryEngine::deliveriesUpdated, this, &AppContext::deliveriesUpdated);
     connect(m_engine.get(), &DeliveryEngine::webhookDeactivated, this, &AppContext::webhooksChanged);
+    m_alerts = new AlertFeed(*m_executor, this);
+    connect(m_engine.get(), &DeliveryEngine::alertsRaised, m_alerts, &AlertFeed::poke);
+    connect(m_alerts, &AlertFeed::arrived, this, [this](const Alerts &alerts) {
+        Q_EMIT alertsArrived(alerts);
+        Q_EMIT webhooksChanged(); // the list's marks
+    });
 }
 
 AppContext::~AppContext()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/Alert.h"
 #include "model/DeliveryUpdate.h"
 #include "service/ServiceExecutor.h"
 
@@ -9,6 +10,7 @@
 
 namespace hookline {
 
+class AlertFeed;
 class DeliveryEngine;
 
 // What every window shares: the services (through one executor, never on
@@ -38,10 +40,14 @@ Q_SIGNALS:
     void deliveriesChanged();
     // The engine committed attempts: rows change in place (one signal per batch).
     void deliveriesUpdated(const hookline::DeliveryUpdates &updates);
+    // Webhooks started failing, were deactivated or deliver again, in this
+    // process or another one on the same database (ui/AlertFeed.h); oldest first.
+    void alertsArrived(const hookline::Alerts &alerts);
 
 private:
     std::unique_ptr<ServiceExecutor> m_executor;
     std::unique_ptr<DeliveryEngine> m_engine;
+    AlertFeed *m_alerts = nullptr;
 };
 
 } // namespace hookline

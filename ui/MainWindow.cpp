@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AlertNotifier.h"
 #include "AppContext.h"
 #include "TrayIcon.h"
 #include "dialogs/AboutDialog.h"
@@ -17,6 +18,7 @@
 #include "service/DeliveryService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
+#include "widgets/AlertBanner.h"
 #include "widgets/DeliveryChart.h"
 #include "widgets/EmptyStatePane.h"
 #include "widgets/HistoryView.h"
@@ -98,6 +100,9 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
 
     m_tray = new TrayIcon(this, action(QStringLiteral("pause")), this);
     connect(m_tray, &TrayIcon::quitRequested, this, &MainWindow::quit);
+    m_notifier = new AlertNotifier(m_context, *m_tray, this, this);
+    connect(m_notifier, &AlertNotifier::told, this, [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    connect(m_notifier, &AlertNotifier::webhookRequested, this, &MainWindow::selectWebhook);
 
     auto *status = new QTimer(this);
     connect(status, &QTimer::timeout, this, &MainWindow::refreshEngineStatus);
@@ -252,6 +257,16 @@ void MainWindow::buildUi()
     auto *details = new QWidget;
     auto *rightLayout = new QVBoxLayout(details);
     rightLayout->setContentsMargins(0, 0, 0, 0);
+    m_alertBanner = new AlertBanner(m_context);
+    connect(m_alertBanner, &AlertBanner::showFailuresRequested, this, [this](DeliveryStatus status) {
+        m_history->showStatus(status);
+        m_tabs->setCurrentWidget(m_history);
+    });
+    connect(m_alertBanner, &AlertBanner::reenableRequested, this, [this](const QString &id) {
+        if (id == currentWebhookId())
+            toggleActive();
+    });
+    rightLayout->addWidget(m_alertBanner);
     rightLayout->addWidget(m_testResult);
     rightLayout->addWidget(m_tabs, 1);
     m_empty = new EmptyStatePane;
@@ -356,7 +371,7 @@ void MainWindow::currentChanged()
     const auto *row = m_model->rowFor(id);
     m_testResult->setWebhook(id, row ? row->webhook.name : QString());
     if (id.isEmpty())
-        return;
+        return m_alertBanner->setWebhook(Webhook{});
     m_history->setWebhook(id);
     m_chart->setWebhook(id);
     const auto job = [id](QSqlDatabase db) { return WebhookService(db).get(id); };
@@ -365,6 +380,7 @@ void MainWindow::currentChanged()
             return;
         m_form->setWebhook(*w);
         m_secret->setWebhook(*w);
+        m_alertBanner->setWebhook(*w);
     });
 }
 

@@ -14,6 +14,8 @@ class QTableView;
 
 namespace hookline {
 
+class AlertBanner;
+class AlertNotifier;
 class AppContext;
 class DeliveryChart;
 class EmptyStatePane;
@@ -42,6 +44,7 @@ public:
     HistoryView *history() const { return m_history; }
     QTabWidget *tabs() const { return m_tabs; }
     TestResultBar *testResult() const { return m_testResult; }
+    AlertBanner *alertBanner() const { return m_alertBanner; }
     EmptyStatePane *emptyState() const { return m_empty; }
     bool showsEmptyState() const;
     QAction *action(const QString &name) const;
@@ -81,6 +84,8 @@ private:
     HistoryView *m_history = nullptr;
     DeliveryChart *m_chart = nullptr;
     TestResultBar *m_testResult = nullptr;
+    AlertBanner *m_alertBanner = nullptr;
+    AlertNotifier *m_notifier = nullptr;
     EmptyStatePane *m_empty = nullptr;
     QStackedWidget *m_right = nullptr;
     bool m_editingNew = false; // a new webhook's form is open (no row is current)

@@ -29,7 +29,10 @@ TrayIcon::TrayIcon(QWidget *window, QAction *pause, QObject *parent)
         if (reason == QSystemTrayIcon::Trigger || reason == QSystemTrayIcon::DoubleClick)
             showWindow();
     });
-    connect(m_tray, &QSystemTrayIcon::messageClicked, this, &TrayIcon::showWindow);
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        showWindow();
+        Q_EMIT notificationClicked();
+    });
     if (QSystemTrayIcon::isSystemTrayAvailable())
         m_tray->show();
 }
@@ -61,6 +64,15 @@ void TrayIcon::noteHidden()
         return;
     m_tray->showMessage(tr("Hookline keeps delivering"), tr("The window is closed; deliveries go on. Open it again or quit from this icon."),
                         AppIcon::icon());
+}
+
+bool TrayIcon::notify(const QString &title, const QString &message, bool warning)
+{
+    Q_EMIT notified(title, message);
+    if (!isVisible())
+        return false;
+    m_tray->showMessage(title, message, warning ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information, 15000);
+    return true;
 }
 
 void TrayIcon::showWindow()

@@ -33,9 +33,15 @@ public:
     void setStatus(const QString &text);
     // The window was hidden into the tray: say so, the first time only.
     void noteHidden();
+    // A desktop notification (alerts); false when there is no tray to show it.
+    bool notify(const QString &title, const QString &message, bool warning);
 
 Q_SIGNALS:
     void quitRequested();
+    // Every notification asked for, shown or not (tests count them).
+    void notified(const QString &title, const QString &message);
+    // The last notification was clicked: the window is shown.
+    void notificationClicked();
 
 private:
     void showWindow();

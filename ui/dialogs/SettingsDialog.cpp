@@ -5,6 +5,7 @@
 #include "TrayIcon.h"
 #include "service/Installation.h"
 #include "service/Settings.h"
+#include "service/WebhookService.h"
 #include "widgets/DurationEdit.h"
 
 #include <QCheckBox>
@@ -49,6 +50,9 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     , m_perHost(new QSpinBox(this))
     , m_slowAfter(new DurationEdit(this))
     , m_grace(new DurationEdit(this))
+    , m_alertInRow(new QSpinBox(this))
+    , m_alertRate(new QSpinBox(this))
+    , m_alertEvents(new QComboBox(this))
     , m_caFile(new QLineEdit(this))
     , m_insecure(new QCheckBox(tr("Allow plain &http:// URLs"), this))
     , m_private(new QCheckBox(tr("Allow private and &local addresses"), this))
@@ -103,6 +107,20 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     m_grace->setRange(0, 30 * 24 * 3600);
     m_grace->setAccessibleName(tr("Secret rotation grace period"));
     m_grace->setToolTip(tr("Type a number and a unit, such as 36 h or 2 days"));
+    m_alertInRow->setRange(0, 100000);
+    m_alertInRow->setSpecialValueText(tr("Never"));
+    m_alertInRow->setAccessibleName(tr("Alert after failed deliveries in a row"));
+    m_alertInRow->setToolTip(tr("Tell when this many deliveries in a row to one webhook ended failed (0: never)"));
+    m_alertRate->setRange(0, 100);
+    m_alertRate->setSuffix(QStringLiteral(" %"));
+    m_alertRate->setSpecialValueText(tr("Never"));
+    m_alertRate->setAccessibleName(tr("Alert under this success rate"));
+    m_alertRate->setToolTip(
+        tr("Tell when less than this share of a webhook's attempts in the last hour succeeded, counted from 10 attempts (0: never)"));
+    m_alertEvents->addItem(tr("None"), QString());
+    m_alertEvents->setAccessibleName(tr("Send operational events to"));
+    m_alertEvents->setToolTip(tr("This webhook receives hookline.webhook.failing, .disabled and .recovered, signed like any delivery; "
+                                 "never about itself"));
     m_caFile->setAccessibleName(tr("Extra CA certificates"));
     // Called what they say; the warning beside each is their description.
     m_insecure->setAccessibleDescription(tr("Deliveries and their signatures travel unencrypted. For development only."));
@@ -144,6 +162,14 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     auto *caLabel = new QLabel(tr("Extra &CA certificates:"));
     caLabel->setBuddy(m_caFile);
     form->addRow(caLabel, caRow);
+    auto *alerts = new QLabel(tr("Alerts"));
+    QFont bold = alerts->font();
+    bold.setBold(true);
+    alerts->setFont(bold);
+    form->addRow(alerts);
+    row(tr("Failed deliveries in a &row:"), m_alertInRow);
+    row(tr("Success rate &under:"), m_alertRate);
+    row(tr("Operational &events to:"), m_alertEvents);
     form->addRow(QString(), m_insecure);
     form->addRow(QString(), warning(tr("Deliveries and their signatures travel unencrypted. For development only.")));
     form->addRow(QString(), m_private);
@@ -162,6 +188,14 @@ SettingsDialog::SettingsDialog(AppContext &context, QWidget *parent)
     // Saving before the current values are read would write the empty fields.
     auto *save = buttons->button(QDialogButtonBox::Save);
     save->setEnabled(false);
+    const auto list = [](QSqlDatabase db) { return WebhookService(db).list(); };
+    context.db().run<Result<QList<Webhook>>>(list, this, [this](Result<QList<Webhook>> webhooks) {
+        if (!webhooks)
+            return;
+        for (const auto &w : std::as_const(*webhooks))
+            m_alertEvents->addItem(QStringLiteral("%1 — %2").arg(w.name, w.url), w.id);
+        selectAlertEvents();
+    });
     const auto job = [](QSqlDatabase db) { return Settings(db).values(); };
     context.db().run<Result<QMap<QString, QString>>>(job, this, [this, save](Result<QMap<QString, QString>> values) {
         if (!values) {
@@ -185,6 +219,18 @@ void SettingsDialog::load(const QMap<QString, QString> &v)
     m_caFile->setText(v.value(QString::fromLatin1(Settings::kExtraCaCertificates)));
     m_insecure->setChecked(v.value(QString::fromLatin1(Settings::kAllowInsecureUrls)) == u"true");
     m_private->setChecked(v.value(QString::fromLatin1(Settings::kAllowPrivateAddresses)) == u"true");
+    m_alertInRow->setValue(v.value(QString::fromLatin1(Settings::kAlertFailuresInRow)).toInt());
+    m_alertRate->setValue(v.value(QString::fromLatin1(Settings::kAlertSuccessRatePercent)).toInt());
+    m_alertEventsValue = v.value(QString::fromLatin1(Settings::kAlertEventsWebhook));
+    selectAlertEvents();
+}
+
+void SettingsDialog::selectAlertEvents()
+{
+    // A webhook that is no longer there is shown by its id, so that saving keeps it visibly.
+    if (!m_alertEventsValue.isEmpty() && m_alertEvents->findData(m_alertEventsValue) < 0 && m_alertEvents->count() > 1)
+        m_alertEvents->addItem(tr("%1 (not found)").arg(m_alertEventsValue), m_alertEventsValue);
+    m_alertEvents->setCurrentIndex(std::max(0, m_alertEvents->findData(m_alertEventsValue)));
 }
 
 QMap<QString, QString> SettingsDialog::values() const
@@ -198,7 +244,10 @@ QMap<QString, QString> SettingsDialog::values() const
             {QString::fromLatin1(Settings::kRotationGraceSeconds), QString::number(qRound64(m_grace->seconds()))},
             {QString::fromLatin1(Settings::kExtraCaCertificates), m_caFile->text().trimmed()},
             {QString::fromLatin1(Settings::kAllowInsecureUrls), m_insecure->isChecked() ? QStringLiteral("true") : QStringLiteral("false")},
-            {QString::fromLatin1(Settings::kAllowPrivateAddresses), m_private->isChecked() ? QStringLiteral("true") : QStringLiteral("false")}};
+            {QString::fromLatin1(Settings::kAllowPrivateAddresses), m_private->isChecked() ? QStringLiteral("true") : QStringLiteral("false")},
+            {QString::fromLatin1(Settings::kAlertFailuresInRow), QString::number(m_alertInRow->value())},
+            {QString::fromLatin1(Settings::kAlertSuccessRatePercent), QString::number(m_alertRate->value())},
+            {QString::fromLatin1(Settings::kAlertEventsWebhook), m_alertEvents->currentData().toString()}};
 }
 
 void SettingsDialog::accept()

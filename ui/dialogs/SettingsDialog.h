@@ -30,6 +30,7 @@ public Q_SLOTS:
 
 private:
     void load(const QMap<QString, QString> &values);
+    void selectAlertEvents();
 
     AppContext &m_context;
     QLineEdit *m_database;
@@ -43,6 +44,10 @@ private:
     QSpinBox *m_perHost;
     DurationEdit *m_slowAfter;
     DurationEdit *m_grace;
+    QSpinBox *m_alertInRow;
+    QSpinBox *m_alertRate;
+    QComboBox *m_alertEvents;
+    QString m_alertEventsValue; // the stored one, chosen once the webhooks are listed
     QLineEdit *m_caFile;
     QCheckBox *m_insecure;
     QCheckBox *m_private;

@@ -44,11 +44,22 @@ int WebhookListModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString WebhookListModel::statusText(const Webhook &w)
+WebhookListModel::Health WebhookListModel::healthOf(const Webhook &w)
 {
     if (w.active)
-        return tr("Active");
-    return w.disabledReason.isEmpty() ? tr("Inactive") : tr("Auto-disabled");
+        return w.failingSince.isValid() ? Health::Failing : Health::Active;
+    return w.disabledReason.isEmpty() ? Health::Inactive : Health::AutoDisabled;
+}
+
+QString WebhookListModel::statusText(const Webhook &w)
+{
+    switch (healthOf(w)) {
+    case Health::Active: return tr("Active");
+    case Health::Failing: return tr("Failing");
+    case Health::Inactive: return tr("Inactive");
+    case Health::AutoDisabled: return tr("Auto-disabled");
+    }
+    return {};
 }
 
 QVariant WebhookListModel::data(const QModelIndex &index, int role) const
@@ -77,16 +88,20 @@ QVariant WebhookListModel::data(const QModelIndex &index, int role) const
         if (role == Qt::DisplayRole || role == Qt::AccessibleTextRole)
             return statusText(w);
         if (role == RawDataRole)
-            return w.active ? 0 : (w.disabledReason.isEmpty() ? 1 : 2);
-        if (role == Qt::ForegroundRole)
-            return Theme::color(w.active ? Theme::Tone::Success : (w.disabledReason.isEmpty() ? Theme::Tone::Muted : Theme::Tone::Error));
+            return int(healthOf(w));
+        if (role == Qt::ForegroundRole) {
+            static constexpr Theme::Tone tones[] = {Theme::Tone::Success, Theme::Tone::Warning, Theme::Tone::Muted, Theme::Tone::Error};
+            return Theme::color(tones[int(healthOf(w))]);
+        }
         if (role == Qt::DecorationRole) {
-            const auto icon
-                = w.active ? QStyle::SP_DialogApplyButton : (w.disabledReason.isEmpty() ? QStyle::SP_MediaPause : QStyle::SP_MessageBoxWarning);
-            return QApplication::style()->standardIcon(icon);
+            static constexpr QStyle::StandardPixmap icons[]
+                = {QStyle::SP_DialogApplyButton, QStyle::SP_MessageBoxWarning, QStyle::SP_MediaPause, QStyle::SP_MessageBoxCritical};
+            return QApplication::style()->standardIcon(icons[int(healthOf(w))]);
         }
         if (role == Qt::ToolTipRole && !w.disabledReason.isEmpty())
             return tr("Deactivated %1: %2").arg(TimeText::absolute(w.disabledAt), w.disabledReason);
+        if (role == Qt::ToolTipRole && w.active && w.failingSince.isValid())
+            return tr("Failing since %1").arg(TimeText::absolute(w.failingSince));
         break;
     case LastDelivery:
         if (role == RawDataRole)

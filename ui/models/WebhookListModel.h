@@ -43,6 +43,9 @@ public:
     QModelIndex indexFor(const QString &id) const;
     bool isLoading() const { return m_loading; }
 
+    // What the Status column says, in the order it sorts.
+    enum class Health { Active, Failing, Inactive, AutoDisabled };
+    static Health healthOf(const Webhook &w);
     static QString statusText(const Webhook &w);
 
 Q_SIGNALS:

@@ -208,6 +208,23 @@ void HistoryView::setEventTypes(const QStringList &names)
     m_event->setCurrentIndex(std::max(0, m_event->findData(current)));
 }
 
+void HistoryView::showStatus(DeliveryStatus status)
+{
+    {
+        const QSignalBlocker blockStatus(m_status);
+        const QSignalBlocker blockEvent(m_event);
+        const QSignalBlocker blockSince(m_useSince);
+        const QSignalBlocker blockUntil(m_useUntil);
+        m_status->setCurrentIndex(std::max(0, m_status->findData(deliveryStatusName(status))));
+        m_event->setCurrentIndex(0);
+        m_useSince->setChecked(false);
+        m_useUntil->setChecked(false);
+    }
+    m_since->setEnabled(false);
+    m_until->setEnabled(false);
+    applyFilter();
+}
+
 void HistoryView::applyFilter()
 {
     DeliveryFilter f;

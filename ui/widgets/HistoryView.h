@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/DeliveryStatus.h"
+
 #include <QWidget>
 
 class QCheckBox;
@@ -26,6 +28,8 @@ public:
     void setWebhook(const QString &webhookId); // empty: every webhook
     void setEventTypes(const QStringList &names);
     void showDetails(const QString &deliveryId);
+    // Filters on this status (the other filters are cleared).
+    void showStatus(DeliveryStatus status);
 
     DeliveryHistoryModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
