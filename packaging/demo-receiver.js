@@ -1,5 +1,6 @@
 // A loopback receiver for the demo database and the screenshots:
-// /ok answers 200, /flaky fails one request in three with 500, /slow waits 300 ms.
+// /ok answers 200, /flaky fails one request in three with 500, /slow waits 300 ms,
+// /down always answers 503.
 'use strict';
 const http = require('http');
 const port = Number(process.argv[2] || 18090);
@@ -15,6 +16,8 @@ http.createServer((req, res) => {
     };
     if (req.url.startsWith('/flaky') && count % 3 === 0)
       return reply(500, { error: 'temporarily unavailable' });
+    if (req.url.startsWith('/down'))
+      return reply(503, { error: 'maintenance' });
     if (req.url.startsWith('/slow'))
       return setTimeout(() => reply(200, { received: true }), 300);
     reply(200, { received: true, bytes: Buffer.concat(chunks).length });

@@ -26,6 +26,9 @@ cli webhook add --name "Lead sync (DevLink CRM)" --url "http://127.0.0.1:$port/o
 cli webhook add --name "Audit SIEM" --url "http://127.0.0.1:$port/flaky/audit" --events 'alert.*,event.created' \
     --scheme timestamped --max-retries 1 --retry-delay 0.2 --auto-disable-after 0
 cli webhook add --name "FinSight Slack bridge" --url "http://127.0.0.1:$port/slow/finsight" --events 'kpi.threshold_reached,dashboard.*' --scheme hmac-hex
+# Its receiver is down: the window shows it failing (an alert, the banner).
+cli webhook add --name "Billing export" --url "http://127.0.0.1:$port/down/billing" --events 'kpi.threshold_reached' \
+    --max-retries 0 --auto-disable-after 0
 cli webhook add --name "Case tool (paused)" --url "https://hooks.example.com/dossiers" --events 'dossier.*' --scheme github --inactive
 for i in $(seq 1 40); do
     echo "{\"event\":\"lead.created\",\"data\":{\"id\":\"lead-$i\",\"nom\":\"Dupont\",\"prenom\":\"Jean\",\"statut\":\"nouveau\"}}"

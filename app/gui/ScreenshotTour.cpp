@@ -87,6 +87,16 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, AppContext &context, QString 
         },
         [tabs] { tabs->setCurrentIndex(3); },
         [this] { shoot(&m_window, QStringLiteral("charts")); },
+        [this, tabs] {
+            // A webhook whose receiver is down: its mark in the list, the banner above it.
+            tabs->setCurrentIndex(0);
+            auto *model = m_window.webhookView()->model();
+            for (int row = 0; row < model->rowCount(); ++row) {
+                if (model->index(row, 0).data().toString().startsWith(QLatin1StringView("Billing")))
+                    m_window.webhookView()->setCurrentIndex(model->index(row, 0));
+            }
+        },
+        [this] { shoot(&m_window, QStringLiteral("alert-banner")); },
         [] { QApplication::quit(); },
     };
 }
