@@ -70,6 +70,8 @@ private Q_SLOTS:
 
     void wireContract_data();
     void wireContract();
+    void attemptTellsAddressTimingsAndWhatFollows_data();
+    void attemptTellsAddressTimingsAndWhatFollows();
     void headerPrefix();
     void deliveryIdStableAcrossRetries();
     void rotation_data();
@@ -1536,6 +1538,59 @@ void TestEngine::settingsChangesReachRunningEngine()
     QCOMPARE(f.receiver().count(), 2);
     QCOMPARE(f.receiver().request(1).header("X-Changed-Event"), QByteArray("lead.created"));
     QVERIFY(!f.receiver().request(1).hasHeader("X-Webhook-Event"));
+}
+
+// The attempt an administrator reads: which address was connected to, the
+// steps of the request in milliseconds, and what happens next, in words.
+void TestEngine::attemptTellsAddressTimingsAndWhatFollows_data()
+{
+    QTest::addColumn<QList<int>>("answers");    // one status per attempt, in order
+    QTest::addColumn<QStringList>("decisions"); // how each attempt's decision starts
+    // clang-format off
+    QTest::newRow("retried, then delivered") << QList<int>{503, 200}
+        << QStringList{u"retry 1 of 2 at "_s, u"delivered"_s};
+    QTest::newRow("retries used up")         << QList<int>{500, 502, 504}
+        << QStringList{u"retry 1 of 2 at "_s, u"retry 2 of 2 at "_s, u"given up: the 2 retries of its policy are used"_s};
+    QTest::newRow("not retried")             << QList<int>{404}
+        << QStringList{u"given up: HTTP 404 is not retried"_s};
+    QTest::newRow("redirect")                << QList<int>{301}
+        << QStringList{u"given up: redirects are never followed (HTTP 301)"_s};
+    QTest::newRow("gone")                    << QList<int>{410}
+        << QStringList{u"given up: 410 Gone"_s};
+    // clang-format on
+}
+
+void TestEngine::attemptTellsAddressTimingsAndWhatFollows()
+{
+    QFETCH(QList<int>, answers);
+    QFETCH(QStringList, decisions);
+    EngineFixture f;
+    QVERIFY(f.ok());
+    f.receiver().setResponder([answers](const ReceivedRequest &r) { return ScriptedReply::ok(answers.value(r.index, 200)); });
+    auto d = f.draft();
+    d.retry.maxRetries = 2;
+    REQUIRE_WEBHOOK(w, f.create(d));
+    const auto id = f.emitFor(w.id);
+    f.start(EngineFixture::serialOptions());
+    QVERIFY(f.finish(id, 8000));
+    const auto attempts = f.attempts(id);
+    QCOMPARE(attempts.size(), decisions.size());
+    const auto address = u"127.0.0.1:%1"_s.arg(f.receiver().port());
+    for (qsizetype i = 0; i < attempts.size(); ++i) {
+        const auto &a = attempts[i];
+        QCOMPARE(a.remoteAddress, address);
+        QVERIFY2(a.decision.startsWith(decisions[i]), qPrintable(a.decision));
+        const auto timings = QJsonDocument::fromJson(a.timings).object();
+        for (const auto *step : {"dns", "firstByte", "total"})
+            QVERIFY2(timings.value(QLatin1StringView(step)).isDouble(),
+                     qPrintable(QString::fromUtf8(a.timings) + u" lacks "_s + QLatin1StringView(step)));
+        QVERIFY(!timings.contains(u"tls"_s)); // plain HTTP
+        QCOMPARE(timings.value(u"total"_s).toInteger(), a.durationMs);
+    }
+    // The first attempt opened the connection; a retry on a kept-alive one does not say "connect".
+    QVERIFY2(QJsonDocument::fromJson(attempts[0].timings).object().contains(u"connect"_s), attempts[0].timings.constData());
+    if (decisions[0].startsWith(u"retry"_s))
+        QVERIFY2(attempts[0].decision.contains(u"in 0.05 s: fixed delay of 0.05 s"_s), qPrintable(attempts[0].decision));
 }
 
 QTEST_MAIN(TestEngine)

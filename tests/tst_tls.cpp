@@ -11,6 +11,8 @@
 #include "service/Settings.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSslCertificate>
 #include <QTemporaryDir>
 #include <QTest>
@@ -71,6 +73,12 @@ void TestTls::trustedThroughTheExtraCa()
     const auto rows = f.attempts(id);
     QVERIFY2(f.status(id) == DeliveryStatus::Succeeded, qPrintable(rows.value(0).error));
     QCOMPARE(tls.count(), 1);
+    // The attempt tells when the handshake was done, between connecting and sending.
+    const auto timings = QJsonDocument::fromJson(rows.value(0).timings).object();
+    QVERIFY2(timings.contains(u"connect"_s) && timings.contains(u"tls"_s), rows.value(0).timings.constData());
+    QVERIFY(timings.value(u"tls"_s).toInteger() >= timings.value(u"connect"_s).toInteger());
+    QVERIFY(timings.value(u"firstByte"_s).toInteger() >= timings.value(u"tls"_s).toInteger());
+    QCOMPARE(rows.value(0).remoteAddress, u"127.0.0.1:%1"_s.arg(tls.port()));
 }
 
 // clang-format off

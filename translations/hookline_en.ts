@@ -530,12 +530,6 @@
 </source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Duration: %1 ms
-
-</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>%1 of event %2 (%3) to %4 — %5 after %n attempts</source>
         <translation>
@@ -558,6 +552,46 @@
     <message>
         <source>Attempt %1: %2 in %3 ms
 %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration: %1 ms
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected to: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timings: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Then: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DNS %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connecting at %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS done at %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>first byte at %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>total %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -534,14 +534,6 @@
         <translation>Erreur&#xa0;: %1
 </translation>
     </message>
-    <message>
-        <source>Duration: %1 ms
-
-</source>
-        <translation>Durée&#xa0;: %1 ms
-
-</translation>
-    </message>
     <message numerus="yes">
         <source>%1 of event %2 (%3) to %4 — %5 after %n attempts</source>
         <translation>
@@ -566,6 +558,50 @@
 %4</source>
         <translation>Tentative %1&#xa0;: %2 en %3 ms
 %4</translation>
+    </message>
+    <message>
+        <source>Duration: %1 ms
+</source>
+        <translation>Durée&#xa0;: %1 ms
+</translation>
+    </message>
+    <message>
+        <source>Connected to: %1
+</source>
+        <translation>Connecté à&#xa0;: %1
+</translation>
+    </message>
+    <message>
+        <source>Timings: %1
+</source>
+        <translation>Étapes&#xa0;: %1
+</translation>
+    </message>
+    <message>
+        <source>Then: %1
+</source>
+        <translation>Ensuite&#xa0;: %1
+</translation>
+    </message>
+    <message>
+        <source>DNS %1 ms</source>
+        <translation>DNS %1 ms</translation>
+    </message>
+    <message>
+        <source>connecting at %1 ms</source>
+        <translation>connexion à %1 ms</translation>
+    </message>
+    <message>
+        <source>TLS done at %1 ms</source>
+        <translation>TLS établi à %1 ms</translation>
+    </message>
+    <message>
+        <source>first byte at %1 ms</source>
+        <translation>premier octet à %1 ms</translation>
+    </message>
+    <message>
+        <source>total %1 ms</source>
+        <translation>total %1 ms</translation>
     </message>
 </context>
 <context>

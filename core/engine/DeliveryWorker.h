@@ -88,6 +88,7 @@ private:
     void dispatch(const DeliveryJob &job, bool forced);
     void send(const std::shared_ptr<InFlight> &f);
     static void pinToAddress(QNetworkRequest &request, const InFlight &f);
+    static QByteArray timingsOf(const InFlight &f, qint64 totalMs);
     void finished(QNetworkReply *reply);
     void conclude(const std::shared_ptr<InFlight> &f, AttemptOutcome outcome);
     AttemptOutcome decide(const InFlight &f, std::optional<int> status, const QString &error, const QByteArray &retryAfter,

@@ -43,6 +43,12 @@ struct Attempt final {
     QByteArray responseHeaders; // JSON array of [name, value]
     QByteArray responseBody;    // truncated to 64 KB
     QString error;
+    QString remoteAddress; // the address connected to ("203.0.113.7:443"), when the request went out
+    // Milliseconds from the start of the request, as Qt reports them, JSON:
+    // {"dns","connect","tls","firstByte","total"}; a step that did not
+    // happen (a kept-alive connection, a cached lookup) is left out.
+    QByteArray timings;
+    QString decision; // what happens next and why, in words ("retry 2 of 5 at …")
 };
 
 // Attempts keep headers as a JSON array of [name, value]: the pairs, in order

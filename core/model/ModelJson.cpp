@@ -113,7 +113,10 @@ QJsonObject toJson(const Attempt &a)
             {QStringLiteral("responseStatus"), a.responseStatus ? QJsonValue(*a.responseStatus) : QJsonValue()},
             {QStringLiteral("responseHeaders"), jsonOrText(a.responseHeaders)},
             {QStringLiteral("responseBody"), QString::fromUtf8(a.responseBody)},
-            {QStringLiteral("error"), a.error}};
+            {QStringLiteral("error"), a.error},
+            {QStringLiteral("remoteAddress"), a.remoteAddress},
+            {QStringLiteral("timings"), a.timings.isEmpty() ? QJsonValue(QJsonObject()) : jsonOrText(a.timings)},
+            {QStringLiteral("decision"), a.decision}};
 }
 
 QJsonObject toJson(const Tenant &t)

@@ -51,4 +51,22 @@ std::optional<double> RetryPolicy::delaySeconds(int n, double unit) const
     return *base * (1.0 - jitter + 2.0 * jitter * std::clamp(unit, 0.0, 1.0));
 }
 
+QString RetryPolicy::describeDelay(int n) const
+{
+    const auto base = baseDelaySeconds(n);
+    if (!base)
+        return QStringLiteral("no retry %1 in the policy").arg(n);
+    const auto number = [](double v) { return QString::number(v, 'g', 6); };
+    QString text;
+    if (!schedule.isEmpty())
+        text = QStringLiteral("delay %1 of the schedule, %2 s").arg(n).arg(number(*base));
+    else if (backoff == BackoffStrategy::Exponential)
+        text = QStringLiteral("exponential backoff, %1 s × 2^%2 = %3 s").arg(number(retryDelaySeconds)).arg(n - 1).arg(number(*base));
+    else
+        text = QStringLiteral("fixed delay of %1 s").arg(number(*base));
+    if (jitter > 0)
+        text += QStringLiteral(", ± %1 % jitter").arg(number(jitter * 100));
+    return text;
+}
+
 } // namespace hookline

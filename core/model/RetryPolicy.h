@@ -35,6 +35,9 @@ struct RetryPolicy final {
 
     // A jittered delay: `unit` is a uniform random number in [0, 1).
     std::optional<double> delaySeconds(int n, double unit) const;
+    // Where retry `n`'s delay comes from, in words ("the schedule's 3rd
+    // delay, 1800 s", "exponential backoff: 5 s × 2^2 = 20 s, ± 10 % jitter").
+    QString describeDelay(int n) const;
 
     bool operator==(const RetryPolicy &) const = default;
 

@@ -220,7 +220,8 @@ Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
 Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes, const QDateTime &now)
 {
     auto &attempt = statement(QStringLiteral("INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body,"
-                                             " response_status, response_headers, response_body, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                             " response_status, response_headers, response_body, error, remote_address, timings, decision)"
+                                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     auto &delivery = statement(
         QStringLiteral("UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL, lease_owner = NULL,"
                        " updated_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? WHERE id = ?"));
@@ -241,6 +242,9 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
             attempt.addBindValue(a.responseHeaders.isEmpty() ? QStringLiteral("[]") : QString::fromUtf8(a.responseHeaders));
             attempt.addBindValue(a.responseBody.isNull() ? nullBytes : QVariant(a.responseBody));
             attempt.addBindValue(sql::text(a.error));
+            attempt.addBindValue(sql::text(a.remoteAddress));
+            attempt.addBindValue(sql::text(QString::fromLatin1(a.timings)));
+            attempt.addBindValue(sql::text(a.decision));
             if (auto s = sql::exec(attempt, tr("recording an attempt")); !s)
                 return s.error();
         }

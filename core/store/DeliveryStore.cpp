@@ -131,7 +131,7 @@ Result<QList<Attempt>> DeliveryStore::attempts(const QString &deliveryId) const
 {
     auto q
         = sql::prepare(m_db, QStringLiteral("SELECT id, delivery_id, number, started_at, duration_ms, request_headers, request_body, response_status,"
-                                            " response_headers, response_body, error FROM attempts WHERE delivery_id = ? ORDER BY number"));
+                                            " response_headers, response_body, error, remote_address, timings, decision FROM attempts WHERE delivery_id = ? ORDER BY number"));
     q.addBindValue(deliveryId);
     if (auto s = sql::exec(q, tr("reading attempts")); !s)
         return s.error();
@@ -150,6 +150,9 @@ Result<QList<Attempt>> DeliveryStore::attempts(const QString &deliveryId) const
         a.responseHeaders = q.value(8).toString().toUtf8();
         a.responseBody = q.value(9).toByteArray();
         a.error = q.value(10).toString();
+        a.remoteAddress = q.value(11).toString();
+        a.timings = q.value(12).toString().toUtf8();
+        a.decision = q.value(13).toString();
         out << a;
     }
     return out;

@@ -244,6 +244,11 @@ const QList<Migration> &migrations()
                            " ('hookline.webhook.recovered', 'hookline', 'A failing webhook delivered again.',"
                            " '{\"alert\":{\"at\":\"2026-01-01T10:00:00.000Z\",\"detail\":\"delivered again after failing since 2026-01-01T09:00:00.000Z\",\"id\":3,\"kind\":\"recovered\"},\"webhook\":{\"id\":\"wh_0\",\"name\":\"Shop\",\"tenantId\":\"default\"}}', 'hookline', 1, :now)"),
         }},
+        {13, "attempt detail: connected address, timings, decision", {
+            QStringLiteral("ALTER TABLE attempts ADD COLUMN remote_address TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE attempts ADD COLUMN timings TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE attempts ADD COLUMN decision TEXT NOT NULL DEFAULT ''"),
+        }},
     };
     // clang-format on
     return list;

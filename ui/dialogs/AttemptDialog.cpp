@@ -11,6 +11,7 @@
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
@@ -138,11 +139,37 @@ void AttemptDialog::showAttempt(int index)
         response += tr("Status: %1\n").arg(*a.responseStatus);
     if (!a.error.isEmpty())
         response += tr("Error: %1\n").arg(a.error);
-    response += tr("Duration: %1 ms\n\n").arg(a.durationMs);
+    response += tr("Duration: %1 ms\n").arg(a.durationMs);
+    if (!a.remoteAddress.isEmpty())
+        response += tr("Connected to: %1\n").arg(a.remoteAddress);
+    if (const auto timings = timingsText(a.timings); !timings.isEmpty())
+        response += tr("Timings: %1\n").arg(timings);
+    if (!a.decision.isEmpty())
+        response += tr("Then: %1\n").arg(a.decision);
+    response += u'\n';
     for (const auto &[name, value] : headersFromJson(a.responseHeaders))
         response += QString::fromUtf8(name + ": " + value) + u'\n';
     response += u'\n' + QString::fromUtf8(a.responseBody);
     m_response->setPlainText(response);
+}
+
+QString AttemptDialog::timingsText(const QByteArray &json)
+{
+    // The steps in the order they happen; a step Qt did not report (a
+    // kept-alive connection, plain HTTP) is not shown.
+    const auto o = QJsonDocument::fromJson(json).object();
+    const std::pair<const char *, QString> steps[] = {
+        {"dns", tr("DNS %1 ms")},         {"connect", tr("connecting at %1 ms")},
+        {"tls", tr("TLS done at %1 ms")}, {"firstByte", tr("first byte at %1 ms")},
+        {"total", tr("total %1 ms")},
+    };
+    QStringList parts;
+    for (const auto &[key, text] : steps) {
+        const auto v = o.value(QLatin1StringView(key));
+        if (v.isDouble())
+            parts << text.arg(v.toInteger());
+    }
+    return parts.join(QStringLiteral(" · "));
 }
 
 QString AttemptDialog::curlForCurrent() const

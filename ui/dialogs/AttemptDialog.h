@@ -25,6 +25,10 @@ public:
     QString curlForCurrent() const;
     QListWidget *attemptList() const { return m_list; }
 
+public:
+    // An attempt's timings (model/Delivery.h) as one line of words.
+    static QString timingsText(const QByteArray &json);
+
 private:
     void showAttempt(int index);
     QByteArray requestBody(const Attempt &attempt) const;
