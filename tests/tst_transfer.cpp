@@ -318,11 +318,15 @@ void TestTransfer::restoreUpgradesAnOlderBackup()
     const QString file = path(u"upgrade-older.db"_s);
     QVERIFY(installation->backup(file));
     {
-        // Back to the schema before the last two migrations (plans as data,
-        // operational alerts): what a backup made by an older release holds.
+        // Back to the schema before migration 11 (plans as data; then
+        // operational alerts, attempt detail, inspector copies): what a
+        // backup made by an older release holds.
         QSqlDatabase old = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"older"_s);
         old.setDatabaseName(file);
         QVERIFY(old.open());
+        for (const auto &column : {u"remote_address"_s, u"timings"_s, u"decision"_s})
+            QVERIFY(exec(old, u"ALTER TABLE attempts DROP COLUMN "_s + column));
+        QVERIFY(exec(old, u"ALTER TABLE webhooks DROP COLUMN inspector_url"_s));
         QVERIFY(exec(old, u"DROP TABLE alerts"_s));
         QVERIFY(exec(old, u"ALTER TABLE webhooks DROP COLUMN failing_since"_s));
         QVERIFY(exec(old, u"DELETE FROM event_types WHERE name LIKE 'hookline.%'"_s));

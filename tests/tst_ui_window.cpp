@@ -10,7 +10,6 @@
 #include "Translations.h"
 #include "TrayIcon.h"
 #include "dialogs/AuditDialog.h"
-#include "widgets/AlertBanner.h"
 #include "dialogs/InspectorDialog.h"
 #include "dialogs/NewKeyDialog.h"
 #include "dialogs/SettingsDialog.h"
@@ -32,6 +31,7 @@
 #include "support/TestReceiver.h"
 #include "support/WidgetLookup.h"
 #include "support/WindowFixture.h"
+#include "widgets/AlertBanner.h"
 #include "widgets/DurationEdit.h"
 #include "widgets/EmptyStatePane.h"
 #include "widgets/EventTypeTree.h"
@@ -57,6 +57,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QScopeGuard>
@@ -64,8 +65,8 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSqlQuery>
-#include <QStatusBar>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
@@ -128,6 +129,7 @@ private Q_SLOTS:
     void verificationCodeFollowsTheWebhook();
     void requestInspectorShowsAndAnswers();
     void copyAsCurlSendsTheSameBytes();
+    void inspectThisWebhookPingsACopy();
     void autoDisabledWebhookIsOneNotificationWithWhatToDo();
     void historySaysWhenItCannotRead(); // last: it spoils the database
 };
@@ -781,7 +783,7 @@ void TestUiWindow::copyAsCurlSendsTheSameBytes()
     shell.start(u"sh"_s, {u"-c"_s, command});
     QVERIFY(shell.waitForStarted(kTimeout));
     QTRY_VERIFY_WITH_TIMEOUT(m_receiver.count(QByteArrayLiteral("/curl")) == 2, kTimeout); // the receiver answers on this thread
-    QTRY_VERIFY_WITH_TIMEOUT(shell.state() == QProcess::NotRunning, kTimeout); // curl waits for the answer: no blocking wait here
+    QTRY_VERIFY_WITH_TIMEOUT(shell.state() == QProcess::NotRunning, kTimeout);             // curl waits for the answer: no blocking wait here
     QCOMPARE(shell.exitCode(), 0);
     const auto &again = m_receiver.requests(QByteArrayLiteral("/curl")).constLast();
     QCOMPARE(again.body, original.body);
@@ -791,6 +793,49 @@ void TestUiWindow::copyAsCurlSendsTheSameBytes()
 
 // A history the database cannot give (here a status this version does not
 // know) is said in the view, not shown as an empty page.
+// "Inspect this webhook": an inactive copy pointed at the inspector (the
+// original untouched) gets a test ping, which arrives signed with its secret.
+void TestUiWindow::inspectThisWebhookPingsACopy()
+{
+    m_window->selectWebhook(m_first);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentWebhookId(), m_first, kTimeout);
+    const auto originalUrl = m_window->webhookModel()->rowFor(m_first)->webhook.url;
+    auto *inspect = m_window->action(u"inspect"_s);
+    QVERIFY(inspect && inspect->isEnabled());
+    inspect->trigger();
+    QPointer<InspectorDialog> dialog;
+    for (auto *d : m_window->findChildren<InspectorDialog *>()) {
+        if (d->isVisible())
+            dialog = d; // an earlier test's is closed, on its way out
+    }
+    QVERIFY(dialog);
+    const auto close = qScopeGuard([dialog] {
+        if (dialog)
+            dialog->close();
+    });
+    QSignalSpy made(dialog, &InspectorDialog::copyMade);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->model()->rowCount(), 1, 15000);
+    QCOMPARE(made.count(), 1);
+    const auto copyId = made.at(0).at(0).toString();
+    QVERIFY(copyId != m_first);
+    auto *model = dialog->model();
+    QCOMPARE(model->index(0, InspectorModel::Target).data().toString(), u"/inspect/"_s + m_first);
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, InspectorModel::Signature).data().toString(), u"valid"_s, kTimeout);
+    QVERIFY2(dialog->note()->text().contains(u"(inspector)"_s), qPrintable(dialog->note()->text()));
+    // The original is as it was; the copy is inactive (no real events), pointed at the inspector.
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->webhookModel()->rowFor(copyId), kTimeout);
+    QCOMPARE(m_window->webhookModel()->rowFor(m_first)->webhook.url, originalUrl);
+    const auto &copy = m_window->webhookModel()->rowFor(copyId)->webhook;
+    QVERIFY(!copy.active);
+    QVERIFY(copy.isInspectorCopy());
+    QVERIFY(copy.url.startsWith(dialog->inspector()->url(QString())));
+    // A second time: the same copy, pinged again.
+    dialog->inspect(m_first);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 15000);
+    QCOMPARE(made.count(), 2);
+    QCOMPARE(made.at(1).at(0).toString(), copyId);
+}
+
 // A receiver that fails until the engine deactivates its webhook: the
 // window says so once (one notification, whatever number of deliveries
 // failed), marks it in the list, and the banner above its details offers
@@ -837,8 +882,9 @@ void TestUiWindow::autoDisabledWebhookIsOneNotificationWithWhatToDo()
     // The status bar says it too (a window without a tray icon).
     QVERIFY2(m_window->statusBar()->currentMessage().contains(u"Broken receiver"_s), qPrintable(m_window->statusBar()->currentMessage()));
     // In the list: words, not only a colour.
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->webhookModel()->index(m_window->webhookModel()->indexFor(id).row(), WebhookListModel::Status).data().toString(),
-                              u"Auto-disabled"_s, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_window->webhookModel()->index(m_window->webhookModel()->indexFor(id).row(), WebhookListModel::Status).data().toString(), u"Auto-disabled"_s,
+        kTimeout);
     // The feed reads again (a poll, another process's alerts): nothing new, nothing said twice.
     QTest::qWait(AlertFeed::kPollMs + 500);
     QCOMPARE(notified.count(), 1);
@@ -859,8 +905,9 @@ void TestUiWindow::autoDisabledWebhookIsOneNotificationWithWhatToDo()
     QTRY_COMPARE_WITH_TIMEOUT(m_window->history()->model()->rowCount(), 6, kTimeout); // three sent, three not (inactive)
     banner->reenableButton()->click();
     QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), kTimeout);
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->webhookModel()->index(m_window->webhookModel()->indexFor(id).row(), WebhookListModel::Status).data().toString(),
-                              u"Active"_s, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_window->webhookModel()->index(m_window->webhookModel()->indexFor(id).row(), WebhookListModel::Status).data().toString(), u"Active"_s,
+        kTimeout);
     QCOMPARE(notified.count(), 1); // turning it back on is the administrator's own doing: no notification
     status->setCurrentIndex(0);
 }

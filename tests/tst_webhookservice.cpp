@@ -377,6 +377,7 @@ private Q_SLOTS:
     void cleanup();
 
     void createWithDefaults();
+    void inspectorCopyIsTheOnlyLoopbackException();
     void createKeepsGivenValues();
     void listGetUpdateDelete();
     void updateKeepsSecretsAndCreatedAt();
@@ -455,6 +456,42 @@ void TestWebhookService::setSettings(const ValidationSettings &s)
         QVERIFY(settings.reset(QString::fromLatin1(Settings::kHeaderPrefix)));
     else
         QVERIFY(settings.setValue(QString::fromLatin1(Settings::kHeaderPrefix), s.headerPrefix));
+}
+
+// "Inspect this webhook": the copy reaches the loopback inspector whatever
+// the settings, and only it; the original is untouched.
+void TestWebhookService::inspectorCopyIsTheOnlyLoopbackException()
+{
+    setSettings({}); // https only, public addresses only
+    WebhookService service(conn());
+    auto original = service.create(draft());
+    QVERIFY2(original, qPrintable(failure(original)));
+    auto copy = service.inspectorCopy(original->id, u"http://127.0.0.1:8788"_s);
+    QVERIFY2(copy, qPrintable(failure(copy)));
+    QCOMPARE(copy->url, u"http://127.0.0.1:8788/inspect/"_s + original->id);
+    QVERIFY(copy->isInspectorCopy());
+    QVERIFY(!copy->active); // no real events: test pings only
+    QCOMPARE(copy->secret, original->secret);
+    QCOMPARE(copy->events, original->events);
+    QCOMPARE(service.get(original->id)->url, kUrl);
+    // Asked again for the same inspector: the same copy.
+    auto again = service.inspectorCopy(original->id, u"http://127.0.0.1:8788"_s);
+    QVERIFY(again);
+    QCOMPARE(again->id, copy->id);
+    // Anything but the loopback inspector is refused, and writes nothing.
+    const int rows = rowsOfWebhooks();
+    for (const auto &base : {u"http://10.0.0.7:8788"_s, u"https://127.0.0.1:8788"_s, u"http://example.com"_s}) {
+        auto refused = service.inspectorCopy(original->id, base);
+        QVERIFY2(!refused, qPrintable(base));
+        QCOMPARE(refused.error().field, u"url"_s);
+    }
+    QCOMPARE(rowsOfWebhooks(), rows);
+    // Pointed elsewhere, the exception is gone: loopback is refused again.
+    auto moved = *copy;
+    moved.url = u"http://127.0.0.1:5432/"_s;
+    auto updated = service.update(moved);
+    QVERIFY(!updated);
+    QCOMPARE(updated.error().field, u"url"_s);
 }
 
 void TestWebhookService::createWithDefaults()

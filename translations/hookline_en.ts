@@ -2058,6 +2058,26 @@
             <numerusform>Body, raw (%n bytes):</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Inspection note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Making a copy of the webhook that points here…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No copy was made: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is an inactive copy pointed here (the original is untouched); a test ping is on its way. Activate the copy to watch its real deliveries; delete it when done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The test ping was not sent: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::InspectorModel</name>
@@ -2332,6 +2352,10 @@
     </message>
     <message>
         <source>&amp;Request inspector…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Inspect this webhook…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4300,6 +4324,14 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
         <source>no webhook with id &quot;%1&quot;</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 (inspector)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A copy of %1 pointed at the request inspector; the original is untouched.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookStore</name>
@@ -4540,6 +4572,10 @@ The current secret keeps signing beside the new one for %2, so receivers can swi
     </message>
     <message>
         <source>must start with https://</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an inspector copy points at the request inspector on loopback (http://127.0.0.1:PORT/…) only</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

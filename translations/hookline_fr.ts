@@ -2067,6 +2067,26 @@
             <numerusform>Corps, brut (%n octets)&#xa0;:</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Inspection note</source>
+        <translation>Note d’inspection</translation>
+    </message>
+    <message>
+        <source>Making a copy of the webhook that points here…</source>
+        <translation>Création d’une copie du webhook qui pointe ici…</translation>
+    </message>
+    <message>
+        <source>No copy was made: %1</source>
+        <translation>Aucune copie n’a été créée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>“%1” is an inactive copy pointed here (the original is untouched); a test ping is on its way. Activate the copy to watch its real deliveries; delete it when done.</source>
+        <translation>«&#xa0;%1&#xa0;» est une copie inactive qui pointe ici (l’original n’est pas modifié)&#xa0;; un ping de test est en route. Activez la copie pour observer ses vraies livraisons&#xa0;; supprimez-la ensuite.</translation>
+    </message>
+    <message>
+        <source>The test ping was not sent: %1</source>
+        <translation>Le ping de test n’a pas été envoyé&#xa0;: %1</translation>
+    </message>
 </context>
 <context>
     <name>hookline::InspectorModel</name>
@@ -2342,6 +2362,10 @@
     <message>
         <source>&amp;Request inspector…</source>
         <translation>Inspecteur de &amp;requêtes…</translation>
+    </message>
+    <message>
+        <source>&amp;Inspect this webhook…</source>
+        <translation>&amp;Inspecter ce webhook…</translation>
     </message>
 </context>
 <context>
@@ -4311,6 +4335,14 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
         <source>no webhook with id &quot;%1&quot;</source>
         <translation>aucun webhook avec l’identifiant «&#xa0;%1&#xa0;»</translation>
     </message>
+    <message>
+        <source>%1 (inspector)</source>
+        <translation>%1 (inspecteur)</translation>
+    </message>
+    <message>
+        <source>A copy of %1 pointed at the request inspector; the original is untouched.</source>
+        <translation>Une copie de %1 qui pointe vers l’inspecteur de requêtes&#xa0;; l’original n’est pas modifié.</translation>
+    </message>
 </context>
 <context>
     <name>hookline::WebhookStore</name>
@@ -4552,6 +4584,10 @@ Le secret actuel continue de signer avec le nouveau pendant %2, afin que les des
     <message>
         <source>must start with https://</source>
         <translation>doit commencer par https://</translation>
+    </message>
+    <message>
+        <source>an inspector copy points at the request inspector on loopback (http://127.0.0.1:PORT/…) only</source>
+        <translation>une copie d’inspection ne pointe que vers l’inspecteur de requêtes en boucle locale (http://127.0.0.1:PORT/…)</translation>
     </message>
 </context>
 <context>

@@ -153,6 +153,15 @@ void MainWindow::buildActions()
                              [this] { openDialog(new SignatureDebuggerDialog(m_context, this)); });
     auto *inspectorAct
         = make(QStringLiteral("inspector"), tr("&Request inspector…"), QKeySequence(), [this] { openDialog(new InspectorDialog(m_context, this)); });
+    auto *inspectAct = make(QStringLiteral("inspect"), tr("&Inspect this webhook…"), QKeySequence(), [this] {
+        const auto id = currentWebhookId();
+        if (id.isEmpty())
+            return;
+        auto *dialog = new InspectorDialog(m_context, this);
+        connect(dialog, &InspectorDialog::copyMade, this, [this] { m_context.notifyWebhooksChanged(); });
+        openDialog(dialog);
+        dialog->inspect(id);
+    });
     auto *auditAct = make(QStringLiteral("audit"), tr("&Audit log…"), QKeySequence(), [this] { openDialog(new AuditDialog(m_context, this)); });
     auto *tenantsAct
         = make(QStringLiteral("tenants"), tr("&Tenants and API keys…"), QKeySequence(), [this] { openDialog(new TenantsDialog(m_context, this)); });
@@ -174,7 +183,7 @@ void MainWindow::buildActions()
     file->addSeparator();
     file->addAction(quitAct);
     auto *webhook = menuBar()->addMenu(tr("&Webhook"));
-    webhook->addActions({toggleAct, testAct, refreshAct, historyAllAct});
+    webhook->addActions({toggleAct, testAct, inspectAct, refreshAct, historyAllAct});
     auto *engine = menuBar()->addMenu(tr("&Engine"));
     engine->addActions({pauseAct, sendAct});
     auto *tools = menuBar()->addMenu(tr("&Tools"));
@@ -387,7 +396,7 @@ void MainWindow::currentChanged()
 void MainWindow::updateActions()
 {
     const bool has = !currentWebhookId().isEmpty();
-    for (const auto *name : {"duplicate", "delete", "toggle", "test"})
+    for (const auto *name : {"duplicate", "delete", "toggle", "test", "inspect"})
         action(QString::fromLatin1(name))->setEnabled(has);
     if (const auto *row = m_model->rowFor(currentWebhookId()))
         action(QStringLiteral("toggle"))->setText(row->webhook.active ? tr("Deacti&vate") : tr("&Activate"));

@@ -317,30 +317,33 @@ void DeliveryWorker::dispatch(const DeliveryJob &job, bool forced)
         f->bodyIsEvent = false;
     }
     const QUrl &url = f->url;
-    if (url.scheme() == u"http" && !m_installation.allowInsecure) {
+    // An inspector copy goes to the window's loopback inspector, whatever the settings.
+    const bool inspector = f->webhook->isInspectorCopy();
+    if (url.scheme() == u"http" && !m_installation.allowInsecure && !inspector) {
         conclude(f, finalFailure(*f, QStringLiteral("refused: plain http:// while allowInsecureUrls is off")));
         return;
     }
     ++m_preparing;
     f->lookupStartMs = Clock::monotonicMs();
-    m_guard->check(url, m_installation.allowPrivate, [this, f](const QString &refusal, const QString &dnsError, const QHostAddress &address) {
-        --m_preparing;
-        f->lookupMs = Clock::monotonicMs() - f->lookupStartMs;
-        if (m_stopping) {
-            handBack({f->job.deliveryId});
-            maybeFinishStop();
-            return;
-        }
-        if (!refusal.isEmpty()) {
-            qCWarning(lcNet).noquote() << "delivery" << f->job.deliveryId << "to webhook" << f->job.webhookId << "refused:" << refusal;
-            conclude(f, finalFailure(*f, refusal)); // a private address stays private: no retry
-        } else if (!dnsError.isEmpty()) {
-            conclude(f, decide(*f, std::nullopt, dnsError, {}));
-        } else {
-            f->address = address;
-            send(f);
-        }
-    });
+    m_guard->check(url, m_installation.allowPrivate || inspector,
+                   [this, f](const QString &refusal, const QString &dnsError, const QHostAddress &address) {
+                       --m_preparing;
+                       f->lookupMs = Clock::monotonicMs() - f->lookupStartMs;
+                       if (m_stopping) {
+                           handBack({f->job.deliveryId});
+                           maybeFinishStop();
+                           return;
+                       }
+                       if (!refusal.isEmpty()) {
+                           qCWarning(lcNet).noquote() << "delivery" << f->job.deliveryId << "to webhook" << f->job.webhookId << "refused:" << refusal;
+                           conclude(f, finalFailure(*f, refusal)); // a private address stays private: no retry
+                       } else if (!dnsError.isEmpty()) {
+                           conclude(f, decide(*f, std::nullopt, dnsError, {}));
+                       } else {
+                           f->address = address;
+                           send(f);
+                       }
+                   });
 }
 
 void DeliveryWorker::send(const std::shared_ptr<InFlight> &f)
@@ -548,7 +551,7 @@ AttemptOutcome DeliveryWorker::decide(const InFlight &f, std::optional<int> stat
     o.attempt.responseStatus = status;
     o.attempt.error = error;
     if (!f.address.isNull()) { // it went out (or was about to)
-        const auto host = f.address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + f.address.toString() + u']' : f.address.toString();
+        const QString host = f.address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + f.address.toString() + u']' : f.address.toString();
         o.attempt.remoteAddress = host + u':' + QString::number(f.url.port(f.url.scheme() == u"https" ? 443 : 80));
     }
     o.attempt.timings = timingsOf(f, o.attempt.durationMs);

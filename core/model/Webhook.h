@@ -54,6 +54,11 @@ struct Webhook final {
     QDateTime disabledAt;
     int consecutiveFailures = 0;
     QDateTime failingSince; // an open "failing" incident (model/Alert.h); set by the engine only
+    // Set only on the copy "Inspect this webhook" makes (WebhookService::inspectorCopy):
+    // that one loopback http:// URL is allowed whatever the settings, while
+    // the webhook still points at it.
+    QString inspectorUrl;
+    bool isInspectorCopy() const { return !inspectorUrl.isEmpty() && inspectorUrl == url; }
 
     // Secrets that sign a delivery sent at `now`: the current one first, then
     // the newest kMaxPreviousSecrets rotated ones still inside their grace

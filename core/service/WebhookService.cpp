@@ -156,6 +156,34 @@ Result<Webhook> WebhookService::update(Webhook w)
     return get(w.id);
 }
 
+Result<Webhook> WebhookService::inspectorCopy(const QString &id, const QString &inspectorBase)
+{
+    auto original = get(id);
+    if (!original)
+        return original.error();
+    const QString url = inspectorBase + QStringLiteral("/inspect/") + id;
+    auto all = WebhookStore(m_db).list(original->tenantId);
+    if (!all)
+        return all.error();
+    for (const auto &w : std::as_const(*all)) {
+        if (w.url == url && w.isInspectorCopy())
+            return get(w.id);
+    }
+    Webhook copy = *original;
+    copy.id.clear();
+    copy.name = tr("%1 (inspector)").arg(original->name);
+    copy.description = tr("A copy of %1 pointed at the request inspector; the original is untouched.").arg(id);
+    copy.url = url;
+    copy.inspectorUrl = url;
+    copy.active = false;
+    copy.consecutiveFailures = 0;
+    copy.disabledReason.clear();
+    copy.disabledAt = {};
+    copy.failingSince = {};
+    copy.secrets.clear(); // the current secret only: create() keeps it
+    return create(copy);
+}
+
 Status WebhookService::remove(const QString &id)
 {
     auto existing = get(id);

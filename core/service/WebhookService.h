@@ -24,6 +24,13 @@ public:
     }
 
     Result<Webhook> create(Webhook draft);
+    // "Inspect this webhook": an inactive copy of `id` (same events, scheme,
+    // headers, policy and current secret) pointed at the request inspector
+    // listening at `inspectorBase` (http://127.0.0.1:PORT), path
+    // /inspect/<id>; the original is untouched. Inactive, it receives no
+    // events, only the test pings sent to it. The copy made earlier for the
+    // same inspector address is given back rather than a second one.
+    Result<Webhook> inspectorCopy(const QString &id, const QString &inspectorBase);
     // Replaces the stored webhook with `changed` (same id); secrets are kept.
     Result<Webhook> update(Webhook changed);
     Status remove(const QString &id);

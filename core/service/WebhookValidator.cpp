@@ -6,6 +6,7 @@
 #include "signing/Secret.h"
 #include "util/UrlText.h"
 
+#include <QHostAddress>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -43,7 +44,7 @@ bool WebhookValidator::isHeaderToken(QStringView name)
     return name.size() <= 128 && token.match(name).hasMatch();
 }
 
-Status WebhookValidator::validateUrl(const QString &text) const
+Status WebhookValidator::validateUrl(const QString &text, bool inspectorCopy) const
 {
     if (text.trimmed().isEmpty())
         return invalid("url", tr("is required"));
@@ -69,6 +70,12 @@ Status WebhookValidator::validateUrl(const QString &text) const
         return invalid("url", tr("must not carry a user name or password; send credentials in a custom header"));
     if (url.hasFragment())
         return invalid("url", tr("must not have a #fragment"));
+    // An inspector copy reaches the window's own loopback receiver, and nothing else.
+    if (inspectorCopy) {
+        if (scheme != u"http" || !QHostAddress(url.host()).isLoopback())
+            return invalid("url", tr("an inspector copy points at the request inspector on loopback (http://127.0.0.1:PORT/…) only"));
+        return Ok{};
+    }
     if (scheme == u"http" && !m_context.allowInsecureUrls)
         return invalid("url", tr("must use https:// (plain http:// is allowed only when the setting allowInsecureUrls is true)"));
     if (!m_context.allowPrivateAddresses) {
@@ -181,7 +188,7 @@ Status WebhookValidator::validate(Webhook &w) const
 {
     if (w.name.size() > 200)
         return invalid("name", tr("is longer than 200 characters"));
-    if (auto s = validateUrl(w.url); !s)
+    if (auto s = validateUrl(w.url, w.isInspectorCopy()); !s)
         return s;
     if (w.description.size() > 2000)
         return invalid("description", tr("is longer than 2000 characters"));

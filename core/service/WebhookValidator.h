@@ -30,7 +30,9 @@ public:
     // Also normalises what has one right form (subscriptions de-duplicated).
     Status validate(Webhook &webhook) const;
 
-    Status validateUrl(const QString &url) const;
+    // `inspectorCopy`: the URL of a copy made by "Inspect this webhook",
+    // which must be the loopback inspector and is exempt from the settings.
+    Status validateUrl(const QString &url, bool inspectorCopy = false) const;
     Status validateEvents(QStringList &events) const;
     Status validateHeaders(const QList<CustomHeader> &headers) const;
     static Status validateRetry(const RetryPolicy &retry);

@@ -249,6 +249,9 @@ const QList<Migration> &migrations()
             QStringLiteral("ALTER TABLE attempts ADD COLUMN timings TEXT NOT NULL DEFAULT ''"),
             QStringLiteral("ALTER TABLE attempts ADD COLUMN decision TEXT NOT NULL DEFAULT ''"),
         }},
+        {14, "inspector copies", {
+            QStringLiteral("ALTER TABLE webhooks ADD COLUMN inspector_url TEXT NOT NULL DEFAULT ''"),
+        }},
     };
     // clang-format on
     return list;

@@ -9,7 +9,7 @@ namespace hookline {
 namespace {
 const QString kSelect = QStringLiteral("SELECT id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds, backoff,"
                                        " schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
-                                       " disabled_at, created_at, updated_at, max_in_flight, failing_since FROM webhooks");
+                                       " disabled_at, created_at, updated_at, max_in_flight, failing_since, inspector_url FROM webhooks");
 
 QString scheduleToText(const QList<double> &schedule)
 {
@@ -63,6 +63,7 @@ Result<Webhook> fromRow(const QSqlQuery &q)
     if (!q.value(20).isNull())
         w.maxInFlight = q.value(20).toInt();
     w.failingSince = sql::dateOrNull(q.value(21));
+    w.inspectorUrl = q.value(22).toString();
     return w;
 }
 
@@ -89,6 +90,7 @@ void bindColumns(QSqlQuery &q, const Webhook &w)
     q.bindValue(QStringLiteral(":disabled_at"), sql::optionalMs(w.disabledAt));
     q.bindValue(QStringLiteral(":created"), sql::toMs(w.createdAt));
     q.bindValue(QStringLiteral(":updated"), sql::toMs(w.updatedAt));
+    q.bindValue(QStringLiteral(":inspector_url"), sql::text(w.inspectorUrl));
 }
 } // namespace
 
@@ -226,11 +228,13 @@ Result<QList<WebhookStore::Route>> WebhookStore::routes() const
 Status WebhookStore::insert(const Webhook &w)
 {
     auto q = sql::prepare(
-        m_db, QStringLiteral("INSERT INTO webhooks (id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds,"
-                             " backoff, schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
-                             " disabled_at, created_at, updated_at, max_in_flight) VALUES (:id, :tenant, :name, :url, :description, :scheme, :active,"
-                             " :max_retries, :delay, :backoff, :schedule, :jitter, :auto_disable, :retention, :transform, :failures,"
-                             " :disabled_reason, :disabled_at, :created, :updated, :max_in_flight)"));
+        m_db,
+        QStringLiteral(
+            "INSERT INTO webhooks (id, tenant_id, name, url, description, scheme, active, max_retries, retry_delay_seconds,"
+            " backoff, schedule, jitter, auto_disable_after, retention, transform, consecutive_failures, disabled_reason,"
+            " disabled_at, created_at, updated_at, max_in_flight, inspector_url) VALUES (:id, :tenant, :name, :url, :description, :scheme, :active,"
+            " :max_retries, :delay, :backoff, :schedule, :jitter, :auto_disable, :retention, :transform, :failures,"
+            " :disabled_reason, :disabled_at, :created, :updated, :max_in_flight, :inspector_url)"));
     bindColumns(q, w);
     if (auto s = sql::exec(q, tr("creating a webhook")); !s)
         return s;
@@ -242,12 +246,12 @@ Status WebhookStore::insert(const Webhook &w)
 Status WebhookStore::update(const Webhook &w)
 {
     auto q = sql::prepare(
-        m_db,
-        QStringLiteral("UPDATE webhooks SET tenant_id = :tenant, name = :name, url = :url, description = :description, scheme = :scheme,"
-                       " active = :active, max_retries = :max_retries, retry_delay_seconds = :delay, backoff = :backoff,"
-                       " schedule = :schedule, jitter = :jitter, auto_disable_after = :auto_disable, retention = :retention,"
-                       " transform = :transform, consecutive_failures = :failures, disabled_reason = :disabled_reason,"
-                       " disabled_at = :disabled_at, created_at = :created, updated_at = :updated, max_in_flight = :max_in_flight WHERE id = :id"));
+        m_db, QStringLiteral("UPDATE webhooks SET tenant_id = :tenant, name = :name, url = :url, description = :description, scheme = :scheme,"
+                             " active = :active, max_retries = :max_retries, retry_delay_seconds = :delay, backoff = :backoff,"
+                             " schedule = :schedule, jitter = :jitter, auto_disable_after = :auto_disable, retention = :retention,"
+                             " transform = :transform, consecutive_failures = :failures, disabled_reason = :disabled_reason,"
+                             " disabled_at = :disabled_at, created_at = :created, updated_at = :updated, max_in_flight = :max_in_flight,"
+                             " inspector_url = :inspector_url WHERE id = :id"));
     bindColumns(q, w);
     if (auto s = sql::exec(q, tr("updating a webhook")); !s)
         return s;

@@ -3,8 +3,11 @@
 #include "AppContext.h"
 #include "SigningSetup.h"
 #include "Theme.h"
+#include "engine/DeliveryEngine.h"
 #include "models/InspectorModel.h"
 #include "net/Inspector.h"
+#include "service/EventService.h"
+#include "service/WebhookService.h"
 #include "signing/SignatureDebugger.h"
 
 #include <QCheckBox>
@@ -44,6 +47,7 @@ InspectorDialog::InspectorDialog(AppContext &context, QWidget *parent)
     , m_webhook(new QComboBox(this))
     , m_table(new QTableView(this))
     , m_details(new QPlainTextEdit(this))
+    , m_note(new QLabel(this))
 {
     setWindowTitle(tr("Request inspector"));
     m_port->setRange(0, 65535);
@@ -103,6 +107,10 @@ InspectorDialog::InspectorDialog(AppContext &context, QWidget *parent)
     row(tr("&Retry-After:"), m_retryAfter);
     form->addRow(QString(), m_drop);
     row(tr("&Verify with:"), m_webhook);
+    m_note->setWordWrap(true);
+    m_note->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_note->setAccessibleDescription(tr("Inspection note"));
+    m_note->hide();
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);
     split->addWidget(m_details);
@@ -111,6 +119,7 @@ InspectorDialog::InspectorDialog(AppContext &context, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(listenRow);
     layout->addLayout(form);
+    layout->addWidget(m_note);
     layout->addWidget(split, 1);
     layout->addWidget(buttons);
     resize(980, 760);
@@ -156,6 +165,49 @@ void InspectorDialog::toggle()
     m_start->setText(tr("&Stop"));
     m_copyAddress->setEnabled(true);
     m_port->setEnabled(false);
+}
+
+void InspectorDialog::inspect(const QString &webhookId)
+{
+    if (!m_inspector->isListening())
+        toggle();
+    if (!m_inspector->isListening())
+        return; // the address label says why
+    m_note->show();
+    m_note->setText(tr("Making a copy of the webhook that points here…"));
+    const auto base = m_inspector->url(QString());
+    const auto job = [webhookId, base](QSqlDatabase db) { return WebhookService(db).inspectorCopy(webhookId, base); };
+    m_context.db().run<Result<Webhook>>(job, this, [this](Result<Webhook> copy) {
+        if (!copy) {
+            m_note->setText(tr("No copy was made: %1").arg(copy.error().message));
+            Theme::setTone(m_note, Theme::Tone::Error);
+            return;
+        }
+        Theme::setTone(m_note, Theme::Tone::Normal);
+        m_note->setText(tr("“%1” is an inactive copy pointed here (the original is untouched); a test ping is on its way. "
+                           "Activate the copy to watch its real deliveries; delete it when done.")
+                            .arg(copy->name));
+        const auto id = copy->id;
+        Q_EMIT copyMade(id);
+        // Verified with the copy's secrets: read the webhooks again, it is new.
+        SigningSetup::load(m_context, this, [this, id](Result<SigningSetup> loaded) {
+            if (!loaded)
+                return;
+            m_setup = *loaded;
+            const QSignalBlocker block(m_webhook);
+            while (m_webhook->count() > 1)
+                m_webhook->removeItem(1);
+            m_setup.addTo(m_webhook);
+            m_webhook->setCurrentIndex(std::max(0, m_webhook->findData(id)));
+            const auto ping = [id](QSqlDatabase db) { return EventService(db).emitTestPing(id); };
+            m_context.db().run<Result<QString>>(ping, this, [this](Result<QString> delivery) {
+                if (delivery)
+                    m_context.engine().deliverNow(*delivery);
+                else
+                    m_note->setText(tr("The test ping was not sent: %1").arg(delivery.error().message));
+            });
+        });
+    });
 }
 
 void InspectorDialog::applyAnswer()

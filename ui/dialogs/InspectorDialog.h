@@ -43,9 +43,17 @@ public:
     QComboBox *webhookBox() const { return m_webhook; }
     QTableView *table() const { return m_table; }
     QPlainTextEdit *details() const { return m_details; }
+    QLabel *note() const { return m_note; }
+
+    // "Inspect this webhook": listens (if it does not yet), makes an inactive
+    // copy of the webhook pointed here (WebhookService::inspectorCopy),
+    // verifies with its secrets and sends it a test ping, which then arrives.
+    void inspect(const QString &webhookId);
 
 Q_SIGNALS:
     void webhooksLoaded();
+    // The copy inspect() made (or found); its test ping is on its way.
+    void copyMade(const QString &copyId);
 
 private:
     void toggle();
@@ -69,6 +77,7 @@ private:
     QComboBox *m_webhook;
     QTableView *m_table;
     QPlainTextEdit *m_details;
+    QLabel *m_note;
 };
 
 } // namespace hookline
