@@ -3,6 +3,7 @@
 // in a tooltip), relative times where a person scans, plurals in English and
 // French, durations as a number and a unit.
 
+#include "AlertText.h"
 #include "Theme.h"
 #include "TimeText.h"
 #include "Translations.h"
@@ -35,6 +36,8 @@ private Q_SLOTS:
     void englishPlurals_data();
     void englishPlurals();
     void frenchPlurals();
+    void alertTextFromFacts_data();
+    void alertTextFromFacts();
 
     void durationPicksRoundUnit_data();
     void durationPicksRoundUnit();
@@ -144,6 +147,48 @@ void TestUiFormats::frenchPlurals()
     QCOMPARE(QCoreApplication::translate("hookline::MainWindow", "%1 — %n deliveries queued", nullptr, 3), u"%1 — 3 livraisons en file d’attente"_s);
     QCOMPARE(QCoreApplication::translate("hookline::HistoryView", "%n deliveries", nullptr, 1), u"1 livraison"_s);
     QCoreApplication::removeTranslator(&french);
+}
+
+// An alert's detail said in the window's language from its facts, the
+// engine's English words only for an alert without them.
+void TestUiFormats::alertTextFromFacts_data()
+{
+    QTest::addColumn<QJsonObject>("facts");
+    QTest::addColumn<QString>("english");
+    QTest::addColumn<QString>("french");
+    const auto last = u"HTTP 503"_s;
+    QTest::newRow("in a row") << QJsonObject{{u"rule"_s, u"inRow"_s}, {u"count"_s, 3}, {u"last"_s, last}}
+                              << u"3 deliveries in a row failed (the last: HTTP 503)"_s
+                              << u"3 livraisons d’affilée ont échoué (la dernière\u00a0: HTTP 503)"_s;
+    QTest::newRow("rate")
+        << QJsonObject{{u"rule"_s, u"rate"_s}, {u"succeeded"_s, 4}, {u"total"_s, 11}, {u"minutes"_s, 60}, {u"threshold"_s, 50}, {u"last"_s, last}}
+        << u"4 of 11 attempts in the last 60 min succeeded, under the 50 % threshold (the last: HTTP 503)"_s
+        << u"4 tentatives réussies sur 11 au cours des 60 dernières minutes, sous le seuil de 50\u00a0% (la dernière\u00a0: HTTP 503)"_s;
+    QTest::newRow("auto-disable, one") << QJsonObject{{u"rule"_s, u"autoDisable"_s}, {u"count"_s, 1}, {u"last"_s, last}}
+                                       << u"deactivated after 1 delivery failed (the last: HTTP 503)"_s
+                                       << u"désactivé après 1 livraison échouée (la dernière\u00a0: HTTP 503)"_s;
+    QTest::newRow("gone") << QJsonObject{{u"rule"_s, u"gone"_s}} << u"the receiver answered 410 Gone: it wants no more deliveries"_s
+                          << u"le destinataire a répondu 410 Gone\u00a0: il ne veut plus de livraisons"_s;
+    QTest::newRow("re-enabled") << QJsonObject{{u"rule"_s, u"reenabled"_s}, {u"by"_s, u"ada (window)"_s}} << u"turned back on by ada (window)"_s
+                                << u"réactivé par ada (window)"_s;
+    QTest::newRow("no facts: the engine's words") << QJsonObject{} << u"from an older Hookline"_s << u"from an older Hookline"_s;
+}
+
+void TestUiFormats::alertTextFromFacts()
+{
+    QFETCH(QJsonObject, facts);
+    QFETCH(QString, english);
+    QFETCH(QString, french);
+    Alert alert;
+    alert.facts = facts;
+    alert.detail = u"from an older Hookline"_s;
+    QCOMPARE(AlertText::detail(alert), english);
+    QTranslator translator;
+    QVERIFY(translator.load(u":/i18n/hookline_fr.qm"_s));
+    QCoreApplication::installTranslator(&translator);
+    const auto said = AlertText::detail(alert);
+    QCoreApplication::removeTranslator(&translator);
+    QCOMPARE(said, french);
 }
 
 void TestUiFormats::durationPicksRoundUnit_data()

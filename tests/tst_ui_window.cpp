@@ -878,7 +878,11 @@ void TestUiWindow::autoDisabledWebhookIsOneNotificationWithWhatToDo()
     m_app.context().notifyEventsEmitted();
     QTRY_VERIFY_WITH_TIMEOUT(notified.count() >= 1, 15000);
     QCOMPARE(notified.at(0).at(0).toString(), u"Webhook “Broken receiver” was deactivated"_s);
-    QVERIFY2(notified.at(0).at(1).toString().contains(u"3 deliveries in a row failed"_s), qPrintable(notified.at(0).at(1).toString()));
+    // 3 or more: a failure recorded in the same batch as the third counts too.
+    QVERIFY2(QRegularExpression(u"deactivated after [3-6] deliveries in a row failed \\(the last: HTTP 500\\)"_s)
+                 .match(notified.at(0).at(1).toString())
+                 .hasMatch(),
+             qPrintable(notified.at(0).at(1).toString()));
     // The status bar says it too (a window without a tray icon).
     QVERIFY2(m_window->statusBar()->currentMessage().contains(u"Broken receiver"_s), qPrintable(m_window->statusBar()->currentMessage()));
     // In the list: words, not only a colour.

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 SINGULAR = {
+    "%n deliveries in a row failed (the last: %1)": "%n delivery failed (the last: %1)",
+    "deactivated after %n deliveries in a row failed (the last: %1)": "deactivated after %n delivery failed (the last: %1)",
     "%1 and %n more": "%1 and %n more",
     "%n webhooks need attention": "%n webhook needs attention",
     "%n webhooks deliver again": "%n webhook delivers again",

@@ -392,6 +392,39 @@
     </message>
 </context>
 <context>
+    <name>hookline::AlertText</name>
+    <message numerus="yes">
+        <source>%n deliveries in a row failed (the last: %1)</source>
+        <translation>
+            <numerusform>%n delivery failed (the last: %1)</numerusform>
+            <numerusform>%n deliveries in a row failed (the last: %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 attempts in the last %3 min succeeded, under the %4 % threshold (the last: %5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>deactivated after %n deliveries in a row failed (the last: %1)</source>
+        <translation>
+            <numerusform>deactivated after %n delivery failed (the last: %1)</numerusform>
+            <numerusform>deactivated after %n deliveries in a row failed (the last: %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the receiver answered 410 Gone: it wants no more deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delivers again after failing since %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>turned back on by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>hookline::AlertWatch</name>
     <message>
         <source>could not write the operational event&apos;s data</source>

@@ -392,6 +392,39 @@
     </message>
 </context>
 <context>
+    <name>hookline::AlertText</name>
+    <message numerus="yes">
+        <source>%n deliveries in a row failed (the last: %1)</source>
+        <translation>
+            <numerusform>%n livraison a échoué (la dernière&#xa0;: %1)</numerusform>
+            <numerusform>%n livraisons d’affilée ont échoué (la dernière&#xa0;: %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 attempts in the last %3 min succeeded, under the %4 % threshold (the last: %5)</source>
+        <translation>%1 tentatives réussies sur %2 au cours des %3 dernières minutes, sous le seuil de %4&#xa0;% (la dernière&#xa0;: %5)</translation>
+    </message>
+    <message numerus="yes">
+        <source>deactivated after %n deliveries in a row failed (the last: %1)</source>
+        <translation>
+            <numerusform>désactivé après %n livraison échouée (la dernière&#xa0;: %1)</numerusform>
+            <numerusform>désactivé après %n livraisons échouées d’affilée (la dernière&#xa0;: %1)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the receiver answered 410 Gone: it wants no more deliveries</source>
+        <translation>le destinataire a répondu 410 Gone&#xa0;: il ne veut plus de livraisons</translation>
+    </message>
+    <message>
+        <source>delivers again after failing since %1</source>
+        <translation>livre de nouveau après des échecs depuis le %1</translation>
+    </message>
+    <message>
+        <source>turned back on by %1</source>
+        <translation>réactivé par %1</translation>
+    </message>
+</context>
+<context>
     <name>hookline::AlertWatch</name>
     <message>
         <source>could not write the operational event&apos;s data</source>

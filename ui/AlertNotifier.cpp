@@ -1,5 +1,6 @@
 #include "AlertNotifier.h"
 
+#include "AlertText.h"
 #include "AppContext.h"
 #include "TrayIcon.h"
 
@@ -56,14 +57,14 @@ std::optional<AlertNotifier::Note> AlertNotifier::noteFor(const Alerts &alerts)
         case Alert::Kind::Gone: note.title = tr("Webhook “%1” was deactivated: its receiver is gone").arg(name); break;
         default: note.title = tr("Webhook “%1” was deactivated").arg(name); break;
         }
-        note.message = a.detail;
+        note.message = AlertText::detail(a);
     } else if (opened.size() > 1) {
         note.title = tr("%n webhooks need attention", nullptr, int(opened.size()));
         note.message = namesOf(opened);
     } else if (recovered.size() == 1) {
         const auto &a = recovered.constFirst();
         note.title = tr("Webhook “%1” delivers again").arg(a.webhookName.isEmpty() ? a.webhookId : a.webhookName);
-        note.message = a.detail;
+        note.message = AlertText::detail(a);
     } else if (recovered.size() > 1) {
         note.title = tr("%n webhooks deliver again", nullptr, int(recovered.size()));
         note.message = namesOf(recovered);

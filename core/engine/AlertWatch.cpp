@@ -78,7 +78,7 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
     if (!health)
         return health.error();
     Alerts raised;
-    const auto alertFor = [&](const QString &id, Alert::Kind kind, const QString &detail) {
+    const auto alertFor = [&](const QString &id, Alert::Kind kind, const QString &detail, QJsonObject facts) {
         const auto &h = health->value(id);
         Alert a;
         a.webhookId = id;
@@ -86,6 +86,7 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
         a.tenantId = h.tenantId;
         a.kind = kind;
         a.detail = detail;
+        a.facts = std::move(facts);
         a.deliveryId = seen.value(id).lastDeliveryId;
         a.createdAt = now;
         raised.append(a);
@@ -95,8 +96,13 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
             continue; // deleted meanwhile
         const auto &h = health->value(id);
         const bool gone = seen.value(id).gone;
+        const auto &s = seen.value(id);
         alertFor(id, gone ? Alert::Kind::Gone : Alert::Kind::Disabled,
-                 h.disabledReason.isEmpty() ? QStringLiteral("deactivated after its failures") : h.disabledReason);
+                 h.disabledReason.isEmpty() ? QStringLiteral("deactivated after its failures") : h.disabledReason,
+                 gone ? QJsonObject{{QStringLiteral("rule"), QStringLiteral("gone")}}
+                      : QJsonObject{{QStringLiteral("rule"), QStringLiteral("autoDisable")},
+                                    {QStringLiteral("count"), h.consecutiveFailures},
+                                    {QStringLiteral("last"), s.lastProblem}});
     }
     for (const auto &id : std::as_const(mayFail)) {
         const auto h = health->value(id);
@@ -109,14 +115,20 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
         const auto &s = seen.value(id);
         if (m_rules.failuresInRow > 0 && h.consecutiveFailures >= m_rules.failuresInRow) {
             alertFor(id, Alert::Kind::Failing,
-                     QStringLiteral("%1 deliveries in a row failed (the last: %2)").arg(h.consecutiveFailures).arg(s.lastProblem));
+                     QStringLiteral("%1 deliveries in a row failed (the last: %2)").arg(h.consecutiveFailures).arg(s.lastProblem),
+                     {{QStringLiteral("rule"), QStringLiteral("inRow")},
+                      {QStringLiteral("count"), h.consecutiveFailures},
+                      {QStringLiteral("last"), s.lastProblem}});
             continue;
         }
         auto rate = rateProblem(id, now);
         if (!rate)
             return rate.error();
-        if (*rate)
-            alertFor(id, Alert::Kind::Failing, **rate + QStringLiteral(" (the last: %1)").arg(s.lastProblem));
+        if (*rate) {
+            auto facts = (*rate)->facts;
+            facts.insert(QStringLiteral("last"), s.lastProblem);
+            alertFor(id, Alert::Kind::Failing, (*rate)->text + QStringLiteral(" (the last: %1)").arg(s.lastProblem), facts);
+        }
     }
     for (const auto &id : std::as_const(mayRecover)) {
         const auto h = health->value(id);
@@ -125,7 +137,8 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
             continue;
         }
         alertFor(id, Alert::Kind::Recovered,
-                 QStringLiteral("delivered again after failing since %1").arg(QString::fromLatin1(EventService::isoTimestamp(h.failingSince))));
+                 QStringLiteral("delivered again after failing since %1").arg(QString::fromLatin1(EventService::isoTimestamp(h.failingSince))),
+                 {{QStringLiteral("rule"), QStringLiteral("recovered")}, {QStringLiteral("since"), double(h.failingSince.toMSecsSinceEpoch())}});
     }
 
     for (auto &a : raised) {
@@ -144,14 +157,14 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
     return raised;
 }
 
-Result<std::optional<QString>> AlertWatch::rateProblem(const QString &webhookId, const QDateTime &now)
+Result<std::optional<AlertWatch::RateProblem>> AlertWatch::rateProblem(const QString &webhookId, const QDateTime &now)
 {
     const int threshold = m_rules.successRatePercent;
     if (threshold <= 0)
-        return std::optional<QString>();
+        return std::optional<RateProblem>();
     const auto mono = Clock::monotonicMs();
     if (const auto last = m_rateCheckedMs.constFind(webhookId); last != m_rateCheckedMs.cend() && mono - *last < kRateCheckIntervalMs)
-        return std::optional<QString>();
+        return std::optional<RateProblem>();
     m_rateCheckedMs.insert(webhookId, mono);
     AlertStore store(m_db);
     auto since = now.addMSecs(-kRateWindowMs);
@@ -160,21 +173,28 @@ Result<std::optional<QString>> AlertWatch::rateProblem(const QString &webhookId,
         return closed.error();
     if (*closed) {
         if ((*closed)->msecsTo(now) < kQuietAfterCloseMs)
-            return std::optional<QString>();
+            return std::optional<RateProblem>();
         since = std::max(since, **closed);
     }
     auto counts = store.attemptsSince(webhookId, since);
     if (!counts)
         return counts.error();
     if (counts->total < kMinAttemptsForRate || qint64(counts->succeeded) * 100 >= qint64(threshold) * counts->total)
-        return std::optional<QString>();
+        return std::optional<RateProblem>();
     const auto minutes = (since.msecsTo(now) + 59'999) / 60'000;
-    return std::optional<QString>(QStringLiteral("%1 of %2 attempts in the last %3 min succeeded (%4 %), under the %5 % threshold")
-                                      .arg(counts->succeeded)
-                                      .arg(counts->total)
-                                      .arg(minutes)
-                                      .arg(counts->succeeded * 100 / counts->total)
-                                      .arg(threshold));
+    RateProblem problem;
+    problem.text = QStringLiteral("%1 of %2 attempts in the last %3 min succeeded (%4 %), under the %5 % threshold")
+                       .arg(counts->succeeded)
+                       .arg(counts->total)
+                       .arg(minutes)
+                       .arg(counts->succeeded * 100 / counts->total)
+                       .arg(threshold);
+    problem.facts = {{QStringLiteral("rule"), QStringLiteral("rate")},
+                     {QStringLiteral("succeeded"), counts->succeeded},
+                     {QStringLiteral("total"), counts->total},
+                     {QStringLiteral("minutes"), minutes},
+                     {QStringLiteral("threshold"), threshold}};
+    return std::optional<RateProblem>(problem);
 }
 
 Status AlertWatch::emitOperationalEvent(const Alert &alert, const QDateTime &now)

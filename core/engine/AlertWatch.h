@@ -71,7 +71,11 @@ private:
         bool gone = false;
     };
     Status refreshFailing();
-    Result<std::optional<QString>> rateProblem(const QString &webhookId, const QDateTime &now);
+    struct RateProblem {
+        QString text;
+        QJsonObject facts;
+    };
+    Result<std::optional<RateProblem>> rateProblem(const QString &webhookId, const QDateTime &now);
     Status emitOperationalEvent(const Alert &alert, const QDateTime &now);
 
     QSqlDatabase m_db;

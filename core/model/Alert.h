@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -26,7 +27,11 @@ struct Alert final {
     QString webhookName; // read with the row (the webhook's name today)
     QString tenantId;
     Kind kind = Kind::Failing;
-    QString detail;     // what happened, in words (English, as the engine writes it)
+    QString detail; // what happened, in words (English, as the engine writes it: logs, CLI, events)
+    // The same as data, for a window to say in its own language:
+    // {"rule": "inRow"|"rate"|"autoDisable"|"gone"|"recovered"|"reenabled",
+    //  "count", "last", "succeeded", "total", "minutes", "threshold", "since", "by"}.
+    QJsonObject facts;
     QString deliveryId; // the delivery that tipped it, when one did
     QDateTime createdAt;
 

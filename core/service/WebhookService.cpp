@@ -132,6 +132,7 @@ Result<Webhook> WebhookService::update(Webhook w)
         reenabled.tenantId = w.tenantId;
         reenabled.kind = Alert::Kind::Reenabled;
         reenabled.detail = QStringLiteral("turned back on by %1").arg(AuditLog::actor());
+        reenabled.facts = {{QStringLiteral("rule"), QStringLiteral("reenabled")}, {QStringLiteral("by"), AuditLog::actor()}};
         reenabled.createdAt = w.updatedAt;
         if (auto s = AlertStore(m_db).raise(reenabled); !s)
             return s.error();

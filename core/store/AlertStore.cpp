@@ -2,6 +2,8 @@
 
 #include "store/Sql.h"
 
+#include <QJsonDocument>
+
 namespace hookline {
 
 Result<QHash<QString, AlertStore::Health>> AlertStore::health(const QStringList &webhookIds) const
@@ -75,14 +77,15 @@ Result<std::optional<QDateTime>> AlertStore::lastClosed(const QString &webhookId
 
 Status AlertStore::raise(Alert &alert)
 {
-    auto insert = sql::prepare(m_db, QStringLiteral("INSERT INTO alerts (webhook_id, tenant_id, kind, detail, delivery_id, created_at)"
-                                                    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"));
+    auto insert = sql::prepare(m_db, QStringLiteral("INSERT INTO alerts (webhook_id, tenant_id, kind, detail, delivery_id, created_at, facts)"
+                                                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"));
     insert.addBindValue(alert.webhookId);
     insert.addBindValue(alert.tenantId);
     insert.addBindValue(alertKindName(alert.kind));
     insert.addBindValue(sql::text(alert.detail));
     insert.addBindValue(alert.deliveryId.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(alert.deliveryId));
     insert.addBindValue(sql::toMs(alert.createdAt));
+    insert.addBindValue(QString::fromUtf8(QJsonDocument(alert.facts).toJson(QJsonDocument::Compact)));
     if (auto s = sql::exec(insert, tr("recording an alert")); !s)
         return s;
     if (insert.next())
@@ -114,9 +117,10 @@ Result<Alerts> AlertStore::list(const AlertFilter &filter) const
         where << QStringLiteral("a.tenant_id = ?");
         values << filter.tenantId;
     }
-    auto q = sql::prepare(m_db, QStringLiteral("SELECT a.id, a.webhook_id, w.name, a.tenant_id, a.kind, a.detail, a.delivery_id, a.created_at"
-                                               " FROM alerts a JOIN webhooks w ON w.id = a.webhook_id WHERE %1 ORDER BY a.id DESC LIMIT ?")
-                                    .arg(where.join(QStringLiteral(" AND "))));
+    auto q
+        = sql::prepare(m_db, QStringLiteral("SELECT a.id, a.webhook_id, w.name, a.tenant_id, a.kind, a.detail, a.delivery_id, a.created_at, a.facts"
+                                            " FROM alerts a JOIN webhooks w ON w.id = a.webhook_id WHERE %1 ORDER BY a.id DESC LIMIT ?")
+                                 .arg(where.join(QStringLiteral(" AND "))));
     for (const auto &v : std::as_const(values))
         q.addBindValue(v);
     q.addBindValue(std::max(1, filter.limit));
@@ -136,6 +140,7 @@ Result<Alerts> AlertStore::list(const AlertFilter &filter) const
         a.detail = q.value(5).toString();
         a.deliveryId = q.value(6).toString();
         a.createdAt = sql::fromMs(q.value(7).toLongLong());
+        a.facts = QJsonDocument::fromJson(q.value(8).toString().toUtf8()).object();
         out.append(a);
     }
     return out;

@@ -252,6 +252,9 @@ const QList<Migration> &migrations()
         {14, "inspector copies", {
             QStringLiteral("ALTER TABLE webhooks ADD COLUMN inspector_url TEXT NOT NULL DEFAULT ''"),
         }},
+        {15, "alert facts", {
+            QStringLiteral("ALTER TABLE alerts ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'"),
+        }},
     };
     // clang-format on
     return list;

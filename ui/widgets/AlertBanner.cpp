@@ -1,5 +1,6 @@
 #include "AlertBanner.h"
 
+#include "AlertText.h"
 #include "AppContext.h"
 #include "Theme.h"
 #include "TimeText.h"
@@ -60,8 +61,7 @@ void AlertBanner::setWebhook(const Webhook &webhook)
     if (!shown || same)
         return;
     display(QString());
-    if (failing)
-        readAlert();
+    readAlert();
 }
 
 void AlertBanner::readAlert()
@@ -73,7 +73,7 @@ void AlertBanner::readAlert()
         filter.openOnly = true;
         filter.limit = 1;
         auto alerts = AlertService(db).list(filter);
-        return alerts && !alerts->isEmpty() ? alerts->constFirst().detail : QString();
+        return alerts && !alerts->isEmpty() ? AlertText::detail(alerts->constFirst()) : QString();
     };
     m_context.db().run<QString>(job, this, [this, id](const QString &detail) {
         if (id == m_webhook.id)
@@ -95,8 +95,9 @@ void AlertBanner::display(const QString &detail)
             text += QLatin1Char(' ') + detail + QLatin1Char('.');
         text += QLatin1Char(' ') + tr("It keeps being retried; you will be told when it delivers again.");
     } else {
+        // The alert says why in the window's language; an older deactivation has only the engine's words.
         text = tr("The engine deactivated this webhook %1: %2. New events make no deliveries for it until it is re-enabled.")
-                   .arg(TimeText::absolute(m_webhook.disabledAt), m_webhook.disabledReason);
+                   .arg(TimeText::absolute(m_webhook.disabledAt), detail.isEmpty() ? m_webhook.disabledReason : detail);
     }
     m_text->setText(text);
     m_text->setAccessibleName(text);
