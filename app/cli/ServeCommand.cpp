@@ -5,6 +5,7 @@
 
 #include "ApiServer.h"
 #include "engine/DeliveryEngine.h"
+#include "net/HostPort.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -88,12 +89,9 @@ int serveCommand(CliContext &ctx, const QStringList &args)
         QObject::connect(engine.get(), &DeliveryEngine::stopped, qApp, &QCoreApplication::quit);
         engine->start();
     }
-    const QString host
-        = listen->first.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + listen->first.toString() + u']' : listen->first.toString();
-    ctx.note(QStringLiteral("serving %1://%2:%3/api/v1 (%4)")
-                 .arg(p.isSet(QStringLiteral("tls-cert")) ? QStringLiteral("https") : QStringLiteral("http"), host)
-                 .arg(*port)
-                 .arg(engine ? QStringLiteral("with the delivery engine") : QStringLiteral("without the engine")));
+    ctx.note(QStringLiteral("serving %1://%2/api/v1 (%3)")
+                 .arg(p.isSet(QStringLiteral("tls-cert")) ? QStringLiteral("https") : QStringLiteral("http"), hostAndPort(listen->first, *port),
+                      engine ? QStringLiteral("with the delivery engine") : QStringLiteral("without the engine")));
     // Listening and (unless --no-engine) delivering: a Type=notify unit is up.
     ServiceManager::notify(QByteArrayLiteral("READY=1"));
     QCoreApplication::exec();

@@ -74,7 +74,9 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
         return Alerts{};
 
     AlertStore store(m_db);
-    auto health = store.health(deactivated + mayFail + mayRecover);
+    // The admin webhook is read with them: its operational events need its tenant and state.
+    auto health = store.health(deactivated + mayFail + mayRecover
+                               + (m_rules.eventsWebhookId.isEmpty() ? QStringList() : QStringList{m_rules.eventsWebhookId}));
     if (!health)
         return health.error();
     Alerts raised;
@@ -149,7 +151,7 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
         else
             m_failing.remove(a.webhookId);
         m_rateCheckedMs.remove(a.webhookId);
-        if (auto s = emitOperationalEvent(a, now); !s)
+        if (auto s = emitOperationalEvent(a, health->value(m_rules.eventsWebhookId), now); !s)
             return s.error();
         // Names and ids only: details may quote a receiver's error text.
         qCWarning(lcEngine).noquote() << "alert" << a.id << alertKindName(a.kind) << "for webhook" << a.webhookId;
@@ -197,7 +199,7 @@ Result<std::optional<AlertWatch::RateProblem>> AlertWatch::rateProblem(const QSt
     return std::optional<RateProblem>(problem);
 }
 
-Status AlertWatch::emitOperationalEvent(const Alert &alert, const QDateTime &now)
+Status AlertWatch::emitOperationalEvent(const Alert &alert, const AlertStore::Health &h, const QDateTime &now)
 {
     const auto &target = m_rules.eventsWebhookId;
     const auto type = alertEventType(alert.kind);
@@ -205,10 +207,6 @@ Status AlertWatch::emitOperationalEvent(const Alert &alert, const QDateTime &now
     // its own failures can never feed it more deliveries to fail.
     if (target.isEmpty() || type.isEmpty() || target == alert.webhookId)
         return Ok{};
-    auto admin = AlertStore(m_db).health({target});
-    if (!admin)
-        return admin.error();
-    const auto h = admin->value(target);
     if (h.id.isEmpty() || !h.active) {
         qCWarning(lcEngine).noquote() << "operational event" << type << "not sent: the admin webhook" << target << "is missing or inactive";
         return Ok{};

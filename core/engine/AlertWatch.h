@@ -2,6 +2,7 @@
 
 #include "model/Alert.h"
 #include "model/AttemptOutcome.h"
+#include "store/AlertStore.h"
 #include "util/Result.h"
 
 #include <QCoreApplication>
@@ -76,7 +77,8 @@ private:
         QJsonObject facts;
     };
     Result<std::optional<RateProblem>> rateProblem(const QString &webhookId, const QDateTime &now);
-    Status emitOperationalEvent(const Alert &alert, const QDateTime &now);
+    // `h`: the admin webhook as read with the batch (empty id: not found).
+    Status emitOperationalEvent(const Alert &alert, const AlertStore::Health &h, const QDateTime &now);
 
     QSqlDatabase m_db;
     Rules m_rules;

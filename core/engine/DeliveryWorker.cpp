@@ -8,6 +8,7 @@
 #include "engine/RequestBuilder.h"
 #include "engine/Transformer.h"
 #include "net/CaCertificates.h"
+#include "net/HostPort.h"
 #include "net/TlsErrors.h"
 #include "service/EventService.h"
 #include "service/Settings.h"
@@ -550,10 +551,8 @@ AttemptOutcome DeliveryWorker::decide(const InFlight &f, std::optional<int> stat
         o.attempt.requestBody = f.body; // stored only when it differs from the event's body
     o.attempt.responseStatus = status;
     o.attempt.error = error;
-    if (!f.address.isNull()) { // it went out (or was about to)
-        const QString host = f.address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + f.address.toString() + u']' : f.address.toString();
-        o.attempt.remoteAddress = host + u':' + QString::number(f.url.port(f.url.scheme() == u"https" ? 443 : 80));
-    }
+    if (!f.address.isNull()) // it went out (or was about to)
+        o.attempt.remoteAddress = hostAndPort(f.address, quint16(f.url.port(f.url.scheme() == u"https" ? 443 : 80)));
     o.attempt.timings = timingsOf(f, o.attempt.durationMs);
     if (status && error.isEmpty() && (*status < 200 || *status >= 300))
         o.attempt.error = QStringLiteral("HTTP %1").arg(*status);

@@ -1,5 +1,6 @@
 #include "Inspector.h"
 
+#include "net/HostPort.h"
 #include "net/HttpStatusText.h"
 #include "util/Clock.h"
 
@@ -53,9 +54,7 @@ bool Inspector::isListening() const
 
 QString Inspector::url(const QString &path) const
 {
-    const QHostAddress a = m_server->serverAddress();
-    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + a.toString() + u']' : a.toString();
-    return QStringLiteral("http://%1:%2%3").arg(host).arg(m_server->serverPort()).arg(path);
+    return QStringLiteral("http://%1%2").arg(hostAndPort(m_server->serverAddress(), m_server->serverPort()), path);
 }
 
 void Inspector::clear()
