@@ -2,6 +2,7 @@
 
 #include "IngestWriter.h"
 
+#include <QAbstractEventDispatcher>
 #include <QMutexLocker>
 
 namespace hookline::api {
@@ -14,6 +15,12 @@ IngestBatcher::IngestBatcher(std::shared_ptr<Installation> installation, QObject
     m_writer->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
     m_thread.start();
+    // Without an event loop to wait on (no dispatcher yet), every request
+    // starts a group: nothing else would.
+    if (auto *dispatcher = QAbstractEventDispatcher::instance(thread()))
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &IngestBatcher::startWriter);
+    else
+        m_gatherUntilIdle = false;
 }
 
 IngestBatcher::~IngestBatcher()
@@ -31,7 +38,8 @@ void IngestBatcher::submit(EventService::Request request, Done done)
         QMutexLocker lock(&m_mutex);
         m_waiting.append({std::move(request), std::move(done)});
         ++m_submitted;
-        schedule = !std::exchange(m_writerScheduled, true);
+        if (m_waiting.size() >= kGatherRequests || !m_gatherUntilIdle)
+            schedule = !std::exchange(m_writerScheduled, true);
     }
     if (schedule)
         QMetaObject::invokeMethod(m_writer, &IngestWriter::drain, Qt::QueuedConnection);
@@ -47,14 +55,25 @@ void IngestBatcher::flush()
             return;
         m_flushing = true;
     }
-    // The writer is scheduled whenever something waits; a drain of our own,
-    // queued behind it, returns once that has been written.
+    // A drain of our own, queued behind any the writer has, returns once
+    // everything waiting has been written (m_flushing: whatever its size).
     QMetaObject::invokeMethod(m_writer, &IngestWriter::drain, Qt::BlockingQueuedConnection);
     {
         QMutexLocker lock(&m_mutex);
         m_flushing = false;
     }
     answerFinished();
+}
+
+void IngestBatcher::startWriter()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_waiting.isEmpty() || m_writerScheduled)
+            return;
+        m_writerScheduled = true;
+    }
+    QMetaObject::invokeMethod(m_writer, &IngestWriter::drain, Qt::QueuedConnection);
 }
 
 void IngestBatcher::answerFinished()

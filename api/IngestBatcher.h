@@ -20,6 +20,12 @@ class IngestWriter;
 // commits one group the next one gathers, so the groups grow with the load
 // and the server thread never waits for the disk. Each request is answered
 // on the server thread after the commit that holds its events.
+//
+// When a group starts: as soon as kGatherRequests wait, else when the
+// server thread has read everything its sockets had ready (its event loop
+// is about to wait again). A commit costs about the same for one request as
+// for fifty, so the requests that arrive together are written together,
+// and nothing sleeps to wait for them.
 class IngestBatcher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IngestBatcher)
@@ -28,6 +34,8 @@ public:
 
     explicit IngestBatcher(std::shared_ptr<Installation> installation, QObject *parent = nullptr);
     ~IngestBatcher() override; // writes what waits, then stops the thread
+
+    static constexpr qsizetype kGatherRequests = 32;
 
     void submit(EventService::Request request, Done done);
     // Waits until everything submitted so far is committed and answered:
@@ -45,6 +53,7 @@ private:
         Result<EventService::Recorded> result;
     };
     void answerFinished();
+    void startWriter(); // on the server thread, between two passes of its event loop
 
     QThread m_thread;
     IngestWriter *m_writer = nullptr;
@@ -53,7 +62,8 @@ private:
     QList<Item> m_waiting;
     QList<Finished> m_finished;
     bool m_writerScheduled = false;
-    bool m_flushing = false; // flush() waits: no gathering
+    bool m_gatherUntilIdle = true; // false: a group starts with every request
+    bool m_flushing = false;       // flush() waits: no gathering
     quint64 m_submitted = 0;
     quint64 m_written = 0;
 };

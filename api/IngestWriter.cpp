@@ -5,7 +5,6 @@
 
 #include <QElapsedTimer>
 #include <QMutexLocker>
-#include <QThread>
 
 namespace hookline::api {
 
@@ -22,15 +21,7 @@ void IngestWriter::drain()
     for (;;) {
         QList<IngestBatcher::Item> group;
         {
-            // A few requests waiting: let more join them for a moment. A
-            // commit costs the same for one request as for fifty, and this
-            // thread shares the CPU with the one that reads the requests.
             QMutexLocker lock(&m_batcher.m_mutex);
-            if (m_batcher.m_waiting.size() < kGatherRequests && !m_batcher.m_flushing) {
-                lock.unlock();
-                QThread::usleep(kGatherMicroseconds);
-                lock.relock();
-            }
             group.swap(m_batcher.m_waiting);
             if (group.isEmpty()) {
                 m_batcher.m_writerScheduled = false;
@@ -49,14 +40,25 @@ void IngestWriter::drain()
         timer.start();
         auto results = m_service->recordMany(requests);
         qCDebug(lcApi) << "group commit:" << requests.size() << "requests in" << double(timer.nsecsElapsed()) / 1e6 << "ms";
+        bool more = true;
         {
             QMutexLocker lock(&m_batcher.m_mutex);
             for (qsizetype i = 0; i < group.size(); ++i)
                 m_batcher.m_finished.append({std::move(group[i].done), std::move(results[i])});
             m_batcher.m_written += quint64(group.size());
+            // A few requests came in meanwhile: the server thread starts
+            // their group once it has read the rest of what is ready.
+            // Decided before the answers are posted, so that the pass that
+            // answers them cannot miss the requests left waiting.
+            if (m_batcher.m_gatherUntilIdle && !m_batcher.m_flushing && m_batcher.m_waiting.size() < IngestBatcher::kGatherRequests) {
+                m_batcher.m_writerScheduled = false;
+                more = false;
+            }
         }
         // Answered on the server thread, where the sockets live.
         QMetaObject::invokeMethod(&m_batcher, &IngestBatcher::answerFinished, Qt::QueuedConnection);
+        if (!more)
+            return;
     }
 }
 

@@ -16,13 +16,11 @@ class IngestWriter final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IngestWriter)
 public:
-    static constexpr qsizetype kGatherRequests = 32;
-    static constexpr unsigned long kGatherMicroseconds = 1000;
-
     IngestWriter(IngestBatcher &batcher, std::shared_ptr<Installation> installation);
     ~IngestWriter() override;
 
-    // Takes what waits and commits it, until nothing waits.
+    // Takes what waits and commits it; goes on while a full group waits
+    // (or flush() waits), else the server thread starts the next one.
     void drain();
     // On the writer thread, before it ends.
     void release();
