@@ -11,6 +11,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSemaphore>
 #include <QSqlError>
@@ -125,6 +126,7 @@ private Q_SLOTS:
     void dueQueryUsesPartialIndex();
     void connectionsPerThread();
     void releaseThreadConnection();
+    void checkpointsInBackground();
 
 private:
     QString dbPath(const QString &name = u"hookline.db"_s) const { return m_dir->filePath(name); }
@@ -667,6 +669,51 @@ void TestMigrations::releaseThreadConnection()
     const QString otherName = (*other)->connection().connectionName();
     other = Error{};
     QVERIFY(!QSqlDatabase::contains(otherName));
+}
+
+void TestMigrations::checkpointsInBackground()
+{
+    auto opened = Database::open(dbPath());
+    QVERIFY(opened);
+    auto db = *opened;
+    auto conn = db->connection();
+    QCOMPARE(scalar(conn, u"PRAGMA wal_autocheckpoint"_s).toInt(), 1000); // SQLite's own, by default
+
+    db->checkpointInBackground();
+    db->checkpointInBackground(); // twice is one checkpointer
+    // This thread's connection (open already) and any opened from now on
+    // leave the log to the checkpointer.
+    QCOMPARE(scalar(conn, u"PRAGMA wal_autocheckpoint"_s).toInt(), 0);
+    int other = -1;
+    std::unique_ptr<QThread> thread(QThread::create([&] {
+        other = scalar(db->connection(), u"PRAGMA wal_autocheckpoint"_s).toInt();
+        db->releaseThreadConnection();
+    }));
+    thread->start();
+    QVERIFY(thread->wait(10000));
+    QCOMPARE(other, 0);
+
+    // About 2 MB committed: only the log holds it until a checkpoint copies
+    // it into the database file, which no commit here does any more.
+    const qint64 before = QFileInfo(dbPath()).size();
+    QVERIFY(exec(conn, u"CREATE TABLE scratch (v BLOB)"_s));
+    QVERIFY(conn.transaction());
+    QSqlQuery insert(conn);
+    QVERIFY(insert.prepare(u"INSERT INTO scratch (v) VALUES (?)"_s));
+    for (int i = 0; i < 500; ++i) {
+        insert.addBindValue(QByteArray(4096, char('a' + i % 26)));
+        QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+    }
+    QVERIFY(conn.commit());
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(dbPath()).size() > before + 1024 * 1024, 10000);
+
+    // The checkpointer's thread ends with the Database, its connection closed.
+    const QString prefix = conn.connectionName().section(u'-', 0, 1) + u'-';
+    conn = QSqlDatabase();
+    db.reset();
+    opened = Error{};
+    for (const auto &name : QSqlDatabase::connectionNames())
+        QVERIFY2(!name.startsWith(prefix), qPrintable(name));
 }
 
 QTEST_GUILESS_MAIN(TestMigrations)

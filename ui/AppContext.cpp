@@ -10,6 +10,9 @@ AppContext::AppContext(std::shared_ptr<Installation> installation, int workers, 
     : QObject(parent)
     , m_executor(std::make_unique<ServiceExecutor>(installation))
 {
+    // The engine writes for as long as the window is open: never a
+    // checkpoint inside its commits.
+    installation->checkpointInBackground();
     EngineOptions options;
     options.workers = workers;
     m_engine = std::make_unique<DeliveryEngine>(installation->database(), options);

@@ -32,6 +32,7 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
     if (!installation)
         return Failure;
     const bool untilIdle = p.isSet(QStringLiteral("until-idle"));
+    installation->checkpointInBackground(); // never inside the engine's commits
 
     DeliveryEngine engine(installation->database(), *options);
     StopSignals signals_;

@@ -59,6 +59,8 @@ int serveCommand(CliContext &ctx, const QStringList &args)
     if (!installation)
         return Failure;
     raiseFileLimit();
+    // Never inside a group commit of the API or a commit of the engine.
+    installation->checkpointInBackground();
 
     std::unique_ptr<DeliveryEngine> engine;
     if (!p.isSet(QStringLiteral("no-engine"))) {

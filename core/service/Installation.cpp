@@ -70,6 +70,11 @@ QSqlDatabase Installation::connection()
     return m_database->connection();
 }
 
+void Installation::checkpointInBackground()
+{
+    m_database->checkpointInBackground();
+}
+
 void Installation::releaseThreadConnection()
 {
     m_database->releaseThreadConnection();

@@ -44,6 +44,10 @@ public:
     QSqlDatabase connection();
     // Closes this thread's connection (a thread that hands its work to others).
     void releaseThreadConnection();
+    // For a process that writes for long (delivers, serves the API): a
+    // SQLite log is checkpointed on a thread of its own, never inside one of
+    // this process's commits. Call before the writers start.
+    void checkpointInBackground();
     // The location without a password, for messages and the window.
     QString displayLocation() const;
     bool isPostgres() const;

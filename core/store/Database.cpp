@@ -3,6 +3,7 @@
 #include "signing/SecretBox.h"
 #include "store/Migrations.h"
 #include "store/Sql.h"
+#include "store/WalCheckpointer.h"
 #include "util/Log.h"
 #include "util/PrivateFiles.h"
 #include "util/UrlText.h"
@@ -53,6 +54,13 @@ Database::Database(QString location)
 
 Database::~Database()
 {
+    // Its thread closes its own connection, below the others.
+    std::unique_ptr<WalCheckpointer> checkpointer;
+    {
+        QMutexLocker lock(&m_mutex);
+        checkpointer.swap(m_checkpointer);
+    }
+    checkpointer.reset();
     {
         QMutexLocker lock(&g_registryMutex);
         g_registry.remove(m_instance);
@@ -523,6 +531,15 @@ Result<QSqlDatabase> Database::openConnection(const QString &name)
         if (auto s = sql::exec(db, QString::fromLatin1(pragma), tr("configuring the connection")); !s)
             return s.error();
     }
+    bool background = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        background = m_checkpointer != nullptr;
+    }
+    if (background) {
+        if (auto s = sql::exec(db, QStringLiteral("PRAGMA wal_autocheckpoint = 0"), tr("configuring the connection")); !s)
+            return s.error();
+    }
     return db;
 }
 
@@ -546,6 +563,29 @@ QSqlDatabase Database::connection()
         m_openError = db.error().message;
     }
     return db ? *db : QSqlDatabase::database(name, false);
+}
+
+void Database::checkpointInBackground()
+{
+    if (isPostgres())
+        return;
+    QString name;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_checkpointer)
+            return;
+        m_checkpointer = std::make_unique<WalCheckpointer>(*this);
+        name = m_connections.value(QThread::currentThreadId());
+    }
+    // This thread's connection may be open already (the migrations ran on it).
+    if (!name.isEmpty() && QSqlDatabase::contains(name)) {
+        auto db = QSqlDatabase::database(name, false);
+        // Should it fail, this one connection goes on checkpointing itself: slower, not wrong.
+        if (db.isOpen()) {
+            if (auto s = sql::exec(db, QStringLiteral("PRAGMA wal_autocheckpoint = 0"), tr("configuring the connection")); !s)
+                qCWarning(lcStore).noquote() << s.error().message;
+        }
+    }
 }
 
 QString Database::listenerName() const

@@ -15,6 +15,7 @@
 namespace hookline {
 
 class SecretBox;
+class WalCheckpointer;
 
 // The installation's database. QSqlDatabase connections belong to the thread
 // that opened them, so every thread asks connection() for its own named one.
@@ -58,6 +59,11 @@ public:
     // window's executor, other processes) are kept apart by SQLite itself
     // (busy timeout).
     QMutex &writeTurn() { return m_writeTurn; }
+    // For the processes that write for long (the engine, the API server):
+    // SQLite's log is checkpointed on a thread of its own (WalCheckpointer)
+    // instead of inside a commit, for every connection this Database opens
+    // from now on and for the calling thread's. Nothing for PostgreSQL.
+    void checkpointInBackground();
     bool isNew() const { return m_createdSchema; }
 
     // The box the webhook secrets are sealed with; null for a database opened
@@ -125,6 +131,7 @@ private:
     QMutex m_mutex;
     QMutex m_writeTurn;
     QHash<Qt::HANDLE, QString> m_connections;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // under m_mutex
     quint32 m_instance = 0;
     mutable QMutex m_boxMutex;
     std::shared_ptr<const SecretBox> m_box;

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QObject>
+#include <QThread>
+
+namespace hookline {
+
+class Database;
+
+// Checkpoints a SQLite database's write-ahead log on a thread of its own, so
+// that the writers' commits never do. By default SQLite checkpoints inside
+// the commit that takes the log past 1 000 pages: that commit then copies
+// the pages into the database and syncs it, and everything waiting on it
+// (the API's answers after a group commit, the engine's next claim) waits
+// with it. With a checkpointer, the process's connections turn SQLite's own
+// off (Database::checkpointInBackground) and this thread copies what was
+// committed, every kIntervalMs while writes come (PASSIVE: it blocks no
+// writer and no reader). Under a load that never pauses, the log would only
+// grow: it starts again from its beginning only when a writer begins while
+// all of it is copied. Past kRestartFrames (64 MB of 4 KB pages), a pass
+// that has just copied the log therefore also waits for that moment
+// (RESTART), which holds writers back only while it copies what they
+// committed during the pass.
+class WalCheckpointer final : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WalCheckpointer)
+public:
+    static constexpr int kIntervalMs = 20;
+    static constexpr int kIdleIntervalMs = 1000;
+    static constexpr qint64 kRestartFrames = 16384;
+
+    explicit WalCheckpointer(Database &database);
+    ~WalCheckpointer() override; // a last checkpoint, then the thread ends
+
+private:
+    class Worker;
+    QThread m_thread;
+    Worker *m_worker = nullptr;
+};
+
+} // namespace hookline
