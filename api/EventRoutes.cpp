@@ -30,6 +30,7 @@ std::optional<ApiReply> readEvent(const QList<JsonSlices::Member> &members, cons
             if (!value.startsWith('{'))
                 return ApiReply::invalid(field, QStringLiteral("must be a JSON object"));
             out.data = value;
+            out.canonical = true; // a member of the canonical body
         } else if (key == u"id") {
             const auto id = JsonSlices::string(value);
             if (!id || id->isEmpty() || id->size() > 255)
@@ -41,8 +42,10 @@ std::optional<ApiReply> readEvent(const QList<JsonSlices::Member> &members, cons
     }
     if (out.type.isEmpty())
         return ApiReply::invalid(at.isEmpty() ? QStringLiteral("event") : at + QStringLiteral(".event"), QStringLiteral("is required"));
-    if (out.data.isNull())
+    if (out.data.isNull()) {
         out.data = "{}";
+        out.canonical = true;
+    }
     return std::nullopt;
 }
 

@@ -103,7 +103,7 @@ QByteArray EventService::envelope(const QString &eventId, const QString &type, c
     return out;
 }
 
-Result<EventService::Prepared> EventService::prepare(const QString &tenantId, const QString &type, QByteArrayView data)
+Result<EventService::Prepared> EventService::prepare(const QString &tenantId, const QString &type, QByteArrayView data, bool canonical)
 {
     if (m_knownTypes.isEmpty()) {
         auto types = EventTypeStore(m_db).list();
@@ -128,17 +128,35 @@ Result<EventService::Prepared> EventService::prepare(const QString &tenantId, co
     // Checked before parsing too, so that a huge input is not canonicalised for nothing.
     if (data.size() > 4 * kMaxBodyBytes)
         return Error{Error::Code::TooLarge, tr("the event data is %1, over the 1 MB limit").arg(sizeText(data.size())), QStringLiteral("data")};
-    JsonParseError error;
-    auto canonical = CanonicalJson::canonicalizeObject(data, &error);
-    if (!canonical)
-        return Error::validation(QStringLiteral("data"), tr("invalid JSON: %1").arg(error.message));
-    // The envelope adds the id, type, timestamp and tenant around the data;
-    // ids and timestamps have a fixed length, so an empty one measures it.
-    const qsizetype bodySize
-        = canonical->size() - 2 + envelope(QStringLiteral("evt_0000000000000000000000"), type, Clock::now(), tenantId, "{}").size();
+    QByteArray text;
+    if (canonical) {
+        if (!data.startsWith('{'))
+            return Error::validation(QStringLiteral("data"), tr("must be a JSON object"));
+        text = data.toByteArray();
+    } else {
+        JsonParseError error;
+        auto parsed = CanonicalJson::canonicalizeObject(data, &error);
+        if (!parsed)
+            return Error::validation(QStringLiteral("data"), tr("invalid JSON: %1").arg(error.message));
+        text = std::move(*parsed);
+    }
+    const qsizetype bodySize = text.size() + envelopeOverhead(tenantId, type);
     if (bodySize > kMaxBodyBytes)
         return Error{Error::Code::TooLarge, tr("the event body would be %1, over the 1 MB limit").arg(sizeText(bodySize)), QStringLiteral("data")};
-    return Prepared{tenantId, type, std::move(*canonical)};
+    return Prepared{tenantId, type, std::move(text)};
+}
+
+qsizetype EventService::envelopeOverhead(const QString &tenantId, const QString &type)
+{
+    // The envelope adds the id, type, timestamp and tenant around the data;
+    // ids and timestamps have a fixed length, so one around empty data
+    // measures it. Kept: it is the same for every event of a type.
+    const QString key = tenantId + u'\n' + type;
+    if (const auto it = m_envelopeOverhead.constFind(key); it != m_envelopeOverhead.cend())
+        return *it;
+    const qsizetype overhead = envelope(QStringLiteral("evt_0000000000000000000000"), type, Clock::now(), tenantId, "{}").size() - 2;
+    m_envelopeOverhead.insert(key, overhead);
+    return overhead;
 }
 
 Result<int> EventService::write(const QList<Prepared> &events)
@@ -197,6 +215,7 @@ void EventService::forgetCaches()
     m_knownTypes.clear();
     m_knownTenants.clear();
     m_subscriptions.clear();
+    m_envelopeOverhead.clear();
 }
 
 Result<EventService::Emitted> EventService::emitEvent(const QString &tenantId, const QString &type, QByteArrayView data)
@@ -250,7 +269,7 @@ Result<QList<EventService::Prepared>> EventService::prepareRequest(const Request
     QList<Prepared> prepared;
     prepared.reserve(events.size());
     for (qsizetype i = 0; i < events.size(); ++i) {
-        auto p = prepare(request.tenantId, events.at(i).type, events.at(i).data);
+        auto p = prepare(request.tenantId, events.at(i).type, events.at(i).data, events.at(i).canonical);
         if (!p) {
             if (events.size() == 1)
                 return p.error();

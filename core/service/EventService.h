@@ -56,6 +56,9 @@ public:
         QString type;
         QByteArray data;
         QString key;
+        // `data` is canonical already (a member of a body the caller
+        // canonicalised): checked to be an object, not parsed again.
+        bool canonical = false;
     };
     struct Recorded {
         QList<Emitted> events; // in the order given
@@ -110,7 +113,9 @@ private:
         QString type;
         QByteArray data; // canonical
     };
-    Result<Prepared> prepare(const QString &tenantId, const QString &type, QByteArrayView data);
+    Result<Prepared> prepare(const QString &tenantId, const QString &type, QByteArrayView data, bool canonical = false);
+    // What the envelope adds around an event's data of this type and tenant.
+    qsizetype envelopeOverhead(const QString &tenantId, const QString &type);
     Result<int> write(const QList<Prepared> &events);     // in a transaction of its own
     Result<int> writeRows(const QList<Prepared> &events); // in the caller's
     void forgetCaches();
@@ -124,6 +129,7 @@ private:
     std::unique_ptr<EventStore> m_store;  // its prepared statements live as long as this service
     QSet<QString> m_knownTypes;
     QSet<QString> m_knownTenants;
+    QHash<QString, qsizetype> m_envelopeOverhead;                // by tenant + '\n' + type
     QHash<QString, QHash<QString, QStringList>> m_subscriptions; // tenant -> webhook -> patterns
     QString m_lastEventId;
     QStringList m_lastDeliveryIds;
