@@ -980,6 +980,25 @@ void TestUiModels::webhookListAppliesUpdates()
     QCOMPARE(changed.size(), 3);
     QCOMPARE(loaded.size(), 1);                                        // nothing read again
     QCOMPARE(model.rowFor(m_beta)->activity.succeeded, betaSucceeded); // another webhook's row stays
+
+    // A delivery made after the list was read is the newest: it says when,
+    // and so does the first ever delivery of a webhook that had none.
+    const QString newer = idA(kCountA);
+    QVERIFY(newer > before.lastDeliveryId);
+    Q_EMIT f->context->deliveriesUpdated(
+        {finishedUpdate(newer, m_alpha, DeliveryStatus::Succeeded, 200), finishedUpdate(u"msg_g_000000"_s, m_gamma, DeliveryStatus::Succeeded, 204)});
+    alpha = model.rowFor(m_alpha);
+    QCOMPARE(alpha->activity.lastDeliveryId, newer);
+    QCOMPARE(alpha->activity.lastStatus, std::optional<DeliveryStatus>(DeliveryStatus::Succeeded));
+    QCOMPARE(alpha->activity.lastStatusCode, std::optional<int>(200));
+    const auto *gamma = model.rowFor(m_gamma);
+    QVERIFY(gamma->activity.lastAt.isValid());
+    QCOMPARE(gamma->activity.lastStatus, std::optional<DeliveryStatus>(DeliveryStatus::Succeeded));
+    QVERIFY(model.data(model.index(model.indexFor(m_gamma).row(), WebhookListModel::LastDelivery)).toString() != u"Never"_s);
+    // A retry of an older delivery leaves the newest where it is.
+    Q_EMIT f->context->deliveriesUpdated({finishedUpdate(idA(7), m_alpha, DeliveryStatus::Failed, 500)});
+    QCOMPARE(model.rowFor(m_alpha)->activity.lastDeliveryId, newer);
+    QCOMPARE(model.rowFor(m_alpha)->activity.lastStatus, std::optional<DeliveryStatus>(DeliveryStatus::Succeeded));
 }
 
 // What QAbstractItemModelTester (and any client reading data in

@@ -219,7 +219,12 @@ void WebhookListModel::applyUpdates(const DeliveryUpdates &updates)
             ++activity.succeeded;
         else if (u.status == DeliveryStatus::Failed)
             ++activity.failed;
-        if (u.deliveryId == activity.lastDeliveryId) {
+        // The newest delivery decides the column. Ids begin with their
+        // creation time (util/Ids.h), so a greater id is a newer delivery:
+        // one made after the list was read (the first ever of a webhook, too)
+        // takes the place of the one read; an older one's retry does not.
+        if (activity.lastDeliveryId.isEmpty() || u.deliveryId >= activity.lastDeliveryId) {
+            activity.lastDeliveryId = u.deliveryId;
             activity.lastStatus = u.status;
             activity.lastStatusCode = u.lastStatusCode;
             activity.lastAt = u.updatedAt;
