@@ -9,7 +9,9 @@
 #include "TestDatabase.h"
 #include "TestReceiver.h"
 
+#include "ApiLog.h"
 #include "ApiServer.h"
+#include "GatheredLogOutput.h"
 #include "engine/DeliveryEngine.h"
 #include "service/ApiKeyService.h"
 #include "service/AuditLog.h"
@@ -19,12 +21,14 @@
 #include "signing/Verifier.h"
 
 #include <QCryptographicHash>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -32,9 +36,12 @@
 #include <QSslError>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTest>
+#include <QTimer>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace hookline;
 using namespace Qt::StringLiterals;
@@ -100,6 +107,8 @@ private Q_SLOTS:
     void changesAreAuditedAsTheKey();
     void metricsNeedAnAdminKeyOffLoopback();
     void databaseFailureIs500WithoutItsDetails();
+    // Last: it replaces the process's message handler.
+    void logLinesGatheredUntilTheLoopWaits();
 
 private:
     Answer call(const QByteArray &method, const QString &path, const QByteArray &body = {},
@@ -819,6 +828,50 @@ void TestApi::databaseFailureIs500WithoutItsDetails()
         QVERIFY2(!a.body.contains(detail), a.body);
     QCOMPARE(databaseDigest(), before);
     QCOMPARE(call("POST", u"/api/v1/webhooks"_s, body).status, 201);
+}
+
+void TestApi::logLinesGatheredUntilTheLoopWaits()
+{
+    // stderr into a file for the time of the test.
+    QTemporaryFile out;
+    QVERIFY(out.open());
+    const int saved = ::dup(STDERR_FILENO);
+    QVERIFY(saved >= 0);
+    QVERIFY(::dup2(out.handle(), STDERR_FILENO) >= 0);
+    const auto restore = qScopeGuard([saved] {
+        api::GatheredLogOutput::flush();
+        qInstallMessageHandler(nullptr);
+        ::dup2(saved, STDERR_FILENO);
+        ::close(saved);
+    });
+    const auto written = [&out] {
+        QFile file(out.fileName());
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("(unreadable)");
+    };
+    const auto runLoopOnce = [] {
+        QEventLoop loop;
+        QTimer::singleShot(20, &loop, &QEventLoop::quit);
+        loop.exec(); // waits for events: the pass ends with aboutToBlock
+    };
+
+    api::GatheredLogOutput::install();
+    api::GatheredLogOutput::install(); // twice is once
+    qCInfo(api::lcApi) << "POST /api/v1/events 202";
+    qCInfo(api::lcApi) << "POST /api/v1/events 400";
+    QCOMPARE(written(), QByteArray()); // gathered, not written yet
+    runLoopOnce();
+    QCOMPARE(written(), QByteArray("hookline.api: POST /api/v1/events 202\nhookline.api: POST /api/v1/events 400\n"));
+
+    // A warning goes out at once, after what was gathered before it.
+    qCInfo(api::lcApi) << "GET /api/v1/health 200";
+    qCWarning(api::lcApi) << "the disk is full";
+    QCOMPARE(written().split('\n').mid(2, 2), QList<QByteArray>({"hookline.api: GET /api/v1/health 200", "hookline.api: the disk is full"}));
+
+    // So do 64 KB of lines, without waiting for the loop.
+    const QByteArray before = written();
+    for (qsizetype n = 0; n <= api::GatheredLogOutput::kMaxGatheredBytes / 32; ++n)
+        qCInfo(api::lcApi) << "GET /api/v1/webhooks 200 0.1ms";
+    QVERIFY(written().size() > before.size() + api::GatheredLogOutput::kMaxGatheredBytes / 2);
 }
 
 QTEST_GUILESS_MAIN(TestApi)

@@ -4,6 +4,7 @@
 #include "StopSignals.h"
 
 #include "ApiServer.h"
+#include "GatheredLogOutput.h"
 #include "engine/DeliveryEngine.h"
 #include "net/HostPort.h"
 
@@ -59,6 +60,8 @@ int serveCommand(CliContext &ctx, const QStringList &args)
     if (!installation)
         return Failure;
     raiseFileLimit();
+    // A request log line per request, written in groups off the answer path.
+    api::GatheredLogOutput::install();
     // Never inside a group commit of the API or a commit of the engine.
     installation->checkpointInBackground();
 
