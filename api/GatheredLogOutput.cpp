@@ -47,7 +47,9 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
     line += '\n';
     QMutexLocker lock(&g_mutex);
     g_gathered += line;
-    const bool later = (type == QtDebugMsg || type == QtInfoMsg) && g_gathered.size() < GatheredLogOutput::kMaxGatheredBytes;
+    // Without the application (after it ended) no loop comes to write it.
+    const bool later = (type == QtDebugMsg || type == QtInfoMsg) && g_gathered.size() < GatheredLogOutput::kMaxGatheredBytes
+                       && QCoreApplication::instance() != nullptr;
     if (!later)
         writeGathered(); // a fatal message aborts after this returns, its line written
 }
