@@ -97,8 +97,8 @@ Result<Alerts> AlertWatch::check(const QList<AttemptOutcome> &outcomes, const QS
         if (!health->contains(id))
             continue; // deleted meanwhile
         const auto &h = health->value(id);
-        const bool gone = seen.value(id).gone;
         const auto &s = seen.value(id);
+        const bool gone = s.gone;
         alertFor(id, gone ? Alert::Kind::Gone : Alert::Kind::Disabled,
                  h.disabledReason.isEmpty() ? QStringLiteral("deactivated after its failures") : h.disabledReason,
                  gone ? QJsonObject{{QStringLiteral("rule"), QStringLiteral("gone")}}

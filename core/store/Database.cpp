@@ -41,6 +41,8 @@ const char *const kConnectionPragmas[] = {
     "PRAGMA foreign_keys = ON",
     "PRAGMA synchronous = NORMAL",
 };
+// With a WalCheckpointer, no connection of the process checkpoints in its commits.
+const char kNoAutoCheckpoint[] = "PRAGMA wal_autocheckpoint = 0";
 } // namespace
 
 Database::Database(QString location)
@@ -537,7 +539,7 @@ Result<QSqlDatabase> Database::openConnection(const QString &name)
         background = m_checkpointer != nullptr;
     }
     if (background) {
-        if (auto s = sql::exec(db, QStringLiteral("PRAGMA wal_autocheckpoint = 0"), tr("configuring the connection")); !s)
+        if (auto s = sql::exec(db, QString::fromLatin1(kNoAutoCheckpoint), tr("configuring the connection")); !s)
             return s.error();
     }
     return db;
@@ -582,7 +584,7 @@ void Database::checkpointInBackground()
         auto db = QSqlDatabase::database(name, false);
         // Should it fail, this one connection goes on checkpointing itself: slower, not wrong.
         if (db.isOpen()) {
-            if (auto s = sql::exec(db, QStringLiteral("PRAGMA wal_autocheckpoint = 0"), tr("configuring the connection")); !s)
+            if (auto s = sql::exec(db, QString::fromLatin1(kNoAutoCheckpoint), tr("configuring the connection")); !s)
                 qCWarning(lcStore).noquote() << s.error().message;
         }
     }

@@ -1,9 +1,9 @@
 #include "WalCheckpointer.h"
 
 #include "Database.h"
+#include "Sql.h"
 #include "util/Log.h"
 
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QTimer>
 
@@ -62,11 +62,11 @@ private:
         m_timer->setInterval(idle ? kIdleIntervalMs : kIntervalMs);
     }
 
-    std::optional<Pass> checkpoint(QSqlDatabase &db, bool restart)
+    std::optional<Pass> checkpoint(const QSqlDatabase &db, bool restart)
     {
-        QSqlQuery q(db);
-        if (!q.exec(restart ? QStringLiteral("PRAGMA wal_checkpoint(RESTART)") : QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) || !q.next()) {
-            qCWarning(lcStore).noquote() << "checkpoint of the write-ahead log failed:" << q.lastError().text();
+        auto q = sql::prepare(db, restart ? QStringLiteral("PRAGMA wal_checkpoint(RESTART)") : QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+        if (auto s = sql::exec(q, u"checkpointing the write-ahead log"); !s || !q.next()) {
+            qCWarning(lcStore).noquote() << (s ? QStringLiteral("checkpointing the write-ahead log: no answer") : s.error().message);
             return std::nullopt;
         }
         const Pass pass{q.value(1).toLongLong(), q.value(2).toLongLong()};
