@@ -1,5 +1,6 @@
 #include "DeliveryQueue.h"
 
+#include "store/DirectStatement.h"
 #include "store/Sql.h"
 #include "util/Clock.h"
 
@@ -9,6 +10,19 @@
 namespace hookline {
 
 namespace {
+DeliveryJob jobFromRow(const DirectStatement &q)
+{
+    DeliveryJob j;
+    j.deliveryId = q.text(0);
+    j.webhookId = q.text(1);
+    j.eventId = q.text(2);
+    j.eventType = q.text(3);
+    j.tenantId = q.text(4);
+    j.attempts = int(q.integer(5));
+    j.retryBase = int(q.integer(6));
+    return j;
+}
+
 DeliveryJob jobFromRow(const QSqlQuery &q)
 {
     DeliveryJob j;
@@ -39,6 +53,14 @@ QSqlQuery &DeliveryQueue::statement(const QString &text)
     if (it == m_statements.end())
         it = m_statements.insert(text, sql::prepare(m_db, text));
     return *it;
+}
+
+DirectStatement &DeliveryQueue::direct(const QString &text)
+{
+    auto it = m_direct.find(text);
+    if (it == m_direct.end())
+        it = m_direct.insert(text, std::make_shared<DirectStatement>(m_db, text));
+    return **it;
 }
 
 Result<int> DeliveryQueue::recoverExpiredLeases(const QDateTime &now)
@@ -90,43 +112,45 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     // PostgreSQL: several engines (other processes, other machines) claim at
     // once; each skips the rows another is claiming instead of waiting.
     const bool postgres = sql::isPostgres(m_db);
-    const QString text = QStringLiteral("SELECT id, webhook_id FROM deliveries%1 WHERE status IN ('pending','retrying') AND next_attempt_at <= ?%2"
-                                        " ORDER BY next_attempt_at LIMIT ?%3")
-                             .arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
-                                  skip.isEmpty() ? QString() : QStringLiteral(" AND webhook_id NOT IN (%1)").arg(sql::placeholders(skip.size())),
-                                  postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
+    const QString text
+        = QStringLiteral(
+              "SELECT id, webhook_id, event_id, event_type, tenant_id, attempts, retry_base FROM deliveries%1 WHERE status IN ('pending','retrying') AND next_attempt_at <= ?%2"
+              " ORDER BY next_attempt_at LIMIT ?%3")
+              .arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
+                   skip.isEmpty() ? QString() : QStringLiteral(" AND webhook_id NOT IN (%1)").arg(sql::placeholders(skip.size())),
+                   postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
     // The common statement is kept prepared; one with a list of webhooks to
     // skip changes with the list.
-    QSqlQuery scratch;
+    std::optional<DirectStatement> scratch;
     if (!skip.isEmpty())
-        scratch = sql::prepare(m_db, text);
-    QSqlQuery &due = skip.isEmpty() ? statement(text) : scratch;
-    due.addBindValue(sql::toMs(now));
+        scratch.emplace(m_db, text);
+    DirectStatement &due = skip.isEmpty() ? direct(text) : *scratch;
+    due.bind(sql::toMs(now));
     for (const auto &id : skip)
-        due.addBindValue(id);
+        due.bind(id);
     // Read more than is wanted when some webhooks may stop short: what one
     // leaves, the next takes.
-    due.addBindValue(mayTake ? limit * 2 : limit);
-    if (auto s = sql::exec(due, tr("reading due deliveries")); !s)
+    due.bind(mayTake ? limit * 2 : limit);
+    if (auto s = due.exec(tr("reading due deliveries")); !s)
         return s.error();
-    QStringList webhooks;                // in order of their first due delivery
-    QHash<QString, QStringList> waiting; // per webhook, its due deliveries in order
+    QStringList webhooks;                       // in order of their first due delivery
+    QHash<QString, QList<DeliveryJob>> waiting; // per webhook, its due deliveries in order
     while (due.next()) {
-        const auto webhook = due.value(1).toString();
-        auto it = waiting.find(webhook);
+        auto job = jobFromRow(due);
+        auto it = waiting.find(job.webhookId);
         if (it == waiting.end()) {
-            webhooks << webhook;
-            it = waiting.insert(webhook, {});
+            webhooks << job.webhookId;
+            it = waiting.insert(job.webhookId, {});
         }
-        it->append(due.value(0).toString());
+        it->append(std::move(job));
     }
     due.finish();
-    QStringList chosen;
+    QList<DeliveryJob> chosen;
     for (qsizetype round = 0; chosen.size() < limit && !webhooks.isEmpty(); ++round) {
         for (auto it = webhooks.begin(); it != webhooks.end() && chosen.size() < limit;) {
-            const auto &ids = waiting[*it];
-            if (round < ids.size() && (!mayTake || mayTake(*it))) {
-                chosen << ids.at(round);
+            auto &jobs = waiting[*it];
+            if (round < jobs.size() && (!mayTake || mayTake(*it))) {
+                chosen << std::move(jobs[round]);
                 ++it;
             } else {
                 it = webhooks.erase(it); // no more due, or no more room
@@ -136,39 +160,27 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     if (chosen.isEmpty())
         return QList<DeliveryJob>();
     // The rows were read in this transaction (and on PostgreSQL locked):
-    // their status needs no second look. (Checked anyway, it let SQLite pick
-    // a status index over the key and cost 30 times as much.)
+    // their status needs no second look, and the jobs are what was read.
+    // (Checked anyway, it let SQLite pick a status index over the key and
+    // cost 30 times as much.)
     // The list is padded to a power of two with its last id (a repeat changes
     // nothing): a handful of statements prepared once, instead of one parsed
     // for every claim.
     qsizetype width = 8;
     while (width < chosen.size())
         width *= 2;
-    auto &take = statement(QStringLiteral("UPDATE deliveries SET status = 'delivering', lease_until = ?, lease_owner = ?, updated_at = ?"
-                                          " WHERE id IN (%1)")
-                               .arg(sql::placeholders(width))
-                           + kReturning);
-    take.addBindValue(sql::toMs(leaseUntil));
-    take.addBindValue(sql::text(m_leaseOwner));
-    take.addBindValue(sql::toMs(now));
+    auto &take = direct(QStringLiteral("UPDATE deliveries SET status = 'delivering', lease_until = ?, lease_owner = ?, updated_at = ?"
+                                       " WHERE id IN (%1)")
+                            .arg(sql::placeholders(width)));
+    take.bind(sql::toMs(leaseUntil));
+    take.bindText(m_leaseOwner);
+    take.bind(sql::toMs(now));
     for (qsizetype i = 0; i < width; ++i)
-        take.addBindValue(chosen.at(std::min(i, chosen.size() - 1)));
-    if (auto s = sql::exec(take, tr("claiming due deliveries")); !s)
+        take.bind(chosen.at(std::min(i, chosen.size() - 1)).deliveryId);
+    if (auto s = take.exec(tr("claiming due deliveries")); !s)
         return s.error();
-    QHash<QString, DeliveryJob> taken;
-    while (take.next()) {
-        auto job = jobFromRow(take);
-        taken.insert(job.deliveryId, std::move(job));
-    }
-    take.finish();
     // In the order chosen: the workers send them round-robin too.
-    QList<DeliveryJob> jobs;
-    jobs.reserve(taken.size());
-    for (const auto &id : std::as_const(chosen)) {
-        if (auto it = taken.find(id); it != taken.end())
-            jobs << std::move(*it);
-    }
-    return loadBodies(std::move(jobs));
+    return loadBodies(std::move(chosen));
 }
 
 Result<std::optional<DeliveryJob>> DeliveryQueue::claimOne(const QString &deliveryId, const QDateTime &leaseUntil)
@@ -204,13 +216,13 @@ Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
         if (!ids.contains(j.eventId))
             ids << j.eventId;
     }
-    auto &q = statement(QStringLiteral("SELECT id, body FROM events WHERE id IN (%1)").arg(sql::placeholders(ids.size())));
+    auto &q = direct(QStringLiteral("SELECT id, body FROM events WHERE id IN (%1)").arg(sql::placeholders(ids.size())));
     for (const auto &id : std::as_const(ids))
-        q.addBindValue(id);
-    if (auto s = sql::exec(q, tr("reading event bodies")); !s)
+        q.bind(id);
+    if (auto s = q.exec(tr("reading event bodies")); !s)
         return s.error();
     while (q.next())
-        bodies.insert(q.value(0).toString(), q.value(1).toString().toUtf8());
+        bodies.insert(q.text(0), q.bytes(1));
     q.finish();
     for (auto &j : jobs)
         j.body = bodies.value(j.eventId);
@@ -219,45 +231,44 @@ Result<QList<DeliveryJob>> DeliveryQueue::loadBodies(QList<DeliveryJob> jobs)
 
 Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes, const QDateTime &now)
 {
-    auto &attempt = statement(QStringLiteral("INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body,"
-                                             " response_status, response_headers, response_body, error, remote_address, timings, decision)"
-                                             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    auto &delivery = statement(
+    auto &attempt = direct(QStringLiteral("INSERT INTO attempts (delivery_id, number, started_at, duration_ms, request_headers, request_body,"
+                                          " response_status, response_headers, response_body, error, remote_address, timings, decision)"
+                                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    auto &delivery = direct(
         QStringLiteral("UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL, lease_owner = NULL,"
                        " updated_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? WHERE id = ?"));
-    const QVariant nullInt(QMetaType(QMetaType::Int));
-    const QVariant nullBytes(QMetaType(QMetaType::QByteArray));
+    const auto optional = [](std::optional<int> v) { return v ? std::optional<qint64>(*v) : std::nullopt; };
     QStringList deactivated;
     QSet<QString> healthy; // webhooks whose failure count this batch already reset
     for (const auto &o : outcomes) {
         const auto &a = o.attempt;
         if (o.attempted) {
-            attempt.addBindValue(o.deliveryId);
-            attempt.addBindValue(a.number);
-            attempt.addBindValue(sql::toMs(a.startedAt));
-            attempt.addBindValue(a.durationMs);
-            attempt.addBindValue(QString::fromUtf8(a.requestHeaders));
-            attempt.addBindValue(a.requestBody.isNull() ? nullBytes : QVariant(a.requestBody));
-            attempt.addBindValue(a.responseStatus ? QVariant(*a.responseStatus) : nullInt);
-            attempt.addBindValue(a.responseHeaders.isEmpty() ? QStringLiteral("[]") : QString::fromUtf8(a.responseHeaders));
-            attempt.addBindValue(a.responseBody.isNull() ? nullBytes : QVariant(a.responseBody));
-            attempt.addBindValue(sql::text(a.error));
-            attempt.addBindValue(sql::text(a.remoteAddress));
-            attempt.addBindValue(sql::text(QString::fromLatin1(a.timings)));
-            attempt.addBindValue(sql::text(a.decision));
-            if (auto s = sql::exec(attempt, tr("recording an attempt")); !s)
+            attempt.bind(o.deliveryId);
+            attempt.bind(a.number);
+            attempt.bind(sql::toMs(a.startedAt));
+            attempt.bind(a.durationMs);
+            attempt.bindUtf8(a.requestHeaders.isEmpty() ? QByteArrayLiteral("[]") : a.requestHeaders);
+            attempt.bindBlob(a.requestBody);
+            attempt.bind(optional(a.responseStatus));
+            attempt.bindUtf8(a.responseHeaders.isEmpty() ? QByteArrayLiteral("[]") : a.responseHeaders);
+            attempt.bindBlob(a.responseBody);
+            attempt.bindText(a.error);
+            attempt.bindText(a.remoteAddress);
+            attempt.bindUtf8(a.timings);
+            attempt.bindText(a.decision);
+            if (auto s = attempt.exec(tr("recording an attempt")); !s)
                 return s.error();
         }
-        delivery.addBindValue(deliveryStatusName(o.status));
-        delivery.addBindValue(o.attempted ? 1 : 0);
-        delivery.addBindValue(
-            sql::optionalMs(o.status == DeliveryStatus::Retrying || o.status == DeliveryStatus::Pending ? o.nextAttemptAt : QDateTime()));
-        delivery.addBindValue(sql::toMs(now));
-        delivery.addBindValue(a.responseStatus ? QVariant(*a.responseStatus) : nullInt);
-        delivery.addBindValue(sql::text(a.error));
-        delivery.addBindValue(o.attempted ? QVariant(a.durationMs) : QVariant(QMetaType(QMetaType::LongLong)));
-        delivery.addBindValue(o.deliveryId);
-        if (auto s = sql::exec(delivery, tr("recording a delivery's state")); !s)
+        delivery.bind(deliveryStatusName(o.status));
+        delivery.bind(o.attempted ? 1 : 0);
+        const bool due = o.status == DeliveryStatus::Retrying || o.status == DeliveryStatus::Pending;
+        delivery.bind(due && o.nextAttemptAt.isValid() ? std::optional<qint64>(sql::toMs(o.nextAttemptAt)) : std::nullopt);
+        delivery.bind(sql::toMs(now));
+        delivery.bind(optional(a.responseStatus));
+        delivery.bindText(a.error);
+        delivery.bind(o.attempted ? std::optional<qint64>(a.durationMs) : std::nullopt);
+        delivery.bind(o.deliveryId);
+        if (auto s = delivery.exec(tr("recording a delivery's state")); !s)
             return s.error();
 
         using Effect = AttemptOutcome::WebhookEffect;

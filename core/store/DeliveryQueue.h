@@ -15,9 +15,12 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace hookline {
+
+class DirectStatement;
 
 // The engine's side of the deliveries table: leases, results, replays,
 // retention. Callers hold a transaction around the writes (BEGIN IMMEDIATE).
@@ -89,10 +92,14 @@ private:
     // Statements prepared once per queue and reused: a worker keeps its queue
     // for its lifetime, and SQLite's parsing was a visible share of the CPU.
     QSqlQuery &statement(const QString &text);
+    // The same for the statements run per delivery (claiming, recording):
+    // straight to SQLite's own interface (store/DirectStatement.h).
+    DirectStatement &direct(const QString &text);
 
     QSqlDatabase m_db;
     QString m_leaseOwner;
     QHash<QString, QSqlQuery> m_statements;
+    QHash<QString, std::shared_ptr<DirectStatement>> m_direct;
 };
 
 } // namespace hookline

@@ -1,5 +1,6 @@
 #include "EventStore.h"
 
+#include "store/DirectStatement.h"
 #include "store/Sql.h"
 
 namespace hookline {
@@ -19,33 +20,35 @@ Result<QHash<QString, QStringList>> EventStore::activeSubscriptions(const QStrin
 
 Status EventStore::insert(const Event &event, const QList<Delivery> &deliveries)
 {
-    // Prepared once and reused: a batch emit inserts thousands of rows.
+    // Prepared once and reused: a batch emit inserts thousands of rows, and
+    // the API's ingestion as many a second (store/DirectStatement.h).
     if (!m_insertEvent) {
-        m_insertEvent = sql::prepare(m_db, QStringLiteral("INSERT INTO events (id, tenant_id, type, created_at, body) VALUES (?, ?, ?, ?, ?)"));
-        m_insertDelivery
-            = sql::prepare(m_db, QStringLiteral("INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts,"
-                                                " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"));
+        m_insertEvent = std::make_shared<DirectStatement>(
+            m_db, QStringLiteral("INSERT INTO events (id, tenant_id, type, created_at, body) VALUES (?, ?, ?, ?, ?)"));
+        m_insertDelivery = std::make_shared<DirectStatement>(
+            m_db, QStringLiteral("INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, attempts,"
+                                 " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"));
     }
     auto &e = *m_insertEvent;
-    e.addBindValue(event.id);
-    e.addBindValue(event.tenantId);
-    e.addBindValue(event.type);
-    e.addBindValue(sql::toMs(event.createdAt));
-    e.addBindValue(QString::fromUtf8(event.body));
-    if (auto s = sql::exec(e, tr("recording an event")); !s)
+    e.bind(event.id);
+    e.bind(event.tenantId);
+    e.bind(event.type);
+    e.bind(sql::toMs(event.createdAt));
+    e.bindUtf8(event.body); // canonical JSON, UTF-8 already
+    if (auto s = e.exec(tr("recording an event")); !s)
         return s;
     auto &d = *m_insertDelivery;
     for (const auto &delivery : deliveries) {
-        d.addBindValue(delivery.id);
-        d.addBindValue(event.id);
-        d.addBindValue(delivery.webhookId);
-        d.addBindValue(event.tenantId);
-        d.addBindValue(event.type);
-        d.addBindValue(deliveryStatusName(delivery.status));
-        d.addBindValue(sql::toMs(delivery.nextAttemptAt));
-        d.addBindValue(sql::toMs(delivery.createdAt));
-        d.addBindValue(sql::toMs(delivery.createdAt));
-        if (auto s = sql::exec(d, tr("recording a delivery")); !s)
+        d.bind(delivery.id);
+        d.bind(event.id);
+        d.bind(delivery.webhookId);
+        d.bind(event.tenantId);
+        d.bind(event.type);
+        d.bind(deliveryStatusName(delivery.status));
+        d.bind(sql::toMs(delivery.nextAttemptAt));
+        d.bind(sql::toMs(delivery.createdAt));
+        d.bind(sql::toMs(delivery.createdAt));
+        if (auto s = d.exec(tr("recording a delivery")); !s)
             return s;
     }
     // PostgreSQL sends one notification per channel and transaction, however

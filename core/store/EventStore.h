@@ -11,9 +11,12 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 
 namespace hookline {
+
+class DirectStatement;
 
 // The outbox: an event and its delivery rows. Callers hold a transaction
 // around insert() so that nothing is sent before both are committed.
@@ -33,8 +36,8 @@ public:
 
 private:
     QSqlDatabase m_db;
-    std::optional<QSqlQuery> m_insertEvent;
-    std::optional<QSqlQuery> m_insertDelivery;
+    std::shared_ptr<DirectStatement> m_insertEvent;
+    std::shared_ptr<DirectStatement> m_insertDelivery;
 };
 
 } // namespace hookline

@@ -6,10 +6,15 @@
 
 namespace hookline::sql {
 
+Error failure(QStringView what, const QString &reason)
+{
+    return Error::database(QCoreApplication::translate("hookline::sql", "database error while %1: %2").arg(what, reason.trimmed()));
+}
+
 namespace {
 Error failure(QStringView what, const QSqlError &error)
 {
-    return Error::database(QCoreApplication::translate("hookline::sql", "database error while %1: %2").arg(what, error.text().trimmed()));
+    return sql::failure(what, error.text());
 }
 } // namespace
 
@@ -46,13 +51,18 @@ Status exec(QSqlQuery &query, QStringView what)
                 query.bindValue(int(i), values[i].toBool() ? 1 : 0);
         }
     }
-    // A statement that failed to prepare keeps SQLite's reason in lastError();
-    // exec() would replace it with a useless "No query".
-    if (!query.isActive() && query.lastError().isValid() && query.lastError().type() != QSqlError::NoError)
-        return failure(what, query.lastError());
-    if (!query.exec())
-        return failure(what, query.lastError());
-    return Ok{};
+    // A statement that failed to prepare keeps the reason in lastError(), and
+    // exec() then only says "Parameter count mismatch" or the like. But a
+    // prepared statement whose last run failed (a busy database, a refused
+    // row) keeps its error too, and must run again: so it always runs, and a
+    // failure names the earlier reason as well when it differs.
+    const QSqlError before = query.isActive() ? QSqlError() : query.lastError();
+    if (query.exec())
+        return Ok{};
+    const QSqlError error = query.lastError();
+    if (before.type() != QSqlError::NoError && before.text().trimmed() != error.text().trimmed())
+        return sql::failure(what, error.text().trimmed() + QStringLiteral(" (") + before.text().trimmed() + u')');
+    return failure(what, error);
 }
 
 QSqlQuery prepare(const QSqlDatabase &db, const QString &statement)

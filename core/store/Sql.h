@@ -20,6 +20,8 @@ bool isPostgres(const QSqlDatabase &db);
 inline constexpr char kDueChannel[] = "hookline_due";
 Status notifyDue(const QSqlDatabase &db);
 
+// "database error while <what>: <reason>", the error every failed statement gives.
+Error failure(QStringView what, const QString &reason);
 // Runs a prepared query; a failure becomes an Error naming what was being done.
 Status exec(QSqlQuery &query, QStringView what);
 // Prepares and runs a statement without bound values.
