@@ -10,6 +10,7 @@
 
 #include "engine/DeliveryEngine.h"
 #include "engine/FlowControl.h"
+#include "engine/RequestBuilder.h"
 #include "model/EventType.h"
 #include "service/EventService.h"
 #include "service/Settings.h"
@@ -20,6 +21,7 @@
 #include "store/Sql.h"
 #include "util/Clock.h"
 #include "util/Log.h"
+#include "json/CanonicalJson.h"
 
 #include <QElapsedTimer>
 #include <QHostInfo>
@@ -73,6 +75,8 @@ private Q_SLOTS:
     void attemptTellsAddressTimingsAndWhatFollows_data();
     void attemptTellsAddressTimingsAndWhatFollows();
     void headerPrefix();
+    void headersRecordedAsJson_data();
+    void headersRecordedAsJson();
     void deliveryIdStableAcrossRetries();
     void rotation_data();
     void rotation();
@@ -1591,6 +1595,46 @@ void TestEngine::attemptTellsAddressTimingsAndWhatFollows()
     QVERIFY2(QJsonDocument::fromJson(attempts[0].timings).object().contains(u"connect"_s), attempts[0].timings.constData());
     if (decisions[0].startsWith(u"retry"_s))
         QVERIFY2(attempts[0].decision.contains(u"in 0.05 s: fixed delay of 0.05 s"_s), qPrintable(attempts[0].decision));
+}
+
+void TestEngine::headersRecordedAsJson_data()
+{
+    QTest::addColumn<QByteArray>("name");
+    QTest::addColumn<QByteArray>("value");
+    QTest::newRow("plain") << QByteArray("Content-Type") << QByteArray("application/json");
+    QTest::newRow("empty value") << QByteArray("X-Empty") << QByteArray("");
+    QTest::newRow("quote and backslash") << QByteArray("X-Odd") << QByteArray(R"(say "hi" \ there)");
+    QTest::newRow("tab and control") << QByteArray("X-Ctl")
+                                     << QByteArray("a\tb\x01"
+                                                   "c");
+    QTest::newRow("delete") << QByteArray("X-Del") << QByteArray("a\x7f");
+    QTest::newRow("UTF-8") << QByteArray("X-Name")
+                           << QByteArray("Gr\xc3\xb6\xc3\x9f"
+                                         "e \xe2\x9c\x93");
+    QTest::newRow("not UTF-8") << QByteArray("X-Latin1") << QByteArray("caf\xe9");
+}
+
+void TestEngine::headersRecordedAsJson()
+{
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, value);
+    const HeaderList headers{{QByteArrayLiteral("User-Agent"), RequestBuilder::userAgent()}, {name, value}};
+    const QByteArray json = RequestBuilder::headersToJson(headers);
+    // What JSON.stringify makes of the header read as UTF-8 (invalid bytes
+    // become U+FFFD), in pairs.
+    QByteArray expected = "[";
+    for (const auto &[n, v] : headers) {
+        if (expected.size() > 1)
+            expected += ',';
+        expected += '[' + CanonicalJson::quote(QString::fromUtf8(n)) + ',' + CanonicalJson::quote(QString::fromUtf8(v)) + ']';
+    }
+    expected += ']';
+    QCOMPARE(json, expected);
+    QJsonParseError error;
+    const auto doc = QJsonDocument::fromJson(json, &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(doc.array().at(1).toArray().at(0).toString(), QString::fromUtf8(name));
+    QCOMPARE(doc.array().at(1).toArray().at(1).toString(), QString::fromUtf8(value));
 }
 
 QTEST_MAIN(TestEngine)

@@ -4,6 +4,8 @@
 
 #include <QUrl>
 
+#include <algorithm>
+
 namespace hookline {
 
 QByteArray RequestBuilder::userAgent()
@@ -65,14 +67,39 @@ OutgoingRequest RequestBuilder::build(const Webhook &webhook, const QUrl &url, c
     return out;
 }
 
+namespace {
+// JSON.stringify of a header's bytes read as UTF-8. Names and almost every
+// value are printable ASCII, which JSON keeps as it is: those are copied
+// (this runs twice per delivery); anything else goes through the full quoting.
+void appendQuoted(QByteArray &out, const QByteArray &bytes)
+{
+    const bool plain = std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
+    if (!plain) {
+        out += CanonicalJson::quote(QString::fromUtf8(bytes));
+        return;
+    }
+    out += '"';
+    out += bytes;
+    out += '"';
+}
+} // namespace
+
 QByteArray RequestBuilder::headersToJson(const HeaderList &headers)
 {
-    QByteArray out = "[";
+    qsizetype size = 2;
+    for (const auto &[name, value] : headers)
+        size += name.size() + value.size() + 8;
+    QByteArray out;
+    out.reserve(size);
+    out += '[';
     for (qsizetype i = 0; i < headers.size(); ++i) {
         if (i)
             out += ',';
-        out += '[' + CanonicalJson::quote(QString::fromUtf8(headers[i].first)) + ',' + CanonicalJson::quote(QString::fromUtf8(headers[i].second))
-               + ']';
+        out += '[';
+        appendQuoted(out, headers[i].first);
+        out += ',';
+        appendQuoted(out, headers[i].second);
+        out += ']';
     }
     out += ']';
     return out;
