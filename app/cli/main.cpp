@@ -4,6 +4,7 @@
 #include "Commands.h"
 
 #include "service/AuditLog.h"
+#include "util/Allocator.h"
 
 #include <QCoreApplication>
 
@@ -13,6 +14,7 @@ using namespace hookline::cli;
 
 int main(int argc, char *argv[])
 {
+    hookline::keepFreedMemoryForReuse(); // before any thread starts
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("hookline"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HOOKLINE_VERSION));

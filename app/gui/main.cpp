@@ -10,6 +10,7 @@
 #include "engine/DeliveryEngine.h"
 #include "service/AuditLog.h"
 #include "service/Installation.h"
+#include "util/Allocator.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,6 +25,7 @@ using namespace hookline;
 
 int main(int argc, char *argv[])
 {
+    hookline::keepFreedMemoryForReuse(); // before any thread starts
     // Before QApplication: packaging writes hookline.1 where there is no display.
     if (argc == 2 && std::strcmp(argv[1], "--man") == 0) {
         std::fputs(GuiOptions::manPage().toUtf8().constData(), stdout);
