@@ -272,6 +272,8 @@ void TestDeliveryService::retryNowQueuesAFinishedDelivery()
     DeliveryService service(conn());
     QVERIFY(service.unfinishedCount());
     QCOMPARE(*service.unfinishedCount(), 0);
+    QVERIFY(service.anyUnfinished());
+    QVERIFY(!*service.anyUnfinished());
     const auto before = QDateTime::currentDateTimeUtc().addMSecs(-1);
     QVERIFY(service.retryNow(ids.at(0)));
     QVERIFY(service.retryNow(ids.at(1)));
@@ -284,6 +286,7 @@ void TestDeliveryService::retryNowQueuesAFinishedDelivery()
     QVERIFY(d->nextAttemptAt.isValid());
     QVERIFY(d->nextAttemptAt >= before && d->nextAttemptAt <= QDateTime::currentDateTimeUtc());
     QCOMPARE(*service.unfinishedCount(), 2);
+    QVERIFY(*service.anyUnfinished());
 }
 
 void TestDeliveryService::retryNowRefusesADeliveryOnTheWire()

@@ -62,9 +62,11 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
     QObject::connect(&signals_, &StopSignals::stopRequested, &engine, [&](int) { engine.stop(); });
     QTimer idleCheck;
     if (untilIdle) {
+        // Every 250 ms, and every 20 ms once the engine says it is idle: an
+        // EXISTS, not a count of a queue that may hold millions.
         const auto check = [&] {
-            auto left = DeliveryService(installation->connection()).unfinishedCount();
-            if (left && *left == 0)
+            auto any = DeliveryService(installation->connection()).anyUnfinished();
+            if (any && !*any)
                 engine.stop();
         };
         QObject::connect(&engine, &DeliveryEngine::idle, &idleCheck, [&] { idleCheck.start(20); });

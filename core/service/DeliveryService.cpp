@@ -102,6 +102,11 @@ Result<int> DeliveryService::unfinishedCount() const
     return DeliveryQueue(m_db).unfinishedCount();
 }
 
+Result<bool> DeliveryService::anyUnfinished() const
+{
+    return DeliveryQueue(m_db).anyUnfinished();
+}
+
 Result<DeliveryService::QueueFigures> DeliveryService::queueFigures() const
 {
     const auto now = Clock::now();

@@ -76,6 +76,8 @@ public:
 
     // Deliveries neither succeeded nor failed yet (the queue's depth).
     Result<int> unfinishedCount() const;
+    // Whether anything is pending, delivering or retrying (cheap, however many).
+    Result<bool> anyUnfinished() const;
     // Deliveries by status and the age of the oldest one due (for /metrics).
     struct QueueFigures {
         QList<std::pair<DeliveryStatus, qint64>> byStatus;

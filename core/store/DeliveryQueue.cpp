@@ -336,6 +336,16 @@ Result<int> DeliveryQueue::unfinishedCount()
     return n;
 }
 
+Result<bool> DeliveryQueue::anyUnfinished()
+{
+    auto &q = statement(QStringLiteral("SELECT EXISTS (SELECT 1 FROM deliveries WHERE status IN ('pending','delivering','retrying'))"));
+    if (auto s = sql::exec(q, tr("looking for unfinished deliveries")); !s)
+        return s.error();
+    const bool any = q.next() && q.value(0).toInt() != 0;
+    q.finish();
+    return any;
+}
+
 Result<int> DeliveryQueue::replay(const QStringList &deliveryIds, const QDateTime &now)
 {
     auto q = sql::prepare(

@@ -63,6 +63,9 @@ public:
     Result<std::optional<QDateTime>> nextDueTime();
     // Deliveries pending, delivering or retrying.
     Result<int> unfinishedCount();
+    // Whether there is any: asked often while waiting for a queue to empty,
+    // and cheap however long the queue is.
+    Result<bool> anyUnfinished();
 
     // Queues deliveries again: new attempts under the same delivery id.
     Result<int> replay(const QStringList &deliveryIds, const QDateTime &now);
