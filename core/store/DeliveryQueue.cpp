@@ -23,21 +23,6 @@ DeliveryJob jobFromRow(const DirectStatement &q)
     return j;
 }
 
-DeliveryJob jobFromRow(const QSqlQuery &q)
-{
-    DeliveryJob j;
-    j.deliveryId = q.value(0).toString();
-    j.webhookId = q.value(1).toString();
-    j.eventId = q.value(2).toString();
-    j.eventType = q.value(3).toString();
-    j.tenantId = q.value(4).toString();
-    j.attempts = q.value(5).toInt();
-    j.retryBase = q.value(6).toInt();
-    return j;
-}
-
-const QString kReturning = QStringLiteral(" RETURNING id, webhook_id, event_id, event_type, tenant_id, attempts, retry_base");
-
 // A leased delivery given back (its lease run out or taken back, a clean
 // stop): due again in its place in line, since a claim leaves
 // next_attempt_at as it was. Binds :now.
@@ -185,14 +170,14 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
 
 Result<std::optional<DeliveryJob>> DeliveryQueue::claimOne(const QString &deliveryId, const QDateTime &leaseUntil)
 {
-    auto &q = statement(QStringLiteral("UPDATE deliveries SET status = 'delivering', lease_until = :lease, lease_owner = :owner, updated_at = :now"
-                                       " WHERE id = :id AND status <> 'delivering'")
-                        + kReturning);
-    q.bindValue(QStringLiteral(":lease"), sql::toMs(leaseUntil));
-    q.bindValue(QStringLiteral(":owner"), sql::text(m_leaseOwner));
-    q.bindValue(QStringLiteral(":now"), Clock::nowMs());
-    q.bindValue(QStringLiteral(":id"), deliveryId);
-    if (auto s = sql::exec(q, tr("claiming a delivery")); !s)
+    auto &q = direct(QStringLiteral("UPDATE deliveries SET status = 'delivering', lease_until = ?, lease_owner = ?, updated_at = ?"
+                                    " WHERE id = ? AND status <> 'delivering'"
+                                    " RETURNING id, webhook_id, event_id, event_type, tenant_id, attempts, retry_base"));
+    q.bind(sql::toMs(leaseUntil));
+    q.bindText(m_leaseOwner);
+    q.bind(Clock::nowMs());
+    q.bind(deliveryId);
+    if (auto s = q.exec(tr("claiming a delivery")); !s)
         return s.error();
     QList<DeliveryJob> jobs;
     while (q.next())
@@ -237,7 +222,6 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
     auto &delivery = direct(
         QStringLiteral("UPDATE deliveries SET status = ?, attempts = attempts + ?, next_attempt_at = ?, lease_until = NULL, lease_owner = NULL,"
                        " updated_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? WHERE id = ?"));
-    const auto optional = [](std::optional<int> v) { return v ? std::optional<qint64>(*v) : std::nullopt; };
     QStringList deactivated;
     QSet<QString> healthy; // webhooks whose failure count this batch already reset
     for (const auto &o : outcomes) {
@@ -249,7 +233,7 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
             attempt.bind(a.durationMs);
             attempt.bindUtf8(a.requestHeaders.isEmpty() ? QByteArrayLiteral("[]") : a.requestHeaders);
             attempt.bindBlob(a.requestBody);
-            attempt.bind(optional(a.responseStatus));
+            attempt.bind(std::optional<qint64>(a.responseStatus));
             attempt.bindUtf8(a.responseHeaders.isEmpty() ? QByteArrayLiteral("[]") : a.responseHeaders);
             attempt.bindBlob(a.responseBody);
             attempt.bindText(a.error);
@@ -261,10 +245,9 @@ Result<QStringList> DeliveryQueue::record(const QList<AttemptOutcome> &outcomes,
         }
         delivery.bind(deliveryStatusName(o.status));
         delivery.bind(o.attempted ? 1 : 0);
-        const bool due = o.status == DeliveryStatus::Retrying || o.status == DeliveryStatus::Pending;
-        delivery.bind(due && o.nextAttemptAt.isValid() ? std::optional<qint64>(sql::toMs(o.nextAttemptAt)) : std::nullopt);
+        delivery.bind(o.status == DeliveryStatus::Retrying || o.status == DeliveryStatus::Pending ? o.nextAttemptAt : QDateTime());
         delivery.bind(sql::toMs(now));
-        delivery.bind(optional(a.responseStatus));
+        delivery.bind(std::optional<qint64>(a.responseStatus));
         delivery.bindText(a.error);
         delivery.bind(o.attempted ? std::optional<qint64>(a.durationMs) : std::nullopt);
         delivery.bind(o.deliveryId);

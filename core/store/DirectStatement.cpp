@@ -30,9 +30,7 @@ const char *orEmpty(const char *data)
 } // namespace
 
 DirectStatement::DirectStatement(const QSqlDatabase &db, const QString &text)
-    : m_db(db)
-    , m_text(text)
-    , m_handle(sqliteHandle(db))
+    : m_handle(sqliteHandle(db))
 {
     if (m_handle) {
         const QByteArray utf8 = text.toUtf8();
@@ -119,6 +117,11 @@ void DirectStatement::bind(std::optional<qint64> value)
         bind(*value);
     else
         bindNull();
+}
+
+void DirectStatement::bind(const QDateTime &time)
+{
+    bind(time.isValid() ? std::optional<qint64>(sql::toMs(time)) : std::nullopt);
 }
 
 void DirectStatement::bindNull()

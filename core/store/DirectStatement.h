@@ -3,6 +3,7 @@
 #include "util/Result.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -50,6 +51,8 @@ public:
     // As a BLOB; a null QByteArray binds NULL.
     void bindBlob(const QByteArray &bytes);
     void bind(std::optional<qint64> value);
+    // Milliseconds since the epoch (sql::toMs); an invalid time binds NULL, as sql::optionalMs.
+    void bind(const QDateTime &time);
     void bindNull();
 
     Status exec(QStringView what);
@@ -69,8 +72,6 @@ private:
     void beginBinding();
     Status stepFailure(QStringView what);
 
-    QSqlDatabase m_db;
-    QString m_text;
     sqlite3 *m_handle = nullptr;
     sqlite3_stmt *m_stmt = nullptr;
     std::optional<QSqlQuery> m_query; // not SQLite, or SQLite's handle unavailable
