@@ -118,6 +118,7 @@ private Q_SLOTS:
     void retention_data();
     void retention();
     void retentionHoldsUnderSustainedLoad();
+    void loweredRetentionAppliesAtOnce();
     void expiredLeaseIsTakenBack();
     void replay();
     void replayRestartsRetries();
@@ -1164,6 +1165,39 @@ void TestEngine::retention()
     QCOMPARE(f.scalar(countSql, {o.id}), 10);
     for (int i = 16; i < 20; ++i)
         QVERIFY(f.delivery(ids[i]));
+}
+
+void TestEngine::loweredRetentionAppliesAtOnce()
+{
+    // The keeper skips a webhook whose room (measured against the retention
+    // of the time) holds what it finished since. A lower installation
+    // retention makes every room it measured wrong: the next finished
+    // delivery must prune to the new one, not a recheck interval later.
+    EngineFixture f;
+    QVERIFY(f.ok());
+    QVERIFY(f.setting("retention", "1000"));
+    REQUIRE_WEBHOOK(w, f.create(f.draft(QStringLiteral("/lowered"))));
+    for (int i = 0; i < 10; ++i) {
+        f.emitFor(w.id);
+        f.clock().advance(1);
+    }
+    auto options = EngineFixture::fastOptions();
+    options.settingsRefreshMs = 1000; // well inside the 5 s after which a room is measured again anyway
+    f.start(options);
+    const QString countSql = QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE webhook_id = ?");
+    const QString finishedSql = QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE webhook_id = ? AND status = 'succeeded'");
+    // Its room was measured at start (1000), and holds the ten finished since.
+    QTRY_COMPARE_WITH_TIMEOUT(f.scalar(finishedSql, {w.id}), 10, 8000);
+    f.clock().advance(options.pruneIntervalMs);
+    QCOMPARE(f.scalar(countSql, {w.id}), 10);
+
+    QVERIFY(f.setting("retention", "3"));
+    f.clock().advance(options.settingsRefreshMs);
+    const auto newest = f.emitFor(w.id);
+    QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(newest), 5000);
+    f.clock().advance(options.pruneIntervalMs);
+    QTRY_COMPARE_WITH_TIMEOUT(f.scalar(countSql, {w.id}), 3, 5000);
+    QVERIFY(f.delivery(newest));
 }
 
 void TestEngine::retentionHoldsUnderSustainedLoad()

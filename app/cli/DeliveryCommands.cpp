@@ -62,14 +62,17 @@ int deliverCommand(CliContext &ctx, const QStringList &args)
     QObject::connect(&signals_, &StopSignals::stopRequested, &engine, [&](int) { engine.stop(); });
     QTimer idleCheck;
     if (untilIdle) {
-        // Every 250 ms, and every 20 ms once the engine says it is idle: an
-        // EXISTS, not a count of a queue that may hold millions.
+        // Every 250 ms, and at once then every 20 ms once the engine says it
+        // is idle: an EXISTS, not a count of a queue that may hold millions.
         const auto check = [&] {
             auto any = DeliveryService(installation->connection()).anyUnfinished();
             if (any && !*any)
                 engine.stop();
         };
-        QObject::connect(&engine, &DeliveryEngine::idle, &idleCheck, [&] { idleCheck.start(20); });
+        QObject::connect(&engine, &DeliveryEngine::idle, &idleCheck, [&] {
+            idleCheck.start(20);
+            check();
+        });
         QObject::connect(&idleCheck, &QTimer::timeout, check);
         idleCheck.setSingleShot(false);
         idleCheck.start(250);

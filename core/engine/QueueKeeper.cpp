@@ -98,7 +98,10 @@ void QueueKeeper::refreshSettings()
     const Settings settings(m_database->connection());
     m_timeoutMs = int(settings.requestTimeoutSeconds() * 1000);
     m_slowAfterMs = qint64(settings.slowAnswerSeconds() * 1000);
-    m_retentionDefault = settings.retention();
+    const int retention = settings.retention();
+    if (retention != m_retentionDefault)
+        m_pruneState.clear(); // every room measured against the old default is wrong now
+    m_retentionDefault = retention;
     m_flow.setLimits({settings.maxInFlightPerWebhook(), settings.maxInFlightPerHost()});
     if (m_alerts)
         m_alerts->setRules({settings.alertFailuresInRow(), settings.alertSuccessRatePercent(), settings.alertEventsWebhook()});
@@ -542,7 +545,7 @@ void QueueKeeper::prune(bool finishing)
     for (const auto &id : ids) {
         auto &state = m_pruneState[id];
         const auto now = Clock::monotonicMs();
-        if (!finishing && state.checkedMs && state.finishedSince <= state.room && now - *state.checkedMs < kPruneRecheckMs)
+        if (state.checkedMs && state.finishedSince <= state.room && now - *state.checkedMs < kPruneRecheckMs)
             continue; // room enough for what it finished: nothing can be beyond its retention yet
         if (!m_retention.contains(id)) {
             m_toPrune.remove(id); // deleted meanwhile: its deliveries went with it

@@ -101,7 +101,10 @@ private:
     void distribute(QList<DeliveryJob> jobs);
     void armWakeTimer();
     // Retention: the webhooks with deliveries finished since, each as far as
-    // its room says; `finishing`: all of them, to the end (at stop).
+    // its room says; `finishing`: now (not at the next interval), each to the
+    // end (at stop). A webhook whose room, measured recently, holds what it
+    // finished since is skipped either way: nothing of it can be beyond its
+    // retention, and a stop should not cost a transaction per webhook.
     void prune(bool finishing = false);
     // Gives free pages back to the file system once they are a large share of
     // it (`all`: every one, at stop).
