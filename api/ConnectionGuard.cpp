@@ -116,12 +116,19 @@ void ConnectionGuard::onReadyRead()
         return;
     }
     m_headChecked = true;
-    for (const auto &line : QByteArrayView(head).first(end).toByteArray().split('\n')) {
+    // Line by line in place: this runs for every request.
+    const QByteArrayView headers = QByteArrayView(head).first(end);
+    for (qsizetype from = 0; from < headers.size();) {
+        qsizetype to = headers.indexOf('\n', from);
+        if (to < 0)
+            to = headers.size();
+        const QByteArrayView line = headers.sliced(from, to - from);
+        from = to + 1;
         const auto colon = line.indexOf(':');
         if (colon < 0 || line.first(colon).trimmed().compare("content-length", Qt::CaseInsensitive) != 0)
             continue;
         bool ok = false;
-        const qint64 length = line.mid(colon + 1).trimmed().toLongLong(&ok);
+        const qint64 length = line.sliced(colon + 1).trimmed().toLongLong(&ok);
         if (ok && length > m_limits.maxBodyBytes)
             refuse("413 Content Too Large", "too_large", "the request body is over the 1 MB limit");
     }

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void deliveriesPageWithACursor();
     void ingestedEventIsDeliveredAndVerifies();
     void healthAndMetricsNeedNoKeyOnLoopback();
+    void tooLargeIsRefusedBeforeTheBodyIsRead_data();
     void tooLargeIsRefusedBeforeTheBodyIsRead();
     void halfSentRequestTimesOutWithoutHoldingOthers();
     void idleConnectionsDoNotStopOthers();
@@ -653,16 +654,27 @@ void TestApi::healthAndMetricsNeedNoKeyOnLoopback()
         QVERIFY2(metrics.body.contains(line), line);
 }
 
+void TestApi::tooLargeIsRefusedBeforeTheBodyIsRead_data()
+{
+    QTest::addColumn<QByteArray>("lengthLine");
+    QTest::addColumn<bool>("last"); // the head's last line, or one in the middle
+    QTest::newRow("as usually written") << QByteArray("Content-Length: 5000000") << false;
+    QTest::newRow("lower case, no space") << QByteArray("content-length:5000000") << false;
+    QTest::newRow("upper case, spaces around the value") << QByteArray("CONTENT-LENGTH:  5000000  ") << true;
+}
+
 void TestApi::tooLargeIsRefusedBeforeTheBodyIsRead()
 {
+    QFETCH(QByteArray, lengthLine);
+    QFETCH(bool, last);
     startServer();
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_port);
     QVERIFY(socket.waitForConnected(5000));
     // Only the head is sent: the answer comes without waiting for 5 MB.
-    socket.write("POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n"
-                 "Authorization: Bearer "
-                 + m_keys.value(u"default"_s).toLatin1() + "\r\n\r\n{\"event\":");
+    const QByteArray auth = "Authorization: Bearer " + m_keys.value(u"default"_s).toLatin1() + "\r\n";
+    socket.write("POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + (last ? auth : QByteArray()) + lengthLine + "\r\n"
+                 + (last ? QByteArray() : auth) + "\r\n{\"event\":");
     QByteArray answer;
     QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n{"), 5000);
     QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer);
