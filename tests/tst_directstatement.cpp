@@ -4,6 +4,7 @@
 #include "store/Database.h"
 #include "store/DirectStatement.h"
 #include "store/Sql.h"
+#include "store/SqliteLibrary.h"
 
 #include "TestLocation.h"
 
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void countsTheRowsItChanged();
     void failuresNameWhatWasBeingDone();
     void qtSqlQueriesRunAgainAfterAFailure();
+    void sqliteKeepsNoMemoryStatistics();
 
 private:
     QSqlDatabase conn() const { return m_db->connection(); }
@@ -242,6 +244,24 @@ void TestDirectStatement::qtSqlQueriesRunAgainAfterAFailure()
     const auto failed = sql::exec(broken, u"reading what is not there");
     QVERIFY(!failed);
     QVERIFY2(failed.error().message.contains(u"no_such_table"), qPrintable(failed.error().message));
+}
+
+void TestDirectStatement::sqliteKeepsNoMemoryStatistics()
+{
+    if (test::usesPostgres())
+        QSKIP("a SQLite setting");
+    // Opening the database set it: statements ran (init) and SQLite counted
+    // nothing. With its statistics on, each of its allocations would take a
+    // mutex shared by every thread's connection.
+    QVERIFY(SqliteLibrary::configure());
+    for (int i = 0; i < 100; ++i) {
+        DirectStatement insert(conn(), u"INSERT INTO samples (id, n, s) VALUES (?, ?, ?)"_s);
+        insert.bind(qint64(i));
+        insert.bind(qint64(i));
+        insert.bind(QStringLiteral("row %1").arg(i));
+        QVERIFY(insert.exec(u"inserting"));
+    }
+    QCOMPARE(SqliteLibrary::memoryCounted(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDirectStatement)

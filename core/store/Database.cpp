@@ -3,6 +3,7 @@
 #include "signing/SecretBox.h"
 #include "store/Migrations.h"
 #include "store/Sql.h"
+#include "store/SqliteLibrary.h"
 #include "store/WalCheckpointer.h"
 #include "util/Log.h"
 #include "util/PrivateFiles.h"
@@ -523,6 +524,7 @@ Result<QSqlDatabase> Database::openConnection(const QString &name)
 {
     if (m_postgres)
         return openPostgres(name);
+    SqliteLibrary::configure();
     auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     db.setDatabaseName(m_location);
     // Writers wait for each other instead of failing with SQLITE_BUSY.

@@ -1,5 +1,7 @@
 #include "SqliteFile.h"
 
+#include "SqliteLibrary.h"
+
 #include <QAtomicInteger>
 #include <QFileInfo>
 #include <QSqlError>
@@ -30,6 +32,7 @@ Result<std::unique_ptr<SqliteFile>> SqliteFile::open(const QString &path, Mode m
     static QAtomicInteger<quint64> counter;
     const QString name = QStringLiteral("hookline-file-%1").arg(counter.fetchAndAddRelaxed(1));
     std::unique_ptr<SqliteFile> file(new SqliteFile(name));
+    SqliteLibrary::configure();
     auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     db.setDatabaseName(path);
     db.setConnectOptions(mode == Mode::ReadOnly ? QStringLiteral("QSQLITE_OPEN_READONLY") : QStringLiteral("QSQLITE_BUSY_TIMEOUT=15000"));
