@@ -7,9 +7,11 @@
 
 #include "engine/AlertWatch.h"
 #include "model/Alert.h"
+#include "model/AttemptOutcome.h"
 #include "service/AlertService.h"
 #include "service/Settings.h"
 #include "service/WebhookService.h"
+#include "util/Clock.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void reenablingClosesTheIncident();
     void openOnlyListsWhatIsWrongNow();
     void settingsAreValidated();
+    void rateChecksOfLongAgoAreForgotten();
 
 private:
     static Alerts alerts(EngineFixture &f, const QString &webhookId = {})
@@ -350,6 +353,43 @@ void TestAlerts::settingsAreValidated()
     QVERIFY(
         settings.setValues({{QString::fromLatin1(Settings::kAlertEventsWebhook), w.id}, {QString::fromLatin1(Settings::kRetention), u"50"_s}}).ok());
     QCOMPARE(settings.retention(), 50);
+}
+
+void TestAlerts::rateChecksOfLongAgoAreForgotten()
+{
+    // The watch remembers when it last counted each webhook's success rate
+    // (at most every kRateCheckIntervalMs). Past its sweep size, what is
+    // older than that is forgotten; what is recent stays.
+    EngineFixture f;
+    QVERIFY(f.ok());
+    QStringList ids;
+    for (int i = 0; i < 5; ++i) {
+        REQUIRE_WEBHOOK(w, f.create(single(f, u"/hook%1"_s.arg(i))));
+        ids << w.id;
+    }
+    AlertWatch watch(f.conn(), 4);
+    watch.setRules({3, 50, {}});
+    const auto failedOnce = [&](const QStringList &webhooks) {
+        QList<AttemptOutcome> outcomes;
+        for (const auto &id : webhooks) {
+            AttemptOutcome o;
+            o.deliveryId = u"msg_"_s + id;
+            o.webhookId = id;
+            o.attempt.responseStatus = 503; // one failure: under the in-a-row rule, so the rate is counted
+            outcomes << o;
+        }
+        auto raised = watch.check(outcomes, {}, Clock::now());
+        return raised && raised->isEmpty();
+    };
+    QVERIFY(failedOnce(ids.first(4)));
+    QCOMPARE(watch.rateChecksRemembered(), 4);
+    f.clock().advance(AlertWatch::kRateCheckIntervalMs);
+    QVERIFY(failedOnce({ids[4]})); // the four counted 5 s ago go
+    QCOMPARE(watch.rateChecksRemembered(), 1);
+    QVERIFY(failedOnce(ids.first(3)));
+    QCOMPARE(watch.rateChecksRemembered(), 4);
+    QVERIFY(failedOnce({ids[3]})); // all recent: none goes, and the next sweep waits for 8
+    QCOMPARE(watch.rateChecksRemembered(), 5);
 }
 
 QTEST_GUILESS_MAIN(TestAlerts)

@@ -10,7 +10,9 @@
 #include "json/CanonicalJson.h"
 
 #include <QJsonDocument>
+
 #include <QJsonObject>
+#include <algorithm>
 
 namespace hookline {
 
@@ -167,6 +169,10 @@ Result<std::optional<AlertWatch::RateProblem>> AlertWatch::rateProblem(const QSt
     const auto mono = Clock::monotonicMs();
     if (const auto last = m_rateCheckedMs.constFind(webhookId); last != m_rateCheckedMs.cend() && mono - *last < kRateCheckIntervalMs)
         return std::optional<RateProblem>();
+    if (m_rateCheckedMs.size() >= m_rateSweepAt) {
+        m_rateCheckedMs.removeIf([mono](const QHash<QString, qint64>::iterator &it) { return mono - it.value() >= kRateCheckIntervalMs; });
+        m_rateSweepAt = std::max(m_rateSweepMin, 2 * m_rateCheckedMs.size());
+    }
     m_rateCheckedMs.insert(webhookId, mono);
     AlertStore store(m_db);
     auto since = now.addMSecs(-kRateWindowMs);

@@ -46,10 +46,21 @@ public:
     // Alerts are kept this long.
     static constexpr qint64 kKeepMs = qint64(90) * 24 * 3600 * 1000;
 
-    explicit AlertWatch(QSqlDatabase db)
+    // When the webhooks whose rate was counted reach this many, those
+    // counted longer than kRateCheckIntervalMs ago are forgotten (they mean
+    // nothing any more): an engine that runs for months does not keep one
+    // entry for every webhook it ever saw fail. The next sweep waits until
+    // the table has doubled, so a sweep costs little per check.
+    static constexpr qsizetype kRateChecksBeforeSweep = 1024;
+
+    explicit AlertWatch(QSqlDatabase db, qsizetype rateChecksBeforeSweep = kRateChecksBeforeSweep)
         : m_db(std::move(db))
+        , m_rateSweepAt(rateChecksBeforeSweep)
+        , m_rateSweepMin(rateChecksBeforeSweep)
     {
     }
+    // Webhooks whose rate this watch remembers having counted.
+    qsizetype rateChecksRemembered() const { return m_rateCheckedMs.size(); }
 
     void setRules(Rules rules) { m_rules = std::move(rules); }
     const Rules &rules() const { return m_rules; }
@@ -85,6 +96,8 @@ private:
     QSet<QString> m_failing; // open "failing" incidents, as last read or raised
     std::optional<qint64> m_failingReadMs;
     QHash<QString, qint64> m_rateCheckedMs;
+    qsizetype m_rateSweepAt;
+    qsizetype m_rateSweepMin;
     std::optional<qint64> m_prunedMs;
 };
 
