@@ -10,8 +10,8 @@
 #include "json/CanonicalJson.h"
 
 #include <QJsonDocument>
-
 #include <QJsonObject>
+
 #include <algorithm>
 
 namespace hookline {
