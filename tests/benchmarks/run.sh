@@ -137,8 +137,6 @@ urls() { for i in $(seq "$WEBHOOKS"); do printf -- '--url\n%s/hook/%s\n' "$1" "$
 # --- the four measurements ---------------------------------------------------
 declare -A R # results: R[plain.wrk] etc.
 
-median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-range() { tr ' ' '\n' | grep . | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s-%s", lo, hi}'; }
 
 run_hookline() { # $1 label, $2 template db, $3 run number
     local label=$1 db=$WORK/$1.run.db before after out
