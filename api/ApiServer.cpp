@@ -1,6 +1,7 @@
 #include "ApiServer.h"
 
 #include "ApiLog.h"
+#include "DirectSocketWrite.h"
 #include "Routes.h"
 #include "engine/DeliveryEngine.h"
 #include "net/HttpStatusText.h"
@@ -223,7 +224,7 @@ void ApiServer::complete(PendingAnswer &pending, ApiReply reply)
         if (auto *guard = ConnectionGuard::of(pending.socket))
             guard->sendAnswer(pending.number, bytes, pending.close);
         else if (pending.socket->isOpen())
-            pending.socket->write(bytes);
+            DirectSocketWrite::write(pending.socket, bytes);
     }
     // Never the query string: it may carry a cursor or filter, not secrets, but
     // the rule is simple to keep.
@@ -236,7 +237,7 @@ void ApiServer::complete(PendingAnswer &pending, ApiReply reply)
 void ApiServer::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
 {
     if (socket->isOpen())
-        socket->write(serialize(ApiReply::notFound(QStringLiteral("no such resource")), false));
+        DirectSocketWrite::write(socket, serialize(ApiReply::notFound(QStringLiteral("no such resource")), false));
 }
 
 ApiReply ApiServer::answer(ApiCall &call)

@@ -1,6 +1,7 @@
 #include "ConnectionGuard.h"
 
 #include "ApiLog.h"
+#include "DirectSocketWrite.h"
 
 #include <QTcpSocket>
 
@@ -85,7 +86,7 @@ void ConnectionGuard::sendAnswer(quint64 number, QByteArray bytes, bool close)
         ++m_nextToSend;
         if (!m_socket->isOpen())
             continue;
-        m_socket->write(it->first);
+        DirectSocketWrite::write(m_socket, it->first);
         if (it->second)
             m_socket->disconnectFromHost();
     }
