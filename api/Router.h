@@ -4,6 +4,7 @@
 #include "ApiReply.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -41,7 +42,21 @@ public:
     const QList<Route> &routes() const { return m_routes; }
 
 private:
+    // Every route, in order, without shortcuts.
+    Match matchAll(QByteArrayView method, QStringView path) const;
+    void rebuildLiterals();
+
     QList<Route> m_routes;
+    // A path spelled exactly as a pattern without captures (most requests:
+    // POST /api/v1/events) is answered from here, by one lookup instead of a
+    // pass over every route; the same answers as matchAll, computed by it
+    // whenever a route is added. Only patterns are keys, so a client's odd
+    // spellings of a path never grow it.
+    struct Literal {
+        QList<QByteArray> allowed;
+        QList<std::pair<QByteArray, const Route *>> routes; // by method
+    };
+    QHash<QString, Literal> m_literals;
 };
 
 } // namespace hookline::api
