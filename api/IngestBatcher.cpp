@@ -65,12 +65,24 @@ void IngestBatcher::flush()
     answerFinished();
 }
 
+qsizetype IngestBatcher::waiting() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_waiting.size();
+}
+
 void IngestBatcher::startWriter()
 {
     {
         QMutexLocker lock(&m_mutex);
-        if (m_waiting.isEmpty() || m_writerScheduled)
+        if (m_waiting.isEmpty())
             return;
+        if (m_writerScheduled) {
+            // These will not grow by waiting: the writer takes them as soon
+            // as its commit ends, not after this thread has answered it.
+            m_readAll = true;
+            return;
+        }
         m_writerScheduled = true;
     }
     QMetaObject::invokeMethod(m_writer, &IngestWriter::drain, Qt::QueuedConnection);

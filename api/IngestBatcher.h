@@ -25,7 +25,10 @@ class IngestWriter;
 // server thread has read everything its sockets had ready (its event loop
 // is about to wait again). A commit costs about the same for one request as
 // for fifty, so the requests that arrive together are written together,
-// and nothing sleeps to wait for them.
+// and nothing sleeps to wait for them. If the writer was busy when the
+// server thread had read everything, it goes on with what waits as soon as
+// its commit ends: waiting for the server thread to answer the group first
+// would leave the writer idle for as long as that takes.
 class IngestBatcher final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(IngestBatcher)
@@ -41,6 +44,8 @@ public:
     // Waits until everything submitted so far is committed and answered:
     // before a change the ingested events were checked against, and at stop.
     void flush();
+    // Requests handed over and not yet taken into a group.
+    qsizetype waiting() const;
 
 private:
     friend class IngestWriter;
@@ -58,12 +63,13 @@ private:
     QThread m_thread;
     IngestWriter *m_writer = nullptr;
     // Shared with the writer thread.
-    QMutex m_mutex;
+    mutable QMutex m_mutex;
     QList<Item> m_waiting;
     QList<Finished> m_finished;
     bool m_writerScheduled = false;
     bool m_gatherUntilIdle = true; // false: a group starts with every request
     bool m_flushing = false;       // flush() waits: no gathering
+    bool m_readAll = false;        // the server thread read all it had while the writer was busy
     quint64 m_submitted = 0;
     quint64 m_written = 0;
 };

@@ -23,6 +23,7 @@ void IngestWriter::drain()
         {
             QMutexLocker lock(&m_batcher.m_mutex);
             group.swap(m_batcher.m_waiting);
+            m_batcher.m_readAll = false;
             if (group.isEmpty()) {
                 m_batcher.m_writerScheduled = false;
                 return;
@@ -50,7 +51,8 @@ void IngestWriter::drain()
             // their group once it has read the rest of what is ready.
             // Decided before the answers are posted, so that the pass that
             // answers them cannot miss the requests left waiting.
-            if (m_batcher.m_gatherUntilIdle && !m_batcher.m_flushing && m_batcher.m_waiting.size() < IngestBatcher::kGatherRequests) {
+            if (m_batcher.m_gatherUntilIdle && !m_batcher.m_flushing && !m_batcher.m_readAll
+                && m_batcher.m_waiting.size() < IngestBatcher::kGatherRequests) {
                 m_batcher.m_writerScheduled = false;
                 more = false;
             }
