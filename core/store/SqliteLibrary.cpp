@@ -1,5 +1,6 @@
 #include "SqliteLibrary.h"
 
+#include "WalWriteCombiner.h"
 #include "util/Log.h"
 
 #include <mutex>
@@ -16,6 +17,9 @@ bool SqliteLibrary::configure()
         inForce = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
         if (!inForce)
             qCDebug(lcStore) << "SQLite was started before Hookline opened a database: its memory statistics stay on";
+        // After sqlite3_config: registering a VFS starts SQLite.
+        if (!WalWriteCombiner::install())
+            qCWarning(lcStore) << "SQLite has no default VFS: its write-ahead logs are written frame by frame";
     });
     return inForce;
 }

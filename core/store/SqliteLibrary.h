@@ -12,6 +12,7 @@ namespace hookline {
 // connection of the process, about 60 of each per delivery on the engine's
 // database thread alone, and the ingest writer, the checkpointer and the
 // workers' reads take the same one. Nothing in Hookline reads the figures.
+// The write-ahead logs' appends are combined (WalWriteCombiner).
 class SqliteLibrary final {
 public:
     // Once per process, before a SQLite connection opens (Database and
