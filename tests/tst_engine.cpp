@@ -117,6 +117,8 @@ private Q_SLOTS:
 
     void retention_data();
     void retention();
+    void retentionRoomAtTheBoundary_data();
+    void retentionRoomAtTheBoundary();
     void retentionHoldsUnderSustainedLoad();
     void loweredRetentionAppliesAtOnce();
     void expiredLeaseIsTakenBack();
@@ -1165,6 +1167,47 @@ void TestEngine::retention()
     QCOMPARE(f.scalar(countSql, {o.id}), 10);
     for (int i = 16; i < 20; ++i)
         QVERIFY(f.delivery(ids[i]));
+}
+
+void TestEngine::retentionRoomAtTheBoundary_data()
+{
+    QTest::addColumn<int>("total");
+    QTest::addColumn<int>("keep");
+    QTest::addColumn<int>("removed");
+    QTest::addColumn<int>("room");
+    QTest::newRow("under: counted, no cut-off") << 3 << 5 << 0 << 2;
+    QTest::newRow("one under") << 4 << 5 << 0 << 1;
+    QTest::newRow("exactly at it") << 5 << 5 << 0 << 0;
+    QTest::newRow("one over") << 6 << 5 << 1 << 0;
+    QTest::newRow("over") << 9 << 5 << 4 << 0;
+}
+
+void TestEngine::retentionRoomAtTheBoundary()
+{
+    // The keeper's measure of a webhook: what goes beyond `keep` (oldest
+    // first), and otherwise how many more it may finish before any would.
+    QFETCH(int, total);
+    QFETCH(int, keep);
+    QFETCH(int, removed);
+    QFETCH(int, room);
+    EngineFixture f;
+    QVERIFY(f.ok());
+    REQUIRE_WEBHOOK(w, f.create(f.draft()));
+    QStringList ids;
+    for (int i = 0; i < total; ++i) {
+        ids << f.emitFor(w.id);
+        f.clock().advance(1); // distinct creation times: the oldest are the first
+    }
+    QVERIFY(sql::exec(f.conn(), QStringLiteral("UPDATE deliveries SET status = 'succeeded'"), u"finishing them"));
+    sql::Transaction tx(f.conn());
+    QVERIFY(tx.begin());
+    auto pruned = DeliveryQueue(f.conn()).pruneWebhook(w.id, keep, 1000);
+    QVERIFY2(pruned, qPrintable(pruned ? QString() : pruned.error().message));
+    QVERIFY(tx.commit());
+    QCOMPARE(pruned->removed, removed);
+    QCOMPARE(pruned->room, room);
+    for (int i = 0; i < total; ++i)
+        QCOMPARE(f.delivery(ids[i]).has_value(), i >= removed);
 }
 
 void TestEngine::loweredRetentionAppliesAtOnce()

@@ -374,6 +374,20 @@ Result<QStringList> DeliveryQueue::findForReplay(const QString &webhookId, std::
 
 Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhookId, int keep, int batch)
 {
+    // How many it has first: counted in the (webhook_id, created_at) index
+    // alone. The cut-off below needs each row's id, which only the table
+    // holds, so it reads every row it passes, up to `keep` of them: for a
+    // webhook under its retention (most, most of the time) that was all of
+    // its rows, spread over every page of the table, at each measure.
+    auto &count = statement(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE webhook_id = ?"));
+    count.addBindValue(webhookId);
+    if (auto s = sql::exec(count, tr("counting a webhook's deliveries")); !s)
+        return s.error();
+    const qint64 total = count.next() ? count.value(0).toLongLong() : 0;
+    count.finish();
+    if (total < keep)
+        return Pruned{0, int(keep - total)}; // how many fewer tells the keeper when to look again
+
     // The keep-th newest delivery, by creation time and then id (the order of
     // the history pages): everything before it may go. A batch emit gives
     // thousands the same millisecond, so the id breaks the tie.
@@ -387,16 +401,8 @@ Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhook
     const qint64 oldestKept = beyond ? cutoff.value(0).toLongLong() : 0;
     const QString oldestKeptId = beyond ? cutoff.value(1).toString() : QString();
     cutoff.finish();
-    if (!beyond) {
-        // Fewer than `keep`: how many fewer tells the keeper when to look again.
-        auto &count = statement(QStringLiteral("SELECT COUNT(*) FROM deliveries WHERE webhook_id = ?"));
-        count.addBindValue(webhookId);
-        if (auto s = sql::exec(count, tr("counting a webhook's deliveries")); !s)
-            return s.error();
-        const int total = count.next() ? count.value(0).toInt() : 0;
-        count.finish();
-        return Pruned{0, std::max(0, keep - total)};
-    }
+    if (!beyond)
+        return Pruned{}; // fewer after all: removed since the count, in this transaction nobody else writes
     auto &victims
         = statement(QStringLiteral("SELECT id, event_id FROM deliveries WHERE webhook_id = ? AND created_at <= ? AND (created_at < ? OR id < ?)"
                                    " AND status IN ('succeeded','failed') LIMIT ?"));
