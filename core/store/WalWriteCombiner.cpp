@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <mutex>
 #include <new>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -27,14 +32,38 @@ std::atomic<quint64> g_issued{0};
 
 // A write-ahead log opened through the real VFS; `real` lives right after it
 // in the memory SQLite gives xOpen (szOsFile covers both).
+struct MainFile;
+
 struct WalFile {
     sqlite3_file base; // first: SQLite sees a WalFile as a sqlite3_file
     sqlite3_file *real = nullptr;
+    MainFile *main = nullptr;        // its connection's database file; without it, nothing is gathered
     char *gathered = nullptr;        // kMaxGathered bytes, allocated on the first append
     sqlite3_int64 start = 0;         // the file offset of gathered[0]
     sqlite3_int64 size = 0;          // bytes gathered
     sqlite3_int64 commitPageAt = -1; // where the commit frame's page goes: written out with it
 };
+
+// A connection's database file, for one thing: the moment its connection
+// gives up the log's write lock. Whatever its log still holds gathered then
+// belongs to a transaction that did not commit (a commit writes it out), and
+// must never reach the file: another connection may write those frames next.
+struct MainFile {
+    sqlite3_file base;
+    sqlite3_file *real = nullptr;
+    std::string path;
+    std::thread::id thread;
+    WalFile *wal = nullptr;
+};
+
+// Database files open without a log of their own yet, to pair each log with
+// the connection that opens it (SQLite opens a connection's log on the
+// connection's thread, after its database file).
+std::mutex g_mainsMutex;
+std::vector<MainFile *> g_mains;
+
+// SQLite's lock numbers in the log's shared memory (wal.c): 0 is the writer's.
+constexpr int kWalWriteLock = 0;
 
 WalFile *walFile(sqlite3_file *file)
 {
@@ -61,6 +90,11 @@ int walClose(sqlite3_file *file)
 {
     auto *f = walFile(file);
     int rc = writeOut(f);
+    if (f->main) {
+        std::lock_guard lock(g_mainsMutex);
+        f->main->wal = nullptr;
+        f->main = nullptr;
+    }
     const int closed = f->real->pMethods->xClose(f->real);
     if (rc == SQLITE_OK)
         rc = closed;
@@ -81,6 +115,10 @@ int walWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 off
 {
     auto *f = walFile(file);
     ++g_requested;
+    if (!f->main) {
+        ++g_issued;
+        return f->real->pMethods->xWrite(f->real, data, amount, offset);
+    }
     // Only an append to what is gathered joins it; anything else goes after it.
     if (f->size > 0 && (offset != f->start + f->size || f->size + amount > kMaxGathered)) {
         if (const int rc = writeOut(f); rc != SQLITE_OK)
@@ -234,22 +272,210 @@ const sqlite3_io_methods g_walMethods = {
     walUnfetch,
 };
 
+MainFile *mainFile(sqlite3_file *file)
+{
+    return reinterpret_cast<MainFile *>(file);
+}
+
+sqlite3_file *realOf(sqlite3_file *file)
+{
+    return mainFile(file)->real;
+}
+
+int mainClose(sqlite3_file *file)
+{
+    auto *f = mainFile(file);
+    {
+        std::lock_guard lock(g_mainsMutex);
+        g_mains.erase(std::remove(g_mains.begin(), g_mains.end(), f), g_mains.end());
+        if (f->wal)
+            f->wal->main = nullptr; // SQLite closes the log first; this is in case it did not
+        f->wal = nullptr;
+    }
+    const int rc = f->real->pMethods->xClose(f->real);
+    f->~MainFile();
+    return rc;
+}
+
+int mainRead(sqlite3_file *file, void *out, int amount, sqlite3_int64 offset)
+{
+    return realOf(file)->pMethods->xRead(realOf(file), out, amount, offset);
+}
+
+int mainWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset)
+{
+    return realOf(file)->pMethods->xWrite(realOf(file), data, amount, offset);
+}
+
+int mainTruncate(sqlite3_file *file, sqlite3_int64 size)
+{
+    return realOf(file)->pMethods->xTruncate(realOf(file), size);
+}
+
+int mainSync(sqlite3_file *file, int flags)
+{
+    return realOf(file)->pMethods->xSync(realOf(file), flags);
+}
+
+int mainFileSize(sqlite3_file *file, sqlite3_int64 *size)
+{
+    return realOf(file)->pMethods->xFileSize(realOf(file), size);
+}
+
+int mainLock(sqlite3_file *file, int level)
+{
+    return realOf(file)->pMethods->xLock(realOf(file), level);
+}
+
+int mainUnlock(sqlite3_file *file, int level)
+{
+    return realOf(file)->pMethods->xUnlock(realOf(file), level);
+}
+
+int mainCheckReservedLock(sqlite3_file *file, int *out)
+{
+    return realOf(file)->pMethods->xCheckReservedLock(realOf(file), out);
+}
+
+int mainFileControl(sqlite3_file *file, int op, void *arg)
+{
+    return realOf(file)->pMethods->xFileControl(realOf(file), op, arg);
+}
+
+int mainSectorSize(sqlite3_file *file)
+{
+    return realOf(file)->pMethods->xSectorSize(realOf(file));
+}
+
+int mainDeviceCharacteristics(sqlite3_file *file)
+{
+    return realOf(file)->pMethods->xDeviceCharacteristics(realOf(file));
+}
+
+int mainShmMap(sqlite3_file *file, int page, int pageSize, int extend, void volatile **out)
+{
+    auto *real = realOf(file);
+    return real->pMethods->iVersion >= 2 ? real->pMethods->xShmMap(real, page, pageSize, extend, out) : SQLITE_IOERR;
+}
+
+int mainShmLock(sqlite3_file *file, int offset, int n, int flags)
+{
+    auto *real = realOf(file);
+    const int rc = real->pMethods->iVersion >= 2 ? real->pMethods->xShmLock(real, offset, n, flags) : SQLITE_IOERR;
+    constexpr int kWriterGone = SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE;
+    if ((flags & kWriterGone) == kWriterGone && offset <= kWalWriteLock && offset + n > kWalWriteLock) {
+        // The transaction is over. A commit wrote out what it gathered, so
+        // anything left is of one rolled back: dropped, never written.
+        if (auto *wal = mainFile(file)->wal) {
+            wal->size = 0;
+            wal->commitPageAt = -1;
+        }
+    }
+    return rc;
+}
+
+void mainShmBarrier(sqlite3_file *file)
+{
+    if (realOf(file)->pMethods->iVersion >= 2)
+        realOf(file)->pMethods->xShmBarrier(realOf(file));
+}
+
+int mainShmUnmap(sqlite3_file *file, int deleteFlag)
+{
+    return realOf(file)->pMethods->iVersion >= 2 ? realOf(file)->pMethods->xShmUnmap(realOf(file), deleteFlag) : SQLITE_OK;
+}
+
+int mainFetch(sqlite3_file *file, sqlite3_int64 offset, int amount, void **out)
+{
+    *out = nullptr;
+    return realOf(file)->pMethods->iVersion >= 3 ? realOf(file)->pMethods->xFetch(realOf(file), offset, amount, out) : SQLITE_OK;
+}
+
+int mainUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *p)
+{
+    return realOf(file)->pMethods->iVersion >= 3 ? realOf(file)->pMethods->xUnfetch(realOf(file), offset, p) : SQLITE_OK;
+}
+
+// Shared memory and memory maps are the real file's when it has them (the
+// unix VFS's files do).
+const sqlite3_io_methods g_mainMethods = {
+    3,
+    mainClose,
+    mainRead,
+    mainWrite,
+    mainTruncate,
+    mainSync,
+    mainFileSize,
+    mainLock,
+    mainUnlock,
+    mainCheckReservedLock,
+    mainFileControl,
+    mainSectorSize,
+    mainDeviceCharacteristics,
+    mainShmMap,
+    mainShmLock,
+    mainShmBarrier,
+    mainShmUnmap,
+    mainFetch,
+    mainUnfetch,
+};
+
 constexpr int realOffset()
 {
-    return int((sizeof(WalFile) + 7) & ~size_t(7));
+    // After the larger of the two wrappers: the real file's memory is its own.
+    return int((std::max(sizeof(WalFile), sizeof(MainFile)) + 7) & ~size_t(7));
 }
 
 int vfsOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *file, int flags, int *outFlags)
 {
-    // Everything but a log is the real VFS's own file, untouched.
+    if ((flags & SQLITE_OPEN_MAIN_DB) != 0 && name != nullptr) {
+        auto *f = new (file) MainFile;
+        f->base.pMethods = nullptr;
+        f->real = reinterpret_cast<sqlite3_file *>(reinterpret_cast<char *>(file) + realOffset());
+        const int rc = g_real->xOpen(g_real, name, f->real, flags, outFlags);
+        if (rc != SQLITE_OK || !f->real->pMethods) {
+            f->~MainFile();
+            file->pMethods = nullptr;
+            return rc;
+        }
+        f->path = name;
+        f->thread = std::this_thread::get_id();
+        f->base.pMethods = &g_mainMethods;
+        std::lock_guard lock(g_mainsMutex);
+        g_mains.push_back(f);
+        return rc;
+    }
+    // Everything but a database file and its log is the real VFS's own file, untouched.
     if ((flags & SQLITE_OPEN_WAL) == 0)
         return g_real->xOpen(g_real, name, file, flags, outFlags);
     auto *f = new (file) WalFile;
     f->base.pMethods = nullptr;
     f->real = reinterpret_cast<sqlite3_file *>(reinterpret_cast<char *>(file) + realOffset());
     const int rc = g_real->xOpen(g_real, name, f->real, flags, outFlags);
-    if (rc == SQLITE_OK && f->real->pMethods)
-        f->base.pMethods = &g_walMethods;
+    if (rc != SQLITE_OK || !f->real->pMethods)
+        return rc;
+    f->base.pMethods = &g_walMethods;
+    // Its connection's database file: the one of this path opened on this
+    // thread without a log yet. With none, or more than one, the log is
+    // written as SQLite writes it, nothing gathered.
+    const std::string path(name);
+    constexpr std::string_view suffix = "-wal";
+    if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        const std::string database = path.substr(0, path.size() - suffix.size());
+        std::lock_guard lock(g_mainsMutex);
+        MainFile *found = nullptr;
+        int candidates = 0;
+        for (auto *m : g_mains) {
+            if (!m->wal && m->path == database && m->thread == std::this_thread::get_id()) {
+                found = m;
+                ++candidates;
+            }
+        }
+        if (candidates == 1) {
+            found->wal = f;
+            f->main = found;
+        }
+    }
     return rc;
 }
 

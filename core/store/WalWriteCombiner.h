@@ -14,16 +14,24 @@ namespace hookline {
 // microseconds whatever it carries: these writes were most of the keeper's
 // and the ingest writer's kernel time (tests/benchmarks/PROFILE.md).
 //
-// How: a VFS over SQLite's default one, made the default. Only files opened
-// as a write-ahead log are wrapped; their appends gather in a buffer, which
-// is written out, in order, before anything could read the file or see the
-// frames: when the commit frame's page is written (the frame that publishes
-// the transaction; SQLite updates the shared index only after that write
-// returns, and an error is returned by that write, so the commit fails as it
-// would have), and before every read, sync, truncate, size query, file
-// control and close of the log. A write that does not continue the buffer
-// writes the buffer out first. Durability is SQLite's own: a commit returns
-// after its frames are in the file, as without the buffer.
+// How: a VFS over SQLite's default one, made the default. A log's appends
+// gather in a buffer, which is written out, in order, before anything could
+// read the file or see the frames: when the commit frame's page is written
+// (the frame that publishes the transaction; SQLite updates the shared index
+// only after that write returns, and an error is returned by that write, so
+// the commit fails as it would have), and before every read, sync, truncate,
+// size query, file control and close of the log. A write that does not
+// continue the buffer writes the buffer out first. Durability is SQLite's
+// own: a commit returns after its frames are in the file, as without it.
+//
+// A transaction that rolls back after spilling pages into the log leaves
+// frames gathered that must never reach the file: another connection writes
+// its own there next, and a later write-out would overwrite them. So each
+// log is paired with its connection's database file (wrapped too, only for
+// this), and what is gathered is dropped when the connection gives up the
+// log's write lock: a commit has written its frames out by then. A log that
+// cannot be paired for sure (two database files of the same path opened on
+// one thread, neither with its log yet) is written as SQLite writes it.
 class WalWriteCombiner final {
 public:
     WalWriteCombiner() = delete;
