@@ -30,13 +30,17 @@ sqlite3_vfs g_vfs{};
 std::atomic<quint64> g_requested{0};
 std::atomic<quint64> g_issued{0};
 
-// A write-ahead log opened through the real VFS; `real` lives right after it
-// in the memory SQLite gives xOpen (szOsFile covers both).
+// A file of the real VFS seen through ours: SQLite gives xOpen one block of
+// szOsFile bytes, our wrapper first, the real file after it (realOffset).
+struct Wrapped {
+    sqlite3_file base; // first: SQLite sees a Wrapped as a sqlite3_file
+    sqlite3_file *real = nullptr;
+};
+
 struct MainFile;
 
-struct WalFile {
-    sqlite3_file base; // first: SQLite sees a WalFile as a sqlite3_file
-    sqlite3_file *real = nullptr;
+// A write-ahead log.
+struct WalFile : Wrapped {
     MainFile *main = nullptr;        // its connection's database file; without it, nothing is gathered
     char *gathered = nullptr;        // kMaxGathered bytes, allocated on the first append
     sqlite3_int64 start = 0;         // the file offset of gathered[0]
@@ -48,9 +52,7 @@ struct WalFile {
 // gives up the log's write lock. Whatever its log still holds gathered then
 // belongs to a transaction that did not commit (a commit writes it out), and
 // must never reach the file: another connection may write those frames next.
-struct MainFile {
-    sqlite3_file base;
-    sqlite3_file *real = nullptr;
+struct MainFile : Wrapped {
     std::string path;
     std::thread::id thread;
     WalFile *wal = nullptr;
@@ -65,9 +67,114 @@ std::vector<MainFile *> g_mains;
 // SQLite's lock numbers in the log's shared memory (wal.c): 0 is the writer's.
 constexpr int kWalWriteLock = 0;
 
+sqlite3_file *realOf(sqlite3_file *file)
+{
+    return reinterpret_cast<Wrapped *>(file)->real;
+}
+
 WalFile *walFile(sqlite3_file *file)
 {
-    return reinterpret_cast<WalFile *>(file);
+    return static_cast<WalFile *>(reinterpret_cast<Wrapped *>(file));
+}
+
+MainFile *mainFile(sqlite3_file *file)
+{
+    return static_cast<MainFile *>(reinterpret_cast<Wrapped *>(file));
+}
+
+// What either wrapper passes to the real file as it is. Shared memory and
+// memory maps are the real file's when it has them (the unix VFS's files do).
+int forwardRead(sqlite3_file *file, void *out, int amount, sqlite3_int64 offset)
+{
+    return realOf(file)->pMethods->xRead(realOf(file), out, amount, offset);
+}
+
+int forwardWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset)
+{
+    return realOf(file)->pMethods->xWrite(realOf(file), data, amount, offset);
+}
+
+int forwardTruncate(sqlite3_file *file, sqlite3_int64 size)
+{
+    return realOf(file)->pMethods->xTruncate(realOf(file), size);
+}
+
+int forwardSync(sqlite3_file *file, int flags)
+{
+    return realOf(file)->pMethods->xSync(realOf(file), flags);
+}
+
+int forwardFileSize(sqlite3_file *file, sqlite3_int64 *size)
+{
+    return realOf(file)->pMethods->xFileSize(realOf(file), size);
+}
+
+int forwardLock(sqlite3_file *file, int level)
+{
+    return realOf(file)->pMethods->xLock(realOf(file), level);
+}
+
+int forwardUnlock(sqlite3_file *file, int level)
+{
+    return realOf(file)->pMethods->xUnlock(realOf(file), level);
+}
+
+int forwardCheckReservedLock(sqlite3_file *file, int *out)
+{
+    return realOf(file)->pMethods->xCheckReservedLock(realOf(file), out);
+}
+
+int forwardFileControl(sqlite3_file *file, int op, void *arg)
+{
+    return realOf(file)->pMethods->xFileControl(realOf(file), op, arg);
+}
+
+int forwardSectorSize(sqlite3_file *file)
+{
+    return realOf(file)->pMethods->xSectorSize(realOf(file));
+}
+
+int forwardDeviceCharacteristics(sqlite3_file *file)
+{
+    return realOf(file)->pMethods->xDeviceCharacteristics(realOf(file));
+}
+
+int forwardShmMap(sqlite3_file *file, int page, int pageSize, int extend, void volatile **out)
+{
+    auto *real = realOf(file);
+    return real->pMethods->iVersion >= 2 ? real->pMethods->xShmMap(real, page, pageSize, extend, out) : SQLITE_IOERR;
+}
+
+int forwardShmLock(sqlite3_file *file, int offset, int n, int flags)
+{
+    auto *real = realOf(file);
+    return real->pMethods->iVersion >= 2 ? real->pMethods->xShmLock(real, offset, n, flags) : SQLITE_IOERR;
+}
+
+void forwardShmBarrier(sqlite3_file *file)
+{
+    auto *real = realOf(file);
+    if (real->pMethods->iVersion >= 2)
+        real->pMethods->xShmBarrier(real);
+}
+
+int forwardShmUnmap(sqlite3_file *file, int deleteFlag)
+{
+    auto *real = realOf(file);
+    return real->pMethods->iVersion >= 2 ? real->pMethods->xShmUnmap(real, deleteFlag) : SQLITE_OK;
+}
+
+int forwardFetch(sqlite3_file *file, sqlite3_int64 offset, int amount, void **out)
+{
+    auto *real = realOf(file);
+    *out = nullptr;
+    return real->pMethods->iVersion >= 3 ? real->pMethods->xFetch(real, offset, amount, out) : SQLITE_OK;
+}
+
+int forwardUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *p)
+{
+    auto *real = realOf(file);
+    return real->pMethods->iVersion >= 3 ? real->pMethods->xUnfetch(real, offset, p) : SQLITE_OK;
 }
 
 int writeOut(WalFile *f)
@@ -78,6 +185,13 @@ int writeOut(WalFile *f)
     const int rc = f->real->pMethods->xWrite(f->real, f->gathered, int(f->size), f->start);
     f->size = 0;
     return rc;
+}
+
+// A write of SQLite's that is not gathered.
+int writeThrough(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset)
+{
+    ++g_issued;
+    return forwardWrite(file, data, amount, offset);
 }
 
 quint32 bigEndian32(const void *bytes)
@@ -108,32 +222,26 @@ int walRead(sqlite3_file *file, void *out, int amount, sqlite3_int64 offset)
     auto *f = walFile(file);
     if (const int rc = writeOut(f); rc != SQLITE_OK)
         return rc;
-    return f->real->pMethods->xRead(f->real, out, amount, offset);
+    return forwardRead(file, out, amount, offset);
 }
 
 int walWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset)
 {
     auto *f = walFile(file);
     ++g_requested;
-    if (!f->main) {
-        ++g_issued;
-        return f->real->pMethods->xWrite(f->real, data, amount, offset);
-    }
+    if (!f->main)
+        return writeThrough(file, data, amount, offset);
     // Only an append to what is gathered joins it; anything else goes after it.
     if (f->size > 0 && (offset != f->start + f->size || f->size + amount > kMaxGathered)) {
         if (const int rc = writeOut(f); rc != SQLITE_OK)
             return rc;
     }
-    if (amount > kMaxGathered) {
-        ++g_issued;
-        return f->real->pMethods->xWrite(f->real, data, amount, offset);
-    }
+    if (amount > kMaxGathered)
+        return writeThrough(file, data, amount, offset);
     if (!f->gathered) {
         f->gathered = static_cast<char *>(sqlite3_malloc64(kMaxGathered));
-        if (!f->gathered) {
-            ++g_issued;
-            return f->real->pMethods->xWrite(f->real, data, amount, offset);
-        }
+        if (!f->gathered)
+            return writeThrough(file, data, amount, offset);
     }
     if (f->size == 0)
         f->start = offset;
@@ -156,7 +264,7 @@ int walTruncate(sqlite3_file *file, sqlite3_int64 size)
     auto *f = walFile(file);
     if (const int rc = writeOut(f); rc != SQLITE_OK)
         return rc;
-    return f->real->pMethods->xTruncate(f->real, size);
+    return forwardTruncate(file, size);
 }
 
 int walSync(sqlite3_file *file, int flags)
@@ -164,7 +272,7 @@ int walSync(sqlite3_file *file, int flags)
     auto *f = walFile(file);
     if (const int rc = writeOut(f); rc != SQLITE_OK)
         return rc;
-    return f->real->pMethods->xSync(f->real, flags);
+    return forwardSync(file, flags);
 }
 
 int walFileSize(sqlite3_file *file, sqlite3_int64 *size)
@@ -172,22 +280,7 @@ int walFileSize(sqlite3_file *file, sqlite3_int64 *size)
     auto *f = walFile(file);
     if (const int rc = writeOut(f); rc != SQLITE_OK)
         return rc;
-    return f->real->pMethods->xFileSize(f->real, size);
-}
-
-int walLock(sqlite3_file *file, int level)
-{
-    return walFile(file)->real->pMethods->xLock(walFile(file)->real, level);
-}
-
-int walUnlock(sqlite3_file *file, int level)
-{
-    return walFile(file)->real->pMethods->xUnlock(walFile(file)->real, level);
-}
-
-int walCheckReservedLock(sqlite3_file *file, int *out)
-{
-    return walFile(file)->real->pMethods->xCheckReservedLock(walFile(file)->real, out);
+    return forwardFileSize(file, size);
 }
 
 int walFileControl(sqlite3_file *file, int op, void *arg)
@@ -195,59 +288,15 @@ int walFileControl(sqlite3_file *file, int op, void *arg)
     auto *f = walFile(file);
     if (const int rc = writeOut(f); rc != SQLITE_OK)
         return rc;
-    return f->real->pMethods->xFileControl(f->real, op, arg);
-}
-
-int walSectorSize(sqlite3_file *file)
-{
-    return walFile(file)->real->pMethods->xSectorSize(walFile(file)->real);
-}
-
-int walDeviceCharacteristics(sqlite3_file *file)
-{
-    return walFile(file)->real->pMethods->xDeviceCharacteristics(walFile(file)->real);
-}
-
-// A log has no shared memory or memory map of its own; these are here for
-// completeness, forwarded as they are.
-int walShmMap(sqlite3_file *file, int page, int pageSize, int extend, void volatile **out)
-{
-    auto *real = walFile(file)->real;
-    return real->pMethods->iVersion >= 2 ? real->pMethods->xShmMap(real, page, pageSize, extend, out) : SQLITE_IOERR;
-}
-
-int walShmLock(sqlite3_file *file, int offset, int n, int flags)
-{
-    auto *real = walFile(file)->real;
-    return real->pMethods->iVersion >= 2 ? real->pMethods->xShmLock(real, offset, n, flags) : SQLITE_IOERR;
-}
-
-void walShmBarrier(sqlite3_file *file)
-{
-    auto *real = walFile(file)->real;
-    if (real->pMethods->iVersion >= 2)
-        real->pMethods->xShmBarrier(real);
-}
-
-int walShmUnmap(sqlite3_file *file, int deleteFlag)
-{
-    auto *real = walFile(file)->real;
-    return real->pMethods->iVersion >= 2 ? real->pMethods->xShmUnmap(real, deleteFlag) : SQLITE_OK;
+    return forwardFileControl(file, op, arg);
 }
 
 int walFetch(sqlite3_file *file, sqlite3_int64 offset, int amount, void **out)
 {
-    auto *f = walFile(file);
     *out = nullptr;
-    if (const int rc = writeOut(f); rc != SQLITE_OK)
+    if (const int rc = writeOut(walFile(file)); rc != SQLITE_OK)
         return rc;
-    return f->real->pMethods->iVersion >= 3 ? f->real->pMethods->xFetch(f->real, offset, amount, out) : SQLITE_OK;
-}
-
-int walUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *p)
-{
-    auto *real = walFile(file)->real;
-    return real->pMethods->iVersion >= 3 ? real->pMethods->xUnfetch(real, offset, p) : SQLITE_OK;
+    return forwardFetch(file, offset, amount, out);
 }
 
 const sqlite3_io_methods g_walMethods = {
@@ -258,29 +307,19 @@ const sqlite3_io_methods g_walMethods = {
     walTruncate,
     walSync,
     walFileSize,
-    walLock,
-    walUnlock,
-    walCheckReservedLock,
+    forwardLock,
+    forwardUnlock,
+    forwardCheckReservedLock,
     walFileControl,
-    walSectorSize,
-    walDeviceCharacteristics,
-    walShmMap,
-    walShmLock,
-    walShmBarrier,
-    walShmUnmap,
+    forwardSectorSize,
+    forwardDeviceCharacteristics,
+    forwardShmMap,
+    forwardShmLock,
+    forwardShmBarrier,
+    forwardShmUnmap,
     walFetch,
-    walUnfetch,
+    forwardUnfetch,
 };
-
-MainFile *mainFile(sqlite3_file *file)
-{
-    return reinterpret_cast<MainFile *>(file);
-}
-
-sqlite3_file *realOf(sqlite3_file *file)
-{
-    return mainFile(file)->real;
-}
 
 int mainClose(sqlite3_file *file)
 {
@@ -297,71 +336,9 @@ int mainClose(sqlite3_file *file)
     return rc;
 }
 
-int mainRead(sqlite3_file *file, void *out, int amount, sqlite3_int64 offset)
-{
-    return realOf(file)->pMethods->xRead(realOf(file), out, amount, offset);
-}
-
-int mainWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset)
-{
-    return realOf(file)->pMethods->xWrite(realOf(file), data, amount, offset);
-}
-
-int mainTruncate(sqlite3_file *file, sqlite3_int64 size)
-{
-    return realOf(file)->pMethods->xTruncate(realOf(file), size);
-}
-
-int mainSync(sqlite3_file *file, int flags)
-{
-    return realOf(file)->pMethods->xSync(realOf(file), flags);
-}
-
-int mainFileSize(sqlite3_file *file, sqlite3_int64 *size)
-{
-    return realOf(file)->pMethods->xFileSize(realOf(file), size);
-}
-
-int mainLock(sqlite3_file *file, int level)
-{
-    return realOf(file)->pMethods->xLock(realOf(file), level);
-}
-
-int mainUnlock(sqlite3_file *file, int level)
-{
-    return realOf(file)->pMethods->xUnlock(realOf(file), level);
-}
-
-int mainCheckReservedLock(sqlite3_file *file, int *out)
-{
-    return realOf(file)->pMethods->xCheckReservedLock(realOf(file), out);
-}
-
-int mainFileControl(sqlite3_file *file, int op, void *arg)
-{
-    return realOf(file)->pMethods->xFileControl(realOf(file), op, arg);
-}
-
-int mainSectorSize(sqlite3_file *file)
-{
-    return realOf(file)->pMethods->xSectorSize(realOf(file));
-}
-
-int mainDeviceCharacteristics(sqlite3_file *file)
-{
-    return realOf(file)->pMethods->xDeviceCharacteristics(realOf(file));
-}
-
-int mainShmMap(sqlite3_file *file, int page, int pageSize, int extend, void volatile **out)
-{
-    auto *real = realOf(file);
-    return real->pMethods->iVersion >= 2 ? real->pMethods->xShmMap(real, page, pageSize, extend, out) : SQLITE_IOERR;
-}
-
 int mainShmLock(sqlite3_file *file, int offset, int n, int flags)
 {
-    auto *real = realOf(file);
-    const int rc = real->pMethods->iVersion >= 2 ? real->pMethods->xShmLock(real, offset, n, flags) : SQLITE_IOERR;
+    const int rc = forwardShmLock(file, offset, n, flags);
     constexpr int kWriterGone = SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE;
     if ((flags & kWriterGone) == kWriterGone && offset <= kWalWriteLock && offset + n > kWalWriteLock) {
         // The transaction is over. A commit wrote out what it gathered, so
@@ -374,50 +351,26 @@ int mainShmLock(sqlite3_file *file, int offset, int n, int flags)
     return rc;
 }
 
-void mainShmBarrier(sqlite3_file *file)
-{
-    if (realOf(file)->pMethods->iVersion >= 2)
-        realOf(file)->pMethods->xShmBarrier(realOf(file));
-}
-
-int mainShmUnmap(sqlite3_file *file, int deleteFlag)
-{
-    return realOf(file)->pMethods->iVersion >= 2 ? realOf(file)->pMethods->xShmUnmap(realOf(file), deleteFlag) : SQLITE_OK;
-}
-
-int mainFetch(sqlite3_file *file, sqlite3_int64 offset, int amount, void **out)
-{
-    *out = nullptr;
-    return realOf(file)->pMethods->iVersion >= 3 ? realOf(file)->pMethods->xFetch(realOf(file), offset, amount, out) : SQLITE_OK;
-}
-
-int mainUnfetch(sqlite3_file *file, sqlite3_int64 offset, void *p)
-{
-    return realOf(file)->pMethods->iVersion >= 3 ? realOf(file)->pMethods->xUnfetch(realOf(file), offset, p) : SQLITE_OK;
-}
-
-// Shared memory and memory maps are the real file's when it has them (the
-// unix VFS's files do).
 const sqlite3_io_methods g_mainMethods = {
     3,
     mainClose,
-    mainRead,
-    mainWrite,
-    mainTruncate,
-    mainSync,
-    mainFileSize,
-    mainLock,
-    mainUnlock,
-    mainCheckReservedLock,
-    mainFileControl,
-    mainSectorSize,
-    mainDeviceCharacteristics,
-    mainShmMap,
+    forwardRead,
+    forwardWrite,
+    forwardTruncate,
+    forwardSync,
+    forwardFileSize,
+    forwardLock,
+    forwardUnlock,
+    forwardCheckReservedLock,
+    forwardFileControl,
+    forwardSectorSize,
+    forwardDeviceCharacteristics,
+    forwardShmMap,
     mainShmLock,
-    mainShmBarrier,
-    mainShmUnmap,
-    mainFetch,
-    mainUnfetch,
+    forwardShmBarrier,
+    forwardShmUnmap,
+    forwardFetch,
+    forwardUnfetch,
 };
 
 constexpr int realOffset()
@@ -426,13 +379,20 @@ constexpr int realOffset()
     return int((std::max(sizeof(WalFile), sizeof(MainFile)) + 7) & ~size_t(7));
 }
 
+// Opens the real file in the memory after the wrapper `w`; until the caller
+// sets the wrapper's methods, SQLite sees a file that did not open.
+int openReal(Wrapped *w, sqlite3_filename name, int flags, int *outFlags)
+{
+    w->base.pMethods = nullptr;
+    w->real = reinterpret_cast<sqlite3_file *>(reinterpret_cast<char *>(w) + realOffset());
+    return g_real->xOpen(g_real, name, w->real, flags, outFlags);
+}
+
 int vfsOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *file, int flags, int *outFlags)
 {
     if ((flags & SQLITE_OPEN_MAIN_DB) != 0 && name != nullptr) {
         auto *f = new (file) MainFile;
-        f->base.pMethods = nullptr;
-        f->real = reinterpret_cast<sqlite3_file *>(reinterpret_cast<char *>(file) + realOffset());
-        const int rc = g_real->xOpen(g_real, name, f->real, flags, outFlags);
+        const int rc = openReal(f, name, flags, outFlags);
         if (rc != SQLITE_OK || !f->real->pMethods) {
             f->~MainFile();
             file->pMethods = nullptr;
@@ -449,9 +409,7 @@ int vfsOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *file, int flags,
     if ((flags & SQLITE_OPEN_WAL) == 0)
         return g_real->xOpen(g_real, name, file, flags, outFlags);
     auto *f = new (file) WalFile;
-    f->base.pMethods = nullptr;
-    f->real = reinterpret_cast<sqlite3_file *>(reinterpret_cast<char *>(file) + realOffset());
-    const int rc = g_real->xOpen(g_real, name, f->real, flags, outFlags);
+    const int rc = openReal(f, name, flags, outFlags);
     if (rc != SQLITE_OK || !f->real->pMethods)
         return rc;
     f->base.pMethods = &g_walMethods;
