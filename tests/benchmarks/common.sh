@@ -38,8 +38,9 @@ bench_cleanup() {
 die() { echo "${BENCH:-bench}.sh: $*" >&2; exit 1; }
 step() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
 now_ms() { date +%s%3N; }
-# The median and the range of whitespace-separated figures on standard input.
-median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# The median and the range of whitespace-separated figures on standard input;
+# the mean of the middle two is printed with DECIMALS decimals (median [DECIMALS], 1).
+median() { tr ' ' '\n' | grep . | sort -g | awk -v d="${1:-1}" '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.*f\n", d, (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 range() { tr ' ' '\n' | grep . | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s-%s", lo, hi}'; }
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 

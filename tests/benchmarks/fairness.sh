@@ -185,12 +185,11 @@ kill "$CRASH_RECEIVER" 2>/dev/null || true
 
 # --- report ---------------------------------------------------------------------
 first() { awk '{print $1}'; }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 # R[x] holds " done p99 done p99 ...": the medians of each.
 col() {
     local v
     v=$(echo "${R[$1]}" | awk -v k="$2" '{for (i = k; i <= NF; i += 2) printf "%s ", $i}')
-    if [[ $v == *+* ]]; then echo "> $MAX_WAIT"; else echo "$v" | median; fi
+    if [[ $v == *+* ]]; then echo "> $MAX_WAIT"; else echo "$v" | median 2; fi
 }
 
 echo
