@@ -402,7 +402,7 @@ Result<DeliveryQueue::Pruned> DeliveryQueue::pruneWebhook(const QString &webhook
     const QString oldestKeptId = beyond ? cutoff.value(1).toString() : QString();
     cutoff.finish();
     if (!beyond)
-        return Pruned{}; // fewer after all: removed since the count, in this transaction nobody else writes
+        return Pruned{}; // fewer after all (PostgreSQL: removed by another transaction since the count); measured again next round
     auto &victims
         = statement(QStringLiteral("SELECT id, event_id FROM deliveries WHERE webhook_id = ? AND created_at <= ? AND (created_at < ? OR id < ?)"
                                    " AND status IN ('succeeded','failed') LIMIT ?"));
