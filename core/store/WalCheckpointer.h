@@ -18,17 +18,16 @@ class Database;
 // writer and no reader). Not more often: every pass copies the pages
 // committed since the last one (an index's hot pages again and again) and
 // syncs the database file, and after a pass that copied everything the next
-// writer starts the log again, syncing its header inside its commit. A
-// 20 000-delivery TLS run: at 20 ms ~1 000 syncs (161 inside the engine's
-// commits) and 42 000 system calls on this thread; at 100 ms 186 (6) and
-// 19 500, and faster in 4 of 5 alternating runs. Not rarer still: at 200 ms
-// each pass copies and syncs so much at once that the API's group commits
-// wait behind it (ingestion's p99 28-30 ms against 21). Under a load that
-// never pauses, the log would only grow: it starts again from its beginning
-// only when a writer begins while all of it is copied. Past kRestartFrames (64 MB of 4 KB pages), a pass
-// that has just copied the log therefore also waits for that moment
-// (RESTART), which holds writers back only while it copies what they
-// committed during the pass.
+// writer starts the log again, syncing its header inside its commit (at
+// 20 ms, 161 such syncs in a 20 000-delivery run; 6 at 100 ms). Not rarer:
+// at 200 ms each pass copies so much at once that the API's group commits
+// wait behind it. Figures in tests/benchmarks/PROFILE.md.
+//
+// Under a load that never pauses, the log would only grow: it starts again
+// from its beginning only when a writer begins while all of it is copied.
+// Past kRestartFrames (64 MB of 4 KB pages), a pass that has just copied the
+// log therefore also waits for that moment (RESTART), which holds writers
+// back only while it copies what they committed during the pass.
 class WalCheckpointer final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WalCheckpointer)
