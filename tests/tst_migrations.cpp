@@ -124,6 +124,8 @@ private Q_SLOTS:
     void migrateStepByStep();
     void indexesExist();
     void dueQueryUsesPartialIndex();
+    void statusChecksCompareNames_data();
+    void statusChecksCompareNames();
     void connectionsPerThread();
     void releaseThreadConnection();
     void checkpointsInBackground();
@@ -576,6 +578,70 @@ void TestMigrations::dueQueryUsesPartialIndex()
     QVERIFY2(byWebhook.contains(u"deliveries_webhook_time"_s), qPrintable(byWebhook));
     const auto byStatus = plan(u"SELECT id FROM deliveries WHERE status = 'failed' ORDER BY created_at DESC LIMIT 50"_s);
     QVERIFY2(byStatus.contains(u"deliveries_status_time"_s), qPrintable(byStatus));
+}
+
+void TestMigrations::statusChecksCompareNames_data()
+{
+    QTest::addColumn<bool>("upgraded");
+    QTest::newRow("fresh") << false;
+    QTest::newRow("upgraded from version 15, with a delivery") << true;
+}
+
+void TestMigrations::statusChecksCompareNames()
+{
+    // A delivery's status changes twice in the engine: the CHECK on it must
+    // not build a temporary table for every row (SQLite does for an IN list
+    // of more than two names in a CHECK), and must still refuse other names.
+    QFETCH(bool, upgraded);
+    auto opened = Database::openUnmigrated(dbPath());
+    QVERIFY(opened);
+    const auto conn = (*opened)->connection();
+    auto s = Migrations::migrate(conn, upgraded ? 15 : -1);
+    QVERIFY2(s, qPrintable(s ? QString() : s.error().message));
+    QVERIFY(exec(conn, u"INSERT INTO webhooks (id, tenant_id, name, url, description, scheme, active, max_retries,"
+                       " retry_delay_seconds, backoff, schedule, jitter, auto_disable_after, retention, transform,"
+                       " created_at, updated_at) VALUES ('wh_1', 'default', 'One', 'https://example.com/hook', '',"
+                       " 'standard', 1, 4, 2.5, 'fixed', '', 0.1, 7, 50, '', 1, 1)"_s));
+    QVERIFY(exec(conn, u"INSERT INTO events (id, tenant_id, type, created_at, body) VALUES ('evt_1', 'default', 'lead.created', 1, '{}')"_s));
+    QVERIFY(exec(conn, u"INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, created_at, updated_at)"
+                       " VALUES ('msg_1', 'evt_1', 'wh_1', 'default', 'lead.created', 'pending', 1, 1)"_s));
+    if (upgraded) {
+        s = Migrations::migrate(conn);
+        QVERIFY2(s, qPrintable(s ? QString() : s.error().message));
+        QCOMPARE(scalar(conn, u"PRAGMA quick_check"_s).toString(), u"ok"_s);
+        QCOMPARE(scalar(conn, u"SELECT status FROM deliveries WHERE id = 'msg_1'"_s).toString(), u"pending"_s);
+    }
+    const auto opcodes = [&](const QString &statement) {
+        QSqlQuery q(conn);
+        QStringList out;
+        if (q.exec(u"EXPLAIN "_s + statement)) {
+            while (q.next())
+                out << q.value(1).toString();
+        }
+        return out;
+    };
+    const QStringList writes{
+        u"UPDATE deliveries SET status = 'delivering' WHERE id = 'msg_1'"_s,
+        u"INSERT INTO deliveries (id, event_id, webhook_id, tenant_id, event_type, status, created_at, updated_at)"
+        " VALUES ('msg_2', 'evt_1', 'wh_1', 'default', 'lead.created', 'pending', 1, 1)"_s,
+        u"INSERT INTO alerts (webhook_id, tenant_id, kind, created_at) VALUES ('wh_1', 'default', 'failing', 1)"_s,
+    };
+    for (const auto &w : writes) {
+        const auto ops = opcodes(w);
+        QVERIFY2(!ops.isEmpty(), qPrintable(w));
+        QVERIFY2(!ops.contains(u"OpenEphemeral"_s), qPrintable(w));
+    }
+    for (const auto &name : {u"pending"_s, u"delivering"_s, u"retrying"_s, u"succeeded"_s, u"failed"_s})
+        QVERIFY2(exec(conn, u"UPDATE deliveries SET status = '%1' WHERE id = 'msg_1'"_s.arg(name)), qPrintable(name));
+    for (const auto &name : {u"failing"_s, u"disabled"_s, u"gone"_s, u"recovered"_s, u"reenabled"_s})
+        QVERIFY2(exec(conn, u"INSERT INTO alerts (webhook_id, tenant_id, kind, created_at) VALUES ('wh_1', 'default', '%1', 1)"_s.arg(name)),
+                 qPrintable(name));
+    QSqlQuery refused(conn);
+    QVERIFY(!refused.exec(u"UPDATE deliveries SET status = 'Pending' WHERE id = 'msg_1'"_s));
+    QVERIFY2(refused.lastError().text().contains(u"CHECK"_s), qPrintable(refused.lastError().text()));
+    QVERIFY(!refused.exec(u"INSERT INTO alerts (webhook_id, tenant_id, kind, created_at) VALUES ('wh_1', 'default', 'lost', 1)"_s));
+    QVERIFY2(refused.lastError().text().contains(u"CHECK"_s), qPrintable(refused.lastError().text()));
+    QCOMPARE(scalar(conn, u"SELECT status FROM deliveries WHERE id = 'msg_1'"_s).toString(), u"failed"_s);
 }
 
 void TestMigrations::connectionsPerThread()
