@@ -97,11 +97,13 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     // PostgreSQL: several engines (other processes, other machines) claim at
     // once; each skips the rows another is claiming instead of waiting.
     const bool postgres = sql::isPostgres(m_db);
+    // SQLite also reads each row's rowid: the claim below finds the rows by
+    // it, without a second search of the id index for each.
     const QString text
         = QStringLiteral(
-              "SELECT id, webhook_id, event_id, event_type, tenant_id, attempts, retry_base FROM deliveries%1 WHERE status IN ('pending','retrying') AND next_attempt_at <= ?%2"
-              " ORDER BY next_attempt_at LIMIT ?%3")
-              .arg(postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
+              "SELECT id, webhook_id, event_id, event_type, tenant_id, attempts, retry_base%1 FROM deliveries%2 WHERE status IN ('pending','retrying')"
+              " AND next_attempt_at <= ?%3 ORDER BY next_attempt_at LIMIT ?%4")
+              .arg(postgres ? QString() : QStringLiteral(", rowid"), postgres ? QString() : QStringLiteral(" INDEXED BY deliveries_due"),
                    skip.isEmpty() ? QString() : QStringLiteral(" AND webhook_id NOT IN (%1)").arg(sql::placeholders(skip.size())),
                    postgres ? QStringLiteral(" FOR UPDATE SKIP LOCKED") : QString());
     // The common statement is kept prepared; one with a list of webhooks to
@@ -118,24 +120,30 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     due.bind(mayTake ? limit * 2 : limit);
     if (auto s = due.exec(tr("reading due deliveries")); !s)
         return s.error();
-    QStringList webhooks;                       // in order of their first due delivery
-    QHash<QString, QList<DeliveryJob>> waiting; // per webhook, its due deliveries in order
+    struct Due {
+        DeliveryJob job;
+        qint64 rowId = 0; // SQLite's
+    };
+    QStringList webhooks;               // in order of their first due delivery
+    QHash<QString, QList<Due>> waiting; // per webhook, its due deliveries in order
     while (due.next()) {
-        auto job = jobFromRow(due);
-        auto it = waiting.find(job.webhookId);
+        Due row{jobFromRow(due), postgres ? 0 : due.integer(7)};
+        auto it = waiting.find(row.job.webhookId);
         if (it == waiting.end()) {
-            webhooks << job.webhookId;
-            it = waiting.insert(job.webhookId, {});
+            webhooks << row.job.webhookId;
+            it = waiting.insert(row.job.webhookId, {});
         }
-        it->append(std::move(job));
+        it->append(std::move(row));
     }
     due.finish();
     QList<DeliveryJob> chosen;
+    QList<qint64> chosenRows;
     for (qsizetype round = 0; chosen.size() < limit && !webhooks.isEmpty(); ++round) {
         for (auto it = webhooks.begin(); it != webhooks.end() && chosen.size() < limit;) {
-            auto &jobs = waiting[*it];
-            if (round < jobs.size() && (!mayTake || mayTake(*it))) {
-                chosen << std::move(jobs[round]);
+            auto &rows = waiting[*it];
+            if (round < rows.size() && (!mayTake || mayTake(*it))) {
+                chosen << std::move(rows[round].job);
+                chosenRows << rows[round].rowId;
                 ++it;
             } else {
                 it = webhooks.erase(it); // no more due, or no more room
@@ -155,13 +163,18 @@ Result<QList<DeliveryJob>> DeliveryQueue::claim(int limit, const QDateTime &now,
     while (width < chosen.size())
         width *= 2;
     auto &take = direct(QStringLiteral("UPDATE deliveries SET status = 'delivering', lease_until = ?, lease_owner = ?, updated_at = ?"
-                                       " WHERE id IN (%1)")
-                            .arg(sql::placeholders(width)));
+                                       " WHERE %1 IN (%2)")
+                            .arg(postgres ? QStringLiteral("id") : QStringLiteral("rowid"), sql::placeholders(width)));
     take.bind(sql::toMs(leaseUntil));
     take.bindText(m_leaseOwner);
     take.bind(sql::toMs(now));
-    for (qsizetype i = 0; i < width; ++i)
-        take.bind(chosen.at(std::min(i, chosen.size() - 1)).deliveryId);
+    for (qsizetype i = 0; i < width; ++i) {
+        const auto last = std::min(i, chosen.size() - 1);
+        if (postgres)
+            take.bind(chosen.at(last).deliveryId);
+        else
+            take.bind(chosenRows.at(last));
+    }
     if (auto s = take.exec(tr("claiming due deliveries")); !s)
         return s.error();
     // In the order chosen: the workers send them round-robin too.
