@@ -14,11 +14,14 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSemaphore>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
+
+#include <sqlite3.h>
 
 #include <memory>
 
@@ -126,6 +129,7 @@ private Q_SLOTS:
     void dueQueryUsesPartialIndex();
     void statusChecksCompareNames_data();
     void statusChecksCompareNames();
+    void statusChecksKeptWhenSchemaIsLocked();
     void connectionsPerThread();
     void releaseThreadConnection();
     void checkpointsInBackground();
@@ -642,6 +646,33 @@ void TestMigrations::statusChecksCompareNames()
     QVERIFY(!refused.exec(u"INSERT INTO alerts (webhook_id, tenant_id, kind, created_at) VALUES ('wh_1', 'default', 'lost', 1)"_s));
     QVERIFY2(refused.lastError().text().contains(u"CHECK"_s), qPrintable(refused.lastError().text()));
     QCOMPARE(scalar(conn, u"SELECT status FROM deliveries WHERE id = 'msg_1'"_s).toString(), u"failed"_s);
+}
+
+void TestMigrations::statusChecksKeptWhenSchemaIsLocked()
+{
+    // A SQLite in defensive mode does not let a table's definition be
+    // edited: the upgrade still succeeds, with the checks as they were.
+    auto opened = Database::openUnmigrated(dbPath());
+    QVERIFY(opened);
+    const auto conn = (*opened)->connection();
+    auto s = Migrations::migrate(conn, 15);
+    QVERIFY2(s, qPrintable(s ? QString() : s.error().message));
+    const QVariant handle = conn.driver()->handle();
+    QCOMPARE(handle.typeName(), "sqlite3*");
+    auto *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
+    QVERIFY(sqlite);
+    int defensive = 0;
+    QCOMPARE(sqlite3_db_config(sqlite, SQLITE_DBCONFIG_DEFENSIVE, 1, &defensive), SQLITE_OK);
+    QCOMPARE(defensive, 1);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"defensive mode"_s));
+    s = Migrations::migrate(conn);
+    QVERIFY2(s, qPrintable(s ? QString() : s.error().message));
+    auto version = Migrations::currentVersion(conn);
+    QVERIFY(version);
+    QCOMPARE(*version, Migrations::latestVersion());
+    const auto definition = scalar(conn, u"SELECT sql FROM sqlite_schema WHERE name = 'deliveries'"_s).toString();
+    QVERIFY2(definition.contains(u"CHECK (status IN ('pending','delivering','retrying','succeeded','failed'))"_s), qPrintable(definition));
+    QCOMPARE(scalar(conn, u"PRAGMA quick_check"_s).toString(), u"ok"_s);
 }
 
 void TestMigrations::connectionsPerThread()

@@ -11,9 +11,13 @@
 namespace hookline {
 
 namespace {
-// The connection's sqlite3 handle, when Qt's driver holds one of the SQLite
-// this program links (Qt's documented way of reaching it); null otherwise.
-sqlite3 *sqliteHandle(const QSqlDatabase &db)
+const char *orEmpty(const char *data)
+{
+    return data ? data : "";
+}
+} // namespace
+
+sqlite3 *DirectStatement::sqliteHandle(const QSqlDatabase &db)
 {
     if (sql::isPostgres(db) || !db.isOpen() || !db.driver())
         return nullptr;
@@ -22,12 +26,6 @@ sqlite3 *sqliteHandle(const QSqlDatabase &db)
         return nullptr;
     return *static_cast<sqlite3 *const *>(handle.constData());
 }
-
-const char *orEmpty(const char *data)
-{
-    return data ? data : "";
-}
-} // namespace
 
 DirectStatement::DirectStatement(const QSqlDatabase &db, const QString &text)
     : m_handle(sqliteHandle(db))

@@ -36,6 +36,11 @@ public:
     ~DirectStatement();
     Q_DISABLE_COPY_MOVE(DirectStatement)
 
+    // The connection's sqlite3 handle, when Qt's driver holds one of the
+    // SQLite this program links (Qt's documented way of reaching it); null
+    // otherwise (PostgreSQL, a closed connection).
+    static sqlite3 *sqliteHandle(const QSqlDatabase &db);
+
     // Whether it runs on SQLite's own interface (false: through QtSql).
     bool isDirect() const { return m_stmt != nullptr; }
 
