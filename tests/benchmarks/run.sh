@@ -269,6 +269,12 @@ for label in plain tls; do
     target=0.85
     [[ $label == tls ]] && target=0.80
     row "$label: Hookline / QNAM reference (>= $target)" "$q" "$(verdict "$q" "$target" '>=')"
+    # Each Hookline run against the reference run of the same round, a minute
+    # apart: the host's drift between rounds cancels out of these. Shown
+    # beside the ratio of the medians, which stays the verdict.
+    paired=$(paste -d' ' <(tr ' ' '\n' <<<"${R[$label.hookline]}" | grep .) <(tr ' ' '\n' <<<"${R[$label.qnam]}" | grep .) \
+        | awk '{printf " %.3f", $1 / $2}')
+    row "    the same, run by run (median, range)" "$(median 3 <<<"$paired") ($(range <<<"$paired"))" ""
     row "$label: Hookline / Node reference (>= 2.0)" "$n" "$(verdict "$n" 2.0 '>=')"
     row "$label: Hookline / wrk ceiling" "$w" ""
     row "$label: Hookline peak RSS, worst run (< 150 MB)" "$rss" "$(verdict "$rss" 150 '<')"
