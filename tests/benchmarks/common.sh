@@ -72,7 +72,15 @@ CONF
         cat
         echo "}"
     } >"$WORK/nginx/nginx.conf"
-    nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
+    # nginx runs in a session of its own, as a daemon or a service does. The
+    # kernel schedules by session (autogroup): started in the script's
+    # session, the receiver would share one scheduling group with the client
+    # under test and compete with its threads one for one, so that how
+    # promptly it answers would depend on how many threads that client runs
+    # (PROFILE.md, "2026-12-03"). RECEIVER_SESSION=shared starts it the old way.
+    local session=setsid
+    [[ ${RECEIVER_SESSION:-own} == shared ]] && session=
+    $session nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
     NGINX_PID=$!
     for _ in $(seq 100); do
         curl -sf "http://$probe/status" >/dev/null 2>&1 && return 0

@@ -26,7 +26,9 @@
 #
 # Environment: EVENTS (2000), WEBHOOKS (10), WORKERS (2), CONCURRENCY (32 per
 # worker), NODE_CONCURRENCY (64), WRK_SECONDS (5), REPEAT (5), TLS (1; 0 skips
-# the TLS half).
+# the TLS half), RECEIVER_SESSION (own; shared runs nginx in this script's
+# session, where it shares a scheduling group with the client measured: see
+# common.sh's start_nginx).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -242,7 +244,8 @@ echo
 echo "Hookline benchmark: $EVENTS events x $WEBHOOKS webhooks = $TOTAL deliveries, $REPEAT runs (median, range)"
 echo "machine: $(nproc) cores; load average before $LOAD_BEFORE, after $LOAD_AFTER; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "hookline-cli: $CLI, built $(date -u -r "$CLI" +%Y-%m-%dT%H:%M:%SZ); source tree HEAD $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "body: $(head -n 1 "$WORK/bodies.txt" | wc -c) bytes (first event); nginx-light, 1 worker, return 204"
+echo "body: $(head -n 1 "$WORK/bodies.txt" | wc -c) bytes (first event); nginx-light, 1 worker, return 204," \
+    "$([[ ${RECEIVER_SESSION:-own} == shared ]] && echo "in this script's session (RECEIVER_SESSION=shared)" || echo "in a session of its own")"
 echo
 row "" "plain HTTP" "TLS"
 row "(1) wrk -t2 -c64 (ceiling), req/s" "${R[plain.wrk]}" "$( [[ $TLS == 1 ]] && echo "${R[tls.wrk]}" || echo -)"
@@ -268,17 +271,21 @@ for label in plain tls; do
     rss=$(tr ' ' '\n' <<<"${R[$label.rss]}" | grep . | sort -g | tail -n 1)
     target=0.85
     [[ $label == tls ]] && target=0.80
-    row "$label: Hookline / QNAM reference (>= $target)" "$q" "$(verdict "$q" "$target" '>=')"
+    # A run that did not deliver and record every delivery measured something else.
+    invalid=
+    grep -q MISMATCH <<<"${R[$label.check]}" && invalid=1
+    judge() { if [[ -n $invalid ]]; then echo "INVALID (see checks)"; else verdict "$@"; fi; }
+    row "$label: Hookline / QNAM reference (>= $target)" "$q" "$(judge "$q" "$target" '>=')"
     # Each Hookline run against the reference run of the same round, a minute
     # apart: the host's drift between rounds cancels out of these. Shown
     # beside the ratio of the medians, which stays the verdict.
     paired=$(paste -d' ' <(tr ' ' '\n' <<<"${R[$label.hookline]}" | grep .) <(tr ' ' '\n' <<<"${R[$label.qnam]}" | grep .) \
         | awk '{printf " %.3f", $1 / $2}')
     row "    the same, run by run (median, range)" "$(median 3 <<<"$paired") ($(range <<<"$paired"))" ""
-    row "$label: Hookline / Node reference (>= 2.0)" "$n" "$(verdict "$n" 2.0 '>=')"
+    row "$label: Hookline / Node reference (>= 2.0)" "$n" "$(judge "$n" 2.0 '>=')"
     row "$label: Hookline / wrk ceiling" "$w" ""
-    row "$label: Hookline peak RSS, worst run (< 150 MB)" "$rss" "$(verdict "$rss" 150 '<')"
+    row "$label: Hookline peak RSS, worst run (< 150 MB)" "$rss" "$(judge "$rss" 150 '<')"
     printf '%s' "${R[$label.check]}" | sed "s/^/$label: /"
-    grep -q MISMATCH <<<"${R[$label.check]}" && status=1
+    [[ -n $invalid ]] && status=1
 done
 exit $status
