@@ -91,8 +91,11 @@ void TestRebinding::rebindingNeverReachesThePrivateAddress()
     REQUIRE_WEBHOOK(w, f.create(d));
     const auto id = f.emitFor(w.id);
     f.start();
-    // The first attempt goes to the public address (nothing answers there
-    // from here: unreachable, or the 1 s deadline).
+    // The first attempt goes to the public address. What answers there
+    // depends on the machine's network (nothing until the 1 s deadline, a
+    // refused connection, an unreachable network): any of them will do, as
+    // long as the request went to that address and not to the receiver, and
+    // the engine's own check did not refuse it.
     QTRY_COMPARE(f.attempts(id).size() >= 1 || f.isFinished(id), true);
     if (f.attempts(id).isEmpty()) {
         f.clock().advance(1500);
@@ -100,7 +103,9 @@ void TestRebinding::rebindingNeverReachesThePrivateAddress()
     }
     QCOMPARE(f.receiver().count(), 0);
     QCOMPARE(resolver.asked(u"rebind.test"_s), 1);
-    QVERIFY2(!f.attempts(id).first().error.contains(u"refused"_s), qPrintable(f.attempts(id).first().error));
+    const auto first = f.attempts(id).first();
+    QCOMPARE(first.remoteAddress, u"93.184.216.34:%1"_s.arg(f.receiver().port()));
+    QVERIFY2(!first.error.startsWith(u"refused: "_s), qPrintable(first.error));
     // A minute later the check asks again, gets this machine, and refuses:
     // what is checked is what is used.
     f.clock().advance(61'000);
