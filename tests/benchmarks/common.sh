@@ -78,8 +78,13 @@ CONF
     # under test and compete with its threads one for one, so that how
     # promptly it answers would depend on how many threads that client runs
     # (PROFILE.md, "2026-12-03"). RECEIVER_SESSION=shared starts it the old way.
+    # NGINX_SESSION says which, for a script's report.
     local session=setsid
-    [[ ${RECEIVER_SESSION:-own} == shared ]] && session=
+    NGINX_SESSION="in a session of its own"
+    if [[ ${RECEIVER_SESSION:-own} == shared ]]; then
+        session=
+        NGINX_SESSION="in the script's session (RECEIVER_SESSION=shared)"
+    fi
     $session nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
     NGINX_PID=$!
     for _ in $(seq 100); do

@@ -244,8 +244,7 @@ echo
 echo "Hookline benchmark: $EVENTS events x $WEBHOOKS webhooks = $TOTAL deliveries, $REPEAT runs (median, range)"
 echo "machine: $(nproc) cores; load average before $LOAD_BEFORE, after $LOAD_AFTER; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "hookline-cli: $CLI, built $(date -u -r "$CLI" +%Y-%m-%dT%H:%M:%SZ); source tree HEAD $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "body: $(head -n 1 "$WORK/bodies.txt" | wc -c) bytes (first event); nginx-light, 1 worker, return 204," \
-    "$([[ ${RECEIVER_SESSION:-own} == shared ]] && echo "in this script's session (RECEIVER_SESSION=shared)" || echo "in a session of its own")"
+echo "body: $(head -n 1 "$WORK/bodies.txt" | wc -c) bytes (first event); nginx-light, 1 worker, return 204, $NGINX_SESSION"
 echo
 row "" "plain HTTP" "TLS"
 row "(1) wrk -t2 -c64 (ceiling), req/s" "${R[plain.wrk]}" "$( [[ $TLS == 1 ]] && echo "${R[tls.wrk]}" || echo -)"
